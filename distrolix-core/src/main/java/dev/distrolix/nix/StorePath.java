@@ -1,0 +1,70 @@
+package dev.distrolix.nix;
+
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * A Nix store path such as {@code /nix/store/<32-char hash>-<name>}. Immutable, validated on
+ * construction, ordered by base name (the order layers list their store paths in).
+ */
+public record StorePath(String storeDir, String hashPart, String name) implements Comparable<StorePath> {
+    public static final String DEFAULT_STORE_DIR = "/nix/store";
+    private static final Pattern HASH = Pattern.compile("[0123456789abcdfghijklmnpqrsvwxyz]{32}");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9+\\-._?=]{1,211}");
+
+    public StorePath {
+        Objects.requireNonNull(storeDir, "storeDir");
+        if (!HASH.matcher(hashPart).matches()) {
+            throw new IllegalArgumentException("not a store path hash: " + hashPart);
+        }
+        if (!NAME.matcher(name).matches() || name.equals(".") || name.equals("..")
+                || name.startsWith(".-") || name.startsWith("..-")) {
+            throw new IllegalArgumentException("not a store path name: " + name);
+        }
+    }
+
+    /** Parses a full path ({@code /nix/store/abc…-name}); sub-paths below a store path are rejected. */
+    public static StorePath parse(String fullPath) {
+        int slash = fullPath.lastIndexOf('/');
+        if (slash <= 0) {
+            throw new IllegalArgumentException("not a store path: " + fullPath);
+        }
+        String dir = fullPath.substring(0, slash);
+        return fromBaseName(dir, fullPath.substring(slash + 1));
+    }
+
+    /** Parses {@code <hash>-<name>} within a store directory. */
+    public static StorePath fromBaseName(String storeDir, String baseName) {
+        if (baseName.length() < 34 || baseName.charAt(32) != '-') {
+            throw new IllegalArgumentException("not a store path: " + storeDir + "/" + baseName);
+        }
+        return new StorePath(storeDir, baseName.substring(0, 32), baseName.substring(33));
+    }
+
+    public static boolean isStorePath(String fullPath) {
+        try {
+            parse(fullPath);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    public String baseName() {
+        return hashPart + "-" + name;
+    }
+
+    public String fullPath() {
+        return storeDir + "/" + baseName();
+    }
+
+    @Override
+    public int compareTo(StorePath o) {
+        return baseName().compareTo(o.baseName()); // base names are ASCII: String order == byte order
+    }
+
+    @Override
+    public String toString() {
+        return fullPath();
+    }
+}

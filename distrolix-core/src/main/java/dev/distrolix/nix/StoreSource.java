@@ -1,0 +1,21 @@
+package dev.distrolix.nix;
+
+import java.io.IOException;
+
+/**
+ * Where the contents of store paths come from: the local /nix/store now, a binary cache later.
+ * Implementations must yield exactly the NAR view of a path so that every source gives
+ * byte-identical layers.
+ */
+public interface StoreSource {
+    /**
+     * Visits every node of {@code path} depth-first in pre-order, a directory's children sorted by
+     * unsigned UTF-8 bytes of their names (NAR order).
+     */
+    void walk(StorePath path, NarVisitor visitor) throws IOException;
+
+    @FunctionalInterface
+    interface NarVisitor {
+        void visit(NarEntry entry) throws IOException;
+    }
+}
