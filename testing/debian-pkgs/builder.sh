@@ -5,7 +5,8 @@
 #   debs         .deb files to unpack (store paths)
 #   deps         dependency outputs whose lib/ goes into the RUNPATH
 #   glibc        glibc output providing the ELF interpreter ("" = this output is glibc)
-#   noRpath      "1": do not touch RUNPATHs (glibc itself)
+#   isGlibc      "1": this output is glibc (interpreter = own ld.so; RUNPATH only
+#                where a library needs a sibling besides libc.so.6)
 #   postInstall  shell snippet run at the end, with $out filled
 #
 # Layout of $out: /usr/X and /X are merged into $out/X, lib/x86_64-linux-gnu/* is
@@ -69,7 +70,7 @@ find "$out" -type l | while IFS= read -r l; do
   esac
 done
 # 3. relink ELF files.
-if [ -n "${glibc:-}" ]; then interp="$glibc/lib/ld-linux-x86-64.so.2"; glibcLib="$glibc/lib"
+if [ "${isGlibc:-}" != 1 ]; then interp="$glibc/lib/ld-linux-x86-64.so.2"; glibcLib="$glibc/lib"
 else interp="$out/lib/ld-linux-x86-64.so.2"; glibcLib=""; fi
 rpath="$out/lib"
 for d in $deps; do rpath="$rpath:$d/lib"; done
@@ -83,8 +84,17 @@ find "$out" -type f | while IFS= read -r f; do
   if patchelf --print-interpreter "$f" >/dev/null 2>&1; then
     patchelf --set-interpreter "$interp" "$f"
   fi
-  if [ "${noRpath:-}" != 1 ] && needed="$(patchelf --print-needed "$f" 2>/dev/null)" && [ -n "$needed" ]; then
-    old="$(patchelf --print-rpath "$f")"
+  needed="$(patchelf --print-needed "$f" 2>/dev/null)" || needed=""
+  [ -n "$needed" ] || continue
+  old="$(patchelf --print-rpath "$f")"
+  if [ "${isGlibc:-}" = 1 ]; then
+    # glibc's own libraries: those without a RUNPATH (gconv modules have $ORIGIN) that
+    # need a sibling other than libc/ld.so (libmvec -> libm, libnss_hesiod ->
+    # libresolv) get RUNPATH $out/lib.
+    if [ -z "$old" ] && [ -n "$(printf '%s\n' $needed | grep -v -x -e libc.so.6 -e ld-linux-x86-64.so.2)" ]; then
+      patchelf --set-rpath "$out/lib" "$f"
+    fi
+  else
     keep=""
     # keep $ORIGIN-relative entries (the JRE finds its own libraries that way)
     oldIFS="$IFS"; IFS=:

@@ -42,7 +42,7 @@ let
       args = [ "-e" ./builder.sh ];
       debs = map deb debs;
       glibc = if isGlibc then "" else glibc;
-      noRpath = if isGlibc then "1" else "";
+      isGlibc = if isGlibc then "1" else "";
       PATH = "/usr/bin:/bin";
     };
 

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Benchmark: `distrolix build` (the whole process, JVM start included) against
+#   (a) tar | pigz -p2 -6 | sha256sum of the same store paths (the floor: read, gzip, hash), and
+#   (b) podman build of an equivalent FROM-scratch Dockerfile that COPYs the closure.
+# All measured in this run, on this machine; reported as ratios (lower is better for distrolix).
+# Usage: bench/build-bench.sh [RUNS]   (median of RUNS, default 3)
+set -euo pipefail
+here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
+cd "$here"
+runs=${1:-3}
+testing/install-tools.sh
+testing/build-fixtures.sh >/dev/null
+[ -x bin/distrolix ] && ls distrolix-cli/target/lib >/dev/null 2>&1 || mvn -B -q -DskipTests package
+work=$(mktemp -d /tmp/distrolix-bench.XXXXXX)
+trap 'rm -rf "$work"; podman rmi -f localhost/distrolix-bench:pb >/dev/null 2>&1 || true' EXIT
+inc=(-I "nixpkgs=$here/testing/debian-pkgs")
+
+now() { date +%s.%N; }
+# median of the wall times (seconds) of running "$@" $runs times
+timeit() {
+  local ts=() t0 t1
+  for _ in $(seq 1 "$runs"); do
+    t0=$(now); "$@" >/dev/null 2>&1; t1=$(now)
+    ts+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN{print b-a}')")
+  done
+  printf '%s\n' "${ts[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
+}
+
+bench_one() {
+  local label=$1 spec=$2 attr=$3
+  local root closure
+  root=$(nix-build testing/debian-pkgs -A "$attr" --no-out-link)
+  closure=$(nix-store -qR "$root")
+  local mb
+  mb=$(du -scb $closure | tail -n 1 | awk '{printf "%.1f", $1/1e6}')
+  rm -rf "$work/ctx"; mkdir -p "$work/ctx/nix/store"
+  for p in $closure; do cp -a "$p" "$work/ctx/nix/store/"; done
+  printf 'FROM scratch\nCOPY nix /nix\n' > "$work/ctx/Dockerfile"
+
+  local t_dx t_pigz t_podman
+  t_dx=$(timeit bash -c "rm -rf '$work/out' && bin/distrolix build '$spec' ${inc[*]} -q -o oci:'$work/out'")
+  t_pigz=$(timeit bash -c "tar -C / -cf - $(echo "$closure" | sed 's|^/||' | tr '\n' ' ') | pigz -p2 -6 | sha256sum")
+  t_podman=$(timeit podman build -q --layers=false -t localhost/distrolix-bench:pb "$work/ctx")
+  printf '%-6s %8s MB %4d paths | distrolix %6.2fs | tar|pigz|sha256 %6.2fs | podman build %6.2fs | distrolix/pigz %5.2fx | podman/distrolix %5.2fx\n' \
+    "$label" "$mb" "$(echo "$closure" | wc -l)" "$t_dx" "$t_pigz" "$t_podman" \
+    "$(awk -v a="$t_dx" -v b="$t_pigz" 'BEGIN{print a/b}')" "$(awk -v a="$t_podman" -v b="$t_dx" 'BEGIN{print a/b}')"
+}
+
+echo "distrolix build benchmark: median of $runs runs, $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ)"
+bench_one nginx examples/nginx/image.yaml nginx
+bench_one jre bench/jre.yaml jre

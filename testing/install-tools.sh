@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs (from Debian's packages) and configures every real tool distrolix's tests and
+# example use: Nix, podman with runc, skopeo, umoci, the distribution registry. Idempotent.
+set -euo pipefail
+pkgs=(nix-bin podman runc skopeo umoci docker-registry patchelf pigz zstd curl uidmap)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "install-tools: missing packages ${missing[*]}; run as root or: sudo apt-get install ${missing[*]}" >&2
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# podman here: crun cannot run ("cgroups in hybrid mode not supported") and the default
+# ulimits exceed what the sandbox may set, so use runc and modest ulimits.
+if [ "$(id -u)" -eq 0 ]; then
+  mkdir -p /etc/containers/containers.conf.d
+  cat > /etc/containers/containers.conf.d/50-distrolix.conf <<'CONF'
+[containers]
+default_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]
+
+[engine]
+runtime = "runc"
+CONF
+fi
