@@ -1,0 +1,144 @@
+package dev.distrolix.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.distrolix.build.BuildResult;
+import dev.distrolix.build.ImageBuild;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "build",
+        description = {
+            "Builds an image from a spec file (YAML, or JSON with the same schema).",
+            "",
+            "The spec names Nix packages; distrolix asks the installed Nix for their runtime closure,",
+            "splits it into reproducible layers (the same inputs give the same digest, on any machine),",
+            "adds the declared files, users and directories as a last layer, and writes the image.",
+        },
+        footerHeading = "%nTargets (-o):%n",
+        footer = {
+            "  oci:DIR[:TAG]                      an OCI image layout (skopeo, umoci, podman read it)",
+            "  oci-archive:FILE[:TAG]             the same layout as one tar file",
+            "  docker-archive:FILE[:NAME:TAG]     a tar that `docker load` and `podman load` accept",
+            "  podman[:NAME:TAG], docker[:NAME:TAG]  load straight into the local image store",
+            "",
+            "Examples:",
+            "  distrolix build examples/nginx/image.yaml -o oci:out/nginx",
+            "  distrolix build image.yaml -o podman --tag dev",
+            "  distrolix build image.yaml -o docker-archive:nginx.tar --compression zstd --layering size",
+            "  SOURCE_DATE_EPOCH=$(git log -1 --format=%ct) distrolix build image.yaml -o oci:out",
+        },
+        mixinStandardHelpOptions = true)
+final class BuildCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "SPEC", description = "The image spec (image.yaml or image.json).")
+    Path specFile;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "TARGET",
+            description = "Where to write the image (see Targets below). Default: oci:out/NAME")
+    String target;
+
+    @Option(names = "--tag", description = "The image tag. Default: the spec's tag, else one derived from the content.")
+    String tag;
+
+    @Option(names = "--layering", paramLabel = "STRATEGY",
+            description = "popularity (dockerTools' legacy), size (nixpkgs' auto-layer), per-path or single. Default: the spec's, else popularity.")
+    String layering;
+
+    @Option(names = "--max-layers", paramLabel = "N", description = "At most N layers, 2..127. Default: the spec's, else 100.")
+    Integer maxLayers;
+
+    @Option(names = "--compression", paramLabel = "ALGO", description = "gzip, zstd or none. Default: the spec's, else gzip.")
+    String compression;
+
+    @Option(names = {"-I", "--include"}, paramLabel = "PATH",
+            description = "Add to the Nix search path, as nix-build -I does (e.g. -I nixpkgs=/path/to/nixpkgs).")
+    List<String> includes = new ArrayList<>();
+
+    @Option(names = "--digest-file", paramLabel = "FILE", description = "Also write the manifest digest to FILE.")
+    Path digestFile;
+
+    @Option(names = {"-q", "--quiet"}, description = "Print only the manifest digest.")
+    boolean quiet;
+
+    @Option(names = "--json", description = "Print the result as JSON on stdout.")
+    boolean json;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Progress progress = quiet || json ? Progress.silent() : Progress.forTerminal(err, System.console() != null);
+        ImageBuild build = ImageBuild.fromSpec(specFile)
+                .includes(includes)
+                .listener(progress);
+        if (target != null) {
+            build.target(target);
+        }
+        if (tag != null) {
+            build.tag(tag);
+        }
+        if (layering != null) {
+            build.layering(layering);
+        }
+        if (maxLayers != null) {
+            build.maxLayers(maxLayers);
+        }
+        if (compression != null) {
+            build.compression(compression);
+        }
+        BuildResult r = build.build();
+        progress.finish();
+        if (digestFile != null) {
+            Files.writeString(digestFile, r.manifestDigest() + "\n", StandardCharsets.UTF_8);
+        }
+        if (json) {
+            out.println(toJson(r));
+        } else if (quiet) {
+            out.println(r.manifestDigest());
+        } else {
+            out.println(Sizes.summary(r));
+        }
+        out.flush();
+        return 0;
+    }
+
+    static String toJson(BuildResult r) throws IOException {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("image", r.imageName() + ":" + r.tag());
+        m.put("target", r.target());
+        m.put("manifestDigest", r.manifestDigest().toString());
+        m.put("configDigest", r.configDigest().toString());
+        m.put("compressedSize", r.compressedSize());
+        m.put("uncompressedSize", r.uncompressedSize());
+        List<Map<String, Object>> layers = new ArrayList<>();
+        for (BuildResult.LayerSummary l : r.layers()) {
+            Map<String, Object> lm = new LinkedHashMap<>();
+            lm.put("digest", l.digest().toString());
+            lm.put("diffId", l.diffId().toString());
+            lm.put("mediaType", l.mediaType());
+            lm.put("size", l.size());
+            lm.put("uncompressedSize", l.uncompressedSize());
+            lm.put("storePaths", l.storePaths());
+            layers.add(lm);
+        }
+        m.put("layers", layers);
+        m.put("notices", r.notices());
+        return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m);
+    }
+}

@@ -1,0 +1,60 @@
+package dev.distrolix.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The distrolix command line: a thin layer over distrolix-core. */
+@Command(name = "distrolix",
+        mixinStandardHelpOptions = true,
+        versionProvider = Distrolix.Version.class,
+        description = {
+            "Builds distroless container images from Nix closures: the application's runtime closure,",
+            "the few files, users and directories its spec declares, and nothing else.",
+            "",
+            "Start with:  distrolix build examples/nginx/image.yaml -o oci:out/nginx"
+        },
+        subcommands = {BuildCommand.class, CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:success",
+            "1:failure (a tool failed, an I/O error, a bug)",
+            "2:usage error (unknown option, missing argument)",
+            "3:input error (a bad spec, package, path or image)"
+        })
+public final class Distrolix {
+    public static final int EXIT_FAILURE = 1;
+    public static final int EXIT_USAGE = 2;
+    public static final int EXIT_INPUT = 3;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the CLI in-process and returns its exit code. */
+    public static int run(String... args) {
+        return run(new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true), args);
+    }
+
+    /** Runs the CLI in-process with the given streams; tests call this. */
+    public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
+        CommandLine cl = new CommandLine(new Distrolix());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExecutionExceptionHandler(new ErrorHandler());
+        cl.setParameterExceptionHandler((ex, a) -> {
+            CommandLine c = ex.getCommandLine();
+            c.getErr().println("distrolix: " + ex.getMessage());
+            c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
+            return EXIT_USAGE;
+        });
+        return cl.execute(args);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Distrolix.class.getPackage().getImplementationVersion();
+            return new String[] {"distrolix " + (v == null ? "development build" : v)};
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package dev.distrolix.cli;
+
+import dev.distrolix.InputException;
+import java.io.UncheckedIOException;
+import picocli.CommandLine;
+
+/** Turns exceptions into one line on stderr and the documented exit codes; stack traces only with DISTROLIX_DEBUG. */
+final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
+    @Override
+    public int handleExecutionException(Exception ex, CommandLine cl, CommandLine.ParseResult parseResult) {
+        Throwable t = ex;
+        if (t instanceof UncheckedIOException u && u.getCause() != null) {
+            t = u.getCause();
+        }
+        String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        cl.getErr().println("distrolix: " + msg.lines().findFirst().orElse(msg));
+        if (System.getenv("DISTROLIX_DEBUG") != null) {
+            ex.printStackTrace(cl.getErr());
+        }
+        if (isInputError(t)) {
+            return Distrolix.EXIT_INPUT;
+        }
+        return Distrolix.EXIT_FAILURE;
+    }
+
+    static boolean isInputError(Throwable t) {
+        return t instanceof InputException || t instanceof IllegalArgumentException;
+    }
+}

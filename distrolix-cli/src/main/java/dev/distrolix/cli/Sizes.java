@@ -1,0 +1,54 @@
+package dev.distrolix.cli;
+
+import dev.distrolix.build.BuildResult;
+import java.util.Locale;
+
+/** Human-readable sizes and the build summary table. */
+final class Sizes {
+    private Sizes() {}
+
+    static String human(long bytes) {
+        if (bytes < 1000) {
+            return bytes + " B";
+        }
+        String[] units = {"kB", "MB", "GB", "TB"};
+        double v = bytes;
+        int u = -1;
+        while (v >= 1000 && u < units.length - 1) {
+            v /= 1000;
+            u++;
+        }
+        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+    }
+
+    static String summary(BuildResult r) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "%-8s %-14s %10s %10s  %s%n", "LAYER", "DIGEST", "SIZE", "UNPACKED", "CONTENT"));
+        int i = 1;
+        for (BuildResult.LayerSummary l : r.layers()) {
+            String content = l.storePaths().isEmpty() ? "(declared files)" : shortNames(l);
+            sb.append(String.format(Locale.ROOT, "%-8d %-14s %10s %10s  %s%n", i++, l.digest().hex().substring(0, 12),
+                    human(l.size()), human(l.uncompressedSize()), content));
+        }
+        sb.append(String.format(Locale.ROOT, "%-8s %-14s %10s %10s%n", "total", "", human(r.compressedSize()),
+                human(r.uncompressedSize())));
+        sb.append("image    ").append(r.imageName()).append(':').append(r.tag()).append('\n');
+        sb.append("target   ").append(r.target()).append('\n');
+        sb.append("digest   ").append(r.manifestDigest());
+        return sb.toString();
+    }
+
+    private static String shortNames(BuildResult.LayerSummary l) {
+        StringBuilder sb = new StringBuilder();
+        for (String p : l.storePaths()) {
+            String base = p.substring(p.lastIndexOf('/') + 1);
+            String name = base.length() > 33 ? base.substring(33) : base;
+            if (sb.length() + name.length() > 60) {
+                sb.append(" …+").append(l.storePaths().size());
+                break;
+            }
+            sb.append(sb.length() == 0 ? "" : " ").append(name);
+        }
+        return sb.toString();
+    }
+}
