@@ -24,9 +24,9 @@ import java.util.Objects;
  * <p>A store path {@code <storeDir>/<base>} is read from {@code root/<storeDir>/<base>}, so with
  * the default root "/" it is the host's store; tests can use another root or store dir.
  *
- * <p>File names are Java strings: the JVM must decode file names as UTF-8 ({@code sun.jnu.encoding},
- * from the locale). If it does not, or a name is not valid UTF-8, the mangled name no longer
- * resolves and the walk fails rather than producing a wrong entry.
+ * <p>Names and targets become Java strings: the JVM must decode file names as UTF-8
+ * ({@code sun.jnu.encoding}, from the locale). A name or target whose bytes do not survive that
+ * (invalid UTF-8, or another JVM encoding) fails the walk rather than producing a wrong entry.
  */
 public final class LocalStoreSource implements StoreSource {
     private final Path root;
@@ -60,7 +60,8 @@ public final class LocalStoreSource implements StoreSource {
     private void visit(Path file, String rel, NarVisitor visitor) throws IOException {
         PosixFileAttributes a = Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         if (a.isSymbolicLink()) {
-            visitor.visit(new NarEntry.Symlink(rel, Files.readSymbolicLink(file).toString()));
+            Path target = Files.readSymbolicLink(file);
+            visitor.visit(new NarEntry.Symlink(rel, checkedString(target, file)));
         } else if (a.isRegularFile()) {
             boolean exec = a.permissions().contains(PosixFilePermission.OWNER_EXECUTE);
             visitor.visit(new NarEntry.Regular(rel, exec, a.size(),
@@ -76,12 +77,26 @@ public final class LocalStoreSource implements StoreSource {
         }
     }
 
+    /**
+     * The path as a string, refusing bytes that do not survive decoding (invalid UTF-8, or a
+     * JVM whose sun.jnu.encoding is not UTF-8): the string would silently name something else.
+     * UnixPath.equals compares the raw bytes, so re-encoding tells.
+     */
+    private static String checkedString(Path p, Path where) throws IOException {
+        String s = p.toString();
+        if (!p.equals(p.getFileSystem().getPath(s))) {
+            throw new IOException("name or symlink target is not valid UTF-8 (or the JVM does not decode file names"
+                    + " as UTF-8; sun.jnu.encoding=" + System.getProperty("sun.jnu.encoding") + "): " + where);
+        }
+        return s;
+    }
+
     /** Children sorted by the unsigned bytes of their UTF-8 names (NAR order, not String order). */
     private static List<String> sortedChildren(Path dir) throws IOException {
         List<byte[]> names = new ArrayList<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
             for (Path child : ds) {
-                names.add(child.getFileName().toString().getBytes(StandardCharsets.UTF_8));
+                names.add(checkedString(child.getFileName(), child).getBytes(StandardCharsets.UTF_8));
             }
         }
         names.sort(Arrays::compareUnsigned);

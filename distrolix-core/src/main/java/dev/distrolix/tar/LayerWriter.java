@@ -42,26 +42,33 @@ public final class LayerWriter {
         Path tmp = Files.createTempFile(dir, ".layer-", ".tmp");
         boolean done = false;
         try {
-            HashingOutputStream blob = new HashingOutputStream(
-                    new BufferedOutputStream(Files.newOutputStream(tmp), Compressors.CHUNK));
-            HashingOutputStream tar = compression == Compression.NONE
-                    ? blob : new HashingOutputStream(Compressors.open(compression, blob));
-            try (ReproducibleTarWriter writer = new ReproducibleTarWriter(tar)) {
-                producer.produce(entry -> {
-                    if (Thread.currentThread().isInterrupted()) {
-                        throw new InterruptedIOException("layer writing interrupted");
-                    }
-                    writer.write(entry);
-                });
-                writer.finish();
-            } // closing finishes the compressor and closes the file
-            Digest digest = blob.digest();
-            Digest diffId = tar == blob ? digest : tar.digest();
+            Digest digest;
+            Digest diffId;
+            long size;
+            long tarSize;
+            try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(tmp), Compressors.CHUNK)) {
+                HashingOutputStream blob = new HashingOutputStream(file);
+                HashingOutputStream tar = compression == Compression.NONE
+                        ? blob : new HashingOutputStream(Compressors.open(compression, blob));
+                try (ReproducibleTarWriter writer = new ReproducibleTarWriter(tar)) {
+                    producer.produce(entry -> {
+                        if (Thread.currentThread().isInterrupted()) {
+                            throw new InterruptedIOException("layer writing interrupted");
+                        }
+                        writer.write(entry);
+                    });
+                    writer.finish();
+                } // closing finishes the compressor and closes the file
+                digest = blob.digest();
+                diffId = tar == blob ? digest : tar.digest();
+                size = blob.count();
+                tarSize = tar.count();
+            } // (closing the file again is a no-op; this one is for failures before the writer exists)
             Path target = dir.resolve(digest.hex());
             setReadable(tmp);
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             done = true;
-            return new LayerBlob(target, digest, blob.count(), diffId, tar.count(), compression);
+            return new LayerBlob(target, digest, size, diffId, tarSize, compression);
         } finally {
             if (!done) {
                 Files.deleteIfExists(tmp);

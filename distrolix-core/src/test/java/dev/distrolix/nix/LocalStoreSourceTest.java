@@ -133,6 +133,22 @@ public class LocalStoreSourceTest {
     }
 
     @Test
+    void namesAndTargetsThatAreNotUtf8AreRefused(@TempDir Path tmp) throws Exception {
+        Path base = Files.createDirectories(tmp.resolve("nix/store/" + HASH + "-x"));
+        StorePath p = StorePath.parse("/nix/store/" + HASH + "-x");
+        Tools.sh("cd '" + base + "' && touch \"bad-$(printf '\\377')\"");
+        assertThatThrownBy(() -> walk(new LocalStoreSource(tmp), p)).isInstanceOf(IOException.class)
+                .hasMessageContaining("not valid UTF-8");
+        Tools.sh("cd '" + base + "' && rm bad-* && ln -s \"target-$(printf '\\377')\" link");
+        assertThatThrownBy(() -> walk(new LocalStoreSource(tmp), p)).isInstanceOf(IOException.class)
+                .hasMessageContaining("not valid UTF-8").hasMessageContaining("link");
+        Files.delete(base.resolve("link"));
+        Files.createSymbolicLink(base.resolve("\ufffd-ok"), Path.of("\ufffd")); // real U+FFFD round-trips
+        assertThat(walk(new LocalStoreSource(tmp), p)).extracting(NarTestReader.Node::detail)
+                .containsExactly("", "\ufffd");
+    }
+
+    @Test
     void missingStorePathFails(@TempDir Path tmp) {
         StorePath p = StorePath.parse("/nix/store/" + HASH + "-absent");
         assertThatThrownBy(() -> walk(new LocalStoreSource(tmp), p)).isInstanceOf(IOException.class);
