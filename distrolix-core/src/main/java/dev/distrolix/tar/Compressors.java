@@ -1,0 +1,35 @@
+package dev.distrolix.tar;
+
+import com.github.luben.zstd.ZstdOutputStreamNoFinalizer;
+import java.io.IOException;
+import java.io.OutputStream;
+
+/** The pinned compressors. Their parameters are part of every layer digest: change them only on purpose. */
+final class Compressors {
+    static final int CHUNK = 64 * 1024;
+
+    private Compressors() {}
+
+    /**
+     * Wraps {@code out} so that closing the result finishes the compressed stream and closes
+     * {@code out}. For {@link Compression#NONE} returns {@code out} itself.
+     */
+    static OutputStream open(Compression c, OutputStream out) throws IOException {
+        switch (c) {
+            case NONE:
+                return out;
+            case GZIP:
+                return new FixedChunkOutputStream(new PinnedGzipOutputStream(out, c.defaultLevel()), CHUNK);
+            case ZSTD:
+                // Single-threaded (workers 0): multi-threaded zstd output depends on job splitting.
+                // The frame checksum is XXH64 of the content, so it is deterministic; the zstd CLI
+                // writes it too. Streaming with no pledged size: no content size in the frame header.
+                ZstdOutputStreamNoFinalizer z = new ZstdOutputStreamNoFinalizer(out, c.defaultLevel());
+                z.setWorkers(0);
+                z.setChecksum(true);
+                return new FixedChunkOutputStream(z, CHUNK);
+            default:
+                throw new IllegalArgumentException("unknown compression " + c);
+        }
+    }
+}

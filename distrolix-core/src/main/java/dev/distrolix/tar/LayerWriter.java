@@ -1,0 +1,95 @@
+package dev.distrolix.tar;
+
+import dev.distrolix.image.Digest;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Objects;
+
+/**
+ * Writes one layer blob in a single streaming pass: entries → {@link ReproducibleTarWriter} →
+ * SHA-256 of the tar (diff_id) → pinned compressor → SHA-256 and size of the blob → a temporary
+ * file in the target directory. Memory use is a few fixed buffers, whatever the layer size.
+ *
+ * <p>On success the temporary file is renamed (atomically, replacing) to
+ * {@code dir/<hex of the blob digest>} with mode 0644; the returned {@link LayerBlob#file()} is
+ * that path. Replacing is safe because an existing file of that name has the same bytes. On
+ * failure the temporary file is deleted and nothing named after a digest is created.
+ */
+public final class LayerWriter {
+    private LayerWriter() {}
+
+    /** Pushes a layer's entries, in tar order, into a sink. Called once per write, on the writing thread. */
+    @FunctionalInterface
+    public interface EntryProducer {
+        void produce(EntrySink sink) throws IOException;
+    }
+
+    /** Receives entries; throws IllegalArgumentException for an entry out of order or invalid. */
+    @FunctionalInterface
+    public interface EntrySink {
+        void accept(LayerEntry entry) throws IOException;
+    }
+
+    public static LayerBlob write(Path dir, Compression compression, EntryProducer producer) throws IOException {
+        Objects.requireNonNull(compression, "compression");
+        Objects.requireNonNull(producer, "producer");
+        Path tmp = Files.createTempFile(dir, ".layer-", ".tmp");
+        boolean done = false;
+        try {
+            Digest digest;
+            Digest diffId;
+            long size;
+            long tarSize;
+            try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(tmp), Compressors.CHUNK)) {
+                HashingOutputStream blob = new HashingOutputStream(file);
+                HashingOutputStream tar = compression == Compression.NONE
+                        ? blob : new HashingOutputStream(Compressors.open(compression, blob));
+                try (ReproducibleTarWriter writer = new ReproducibleTarWriter(tar)) {
+                    producer.produce(entry -> {
+                        if (Thread.currentThread().isInterrupted()) {
+                            throw new InterruptedIOException("layer writing interrupted");
+                        }
+                        writer.write(entry);
+                    });
+                    writer.finish();
+                } // closing finishes the compressor and closes the file
+                digest = blob.digest();
+                diffId = tar == blob ? digest : tar.digest();
+                size = blob.count();
+                tarSize = tar.count();
+            } // (closing the file again is a no-op; this one is for failures before the writer exists)
+            Path target = dir.resolve(digest.hex());
+            setReadable(tmp);
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            done = true;
+            return new LayerBlob(target, digest, size, diffId, tarSize, compression);
+        } finally {
+            if (!done) {
+                Files.deleteIfExists(tmp);
+            }
+        }
+    }
+
+    /** createTempFile makes 0600 files; a blob is public content, and other tools may copy it. */
+    private static void setReadable(Path p) throws IOException {
+        try {
+            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: keep the default permissions
+        }
+    }
+
+    /** Writes the tar only (no compression, no file), for callers that stream it elsewhere. */
+    public static long writeTar(OutputStream out, EntryProducer producer) throws IOException {
+        ReproducibleTarWriter writer = new ReproducibleTarWriter(out);
+        producer.produce(writer::write);
+        writer.finish();
+        return writer.bytesWritten();
+    }
+}

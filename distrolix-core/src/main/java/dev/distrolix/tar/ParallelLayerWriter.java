@@ -1,0 +1,109 @@
+package dev.distrolix.tar;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Writes many layers concurrently with {@link LayerWriter}, on a bounded pool of its own, and
+ * returns the blobs in input order. Each layer is still one sequential stream, so the bytes are
+ * the same as when written one by one.
+ *
+ * <p>If a layer fails, layers not yet started are cancelled, running ones are interrupted (they
+ * stop at their next entry and delete their temporary file), and the failure of the
+ * lowest-index failing layer is thrown once every worker has stopped. Blobs of layers that had
+ * already completed stay in {@code dir}.
+ */
+public final class ParallelLayerWriter {
+    private ParallelLayerWriter() {}
+
+    /** Uses {@code Runtime.availableProcessors()} threads. */
+    public static List<LayerBlob> writeAll(Path dir, Compression compression,
+                                           List<? extends LayerWriter.EntryProducer> producers) throws IOException {
+        return writeAll(dir, compression, producers, Runtime.getRuntime().availableProcessors());
+    }
+
+    public static List<LayerBlob> writeAll(Path dir, Compression compression,
+                                           List<? extends LayerWriter.EntryProducer> producers,
+                                           int threads) throws IOException {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1: " + threads);
+        }
+        if (producers.isEmpty()) {
+            return List.of();
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, producers.size()), daemonThreads());
+        List<Future<LayerBlob>> futures = new ArrayList<>();
+        try {
+            for (LayerWriter.EntryProducer p : producers) {
+                futures.add(pool.submit(() -> LayerWriter.write(dir, compression, p)));
+            }
+            List<LayerBlob> out = new ArrayList<>();
+            for (Future<LayerBlob> f : futures) {
+                out.add(f.get());
+            }
+            return out;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while writing layers");
+        } catch (ExecutionException e) {
+            stop(pool);
+            throw rethrow(e.getCause());
+        } finally {
+            stop(pool);
+        }
+    }
+
+    private static void stop(ExecutorService pool) {
+        pool.shutdownNow();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                if (pool.awaitTermination(1, TimeUnit.MINUTES)) {
+                    break;
+                }
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static IOException rethrow(Throwable t) {
+        if (t instanceof IOException io) {
+            return io;
+        }
+        if (t instanceof UncheckedIOException u) {
+            return u.getCause();
+        }
+        if (t instanceof RuntimeException r) {
+            throw r;
+        }
+        if (t instanceof Error err) {
+            throw err;
+        }
+        return new IOException(t);
+    }
+
+    private static ThreadFactory daemonThreads() {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, "distrolix-layer-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}
+

@@ -1,0 +1,34 @@
+package dev.distrolix.tar;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A ~310 MB layer streams through a JVM whose heap (32 MiB) is far smaller than the layer and
+ * than its largest file, so nothing can be holding a layer or a file in memory.
+ */
+class LargeLayerTest {
+    @Test
+    void largeLayerStreamsThroughASmallHeap(@TempDir Path tmp) throws Exception {
+        Tools.assume("zstd", "tar", "sha256sum");
+        long big = 200L << 20;
+        int small = 100;
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Tools.Result r = Tools.ok(java, "-Xmx32m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+                LargeLayerMain.class.getName(), tmp.toString(), "zstd", Long.toString(big), Integer.toString(small));
+        String[] f = r.out().trim().split(" ");
+        long tarSize = Long.parseLong(f[2]);
+        long peakHeap = Long.parseLong(f[3]);
+        // headers: data/, big, 100 small files (data/small/ has no entry: the writer does not require parents); end blocks
+        long expected = 512 + (512 + big) + small * (512 + (1L << 20)) + 1024;
+        assertThat(tarSize).isEqualTo(expected);
+        assertThat(peakHeap).isLessThan(32L << 20);
+        String blob = tmp.resolve(f[1]).toString();
+        assertThat(Tools.sha256Of("cat " + blob)).isEqualTo(f[1]);
+        assertThat(Tools.sha256Of("zstd -dc " + blob)).isEqualTo(f[0]);
+        assertThat(Tools.sh("zstd -dc " + blob + " | tar -tf - | wc -l").out().trim()).isEqualTo(Integer.toString(2 + small));
+    }
+}

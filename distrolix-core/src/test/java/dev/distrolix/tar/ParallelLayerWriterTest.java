@@ -1,0 +1,97 @@
+package dev.distrolix.tar;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ParallelLayerWriterTest {
+    /** Layer i: a directory and i+1 files of pseudo-random content (differs per layer). */
+    static LayerWriter.EntryProducer layer(int i) {
+        return sink -> {
+            sink.accept(Tools.dir("layer" + i));
+            for (int f = 0; f <= i; f++) {
+                long seed = i * 1000L + f;
+                sink.accept(new LayerEntry.RegularFile("layer" + i + "/f" + f, 0444, LayerEntry.Ownership.ROOT, 1,
+                        300_000, () -> new GeneratedContent(seed, 300_000)));
+            }
+        };
+    }
+
+    @Test
+    void resultsComeInInputOrderAndEqualSequentialWrites(@TempDir Path par, @TempDir Path seq) throws IOException {
+        List<LayerWriter.EntryProducer> producers = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            producers.add(layer(i));
+        }
+        for (Compression c : Compression.values()) {
+            List<LayerBlob> parallel = ParallelLayerWriter.writeAll(par, c, producers, 3);
+            assertThat(parallel).hasSize(7);
+            for (int i = 0; i < 7; i++) {
+                LayerBlob s = LayerWriter.write(seq, c, producers.get(i));
+                assertThat(parallel.get(i)).as("layer %d %s", i, c).isEqualTo(
+                        new LayerBlob(par.resolve(s.digest().hex()), s.digest(), s.size(), s.diffId(),
+                                s.uncompressedSize(), c));
+            }
+        }
+        assertThat(ParallelLayerWriter.writeAll(par, Compression.GZIP, List.of())).isEmpty();
+    }
+
+    @Test
+    void aFailingLayerFailsTheBatchAndLeavesNoTemporaryFiles(@TempDir Path dir) throws IOException {
+        List<LayerWriter.EntryProducer> producers = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            producers.add(layer(i));
+        }
+        producers.set(2, sink -> {
+            sink.accept(Tools.dir("x"));
+            throw new IOException("source broke at layer 2");
+        });
+        producers.set(4, sink -> sink.accept(Tools.dir("/abs")));
+        assertThatThrownBy(() -> ParallelLayerWriter.writeAll(dir, Compression.ZSTD, producers, 2))
+                .isInstanceOf(IOException.class).hasMessage("source broke at layer 2");
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
+        }
+    }
+
+    /** Deterministic, poorly compressible bytes generated on the fly (xorshift). */
+    static final class GeneratedContent extends InputStream {
+        private long state;
+        private long remaining;
+
+        GeneratedContent(long seed, long size) {
+            this.state = seed * 0x9E3779B97F4A7C15L + 1;
+            this.remaining = size;
+        }
+
+        @Override
+        public int read() {
+            byte[] b = new byte[1];
+            return read(b, 0, 1) < 0 ? -1 : b[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (remaining == 0) {
+                return -1;
+            }
+            int n = (int) Math.min(len, remaining);
+            for (int i = 0; i < n; i++) {
+                state ^= state << 13;
+                state ^= state >>> 7;
+                state ^= state << 17;
+                b[off + i] = (byte) state;
+            }
+            remaining -= n;
+            return n;
+        }
+    }
+}
