@@ -65,22 +65,40 @@ public record ImageName(String name, String tag) {
     /**
      * The fully qualified reference: a first component that looks like a host (has '.' or ':',
      * or is "localhost") is the registry; otherwise docker.io, with "library/" before a
-     * single-component name — the rule every Docker-compatible tool applies.
+     * single-component name — the rule every Docker-compatible tool applies (index.docker.io
+     * is docker.io too).
      */
     public String normalized() {
+        String domain = "docker.io";
+        String path = name;
+        if (hasRegistry()) {
+            int slash = name.indexOf('/');
+            domain = name.substring(0, slash);
+            path = name.substring(slash + 1);
+            if (domain.equals("index.docker.io")) {
+                domain = "docker.io";
+            }
+        }
+        if (domain.equals("docker.io") && path.indexOf('/') < 0) {
+            path = "library/" + path;
+        }
+        return domain + "/" + path + ":" + tag;
+    }
+
+    /** Whether the first component names a registry host (has '.' or ':', or is "localhost"). */
+    public boolean hasRegistry() {
         int slash = name.indexOf('/');
         String first = slash < 0 ? "" : name.substring(0, slash);
-        boolean hasDomain = slash >= 0
-                && (first.contains(".") || first.contains(":") || first.equals("localhost") || !first.equals(first.toLowerCase()));
-        String full;
-        if (hasDomain) {
-            full = name;
-        } else if (slash < 0) {
-            full = "docker.io/library/" + name;
-        } else {
-            full = "docker.io/" + name;
-        }
-        return full + ":" + tag;
+        return slash >= 0 && (first.contains(".") || first.contains(":") || first.equals("localhost")
+                || !first.equals(first.toLowerCase()));
+    }
+
+    /**
+     * Podman's convention for images made locally: an unqualified {@code app} is
+     * {@code localhost/app} (as after {@code podman build -t app}), not docker.io/library/app.
+     */
+    public ImageName podmanLocal() {
+        return hasRegistry() ? this : new ImageName("localhost/" + name, tag);
     }
 
     @Override

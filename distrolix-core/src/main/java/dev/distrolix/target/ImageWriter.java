@@ -46,6 +46,9 @@ public final class ImageWriter {
             return new WriteResult(img.manifestDigest(), "docker-archive:" + file + ":" + name);
         }
         Daemon d = (Daemon) target;
+        if (d.engine() == ImageTarget.Engine.PODMAN) {
+            name = name.podmanLocal();
+        }
         String loaded = DaemonLoader.load(img, d.engine(), name);
         return new WriteResult(img.manifestDigest(), d.engine().command() + ":" + loaded);
     }
