@@ -180,6 +180,7 @@ public final class OciLayoutWriter {
                 + Long.toUnsignedString(java.util.concurrent.ThreadLocalRandom.current().nextLong()));
         try {
             Files.createLink(link, layer.file());
+            link.toFile().deleteOnExit();
         } catch (IOException | UnsupportedOperationException e) {
             return null;
         }

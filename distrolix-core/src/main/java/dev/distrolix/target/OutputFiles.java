@@ -99,9 +99,15 @@ final class OutputFiles {
         }
     }
 
-    /** An empty temp file next to {@code target}, named {@code <name>.tmp-<random>}. */
+    /**
+     * An empty temp file next to {@code target}, named {@code <name>.tmp-<random>}. It is also
+     * registered for deletion at JVM exit, so Ctrl-C (which skips our catch blocks but runs
+     * shutdown hooks) leaves no temp file either; after the rename that path no longer exists.
+     */
     static Path createTemp(Path target) throws IOException {
-        return Files.createTempFile(target.getParent(), target.getFileName() + ".tmp-", "");
+        Path temp = Files.createTempFile(target.getParent(), target.getFileName() + ".tmp-", "");
+        temp.toFile().deleteOnExit();
+        return temp;
     }
 
     static void writeAndSync(Path temp, Body body) throws IOException {
