@@ -1,0 +1,72 @@
+package dev.distrolix.image;
+
+import dev.distrolix.tar.LayerBlob;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A finished single-platform image: the exact config and manifest bytes (whose digests are what
+ * every output will carry), the manifest's descriptor and the layer blobs on disk. Outputs
+ * ({@code dev.distrolix.target}) only copy these bytes; they never re-serialize.
+ *
+ * <p>The byte arrays are copied in and out, so an instance cannot be changed after its digests
+ * were computed.
+ */
+public record AssembledImage(ImageConfig config, byte[] configBytes, Digest configDigest,
+                             byte[] manifestBytes, Digest manifestDigest, Descriptor manifestDescriptor,
+                             List<LayerBlob> layers) {
+    public AssembledImage {
+        Objects.requireNonNull(config, "config");
+        configBytes = configBytes.clone();
+        manifestBytes = manifestBytes.clone();
+        layers = List.copyOf(layers);
+        if (!Digest.sha256(configBytes).equals(configDigest)) {
+            throw new IllegalArgumentException("config digest does not match the config bytes");
+        }
+        if (!Digest.sha256(manifestBytes).equals(manifestDigest)
+                || !manifestDescriptor.digest().equals(manifestDigest)
+                || manifestDescriptor.size() != manifestBytes.length) {
+            throw new IllegalArgumentException("manifest digest/descriptor does not match the manifest bytes");
+        }
+    }
+
+    @Override
+    public byte[] configBytes() {
+        return configBytes.clone();
+    }
+
+    @Override
+    public byte[] manifestBytes() {
+        return manifestBytes.clone();
+    }
+
+    /** The image ID as Docker and podman show it: the digest of the config bytes. */
+    public Digest imageId() {
+        return configDigest;
+    }
+
+    /** The chain ID of the whole layer stack; throws for an image without layers. */
+    public Digest chainId() {
+        return ChainId.of(config.diffIds());
+    }
+
+    /** Descriptor of the config blob, as the manifest references it. */
+    public Descriptor configDescriptor() {
+        return Descriptor.of(MediaTypes.OCI_CONFIG, configDigest, configBytes.length);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof AssembledImage a && a.manifestDigest.equals(manifestDigest) && a.layers.equals(layers);
+    }
+
+    @Override
+    public int hashCode() {
+        return manifestDigest.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "AssembledImage[manifest=" + manifestDigest + ", config=" + configDigest + ", layers=" + layers.size() + "]";
+    }
+}

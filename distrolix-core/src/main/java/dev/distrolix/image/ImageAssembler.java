@@ -1,0 +1,60 @@
+package dev.distrolix.image;
+
+import dev.distrolix.tar.Compression;
+import dev.distrolix.tar.LayerBlob;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Turns finished layers plus the runtime settings into the two JSON documents that make an
+ * image: the OCI config (whose {@code rootfs.diff_ids} come from the layers, in order) and the
+ * OCI manifest that points at the config and the layer blobs. Pure: no I/O, the layer files
+ * are not read — their digests were computed when they were written.
+ */
+public final class ImageAssembler {
+    private ImageAssembler() {}
+
+    /**
+     * @param created     config {@code created}; pass {@code 1970-01-01T00:00:01Z} (or
+     *                    SOURCE_DATE_EPOCH) for reproducible images; null omits it
+     * @param layers      base layer first
+     * @param history     one entry per layer (plus any {@code emptyLayer} entries), or empty
+     * @param annotations manifest annotations, e.g. {@code org.opencontainers.image.source}
+     */
+    public static AssembledImage assemble(Platform platform, ContainerConfig containerConfig, Instant created,
+                                          List<LayerBlob> layers, List<HistoryEntry> history,
+                                          Map<String, String> annotations) {
+        Objects.requireNonNull(platform, "platform");
+        List<LayerBlob> blobs = List.copyOf(layers);
+        List<Digest> diffIds = blobs.stream().map(LayerBlob::diffId).toList();
+        ImageConfig config = new ImageConfig(created, platform, containerConfig, diffIds, history);
+
+        byte[] configBytes = CanonicalJson.config(config);
+        Digest configDigest = Digest.sha256(configBytes);
+        Descriptor configDescriptor = Descriptor.of(MediaTypes.OCI_CONFIG, configDigest, configBytes.length);
+        List<Descriptor> layerDescriptors = blobs.stream().map(ImageAssembler::layerDescriptor).toList();
+        ImageManifest manifest = new ImageManifest(configDescriptor, layerDescriptors,
+                CanonicalJson.sortedCopy(annotations));
+
+        byte[] manifestBytes = CanonicalJson.manifest(manifest);
+        Digest manifestDigest = Digest.sha256(manifestBytes);
+        // The platform rides on the manifest descriptor because index entries are where the
+        // spec lets a runtime choose by platform; the manifest itself has no platform field.
+        Descriptor manifestDescriptor = new Descriptor(MediaTypes.OCI_MANIFEST, manifestDigest,
+                manifestBytes.length, null, platform);
+        return new AssembledImage(config, configBytes, configDigest, manifestBytes, manifestDigest,
+                manifestDescriptor, blobs);
+    }
+
+    private static Descriptor layerDescriptor(LayerBlob l) {
+        Objects.requireNonNull(l.digest(), "layer digest");
+        Objects.requireNonNull(l.diffId(), "layer diff_id");
+        if (l.compression() == Compression.NONE && !l.digest().equals(l.diffId())) {
+            throw new IllegalArgumentException("uncompressed layer " + l.file() + " has digest " + l.digest()
+                    + " but diff_id " + l.diffId() + "; they must be equal");
+        }
+        return Descriptor.of(l.mediaType(), l.digest(), l.size());
+    }
+}

@@ -1,0 +1,66 @@
+package dev.distrolix.target;
+
+import dev.distrolix.image.AssembledImage;
+import dev.distrolix.target.ImageTarget.Daemon;
+import dev.distrolix.target.ImageTarget.DockerArchive;
+import dev.distrolix.target.ImageTarget.OciArchive;
+import dev.distrolix.target.ImageTarget.OciDir;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * The output entry point: writes an assembled image to a parsed target.
+ *
+ * <pre>{@code
+ * ImageTarget target = ImageTarget.parse("docker-archive:out/app.tar").withDefaults("app", "latest");
+ * WriteResult r = ImageWriter.write(image, target);   // r.where() = "docker-archive:/…/out/app.tar:app:latest"
+ * }</pre>
+ */
+public final class ImageWriter {
+    private ImageWriter() {}
+
+    /**
+     * @throws IllegalArgumentException if the target still lacks a tag (or, except for oci:
+     *                                  outputs, a name): call {@link ImageTarget#withDefaults} first
+     * @throws ImageOutputException     with a one-line message when writing or loading fails;
+     *                                  the previous output is then left as it was
+     */
+    public static WriteResult write(AssembledImage img, ImageTarget target) throws IOException {
+        if (target.tag() == null) {
+            throw new IllegalArgumentException("no tag for output " + target + " (give one, or a default tag)");
+        }
+        if (target instanceof OciDir t) {
+            Path dir = t.dir().toAbsolutePath().normalize();
+            OciLayoutWriter.write(img, dir, t.tag(), optionalName(t));
+            return new WriteResult(img.manifestDigest(), "oci:" + dir + ":" + t.tag());
+        }
+        if (target instanceof OciArchive t) {
+            Path file = t.file().toAbsolutePath().normalize();
+            OciArchiveWriter.write(img, file, t.tag(), optionalName(t));
+            return new WriteResult(img.manifestDigest(), "oci-archive:" + file + ":" + t.tag());
+        }
+        ImageName name = requireName(target);
+        if (target instanceof DockerArchive t) {
+            Path file = t.file().toAbsolutePath().normalize();
+            DockerArchiveWriter.write(img, file, name);
+            return new WriteResult(img.manifestDigest(), "docker-archive:" + file + ":" + name);
+        }
+        Daemon d = (Daemon) target;
+        if (d.engine() == ImageTarget.Engine.PODMAN) {
+            name = name.podmanLocal();
+        }
+        String loaded = DaemonLoader.load(img, d.engine(), name);
+        return new WriteResult(img.manifestDigest(), d.engine().command() + ":" + loaded);
+    }
+
+    private static ImageName optionalName(ImageTarget t) {
+        return t.name() == null ? null : t.imageName();
+    }
+
+    private static ImageName requireName(ImageTarget t) {
+        if (t.name() == null) {
+            throw new IllegalArgumentException("no image name for output " + t + " (give NAME:TAG, or a default name)");
+        }
+        return t.imageName();
+    }
+}
