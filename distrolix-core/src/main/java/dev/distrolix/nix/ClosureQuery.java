@@ -35,6 +35,7 @@ final class ClosureQuery {
         if (roots.isEmpty()) {
             return new Closure(List.of(), List.of());
         }
+        requireValid(roots);
         NixException first;
         try {
             return withPathInfo(roots);
@@ -53,6 +54,19 @@ final class ClosureQuery {
         } catch (NixNotFoundException e) {
             // Report why `nix` failed rather than that nix-store is missing, unless both are missing.
             throw first instanceof NixNotFoundException ? e : first;
+        }
+    }
+
+    /**
+     * One batched validity check first: {@code nix path-info} would otherwise try to substitute
+     * an invalid root (downloading it, or ~4 s of retries offline) before failing.
+     */
+    void requireValid(Collection<StorePath> roots) {
+        for (List<String> chunk : chunks(roots.stream().map(StorePath::fullPath).toList())) {
+            String invalid = nixStore(prepend(List.of("--check-validity", "--print-invalid"), chunk)).strip();
+            if (!invalid.isEmpty()) {
+                throw new NixException(NixErrors.invalidStorePath(invalid.lines().findFirst().orElseThrow()), true, "");
+            }
         }
     }
 

@@ -75,6 +75,7 @@ public final class NixCli {
      * Resolves a reference to its out paths, building with {@code nix-build} / {@code nix build} when needed.
      *
      * @param includes search-path entries for {@code nix-build}, each passed as {@code -I ENTRY}
+     *                 (flakes and store paths do not use the search path; there they are ignored)
      * @param argStrs  function arguments for {@code nix-build} ({@code --argstr NAME VALUE}), for parameterised files
      * @throws NixNotFoundException if Nix is not installed
      * @throws NixException         with a one-line message if the reference cannot be resolved
@@ -151,7 +152,9 @@ public final class NixCli {
 
     /** The same, through {@code nix-store} only (exposed so that both paths can be compared). */
     Closure queryClosureWithNixStore(Collection<StorePath> roots) {
-        return new ClosureQuery(tools, queryTimeout, storeDir).withNixStore(roots);
+        ClosureQuery q = new ClosureQuery(tools, queryTimeout, storeDir);
+        q.requireValid(roots);
+        return q.withNixStore(roots);
     }
 
     /** The system Nix builds for ({@code builtins.currentSystem}), with its OCI platform. Cached. */

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -71,9 +70,7 @@ public final class PathInfoJson {
     }
 
     private static void collectKeyed(JsonNode object, String storeDir, List<PathInfo> infos, List<StorePath> invalid) {
-        Iterator<Map.Entry<String, JsonNode>> fields = object.fields();
-        while (fields.hasNext()) {
-            Map.Entry<String, JsonNode> f = fields.next();
+        for (Map.Entry<String, JsonNode> f : object.properties()) {
             JsonNode entry = f.getValue();
             String dir = entry != null && entry.path("storeDir").isTextual() ? entry.get("storeDir").asText() : storeDir;
             StorePath path = toStorePath(f.getKey(), dir);

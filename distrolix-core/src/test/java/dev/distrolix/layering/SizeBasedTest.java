@@ -51,7 +51,9 @@ class SizeBasedTest {
 
     @Test
     void oneLayerLimit() {
-        assertThat(new SizeBased().plan(APPS, 1)).hasSize(1).first().asList().hasSize(7);
+        List<List<dev.distrolix.nix.StorePath>> plan = new SizeBased().plan(APPS, 1);
+        assertThat(plan).hasSize(1);
+        assertThat(plan.get(0)).hasSize(7);
     }
 
     @Test
