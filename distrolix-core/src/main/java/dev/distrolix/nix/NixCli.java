@@ -157,6 +157,11 @@ public final class NixCli {
         return q.withNixStore(roots);
     }
 
+    /** Absolute path of one of the Nix tools as this instance finds it (e.g. "nix-build"). */
+    public String locate(String tool) {
+        return tools.locate(tool);
+    }
+
     /** The system Nix builds for ({@code builtins.currentSystem}), with its OCI platform. Cached. */
     public NixSystem system() {
         NixSystem s = system;

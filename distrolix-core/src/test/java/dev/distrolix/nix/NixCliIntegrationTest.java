@@ -206,6 +206,18 @@ class NixCliIntegrationTest {
     }
 
     @Test
+    void closureFallsBackToNixStoreWhenTheNixCommandIsMissing() throws IOException {
+        StorePath top = only(nix.resolve(PackageRef.parse("top", Optional.of(set))));
+        Path bin = Files.createDirectories(dir.resolve("only-nix-store"));
+        // nix-store is a name of the multi-call `nix` binary: a link with that name behaves as nix-store
+        Files.createSymbolicLink(bin.resolve("nix-store"), Path.of(nix.locate("nix-store")));
+        NixCli legacyOnly = TestNix.cli().binDir(bin).build();
+        Closure c = legacyOnly.queryClosure(List.of(top));
+        assertThat(c.paths()).isEqualTo(nix.queryClosure(List.of(top)).paths());
+        assertThat(c.info(top).narHash()).startsWith("sha256:");
+    }
+
+    @Test
     void closureOfAnInvalidPath() {
         StorePath missing = StorePath.parse("/nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-missing");
         assertThatThrownBy(() -> nix.queryClosure(List.of(missing)))
