@@ -210,11 +210,15 @@ class NixCliIntegrationTest {
         StorePath top = only(nix.resolve(PackageRef.parse("top", Optional.of(set))));
         Path bin = Files.createDirectories(dir.resolve("only-nix-store"));
         // nix-store is a name of the multi-call `nix` binary: a link with that name behaves as nix-store
-        Files.createSymbolicLink(bin.resolve("nix-store"), Path.of(nix.locate("nix-store")));
-        NixCli legacyOnly = TestNix.cli().binDir(bin).build();
-        Closure c = legacyOnly.queryClosure(List.of(top));
-        assertThat(c.paths()).isEqualTo(nix.queryClosure(List.of(top)).paths());
-        assertThat(c.info(top).narHash()).startsWith("sha256:");
+        Path link = Files.createSymbolicLink(bin.resolve("nix-store"), Path.of(nix.locate("nix-store")));
+        try {
+            NixCli legacyOnly = TestNix.cli().binDir(bin).build();
+            Closure c = legacyOnly.queryClosure(List.of(top));
+            assertThat(c.paths()).isEqualTo(nix.queryClosure(List.of(top)).paths());
+            assertThat(c.info(top).narHash()).startsWith("sha256:");
+        } finally {
+            Files.delete(link); // JUnit warns about links leaving @TempDir
+        }
     }
 
     @Test
