@@ -1,0 +1,119 @@
+package dev.distrolix.layering;
+
+import dev.distrolix.nix.Closure;
+import dev.distrolix.nix.StorePath;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * dockerTools' legacy "popularity contest" ({@code references-by-popularity}, and the
+ * {@code popularity_contest} + {@code limit_layers} layering pipeline of nixpkgs).
+ *
+ * <p><b>Score.</b> nixpkgs expands the reference DAG into a tree from the roots (paths nobody in
+ * the closure references), then folds counters up the tree: for each tree node it adds 1 to the
+ * node and (its score within the child's subtree + 1) for every path below a child. Unrolled, the
+ * score of a path y is the number of tree nodes whose subtree contains y — i.e.
+ * {@code score(y) = Σ P(w)} over every w that is y or depends on y, where {@code P(w)} is the
+ * number of distinct root-to-w paths. So "more and deeper references score higher": glibc, under
+ * everything, wins. This class computes exactly that with memoised path counts (one pass in
+ * topological order) and bit sets of ancestors, never expanding the tree; counts are
+ * {@link BigInteger}s because path counts grow exponentially with the depth of diamonds
+ * (Python's ints are unbounded too). Memory is about n²/8 bytes for n paths.
+ *
+ * <p><b>Order.</b> Descending score; ties by nixpkgs' {@code package_name} key, i.e. the full
+ * path with its hash moved behind the name ({@code name-/nix/store/hash}), compared as strings.
+ * That is "by name, then hash", except where one name is another plus {@code +…}: nixpkgs sorts
+ * "{@code a+}" before "{@code a}" because '+' &lt; '-'. We follow nixpkgs.
+ *
+ * <p><b>Layers.</b> The first {@code maxStoreLayers-1} paths get a layer each; all remaining paths
+ * share the last one (nixpkgs: {@code limit_layers}, or the jq {@code .[:$max-1]} split).
+ *
+ * <p><b>Differences from nixpkgs.</b> nixpkgs' roots are the synthetic image config and
+ * customisation-layer derivations, which reference the contents; ours are the closure's
+ * unreferenced paths. That adds the same +1 to every score there, so the order is the same unless
+ * the image config references store paths that the contents do not. Inside the last layer paths
+ * keep popularity order (informational only).
+ */
+public final class Popularity implements LayeringStrategy {
+    public static final String NAME = "popularity";
+
+    /** nixpkgs' package_name: "{@code <storeDir>/<hash>-<name>}" becomes "{@code <name>-<storeDir>/<hash>}". */
+    static final Comparator<StorePath> NIXPKGS_NAME_ORDER = Comparator.comparing(Popularity::packageNameKey);
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public List<List<StorePath>> plan(Closure closure, int maxStoreLayers) {
+        Layering.requireStoreLayers(maxStoreLayers);
+        List<StorePath> ordered = order(closure);
+        List<List<StorePath>> groups = new ArrayList<>();
+        int singles = Math.min(ordered.size(), maxStoreLayers - 1);
+        for (int i = 0; i < singles; i++) {
+            groups.add(List.of(ordered.get(i)));
+        }
+        if (ordered.size() > singles) {
+            groups.add(List.copyOf(ordered.subList(singles, ordered.size())));
+        }
+        return List.copyOf(groups);
+    }
+
+    /** All paths, most popular first. */
+    public static List<StorePath> order(Closure closure) {
+        Map<StorePath, BigInteger> scores = scores(closure);
+        List<StorePath> paths = new ArrayList<>(closure.paths());
+        paths.sort(Comparator.comparing((StorePath p) -> scores.get(p)).reversed().thenComparing(NIXPKGS_NAME_ORDER));
+        return List.copyOf(paths);
+    }
+
+    /** The popularity score of every path, as nixpkgs' graph_popularity_contest computes it. */
+    public static Map<StorePath, BigInteger> scores(Closure closure) {
+        Graph g = new Graph(closure);
+        int n = g.size();
+        BigInteger[] pathsFromRoots = new BigInteger[n];
+        BitSet[] dependents = new BitSet[n]; // w such that w == y or w depends on y
+        int[] remainingReferences = new int[n];
+        BigInteger[] score = new BigInteger[n];
+        for (int y : g.topological(false, Graph.BY_NAME_THEN_HASH)) { // referrers before references
+            BigInteger count = g.referrers[y].length == 0 ? BigInteger.ONE : BigInteger.ZERO;
+            BitSet anc = new BitSet(n);
+            anc.set(y);
+            for (int u : g.referrers[y]) {
+                count = count.add(pathsFromRoots[u]);
+                anc.or(dependents[u]);
+                if (--remainingReferences[u] == 0) {
+                    dependents[u] = null; // every reference of u is done: free its bit set
+                }
+            }
+            pathsFromRoots[y] = count;
+            dependents[y] = anc;
+            remainingReferences[y] = g.refs[y].length;
+            BigInteger s = BigInteger.ZERO;
+            for (int w = anc.nextSetBit(0); w >= 0; w = anc.nextSetBit(w + 1)) {
+                s = s.add(pathsFromRoots[w]);
+            }
+            score[y] = s;
+            if (remainingReferences[y] == 0) {
+                dependents[y] = null;
+            }
+        }
+        Map<StorePath, BigInteger> out = new HashMap<>();
+        for (int i = 0; i < n; i++) {
+            out.put(g.paths.get(i), score[i]);
+        }
+        return out;
+    }
+
+    private static String packageNameKey(StorePath p) {
+        String full = p.fullPath();
+        int dash = full.indexOf('-'); // Python's path.split('-') splits at the first '-', as here
+        return full.substring(dash + 1) + "-" + full.substring(0, dash);
+    }
+}

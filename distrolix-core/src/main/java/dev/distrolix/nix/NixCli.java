@@ -1,0 +1,342 @@
+package dev.distrolix.nix;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The installed Nix, driven through its command-line tools: resolves {@link PackageRef}s to store
+ * paths (building them if needed), queries closures, and reports the system.
+ *
+ * <p>Multiple outputs: every out path the command prints is returned. {@code nix-build} prints the
+ * selected output of each derivation (usually {@code out}; {@code -A pkg.dev} selects another),
+ * {@code nix build} prints the installable's default outputs ({@code outputsToInstall}, or
+ * {@code ^out,dev} / {@code ^*} in the ref). Results of {@code --no-out-link} builds are not GC
+ * roots: a concurrent {@code nix-collect-garbage} could delete them before they are read.
+ *
+ * <p>Instances are immutable and thread-safe; every call starts fresh processes.
+ */
+public final class NixCli {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final String FLAKE_FEATURES = "nix-command flakes";
+
+    private final NixTools tools;
+    private final Path workingDirectory;
+    private final Duration buildTimeout;
+    private final Duration queryTimeout;
+    private final String storeDir;
+    private volatile NixSystem system;
+
+    private NixCli(Builder b) {
+        Map<String, String> env = new HashMap<>(b.environment);
+        env.put("PATH", b.searchPath);
+        this.tools = new NixTools(b.searchPath, b.binDir, env, b.workingDirectory);
+        this.workingDirectory = b.workingDirectory;
+        this.buildTimeout = b.buildTimeout;
+        this.queryTimeout = b.queryTimeout;
+        this.storeDir = b.storeDir;
+    }
+
+    /** The Nix found on this process's PATH, with this process's environment. */
+    public static NixCli create() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Resolves a reference with no include args and no {@code --argstr}s. */
+    public List<StorePath> resolve(PackageRef ref) {
+        return resolve(ref, List.of(), Map.of());
+    }
+
+    /**
+     * @param includes search-path entries, each passed as {@code -I ENTRY} (e.g. {@code nixpkgs=/src/nixpkgs})
+     */
+    public List<StorePath> resolve(PackageRef ref, List<String> includes) {
+        return resolve(ref, includes, Map.of());
+    }
+
+    /**
+     * Resolves a reference to its out paths, building with {@code nix-build} / {@code nix build} when needed.
+     *
+     * @param includes search-path entries for {@code nix-build}, each passed as {@code -I ENTRY}
+     *                 (flakes and store paths do not use the search path; there they are ignored)
+     * @param argStrs  function arguments for {@code nix-build} ({@code --argstr NAME VALUE}), for parameterised files
+     * @throws NixNotFoundException if Nix is not installed
+     * @throws NixException         with a one-line message if the reference cannot be resolved
+     */
+    public List<StorePath> resolve(PackageRef ref, List<String> includes, Map<String, String> argStrs) {
+        Objects.requireNonNull(ref, "ref");
+        includes.forEach(NixCli::checkInclude);
+        if (ref instanceof PackageRef.StorePathRef s) {
+            checkValid(s.path());
+            return List.of(s.path());
+        }
+        if (ref instanceof PackageRef.Flake f) {
+            if (!argStrs.isEmpty()) {
+                throw new IllegalArgumentException("--argstr does not apply to flake " + f.ref());
+            }
+            return buildFlake(f.ref());
+        }
+        List<String> args = new ArrayList<>();
+        String description;
+        Optional<String> attr;
+        if (ref instanceof PackageRef.Attribute a) {
+            if (a.packageSet().isPresent()) {
+                Path set = existing(a.packageSet().get(), "package set");
+                args.add(set.toString());
+                description = set.toString();
+            } else {
+                args.add("<nixpkgs>"); // nix-build looks '<…>' up in NIX_PATH and the -I entries
+                description = "<nixpkgs>";
+            }
+            attr = Optional.of(a.attrPath());
+        } else {
+            PackageRef.NixFile n = (PackageRef.NixFile) ref;
+            Path file = existing(n.file(), "Nix file");
+            args.add(file.toString());
+            description = file.toString();
+            attr = n.attrPath();
+        }
+        attr.ifPresent(x -> args.addAll(List.of("-A", x)));
+        args.add("--no-out-link");
+        for (String include : includes) {
+            args.addAll(List.of("-I", include));
+        }
+        new TreeMap<>(argStrs).forEach((k, v) -> args.addAll(List.of("--argstr", k, v)));
+        ProcessRunner.Result r = tools.run(buildTimeout, "nix-build", args);
+        if (!r.ok()) {
+            throw NixErrors.forBuild("nix-build", r.stderr(), description);
+        }
+        return outPaths("nix-build", r);
+    }
+
+    /**
+     * Checks that a store path is valid in the local store.
+     *
+     * @throws NixException "store path … does not exist (or is not valid)"
+     */
+    public void checkValid(StorePath path) {
+        ProcessRunner.Result r = tools.run(queryTimeout, "nix-store", List.of("--check-validity", path.fullPath()));
+        if (!r.ok()) {
+            String err = NixErrors.clean(r.stderr());
+            if (err.contains("is not valid") || err.contains("not in the Nix store") || err.contains("No such file")) {
+                throw new NixException(NixErrors.invalidStorePath(path.fullPath()), true, r.stderr());
+            }
+            throw NixErrors.generic("nix-store --check-validity", r.stderr());
+        }
+    }
+
+    /**
+     * The closure of {@code roots} with NAR sizes, hashes and references: {@code nix path-info --json -r}
+     * (any JSON shape from Nix 2.8 on), falling back to {@code nix-store} queries when that fails.
+     */
+    public Closure queryClosure(Collection<StorePath> roots) {
+        return new ClosureQuery(tools, queryTimeout, storeDir).query(roots);
+    }
+
+    /** The same, through {@code nix-store} only (exposed so that both paths can be compared). */
+    Closure queryClosureWithNixStore(Collection<StorePath> roots) {
+        ClosureQuery q = new ClosureQuery(tools, queryTimeout, storeDir);
+        q.requireValid(roots);
+        return q.withNixStore(roots);
+    }
+
+    /** Absolute path of one of the Nix tools as this instance finds it (e.g. "nix-build"). */
+    public String locate(String tool) {
+        return tools.locate(tool);
+    }
+
+    /** The system Nix builds for ({@code builtins.currentSystem}), with its OCI platform. Cached. */
+    public NixSystem system() {
+        NixSystem s = system;
+        if (s == null) {
+            s = NixSystem.parse(querySystem());
+            system = s;
+        }
+        return s;
+    }
+
+    private String querySystem() {
+        ProcessRunner.Result r = tools.run(queryTimeout, "nix-instantiate",
+                List.of("--eval", "--expr", "builtins.currentSystem"));
+        if (r.ok()) {
+            return r.stdout().strip().replace("\"", "");
+        }
+        // nix-instantiate refusing to evaluate is odd; the configuration still says the system.
+        ProcessRunner.Result c = tools.run(queryTimeout, "nix",
+                List.of("show-config", "--extra-experimental-features", "nix-command"));
+        if (c.ok()) {
+            for (String line : c.stdout().split("\n")) {
+                if (line.startsWith("system = ")) {
+                    return line.substring("system = ".length()).strip();
+                }
+            }
+        }
+        throw NixErrors.generic("nix-instantiate --eval", r.stderr());
+    }
+
+    private List<StorePath> buildFlake(String ref) {
+        List<String> common = List.of("build", ref, "--no-link", "--extra-experimental-features", FLAKE_FEATURES);
+        List<String> args = new ArrayList<>(common);
+        args.add("--print-out-paths");
+        ProcessRunner.Result r = tools.run(buildTimeout, "nix", args);
+        if (!r.ok() && NixErrors.unknownFlag(r.stderr()).filter("--print-out-paths"::equals).isPresent()) {
+            // Nix < 2.9 has no --print-out-paths; --json (same build) lists the outputs too.
+            args = new ArrayList<>(common);
+            args.add("--json");
+            r = tools.run(buildTimeout, "nix", args);
+            if (r.ok()) {
+                return jsonOutPaths(r);
+            }
+        }
+        if (!r.ok()) {
+            throw flakeError(ref, r.stderr());
+        }
+        return outPaths("nix build", r);
+    }
+
+    private static NixException flakeError(String ref, String stderr) {
+        String err = NixErrors.clean(stderr);
+        if (NixErrors.unknownFlag(err).filter(f -> f.startsWith("--extra-experimental")).isPresent()
+                || err.contains("unknown experimental feature 'flakes'")) {
+            return new NixException("cannot build flake " + ref + ": the installed Nix does not support flakes", true, stderr);
+        }
+        boolean input = err.contains("does not provide attribute") || err.contains("does not exist")
+                || err.contains("cannot find flake");
+        return new NixException("cannot build flake " + ref + ": "
+                + NixErrors.firstError(stderr).orElse("nix build failed"), input, stderr);
+    }
+
+    private List<StorePath> jsonOutPaths(ProcessRunner.Result r) {
+        Set<StorePath> out = new LinkedHashSet<>();
+        try {
+            for (JsonNode built : MAPPER.readTree(r.stdout())) {
+                built.path("outputs").forEach(p -> out.add(StorePath.parse(p.asText())));
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            throw new NixException("nix build --json printed unexpected output: " + e.getMessage(), e);
+        }
+        return requireSome("nix build", List.copyOf(out), r);
+    }
+
+    private static List<StorePath> outPaths(String command, ProcessRunner.Result r) {
+        Set<StorePath> out = new LinkedHashSet<>();
+        for (String line : r.stdout().split("\n")) {
+            String t = line.strip();
+            if (StorePath.isStorePath(t)) {
+                out.add(StorePath.parse(t));
+            }
+        }
+        return requireSome(command, List.copyOf(out), r);
+    }
+
+    private static List<StorePath> requireSome(String command, List<StorePath> paths, ProcessRunner.Result r) {
+        if (paths.isEmpty()) {
+            throw new NixException(command + " succeeded but printed no store path", false, r.stderr());
+        }
+        return paths;
+    }
+
+    private Path existing(Path p, String what) {
+        Path abs = workingDirectory.resolve(p).toAbsolutePath().normalize();
+        if (!Files.exists(abs)) {
+            throw new NixException(what + " " + abs + " does not exist", true, "");
+        }
+        return abs;
+    }
+
+    private static void checkInclude(String include) {
+        if (include == null || include.isBlank() || include.contains("\n")) {
+            throw new IllegalArgumentException("not a search path entry: '" + include + "'");
+        }
+    }
+
+    /** Configuration; every setting has a default matching how a user runs Nix in a shell. */
+    public static final class Builder {
+        private final Map<String, String> environment = new HashMap<>(System.getenv());
+        private String searchPath = Objects.requireNonNullElse(System.getenv("PATH"), "");
+        private Path binDir;
+        private Path workingDirectory = Path.of("").toAbsolutePath();
+        private Duration buildTimeout = Duration.ofHours(1);
+        private Duration queryTimeout = Duration.ofMinutes(5);
+        private String storeDir = StorePath.DEFAULT_STORE_DIR;
+
+        private Builder() {}
+
+        /** The PATH searched for the Nix tools and passed to them; "" simulates a machine without Nix. */
+        public Builder searchPath(String path) {
+            this.searchPath = Objects.requireNonNull(path, "path");
+            return this;
+        }
+
+        /** Take the Nix tools from this directory instead of searching PATH. */
+        public Builder binDir(Path dir) {
+            this.binDir = dir;
+            return this;
+        }
+
+        /** NIX_PATH for evaluations ({@code <nixpkgs>} lookups); "" means none. Default: inherited. */
+        public Builder nixPath(String nixPath) {
+            return environment("NIX_PATH", nixPath);
+        }
+
+        /** Sets (or with {@code null} removes) one variable of the environment Nix runs in, e.g. NIX_CONFIG. */
+        public Builder environment(String name, String value) {
+            if (value == null) {
+                environment.remove(name);
+            } else {
+                environment.put(name, value);
+            }
+            return this;
+        }
+
+        /** Where relative files and flake refs such as {@code .#app} are resolved from. */
+        public Builder workingDirectory(Path dir) {
+            this.workingDirectory = dir.toAbsolutePath();
+            return this;
+        }
+
+        public Builder buildTimeout(Duration timeout) {
+            this.buildTimeout = requirePositive(timeout);
+            return this;
+        }
+
+        public Builder queryTimeout(Duration timeout) {
+            this.queryTimeout = requirePositive(timeout);
+            return this;
+        }
+
+        /** Store directory for base names in path-info JSON that does not state it. */
+        public Builder storeDir(String dir) {
+            this.storeDir = Objects.requireNonNull(dir, "dir");
+            return this;
+        }
+
+        public NixCli build() {
+            return new NixCli(this);
+        }
+
+        private static Duration requirePositive(Duration d) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("timeout must be positive: " + d);
+            }
+            return d;
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package dev.distrolix.nix;
+
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Turns Nix's stderr into one line a user can act on. Nix's wording is matched loosely (it has been
+ * stable for these messages from 2.8 to current releases); anything unrecognised falls back to
+ * Nix's own first error line, so no failure is ever reported without a reason.
+ */
+final class NixErrors {
+    private static final Pattern ANSI = Pattern.compile("\u001B\\[[0-9;]*[A-Za-z]");
+    private static final Pattern ATTR_NOT_FOUND =
+            Pattern.compile("attribute '([^']*)' in selection path '([^']*)' not found");
+    private static final Pattern DID_YOU_MEAN = Pattern.compile("(?m)^\\s*Did you mean (.+?)\\?\\s*$");
+    private static final Pattern NOT_IN_SEARCH_PATH =
+            Pattern.compile("file '([^']*)' was not found in the Nix search path");
+    private static final Pattern NOT_VALID = Pattern.compile("path '([^']*)' is not valid");
+    private static final Pattern NO_SUCH_FILE =
+            Pattern.compile("(?:getting status of|opening file) '([^']*)': No such file or directory");
+    private static final Pattern UNKNOWN_FLAG = Pattern.compile("unrecognised flag '([^']*)'");
+
+    static final String NO_PACKAGE_SET =
+            "no package set: add 'nixpkgs:' to the spec, or set NIX_PATH / pass -I nixpkgs=PATH";
+
+    private NixErrors() {}
+
+    static String invalidStorePath(String path) {
+        return "store path " + path + " does not exist (or is not valid)";
+    }
+
+    /**
+     * The one-line message for a failed evaluation or build.
+     *
+     * @param setDescription how to name the package set in "attribute … not found in …"
+     */
+    static NixException forBuild(String command, String stderr, String setDescription) {
+        String err = clean(stderr);
+        Matcher m = ATTR_NOT_FOUND.matcher(err);
+        if (m.find()) {
+            Matcher hint = DID_YOU_MEAN.matcher(err);
+            String suffix = hint.find() ? " (did you mean " + hint.group(1) + "?)" : "";
+            return new NixException("attribute '" + m.group(2) + "' not found in " + setDescription + suffix, true, stderr);
+        }
+        m = NOT_IN_SEARCH_PATH.matcher(err);
+        if (m.find()) {
+            String msg = m.group(1).equals("nixpkgs") ? NO_PACKAGE_SET
+                    : "'<" + m.group(1) + ">' is not in the Nix search path: set NIX_PATH or pass -I "
+                    + m.group(1) + "=PATH";
+            return new NixException(msg, true, stderr);
+        }
+        m = NO_SUCH_FILE.matcher(err);
+        if (m.find()) {
+            return new NixException("Nix file " + m.group(1) + " does not exist", true, stderr);
+        }
+        return generic(command, stderr);
+    }
+
+    /** For store queries: an invalid path becomes the standard message, anything else is generic. */
+    static NixException forQuery(String command, String stderr) {
+        Matcher m = NOT_VALID.matcher(clean(stderr));
+        if (m.find()) {
+            return new NixException(invalidStorePath(m.group(1)), true, stderr);
+        }
+        return generic(command, stderr);
+    }
+
+    static Optional<String> unknownFlag(String stderr) {
+        Matcher m = UNKNOWN_FLAG.matcher(clean(stderr));
+        return m.find() ? Optional.of(m.group(1)) : Optional.empty();
+    }
+
+    static NixException generic(String command, String stderr) {
+        return new NixException(command + " failed: " + firstError(stderr).orElse("no error message"), false, stderr);
+    }
+
+    /**
+     * The first "error: …" line with text. Newer Nix prints a bare "error:" followed by a trace
+     * and the real message last, also as "error: …" — skipping empty ones finds it in both styles.
+     */
+    static Optional<String> firstError(String stderr) {
+        String fallback = null;
+        for (String line : clean(stderr).split("\n")) {
+            String t = line.strip();
+            if (t.startsWith("error:")) {
+                String text = t.substring("error:".length()).strip();
+                if (text.endsWith(";")) {
+                    text = text.substring(0, text.length() - 1);
+                }
+                if (!text.isEmpty()) {
+                    return Optional.of(text);
+                }
+            } else if (!t.isEmpty() && !t.startsWith("warning:")) {
+                fallback = t;
+            }
+        }
+        return Optional.ofNullable(fallback);
+    }
+
+    static String clean(String s) {
+        return ANSI.matcher(s == null ? "" : s).replaceAll("").replace("\r", "");
+    }
+}

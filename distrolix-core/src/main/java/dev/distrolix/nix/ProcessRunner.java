@@ -1,0 +1,134 @@
+package dev.distrolix.nix;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs one external command with an argument vector (never through a shell, so store paths,
+ * attribute names and file names need no quoting), a fixed environment and a timeout. Both output
+ * streams are drained on their own threads: a chatty build filling the stderr pipe must not be
+ * able to block a process whose stdout we are waiting for.
+ */
+final class ProcessRunner {
+    /** Build logs can be huge; the interesting "error:" lines are at the end, so keep the tail. */
+    private static final int STDERR_TAIL_BYTES = 256 * 1024;
+    private static final long DRAIN_GRACE_MILLIS = 5_000;
+
+    record Result(List<String> command, int exitCode, String stdout, String stderr) {
+        boolean ok() {
+            return exitCode == 0;
+        }
+    }
+
+    private final Map<String, String> environment;
+    private final Path workingDirectory;
+
+    ProcessRunner(Map<String, String> environment, Path workingDirectory) {
+        this.environment = Map.copyOf(environment);
+        this.workingDirectory = workingDirectory;
+    }
+
+    Result run(List<String> command, Duration timeout) {
+        ProcessBuilder pb = new ProcessBuilder(command).directory(workingDirectory.toFile());
+        pb.environment().clear();
+        pb.environment().putAll(environment);
+        pb.redirectInput(ProcessBuilder.Redirect.PIPE);
+        Process process;
+        try {
+            process = pb.start();
+        } catch (IOException e) {
+            throw new NixException("cannot run " + command.get(0) + ": " + e.getMessage(), e);
+        }
+        try {
+            process.getOutputStream().close(); // Nix must never wait for input from us
+        } catch (IOException ignored) {
+            // the process may already be gone; its exit status tells the rest
+        }
+        Drain out = new Drain(process.getInputStream(), Integer.MAX_VALUE);
+        Drain err = new Drain(process.getErrorStream(), STDERR_TAIL_BYTES);
+        out.start();
+        err.start();
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                kill(process);
+                throw new NixException(displayName(command) + " timed out after " + human(timeout)
+                        + " (raise the timeout if this build is expected to take longer)", false, err.text());
+            }
+            // A builder's grandchild may keep the pipes open after Nix exits: do not wait forever.
+            out.join(DRAIN_GRACE_MILLIS);
+            err.join(DRAIN_GRACE_MILLIS);
+        } catch (InterruptedException e) {
+            kill(process);
+            Thread.currentThread().interrupt();
+            throw new NixException(displayName(command) + " was interrupted", e);
+        }
+        if (out.failure != null) {
+            throw new NixException("cannot read the output of " + displayName(command) + ": "
+                    + out.failure.getMessage(), out.failure);
+        }
+        return new Result(List.copyOf(command), process.exitValue(), out.text(), err.text());
+    }
+
+    /** "nix-build" rather than "/usr/bin/nix-build" in messages. */
+    static String displayName(List<String> command) {
+        String exe = command.get(0);
+        return exe.substring(exe.lastIndexOf('/') + 1);
+    }
+
+    private static void kill(Process process) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+    }
+
+    private static String human(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+    }
+
+    /** Copies a stream into memory; keeps only the last {@code limit} bytes (roughly) when bounded. */
+    private static final class Drain extends Thread {
+        private final InputStream in;
+        private final int limit;
+        private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        private volatile IOException failure;
+
+        Drain(InputStream in, int limit) {
+            this.in = in;
+            this.limit = limit;
+            setDaemon(true);
+            setName("nix-output-drain");
+        }
+
+        @Override
+        public void run() {
+            byte[] chunk = new byte[8192];
+            try (in) {
+                int n;
+                while ((n = in.read(chunk)) >= 0) {
+                    synchronized (buffer) {
+                        buffer.write(chunk, 0, n);
+                        if (limit != Integer.MAX_VALUE && buffer.size() > 2 * limit) {
+                            byte[] all = buffer.toByteArray();
+                            buffer.reset();
+                            buffer.write(all, all.length - limit, limit);
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                failure = e;
+            }
+        }
+
+        String text() {
+            synchronized (buffer) {
+                return buffer.toString(StandardCharsets.UTF_8);
+            }
+        }
+    }
+}

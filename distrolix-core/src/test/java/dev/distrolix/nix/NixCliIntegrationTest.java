@@ -1,0 +1,246 @@
+package dev.distrolix.nix;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Against the Nix installed on this machine; every expression is written by the test itself. */
+class NixCliIntegrationTest {
+    /** A tiny package set: plain builtins.derivation with /bin/sh (sandbox=false), no nixpkgs needed. */
+    static final String PACKAGE_SET = """
+            { tag ? "a" }:
+            let
+              mk = name: deps: builtins.derivation {
+                inherit name deps;
+                system = builtins.currentSystem;
+                builder = "/bin/sh";
+                args = [ "-c" "echo ${name} ${tag} > $out; for d in $deps; do echo $d >> $out; done" ];
+              };
+            in rec {
+              leaf = mk "itest-leaf" [];
+              mid = mk "itest-mid" [ leaf ];
+              top = mk "itest-top" [ mid leaf ];
+              multi = builtins.derivation {
+                name = "itest-multi"; system = builtins.currentSystem; builder = "/bin/sh";
+                outputs = [ "out" "dev" ];
+                args = [ "-c" "echo ${leaf} > $out; echo dev > $dev" ];
+              };
+              broken = builtins.derivation {
+                name = "itest-broken"; system = builtins.currentSystem; builder = "/bin/sh";
+                args = [ "-c" "echo boom >&2; exit 3" ];
+              };
+            }
+            """;
+
+    @TempDir
+    static Path dir;
+    static Path set;
+    static NixCli nix;
+
+    @BeforeAll
+    static void setUp() throws IOException {
+        assumeTrue(TestNix.installed(), "Nix is not installed");
+        set = Files.createDirectories(dir.resolve("pkgs"));
+        Files.writeString(set.resolve("default.nix"), PACKAGE_SET);
+        nix = TestNix.cli().workingDirectory(dir).build();
+    }
+
+    @Test
+    void storePathThatExists() {
+        StorePath leaf = only(nix.resolve(new PackageRef.Attribute(Optional.of(set), "leaf")));
+        assertThat(nix.resolve(PackageRef.parse(leaf.fullPath(), Optional.empty()))).containsExactly(leaf);
+    }
+
+    @Test
+    void storePathThatDoesNotExist() {
+        String missing = "/nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-missing";
+        assertThatThrownBy(() -> nix.resolve(PackageRef.parse(missing, Optional.empty())))
+                .isInstanceOf(NixException.class)
+                .hasMessage("store path " + missing + " does not exist (or is not valid)");
+    }
+
+    @Test
+    void attributeThatExists() {
+        StorePath top = only(nix.resolve(PackageRef.parse("top", Optional.of(set))));
+        assertThat(top.name()).isEqualTo("itest-top");
+        assertThat(top.storeDir()).isEqualTo("/nix/store");
+    }
+
+    @Test
+    void attributeThatDoesNotExist() {
+        assertThatThrownBy(() -> nix.resolve(PackageRef.parse("nope", Optional.of(set))))
+                .isInstanceOf(NixException.class)
+                .satisfies(e -> assertThat(((NixException) e).isInputError()).isTrue())
+                .hasMessageStartingWith("attribute 'nope' not found in " + set)
+                .hasMessageNotContaining("\n");
+    }
+
+    @Test
+    void fileWithAttribute() {
+        StorePath mid = only(nix.resolve(PackageRef.parse("pkgs/default.nix#mid", Optional.empty())));
+        assertThat(mid.name()).isEqualTo("itest-mid");
+        assertThatThrownBy(() -> nix.resolve(PackageRef.parse("pkgs/default.nix#mid.nope", Optional.empty())))
+                .hasMessageStartingWith("attribute 'mid.nope' not found in " + set.resolve("default.nix"));
+        assertThatThrownBy(() -> nix.resolve(PackageRef.parse("absent.nix#x", Optional.empty())))
+                .hasMessage("Nix file " + dir.resolve("absent.nix") + " does not exist");
+    }
+
+    @Test
+    void argStrChangesTheBuild() {
+        PackageRef leaf = new PackageRef.Attribute(Optional.of(set), "leaf");
+        assertThat(nix.resolve(leaf, List.of(), Map.of("tag", "b"))).doesNotContainAnyElementsOf(nix.resolve(leaf));
+    }
+
+    @Test
+    void multipleOutputs() {
+        StorePath out = only(nix.resolve(PackageRef.parse("multi", Optional.of(set))));
+        StorePath dev = only(nix.resolve(PackageRef.parse("multi.dev", Optional.of(set))));
+        assertThat(out.name()).isEqualTo("itest-multi");
+        assertThat(dev.name()).isEqualTo("itest-multi-dev");
+    }
+
+    @Test
+    void nixpkgsMissingFromNixPath() {
+        NixCli noNixpkgs = TestNix.cli().nixPath("").build();
+        assertThatThrownBy(() -> noNixpkgs.resolve(PackageRef.parse("hello", Optional.empty())))
+                .isInstanceOf(NixException.class)
+                .hasMessage("no package set: add 'nixpkgs:' to the spec, or set NIX_PATH / pass -I nixpkgs=PATH");
+    }
+
+    @Test
+    void nixpkgsFromIncludeArgOrNixPath() {
+        NixCli noNixpkgs = TestNix.cli().nixPath("").build();
+        StorePath viaInclude = only(noNixpkgs.resolve(PackageRef.parse("leaf", Optional.empty()), List.of("nixpkgs=" + set)));
+        StorePath viaNixPath = only(TestNix.cli().nixPath("nixpkgs=" + set).build()
+                .resolve(PackageRef.parse("leaf", Optional.empty())));
+        assertThat(viaInclude).isEqualTo(viaNixPath);
+        assertThat(viaInclude.name()).isEqualTo("itest-leaf");
+        assertThatThrownBy(() -> noNixpkgs.resolve(PackageRef.parse("nope", Optional.empty()), List.of("nixpkgs=" + set)))
+                .hasMessageStartingWith("attribute 'nope' not found in <nixpkgs>");
+    }
+
+    @Test
+    void nixAbsent() {
+        NixCli none = NixCli.builder().searchPath("").build();
+        assertThatThrownBy(() -> none.resolve(PackageRef.parse("hello", Optional.empty())))
+                .isInstanceOf(NixNotFoundException.class)
+                .hasMessage("Nix is not installed (nix-build not found on PATH)");
+        assertThatThrownBy(() -> none.queryClosure(List.of(StorePath.parse("/nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-x"))))
+                .isInstanceOf(NixNotFoundException.class);
+        assertThatThrownBy(none::system).isInstanceOf(NixNotFoundException.class);
+    }
+
+    @Test
+    void buildFailureIsOneLineWithTheLogInDetails() {
+        assertThatThrownBy(() -> nix.resolve(PackageRef.parse("broken", Optional.of(set))))
+                .isInstanceOf(NixException.class)
+                .hasMessageMatching("nix-build failed: builder for '/nix/store/[a-z0-9]{32}-itest-broken.drv' failed.*")
+                .satisfies(e -> assertThat(((NixException) e).details()).contains("boom"));
+    }
+
+    @Test
+    void slowBuildTimesOut() throws IOException {
+        Path slow = dir.resolve("slow.nix");
+        Files.writeString(slow, """
+                builtins.derivation { name = "itest-slow"; system = builtins.currentSystem; builder = "/bin/sh";
+                  args = [ "-c" "/bin/sleep 60 && echo %s > $out" ]; }
+                """.formatted(UUID.randomUUID()));
+        NixCli impatient = TestNix.cli().buildTimeout(Duration.ofSeconds(2)).build();
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> impatient.resolve(new PackageRef.NixFile(slow, Optional.empty())))
+                .hasMessage("nix-build timed out after 2 s (raise the timeout if this build is expected to take longer)");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void flakeAttribute() throws IOException {
+        Path flake = Files.createDirectories(dir.resolve("flake"));
+        Files.writeString(flake.resolve("flake.nix"), """
+                {
+                  outputs = { self }: let
+                    system = "%s";
+                  in {
+                    packages.${system}.default = builtins.derivation {
+                      name = "itest-flake"; inherit system; builder = "/bin/sh"; args = [ "-c" "echo flake > $out" ];
+                    };
+                  };
+                }
+                """.formatted(nix.system().nixSystem()));
+        StorePath p = only(nix.resolve(PackageRef.parse("path:" + flake + "#default", Optional.empty())));
+        assertThat(p.name()).isEqualTo("itest-flake");
+        assertThatThrownBy(() -> nix.resolve(PackageRef.parse("path:" + flake + "#nope", Optional.empty())))
+                .isInstanceOf(NixException.class)
+                .hasMessageStartingWith("cannot build flake path:" + flake + "#nope: ")
+                .hasMessageContaining("does not provide attribute");
+    }
+
+    @Test
+    void closureFromPathInfoAndFromNixStoreAgree() {
+        StorePath top = only(nix.resolve(PackageRef.parse("top", Optional.of(set))));
+        Closure c = nix.queryClosure(List.of(top));
+        assertThat(c.roots()).containsExactly(top);
+        assertThat(c.paths()).extracting(StorePath::name)
+                .containsExactlyInAnyOrder("itest-top", "itest-mid", "itest-leaf");
+        assertThat(c.info(top).references()).extracting(StorePath::name).containsExactlyInAnyOrder("itest-mid", "itest-leaf");
+        assertThat(c.info(top).narHash()).startsWith("sha256-"); // SRI, as 2.8 prints it
+
+        Closure legacy = nix.queryClosureWithNixStore(List.of(top));
+        assertThat(legacy.paths()).isEqualTo(c.paths());
+        for (StorePath p : c.paths()) {
+            assertThat(legacy.info(p).references()).isEqualTo(c.info(p).references());
+            assertThat(legacy.info(p).narSize()).isEqualTo(c.info(p).narSize());
+            assertThat(legacy.info(p).narHash()).startsWith("sha256:");
+        }
+    }
+
+    @Test
+    void closureFallsBackToNixStoreWhenTheNixCommandIsMissing() throws IOException {
+        StorePath top = only(nix.resolve(PackageRef.parse("top", Optional.of(set))));
+        Path bin = Files.createDirectories(dir.resolve("only-nix-store"));
+        // nix-store is a name of the multi-call `nix` binary: a link with that name behaves as nix-store
+        Path link = Files.createSymbolicLink(bin.resolve("nix-store"), Path.of(nix.locate("nix-store")));
+        try {
+            NixCli legacyOnly = TestNix.cli().binDir(bin).build();
+            Closure c = legacyOnly.queryClosure(List.of(top));
+            assertThat(c.paths()).isEqualTo(nix.queryClosure(List.of(top)).paths());
+            assertThat(c.info(top).narHash()).startsWith("sha256:");
+        } finally {
+            Files.delete(link); // JUnit warns about links leaving @TempDir
+        }
+    }
+
+    @Test
+    void closureOfAnInvalidPath() {
+        StorePath missing = StorePath.parse("/nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-missing");
+        assertThatThrownBy(() -> nix.queryClosure(List.of(missing)))
+                .isInstanceOf(NixException.class)
+                .hasMessage("store path " + missing + " does not exist (or is not valid)");
+        assertThatThrownBy(() -> nix.queryClosureWithNixStore(List.of(missing)))
+                .hasMessage("store path " + missing + " does not exist (or is not valid)");
+    }
+
+    @Test
+    void systemOfThisMachine() {
+        NixSystem s = nix.system();
+        assertThat(s.os()).isEqualTo("linux");
+        String arch = System.getProperty("os.arch");
+        assertThat(s.architecture()).isEqualTo(arch.equals("x86_64") ? "amd64" : arch.equals("aarch64") ? "arm64" : arch);
+    }
+
+    private static StorePath only(List<StorePath> paths) {
+        assertThat(paths).hasSize(1);
+        return paths.get(0);
+    }
+}
