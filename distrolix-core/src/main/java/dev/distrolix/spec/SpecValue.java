@@ -70,7 +70,16 @@ record SpecValue(SpecNode node, KeyPath path) {
             }
             throw error("expected a decimal integer, found " + found);
         }
-        BigInteger value = new BigInteger(((Scalar) node).text());
+        return integer(((Scalar) node).text(), min, max);
+    }
+
+    boolean isInteger() {
+        return node instanceof Scalar s && s.kind() == ScalarKind.INTEGER;
+    }
+
+    /** Decimal digits taken from this value's text (a uid in {@code "1000:1000"}), range-checked. */
+    long integer(String decimal, long min, long max) {
+        BigInteger value = new BigInteger(decimal);
         if (value.compareTo(BigInteger.valueOf(min)) < 0 || value.compareTo(BigInteger.valueOf(max)) > 0) {
             throw error(value + " is out of range " + min + ".." + max);
         }
