@@ -4,10 +4,7 @@ import dev.distrolix.spec.PathSpec.DirectorySpec;
 import dev.distrolix.spec.PathSpec.FileSpec;
 import dev.distrolix.spec.PathSpec.SymlinkSpec;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
@@ -149,7 +146,9 @@ final class PathsBinder {
         boolean interpolate = map.get("interpolate").map(SpecValue::bool).orElse(false);
         Path file = sourceFile(source.get());
         if (interpolate) {
-            templates.check(Template.parseFile(readUtf8(file, source.get()), file, source.get().path().toString()));
+            // Placeholders are reported in the source file, named as the user named it (relative to the spec).
+            Path shownAs = source.get().location().file().resolveSibling(source.get().string()).normalize();
+            templates.check(Template.parseFile(readUtf8(file, source.get()), shownAs, source.get().path().toString()));
         }
         return new FileContent.Source(file, interpolate);
     }
@@ -183,11 +182,7 @@ final class PathsBinder {
 
     private static String readUtf8(Path file, SpecValue at) {
         try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(Files.readAllBytes(file)))
-                    .toString();
+            return Utf8Files.read(file);
         } catch (CharacterCodingException e) {
             throw at.error("'" + at.string() + "' is not UTF-8 text, so it cannot be interpolated");
         } catch (IOException e) {
