@@ -47,11 +47,11 @@ final class AnchorTrackingYamlFactory extends YAMLFactory {
         }
 
         /** The anchor of the current value, map, list or scalar alike; null when it has none. */
-        String anchorOfCurrentValue() {
+        String anchorOfCurrentValue() throws IOException {
             if (currentToken() != null && currentToken().isScalarValue()) {
                 return isCurrentAlias() ? null : scalarAnchor;
             }
-            return getCurrentAnchor();
+            return getObjectId(); // the anchor of a map or list
         }
     }
 }

@@ -71,7 +71,7 @@ final class SpecTreeReader {
             if (p.nextToken() == null) {
                 throw new SpecException(SourceLocation.startOf(file), "", "the file is empty");
             }
-            SpecNode root = readValue();
+            SpecNode root = readValue(KeyPath.ROOT);
             if (root instanceof Scalar scalar && scalar.kind() == ScalarKind.NULL) {
                 throw new SpecException(SourceLocation.startOf(file), "", "the file is empty");
             }
@@ -89,28 +89,28 @@ final class SpecTreeReader {
         }
     }
 
-    private SpecNode readValue() throws IOException {
+    private SpecNode readValue(KeyPath path) throws IOException {
         JsonToken token = parser.currentToken();
         SourceLocation location = here();
         if (isAlias()) {
             String anchor = parser.getText();
             SpecNode target = anchors.get(anchor);
             if (target == null) {
-                throw new SpecException(location, "", "unknown YAML alias '*" + anchor + "'");
+                throw new SpecException(location, path.toString(), "unknown YAML alias '*" + anchor + "'");
             }
             return target;
         }
         String anchor = anchorOfCurrentToken();
         SpecNode node = switch (token) {
-            case START_OBJECT -> readMap(location);
-            case START_ARRAY -> readList(location);
+            case START_OBJECT -> readMap(location, path);
+            case START_ARRAY -> readList(location, path);
             case VALUE_STRING -> new Scalar(location, ScalarKind.STRING, parser.getText());
             case VALUE_NUMBER_INT -> new Scalar(location, ScalarKind.INTEGER, parser.getText());
             case VALUE_NUMBER_FLOAT -> new Scalar(location, ScalarKind.FLOAT, parser.getText());
             case VALUE_TRUE -> new Scalar(location, ScalarKind.TRUE, parser.getText());
             case VALUE_FALSE -> new Scalar(location, ScalarKind.FALSE, parser.getText());
             case VALUE_NULL -> new Scalar(location, ScalarKind.NULL, "null");
-            default -> throw new SpecException(location, "", "unsupported value (" + token + ")");
+            default -> throw new SpecException(location, path.toString(), "unsupported value (" + token + ")");
         };
         if (anchor != null) {
             anchors.put(anchor, node);
@@ -118,21 +118,21 @@ final class SpecTreeReader {
         return node;
     }
 
-    private MapNode readMap(SourceLocation location) throws IOException {
+    private MapNode readMap(SourceLocation location, KeyPath path) throws IOException {
         Map<String, Entry> explicit = new LinkedHashMap<>();
         List<MapNode> merged = new ArrayList<>();
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String key = parser.currentName();
             SourceLocation keyLocation = here();
             parser.nextToken();
-            SpecNode value = readValue();
+            SpecNode value = readValue(path.key(key));
             if (format == Format.YAML && key.equals(MERGE_KEY)) {
-                collectMergeSources(value, merged);
+                collectMergeSources(value, keyLocation, path, merged);
                 continue;
             }
             Entry previous = explicit.putIfAbsent(key, new Entry(key, keyLocation, value));
             if (previous != null) {
-                throw new SpecException(keyLocation, "", "duplicate key '" + key + "' (first at "
+                throw new SpecException(keyLocation, path.toString(), "duplicate key '" + key + "' (first at "
                         + previous.keyLocation().lineColumn() + ")");
             }
         }
@@ -149,21 +149,21 @@ final class SpecTreeReader {
         return new MapNode(location, entries);
     }
 
-    private static void collectMergeSources(SpecNode value, List<MapNode> into) {
+    private static void collectMergeSources(SpecNode value, SourceLocation at, KeyPath path, List<MapNode> into) {
         if (value instanceof MapNode map) {
             into.add(map);
         } else if (value instanceof ListNode list && list.items().stream().allMatch(i -> i instanceof MapNode)) {
             list.items().forEach(i -> into.add((MapNode) i));
         } else {
-            throw new SpecException(value.location(), "",
+            throw new SpecException(at, path.toString(),
                     "a '<<' merge key needs a map or a list of maps, found " + value.describe());
         }
     }
 
-    private ListNode readList(SourceLocation location) throws IOException {
+    private ListNode readList(SourceLocation location, KeyPath path) throws IOException {
         List<SpecNode> items = new ArrayList<>();
         while (parser.nextToken() != JsonToken.END_ARRAY) {
-            items.add(readValue());
+            items.add(readValue(path.index(items.size())));
         }
         return new ListNode(location, items);
     }
@@ -172,7 +172,7 @@ final class SpecTreeReader {
         return parser instanceof YAMLParser yaml && yaml.isCurrentAlias();
     }
 
-    private String anchorOfCurrentToken() {
+    private String anchorOfCurrentToken() throws IOException {
         return parser instanceof AnchorTrackingYamlFactory.Parser yaml ? yaml.anchorOfCurrentValue() : null;
     }
 

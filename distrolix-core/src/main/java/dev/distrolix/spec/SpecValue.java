@@ -63,10 +63,11 @@ record SpecValue(SpecNode node, KeyPath path) {
      */
     long integer(long min, long max) {
         if (!(node instanceof Scalar s) || s.kind() != ScalarKind.INTEGER || !DECIMAL.matcher(s.text()).matches()) {
-            String found = node instanceof Scalar s && s.kind() == ScalarKind.STRING
-                    ? "the string \"" + s.text() + "\"" : node.describe();
-            if (node instanceof Scalar s && s.kind() == ScalarKind.INTEGER) {
-                found = "'" + s.text() + "'";
+            String found = node.describe();
+            if (node instanceof Scalar s && s.kind() == ScalarKind.STRING) {
+                found = "the string \"" + s.text() + "\"";
+            } else if (node instanceof Scalar s && s.kind() == ScalarKind.INTEGER) {
+                found = "'" + s.text() + "'"; // YAML's 0x1F or 0o17: not decimal
             }
             throw error("expected a decimal integer, found " + found);
         }

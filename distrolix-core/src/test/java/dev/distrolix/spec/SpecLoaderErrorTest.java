@@ -74,7 +74,7 @@ class SpecLoaderErrorTest {
     @Test
     void duplicateKeyInNestedMapOfJson() {
         files.assertError("image.json", "{\"name\": \"app\",\n \"vars\": {\"a\": 1,\n   \"a\": 2}}",
-                "image.json:3:4: duplicate key 'a' (first at 2:11)");
+                "image.json:3:4: vars: duplicate key 'a' (first at 2:11)");
     }
 
     @Test

@@ -69,7 +69,13 @@ class SpecTreeReaderTest {
     }
 
     @Test
+    void mergeKeyNeedsAMap() {
+        files.assertError("image.yaml", "name: app\nvars: &v [1]\nconfig:\n  <<: *v\n",
+                "image.yaml:4:3: config: a '<<' merge key needs a map or a list of maps, found a list");
+    }
+
+    @Test
     void aliasToAnUnknownAnchor() {
-        files.assertError("image.yaml", "name: app\ntag: *v\n", "image.yaml:2:6: unknown YAML alias '*v'");
+        files.assertError("image.yaml", "name: app\ntag: *v\n", "image.yaml:2:6: tag: unknown YAML alias '*v'");
     }
 }
