@@ -46,7 +46,8 @@ public final class SpecException extends RuntimeException {
         if (keyPath != null && !keyPath.isEmpty()) {
             sb.append(keyPath).append(": ");
         }
-        return sb.append(problem).toString();
+        // Problems quote user text (multi-line YAML strings included): escape breaks to keep one line.
+        return sb.append(problem.replace("\r", "\\r").replace("\n", "\\n")).toString();
     }
 
     public Path file() {

@@ -61,6 +61,20 @@ class SpecLoaderErrorTest {
     }
 
     @Test
+    void messagesStayOnOneLineWhenQuotingMultiLineText() {
+        assertError("name: |\n  my\n  app\n", "image.yaml:1:7: name: 'my\\napp\\n' is not a valid image name"
+                + " (lower-case letters and digits, separated by '.', '_', '__', '-' or '/')");
+    }
+
+    @Test
+    void jsonErrorsHaveJsonLocations() {
+        files.assertError("image.json", "{\n  \"name\": \"app\",\n  \"paths\": [\n    {\"path\": \"/a\", \"mode\": 493}\n  ]\n}\n",
+                "image.json:4:28: paths[0].mode: \"493\" is not an octal mode");
+        files.assertError("image.json", "{\"name\": \"app\", \"pakages\": []}",
+                "image.json:1:17: unknown key 'pakages' (did you mean 'packages'?)");
+    }
+
+    @Test
     void invalidTag() {
         assertError("name: app\ntag: \"-v1\"\n",
                 "image.yaml:2:6: tag: '-v1' is not a valid tag ([A-Za-z0-9_][A-Za-z0-9._-], at most 128)");
