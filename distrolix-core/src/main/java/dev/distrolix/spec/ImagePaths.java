@@ -1,0 +1,45 @@
+package dev.distrolix.spec;
+
+/**
+ * Checks of absolute paths inside the image ({@code paths[].path}, {@code profile.prefix}, volumes). Paths
+ * are kept as strings: they name places in the image, not on this machine, and must not be touched by the
+ * host's path rules.
+ */
+final class ImagePaths {
+    private ImagePaths() {
+    }
+
+    /**
+     * The path without a trailing '/', or an error if it is relative, has empty, '.' or '..' segments or
+     * control characters. "/" itself is accepted only when {@code allowRoot}.
+     */
+    static String checkedAbsolute(String text, SpecValue at, boolean allowRoot) {
+        if (!text.startsWith("/")) {
+            throw at.error("'" + text + "' must be an absolute path");
+        }
+        if (text.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            throw at.error("'" + text.replaceAll("\\p{Cntrl}", "?") + "' contains control characters");
+        }
+        String path = text.length() > 1 && text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
+        if (path.equals("/")) {
+            if (!allowRoot) {
+                throw at.error("'/' cannot be declared here; it is always the image's root directory");
+            }
+            return path;
+        }
+        for (String segment : path.substring(1).split("/", -1)) {
+            if (segment.isEmpty()) {
+                throw at.error("'" + text + "' contains an empty segment ('//')");
+            }
+            if (segment.equals(".") || segment.equals("..")) {
+                throw at.error("'" + text + "' must not contain '.' or '..' segments");
+            }
+        }
+        return path;
+    }
+
+    /** Whether {@code path} is {@code ancestor} or below it. */
+    static boolean isAtOrBelow(String path, String ancestor) {
+        return path.equals(ancestor) || ancestor.equals("/") || path.startsWith(ancestor + "/");
+    }
+}

@@ -1,0 +1,171 @@
+package dev.distrolix.spec;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Loads an image spec from a YAML ({@code .yaml}, {@code .yml}) or JSON ({@code .json}) file. Both formats
+ * share one schema; JSON exists so that Nix users can write the spec with {@code builtins.toJSON}.
+ *
+ * <p>Everything that can be checked without Nix is checked here, and the first problem is thrown as a
+ * {@link SpecException} whose message is one line naming the file, line, column and key path.
+ *
+ * <p>Sections are bound in dependency order, not file order: vars and packages first (templates are checked
+ * against them), then accounts (paths and config.user refer to them), then the rest.
+ */
+public final class SpecLoader {
+    static final String[] TOP_LEVEL_KEYS = {"name", "tag", "nixpkgs", "system", "vars", "packages", "accounts",
+            "paths", "profile", "config", "layering", "compression"};
+    /** An image repository path, as the OCI distribution spec defines it. */
+    private static final Pattern IMAGE_NAME =
+            Pattern.compile("[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*(/[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*)*");
+    private static final int MAX_IMAGE_NAME_LENGTH = 255;
+    private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,127}");
+    private static final Pattern SYSTEM = Pattern.compile("[A-Za-z0-9_]+-[A-Za-z0-9_]+");
+    private static final Pattern VAR_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]*");
+    private static final Pattern SEARCH_PATH = Pattern.compile("<([^<>\\s]+)>");
+    private static final List<String> COMPRESSIONS = List.of("gzip", "zstd", "none");
+
+    private SpecLoader() {
+    }
+
+    /**
+     * Reads and validates a spec file.
+     *
+     * @throws SpecException for the first problem found, with a one-line message
+     */
+    public static ImageSpec load(Path file) {
+        SpecNode root = SpecTreeReader.read(file);
+        Path baseDir = file.toAbsolutePath().normalize().getParent();
+        SpecMap top = new SpecValue(root, KeyPath.ROOT).map().allowOnly(TOP_LEVEL_KEYS);
+
+        String name = imageName(top.require("name"));
+        Optional<String> tag = top.get("tag").map(SpecLoader::tag);
+        Optional<Nixpkgs> nixpkgs = top.get("nixpkgs").map(v -> nixpkgs(v, baseDir));
+        Optional<String> system = top.get("system").map(SpecLoader::system);
+        Map<String, String> vars = vars(top.get("vars"));
+        List<PackageRef> packages = PackagesBinder.bind(top.get("packages"), baseDir);
+        List<String> packageNames = packages.stream().map(PackageRef::name).toList();
+        TemplateScope templates = new TemplateScope(vars, packageNames);
+        Accounts accounts = AccountsBinder.bind(top.get("accounts"));
+        List<PathSpec> paths = PathsBinder.bind(top.get("paths"), baseDir, accounts, templates);
+        Optional<ProfileSpec> profile = top.get("profile").map(v -> profile(v, packageNames));
+        ConfigSpec config = ConfigBinder.bind(top.get("config"), accounts, templates);
+        LayeringSpec layering = top.get("layering").map(SpecLoader::layering).orElse(LayeringSpec.DEFAULT);
+        Optional<String> compression = top.get("compression").map(SpecLoader::compression);
+        return new ImageSpec(file, baseDir, name, tag, nixpkgs, system, vars, packages, accounts, paths, profile,
+                config, layering, compression);
+    }
+
+    private static String imageName(SpecValue value) {
+        String name = value.nonEmptyString();
+        if (name.length() > MAX_IMAGE_NAME_LENGTH || !IMAGE_NAME.matcher(name).matches()) {
+            throw value.error("'" + name + "' is not a valid image name (lower-case letters and digits,"
+                    + " separated by '.', '_', '__', '-' or '/')");
+        }
+        return name;
+    }
+
+    private static String tag(SpecValue value) {
+        String tag = value.nonEmptyString();
+        if (!TAG.matcher(tag).matches()) {
+            throw value.error("'" + tag + "' is not a valid tag ([A-Za-z0-9_][A-Za-z0-9._-], at most 128)");
+        }
+        return tag;
+    }
+
+    /** {@code <name>} is a NIX_PATH entry; anything else a folder, which must exist. */
+    private static Nixpkgs nixpkgs(SpecValue value, Path baseDir) {
+        String text = value.nonEmptyString();
+        var searchPath = SEARCH_PATH.matcher(text);
+        if (searchPath.matches()) {
+            return new Nixpkgs.SearchPath(searchPath.group(1), value.location());
+        }
+        Path path = baseDir.resolve(text).normalize();
+        if (!Files.exists(path)) {
+            throw value.error("'" + text + "' does not exist (looked for " + path
+                    + "; for a NIX_PATH entry write '<" + text + ">')");
+        }
+        return new Nixpkgs.LocalPath(path, value.location());
+    }
+
+    private static String system(SpecValue value) {
+        String system = value.nonEmptyString();
+        if (!SYSTEM.matcher(system).matches()) {
+            throw value.error("'" + system + "' is not a Nix system such as x86_64-linux");
+        }
+        return system;
+    }
+
+    /** Scalars only; numbers and booleans become their source text. Values are literal, never interpolated. */
+    private static Map<String, String> vars(Optional<SpecValue> section) {
+        Map<String, String> vars = new LinkedHashMap<>();
+        for (SpecMap.KeyedValue entry : section.map(v -> v.map().entries()).orElse(List.of())) {
+            if (!VAR_NAME.matcher(entry.key()).matches()) {
+                throw new SpecException(entry.keyLocation(), entry.value().path().toString(),
+                        "'" + entry.key() + "' is not a valid variable name ([A-Za-z_][A-Za-z0-9_-]*)");
+            }
+            SpecValue value = entry.value();
+            if (!value.isScalar()) {
+                throw value.error("expected a string, number or boolean, found " + value.node().describe());
+            }
+            vars.put(entry.key(), value.string());
+        }
+        return vars;
+    }
+
+    private static ProfileSpec profile(SpecValue value, List<String> packageNames) {
+        SpecMap map = value.map().allowOnly("prefix", "packages");
+        String prefix = map.get("prefix").map(v -> ImagePaths.checkedAbsolute(v.nonEmptyString(), v, true))
+                .orElse(ProfileSpec.DEFAULT_PREFIX);
+        Optional<SpecValue> listed = map.get("packages");
+        if (listed.isEmpty()) {
+            return new ProfileSpec(prefix, packageNames);
+        }
+        List<String> names = new ArrayList<>();
+        for (SpecValue item : listed.get().list()) {
+            String name = item.nonEmptyString();
+            if (!packageNames.contains(name)) {
+                String hint = Suggestions.closest(name, packageNames).map(s -> " (did you mean '" + s + "'?)")
+                        .orElse(" (declared: " + String.join(", ", packageNames) + ")");
+                throw item.error("unknown package '" + name + "'" + hint);
+            }
+            if (names.contains(name)) {
+                throw item.error("package '" + name + "' is listed twice");
+            }
+            names.add(name);
+        }
+        return new ProfileSpec(prefix, names);
+    }
+
+    private static LayeringSpec layering(SpecValue value) {
+        SpecMap map = value.map().allowOnly("strategy", "max-layers");
+        LayeringStrategyName strategy = LayeringStrategyName.POPULARITY;
+        Optional<SpecValue> strategyValue = map.get("strategy");
+        if (strategyValue.isPresent()) {
+            String text = strategyValue.get().string();
+            strategy = Arrays.stream(LayeringStrategyName.values()).filter(s -> s.specName().equals(text))
+                    .findFirst().orElseThrow(() -> strategyValue.get().error("unknown strategy '" + text
+                            + "' (expected popularity, size, per-path or single)"));
+        }
+        int maxLayers = map.get("max-layers")
+                .map(v -> (int) v.integer(LayeringSpec.MIN_LAYERS, LayeringSpec.MAX_LAYERS_LIMIT))
+                .orElse(LayeringSpec.DEFAULT_MAX_LAYERS);
+        return new LayeringSpec(strategy, maxLayers);
+    }
+
+    private static String compression(SpecValue value) {
+        String compression = value.string();
+        if (!COMPRESSIONS.contains(compression)) {
+            throw value.error("unknown compression '" + compression + "' (expected gzip, zstd or none)");
+        }
+        return compression;
+    }
+}
