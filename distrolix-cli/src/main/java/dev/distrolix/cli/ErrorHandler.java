@@ -24,6 +24,8 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
     }
 
     static boolean isInputError(Throwable t) {
-        return t instanceof InputException || t instanceof IllegalArgumentException;
+        return t instanceof InputException || t instanceof IllegalArgumentException
+                || t instanceof dev.distrolix.spec.SpecException
+                || (t instanceof dev.distrolix.nix.NixException n && n.isInputError());
     }
 }

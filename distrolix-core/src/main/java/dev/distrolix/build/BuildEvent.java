@@ -1,0 +1,22 @@
+package dev.distrolix.build;
+
+import dev.distrolix.image.Digest;
+import java.util.List;
+
+/** Typed progress events of a build, so a CLI, an IDE plugin or a test can follow it (as Jib does). */
+public sealed interface BuildEvent {
+    record SpecLoaded(String file, String imageName) implements BuildEvent {}
+
+    record PackagesResolved(List<String> storePaths) implements BuildEvent {}
+
+    record ClosureComputed(int paths, long narSize) implements BuildEvent {}
+
+    record LayersPlanned(int layers, String strategy) implements BuildEvent {}
+
+    record LayerWritten(int index, int total, String description, Digest digest, long size, long uncompressedSize)
+            implements BuildEvent {}
+
+    record Notice(String message) implements BuildEvent {}
+
+    record ImageWritten(String target, Digest manifestDigest) implements BuildEvent {}
+}

@@ -1,0 +1,246 @@
+package dev.distrolix.build;
+
+import dev.distrolix.InputException;
+import dev.distrolix.image.AssembledImage;
+import dev.distrolix.image.ContainerConfig;
+import dev.distrolix.image.HistoryEntry;
+import dev.distrolix.image.ImageAssembler;
+import dev.distrolix.image.Platform;
+import dev.distrolix.layering.Layering;
+import dev.distrolix.nix.Closure;
+import dev.distrolix.nix.LocalStoreSource;
+import dev.distrolix.nix.NixCli;
+import dev.distrolix.nix.NixSystem;
+import dev.distrolix.nix.StorePath;
+import dev.distrolix.nix.StoreSource;
+import dev.distrolix.rootfs.StoreDirectoryLister;
+import dev.distrolix.spec.ImageSpec;
+import dev.distrolix.spec.ResolvedSpec;
+import dev.distrolix.spec.SpecLoader;
+import dev.distrolix.spec.SpecRenderer;
+import dev.distrolix.tar.Compression;
+import dev.distrolix.tar.LayerBlob;
+import dev.distrolix.tar.LayerWriter;
+import dev.distrolix.tar.ParallelLayerWriter;
+import dev.distrolix.tar.StoreLayerEntries;
+import dev.distrolix.target.ImageTarget;
+import dev.distrolix.target.ImageWriter;
+import dev.distrolix.target.WriteResult;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Stream;
+
+/**
+ * Builds one image from a spec file: the library entry point the CLI is a thin layer over.
+ *
+ * <pre>{@code
+ * BuildResult r = ImageBuild.fromSpec(Path.of("image.yaml"))
+ *         .target("oci:out/nginx")
+ *         .includes(List.of("nixpkgs=/src/nixpkgs"))
+ *         .build();
+ * }</pre>
+ *
+ * Options given here override the spec's; everything else comes from the spec.
+ */
+public final class ImageBuild {
+    /** The fallback for `created` when SOURCE_DATE_EPOCH is unset, as dockerTools does. */
+    public static final Instant DEFAULT_CREATED = Instant.ofEpochSecond(1);
+
+    private final Path specFile;
+    private String target;
+    private String tag;
+    private String layering;
+    private Integer maxLayers;
+    private String compression;
+    private List<String> includes = List.of();
+    private BuildListener listener = BuildListener.NONE;
+    private Instant created;
+    private NixCli nix;
+    private StoreSource storeSource = new LocalStoreSource();
+    private StoreDirectoryLister lister = StoreDirectoryLister.local(Path.of("/"));
+    private Path workDir;
+
+    private ImageBuild(Path specFile) {
+        this.specFile = Objects.requireNonNull(specFile, "specFile");
+    }
+
+    public static ImageBuild fromSpec(Path specFile) {
+        return new ImageBuild(specFile);
+    }
+
+    /** Where to write (skopeo-style, see {@link ImageTarget#parse}); default {@code oci:out/NAME}. */
+    public ImageBuild target(String target) {
+        this.target = target;
+        return this;
+    }
+
+    public ImageBuild tag(String tag) {
+        this.tag = tag;
+        return this;
+    }
+
+    public ImageBuild layering(String strategy) {
+        this.layering = strategy;
+        return this;
+    }
+
+    public ImageBuild maxLayers(int maxLayers) {
+        this.maxLayers = maxLayers;
+        return this;
+    }
+
+    public ImageBuild compression(String compression) {
+        this.compression = compression;
+        return this;
+    }
+
+    /** Nix search-path entries, as nix-build's {@code -I} takes them. */
+    public ImageBuild includes(List<String> includes) {
+        this.includes = List.copyOf(includes);
+        return this;
+    }
+
+    public ImageBuild listener(BuildListener listener) {
+        this.listener = Objects.requireNonNull(listener);
+        return this;
+    }
+
+    /** The image's `created`; default SOURCE_DATE_EPOCH from the environment, else 1970-01-01T00:00:01Z. */
+    public ImageBuild created(Instant created) {
+        this.created = created;
+        return this;
+    }
+
+    public ImageBuild nix(NixCli nix) {
+        this.nix = nix;
+        return this;
+    }
+
+    /** Where layer blobs are written before they reach the target; default a temporary folder, removed after. */
+    public ImageBuild workDir(Path workDir) {
+        this.workDir = workDir;
+        return this;
+    }
+
+    public BuildResult build() throws IOException {
+        ImageSpec spec = SpecLoader.load(specFile);
+        listener.on(new BuildEvent.SpecLoaded(specFile.toString(), spec.name()));
+        // Parse options first: a bad option must fail before any Nix work or output.
+        ImageTarget parsedTarget = ImageTarget.parse(target != null ? target : "oci:out/" + spec.name());
+        Compression comp = Compression.parse(compression != null ? compression : spec.compression().orElse("gzip"));
+        String strategy = layering != null ? layering : spec.layering().strategy().name().toLowerCase().replace('_', '-');
+        int layers = maxLayers != null ? maxLayers : spec.layering().maxLayers();
+        Layering.maxStoreLayers(layers);
+        Layering.of(strategy);
+        Instant createdAt = created != null ? created : createdFromEnvironment();
+
+        NixCli nixCli = nix != null ? nix : NixCli.create();
+        PackageResolution packages = PackageResolution.resolve(spec, nixCli, includes);
+        listener.on(new BuildEvent.PackagesResolved(packages.roots().stream().map(StorePath::fullPath).toList()));
+        ResolvedSpec resolved = SpecRenderer.render(spec, packages.byName());
+        Closure closure = nixCli.queryClosure(packages.roots());
+        listener.on(new BuildEvent.ClosureComputed(closure.size(), closure.totalNarSize()));
+        NixSystem system = spec.system().map(NixSystem::parse).orElseGet(nixCli::system);
+
+        List<List<StorePath>> plan = Layering.plan(strategy, closure, layers);
+        CustomisationLayer custom = CustomisationLayer.of(resolved, lister);
+        custom.notices().forEach(n -> listener.on(new BuildEvent.Notice(n)));
+        listener.on(new BuildEvent.LayersPlanned(plan.size() + 1, strategy));
+
+        List<LayerWriter.EntryProducer> producers = new ArrayList<>();
+        for (List<StorePath> group : plan) {
+            producers.add(StoreLayerEntries.producer(group, storeSource));
+        }
+        producers.add(sink -> {
+            for (var e : custom.entries()) {
+                sink.accept(e);
+            }
+        });
+
+        Path blobs = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("distrolix-build-");
+        try {
+            List<LayerBlob> written = ParallelLayerWriter.writeAll(blobs, comp, producers);
+            List<HistoryEntry> history = new ArrayList<>();
+            List<BuildResult.LayerSummary> summaries = new ArrayList<>();
+            for (int i = 0; i < written.size(); i++) {
+                LayerBlob b = written.get(i);
+                List<String> paths = i < plan.size() ? plan.get(i).stream().map(StorePath::fullPath).toList() : List.of();
+                String createdBy = i < plan.size()
+                        ? "distrolix: store paths " + String.join(" ", paths)
+                        : "distrolix: declared files of " + specFile.getFileName();
+                history.add(HistoryEntry.layer(createdAt, createdBy, null));
+                summaries.add(new BuildResult.LayerSummary(b.digest(), b.diffId(), b.size(), b.uncompressedSize(),
+                        b.mediaType(), paths));
+                listener.on(new BuildEvent.LayerWritten(i + 1, written.size(),
+                        i < plan.size() ? describe(plan.get(i)) : "declared files", b.digest(), b.size(),
+                        b.uncompressedSize()));
+            }
+            Platform platform = new Platform(system.architecture(), system.os(), system.variant().orElse(null));
+            AssembledImage image = ImageAssembler.assemble(platform, ContainerConfigs.of(resolved.config()), createdAt,
+                    written, history, Map.of());
+            String finalTag = tag != null ? tag : spec.tag().orElse(image.manifestDigest().hex().substring(0, 32));
+            ImageTarget t = parsedTarget.withDefaults(spec.name(), finalTag);
+            WriteResult wr = ImageWriter.write(image, t);
+            listener.on(new BuildEvent.ImageWritten(wr.where(), wr.manifestDigest()));
+            return new BuildResult(t.name() != null ? t.name() : spec.name(), t.tag(), wr.where(), image.manifestDigest(), image.configDigest(),
+                    summaries, custom.notices());
+        } finally {
+            if (workDir == null) {
+                deleteTree(blobs);
+            }
+        }
+    }
+
+    private static String describe(List<StorePath> group) {
+        String first = group.get(0).name();
+        return group.size() == 1 ? first : first + " +" + (group.size() - 1) + " more";
+    }
+
+    static Instant createdFromEnvironment() {
+        String sde = System.getenv("SOURCE_DATE_EPOCH");
+        if (sde == null || sde.isBlank()) {
+            return DEFAULT_CREATED;
+        }
+        try {
+            return Instant.ofEpochSecond(Long.parseLong(sde.strip()));
+        } catch (NumberFormatException e) {
+            throw new InputException("SOURCE_DATE_EPOCH must be a whole number of seconds, got '" + sde + "'");
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /** Package name → its (first) output, and every output as a closure root. */
+    record PackageResolution(Map<String, StorePath> byName, List<StorePath> roots) {
+        static PackageResolution resolve(ImageSpec spec, NixCli nix, List<String> includes) {
+            Map<String, StorePath> byName = new LinkedHashMap<>();
+            List<StorePath> roots = new ArrayList<>();
+            for (dev.distrolix.spec.PackageRef ref : spec.packages()) {
+                List<StorePath> outs = nix.resolve(NixRefs.of(ref, spec), includes);
+                byName.put(ref.name(), outs.get(0));
+                for (StorePath o : outs) {
+                    if (!roots.contains(o)) {
+                        roots.add(o);
+                    }
+                }
+            }
+            return new PackageResolution(byName, roots);
+        }
+    }
+}
