@@ -24,6 +24,9 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
     }
 
     static boolean isInputError(Throwable t) {
+        if (t instanceof dev.distrolix.nix.NixNotFoundException) {
+            return false; // the machine lacks a tool: not the user's input
+        }
         return t instanceof InputException || t instanceof IllegalArgumentException
                 || t instanceof dev.distrolix.spec.SpecException
                 || (t instanceof dev.distrolix.nix.NixException n && n.isInputError());

@@ -134,6 +134,7 @@ public final class ImageBuild {
         listener.on(new BuildEvent.SpecLoaded(specFile.toString(), spec.name()));
         // Parse options first: a bad option must fail before any Nix work or output.
         ImageTarget parsedTarget = ImageTarget.parse(target != null ? target : "oci:out/" + spec.name());
+        ImageWriter.checkWritable(parsedTarget);
         Compression comp = Compression.parse(compression != null ? compression : spec.compression().orElse("gzip"));
         String strategy = layering != null ? layering : spec.layering().strategy().name().toLowerCase().replace('_', '-');
         int layers = maxLayers != null ? maxLayers : spec.layering().maxLayers();

@@ -6,6 +6,7 @@ import dev.distrolix.target.ImageTarget.DockerArchive;
 import dev.distrolix.target.ImageTarget.OciArchive;
 import dev.distrolix.target.ImageTarget.OciDir;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -51,6 +52,36 @@ public final class ImageWriter {
         }
         String loaded = DaemonLoader.load(img, d.engine(), name);
         return new WriteResult(img.manifestDigest(), d.engine().command() + ":" + loaded);
+    }
+
+    /**
+     * Fails fast, before a long build, when a file output cannot be written: the nearest existing
+     * folder of the output must be a writable directory (access(2) also refuses root an immutable one).
+     */
+    public static void checkWritable(ImageTarget target) throws ImageOutputException {
+        Path out;
+        if (target instanceof OciDir t) {
+            out = t.dir();
+        } else if (target instanceof OciArchive t) {
+            out = t.file().toAbsolutePath().getParent();
+        } else if (target instanceof DockerArchive t) {
+            out = t.file().toAbsolutePath().getParent();
+        } else {
+            return; // a daemon: its own errors say more
+        }
+        Path p = out.toAbsolutePath().normalize();
+        while (p != null && !Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            p = p.getParent();
+        }
+        if (p == null) {
+            return;
+        }
+        if (!Files.isDirectory(p)) {
+            throw new ImageOutputException("cannot write to " + out + ": a part of the path is not a directory");
+        }
+        if (!Files.isWritable(p)) {
+            throw new ImageOutputException("cannot write to " + out + ": permission denied");
+        }
     }
 
     private static ImageName optionalName(ImageTarget t) {
