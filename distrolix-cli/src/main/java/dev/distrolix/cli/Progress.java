@@ -26,6 +26,9 @@ abstract class Progress implements BuildListener {
                 if (line == null) {
                     return;
                 }
+                if (!terminal && e instanceof BuildEvent.LayerWritten) {
+                    return; // plain logs: the summary table lists every layer once
+                }
                 if (terminal && e instanceof BuildEvent.LayerWritten lw && lw.index() < lw.total()) {
                     String s = "\r" + line + " ".repeat(Math.max(0, lastLength - line.length()));
                     err.print(s);
