@@ -70,6 +70,13 @@ final class BuildCommand implements Callable<Integer> {
             description = "Add to the Nix search path, as nix-build -I does (e.g. -I nixpkgs=/path/to/nixpkgs).")
     List<String> includes = new ArrayList<>();
 
+    @Option(names = "--cache-dir", paramLabel = "DIR",
+            description = "The layer cache (default $XDG_CACHE_HOME/distrolix or ~/.cache/distrolix). A layer whose inputs did not change is reused, verified, not rebuilt.")
+    Path cacheDir;
+
+    @Option(names = "--no-cache", description = "Build every layer; neither read nor write the cache.")
+    boolean noCache;
+
     @Option(names = "--digest-file", paramLabel = "FILE", description = "Also write the manifest digest to FILE.")
     Path digestFile;
 
@@ -89,6 +96,11 @@ final class BuildCommand implements Callable<Integer> {
                 .listener(progress);
         if (target != null) {
             build.target(target);
+        }
+        if (noCache) {
+            build.cacheDir(null);
+        } else if (cacheDir != null) {
+            build.cacheDir(cacheDir);
         }
         if (tag != null) {
             build.tag(tag);
@@ -135,6 +147,7 @@ final class BuildCommand implements Callable<Integer> {
             lm.put("size", l.size());
             lm.put("uncompressedSize", l.uncompressedSize());
             lm.put("storePaths", l.storePaths());
+            lm.put("fate", l.cached() ? "cached" : "built");
             layers.add(lm);
         }
         m.put("layers", layers);

@@ -23,14 +23,14 @@ final class Sizes {
 
     static String summary(BuildResult r) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%-8s %-14s %10s %10s  %s%n", "LAYER", "DIGEST", "SIZE", "UNPACKED", "CONTENT"));
+        sb.append(String.format(Locale.ROOT, "%-6s %-14s %10s %10s  %-7s%s%n", "LAYER", "DIGEST", "SIZE", "UNPACKED", "FATE", "CONTENT"));
         int i = 1;
         for (BuildResult.LayerSummary l : r.layers()) {
             String content = l.storePaths().isEmpty() ? "(declared files)" : shortNames(l);
-            sb.append(String.format(Locale.ROOT, "%-8d %-14s %10s %10s  %s%n", i++, l.digest().hex().substring(0, 12),
-                    human(l.size()), human(l.uncompressedSize()), content));
+            sb.append(String.format(Locale.ROOT, "%-6d %-14s %10s %10s  %-7s%s%n", i++, l.digest().hex().substring(0, 12),
+                    human(l.size()), human(l.uncompressedSize()), l.cached() ? "cached" : "built", content));
         }
-        sb.append(String.format(Locale.ROOT, "%-8s %-14s %10s %10s%n", "total", "", human(r.compressedSize()),
+        sb.append(String.format(Locale.ROOT, "%-6s %-14s %10s %10s%n", "total", "", human(r.compressedSize()),
                 human(r.uncompressedSize())));
         sb.append("image    ").append(r.imageName()).append(':').append(r.tag()).append('\n');
         sb.append("target   ").append(r.target()).append('\n');

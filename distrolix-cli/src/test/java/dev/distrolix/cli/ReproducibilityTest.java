@@ -34,7 +34,8 @@ class ReproducibilityTest {
     }
 
     private Cli build(Path spec, Path layout, Map<String, String> env) {
-        Cli r = CliProcess.run(env, spec.getParent(), "build", spec.toString(), "-q",
+        // --no-cache: every layer is really written again, so equal digests prove the writer is deterministic
+        Cli r = CliProcess.run(env, spec.getParent(), "build", spec.toString(), "-q", "--no-cache",
                 "-I", "nixpkgs=" + Fixtures.debianPackageSet(), "-o", "oci:" + layout + ":r");
         assertThat(r.exitCode()).as(r.err()).isZero();
         return r;

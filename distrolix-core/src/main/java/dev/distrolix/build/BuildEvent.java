@@ -13,8 +13,9 @@ public sealed interface BuildEvent {
 
     record LayersPlanned(int layers, String strategy) implements BuildEvent {}
 
-    record LayerWritten(int index, int total, String description, Digest digest, long size, long uncompressedSize)
-            implements BuildEvent {}
+    /** A layer is ready; {@code cached} when it came from the layer cache (no tar, no compression). */
+    record LayerWritten(int index, int total, String description, Digest digest, long size, long uncompressedSize,
+                        boolean cached) implements BuildEvent {}
 
     record Notice(String message) implements BuildEvent {}
 

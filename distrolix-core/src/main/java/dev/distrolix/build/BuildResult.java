@@ -12,7 +12,7 @@ public record BuildResult(String imageName, String tag, String target, Digest ma
     }
 
     public record LayerSummary(Digest digest, Digest diffId, long size, long uncompressedSize, String mediaType,
-                               List<String> storePaths) {
+                               List<String> storePaths, boolean cached) {
         public LayerSummary {
             storePaths = List.copyOf(storePaths);
         }

@@ -1,6 +1,8 @@
 package dev.distrolix.build;
 
 import dev.distrolix.InputException;
+import dev.distrolix.cache.LayerCache;
+import dev.distrolix.cache.LayerKeys;
 import dev.distrolix.image.AssembledImage;
 import dev.distrolix.image.ContainerConfig;
 import dev.distrolix.image.HistoryEntry;
@@ -66,6 +68,7 @@ public final class ImageBuild {
     private StoreSource storeSource = new LocalStoreSource();
     private StoreDirectoryLister lister = StoreDirectoryLister.local(Path.of("/"));
     private Path workDir;
+    private Path cacheDir = LayerCache.defaultDir();
 
     private ImageBuild(Path specFile) {
         this.specFile = Objects.requireNonNull(specFile, "specFile");
@@ -129,6 +132,12 @@ public final class ImageBuild {
         return this;
     }
 
+    /** The layer cache folder; null disables the cache (every layer is built). Default: {@link LayerCache#defaultDir()}. */
+    public ImageBuild cacheDir(Path cacheDir) {
+        this.cacheDir = cacheDir;
+        return this;
+    }
+
     public BuildResult build() throws IOException {
         ImageSpec spec = SpecLoader.load(specFile);
         listener.on(new BuildEvent.SpecLoaded(specFile.toString(), spec.name()));
@@ -156,18 +165,25 @@ public final class ImageBuild {
         listener.on(new BuildEvent.LayersPlanned(plan.size() + 1, strategy));
 
         List<LayerWriter.EntryProducer> producers = new ArrayList<>();
+        List<String> keys = new ArrayList<>();
         for (List<StorePath> group : plan) {
             producers.add(StoreLayerEntries.producer(group, storeSource));
+            keys.add(LayerKeys.storeLayer(group, comp));
         }
         producers.add(sink -> {
             for (var e : custom.entries()) {
                 sink.accept(e);
             }
         });
+        keys.add(LayerKeys.entriesLayer(custom.entries(), comp));
 
-        Path blobs = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("distrolix-build-");
+        LayerCache cache = cacheDir != null ? LayerCache.open(cacheDir) : null;
+        Path blobs = cache != null ? cache.blobsDir()
+                : workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("distrolix-build-");
         try {
-            List<LayerBlob> written = ParallelLayerWriter.writeAll(blobs, comp, producers);
+            WrittenLayers layersOut = writeLayers(producers, keys, cache, blobs, comp);
+            List<LayerBlob> written = layersOut.blobs();
+            java.util.Set<Integer> cached = layersOut.cached();
             List<HistoryEntry> history = new ArrayList<>();
             List<BuildResult.LayerSummary> summaries = new ArrayList<>();
             for (int i = 0; i < written.size(); i++) {
@@ -178,10 +194,10 @@ public final class ImageBuild {
                         : "distrolix: declared files of " + specFile.getFileName();
                 history.add(HistoryEntry.layer(createdAt, createdBy, null));
                 summaries.add(new BuildResult.LayerSummary(b.digest(), b.diffId(), b.size(), b.uncompressedSize(),
-                        b.mediaType(), paths));
+                        b.mediaType(), paths, cached.contains(i)));
                 listener.on(new BuildEvent.LayerWritten(i + 1, written.size(),
                         i < plan.size() ? describe(plan.get(i)) : "declared files", b.digest(), b.size(),
-                        b.uncompressedSize()));
+                        b.uncompressedSize(), cached.contains(i)));
             }
             Platform platform = new Platform(system.architecture(), system.os(), system.variant().orElse(null));
             AssembledImage image = ImageAssembler.assemble(platform, ContainerConfigs.of(resolved.config()), createdAt,
@@ -193,10 +209,41 @@ public final class ImageBuild {
             return new BuildResult(t.name() != null ? t.name() : spec.name(), t.tag(), wr.where(), image.manifestDigest(), image.configDigest(),
                     summaries, custom.notices());
         } finally {
-            if (workDir == null) {
+            if (cache != null) {
+                cache.close();
+            } else if (workDir == null) {
                 deleteTree(blobs);
             }
         }
+    }
+
+    /** Takes what the cache has (verified), writes the rest in parallel, and records them. */
+    private record WrittenLayers(List<LayerBlob> blobs, java.util.Set<Integer> cached) {}
+
+    private static WrittenLayers writeLayers(List<LayerWriter.EntryProducer> producers, List<String> keys, LayerCache cache,
+                                        Path blobs, Compression comp) throws IOException {
+        LayerBlob[] out = new LayerBlob[producers.size()];
+        java.util.Set<Integer> cached = new java.util.HashSet<>();
+        List<Integer> misses = new ArrayList<>();
+        for (int i = 0; i < producers.size(); i++) {
+            var hit = cache != null ? cache.lookup(keys.get(i), comp) : java.util.Optional.<LayerBlob>empty();
+            if (hit.isPresent()) {
+                out[i] = hit.get();
+                cached.add(i);
+            } else {
+                misses.add(i);
+            }
+        }
+        List<LayerBlob> built = ParallelLayerWriter.writeAll(blobs, comp,
+                misses.stream().map(producers::get).toList());
+        for (int j = 0; j < misses.size(); j++) {
+            int i = misses.get(j);
+            out[i] = built.get(j);
+            if (cache != null) {
+                cache.store(keys.get(i), out[i]);
+            }
+        }
+        return new WrittenLayers(List.of(out), cached);
     }
 
     private static String describe(List<StorePath> group) {

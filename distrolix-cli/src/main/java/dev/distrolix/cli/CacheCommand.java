@@ -1,0 +1,82 @@
+package dev.distrolix.cli;
+
+import dev.distrolix.cache.LayerCache;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "cache", mixinStandardHelpOptions = true,
+        description = {
+            "Shows or trims the layer cache. Builds reuse a cached layer when its inputs (store paths,",
+            "or the declared files' content) and the tar/compression rules are the same; every reuse",
+            "re-checks the blob's size and digest.",
+        },
+        subcommands = {CacheCommand.Du.class, CacheCommand.Prune.class})
+final class CacheCommand {
+    @Option(names = "--cache-dir", paramLabel = "DIR", scope = picocli.CommandLine.ScopeType.INHERIT,
+            description = "The cache folder (default $XDG_CACHE_HOME/distrolix or ~/.cache/distrolix).")
+    Path cacheDir;
+
+    Path dir() {
+        return cacheDir != null ? cacheDir : LayerCache.defaultDir();
+    }
+
+    @Command(name = "du", mixinStandardHelpOptions = true, description = "How many layers and bytes the cache holds.")
+    static final class Du implements Callable<Integer> {
+        @ParentCommand
+        CacheCommand parent;
+
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException {
+            try (LayerCache c = LayerCache.open(parent.dir())) {
+                LayerCache.Usage u = c.usage();
+                spec.commandLine().getOut().printf("%s: %d layers, %d blobs, %s%n", c.dir(), u.layers(), u.blobs(),
+                        Sizes.human(u.bytes()));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "prune", mixinStandardHelpOptions = true,
+            description = {"Removes cache entries not used recently (all of them by default), and their blobs.",
+                "", "Example: distrolix cache prune --older-than 7d"})
+    static final class Prune implements Callable<Integer> {
+        @ParentCommand
+        CacheCommand parent;
+
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--older-than", paramLabel = "AGE", description = "Keep entries used within AGE (e.g. 12h, 7d). Default: remove all.")
+        String olderThan;
+
+        @Override
+        public Integer call() throws IOException {
+            LayerCache.Usage u = LayerCache.prune(parent.dir(), olderThan == null ? Duration.ZERO : parseAge(olderThan));
+            spec.commandLine().getOut().printf("%s: %d layers, %d blobs, %s left%n", parent.dir(), u.layers(), u.blobs(),
+                    Sizes.human(u.bytes()));
+            return 0;
+        }
+
+        static Duration parseAge(String s) {
+            var m = java.util.regex.Pattern.compile("(\\d+)([smhd])").matcher(s.strip());
+            if (!m.matches()) {
+                throw new IllegalArgumentException("--older-than: expected a number and s, m, h or d (e.g. 7d), got '" + s + "'");
+            }
+            long n = Long.parseLong(m.group(1));
+            switch (m.group(2)) {
+                case "s": return Duration.ofSeconds(n);
+                case "m": return Duration.ofMinutes(n);
+                case "h": return Duration.ofHours(n);
+                default: return Duration.ofDays(n);
+            }
+        }
+    }
+}

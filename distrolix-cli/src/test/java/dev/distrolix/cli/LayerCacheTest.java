@@ -1,0 +1,133 @@
+package dev.distrolix.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.distrolix.testing.Fixtures;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The layer cache: hits skip tar and compression, a one-file edit rebuilds one layer, damage is caught. */
+class LayerCacheTest {
+    @TempDir
+    Path tmp;
+
+    private Path spec;
+    private Path cache;
+
+    @BeforeEach
+    void copyExample() throws IOException {
+        Path src = Fixtures.repo().resolve("examples/nginx");
+        Path dst = Files.createDirectories(tmp.resolve("nginx"));
+        try (Stream<Path> s = Files.list(src)) {
+            for (Path f : s.toList()) {
+                Files.copy(f, dst.resolve(f.getFileName()));
+            }
+        }
+        spec = dst.resolve("image.yaml");
+        cache = tmp.resolve("cache");
+    }
+
+    private JsonNode build(String out) throws IOException {
+        Cli r = Cli.run("build", spec.toString(), "--json", "--cache-dir", cache.toString(),
+                "-I", "nixpkgs=" + Fixtures.debianPackageSet(), "-o", "oci:" + tmp.resolve(out) + ":c");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        return new ObjectMapper().readTree(r.out());
+    }
+
+    private static List<String> fates(JsonNode result) {
+        List<String> f = new ArrayList<>();
+        result.get("layers").forEach(l -> f.add(l.get("fate").asText()));
+        return f;
+    }
+
+    @Test
+    void secondBuildTakesEveryLayerFromTheCacheAndGivesTheSameDigest() throws IOException {
+        JsonNode first = build("one");
+        JsonNode second = build("two");
+        assertThat(fates(first)).containsOnly("built").hasSize(7);
+        assertThat(fates(second)).containsOnly("cached").hasSize(7);
+        assertThat(second.get("manifestDigest")).isEqualTo(first.get("manifestDigest"));
+        Fixtures.run("skopeo", "copy", "oci:" + tmp.resolve("two") + ":c", "dir:" + tmp.resolve("check"));
+    }
+
+    @Test
+    void editingOneDeclaredFileRebuildsOnlyTheLastLayer() throws IOException {
+        JsonNode before = build("before");
+        Files.writeString(spec.resolveSibling("index.html"), "<h1>edited</h1>\n");
+        JsonNode after = build("after");
+        List<String> fates = fates(after);
+        assertThat(fates.subList(0, 6)).containsOnly("cached");
+        assertThat(fates.get(6)).isEqualTo("built");
+        for (int i = 0; i < 6; i++) {
+            assertThat(after.get("layers").get(i).get("digest")).isEqualTo(before.get("layers").get(i).get("digest"));
+        }
+        assertThat(after.get("layers").get(6).get("digest")).isNotEqualTo(before.get("layers").get(6).get("digest"));
+    }
+
+    @Test
+    void aCorruptBlobInTheCacheIsDetectedAndRebuiltNeverShipped() throws IOException {
+        JsonNode first = build("first");
+        String hex = first.get("layers").get(0).get("digest").asText().substring("sha256:".length());
+        Path blob = cache.resolve("blobs/sha256").resolve(hex);
+        byte[] bytes = Files.readAllBytes(blob);
+        bytes[bytes.length / 2] ^= 0x55; // same size, different content
+        Path damaged = tmp.resolve("damaged");
+        Files.write(damaged, bytes);
+        // replace, not overwrite: the first output hard-links the original blob
+        Files.move(damaged, blob, StandardCopyOption.REPLACE_EXISTING);
+
+        JsonNode second = build("second");
+        assertThat(fates(second).get(0)).isEqualTo("built");
+        assertThat(fates(second).subList(1, 7)).containsOnly("cached");
+        assertThat(second.get("manifestDigest")).isEqualTo(first.get("manifestDigest"));
+        Fixtures.run("skopeo", "copy", "oci:" + tmp.resolve("second") + ":c", "dir:" + tmp.resolve("check")); // re-hashes
+        Files.write(blob, new byte[10]); // truncated
+        assertThat(fates(build("third")).get(0)).isEqualTo("built");
+    }
+
+    @Test
+    void twoBuildsInParallelSharingOneCacheGiveIdenticalValidOutputs() throws Exception {
+        List<CompletableFuture<Cli>> runs = new ArrayList<>();
+        for (String out : List.of("p1", "p2")) {
+            runs.add(CompletableFuture.supplyAsync(() -> CliProcess.run(Map.of(), tmp, "build", spec.toString(), "-q",
+                    "--cache-dir", cache.toString(), "-I", "nixpkgs=" + Fixtures.debianPackageSet(),
+                    "-o", "oci:" + tmp.resolve(out) + ":c")));
+        }
+        Cli a = runs.get(0).get();
+        Cli b = runs.get(1).get();
+        assertThat(a.exitCode()).as(a.err()).isZero();
+        assertThat(b.exitCode()).as(b.err()).isZero();
+        assertThat(a.out()).isEqualTo(b.out()).startsWith("sha256:");
+        for (String out : List.of("p1", "p2")) {
+            Fixtures.run("skopeo", "copy", "oci:" + tmp.resolve(out) + ":c", "dir:" + tmp.resolve("check-" + out));
+        }
+    }
+
+    @Test
+    void duAndPruneReportAndEmptyTheCache() throws IOException {
+        build("x");
+        Cli du = Cli.run("cache", "du", "--cache-dir", cache.toString());
+        assertThat(du.exitCode()).isZero();
+        assertThat(du.out()).contains(": 7 layers, 7 blobs, ");
+        Cli prune = Cli.run("cache", "prune", "--cache-dir", cache.toString());
+        assertThat(prune.out()).contains(": 0 layers, 0 blobs, 0 B left");
+        assertThat(fates(build("y"))).containsOnly("built");
+        Cli keep = Cli.run("cache", "prune", "--older-than", "1d", "--cache-dir", cache.toString());
+        assertThat(keep.out()).contains(": 7 layers, 7 blobs");
+        Cli bad = Cli.run("cache", "prune", "--older-than", "soon", "--cache-dir", cache.toString());
+        assertThat(bad.exitCode()).isEqualTo(3);
+        assertThat(bad.errLine()).startsWith("distrolix: --older-than: expected");
+    }
+}

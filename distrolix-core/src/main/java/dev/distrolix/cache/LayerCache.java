@@ -1,0 +1,182 @@
+package dev.distrolix.cache;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.distrolix.image.Digest;
+import dev.distrolix.tar.Compression;
+import dev.distrolix.tar.LayerBlob;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * A content-addressed layer cache: {@code keys/<key>.json} maps a layer's inputs (see
+ * {@link LayerKeys}) to its diff_id, digest and sizes; {@code blobs/sha256/<hex>} holds the blob.
+ * A hit does no tar and no compression. Every hit re-checks the blob's size and digest, so a
+ * corrupt or truncated blob is dropped and rebuilt, never shipped.
+ *
+ * <p>Concurrency: blobs and keys are written to a temp file and renamed, so concurrent builds
+ * writing the same layer both succeed with the same bytes. Builds hold a shared lock on
+ * {@code .lock}; {@link #prune} takes it exclusively, so it never removes a blob under a build.
+ */
+public final class LayerCache implements Closeable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path dir;
+    private final CacheLock lock;
+
+    private LayerCache(Path dir, boolean exclusive) throws IOException {
+        this.dir = dir;
+        Files.createDirectories(dir.resolve("keys"));
+        Files.createDirectories(blobsDir());
+        this.lock = exclusive ? CacheLock.exclusive(dir.resolve(".lock")) : CacheLock.shared(dir.resolve(".lock"));
+    }
+
+    /** Opens (creating) the cache for a build: shared with other builds. */
+    public static LayerCache open(Path dir) throws IOException {
+        return new LayerCache(dir, false);
+    }
+
+    /** $XDG_CACHE_HOME/distrolix, else ~/.cache/distrolix. */
+    public static Path defaultDir() {
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+        return base.resolve("distrolix");
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** Where new blobs are written, so that storing them is a rename within one file system. */
+    public Path blobsDir() {
+        return dir.resolve("blobs/sha256");
+    }
+
+    /** The cached blob for {@code key}, verified; empty on a miss or when the blob is damaged (then removed). */
+    public Optional<LayerBlob> lookup(String key, Compression compression) throws IOException {
+        Path keyFile = keyFile(key);
+        JsonNode rec;
+        try {
+            rec = JSON.readTree(Files.readAllBytes(keyFile));
+        } catch (java.nio.file.NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            Files.deleteIfExists(keyFile); // a torn record: rebuild
+            return Optional.empty();
+        }
+        Digest digest = Digest.parse(rec.path("digest").asText());
+        Path blob = blobsDir().resolve(digest.hex());
+        long size = rec.path("size").asLong(-1);
+        if (!rec.path("compression").asText().equals(compression.name()) || !intact(blob, digest, size)) {
+            Files.deleteIfExists(keyFile);
+            Files.deleteIfExists(blob);
+            return Optional.empty();
+        }
+        Files.setLastModifiedTime(keyFile, FileTime.from(Instant.now())); // for prune --older-than
+        return Optional.of(new LayerBlob(blob, digest, size, Digest.parse(rec.path("diffId").asText()),
+                rec.path("uncompressedSize").asLong(), compression));
+    }
+
+    /** Records a blob written into {@link #blobsDir()} under {@code key}. */
+    public void store(String key, LayerBlob blob) throws IOException {
+        ObjectNode rec = JSON.createObjectNode();
+        rec.put("digest", blob.digest().toString());
+        rec.put("diffId", blob.diffId().toString());
+        rec.put("size", blob.size());
+        rec.put("uncompressedSize", blob.uncompressedSize());
+        rec.put("compression", blob.compression().name());
+        Path tmp = Files.createTempFile(dir.resolve("keys"), ".key-", ".tmp");
+        try {
+            Files.write(tmp, JSON.writeValueAsBytes(rec));
+            Files.move(tmp, keyFile(key), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private Path keyFile(String key) {
+        return dir.resolve("keys").resolve(key + ".json");
+    }
+
+    private static boolean intact(Path blob, Digest digest, long size) throws IOException {
+        if (!Files.isRegularFile(blob) || Files.size(blob) != size) {
+            return false;
+        }
+        MessageDigest md = Digest.newSha256();
+        byte[] buf = new byte[1 << 16];
+        try (InputStream in = Files.newInputStream(blob)) {
+            for (int n; (n = in.read(buf)) > 0; ) {
+                md.update(buf, 0, n);
+            }
+        }
+        return Digest.ofSha256(md).equals(digest);
+    }
+
+    /** How much the cache holds. */
+    public record Usage(long layers, long blobs, long bytes) {}
+
+    public Usage usage() throws IOException {
+        long keys;
+        try (Stream<Path> s = Files.list(dir.resolve("keys"))) {
+            keys = s.filter(p -> p.toString().endsWith(".json")).count();
+        }
+        long blobs = 0;
+        long bytes = 0;
+        try (Stream<Path> s = Files.list(blobsDir())) {
+            for (Path p : s.toList()) {
+                blobs++;
+                bytes += Files.size(p);
+            }
+        }
+        return new Usage(keys, blobs, bytes);
+    }
+
+    /**
+     * Removes entries not used for {@code olderThan} (all entries for zero), and every blob no
+     * remaining entry names. Waits for running builds to finish (exclusive lock).
+     */
+    public static Usage prune(Path dir, Duration olderThan) throws IOException {
+        try (LayerCache c = new LayerCache(dir, true)) {
+            Instant cutoff = Instant.now().minus(olderThan);
+            java.util.Set<String> kept = new java.util.HashSet<>();
+            try (Stream<Path> s = Files.list(dir.resolve("keys"))) {
+                for (Path k : s.toList()) {
+                    boolean old = Files.getLastModifiedTime(k).toInstant().isBefore(cutoff) || olderThan.isZero();
+                    if (old || !k.toString().endsWith(".json")) {
+                        Files.deleteIfExists(k);
+                        continue;
+                    }
+                    try {
+                        kept.add(Digest.parse(JSON.readTree(Files.readAllBytes(k)).path("digest").asText()).hex());
+                    } catch (IOException | IllegalArgumentException e) {
+                        Files.deleteIfExists(k);
+                    }
+                }
+            }
+            try (Stream<Path> s = Files.list(c.blobsDir())) {
+                for (Path b : s.toList()) {
+                    if (!kept.contains(b.getFileName().toString())) {
+                        Files.deleteIfExists(b);
+                    }
+                }
+            }
+            return c.usage();
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        lock.close();
+    }
+}
