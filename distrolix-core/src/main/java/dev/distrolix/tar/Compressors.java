@@ -19,7 +19,8 @@ final class Compressors {
             case NONE:
                 return out;
             case GZIP:
-                return new FixedChunkOutputStream(new PinnedGzipOutputStream(out, c.defaultLevel()), CHUNK);
+                // Blocks of fixed size compressed in parallel: no re-chunking needed, see the class.
+                return new ParallelGzipOutputStream(out, c.defaultLevel());
             case ZSTD:
                 // Single-threaded (workers 0): multi-threaded zstd output depends on job splitting.
                 // The frame checksum is XXH64 of the content, so it is deterministic; the zstd CLI
