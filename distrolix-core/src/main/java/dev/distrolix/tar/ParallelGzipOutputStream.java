@@ -98,7 +98,16 @@ final class ParallelGzipOutputStream extends OutputStream {
 
     @Override
     public void write(int b) throws IOException {
-        write(new byte[] {(byte) b}, 0, 1);
+        ensureOpen();
+        try {
+            if (filled == BLOCK) {
+                submit(false);
+            }
+            block[filled++] = (byte) b;
+        } catch (Throwable t) {
+            failed = true;
+            throw t;
+        }
     }
 
     @Override
