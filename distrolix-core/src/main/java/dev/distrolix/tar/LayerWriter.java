@@ -15,6 +15,9 @@ import java.util.Objects;
  * Writes one layer blob in a single streaming pass: entries → {@link ReproducibleTarWriter} →
  * SHA-256 of the tar (diff_id) → pinned compressor → SHA-256 and size of the blob → a temporary
  * file in the target directory. Memory use is a few fixed buffers, whatever the layer size.
+ * gzip compresses the layer's 128 KiB blocks on a pool shared by all layers
+ * ({@link ParallelGzipOutputStream}); the calling thread tars, hashes and writes the blocks in
+ * order, and never runs on that pool. The bytes are the same whatever the number of cores.
  *
  * <p>On success the temporary file is renamed (atomically, replacing) to
  * {@code dir/<hex of the blob digest>} with mode 0644; the returned {@link LayerBlob#file()} is

@@ -17,7 +17,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Writes many layers concurrently with {@link LayerWriter}, on a bounded pool of its own, and
  * returns the blobs in input order. Each layer is still one sequential stream, so the bytes are
- * the same as when written one by one.
+ * the same as when written one by one. These layer threads only tar and hash: gzip blocks of all
+ * layers are compressed on one shared pool of {@code availableProcessors} threads, which the layer
+ * threads wait on but never occupy.
  *
  * <p>If a layer fails, layers not yet started are cancelled, running ones are interrupted (they
  * stop at their next entry and delete their temporary file), and the failure of the

@@ -18,8 +18,16 @@
  *   <li><b>Store layers:</b> {@code nix/} and {@code nix/store/} 0755, then store paths by base
  *       name; dirs 0555, files 0444/0555, symlinks 0777; 0:0 root:root; mtime 1
  *       ({@link dev.distrolix.tar.StoreLayerEntries}).
- *   <li><b>gzip:</b> header {@code 1f8b 08 00 00000000 00 ff}, JDK Deflater level 6 raw
- *       deflate; the deflate bytes depend on the JVM's zlib, the diff_id does not.
+ *   <li><b>gzip:</b> header {@code 1f8b 08 00 00000000 00 ff}; one raw deflate stream made
+ *       pigz-style of 128 KiB blocks of the tar (the last holds 1..128 KiB, none if the tar is
+ *       empty), each compressed by its own reset JDK {@code Deflater(6, nowrap)} (default
+ *       strategy, window, memLevel) primed with {@code setDictionary} of the last 32 KiB of the
+ *       previous block (none for the first) and fed the whole block at once; every block but the
+ *       last ends with {@code SYNC_FLUSH} (empty stored block {@code 00 00 ff ff}), the last is
+ *       finished (BFINAL); blocks concatenated in order; trailer CRC-32 and size mod 2^32 of the
+ *       tar. The bytes do not depend on thread count, timing or write sizes
+ *       ({@link dev.distrolix.tar.ParallelGzipOutputStream}); the deflate bytes depend on the
+ *       JVM's zlib, the diff_id does not.
  *   <li><b>zstd:</b> zstd-jni 1.5.7-21 (zstd 1.5.7), level 3, single-threaded, XXH64 checksum,
  *       no content size.
  * </ul>

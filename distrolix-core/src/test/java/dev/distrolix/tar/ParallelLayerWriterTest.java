@@ -45,6 +45,21 @@ class ParallelLayerWriterTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(120)
+    void moreGzipLayersThanCoresShareTheBlockPoolWithoutDeadlock(@TempDir Path par, @TempDir Path seq)
+            throws IOException {
+        // 10 layer threads (more than the cores), each waiting on its gzip blocks, on a block pool of availableProcessors threads
+        List<LayerWriter.EntryProducer> producers = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            producers.add(layer(i));
+        }
+        List<LayerBlob> parallel = ParallelLayerWriter.writeAll(par, Compression.GZIP, producers, 10);
+        for (int i = 0; i < 10; i++) {
+            assertThat(parallel.get(i).digest()).isEqualTo(LayerWriter.write(seq, Compression.GZIP, producers.get(i)).digest());
+        }
+    }
+
+    @Test
     void aFailingLayerFailsTheBatchAndLeavesNoTemporaryFiles(@TempDir Path dir) throws IOException {
         List<LayerWriter.EntryProducer> producers = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
@@ -55,10 +70,12 @@ class ParallelLayerWriterTest {
             throw new IOException("source broke at layer 2");
         });
         producers.set(4, sink -> sink.accept(Tools.dir("/abs")));
-        assertThatThrownBy(() -> ParallelLayerWriter.writeAll(dir, Compression.ZSTD, producers, 2))
-                .isInstanceOf(IOException.class).hasMessage("source broke at layer 2");
-        try (var files = Files.list(dir)) {
-            assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
+        for (Compression c : List.of(Compression.ZSTD, Compression.GZIP)) {
+            assertThatThrownBy(() -> ParallelLayerWriter.writeAll(dir, c, producers, 2))
+                    .isInstanceOf(IOException.class).hasMessage("source broke at layer 2");
+            try (var files = Files.list(dir)) {
+                assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
+            }
         }
     }
 
