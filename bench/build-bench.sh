@@ -39,13 +39,20 @@ bench_one() {
   for p in $closure; do cp -a "$p" "$work/ctx/nix/store/"; done
   printf 'FROM scratch\nCOPY nix /nix\n' > "$work/ctx/Dockerfile"
 
-  local t_dx t_pigz t_podman
-  t_dx=$(timeit bash -c "rm -rf '$work/out' && bin/distrolix build '$spec' ${inc[*]} -q -o oci:'$work/out'")
+  local t_dx t_warm t_none t_pigz t_podman
+  # cold: --no-cache, every layer tarred, compressed and hashed; warm: every layer from the cache
+  t_dx=$(timeit bash -c "rm -rf '$work/out' && bin/distrolix build '$spec' ${inc[*]} -q --no-cache -o oci:'$work/out'")
+  bin/distrolix build "$spec" "${inc[@]}" -q --cache-dir "$work/cache" -o oci:"$work/warm" >/dev/null
+  t_warm=$(timeit bash -c "rm -rf '$work/warm' && bin/distrolix build '$spec' ${inc[*]} -q --cache-dir '$work/cache' -o oci:'$work/warm'")
+  # podman keeps layers uncompressed in its store: --compression none is the like-for-like build
+  t_none=$(timeit bash -c "rm -rf '$work/none' && bin/distrolix build '$spec' ${inc[*]} -q --no-cache --compression none -o oci:'$work/none'")
   t_pigz=$(timeit bash -c "tar -C / -cf - $(echo "$closure" | sed 's|^/||' | tr '\n' ' ') | pigz -p2 -6 | sha256sum")
   t_podman=$(timeit podman build -q --layers=false -t localhost/distrolix-bench:pb "$work/ctx")
-  printf '%-6s %8s MB %4d paths | distrolix %6.2fs | tar|pigz|sha256 %6.2fs | podman build %6.2fs | distrolix/pigz %5.2fx | podman/distrolix %5.2fx\n' \
-    "$label" "$mb" "$(echo "$closure" | wc -l)" "$t_dx" "$t_pigz" "$t_podman" \
-    "$(awk -v a="$t_dx" -v b="$t_pigz" 'BEGIN{print a/b}')" "$(awk -v a="$t_podman" -v b="$t_dx" 'BEGIN{print a/b}')"
+  printf '%-6s %7s MB %4d paths | distrolix gzip %5.2fs, none %5.2fs, warm %5.2fs | tar|pigz|sha256 %5.2fs | podman build %5.2fs\n' \
+    "$label" "$mb" "$(echo "$closure" | wc -l)" "$t_dx" "$t_none" "$t_warm" "$t_pigz" "$t_podman"
+  printf '%-6s ratios: distrolix gzip / pigz pipeline %.2fx | podman build / distrolix none %.2fx | podman build / distrolix gzip %.2fx | podman build / distrolix warm %.2fx\n' \
+    "$label" "$(awk -v a="$t_dx" -v b="$t_pigz" 'BEGIN{print a/b}')" "$(awk -v a="$t_podman" -v b="$t_none" 'BEGIN{print a/b}')" \
+    "$(awk -v a="$t_podman" -v b="$t_dx" 'BEGIN{print a/b}')" "$(awk -v a="$t_podman" -v b="$t_warm" 'BEGIN{print a/b}')"
 }
 
 echo "distrolix build benchmark: median of $runs runs, $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ)"
