@@ -1,7 +1,6 @@
 package dev.distrolix.cli;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import dev.distrolix.testing.Fixtures;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,27 +17,7 @@ final class CliProcess {
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile());
         pb.environment().putAll(env);
-        try {
-            Process p = pb.start();
-            p.getOutputStream().close();
-            var err = new java.io.ByteArrayOutputStream();
-            Thread t = new Thread(() -> {
-                try {
-                    p.getErrorStream().transferTo(err);
-                } catch (IOException ignored) {
-                    // exit code tells
-                }
-            });
-            t.start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            int rc = p.waitFor();
-            t.join();
-            return new Cli(rc, out, err.toString(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        Fixtures.Exit e = Fixtures.exec(pb);
+        return new Cli(e.code(), e.out(), e.err());
     }
 }

@@ -38,10 +38,13 @@ public final class Fixtures {
         return repo().resolve("testing/debian-pkgs");
     }
 
-    /** Runs a command, returns its stdout, fails with its stderr on a non-zero exit. */
-    public static String run(String... command) {
+    /** What a finished process printed and returned. */
+    public record Exit(int code, String out, String err) {}
+
+    /** Starts the process with no stdin, collects stdout and stderr (concurrently, so neither pipe blocks). */
+    public static Exit exec(ProcessBuilder pb) {
         try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(false).start();
+            Process p = pb.start();
             p.getOutputStream().close();
             var err = new java.io.ByteArrayOutputStream();
             Thread t = new Thread(() -> {
@@ -52,18 +55,24 @@ public final class Fixtures {
                 }
             });
             t.start();
-            String out = new String(p.getInputStream().readAllBytes());
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             int rc = p.waitFor();
             t.join();
-            if (rc != 0) {
-                throw new AssertionError(String.join(" ", command) + " exited " + rc + ": " + err);
-            }
-            return out;
+            return new Exit(rc, out, err.toString(java.nio.charset.StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new AssertionError("cannot run " + command[0] + ": " + e.getMessage(), e);
+            throw new AssertionError("cannot run " + pb.command().get(0) + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
         }
+    }
+
+    /** Runs a command, returns its stdout, fails with its stderr on a non-zero exit. */
+    public static String run(String... command) {
+        Exit e = exec(new ProcessBuilder(command));
+        if (e.code() != 0) {
+            throw new AssertionError(String.join(" ", command) + " exited " + e.code() + ": " + e.err());
+        }
+        return e.out();
     }
 }
