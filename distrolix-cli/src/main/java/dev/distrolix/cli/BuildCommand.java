@@ -24,9 +24,9 @@ import picocli.CommandLine.Spec;
         description = {
             "Builds an image from a spec file (YAML, or JSON with the same schema).",
             "",
-            "The spec names Nix packages; distrolix asks the installed Nix for their runtime closure,",
-            "splits it into reproducible layers (the same inputs give the same digest, on any machine),",
-            "adds the declared files, users and directories as a last layer, and writes the image.",
+            "The spec names Nix packages; distrolix asks the installed Nix for their runtime closure, "
+                + "splits it into reproducible layers (the same inputs give the same digest, on any machine), "
+                + "adds the declared files, users and directories as a last layer, and writes the image.",
         },
         footerHeading = "%nTargets (-o):%n",
         footer = {
@@ -39,9 +39,11 @@ import picocli.CommandLine.Spec;
             "  distrolix build examples/nginx/image.yaml -o oci:out/nginx",
             "  distrolix build image.yaml -o podman --tag dev",
             "  distrolix build image.yaml -o docker-archive:nginx.tar --compression zstd --layering size",
-            "  SOURCE_DATE_EPOCH=$(git log -1 --format=%ct) distrolix build image.yaml -o oci:out",
+            "  SOURCE_DATE_EPOCH=$(git log -1 --format=%%ct) distrolix build image.yaml -o oci:out",
         },
-        mixinStandardHelpOptions = true)
+        mixinStandardHelpOptions = true,
+        usageHelpAutoWidth = true,
+        usageHelpWidth = 100)
 final class BuildCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

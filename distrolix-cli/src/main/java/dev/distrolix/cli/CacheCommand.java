@@ -11,9 +11,10 @@ import picocli.CommandLine.ParentCommand;
 
 @Command(name = "cache", mixinStandardHelpOptions = true,
         description = {
-            "Shows or trims the layer cache. Builds reuse a cached layer when its inputs (store paths,",
-            "or the declared files' content) and the tar/compression rules are the same; every reuse",
-            "re-checks the blob's size and digest.",
+            "Shows or trims the layer cache.",
+            "",
+            "Builds reuse a cached layer when its inputs (store paths, or the declared files' content) and the "
+                + "tar and compression rules are the same; every reuse re-checks the blob's size and digest.",
         },
         subcommands = {CacheCommand.Du.class, CacheCommand.Prune.class})
 final class CacheCommand {

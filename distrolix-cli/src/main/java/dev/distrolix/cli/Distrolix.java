@@ -6,10 +6,12 @@ import picocli.CommandLine.Command;
 /** The distrolix command line: a thin layer over distrolix-core. */
 @Command(name = "distrolix",
         mixinStandardHelpOptions = true,
+        usageHelpAutoWidth = true,
+        usageHelpWidth = 100,
         versionProvider = Distrolix.Version.class,
         description = {
-            "Builds distroless container images from Nix closures: the application's runtime closure,",
-            "the few files, users and directories its spec declares, and nothing else.",
+            "Builds distroless container images from Nix closures: the application's runtime closure, "
+                + "the few files, users and directories its spec declares, and nothing else.",
             "",
             "Start with:  distrolix build examples/nginx/image.yaml -o oci:out/nginx"
         },
