@@ -210,7 +210,9 @@ public final class DebugSession {
             Toolkit.Prepared prepared = toolkit().prepare(nix(), includes);
             img = prepared.image();
             if (Commands.run(rt.imageExists(img)).ok()) {
-                notes.add("toolkit   " + img + " (in " + rt.command() + " already)");
+                if (dryRun) {
+                    notes.add("toolkit   " + img + " (in " + rt.command() + " already)");
+                }
                 prepared.close();
             } else {
                 notes.add("toolkit   " + img + " is not in " + rt.command() + " yet: "

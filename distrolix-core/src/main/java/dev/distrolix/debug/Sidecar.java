@@ -23,8 +23,8 @@ public record Sidecar(String name, String image, boolean builtLocally, SidecarUs
         command = List.copyOf(command);
     }
 
-    /** The container command: {@code sh -c SCRIPT}, see {@link SidecarScript}. */
+    /** The container command: {@code sh -c SCRIPT [COMMAND]}, see {@link SidecarScript}. */
     public List<String> shellCommand() {
-        return List.of("sh", "-c", SidecarScript.of(command));
+        return SidecarScript.command(command);
     }
 }

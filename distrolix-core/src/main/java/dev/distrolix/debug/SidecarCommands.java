@@ -49,7 +49,8 @@ public final class SidecarCommands {
         if (!s.builtLocally()) {
             argv.add("--entrypoint=sh"); // another image may have an entrypoint of its own
             argv.add(s.image());
-            argv.addAll(s.shellCommand().subList(1, 3));
+            List<String> sh = s.shellCommand();
+            argv.addAll(sh.subList(1, sh.size()));
         } else {
             argv.add(s.image());
             argv.addAll(s.shellCommand());

@@ -30,8 +30,15 @@ public final class SidecarScript {
 
     private SidecarScript() {}
 
-    /** The script for {@code sh -c}: the check, then COMMAND's words joined by spaces, or {@code exec sh}. */
-    public static String of(List<String> command) {
-        return CHECK + "\n" + (command.isEmpty() ? "exec sh" : String.join(" ", command));
+    /**
+     * The sidecar's command: {@code sh -c 'CHECK; exec sh -c "$0"' 'COMMAND'}, COMMAND's words joined by
+     * spaces, or {@code sh -c 'CHECK; exec sh'} for a shell. COMMAND stays a word of its own, so ps in the
+     * sidecar and --dry-run show it plainly, and the checking shell is gone once it runs.
+     */
+    public static List<String> command(List<String> command) {
+        if (command.isEmpty()) {
+            return List.of("sh", "-c", CHECK + "\nexec sh");
+        }
+        return List.of("sh", "-c", CHECK + "\nexec sh -c \"$0\"", String.join(" ", command));
     }
 }
