@@ -61,7 +61,7 @@ import picocli.CommandLine.Spec;
             "a machine without nixpkgs, this repository's: -I nixpkgs=testing/debian-pkgs.",
             "",
             "Unlike `docker debug` and cdebug, whose toolboxes claim the path /nix",
-            "(cdebug's Nixery toolkits even replace the target's /nix), distrolix",
+            "(cdebug even deletes it when its toolkit comes from Nixery), distrolix",
             "leaves the target's /nix alone: a Nix-built target keeps its store, the",
             "toolkit has its own. Kubernetes keeps an ephemeral container in the pod",
             "after it ends (it cannot be removed); podman and docker sidecars go.",

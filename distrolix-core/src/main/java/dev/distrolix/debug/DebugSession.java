@@ -207,9 +207,17 @@ public final class DebugSession {
         Optional<DebugPlan.ToolkitBuild> build = Optional.empty();
         String img = image;
         if (img == null) {
-            Toolkit.Prepared prepared = toolkit().prepare(nix(), includes);
+            Toolkit toolkit = toolkit();
+            Toolkit.Prepared prepared = toolkit.prepare(nix(), includes);
             img = prepared.image();
-            if (Commands.run(rt.imageExists(img)).ok()) {
+            boolean loaded;
+            try {
+                loaded = Commands.run(rt.imageExists(img)).ok();
+            } catch (RuntimeException e) {
+                prepared.close();
+                throw e;
+            }
+            if (loaded) {
                 if (dryRun) {
                     notes.add("toolkit   " + img + " (in " + rt.command() + " already)");
                 }
@@ -217,7 +225,7 @@ public final class DebugSession {
             } else {
                 notes.add("toolkit   " + img + " is not in " + rt.command() + " yet: "
                         + (dryRun ? "without --dry-run, distrolix builds it first" : "building it"));
-                build = Optional.of(new DebugPlan.ToolkitBuild(prepared, rt.command() + ":" + img, packageNames()));
+                build = Optional.of(new DebugPlan.ToolkitBuild(prepared, rt.command() + ":" + img, toolkit.packages()));
             }
         }
         Sidecar s = new Sidecar(name, img, image == null, sidecarUser, ptrace, privileged, command, tty);
@@ -249,10 +257,11 @@ public final class DebugSession {
                 throw new InputException("a cluster cannot pull distrolix's local toolkit: pass --push REGISTRY/REPO,"
                         + " or --image REF (an image with a sh that the cluster can pull)");
             }
-            Toolkit.Prepared prepared = toolkit().prepare(nix(), includes);
+            Toolkit toolkit = toolkit();
+            Toolkit.Prepared prepared = toolkit.prepare(nix(), includes);
             img = ToolkitPush.pulledAs(push, prepared.tag());
             build = Optional.of(new DebugPlan.ToolkitBuild(prepared, ToolkitPush.target(push, prepared.tag()),
-                    packageNames()));
+                    toolkit.packages()));
             notes.add("toolkit   " + img + (dryRun ? ": without --dry-run, distrolix pushes it first" : ": pushing it"));
         }
         String prof = profile != null ? profile : privileged ? "sysadmin" : "general";
@@ -275,10 +284,6 @@ public final class DebugSession {
 
     private Toolkit toolkit() {
         return packages == null ? Toolkit.standard() : Toolkit.withPackages(packages, workingDir);
-    }
-
-    private List<String> packageNames() {
-        return toolkit().packages();
     }
 
     private NixCli nix() {

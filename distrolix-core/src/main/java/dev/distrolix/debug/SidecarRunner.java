@@ -20,6 +20,8 @@ import java.util.function.Consumer;
  * removes the container by name, so an interrupted start leaves nothing behind either.
  */
 public final class SidecarRunner {
+    /** podman and docker run exit with 125 when they fail themselves, 126/127 when the command cannot run. */
+    private static final int ENGINE_ERROR = 125;
     private final List<String> includes;
     private final Consumer<String> notes;
 
@@ -82,8 +84,8 @@ public final class SidecarRunner {
                 } catch (IllegalStateException shuttingDown) {
                     // the hook is running or will run: it cleans up
                 }
-                if (p.isAlive() || p.exitValue() != 0) {
-                    stopAndRemove(p, plan); // an error exit may be the engine's own, before --rm could act
+                if (p.isAlive() || p.exitValue() >= ENGINE_ERROR) {
+                    stopAndRemove(p, plan); // the engine's own failure may come before --rm could act
                 }
             }
         }
