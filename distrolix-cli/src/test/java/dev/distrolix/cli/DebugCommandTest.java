@@ -3,6 +3,7 @@ package dev.distrolix.cli;
 import static dev.distrolix.cli.Podman.podman;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.distrolix.debug.ShellWords;
 import dev.distrolix.testing.Fixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -198,6 +199,25 @@ class DebugCommandTest {
         Cli custom = ok(debug(TARGET, List.of("--packages", "nginx"), "nginx -v 2>&1; command -v nginx"));
         assertThat(custom.err()).contains("building  the debug toolkit from busybox nginx");
         assertThat(custom.out()).contains("nginx version: nginx/1.22.1", "/bin/nginx");
+    }
+
+    @Test
+    @Order(2)
+    void onATerminalItIsAnInteractiveShell() throws Exception {
+        // script(1) gives the session a pseudo-terminal, as a user's terminal would; what we type is the input
+        String session = ShellWords.join(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Distrolix.class.getName(), "debug", TARGET, "-I", INCLUDE));
+        ProcessBuilder pb = new ProcessBuilder("script", "-qec", session, "/dev/null").redirectErrorStream(true);
+        pb.environment().put("NIX_CONFIG", "substituters =");
+        Process p = pb.start();
+        try (var in = p.getOutputStream()) {
+            in.write("echo \"root=$TARGET_ROOT\"; id -u; exit 5\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        String screen = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(screen).isEqualTo(5);
+        assertThat(screen).contains("debug / # ", "root=/proc/1/root\r\n0\r\n"); // busybox's prompt; a tty's CR LF
+        assertThat(sidecars()).isEmpty();
     }
 
     @Test

@@ -36,7 +36,8 @@ class DebugOptionsTest {
         assertThat(privileged.exitCode()).as(privileged.err()).isZero();
         JsonNode plan = new ObjectMapper().readTree(privileged.out());
         assertThat(plan.get("runtime").asText()).isEqualTo("kubectl");
-        List<String> argv = new ObjectMapper().convertValue(plan.get("argv"), List.class);
+        List<String> argv = new ObjectMapper().convertValue(plan.get("argv"),
+                new com.fasterxml.jackson.core.type.TypeReference<List<String>>() { });
         assertThat(argv).contains("--profile=sysadmin", "--target=app").doesNotContain("-t").noneMatch(a -> a.startsWith("--namespace"));
         assertThat(argv.subList(argv.indexOf("--") + 1, argv.size())).isEqualTo(SidecarScript.command(List.of()));
         Cli net = Cli.run("debug", "--kubernetes", "web/app", "--image", "busybox", "--profile", "netadmin", "--dry-run");
