@@ -17,6 +17,18 @@ if [ "${#missing[@]}" -gt 0 ]; then
   apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
+# kubectl: the debug tests check its "no cluster" error. Some machines ship one (e.g. with a
+# cloud SDK); elsewhere Debian's kubernetes-client provides it.
+if ! command -v kubectl >/dev/null 2>&1; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "install-tools: kubectl is missing; run as root or: sudo apt-get install kubernetes-client" >&2
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq kubernetes-client >/dev/null
+fi
+
 # podman here: crun cannot run ("cgroups in hybrid mode not supported") and the default
 # ulimits exceed what the sandbox may set, so use runc and modest ulimits.
 if [ "$(id -u)" -eq 0 ]; then

@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
             "",
             "Start with:  distrolix build examples/nginx/image.yaml -o oci:out/nginx"
         },
-        subcommands = {BuildCommand.class, CacheCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {BuildCommand.class, CacheCommand.class, DebugCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",
@@ -28,18 +28,33 @@ public final class Distrolix {
     public static final int EXIT_USAGE = 2;
     public static final int EXIT_INPUT = 3;
 
+    /** Whether System.in/out/err are this run's streams: child processes (the debug sidecar) may then use them directly. */
+    final boolean realStdio;
+
+    public Distrolix() {
+        this(false);
+    }
+
+    Distrolix(boolean realStdio) {
+        this.realStdio = realStdio;
+    }
+
     public static void main(String[] args) {
         System.exit(run(args));
     }
 
     /** Runs the CLI in-process and returns its exit code. */
     public static int run(String... args) {
-        return run(new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true), args);
+        return run(true, new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true), args);
     }
 
     /** Runs the CLI in-process with the given streams; tests call this. */
     public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
-        CommandLine cl = new CommandLine(new Distrolix());
+        return run(false, out, err, args);
+    }
+
+    static int run(boolean realStdio, java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
+        CommandLine cl = new CommandLine(new Distrolix(realStdio));
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler(new ErrorHandler());

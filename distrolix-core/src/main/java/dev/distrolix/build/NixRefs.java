@@ -7,11 +7,11 @@ import dev.distrolix.spec.Nixpkgs;
 import java.nio.file.Path;
 import java.util.Optional;
 
-/** Maps the spec's package references onto what the Nix client builds. */
-final class NixRefs {
+/** Maps the spec's package references onto what the Nix client builds (public for the debug toolkit's cache key). */
+public final class NixRefs {
     private NixRefs() {}
 
-    static PackageRef of(dev.distrolix.spec.PackageRef ref, ImageSpec spec) {
+    public static PackageRef of(dev.distrolix.spec.PackageRef ref, ImageSpec spec) {
         if (ref instanceof dev.distrolix.spec.PackageRef.StorePathRef s) {
             return new PackageRef.StorePathRef(s.storePath());
         } else if (ref instanceof dev.distrolix.spec.PackageRef.AttrRef a) {

@@ -1,0 +1,39 @@
+package dev.distrolix.debug;
+
+import dev.distrolix.InputException;
+import dev.distrolix.target.ImageTarget;
+
+/**
+ * {@code --push REGISTRY/REPO}: the toolkit goes to a registry so a cluster can pull it. The push itself
+ * is an image target, {@code docker://REGISTRY/REPO:TAG}, that {@link ImageTarget#parse} does not know
+ * yet (it is being written in another branch). Until it does, {@link #check} refuses with one clear
+ * line; once it does, nothing here changes: {@link DebugSession} builds the toolkit to {@link #target}.
+ */
+final class ToolkitPush {
+    private ToolkitPush() {}
+
+    /** Fails now, before any Nix work, when this build of distrolix cannot push. */
+    static void check(String registryRepo) {
+        if (registryRepo.isBlank() || registryRepo.contains("://")) {
+            throw new InputException("--push '" + registryRepo + "': expected REGISTRY/REPO, e.g. registry.example:5000/tools");
+        }
+        target(registryRepo, "latest");
+    }
+
+    /** The build target that pushes: {@code docker://REGISTRY/REPO:TAG}. */
+    static String target(String registryRepo, String tag) {
+        String target = "docker://" + registryRepo + ":" + tag;
+        try {
+            ImageTarget.parse(target);
+        } catch (IllegalArgumentException e) {
+            throw new InputException("--push " + registryRepo + ": pushing the toolkit to a registry is not supported"
+                    + " yet (this distrolix has no docker:// output); push an image yourself and pass --image REF");
+        }
+        return target;
+    }
+
+    /** The reference the cluster pulls. */
+    static String pulledAs(String registryRepo, String tag) {
+        return registryRepo + ":" + tag;
+    }
+}
