@@ -6,9 +6,10 @@ import java.util.TreeSet;
 
 /**
  * Name-based detection of what a hardened image should not carry: shells, package managers,
- * setuid/setgid files. A file counts when it is an executable file or a symlink (the usual
- * busybox applet) in any directory — /bin, /usr/local/bin, /nix/store/*&#47;bin alike. Simple on
- * purpose; audit rules build on it.
+ * setuid/setgid files. A program counts when it is an executable file, a hard link or a symlink
+ * (the usual busybox applet) in any {@code bin} or {@code sbin} directory — /bin, /usr/local/bin,
+ * /nix/store/*&#47;bin alike (so /etc/cron.daily/dpkg, a script named after its package, does not).
+ * Simple on purpose; audit rules build on it.
  */
 public final class Detectors {
     public static final Set<String> SHELLS = Set.of("sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "csh",
@@ -42,8 +43,15 @@ public final class Detectors {
         return isProgram(e) && PACKAGE_MANAGERS.contains(e.name());
     }
 
-    /** An executable regular file, a hard link, or a symlink (a program name that resolves somewhere). */
-    static boolean isProgram(FsEntry e) {
-        return e.isExecutable() || e.type() == FsEntry.Type.SYMLINK || e.type() == FsEntry.Type.HARDLINK;
+    /** An executable regular file, a hard link or a symlink, in a bin or sbin directory. */
+    public static boolean isProgram(FsEntry e) {
+        boolean program = e.isExecutable() || e.type() == FsEntry.Type.SYMLINK || e.type() == FsEntry.Type.HARDLINK;
+        return program && inBinDirectory(e.path());
+    }
+
+    static boolean inBinDirectory(String path) {
+        int slash = path.lastIndexOf('/');
+        String dir = path.substring(path.lastIndexOf('/', slash - 1) + 1, slash);
+        return dir.equals("bin") || dir.equals("sbin");
     }
 }

@@ -144,13 +144,19 @@ public final class FlatFilesystem {
             if (e.isWhiteoutMeta()) {
                 return; // .wh..wh.plnk and friends: AUFS bookkeeping, not files
             }
-            if (tap != null && e.type() == FsEntry.Type.FILE && tap.wants(e)) {
+            boolean file = e.type() == FsEntry.Type.FILE;
+            if (file && store == null) {
+                content.maskStoreReferences();
+            }
+            if (tap != null && file && tap.wants(e)) {
                 tap.read(layer, e, content.stream());
             }
-            var sha = e.type() == FsEntry.Type.FILE ? content.sha256() : null;
+            var sha = file ? content.sha256() : null;
+            var masked = file ? content.storeRefDigest() : null;
             if (e.type() == FsEntry.Type.HARDLINK) {
                 FsEntry target = tree.get(e.linkTarget());
                 sha = target == null ? null : target.sha256();
+                masked = target == null ? null : target.storeRefSha256();
             }
             fileBytes += e.size();
             FsEntry previous = tree.get(e.path());
@@ -158,7 +164,7 @@ public final class FlatFilesystem {
                 removeLowerBelow(e.path(), layer.index()); // a file replaces a directory and its content
             }
             tree.put(e.path(), new FsEntry(e.path(), e.type(), e.mode(), e.uid(), e.gid(), e.size(), e.linkTarget(),
-                    sha, layer.index()));
+                    sha, masked, layer.index()));
         }
 
         /** Removes what lower layers put below {@code dir}; this layer's own entries stay. */

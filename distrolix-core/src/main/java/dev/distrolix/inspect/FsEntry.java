@@ -9,10 +9,12 @@ import dev.distrolix.image.Digest;
  * 0 for everything else; {@code linkTarget} is the symlink target as stored (never resolved on the
  * host) or the absolute path a hard link points to; {@code sha256} is the content digest of a
  * regular file (of the linked file for a hard link), computed while streaming, else null;
- * {@code layer} is the 0-based index of the layer the entry comes from.
+ * {@code storeRefSha256}, for files outside /nix/store that name store paths, is the digest with
+ * the store hashes masked (equal for two files that differ only in which build they reference),
+ * else null; {@code layer} is the 0-based index of the layer the entry comes from.
  */
 public record FsEntry(String path, Type type, int mode, long uid, long gid, long size, String linkTarget,
-                      Digest sha256, int layer) {
+                      Digest sha256, Digest storeRefSha256, int layer) {
     /** File types, with the letter {@code ls -l} and {@code tar -tv} print. */
     public enum Type {
         FILE('-'), DIRECTORY('d'), SYMLINK('l'), HARDLINK('h'), CHAR_DEVICE('c'), BLOCK_DEVICE('b'), FIFO('p');
@@ -69,7 +71,8 @@ public record FsEntry(String path, Type type, int mode, long uid, long gid, long
         }
     }
 
-    FsEntry withSha256(Digest d) {
-        return new FsEntry(path, type, mode, uid, gid, size, linkTarget, d, layer);
+    /** The digest to compare when store path renames are accounted for elsewhere. */
+    public Digest contentIgnoringStoreHashes() {
+        return storeRefSha256 != null ? storeRefSha256 : sha256;
     }
 }

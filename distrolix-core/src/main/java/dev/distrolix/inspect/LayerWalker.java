@@ -40,7 +40,9 @@ public final class LayerWalker {
     public static final class Content {
         private final InputStream in;
         private final MessageDigest md = Digest.newSha256();
+        private StoreRefMasker masker;
         private Digest digest;
+        private Digest storeRefDigest;
 
         Content(InputStream in) {
             this.in = in;
@@ -62,6 +64,9 @@ public final class LayerWalker {
                     int n = in.read(b, off, len);
                     if (n > 0) {
                         md.update(b, off, n);
+                        if (masker != null) {
+                            masker.update(b, off, n);
+                        }
                     }
                     return n;
                 }
@@ -78,12 +83,29 @@ public final class LayerWalker {
             };
         }
 
+        /**
+         * Also computes {@link #storeRefDigest()}; call before reading any content. Costs a byte
+         * loop, so the filesystem does it only for files outside /nix/store.
+         */
+        public void maskStoreReferences() {
+            if (masker == null && digest == null) {
+                masker = new StoreRefMasker();
+            }
+        }
+
         public Digest sha256() throws IOException {
             if (digest == null) {
                 stream().transferTo(java.io.OutputStream.nullOutputStream());
                 digest = Digest.ofSha256(md);
+                storeRefDigest = masker == null ? null : masker.finish();
             }
             return digest;
+        }
+
+        /** The digest with store hashes masked (see {@link StoreRefMasker}); null if none were named. */
+        public Digest storeRefDigest() throws IOException {
+            sha256();
+            return storeRefDigest;
         }
     }
 
