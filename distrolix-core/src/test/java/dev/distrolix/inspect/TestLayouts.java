@@ -24,21 +24,21 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
  * opaque directories, hostile tar entries, Docker media types, legacy docker-archives, broken
  * digests. Real tools read the same images in the CLI tests; here the reader's rules are pinned.
  */
-final class TestLayouts {
+public final class TestLayouts {
     static final ObjectMapper JSON = new ObjectMapper();
 
     private TestLayouts() {}
 
     /** A tar being built: add entries, then {@link #bytes()}. */
-    static final class Tar {
+    public static final class Tar {
         private final ByteArrayOutputStream buf = new ByteArrayOutputStream();
         private final TarArchiveOutputStream tar = new TarArchiveOutputStream(buf, "UTF-8");
 
-        Tar() {
+        public Tar() {
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
         }
 
-        Tar dir(String name, int mode) throws IOException {
+        public Tar dir(String name, int mode) throws IOException {
             TarArchiveEntry e = new TarArchiveEntry(name.endsWith("/") ? name : name + "/");
             e.setMode(040000 | mode);
             tar.putArchiveEntry(e);
@@ -46,11 +46,11 @@ final class TestLayouts {
             return this;
         }
 
-        Tar file(String name, String content) throws IOException {
+        public Tar file(String name, String content) throws IOException {
             return file(name, content, 0644, 0, 0);
         }
 
-        Tar file(String name, String content, int mode, int uid, int gid) throws IOException {
+        public Tar file(String name, String content, int mode, int uid, int gid) throws IOException {
             byte[] b = content.getBytes(StandardCharsets.UTF_8);
             TarArchiveEntry e = new TarArchiveEntry(name);
             e.setMode(0100000 | mode);
@@ -62,7 +62,7 @@ final class TestLayouts {
             return this;
         }
 
-        Tar symlink(String name, String target) throws IOException {
+        public Tar symlink(String name, String target) throws IOException {
             TarArchiveEntry e = new TarArchiveEntry(name, TarConstants.LF_SYMLINK);
             e.setLinkName(target);
             e.setMode(0120777);
@@ -71,7 +71,7 @@ final class TestLayouts {
             return this;
         }
 
-        Tar hardlink(String name, String target) throws IOException {
+        public Tar hardlink(String name, String target) throws IOException {
             TarArchiveEntry e = new TarArchiveEntry(name, TarConstants.LF_LINK);
             e.setLinkName(target);
             e.setMode(0100644);
@@ -80,7 +80,7 @@ final class TestLayouts {
             return this;
         }
 
-        Tar rawFile(String name, byte[] content) throws IOException {
+        public Tar rawFile(String name, byte[] content) throws IOException {
             TarArchiveEntry e = new TarArchiveEntry(name);
             e.setMode(0100644);
             e.setSize(content.length);
@@ -90,13 +90,13 @@ final class TestLayouts {
             return this;
         }
 
-        byte[] bytes() throws IOException {
+        public byte[] bytes() throws IOException {
             tar.finish();
             return buf.toByteArray();
         }
     }
 
-    enum Zip { GZIP, ZSTD, NONE }
+    public enum Zip { GZIP, ZSTD, NONE }
 
     static byte[] compress(byte[] tar, Zip zip) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -134,12 +134,12 @@ final class TestLayouts {
     }
 
     /** An OCI layout (or, with docker=true, Docker media types in it) holding one image of these layers. */
-    static Path ociLayout(Path dir, List<byte[]> tars, Zip zip, boolean docker) throws IOException {
+    public static Path ociLayout(Path dir, List<byte[]> tars, Zip zip, boolean docker) throws IOException {
         return ociLayout(dir, tars, tars, zip, docker);
     }
 
     /** As above, with the config's diff_ids taken from {@code diffIdTars} (to make them lie). */
-    static Path ociLayout(Path dir, List<byte[]> tars, List<byte[]> diffIdTars, Zip zip, boolean docker)
+    public static Path ociLayout(Path dir, List<byte[]> tars, List<byte[]> diffIdTars, Zip zip, boolean docker)
             throws IOException {
         Files.createDirectories(dir.resolve("blobs/sha256"));
         Files.writeString(dir.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
@@ -163,7 +163,7 @@ final class TestLayouts {
     }
 
     /** A legacy docker-archive: {@code <id>/layer.tar}, {@code <hex>.json}, manifest.json with RepoTags. */
-    static Path legacyDockerArchive(Path file, List<byte[]> tars, String repoTag) throws IOException {
+    public static Path legacyDockerArchive(Path file, List<byte[]> tars, String repoTag) throws IOException {
         Tar archive = new Tar();
         byte[] config = JSON.writeValueAsBytes(config(tars));
         String configName = Digest.sha256(config).hex() + ".json";
