@@ -250,6 +250,35 @@ class ImageReaderTest {
     }
 
     @Test
+    void aReportReadsEachLayerBlobExactlyOnceAndToTheEnd() throws IOException {
+        Path layout = TestLayouts.ociLayout(tmp.resolve("img"), twoLayers(), Zip.GZIP, false);
+        java.util.Map<String, Long> bytesRead = new java.util.TreeMap<>();
+        java.util.Map<String, Integer> opens = new java.util.TreeMap<>();
+        try (ImageHandle h = ImageSource.open("oci:" + layout)) {
+            OciImage img = h.image();
+            OciImage counted = new OciImage(img.reference(), img.manifestDigest(), img.manifestMediaType(),
+                    img.configDigest(), img.repoTags(), img.platform(), img.created(), img.config(), img.history(),
+                    img.layers(), img.rawConfig(), location -> {
+                        opens.merge(location, 1, Integer::sum);
+                        return new java.io.FilterInputStream(img.blobs().open(location)) {
+                            @Override
+                            public int read(byte[] b, int off, int len) throws IOException {
+                                int n = super.read(b, off, len);
+                                bytesRead.merge(location, (long) Math.max(n, 0), Long::sum);
+                                return n;
+                            }
+                        };
+                    });
+            ImageReport report = ImageReport.of(counted);
+            assertThat(opens.values()).containsOnly(1).hasSize(2);
+            for (LayerInfo l : img.layers()) {
+                assertThat(bytesRead.get(l.location())).isEqualTo(l.size());
+            }
+            assertThat(report.compressedSize()).isEqualTo(img.layers().stream().mapToLong(LayerInfo::size).sum());
+        }
+    }
+
+    @Test
     void mediaTypeOfADockerLayerIsKept() throws IOException {
         Path layout = TestLayouts.ociLayout(tmp.resolve("img"), twoLayers(), Zip.GZIP, true);
         try (ImageHandle h = ImageSource.open("oci:" + layout)) {
