@@ -33,7 +33,16 @@ final class InspectFixtures {
         try {
             Path target = Path.of("target").toAbsolutePath();
             Files.createDirectories(target);
-            return Files.createTempDirectory(target, "inspect-fixtures-");
+            Path dir = Files.createTempDirectory(target, "inspect-fixtures-");
+            // images of a few hundred MB per run: do not let them pile up in target/
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    new ProcessBuilder("rm", "-rf", "--one-file-system", dir.toString()).start().waitFor();
+                } catch (IOException | InterruptedException ignored) {
+                    // best effort; mvn clean removes it too
+                }
+            }));
+            return dir;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
