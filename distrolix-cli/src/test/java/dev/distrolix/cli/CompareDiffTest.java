@@ -19,8 +19,8 @@ class CompareDiffTest {
     @TempDir
     Path tmp;
 
-    /** One line of GNU `tar -tv`: mode, path, link target. */
-    record TarLine(String mode, String path, String link) {
+    /** One line of GNU `tar --numeric-owner -tv`: mode, uid/gid, size, path, link target. */
+    record TarLine(String mode, String owner, String size, String path, String link) {
         String name() {
             return path.substring(path.lastIndexOf('/') + 1);
         }
@@ -32,6 +32,10 @@ class CompareDiffTest {
     }
 
     static List<TarLine> tarListing(Path tar) {
+        return tarListingWithOwners(tar);
+    }
+
+    static List<TarLine> tarListingWithOwners(Path tar) {
         List<TarLine> out = new ArrayList<>();
         for (String line : Fixtures.run("tar", "--numeric-owner", "-tvf", tar.toString()).lines().toList()) {
             String[] f = line.split(" +", 6);
@@ -43,12 +47,14 @@ class CompareDiffTest {
                 link = rest.substring(arrow + 4);
                 rest = rest.substring(0, arrow);
             } else if (hard >= 0) {
-                link = rest.substring(hard + 9);
+                String target = rest.substring(hard + 9);
+                link = "/" + (target.startsWith("./") ? target.substring(2) : target);
                 rest = rest.substring(0, hard);
             }
             String path = rest.startsWith("./") ? rest.substring(1) : "/" + rest;
             if (!path.equals("/")) {
-                out.add(new TarLine(f[0], path.endsWith("/") ? path.substring(0, path.length() - 1) : path, link));
+                out.add(new TarLine(f[0], f[1], f[2], path.endsWith("/") ? path.substring(0, path.length() - 1) : path,
+                        link));
             }
         }
         return out;

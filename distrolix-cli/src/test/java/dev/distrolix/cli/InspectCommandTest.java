@@ -17,6 +17,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -100,6 +101,60 @@ class InspectCommandTest {
         assertThat(human.out()).contains("lrwxrwxrwx 0/0          0 /usr/local/bin -> " + nginx + "/bin\n");
         assertThat(human.out()).contains("drwxrwxrwt 0/0          0 /tmp\n");
         assertThat(human.out().lines().count()).isEqualTo(image.size());
+    }
+
+    /**
+     * An image podman built on the debootstrap Debian, with real whiteouts (.wh.NAME) and an
+     * opaque directory: our tree must be exactly what `podman export | tar -tv` lists.
+     */
+    @Test
+    void treeOfAPodmanBuiltImageWithWhiteoutsIsWhatPodmanExportHolds(@TempDir Path tmp) throws IOException {
+        String base = InspectFixtures.debian().substring("podman:".length());
+        Files.writeString(tmp.resolve("Containerfile"), "FROM " + base + "\n"
+                + "RUN rm -rf /usr/share/doc/* /etc/cron.daily && rm /usr/bin/su && mkdir -p /opt/a && echo hi > /opt/a/f\n"
+                + "RUN rm -rf /opt/a && mkdir /opt/a && echo new > /opt/a/g && chmod 4755 /opt/a/g\n");
+        String image = "localhost/distrolix-inspect-whiteouts:test";
+        Podman.podman("build", "-q", "-t", image, tmp.toString());
+        String container = Podman.podman("create", image, "true");
+        Path export = tmp.resolve("export.tar");
+        try {
+            Podman.podman("export", "-o", export.toString(), container);
+        } finally {
+            Podman.removeQuietly(container);
+        }
+        List<String> theirs = new java.util.ArrayList<>();
+        for (CompareDiffTest.TarLine l : CompareDiffTest.tarListingWithOwners(export)) {
+            theirs.add(l.mode() + " " + l.owner() + " " + (l.mode().charAt(0) == 'c' || l.mode().charAt(0) == 'b' ? "0" : l.size())
+                    + " " + l.path() + (l.link() == null ? "" : (l.mode().charAt(0) == 'h' ? " link to " : " -> ") + l.link()));
+        }
+        Cli r = Cli.run("inspect", "podman:" + image, "--tree");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        List<String> ours = withHardLinksResolved(r.out().lines().map(l -> l.replaceAll(" +", " ")).toList());
+        assertThat(ours).containsExactlyElementsOf(withHardLinksResolved(theirs));
+        assertThat(ours).contains("-rwsr-xr-x 0/0 4 /opt/a/g").noneMatch(l -> l.contains("/opt/a/f")
+                || l.contains("/usr/share/doc/") || l.contains("/etc/cron.daily") || l.endsWith(" /usr/bin/su"));
+    }
+
+    /**
+     * Which of two hard-linked names a tar stores as the file is the producer's choice: list both
+     * as the file they share ("mode owner size path"), sorted.
+     */
+    static List<String> withHardLinksResolved(List<String> lines) {
+        Map<String, String> files = new HashMap<>();
+        for (String l : lines) {
+            String[] f = l.split(" ", 4);
+            if (l.startsWith("-")) {
+                files.put(f[3], f[0] + " " + f[1] + " " + f[2]);
+            }
+        }
+        return lines.stream().map(l -> {
+            if (!l.startsWith("h")) {
+                return l;
+            }
+            String[] f = l.split(" ", 4);
+            String[] pathAndTarget = f[3].split(" link to ", 2);
+            return files.get(pathAndTarget[1]) + " " + pathAndTarget[0];
+        }).sorted().toList();
     }
 
     @ParameterizedTest

@@ -127,6 +127,7 @@ final class InspectFixtures {
         Fixtures.run("debootstrap", "--variant=minbase", "bookworm", root.toString(), "http://deb.debian.org/debian");
         Path partial = Files.createTempFile(DEBIAN_CACHE.getParent(), "debian-", ".partial");
         Fixtures.run("tar", "--numeric-owner", "-C", root.toString(), "-cf", partial.toString(), ".");
+        Files.setPosixFilePermissions(partial, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
         Files.move(partial, DEBIAN_CACHE, StandardCopyOption.ATOMIC_MOVE);
         Fixtures.run("rm", "-rf", "--one-file-system", root.toString());
         return DEBIAN_CACHE;
