@@ -158,7 +158,7 @@ class InspectCommandTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"oci-archive", "docker-archive", "podman"})
+    @ValueSource(strings = {"oci-archive", "docker-archive", "podman", "podman-save-docker-archive"})
     void everyTransportReadsTheSameImage(String kind) throws IOException {
         JsonNode layout = json("inspect", InspectFixtures.nginx(), "--tree", "--json");
         JsonNode other = json("inspect", InspectFixtures.nginxIn(kind), "--tree", "--json");

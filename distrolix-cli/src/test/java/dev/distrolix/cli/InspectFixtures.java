@@ -90,6 +90,13 @@ final class InspectFixtures {
                 build(NginxImageTest.EXAMPLE, "podman:" + NGINX_PODMAN);
                 return "podman:" + NGINX_PODMAN;
             }
+            case "podman-save-docker-archive" -> { // podman's own legacy layout: <hex>.tar, <id>/layer.tar
+                String image = nginxIn("podman").substring("podman:".length());
+                Path f = DIR.resolve("nginx-podman-docker.tar");
+                Fixtures.run("rm", "-f", f.toString());
+                Podman.podman("save", "--format", "docker-archive", "-o", f.toString(), image);
+                return "docker-archive:" + f;
+            }
             default -> {
                 return nginx();
             }
