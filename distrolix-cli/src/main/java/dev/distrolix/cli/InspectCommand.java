@@ -1,0 +1,288 @@
+package dev.distrolix.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.distrolix.image.ContainerConfig;
+import dev.distrolix.image.Platform;
+import dev.distrolix.inspect.FsEntry;
+import dev.distrolix.inspect.ImageReport;
+import dev.distrolix.inspect.LayerSummary;
+import dev.distrolix.inspect.OciImage;
+import dev.distrolix.inspect.StorePathIndex;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "inspect",
+        description = {
+            "Shows what is in any image: digest, platform, config, layers, files.",
+            "",
+            "Works on every image, not only ours (Debian, Alpine, dockerTools, ...).",
+            "Each layer is shown with its compressed and uncompressed size, diff_id,",
+            "media type and the Nix store paths it holds. Layers are streamed once",
+            "and their digests and diff_ids verified.",
+            "",
+            "--tree      the filesystem a container starts with: all layers merged,",
+            "            whiteouts applied (what `docker export | tar -tv` shows)",
+            "--packages  one row per /nix/store path: name, version, size, share",
+            "            of the image, layer",
+        },
+        footerHeading = "%nImages:%n",
+        footer = {
+            "  oci:DIR[:TAG]                   an OCI image layout",
+            "  oci-archive:FILE[:TAG]          a tar of one",
+            "  docker-archive:FILE[:NAME:TAG]  a `docker save` tar",
+            "  podman:NAME[:TAG]               via `podman save` (also docker:NAME)",
+            "  PATH                            a layout directory or an archive",
+            "",
+            "Examples:",
+            "  distrolix inspect oci:out/nginx",
+            "  distrolix inspect podman:debian:bookworm --tree | grep /usr/bin/",
+            "  distrolix inspect docker-archive:app.tar --packages",
+            "  distrolix inspect oci:out/nginx --json | jq '.layers[].storePaths'",
+        },
+        mixinStandardHelpOptions = true)
+final class InspectCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "IMAGE", description = "The image to inspect (see Images below).")
+    String image;
+
+    @Option(names = "--tree", description = "List the flattened filesystem: mode, owner, size, path, link target.")
+    boolean tree;
+
+    @Option(names = "--packages", description = "List the Nix store paths: name, version, size, share, layer.")
+    boolean packages;
+
+    @Option(names = "--json", description = "Print JSON on stdout (with --tree: also every file).")
+    boolean json;
+
+    @Override
+    public Integer call() throws IOException {
+        ImageReport r = ImageReport.read(image);
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(toJson(r, tree)));
+        } else {
+            if (tree) {
+                out.print(tree(r));
+            }
+            if (packages) {
+                out.print(packages(r));
+            }
+            if (!tree && !packages) {
+                out.print(summary(r));
+            }
+        }
+        out.flush();
+        return 0;
+    }
+
+    static String platform(Platform p) {
+        return p.os() + "/" + p.architecture() + (p.variant() == null ? "" : "/" + p.variant());
+    }
+
+    static String summary(ImageReport r) {
+        OciImage img = r.image();
+        StringBuilder sb = new StringBuilder();
+        kv(sb, "Image", img.reference() + (img.repoTags().isEmpty() ? "" : "  (" + String.join(", ", img.repoTags()) + ")"));
+        kv(sb, "Digest", img.manifestDigest() == null ? "(none: a docker-archive has no manifest)" : img.manifestDigest().toString());
+        kv(sb, "Image ID", img.configDigest().toString());
+        kv(sb, "Media type", img.manifestMediaType());
+        kv(sb, "Platform", platform(img.platform()));
+        kv(sb, "Created", img.created() == null ? "-" : img.created().toString());
+        kv(sb, "Size", Sizes.human(r.uncompressedSize()) + " uncompressed, " + Sizes.human(r.compressedSize())
+                + " compressed; " + img.layers().size() + " layers, " + r.fileCount() + " files, "
+                + r.storePaths().size() + " store paths");
+        sb.append("\nConfig\n");
+        ContainerConfig c = img.config();
+        kv(sb, "  Entrypoint", list(c.entrypoint()));
+        kv(sb, "  Cmd", list(c.cmd()));
+        kv(sb, "  User", c.user() == null ? "(root)" : c.user());
+        kv(sb, "  WorkingDir", c.workingDir() == null ? "-" : c.workingDir());
+        kv(sb, "  Env", c.env().isEmpty() ? "-" : String.join("\n" + " ".repeat(14), c.env()));
+        kv(sb, "  Ports", c.exposedPorts().isEmpty() ? "-" : String.join(" ", c.exposedPorts()));
+        kv(sb, "  Volumes", c.volumes().isEmpty() ? "-" : String.join(" ", c.volumes()));
+        kv(sb, "  StopSignal", c.stopSignal() == null ? "-" : c.stopSignal());
+        List<String> labels = new ArrayList<>();
+        c.labels().forEach((k, v) -> labels.add(k + "=" + v));
+        kv(sb, "  Labels", labels.isEmpty() ? "-" : String.join("\n" + " ".repeat(14), labels));
+        sb.append("\nLayers\n");
+        Table t = new Table(">#", "DIGEST", "MEDIA TYPE", ">COMPRESSED", ">UNCOMPRESSED", "DIFF_ID", ">ENTRIES", "CONTENT");
+        for (LayerSummary l : r.fs().layers()) {
+            t.row(l.info().index() + 1, shortDigest(l.info().digest().toString()), shortType(l.info().mediaType(), l),
+                    Sizes.human(l.compressedSize()), Sizes.human(l.uncompressedSize()),
+                    shortDigest(l.info().diffId().toString()), l.entries(), content(l));
+        }
+        sb.append(t);
+        return sb.toString();
+    }
+
+    private static String content(LayerSummary l) {
+        if (l.storePaths().isEmpty()) {
+            return "(no store paths)";
+        }
+        StringBuilder sb = new StringBuilder();
+        for (String base : l.storePaths()) {
+            String name = base.length() > 33 ? base.substring(33) : base;
+            if (sb.length() + name.length() > 60) {
+                return sb + " …+" + (l.storePaths().size());
+            }
+            sb.append(sb.length() == 0 ? "" : " ").append(name);
+        }
+        return sb.toString();
+    }
+
+    static String shortDigest(String d) {
+        return d.substring(0, Math.min(d.length(), 19));
+    }
+
+    private static String shortType(String mediaType, LayerSummary l) {
+        String t = mediaType.substring(mediaType.lastIndexOf('/') + 1);
+        return t + (l.compression().name().equals("NONE") || mediaType.contains(l.compression().name().toLowerCase(Locale.ROOT))
+                ? "" : " (" + l.compression().name().toLowerCase(Locale.ROOT) + ")");
+    }
+
+    private static String list(List<String> l) {
+        return l.isEmpty() ? "-" : String.join(" ", l);
+    }
+
+    private static void kv(StringBuilder sb, String k, String v) {
+        sb.append(String.format(Locale.ROOT, "%-13s %s%n", k, v));
+    }
+
+    static String tree(ImageReport r) {
+        StringBuilder sb = new StringBuilder();
+        for (FsEntry e : r.fs().entries()) {
+            sb.append(treeLine(e)).append('\n');
+        }
+        return sb.toString();
+    }
+
+    /** {@code tar -tv} without the date: mode, uid/gid, size, path, link. */
+    static String treeLine(FsEntry e) {
+        String line = String.format(Locale.ROOT, "%s %s %10d %s", e.modeString(), e.uid() + "/" + e.gid(), e.size(),
+                e.path());
+        if (e.type() == FsEntry.Type.SYMLINK) {
+            line += " -> " + e.linkTarget();
+        } else if (e.type() == FsEntry.Type.HARDLINK) {
+            line += " link to " + e.linkTarget();
+        }
+        return line;
+    }
+
+    static String packages(ImageReport r) {
+        if (r.storePaths().isEmpty()) {
+            return "no /nix/store paths in this image\n";
+        }
+        Table t = new Table("NAME", "VERSION", ">SIZE", ">SHARE", ">LAYER", "STORE PATH");
+        for (StorePathIndex.Entry e : byDescendingSize(r.storePaths())) {
+            t.row(e.name(), e.version().isEmpty() ? "-" : e.version(), Sizes.human(e.size()), percent(e.share()),
+                    e.layer() + 1, e.path());
+        }
+        return t + String.format(Locale.ROOT, "%d store paths, %s of %s%n", r.storePaths().size(),
+                Sizes.human(r.storePaths().totalSize()), Sizes.human(r.fs().totalFileBytes()));
+    }
+
+    static List<StorePathIndex.Entry> byDescendingSize(StorePathIndex index) {
+        List<StorePathIndex.Entry> l = new ArrayList<>(index.entries());
+        l.sort(Comparator.comparingLong(StorePathIndex.Entry::size).reversed().thenComparing(StorePathIndex.Entry::baseName));
+        return l;
+    }
+
+    static String percent(double share) {
+        return String.format(Locale.ROOT, "%.1f%%", share * 100);
+    }
+
+    static Map<String, Object> toJson(ImageReport r, boolean withFiles) {
+        OciImage img = r.image();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("reference", img.reference());
+        m.put("repoTags", img.repoTags());
+        m.put("manifestDigest", img.manifestDigest() == null ? null : img.manifestDigest().toString());
+        m.put("configDigest", img.configDigest().toString());
+        m.put("mediaType", img.manifestMediaType());
+        m.put("platform", platform(img.platform()));
+        m.put("created", img.created() == null ? null : img.created().toString());
+        m.put("uncompressedSize", r.uncompressedSize());
+        m.put("compressedSize", r.compressedSize());
+        m.put("files", r.fileCount());
+        m.put("config", config(img.config()));
+        List<Map<String, Object>> layers = new ArrayList<>();
+        for (LayerSummary l : r.fs().layers()) {
+            Map<String, Object> lm = new LinkedHashMap<>();
+            lm.put("digest", l.info().digest().toString());
+            lm.put("diffId", l.info().diffId().toString());
+            lm.put("mediaType", l.info().mediaType());
+            lm.put("compression", l.compression().name().toLowerCase(Locale.ROOT));
+            lm.put("size", l.compressedSize());
+            lm.put("uncompressedSize", l.uncompressedSize());
+            lm.put("entries", l.entries());
+            lm.put("storePaths", l.storePaths().stream().map(b -> "/nix/store/" + b).toList());
+            layers.add(lm);
+        }
+        m.put("layers", layers);
+        List<Map<String, Object>> pkgs = new ArrayList<>();
+        for (StorePathIndex.Entry e : r.storePaths().entries()) {
+            Map<String, Object> pm = new LinkedHashMap<>();
+            pm.put("path", e.path());
+            pm.put("name", e.name());
+            pm.put("version", e.version());
+            pm.put("size", e.size());
+            pm.put("share", Math.round(e.share() * 10000) / 10000.0);
+            pm.put("layer", e.layer() + 1);
+            pkgs.add(pm);
+        }
+        m.put("packages", pkgs);
+        if (withFiles) {
+            List<Map<String, Object>> files = new ArrayList<>();
+            r.fs().entries().forEach(e -> files.add(file(e)));
+            m.put("tree", files);
+        }
+        return m;
+    }
+
+    static Map<String, Object> config(ContainerConfig c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("user", c.user());
+        m.put("entrypoint", c.entrypoint());
+        m.put("cmd", c.cmd());
+        m.put("env", c.env());
+        m.put("workingDir", c.workingDir());
+        m.put("exposedPorts", c.exposedPorts());
+        m.put("volumes", c.volumes());
+        m.put("labels", c.labels());
+        m.put("stopSignal", c.stopSignal());
+        return m;
+    }
+
+    static Map<String, Object> file(FsEntry e) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("path", e.path());
+        m.put("type", e.type().name().toLowerCase(Locale.ROOT));
+        m.put("mode", String.format(Locale.ROOT, "%04o", e.mode()));
+        m.put("uid", e.uid());
+        m.put("gid", e.gid());
+        m.put("size", e.size());
+        if (e.linkTarget() != null) {
+            m.put("linkTarget", e.linkTarget());
+        }
+        if (e.sha256() != null) {
+            m.put("sha256", e.sha256().toString());
+        }
+        m.put("layer", e.layer() + 1);
+        return m;
+    }
+}

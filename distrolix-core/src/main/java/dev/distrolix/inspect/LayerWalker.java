@@ -1,0 +1,233 @@
+package dev.distrolix.inspect;
+
+import dev.distrolix.InputException;
+import dev.distrolix.image.Digest;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+
+/**
+ * Streams the tar entries of every layer, base first, exactly once. Each entry's path is made
+ * absolute and normalized; an entry whose name has a ".." component, or a symlink or hard link
+ * whose target climbs above the image root, is an {@link InputException} naming the layer and
+ * the entry — nothing is ever extracted or followed on the host. Each layer stream is read to its
+ * end, so its digest and diff_id are always verified (see {@link LayerStream}).
+ */
+public final class LayerWalker {
+    private LayerWalker() {}
+
+    /** Receives the entries; the content of a regular file can be read during {@link #entry}. */
+    public interface Visitor {
+        default void layerStart(LayerInfo layer) throws IOException {}
+
+        void entry(LayerInfo layer, TarEntry entry, Content content) throws IOException;
+
+        /** The layer ended and was verified; {@code stream} tells its sizes and compression. */
+        default void layerEnd(LayerInfo layer, LayerStream stream) throws IOException {}
+    }
+
+    /**
+     * The content of a regular file entry (empty for other types), valid only during
+     * {@link Visitor#entry}. Bytes read through {@link #stream()} are hashed; {@link #sha256()}
+     * reads the rest and returns the digest of the whole content.
+     */
+    public static final class Content {
+        private final InputStream in;
+        private final MessageDigest md = Digest.newSha256();
+        private StoreRefMasker masker;
+        private Digest digest;
+        private Digest storeRefDigest;
+
+        Content(InputStream in) {
+            this.in = in;
+        }
+
+        public InputStream stream() {
+            return new FilterInputStream(in) {
+                @Override
+                public int read() throws IOException {
+                    byte[] one = new byte[1];
+                    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    if (digest != null) {
+                        return -1;
+                    }
+                    int n = in.read(b, off, len);
+                    if (n > 0) {
+                        md.update(b, off, n);
+                        if (masker != null) {
+                            masker.update(b, off, n);
+                        }
+                    }
+                    return n;
+                }
+
+                @Override
+                public long skip(long n) throws IOException {
+                    return super.skip(n) > 0 ? n : 0; // goes through read, so skipped bytes are hashed
+                }
+
+                @Override
+                public void close() {
+                    // the tar stream belongs to the walker
+                }
+            };
+        }
+
+        /**
+         * Also computes {@link #storeRefDigest()}; call before reading any content. Costs a byte
+         * loop, so the filesystem does it only for files outside /nix/store.
+         */
+        public void maskStoreReferences() {
+            if (masker == null && digest == null) {
+                masker = new StoreRefMasker();
+            }
+        }
+
+        public Digest sha256() throws IOException {
+            if (digest == null) {
+                stream().transferTo(java.io.OutputStream.nullOutputStream());
+                digest = Digest.ofSha256(md);
+                storeRefDigest = masker == null ? null : masker.finish();
+            }
+            return digest;
+        }
+
+        /** The digest with store hashes masked (see {@link StoreRefMasker}); null if none were named. */
+        public Digest storeRefDigest() throws IOException {
+            sha256();
+            return storeRefDigest;
+        }
+    }
+
+    public static void walk(OciImage image, Visitor visitor) throws IOException {
+        for (int i = 0; i < image.layers().size(); i++) {
+            walkLayer(image, i, visitor);
+        }
+    }
+
+    public static void walkLayer(OciImage image, int index, Visitor visitor) throws IOException {
+        LayerInfo layer = image.layers().get(index);
+        visitor.layerStart(layer);
+        try (LayerStream stream = image.openLayer(index)) {
+            TarArchiveInputStream tar = new TarArchiveInputStream(stream, StandardCharsets.UTF_8.name());
+            TarArchiveEntry raw;
+            while ((raw = nextEntry(tar, layer)) != null) {
+                TarEntry entry = entry(layer, raw);
+                if (entry == null) {
+                    continue; // the root directory itself
+                }
+                visitor.entry(layer, entry, new Content(entry.type() == FsEntry.Type.FILE ? tar : InputStream.nullInputStream()));
+            }
+            stream.drain();
+            visitor.layerEnd(layer, stream);
+        }
+    }
+
+    private static TarArchiveEntry nextEntry(TarArchiveInputStream tar, LayerInfo layer) throws IOException {
+        try {
+            return tar.getNextEntry();
+        } catch (InputException e) {
+            throw e;
+        } catch (IOException | IllegalArgumentException e) {
+            String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            throw new InputException(layer.label() + ": not a valid tar (" + m.lines().findFirst().orElse(m) + ")", e);
+        }
+    }
+
+    static TarEntry entry(LayerInfo layer, TarArchiveEntry e) {
+        String path = normalize(e.getName());
+        if (path == null) {
+            throw new InputException(layer.label() + ": entry '" + e.getName() + "' has a '..' component (path traversal)");
+        }
+        if (path.equals("/")) {
+            return null;
+        }
+        FsEntry.Type type;
+        String link = null;
+        if (e.isDirectory()) {
+            type = FsEntry.Type.DIRECTORY;
+        } else if (e.isSymbolicLink()) {
+            type = FsEntry.Type.SYMLINK;
+            link = e.getLinkName();
+            if (escapesRoot(path, link)) {
+                throw new InputException(layer.label() + ": symlink " + path + " -> " + link
+                        + " points outside the image root");
+            }
+        } else if (e.isLink()) {
+            type = FsEntry.Type.HARDLINK;
+            link = normalize(e.getLinkName());
+            if (link == null) {
+                throw new InputException(layer.label() + ": hard link " + path + " -> " + e.getLinkName()
+                        + " has a '..' component (path traversal)");
+            }
+        } else if (e.isCharacterDevice()) {
+            type = FsEntry.Type.CHAR_DEVICE;
+        } else if (e.isBlockDevice()) {
+            type = FsEntry.Type.BLOCK_DEVICE;
+        } else if (e.isFIFO()) {
+            type = FsEntry.Type.FIFO;
+        } else if (e.isFile()) {
+            type = FsEntry.Type.FILE;
+        } else {
+            throw new InputException(layer.label() + ": entry '" + e.getName() + "' has an unsupported tar type '"
+                    + (char) e.getLinkFlag() + "'");
+        }
+        long size = type == FsEntry.Type.FILE ? e.getSize() : 0;
+        return new TarEntry(path, type, e.getMode() & 07777, e.getLongUserId(), e.getLongGroupId(), size, link);
+    }
+
+    /** "./a//b/" → "/a/b"; "" or "." → "/"; null if a component is "..". */
+    static String normalize(String name) {
+        StringBuilder sb = new StringBuilder();
+        for (String part : name.split("/")) {
+            if (part.isEmpty() || part.equals(".")) {
+                continue;
+            }
+            if (part.equals("..")) {
+                return null;
+            }
+            sb.append('/').append(part);
+        }
+        return sb.length() == 0 ? "/" : sb.toString();
+    }
+
+    /**
+     * Whether a symlink at {@code path} with this target, resolved lexically inside the image
+     * (absolute targets from the image root, relative ones from the link's directory), would climb
+     * above the root. Runtimes clamp such links at the root, but a tool that followed them on the
+     * host would leave the image: they are refused.
+     */
+    static boolean escapesRoot(String path, String target) {
+        Deque<String> parts = new ArrayDeque<>();
+        if (!target.startsWith("/")) {
+            String[] dirs = path.split("/");
+            for (int i = 1; i < dirs.length - 1; i++) {
+                parts.addLast(dirs[i]);
+            }
+        }
+        for (String part : target.split("/")) {
+            if (part.isEmpty() || part.equals(".")) {
+                continue;
+            }
+            if (part.equals("..")) {
+                if (parts.isEmpty()) {
+                    return true;
+                }
+                parts.removeLast();
+            } else {
+                parts.addLast(part);
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,45 @@
+/**
+ * Reading any container image — ours, Debian/Alpine based, dockerTools — without unpacking it:
+ * the model behind {@code inspect}, {@code compare}, {@code diff} (and audit, SBOM, why).
+ * Modeled on go-containerregistry's {@code pkg/v1}.
+ *
+ * <pre>
+ * try (ImageHandle h = ImageSource.open("podman:debian-minbase")) {   // inspect.source
+ *     OciImage img = h.image();              // manifest digest, platform, ContainerConfig, layers
+ *     FlatFilesystem fs = FlatFilesystem.read(img);   // one streaming pass over every layer
+ *     StorePathIndex nix = StorePathIndex.of(fs);     // /nix/store paths: name, version, size, layer
+ *     Detectors.Findings f = Detectors.scan(fs);      // shells, package managers, setuid
+ * }
+ * </pre>
+ *
+ * <ul>
+ *   <li>{@link dev.distrolix.inspect.source.ImageSource} — one record per transport ({@code oci:},
+ *       {@code oci-archive:}, {@code docker-archive:}, {@code podman:}/{@code docker:} via
+ *       {@code save} into a temp archive, deleted on close; a bare path). {@code docker://} is the
+ *       extension point: a new permitted record. {@code open()} reads and digest-checks index,
+ *       manifest and config (OCI and Docker media types; an index resolves to its TAG, its only
+ *       image, or linux/amd64) and checks every layer blob exists — before anything is printed.
+ *   <li>{@link dev.distrolix.inspect.OciImage} — the view: {@link dev.distrolix.image.ContainerConfig},
+ *       history, {@link dev.distrolix.inspect.LayerInfo}s, the raw config JSON, and
+ *       {@link dev.distrolix.inspect.OciImage#openLayer(int)}: a {@link dev.distrolix.inspect.LayerStream}
+ *       (gzip/zstd/none by magic bytes) that checks the blob digest, size and diff_id as it is read.
+ *   <li>{@link dev.distrolix.inspect.LayerWalker} — streams each layer's tar entries once
+ *       ({@link dev.distrolix.inspect.TarEntry}: normalized absolute path, type, mode, uid/gid,
+ *       size, link target) and lets the visitor read a regular file's content; refuses '..'
+ *       names and links that climb above the root. Nothing is ever extracted or followed on the host.
+ *   <li>{@link dev.distrolix.inspect.FlatFilesystem} — the merged tree a container sees
+ *       (whiteouts, opaque dirs, file-over-dir applied) as {@link dev.distrolix.inspect.FsEntry}s with
+ *       a content sha256 and the layer index, plus a {@link dev.distrolix.inspect.LayerSummary} per
+ *       layer (measured sizes, compression, entries, store paths). Keeps headers only: memory grows
+ *       with the number of files, not their size. A {@code ContentTap} reads chosen files during
+ *       the same pass (for audit: /etc/os-release, dpkg status, …).
+ *   <li>{@link dev.distrolix.inspect.StorePathIndex} — the Nix view, for any image that has /nix/store.
+ *   <li>{@link dev.distrolix.inspect.Detectors} — name-based shells / package managers / setuid.
+ * </ul>
+ *
+ * <p>Errors: everything wrong with the image (missing file or blob, bad JSON, digest or diff_id
+ * mismatch, truncated archive or blob, path traversal) is a {@link dev.distrolix.InputException}
+ * with one line naming the image and, for layers, "layer N (sha256:…)"; the CLI exits 3. A tool
+ * failure (podman missing, I/O error) is an {@link java.io.IOException}: exit 1.
+ */
+package dev.distrolix.inspect;
