@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
             "",
             "Start with:  distrolix build examples/nginx/image.yaml -o oci:out/nginx"
         },
-        subcommands = {BuildCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {BuildCommand.class, CopyCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",
