@@ -73,7 +73,7 @@ final class PushProgress implements PushListener {
         String text = switch (u.state()) {
             case WAITING -> "Waiting";
             case COMPRESSING -> u.detail() == null ? "Compressing" : "Compressed to " + u.detail();
-            case UPLOADING -> "Uploading " + bar(u.done(), u.size());
+            case UPLOADING -> "Uploading " + (terminal ? bar(u.done(), u.size()) : Sizes.human(u.size()));
             case EXISTS -> "Layer already exists";
             case MOUNTED -> "Mounted from " + u.detail();
             case UPLOADED -> "Pushed " + Sizes.human(u.size()) + seconds(u.digest());

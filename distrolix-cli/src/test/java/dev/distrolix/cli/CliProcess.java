@@ -12,14 +12,8 @@ final class CliProcess {
     private CliProcess() {}
 
     static Cli run(Map<String, String> env, Path workDir, String... args) {
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Distrolix.class.getName()));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile());
-        pb.environment().putAll(env);
         try {
-            Process p = pb.start();
+            Process p = builder(env, workDir, args).start();
             p.getOutputStream().close();
             var err = new java.io.ByteArrayOutputStream();
             Thread t = new Thread(() -> {
@@ -40,5 +34,20 @@ final class CliProcess {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
         }
+    }
+
+    /** Starts the CLI without waiting (to kill it midway); stdout and stderr go to {@code log}. */
+    static Process start(Map<String, String> env, Path workDir, Path log, String... args) throws IOException {
+        return builder(env, workDir, args).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    private static ProcessBuilder builder(Map<String, String> env, Path workDir, String... args) {
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Distrolix.class.getName()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile());
+        pb.environment().putAll(env);
+        return pb;
     }
 }

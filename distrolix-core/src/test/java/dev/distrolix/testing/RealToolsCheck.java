@@ -13,6 +13,12 @@ public final class RealToolsCheck {
         Fixtures.run("skopeo", "copy", "-q", "--src-tls-verify=false", "docker://" + ref, "dir:" + dir);
     }
 
+    /** As {@link #skopeoCopyVerifies}, for a registry that wants credentials. */
+    public static void skopeoCopyVerifiesWithCreds(String ref, String creds, Path dir) {
+        Fixtures.run("skopeo", "copy", "-q", "--src-tls-verify=false", "--src-creds", creds, "docker://" + ref,
+                "dir:" + dir);
+    }
+
     /** The stderr of a failing {@code skopeo inspect}; fails the test if it succeeds. */
     public static String skopeoInspectFails(String ref) throws IOException, InterruptedException {
         Process p = new ProcessBuilder("skopeo", "inspect", "--tls-verify=false", "docker://" + ref)
