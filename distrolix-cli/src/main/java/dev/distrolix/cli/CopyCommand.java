@@ -24,10 +24,10 @@ import picocli.CommandLine.Spec;
         description = {
             "Copies an image between registries, OCI layouts and archives, like `skopeo copy`.",
             "",
-            "The manifest bytes are copied unchanged, so the image keeps its digest. Into a registry,",
-            "blobs it already has are skipped, blobs from another repository of the same registry are",
-            "mounted, and an image index is copied with all its platforms. Into a local output, the",
-            "host's platform is taken from an index, and every layer is checked against its digest.",
+            "The manifest bytes are copied unchanged, so the image keeps its digest. Into a registry, "
+                    + "blobs it already has are skipped, blobs from another repository of the same registry are "
+                    + "mounted, and an image index is copied with all its platforms. Into a local output, the "
+                    + "host's platform is taken from an index, and every layer is checked against its digest.",
         },
         footerHeading = "%nSources (SRC):%n",
         footer = {
@@ -36,14 +36,16 @@ import picocli.CommandLine.Spec;
             "  oci-archive:FILE[:TAG]         an OCI layout as a tar",
             "  docker-archive:FILE[:NAME:TAG] a `docker save` / `podman save` tar",
             "",
-            "Destinations (DST): any build target: oci:, oci-archive:, docker-archive:, podman, docker,",
-            "docker://HOST[:PORT]/REPO[:TAG,…]. A missing name or tag is taken from the source.",
+            "Destinations (DST): any build target: oci:, oci-archive:, docker-archive:,",
+            "podman, docker, docker://HOST[:PORT]/REPO[:TAG,…]. A missing name or tag",
+            "is taken from the source.",
             "",
             "Examples:",
             "  distrolix copy oci:out/nginx:1 docker://127.0.0.1:5000/nginx:1",
-            "  distrolix copy docker://registry.example.com/app:1 docker://mirror.example.com/app:1,latest",
+            "  distrolix copy docker://reg.example.com/app:1 docker://mirror.example.com/app",
             "  distrolix copy docker://127.0.0.1:5000/nginx:1 oci-archive:nginx.tar --json",
-            "  distrolix copy docker-archive:saved.tar docker://127.0.0.1:5000/app:2 --creds ci:$TOKEN",
+            "  distrolix copy docker-archive:saved.tar docker://127.0.0.1:5000/app:2,latest",
+            "  distrolix copy oci:out/app:1 docker://10.0.0.5:5000/app --insecure --creds ci:$T",
         },
         mixinStandardHelpOptions = true)
 final class CopyCommand implements Callable<Integer> {

@@ -1,0 +1,12 @@
+/**
+ * {@code distrolix copy SRC DST}: {@link dev.distrolix.copy.ImageCopy} reads an image from a
+ * registry ({@code docker://}), an OCI layout ({@code oci:}), or an archive ({@code oci-archive:},
+ * {@code docker-archive:} — Docker 25 shape or the classic {@code docker save} one, whose
+ * uncompressed layers are gzip-compressed on the way) and writes it to any
+ * {@link dev.distrolix.target.ImageTarget}. Manifest bytes are never rewritten, so digests survive.
+ *
+ * <p>The sources ({@code SourceImage} and its four kinds) are deliberately local to copying;
+ * {@link dev.distrolix.registry.RegistryImageReader} is the piece meant to back a general
+ * {@code docker://} image source elsewhere.
+ */
+package dev.distrolix.copy;
