@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
         description = {
             "Copies an image between registries, OCI layouts and archives, like `skopeo copy`.",
             "",
-            "The manifest bytes are copied unchanged, so the image keeps its digest. Into a registry, "
+            "The manifest bytes are copied unchanged, so the image keeps its digest (only a Docker "
+                    + "schema 2 manifest written to a local output becomes OCI, as with skopeo). Into a registry, "
                     + "blobs it already has are skipped, blobs from another repository of the same registry are "
                     + "mounted, and an image index is copied with all its platforms. Into a local output, the "
                     + "host's platform is taken from an index, and every layer is checked against its digest.",

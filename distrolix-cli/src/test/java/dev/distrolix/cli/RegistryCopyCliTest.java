@@ -91,6 +91,17 @@ class RegistryCopyCliTest {
         // bytes: the registry has every blob already, in another repository
         assertThat(r.out()).contains("blobs    0 uploaded (0 B), 0 already there, 8 mounted");
         RealToolsCheck.skopeoCopyVerifies(registry.address() + "/saved:1", tmp.resolve("check"));
+
+        // a Docker schema 2 manifest reads back as well; in an OCI layout it becomes an OCI manifest
+        // (layouts list only those; skopeo converts the same way)
+        JsonNode raw = JSON.readTree(Fixtures.run("skopeo", "inspect", "--raw", "--tls-verify=false", ref("saved:1")));
+        assertThat(raw.get("mediaType").asText()).isEqualTo("application/vnd.docker.distribution.manifest.v2+json");
+        JsonNode pulled = copy(ref("saved:1"), "oci:" + tmp.resolve("docker-v2"));
+        raw = JSON.readTree(Fixtures.run("skopeo", "inspect", "--raw", "oci:" + tmp.resolve("docker-v2") + ":1"));
+        assertThat(raw.get("mediaType").asText()).isEqualTo("application/vnd.oci.image.manifest.v1+json");
+        assertThat(raw.get("layers").get(0).get("mediaType").asText()).isEqualTo("application/vnd.oci.image.layer.v1.tar+gzip");
+        assertThat(JSON.readTree(Fixtures.run("skopeo", "inspect", "oci:" + tmp.resolve("docker-v2") + ":1"))
+                .get("Digest").asText()).isEqualTo(pulled.get("digest").asText());
     }
 
     @Test

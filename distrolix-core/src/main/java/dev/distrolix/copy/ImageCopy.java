@@ -22,7 +22,8 @@ import java.util.List;
 /**
  * Copies an image between any two transports, like {@code skopeo copy}: from
  * {@code docker://}, {@code oci:}, {@code oci-archive:} or {@code docker-archive:} to any
- * {@link ImageTarget}. Manifest bytes are never rewritten, so the digest survives the copy. To a
+ * {@link ImageTarget}. Manifest bytes are not rewritten, so the digest survives the copy (one
+ * exception: a Docker schema 2 manifest written to a local output becomes OCI, as skopeo does). To a
  * registry, an index is copied whole (every platform); blobs the registry has are skipped, blobs
  * of the same registry are mounted. To a local output, the host's platform is picked from an index.
  *

@@ -3,6 +3,8 @@ package dev.distrolix.copy;
 import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
 import dev.distrolix.InputException;
 import dev.distrolix.image.AssembledImage;
+import dev.distrolix.image.CanonicalJson;
+import dev.distrolix.image.ImageManifest;
 import dev.distrolix.image.Descriptor;
 import dev.distrolix.image.Digest;
 import dev.distrolix.image.ImageConfig;
@@ -25,7 +27,8 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 
 /**
  * Turns one image of a source into an {@link AssembledImage} for the local writers (oci:,
- * archives, podman, docker) — same manifest and config bytes, so the same digest. Each layer is
+ * archives, podman, docker) — same manifest and config bytes, so the same digest (except for a
+ * Docker schema 2 manifest, which becomes an OCI one, as skopeo does). Each layer is
  * read once: its blob digest and its diff_id (the hash of the uncompressed tar, which
  * docker-archive needs) are both checked.
  */
@@ -41,6 +44,10 @@ final class LocalImages {
             throw new InputException(src.describe() + ": an index inside an index is not supported");
         }
         ImageParts.Manifest parts = ImageParts.manifest(m, src.describe());
+        if (m.mediaType().equals(MediaTypes.DOCKER_MANIFEST)) {
+            m = toOci(parts, src.describe());
+            parts = ImageParts.manifest(m, src.describe());
+        }
         byte[] config = src.blobBytes(parts.config());
         Digest configDigest = Digest.sha256(config);
         if (!configDigest.equals(parts.config().digest())) {
@@ -60,6 +67,20 @@ final class LocalImages {
         ImageConfig imageConfig = new ImageConfig(null, cfg.platform(), null, cfg.diffIds(), null);
         Descriptor md = new Descriptor(m.mediaType(), m.digest(), m.size(), null, cfg.platform());
         return new AssembledImage(imageConfig, config, configDigest, m.bytes(), m.digest(), md, layers);
+    }
+
+    /**
+     * A Docker schema 2 manifest as an OCI one (same config and layer blobs, OCI media types), as
+     * skopeo converts it: OCI layouts — which every local output contains — list only OCI
+     * manifests, and skopeo and podman do not see others. The digest changes with the bytes.
+     */
+    private static ManifestBytes toOci(ImageParts.Manifest docker, String where) {
+        List<Descriptor> layers = new ArrayList<>();
+        for (Descriptor l : docker.layers()) {
+            layers.add(Descriptor.of(compression(l.mediaType(), where).mediaType(), l.digest(), l.size()));
+        }
+        Descriptor config = Descriptor.of(MediaTypes.OCI_CONFIG, docker.config().digest(), docker.config().size());
+        return ManifestBytes.of(CanonicalJson.manifest(new ImageManifest(config, layers, null)), MediaTypes.OCI_MANIFEST);
     }
 
     /** The index entry for {@code wanted} (os and architecture, and variant if both name one). */

@@ -71,6 +71,24 @@ class CredentialStoreTest {
     }
 
     @Test
+    void credsStoreIsTheDefaultHelperAndNotFoundIsNoCredentials() throws Exception {
+        Path bin = Files.createDirectories(home.resolve("bin"));
+        Path helper = bin.resolve("docker-credential-store");
+        Files.writeString(helper, "#!/bin/sh\nread -r s\n[ \"$s\" = https://index.docker.io/v1/ ] && "
+                + "echo '{\"Username\":\"<token>\",\"Secret\":\"id-tok\"}' && exit 0\n"
+                + "echo 'credentials not found in native keychain'; exit 1\n");
+        Files.setPosixFilePermissions(helper, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        Files.createDirectories(home.resolve(".docker"));
+        Files.writeString(home.resolve(".docker/config.json"), "{\"auths\":{\"r.io\":{}},\"credsStore\":\"store\"}");
+        CredentialStore s = CredentialStore.of(Map.of("PATH", bin.toString()), home);
+        Credentials hub = s.lookup("docker.io").orElseThrow();
+        assertThat(hub.identityToken()).isTrue();
+        assertThat(hub.secret()).isEqualTo("id-tok");
+        assertThat(hub.source()).startsWith("docker-credential-store (");
+        assertThat(s.lookup("r.io")).isEmpty();
+    }
+
+    @Test
     void credentialsNeverShowTheirSecret() {
         Credentials c = Credentials.basic("alice", "s3cret", "--creds");
         assertThat(c.toString()).doesNotContain("s3cret");

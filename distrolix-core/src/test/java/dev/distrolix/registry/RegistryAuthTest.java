@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.distrolix.image.AssembledImage;
 import dev.distrolix.target.ImageTarget;
 import dev.distrolix.target.ImageWriter;
+import dev.distrolix.testing.FaultProxy;
 import dev.distrolix.testing.Fixtures;
 import dev.distrolix.testing.RegistryServer;
 import dev.distrolix.testing.TestCertificate;
@@ -106,6 +107,27 @@ class RegistryAuthTest {
         // one token for the ping, one for repository:tok-ok:pull,push — not one per request
         assertThat(tokens.requests().subList(before, tokens.requests().size()))
                 .containsExactly("writer ", "writer repository:tok-ok:pull,push");
+    }
+
+    @Test
+    void aMountAsksForPullOnTheSourceAndARejectedTokenIsRenewed() throws Exception {
+        RegistrySettings writer = settings(Credentials.basic("writer", "w-secret", "test"), true)
+                .withBlobCacheDir(tmp.resolve("cache"));
+        try (FaultProxy proxy = FaultProxy.start(token.port())) {
+            // (through the proxy both times: the blob cache knows registries by the address used)
+            ImageWriter.write(image, ImageTarget.parse("docker://" + proxy.address() + "/tok-src:1"), writer);
+            int before = tokens.requests().size();
+            // the registry "forgets" the token once: the client must fetch a fresh one and go on
+            proxy.inject(FaultProxy.method("HEAD", "/blobs/"), new FaultProxy.Fault.Respond(401,
+                    java.util.Map.of("WWW-Authenticate", "Bearer realm=\"" + tokens.realm() + "\",service=\""
+                            + TokenServer.SERVICE + "\",scope=\"repository:tok-dst:pull,push\""), ""), 1);
+            ImageWriter.write(image, ImageTarget.parse("docker://" + proxy.address() + "/tok-dst:1"),
+                    writer.withParallelUploads(1));
+            assertThat(token.blobMounts("tok-dst")).isEqualTo(3);
+            assertThat(tokens.requests().subList(before, tokens.requests().size())).containsExactly(
+                    "writer ", "writer repository:tok-dst:pull,push", "writer repository:tok-dst:pull,push",
+                    "writer repository:tok-dst:pull,push repository:tok-src:pull");
+        }
     }
 
     @Test
