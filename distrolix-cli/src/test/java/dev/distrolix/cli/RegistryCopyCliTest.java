@@ -67,6 +67,15 @@ class RegistryCopyCliTest {
         assertThat(back.get("push").get("mounted").asInt() + back.get("push").get("exists").asInt()).isEqualTo(8);
         assertThat(JSON.readTree(Fixtures.run("skopeo", "inspect", "--tls-verify=false", ref("copied/nginx:latest")))
                 .get("Digest").asText()).isEqualTo(digest);
+        String local = "localhost/distrolix-copied:1";
+        try {
+            assertThat(copy(ref("nginx:1"), "podman:" + local).get("target").asText()).isEqualTo("podman:" + local);
+            assertThat(podman("image", "inspect", "--format", "{{.Id}}", local))
+                    .isEqualTo(JSON.readTree(Files.readAllBytes(tmp.resolve("layout/blobs/sha256").resolve(digest.substring(7))))
+                            .get("config").get("digest").asText().substring(7));
+        } finally {
+            podman("rmi", "-f", local);
+        }
         try (Stream<Path> left = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
             assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("distrolix-copy-")
                     || n.startsWith("distrolix-pull-"));

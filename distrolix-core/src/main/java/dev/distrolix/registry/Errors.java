@@ -24,6 +24,9 @@ final class Errors {
             return "cannot connect (" + (e.getMessage() == null ? "connection refused" : e.getMessage()) + ")";
         }
         String m = e.getMessage();
+        if (m != null && m.contains("header parser received no bytes")) {
+            return "the connection closed without an answer";
+        }
         if (m == null || m.isBlank()) {
             m = e.getCause() != null && e.getCause() != e ? oneLine(e.getCause()) : e.getClass().getSimpleName();
         }

@@ -134,7 +134,7 @@ public final class Repository {
         String what = "reading blob " + digest;
         HttpResponse<InputStream> r;
         try {
-            r = client.send(Http.Call.of("GET", url("/blobs/" + digest), null), scopes,
+            r = client.send(Http.Call.of("GET", url("/blobs/" + digest), timeout()), scopes,
                     HttpResponse.BodyHandlers.ofInputStream());
         } catch (IOException e) {
             throw client.io(name, what, e);

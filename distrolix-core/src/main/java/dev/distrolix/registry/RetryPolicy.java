@@ -11,6 +11,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.concurrent.ThreadLocalRandom;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
@@ -99,8 +100,8 @@ public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay
         boolean tls = false;
         boolean network = false;
         for (Throwable c = e; c != null; c = c.getCause()) {
-            if (c instanceof CertificateException) {
-                return false; // an untrusted certificate stays untrusted
+            if (c instanceof CertificateException || c instanceof SSLHandshakeException) {
+                return false; // an untrusted certificate stays untrusted; a server not speaking TLS too
             }
             tls |= c instanceof SSLException;
             network |= c instanceof java.net.SocketException || c instanceof java.io.EOFException;

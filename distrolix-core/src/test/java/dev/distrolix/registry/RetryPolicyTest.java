@@ -34,6 +34,9 @@ class RetryPolicyTest {
         assertThat(RetryPolicy.isRetryable(new java.net.http.HttpTimeoutException("timed out"))).isTrue();
         assertThat(RetryPolicy.isRetryable(new java.io.InterruptedIOException("stop"))).isFalse();
         assertThat(RetryPolicy.isRetryable(new SSLHandshakeException("no TLS here"))).isFalse();
+        SSLHandshakeException closed = new SSLHandshakeException("Remote host terminated the handshake");
+        closed.initCause(new java.io.EOFException());
+        assertThat(RetryPolicy.isRetryable(closed)).as("a server that is not TLS at all").isFalse();
         SSLException reset = new SSLException("broken", new SocketException("Connection reset"));
         assertThat(RetryPolicy.isRetryable(reset)).isTrue();
         assertThat(RetryPolicy.isRetryable(new IOException(new SSLException("x", new CertificateException("untrusted")))))
