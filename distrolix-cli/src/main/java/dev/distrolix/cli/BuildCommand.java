@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.distrolix.build.BuildResult;
 import dev.distrolix.build.ImageBuild;
+import dev.distrolix.registry.PushResult;
+import dev.distrolix.registry.RegistrySettings;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -34,9 +37,12 @@ import picocli.CommandLine.Spec;
             "  oci-archive:FILE[:TAG]             the same layout as one tar file",
             "  docker-archive:FILE[:NAME:TAG]     a tar that `docker load` and `podman load` accept",
             "  podman[:NAME:TAG], docker[:NAME:TAG]  load straight into the local image store",
+            "  docker://HOST[:PORT]/REPO[:TAG,…]  push (layers it has are not sent)",
             "",
             "Examples:",
             "  distrolix build examples/nginx/image.yaml -o oci:out/nginx",
+            "  distrolix build image.yaml -o docker://registry.example.com/app:1.0,latest",
+            "  distrolix build image.yaml -o docker://127.0.0.1:5000/app --creds ci:$TOKEN",
             "  distrolix build image.yaml -o podman --tag dev",
             "  distrolix build image.yaml -o docker-archive:nginx.tar --compression zstd --layering size",
             "  SOURCE_DATE_EPOCH=$(git log -1 --format=%%ct) distrolix build image.yaml -o oci:out",
@@ -85,8 +91,11 @@ final class BuildCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "Print only the manifest digest.")
     boolean quiet;
 
-    @Option(names = "--json", description = "Print the result as JSON on stdout.")
+    @Option(names = "--json", description = "Print the result as JSON on stdout (with each pushed blob's fate).")
     boolean json;
+
+    @Mixin
+    RegistryOptions registry = new RegistryOptions();
 
     @Override
     public Integer call() throws IOException {
@@ -116,13 +125,17 @@ final class BuildCommand implements Callable<Integer> {
         if (compression != null) {
             build.compression(compression);
         }
-        BuildResult r = build.build();
+        PushProgress push = new PushProgress(err, System.console() != null, quiet || json);
+        BuildResult r;
+        try (RegistrySettings.Scope ignored = registry.settings(push).use()) {
+            r = build.build();
+        }
         progress.finish();
         if (digestFile != null) {
             Files.writeString(digestFile, r.manifestDigest() + "\n", StandardCharsets.UTF_8);
         }
         if (json) {
-            out.println(toJson(r));
+            out.println(toJson(r, push.result()));
         } else if (quiet) {
             out.println(r.manifestDigest());
         } else {
@@ -132,7 +145,7 @@ final class BuildCommand implements Callable<Integer> {
         return 0;
     }
 
-    static String toJson(BuildResult r) throws IOException {
+    static String toJson(BuildResult r, PushResult pushed) throws IOException {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("image", r.imageName() + ":" + r.tag());
         m.put("target", r.target());
@@ -154,6 +167,9 @@ final class BuildCommand implements Callable<Integer> {
         }
         m.put("layers", layers);
         m.put("notices", r.notices());
+        if (pushed != null) {
+            m.put("push", PushJson.of(pushed));
+        }
         return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m);
     }
 }

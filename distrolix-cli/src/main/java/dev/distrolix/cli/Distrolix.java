@@ -15,8 +15,8 @@ import picocli.CommandLine.Command;
             "",
             "Start with:  distrolix build examples/nginx/image.yaml -o oci:out/nginx"
         },
-        subcommands = {BuildCommand.class, InspectCommand.class, CompareCommand.class, DiffCommand.class,
-            DebugCommand.class, CacheCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {BuildCommand.class, CopyCommand.class, InspectCommand.class, CompareCommand.class,
+            DiffCommand.class, DebugCommand.class, CacheCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",

@@ -1,12 +1,16 @@
 package dev.distrolix.target;
 
+import dev.distrolix.registry.RegistryRef;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
  * Where an image goes, spelled like skopeo's transports:
  * {@code oci:DIR[:TAG]}, {@code oci-archive:FILE[:TAG]}, {@code docker-archive:FILE[:NAME[:TAG]]},
- * {@code podman[:NAME[:TAG]]} and {@code docker[:NAME[:TAG]]}.
+ * {@code podman[:NAME[:TAG]]}, {@code docker[:NAME[:TAG]]} and {@code docker://HOST[:PORT]/REPO[:TAG[,TAG…]]}
+ * (a registry push).
  *
  * <p>As in skopeo, the path ends at the <em>first</em> ':' (so paths cannot contain one); in a
  * NAME[:TAG] the last ':' is the tag separator only when it follows the last '/', so
@@ -15,7 +19,7 @@ import java.util.Objects;
  */
 public sealed interface ImageTarget {
     String FORMS = "oci:DIR[:TAG], oci-archive:FILE[:TAG], docker-archive:FILE[:NAME[:TAG]], "
-            + "podman[:NAME[:TAG]] or docker[:NAME[:TAG]]";
+            + "podman[:NAME[:TAG]], docker[:NAME[:TAG]] or docker://HOST[:PORT]/REPO[:TAG]";
 
     /** Image name (repository), or null if not given yet. */
     String name();
@@ -99,6 +103,44 @@ public sealed interface ImageTarget {
         @Override
         public String toString() {
             return engine.command() + (name == null ? "" : ":" + name + (tag == null ? "" : ":" + tag));
+        }
+    }
+
+    /**
+     * A registry: {@code name} is {@code HOST[:PORT]/REPO} as written (Docker Hub when the first
+     * component is not a host); the image is pushed under {@code tag} and each of {@code moreTags}
+     * ({@code docker://host/app:1.0,latest}).
+     */
+    record Registry(String name, String tag, List<String> moreTags) implements ImageTarget {
+        public Registry {
+            Objects.requireNonNull(name, "name");
+            moreTags = moreTags == null ? List.of() : List.copyOf(moreTags);
+        }
+
+        @Override
+        public Registry withDefaults(String defaultName, String defaultTag) {
+            return new Registry(name, pick(tag, defaultTag, true), moreTags);
+        }
+
+        /** Where to push, parsed (registry, repository, first tag). */
+        public RegistryRef ref() {
+            RegistryRef r = RegistryRef.parse(name);
+            return tag == null ? r : r.withTag(tag);
+        }
+
+        /** Every tag, first the main one; empty while no tag is known. */
+        public List<String> tags() {
+            if (tag == null) {
+                return List.of();
+            }
+            List<String> all = new ArrayList<>(List.of(tag));
+            moreTags.stream().filter(t -> !all.contains(t)).forEach(all::add);
+            return all;
+        }
+
+        @Override
+        public String toString() {
+            return "docker://" + name + (tag == null ? "" : ":" + String.join(",", tags()));
         }
     }
 

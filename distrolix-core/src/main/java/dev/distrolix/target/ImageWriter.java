@@ -5,6 +5,9 @@ import dev.distrolix.target.ImageTarget.Daemon;
 import dev.distrolix.target.ImageTarget.DockerArchive;
 import dev.distrolix.target.ImageTarget.OciArchive;
 import dev.distrolix.target.ImageTarget.OciDir;
+import dev.distrolix.target.ImageTarget.Registry;
+import dev.distrolix.registry.PushResult;
+import dev.distrolix.registry.RegistrySettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +30,18 @@ public final class ImageWriter {
      *                                  the previous output is then left as it was
      */
     public static WriteResult write(AssembledImage img, ImageTarget target) throws IOException {
+        return write(img, target, RegistrySettings.current());
+    }
+
+    /**
+     * As {@link #write(AssembledImage, ImageTarget)}, with explicit settings for a registry push
+     * (credentials, --insecure, progress listener); other targets ignore them.
+     *
+     * @throws dev.distrolix.registry.RegistryException when a push fails; its one-line message
+     *                                                  names registry, repository, status and the registry's error
+     */
+    public static WriteResult write(AssembledImage img, ImageTarget target, RegistrySettings settings)
+            throws IOException {
         if (target.tag() == null) {
             throw new IllegalArgumentException("no tag for output " + target + " (give one, or a default tag)");
         }
@@ -39,6 +54,10 @@ public final class ImageWriter {
             Path file = t.file().toAbsolutePath().normalize();
             OciArchiveWriter.write(img, file, t.tag(), optionalName(t));
             return new WriteResult(img.manifestDigest(), "oci-archive:" + file + ":" + t.tag());
+        }
+        if (target instanceof Registry t) {
+            PushResult r = RegistryWriter.push(img, t, settings);
+            return new WriteResult(r.digest(), t.toString());
         }
         ImageName name = requireName(target);
         if (target instanceof DockerArchive t) {
@@ -59,6 +78,19 @@ public final class ImageWriter {
      * folder of the output must be a writable directory (access(2) also refuses root an immutable one).
      */
     public static void checkWritable(ImageTarget target) throws ImageOutputException {
+        checkWritable(target, RegistrySettings.current());
+    }
+
+    /** As {@link #checkWritable(ImageTarget)}; for a registry, pings it (and tries the credentials it asks for). */
+    public static void checkWritable(ImageTarget target, RegistrySettings settings) throws ImageOutputException {
+        if (target instanceof Registry r) {
+            try {
+                RegistryWriter.check(r, settings);
+            } catch (IOException e) {
+                throw new ImageOutputException(e.getMessage(), e);
+            }
+            return;
+        }
         Path out;
         if (target instanceof OciDir t) {
             out = t.dir();

@@ -5,8 +5,11 @@ import dev.distrolix.target.ImageTarget.DockerArchive;
 import dev.distrolix.target.ImageTarget.Engine;
 import dev.distrolix.target.ImageTarget.OciArchive;
 import dev.distrolix.target.ImageTarget.OciDir;
+import dev.distrolix.target.ImageTarget.Registry;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Parses target strings for {@link ImageTarget#parse(String)}; kept apart so the records stay readable. */
 final class TargetParser {
@@ -32,8 +35,8 @@ final class TargetParser {
                 return new DockerArchive(path(pathAndRef[0]), ref[0], ref[1]);
             }
             case "podman", "docker" -> {
-                if (rest != null && rest.startsWith("//")) {
-                    throw new IllegalArgumentException("pushing to a registry (docker://) is not a local output");
+                if (rest != null && rest.startsWith("//") && transport.equals("docker")) {
+                    return registry(rest.substring(2));
                 }
                 String[] ref = rest == null ? new String[2] : reference(rest);
                 Engine engine = transport.equals("podman") ? Engine.PODMAN : Engine.DOCKER;
@@ -42,6 +45,32 @@ final class TargetParser {
             default -> throw new IllegalArgumentException(transport.isEmpty() ? "no output kind"
                     : "unknown output kind '" + transport + "'");
         }
+    }
+
+    /** {@code HOST[:PORT]/REPO[:TAG[,TAG…]]}: validated now, so a bad name fails before a build. */
+    private static Registry registry(String ref) {
+        if (ref.isEmpty()) {
+            throw new IllegalArgumentException("docker:// needs HOST[:PORT]/REPO");
+        }
+        if (ref.indexOf('@') >= 0) {
+            throw new IllegalArgumentException("a pushed image is named by tags, not by a digest");
+        }
+        String name = ref;
+        List<String> tags = new ArrayList<>();
+        int colon = ref.lastIndexOf(':');
+        if (colon > ref.lastIndexOf('/')) {
+            name = ref.substring(0, colon);
+            for (String t : ref.substring(colon + 1).split(",", -1)) {
+                if (t.isEmpty()) {
+                    throw new IllegalArgumentException("empty tag in '" + ref.substring(colon + 1) + "'");
+                }
+                ImageName.checkTag(t);
+                tags.add(t);
+            }
+        }
+        dev.distrolix.registry.RegistryRef.parse(name); // validates host and repository
+        return new Registry(name, tags.isEmpty() ? null : tags.get(0), tags.isEmpty() ? List.of()
+                : tags.subList(1, tags.size()));
     }
 
     /** Splits {@code PATH[:MORE]} at the first ':' (skopeo's rule). */

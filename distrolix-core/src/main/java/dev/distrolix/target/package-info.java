@@ -1,6 +1,7 @@
 /**
  * Image outputs, named like skopeo transports: {@code oci:DIR[:TAG]}, {@code oci-archive:FILE[:TAG]},
- * {@code docker-archive:FILE[:NAME[:TAG]]}, {@code podman[:NAME[:TAG]]}, {@code docker[:NAME[:TAG]]}.
+ * {@code docker-archive:FILE[:NAME[:TAG]]}, {@code podman[:NAME[:TAG]]}, {@code docker[:NAME[:TAG]]}, and
+ * registries: {@code docker://HOST[:PORT]/REPO[:TAG[,TAG…]]} (pushed by {@code dev.distrolix.registry}).
  *
  * <p>Entry point: {@link dev.distrolix.target.ImageWriter#write}. Every writer copies the exact
  * config/manifest bytes of an {@link dev.distrolix.image.AssembledImage}, so the manifest digest

@@ -62,9 +62,24 @@ class ImageTargetTest {
     }
 
     @Test
+    void registriesWithPortsDefaultsAndSeveralTags() {
+        ImageTarget.Registry r = (ImageTarget.Registry) ImageTarget.parse("docker://127.0.0.1:5000/team/app:1.0,latest");
+        assertThat(r).isEqualTo(new ImageTarget.Registry("127.0.0.1:5000/team/app", "1.0", java.util.List.of("latest")));
+        assertThat(r.tags()).containsExactly("1.0", "latest");
+        assertThat(r.ref().registry()).isEqualTo("127.0.0.1:5000");
+        assertThat(r.ref().repository()).isEqualTo("team/app");
+        ImageTarget.Registry noTag = (ImageTarget.Registry) ImageTarget.parse("docker://localhost:5000/app");
+        assertThat(noTag.tag()).isNull();
+        assertThat(noTag.withDefaults("ignored", "dev").tags()).containsExactly("dev");
+        assertThat(((ImageTarget.Registry) ImageTarget.parse("docker://nginx:1")).ref().familiar())
+                .isEqualTo("docker.io/library/nginx:1");
+        assertThat(ImageTarget.parse("docker://h.io/x:1").imageName()).isEqualTo(new ImageName("h.io/x", "1"));
+    }
+
+    @Test
     void toStringRoundTrips() {
         for (String s : new String[] {"oci:/d:t", "oci-archive:/f.tar:t", "docker-archive:/f.tar:localhost:5000/x:1",
-                "podman:app:1", "docker"}) {
+                "podman:app:1", "docker", "docker://127.0.0.1:5000/a/b:1,2"}) {
             assertThat(ImageTarget.parse(s)).hasToString(s);
             assertThat(ImageTarget.parse(ImageTarget.parse(s).toString())).isEqualTo(ImageTarget.parse(s));
         }
@@ -73,7 +88,9 @@ class ImageTargetTest {
     @ParameterizedTest
     @ValueSource(strings = {"", "oci", "oci:", "oci::tag", "oci:dir:", "oci:dir:bad tag", "oci:dir:-x",
             "docker-archive:", "docker-archive:f.tar:", "docker-archive:f.tar:UPPER:1", "docker-archive:f.tar:a@sha256:00",
-            "podman:", "podman:app:", "docker://registry/x:1", "dir:/tmp/x", "registry:x", "OCI:dir",
+            "podman:", "podman:app:", "docker://", "docker://h.io/UPPER:1", "docker://h.io/x@sha256:00",
+            "docker://h.io/x:", "docker://h.io/x:a,,b", "docker://h.io/x:bad tag", "docker://bad_host:5000/x:1",
+            "podman://h.io/x", "dir:/tmp/x", "registry:x", "OCI:dir",
             "podman:a//b:1", "docker-archive:f.tar:app:1:2"})
     void badStringsGiveOneLineListingTheForms(String spec) {
         assertThatThrownBy(() -> ImageTarget.parse(spec))

@@ -1,0 +1,113 @@
+package dev.distrolix.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.distrolix.copy.CopyResult;
+import dev.distrolix.copy.ImageCopy;
+import dev.distrolix.registry.Credentials;
+import dev.distrolix.registry.PushResult;
+import dev.distrolix.registry.RegistrySettings;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "copy",
+        description = {
+            "Copies an image between registries, OCI layouts and archives, like `skopeo copy`.",
+            "",
+            "The manifest bytes are copied unchanged, so the image keeps its digest (only a Docker "
+                    + "schema 2 manifest written to a local output becomes OCI, as with skopeo). Into a registry, "
+                    + "blobs it already has are skipped, blobs from another repository of the same registry are "
+                    + "mounted, and an image index is copied with all its platforms. Into a local output, the "
+                    + "host's platform is taken from an index, and every layer is checked against its digest.",
+        },
+        footerHeading = "%nSources (SRC):%n",
+        footer = {
+            "  docker://HOST[:PORT]/REPO[:TAG|@DIGEST]   an image in a registry",
+            "  oci:DIR[:TAG]                  an OCI image layout",
+            "  oci-archive:FILE[:TAG]         an OCI layout as a tar",
+            "  docker-archive:FILE[:NAME:TAG] a `docker save` / `podman save` tar",
+            "",
+            "Destinations (DST): any build target: oci:, oci-archive:, docker-archive:,",
+            "podman, docker, docker://HOST[:PORT]/REPO[:TAG,…]. A missing name or tag",
+            "is taken from the source.",
+            "",
+            "Examples:",
+            "  distrolix copy oci:out/nginx:1 docker://127.0.0.1:5000/nginx:1",
+            "  distrolix copy docker://reg.example.com/app:1 docker://mirror.example.com/app",
+            "  distrolix copy docker://127.0.0.1:5000/nginx:1 oci-archive:nginx.tar --json",
+            "  distrolix copy docker-archive:saved.tar docker://127.0.0.1:5000/app:2,latest",
+            "  distrolix copy oci:out/app:1 docker://10.0.0.5:5000/app --insecure --creds ci:$T",
+        },
+        mixinStandardHelpOptions = true)
+final class CopyCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "SRC", description = "The image to copy (see Sources below).")
+    String source;
+
+    @Parameters(index = "1", paramLabel = "DST", description = "Where to copy it (see Destinations below).")
+    String destination;
+
+    @Mixin
+    RegistryOptions registry = new RegistryOptions();
+
+    @Option(names = "--src-creds", paramLabel = "USER:PASSWORD",
+            description = "Credentials for the source registry, when they differ from --creds.")
+    String sourceCreds;
+
+    @Option(names = {"-q", "--quiet"}, description = "Print only the manifest digest.")
+    boolean quiet;
+
+    @Option(names = "--json", description = "Print the result as JSON on stdout (with each pushed blob's fate).")
+    boolean json;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        PushProgress progress = new PushProgress(err, System.console() != null, quiet || json);
+        RegistrySettings settings = registry.settings(progress);
+        RegistrySettings sourceSettings = sourceCreds == null ? settings
+                : settings.withExplicitCredentials(Credentials.parse(sourceCreds, "--src-creds"));
+        CopyResult r = ImageCopy.copy(source, destination, sourceSettings, settings);
+        if (json) {
+            out.println(toJson(r));
+        } else if (quiet) {
+            out.println(r.digest());
+        } else {
+            out.println("copied   " + r.source());
+            out.println("to       " + r.target());
+            out.println("digest   " + r.digest());
+            PushResult p = r.push();
+            if (p != null) {
+                out.println(String.format(Locale.ROOT, "blobs    %d uploaded (%s), %d already there, %d mounted",
+                        p.count(PushResult.Fate.UPLOADED), Sizes.human(p.uploadedBytes()),
+                        p.count(PushResult.Fate.EXISTS), p.count(PushResult.Fate.MOUNTED)));
+            }
+        }
+        out.flush();
+        return 0;
+    }
+
+    static String toJson(CopyResult r) throws IOException {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("source", r.source());
+        m.put("target", r.target());
+        m.put("digest", r.digest().toString());
+        if (r.push() != null) {
+            m.put("push", PushJson.of(r.push()));
+        }
+        return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m);
+    }
+}

@@ -1,0 +1,155 @@
+package dev.distrolix.registry;
+
+import dev.distrolix.image.Digest;
+import dev.distrolix.registry.PushEvent.State;
+import dev.distrolix.registry.PushResult.BlobOutcome;
+import dev.distrolix.registry.PushResult.Fate;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Gets every blob of a push into the repository, a bounded number at a time. Per blob, each
+ * attempt goes: {@code HEAD} (present → done, nothing sent) → mount from a repository of the
+ * same registry known to have it (201 → done; 202 → upload into that session) → upload. A
+ * failed attempt (reset, 5xx, 429…) starts over with the HEAD, so a blob that did arrive is not
+ * sent twice. The first blob that fails for good cancels the others.
+ */
+final class BlobPushes {
+    /** Mount sources tried per blob before uploading. */
+    static final int MAX_MOUNT_TRIES = 2;
+
+    private final Repository repo;
+    private final BlobLocations locations;
+    private final RegistrySettings settings;
+    private final PushListener listener;
+
+    BlobPushes(Repository repo, BlobLocations locations, RegistrySettings settings) {
+        this.repo = repo;
+        this.locations = locations;
+        this.settings = settings;
+        this.listener = settings.listener();
+    }
+
+    List<BlobOutcome> pushAll(List<ImagePusher.Blob> blobs) throws IOException {
+        if (blobs.isEmpty()) {
+            return List.of();
+        }
+        for (ImagePusher.Blob b : blobs) {
+            emit(b, State.WAITING, 0, null);
+        }
+        AtomicInteger n = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(settings.parallelUploads(), blobs.size()), r -> {
+            Thread t = new Thread(r, "distrolix-push-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            ExecutorCompletionService<BlobOutcome> done = new ExecutorCompletionService<>(pool);
+            Map<Future<BlobOutcome>, Integer> order = new ConcurrentHashMap<>();
+            for (int i = 0; i < blobs.size(); i++) {
+                ImagePusher.Blob b = blobs.get(i);
+                order.put(done.submit(() -> pushOne(b)), i);
+            }
+            BlobOutcome[] outcomes = new BlobOutcome[blobs.size()];
+            for (int i = 0; i < blobs.size(); i++) {
+                Future<BlobOutcome> f = done.take();
+                outcomes[order.get(f)] = f.get();
+            }
+            return List.of(outcomes);
+        } catch (ExecutionException e) {
+            pool.shutdownNow(); // the others stop at their next request or wait
+            Throwable c = e.getCause();
+            if (c instanceof IOException io) {
+                throw io;
+            }
+            if (c instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IOException(c);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("push interrupted");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private BlobOutcome pushOne(ImagePusher.Blob b) throws IOException {
+        Digest d = b.descriptor().digest();
+        try {
+            BlobOutcome o = settings.retry().run(attempt -> attempt(b), repo.client().retryListener(d));
+            locations.add(d, repo.name());
+            return o;
+        } catch (IOException | RuntimeException e) {
+            emit(b, State.FAILED, 0, e.getMessage());
+            throw e;
+        }
+    }
+
+    private BlobOutcome attempt(ImagePusher.Blob b) throws IOException {
+        Digest d = b.descriptor().digest();
+        long size = b.descriptor().size();
+        if (repo.blobSizeOnce(d).isPresent()) {
+            emit(b, State.EXISTS, size, null);
+            return outcome(b, Fate.EXISTS, null);
+        }
+        Repository.UploadStart session = null;
+        int tries = 0;
+        for (String from : mountSources(b)) {
+            if (tries++ >= MAX_MOUNT_TRIES) {
+                break;
+            }
+            try {
+                Repository.UploadStart s = repo.mountOnce(d, from);
+                if (s.mounted()) {
+                    emit(b, State.MOUNTED, size, from);
+                    return outcome(b, Fate.MOUNTED, from);
+                }
+                session = s; // 202: the registry opened an ordinary upload instead; use it
+                break;
+            } catch (RegistryException e) {
+                if (RetryPolicy.isRetryable(e)) {
+                    throw e;
+                }
+                // not allowed to read the source, or it is gone: try the next, then upload
+            }
+        }
+        AtomicLong sent = new AtomicLong();
+        emit(b, State.UPLOADING, 0, null);
+        new BlobUploader(repo, settings.chunkSize()).upload(d, size, b.content(), session, delta -> {
+            long now = sent.addAndGet(delta);
+            emit(b, State.UPLOADING, now, null);
+        });
+        emit(b, State.UPLOADED, size, null);
+        return outcome(b, Fate.UPLOADED, null);
+    }
+
+    /** The request's own sources first (e.g. the repository a copy reads from), then remembered ones. */
+    private List<String> mountSources(ImagePusher.Blob b) {
+        Set<String> sources = new LinkedHashSet<>(b.mountFrom());
+        sources.addAll(locations.repositoriesWith(b.descriptor().digest()));
+        sources.remove(repo.name());
+        return new ArrayList<>(sources);
+    }
+
+    private static BlobOutcome outcome(ImagePusher.Blob b, Fate fate, String from) {
+        return new BlobOutcome(b.descriptor().digest(), b.descriptor().size(), b.descriptor().mediaType(), fate, from);
+    }
+
+    private void emit(ImagePusher.Blob b, State state, long done, String detail) {
+        listener.on(new PushEvent.BlobUpdate(b.descriptor().digest(), b.descriptor().size(), state, done, detail));
+    }
+}

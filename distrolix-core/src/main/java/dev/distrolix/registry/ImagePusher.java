@@ -1,0 +1,101 @@
+package dev.distrolix.registry;
+
+import dev.distrolix.image.Descriptor;
+import dev.distrolix.image.Digest;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Pushes an image (or an index with its images) to a registry in the spec's order: blobs first
+ * ({@link BlobPushes}: HEAD, mount, upload), then the manifests an index lists, then the top
+ * manifest or index under each tag. The manifest bytes go up unchanged, so the digest in the
+ * registry is the digest every other output of the same image has.
+ *
+ * <pre>{@code
+ * PushResult r = ImagePusher.push(new ImagePusher.Request(RegistryRef.parse("127.0.0.1:5000/app:1"),
+ *         List.of("1", "latest"), blobs, List.of(), manifest), RegistrySettings.defaults());
+ * }</pre>
+ */
+public final class ImagePusher {
+    private ImagePusher() {}
+
+    /**
+     * A blob to push. {@code kind} is "layer" or "config" (for progress displays);
+     * {@code mountFrom} lists repositories of the same registry that hold it (e.g. a copy's source).
+     */
+    public record Blob(Descriptor descriptor, BlobContent content, String kind, List<String> mountFrom) {
+        public Blob {
+            Objects.requireNonNull(descriptor, "descriptor");
+            Objects.requireNonNull(content, "content");
+            mountFrom = List.copyOf(mountFrom);
+        }
+
+        public static Blob of(Descriptor descriptor, BlobContent content, String kind) {
+            return new Blob(descriptor, content, kind, List.of());
+        }
+    }
+
+    /**
+     * What to push: the blobs of all images, the manifests an index lists ({@code children},
+     * pushed by digest; empty for a single image) and the top manifest or index, pushed under
+     * each of {@code tags} (by digest when there are none).
+     */
+    public record Request(RegistryRef target, List<String> tags, List<Blob> blobs, List<ManifestBytes> children,
+                          ManifestBytes top) {
+        public Request {
+            Objects.requireNonNull(target, "target");
+            Objects.requireNonNull(top, "top");
+            tags = List.copyOf(tags);
+            blobs = List.copyOf(blobs);
+            children = List.copyOf(children);
+        }
+    }
+
+    public static PushResult push(Request req, RegistrySettings settings) throws IOException {
+        return push(req, RegistryClient.connect(req.target().registry(), settings));
+    }
+
+    public static PushResult push(Request req, RegistryClient client) throws IOException {
+        RegistrySettings settings = client.settings();
+        PushListener listener = settings.listener();
+        Repository repo = client.repository(req.target().repository(), true);
+        List<Blob> blobs = distinct(req.blobs());
+        List<PushEvent.Blob> announced = new ArrayList<>();
+        for (Blob b : blobs) {
+            announced.add(new PushEvent.Blob(b.descriptor().digest(), b.descriptor().size(), b.kind()));
+        }
+        listener.on(new PushEvent.Started(req.target().toString(), announced));
+        BlobLocations locations = BlobLocations.load(settings.blobCacheDir(), client.registry());
+        List<PushResult.BlobOutcome> outcomes;
+        try {
+            outcomes = new BlobPushes(repo, locations, settings).pushAll(blobs);
+        } finally {
+            locations.save();
+        }
+        for (ManifestBytes child : req.children()) {
+            repo.putManifest(child.digest().toString(), child);
+            listener.on(new PushEvent.ManifestPushed(child.digest().toString(), child.digest(), child.mediaType()));
+        }
+        List<String> refs = req.tags().isEmpty() ? List.of(req.top().digest().toString()) : req.tags();
+        for (String ref : refs) {
+            repo.putManifest(ref, req.top());
+            listener.on(new PushEvent.ManifestPushed(ref, req.top().digest(), req.top().mediaType()));
+        }
+        PushResult result = new PushResult(client.registry(), repo.name(), req.tags(), req.top().digest(),
+                req.top().mediaType(), outcomes);
+        listener.on(new PushEvent.Finished(result));
+        return result;
+    }
+
+    private static List<Blob> distinct(List<Blob> blobs) {
+        Map<Digest, Blob> byDigest = new LinkedHashMap<>();
+        for (Blob b : blobs) {
+            byDigest.putIfAbsent(b.descriptor().digest(), b);
+        }
+        return new ArrayList<>(byDigest.values());
+    }
+}

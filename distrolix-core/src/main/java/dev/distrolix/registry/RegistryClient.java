@@ -1,0 +1,175 @@
+package dev.distrolix.registry;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.security.cert.CertificateException;
+import java.util.Collection;
+import java.util.List;
+import javax.net.ssl.SSLException;
+
+/*
+ * Why our own client and not land.oras:oras-java-sdk (evaluated at 0.7.0, which is on Maven
+ * Central and does have Docker-config/credential-helper auth, HEAD, mounts and chunked uploads):
+ *  - its pushManifest adds an "org.opencontainers.image.created" annotation with the current
+ *    time when the manifest has none and re-serialises it, so the pushed digest differs from the
+ *    one every other output of ours carries and changes on each push — against reproducibility;
+ *  - it has no retries at all (no backoff, no Retry-After on 429, no resumption after a reset);
+ *  - no per-blob progress hooks, no "exists / mounted / uploaded" outcome per blob;
+ *  - it pulls in Bouncy Castle, Caffeine, Micrometer, SLF4J/Logback and a TOML parser.
+ * java.net.http has what a registry client needs; the protocol is small (formats.md §5–6).
+ */
+
+/**
+ * A connection to one registry (OCI distribution spec): found by a ping of {@code /v2/} that
+ * also settles the scheme (HTTPS; plain HTTP only where {@link RegistrySettings#transport}
+ * allows it) and learns how the registry authenticates. Work on a repository goes through
+ * {@link #repository(String, boolean)}.
+ *
+ * <pre>{@code
+ * RegistryClient c = RegistryClient.connect("127.0.0.1:5000", RegistrySettings.defaults());
+ * Repository repo = c.repository("nginx", true);
+ * boolean present = repo.blobSize(digest).isPresent();
+ * }</pre>
+ */
+public final class RegistryClient {
+    static final String USER_AGENT = "distrolix/" + version();
+
+    private final String registry;
+    private final RegistrySettings settings;
+    private final Http http;
+    private final Authenticator auth;
+    private volatile URI base;
+
+    private RegistryClient(String registry, RegistrySettings settings) {
+        this.registry = registry;
+        this.settings = settings;
+        RegistrySettings.Transport t = settings.transport(registry);
+        this.http = new Http(t != RegistrySettings.Transport.INSECURE, settings.connectTimeout(), USER_AGENT);
+        TokenFetcher fetcher = new TokenFetcher(http, settings.retry(), settings.timeout(), registry);
+        this.auth = new Authenticator(registry, settings.credentials(), t == RegistrySettings.Transport.INSECURE,
+                new TokenCache(), fetcher);
+    }
+
+    /** Connects to {@code registry} (host[:port]; Docker Hub as docker.io) and pings it. */
+    public static RegistryClient connect(String registry, RegistrySettings settings) throws IOException {
+        RegistryClient c = new RegistryClient(registry, settings);
+        c.ping();
+        return c;
+    }
+
+    public String registry() {
+        return registry;
+    }
+
+    public RegistrySettings settings() {
+        return settings;
+    }
+
+    /** {@code https://host[:port]} or {@code http://host[:port]}, as the ping settled it. */
+    public URI base() {
+        return base;
+    }
+
+    /** Operations on one repository; {@code push} asks for push access in addition to pull. */
+    public Repository repository(String name, boolean push) {
+        return new Repository(this, name, push);
+    }
+
+    private void ping() throws IOException {
+        String host = RegistryRef.apiHost(registry);
+        RegistrySettings.Transport t = settings.transport(registry);
+        try {
+            pingAt(URI.create("https://" + host + "/v2/"));
+            return;
+        } catch (RegistryException e) {
+            boolean notTls = hasCause(e, SSLException.class) && !hasCause(e, CertificateException.class);
+            if (t == RegistrySettings.Transport.HTTPS || !notTls) {
+                throw hasCause(e, CertificateException.class)
+                        ? e.withHint("its TLS certificate is not trusted; pass --insecure to skip verification") : e;
+            }
+        }
+        pingAt(URI.create("http://" + host + "/v2/"));
+    }
+
+    private void pingAt(URI uri) throws IOException {
+        base = URI.create(uri.getScheme() + "://" + uri.getRawAuthority());
+        settings.retry().run(attempt -> {
+            HttpResponse<byte[]> r;
+            try {
+                r = send(Http.Call.of("GET", uri, settings.timeout()), List.of(), HttpResponse.BodyHandlers.ofByteArray());
+            } catch (ConnectException e) {
+                // no retries: a registry that is not there should say so at once
+                throw RegistryException.of(registry, null, "connecting to " + base, Errors.oneLine(e), null);
+            } catch (IOException e) {
+                throw io(null, "connecting to " + base, e);
+            }
+            if (r.statusCode() == 200) {
+                return null;
+            }
+            if (r.statusCode() == 404) {
+                throw RegistryException.of(registry, null, "connecting to " + base,
+                        "it does not serve the registry API (GET /v2/ answered 404)", null);
+            }
+            throw failure(null, "connecting to " + base, r, r.body(), List.of());
+        }, retryListener(null));
+    }
+
+    /** Sends with the right Authorization, renewing it once after a 401. */
+    <T> HttpResponse<T> send(Http.Call call, Collection<String> scopes, HttpResponse.BodyHandler<T> handler)
+            throws IOException {
+        boolean ours = base == null || Http.sameOrigin(call.uri(), base);
+        String authorization = ours ? auth.authorization(scopes, call.uri()) : null;
+        HttpResponse<T> r = http.send(call, authorization, handler);
+        if (r.statusCode() == 401 && ours) {
+            String again = auth.afterUnauthorized(r.headers().allValues("WWW-Authenticate"), scopes, call.uri(),
+                    authorization);
+            if (again != null) {
+                Http.discard(r);
+                r = http.send(call, again, handler);
+            }
+        }
+        return r;
+    }
+
+    /** An error answer as an exception; 401/403 get a hint about credentials or scopes. */
+    RegistryException failure(String repository, String what, HttpResponse<?> r, byte[] body,
+                              Collection<String> scopes) {
+        int s = r.statusCode();
+        String hint = s == 401 || s == 403 ? auth.hint(scopes) : null;
+        return RegistryException.fromResponse(registry, repository, what, s, r.headers(), body, hint);
+    }
+
+    /** An I/O failure (reset, timeout, TLS) as an exception; retryable per its cause. */
+    RegistryException io(String repository, String what, IOException e) {
+        if (e instanceof RegistryException r) {
+            return r;
+        }
+        return RegistryException.of(registry, repository, what, Errors.oneLine(e), e);
+    }
+
+    /** A Location header (relative or absolute) as a URI. */
+    URI resolve(String location) {
+        return base.resolve(location);
+    }
+
+    RetryPolicy.Listener retryListener(dev.distrolix.image.Digest digest) {
+        return (attempt, delay, cause) -> settings.listener().on(
+                new PushEvent.Retrying(digest, attempt, delay, cause.getMessage()));
+    }
+
+    private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (type.isInstance(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String version() {
+        String v = RegistryClient.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+}

@@ -1,0 +1,173 @@
+package dev.distrolix.registry;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * How to talk to registries: credentials, which registries may use plain HTTP or unverified TLS,
+ * retries, parallelism, timeouts, where to remember blob locations (for cross-repository mounts)
+ * and who hears about progress. Immutable; {@code with…} methods return changed copies.
+ *
+ * <p>Code that writes images through {@code ImageWriter.write(image, target)} without passing
+ * settings gets {@link #current()}: the settings a caller installed for this thread with
+ * {@link #use()} (the CLI does, around a build), else {@link #defaults()}.
+ *
+ * @param insecure           every registry may use plain HTTP and unverified TLS, and credentials may
+ *                           go over plain HTTP ({@code --insecure})
+ * @param insecureRegistries the same for these registries only ({@code host[:port]});
+ *                           {@code DISTROLIX_INSECURE_REGISTRIES=a:5000,b} adds to it
+ * @param chunkSize          0 for streamed uploads (POST, one PATCH, PUT); else the PATCH chunk size.
+ *                           A registry that asks for a minimum chunk size ({@code OCI-Chunk-Min-Length}) gets chunks anyway.
+ * @param timeout            the longest wait for an answer to a small request; uploads get more per byte
+ * @param blobCacheDir       where known blob locations are kept between runs, or null for nowhere
+ */
+public record RegistrySettings(CredentialStore credentials, boolean insecure, Set<String> insecureRegistries,
+                               RetryPolicy retry, int parallelUploads, long chunkSize, Duration timeout,
+                               Duration connectTimeout, Path blobCacheDir, PushListener listener) {
+    public static final String INSECURE_VARIABLE = "DISTROLIX_INSECURE_REGISTRIES";
+    private static final ThreadLocal<RegistrySettings> CURRENT = new ThreadLocal<>();
+
+    public RegistrySettings {
+        Objects.requireNonNull(credentials, "credentials");
+        Objects.requireNonNull(retry, "retry");
+        Objects.requireNonNull(listener, "listener");
+        insecureRegistries = Set.copyOf(insecureRegistries);
+        if (parallelUploads < 1) {
+            throw new IllegalArgumentException("parallelUploads must be at least 1");
+        }
+    }
+
+    /** Transport rules for one registry. */
+    public enum Transport {
+        /** HTTPS with verified certificates only (the default for remote registries) */
+        HTTPS,
+        /** verified HTTPS, else plain HTTP without credentials (the default for localhost/127.0.0.1/::1, as podman and Docker do) */
+        HTTPS_OR_HTTP,
+        /** unverified HTTPS, else plain HTTP, credentials allowed (explicit opt-in) */
+        INSECURE
+    }
+
+    /** From the environment: credentials sources, {@value #INSECURE_VARIABLE}, the cache folder. */
+    public static RegistrySettings defaults() {
+        return defaults(System.getenv(), Path.of(System.getProperty("user.home")));
+    }
+
+    public static RegistrySettings defaults(Map<String, String> env, Path home) {
+        Set<String> insecure = new TreeSet<>();
+        String list = env.get(INSECURE_VARIABLE);
+        if (list != null) {
+            for (String r : list.split("[,\\s]+")) {
+                if (!r.isBlank()) {
+                    insecure.add(r.strip().toLowerCase(Locale.ROOT));
+                }
+            }
+        }
+        return new RegistrySettings(CredentialStore.of(env, home), false, insecure, RetryPolicy.DEFAULT, 3, 0,
+                Duration.ofMinutes(2), Duration.ofSeconds(20), cacheDir(env, home), PushListener.NONE);
+    }
+
+    /** {@code $DISTROLIX_CACHE_DIR}, else {@code $XDG_CACHE_HOME/distrolix}, else {@code ~/.cache/distrolix}. */
+    static Path cacheDir(Map<String, String> env, Path home) {
+        String own = env.get("DISTROLIX_CACHE_DIR");
+        if (own != null && !own.isBlank()) {
+            return Path.of(own);
+        }
+        String xdg = env.get("XDG_CACHE_HOME");
+        return (xdg != null && !xdg.isBlank() ? Path.of(xdg) : home.resolve(".cache")).resolve("distrolix");
+    }
+
+    /** The settings installed for this thread with {@link #use()}, else {@link #defaults()}. */
+    public static RegistrySettings current() {
+        RegistrySettings s = CURRENT.get();
+        return s != null ? s : defaults();
+    }
+
+    /** Installs these settings for this thread until the returned scope is closed. */
+    public Scope use() {
+        RegistrySettings previous = CURRENT.get();
+        CURRENT.set(this);
+        return () -> {
+            if (previous == null) {
+                CURRENT.remove();
+            } else {
+                CURRENT.set(previous);
+            }
+        };
+    }
+
+    /** A {@link #use()} scope; closing it restores the previous settings. */
+    public interface Scope extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    public Transport transport(String registry) {
+        String r = registry.toLowerCase(Locale.ROOT);
+        if (insecure || insecureRegistries.contains(r) || insecureRegistries.contains(hostOf(r))) {
+            return Transport.INSECURE;
+        }
+        return isLoopback(hostOf(r)) ? Transport.HTTPS_OR_HTTP : Transport.HTTPS;
+    }
+
+    static String hostOf(String registry) {
+        if (registry.startsWith("[")) {
+            return registry.substring(1, registry.indexOf(']'));
+        }
+        int colon = registry.lastIndexOf(':');
+        return colon < 0 ? registry : registry.substring(0, colon);
+    }
+
+    static boolean isLoopback(String host) {
+        return host.equals("localhost") || host.equals("::1") || host.matches("127\\.\\d+\\.\\d+\\.\\d+");
+    }
+
+    public RegistrySettings withCredentials(CredentialStore store) {
+        return new RegistrySettings(store, insecure, insecureRegistries, retry, parallelUploads, chunkSize, timeout,
+                connectTimeout, blobCacheDir, listener);
+    }
+
+    /** Explicit credentials ({@code --creds}) for every registry. */
+    public RegistrySettings withExplicitCredentials(Credentials c) {
+        return withCredentials(credentials.withExplicit(c));
+    }
+
+    public RegistrySettings withInsecure(boolean all) {
+        return new RegistrySettings(credentials, all, insecureRegistries, retry, parallelUploads, chunkSize, timeout,
+                connectTimeout, blobCacheDir, listener);
+    }
+
+    public RegistrySettings withRetry(RetryPolicy policy) {
+        return new RegistrySettings(credentials, insecure, insecureRegistries, policy, parallelUploads, chunkSize,
+                timeout, connectTimeout, blobCacheDir, listener);
+    }
+
+    public RegistrySettings withParallelUploads(int n) {
+        return new RegistrySettings(credentials, insecure, insecureRegistries, retry, n, chunkSize, timeout,
+                connectTimeout, blobCacheDir, listener);
+    }
+
+    public RegistrySettings withChunkSize(long bytes) {
+        return new RegistrySettings(credentials, insecure, insecureRegistries, retry, parallelUploads, bytes, timeout,
+                connectTimeout, blobCacheDir, listener);
+    }
+
+    public RegistrySettings withTimeout(Duration t) {
+        return new RegistrySettings(credentials, insecure, insecureRegistries, retry, parallelUploads, chunkSize, t,
+                connectTimeout, blobCacheDir, listener);
+    }
+
+    public RegistrySettings withBlobCacheDir(Path dir) {
+        return new RegistrySettings(credentials, insecure, insecureRegistries, retry, parallelUploads, chunkSize,
+                timeout, connectTimeout, dir, listener);
+    }
+
+    public RegistrySettings withListener(PushListener l) {
+        return new RegistrySettings(credentials, insecure, insecureRegistries, retry, parallelUploads, chunkSize,
+                timeout, connectTimeout, blobCacheDir, l);
+    }
+}

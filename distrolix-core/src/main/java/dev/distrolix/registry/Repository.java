@@ -1,0 +1,171 @@
+package dev.distrolix.registry;
+
+import dev.distrolix.image.Digest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One repository of a registry: blob existence (HEAD), cross-repository mounts, manifests in
+ * and out, blobs out. Public operations retry per the settings' {@link RetryPolicy}; the
+ * {@code …Once} ones (for the uploader, which retries whole sequences) try once.
+ */
+public final class Repository {
+    private final RegistryClient client;
+    private final String name;
+    private final List<String> scopes;
+
+    Repository(RegistryClient client, String name, boolean push) {
+        this.client = client;
+        this.name = name;
+        this.scopes = List.of("repository:" + name + ":" + (push ? "pull,push" : "pull"));
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public RegistryClient client() {
+        return client;
+    }
+
+    List<String> scopes() {
+        return scopes;
+    }
+
+    URI url(String suffix) {
+        return client.resolve("/v2/" + name + suffix);
+    }
+
+    /** The blob's size if the repository has it. */
+    public Optional<Long> blobSize(Digest digest) throws IOException {
+        return client.settings().retry().run(a -> blobSizeOnce(digest), client.retryListener(digest));
+    }
+
+    Optional<Long> blobSizeOnce(Digest digest) throws IOException {
+        String what = "checking blob " + digest;
+        HttpResponse<byte[]> r = send(Http.Call.of("HEAD", url("/blobs/" + digest), timeout()), scopes, what);
+        if (r.statusCode() == 200) {
+            return Optional.of(r.headers().firstValueAsLong("Content-Length").orElse(-1));
+        }
+        if (r.statusCode() == 404) {
+            return Optional.empty();
+        }
+        throw client.failure(name, what, r, r.body(), scopes);
+    }
+
+    /** An upload session, or a completed mount. */
+    record UploadStart(boolean mounted, URI location, long minChunk) {}
+
+    /** {@code POST …/uploads/}: opens an upload session. */
+    UploadStart startUploadOnce() throws IOException {
+        return post(url("/blobs/uploads/"), scopes, "starting an upload");
+    }
+
+    /** {@code POST …/uploads/?mount=D&from=R}: 201 = mounted; 202 = an ordinary session instead. */
+    UploadStart mountOnce(Digest digest, String from) throws IOException {
+        List<String> s = new ArrayList<>(scopes);
+        s.add("repository:" + from + ":pull");
+        URI uri = url("/blobs/uploads/?mount=" + enc(digest.toString()) + "&from=" + enc(from));
+        return post(uri, s, "mounting blob " + digest + " from " + from);
+    }
+
+    private UploadStart post(URI uri, List<String> s, String what) throws IOException {
+        HttpResponse<byte[]> r = send(Http.Call.of("POST", uri, timeout()), s, what);
+        if (r.statusCode() == 201) {
+            return new UploadStart(true, null, 0);
+        }
+        if (r.statusCode() == 202) {
+            String location = r.headers().firstValue("Location").orElseThrow(() ->
+                    RegistryException.of(client.registry(), name, what, "the 202 answer has no Location", null));
+            long min = r.headers().firstValueAsLong("OCI-Chunk-Min-Length").orElse(0);
+            return new UploadStart(false, client.resolve(location), min);
+        }
+        throw client.failure(name, what, r, r.body(), s);
+    }
+
+    /**
+     * {@code PUT /v2/NAME/manifests/REF} with the manifest's own media type; checks that the
+     * registry's {@code Docker-Content-Digest} is the digest of the bytes we sent.
+     */
+    public void putManifest(String reference, ManifestBytes m) throws IOException {
+        String what = "pushing manifest " + reference;
+        byte[] body = m.bytes();
+        Http.Call call = new Http.Call("PUT", url("/manifests/" + reference), Map.of("Content-Type", m.mediaType()),
+                () -> HttpRequest.BodyPublishers.ofByteArray(body), timeout());
+        client.settings().retry().run(a -> {
+            HttpResponse<byte[]> r = send(call, scopes, what);
+            if (r.statusCode() != 201 && r.statusCode() != 200) {
+                throw client.failure(name, what, r, r.body(), scopes);
+            }
+            String stored = r.headers().firstValue("Docker-Content-Digest").orElse(null);
+            if (stored != null && !stored.equals(m.digest().toString())) {
+                throw RegistryException.of(client.registry(), name, what, "the registry stored it as " + stored
+                        + " but its bytes hash to " + m.digest(), null);
+            }
+            return null;
+        }, client.retryListener(null));
+    }
+
+    /** {@code GET /v2/NAME/manifests/REF}, accepting OCI and Docker manifests and indexes; verified. */
+    public ManifestBytes getManifest(String reference) throws IOException {
+        String what = "reading manifest " + reference;
+        Http.Call call = Http.Call.of("GET", url("/manifests/" + reference), timeout())
+                .withHeader("Accept", String.join(", ", ManifestBytes.SUPPORTED));
+        return client.settings().retry().run(a -> {
+            HttpResponse<byte[]> r = send(call, scopes, what);
+            if (r.statusCode() != 200) {
+                throw client.failure(name, what, r, r.body(), scopes);
+            }
+            return ManifestCheck.verify(client.registry(), name, what, reference, r);
+        }, client.retryListener(null));
+    }
+
+    /** {@code GET /v2/NAME/blobs/D} as a stream (redirects followed without our Authorization). Not verified. */
+    public InputStream openBlob(Digest digest) throws IOException {
+        String what = "reading blob " + digest;
+        HttpResponse<InputStream> r;
+        try {
+            r = client.send(Http.Call.of("GET", url("/blobs/" + digest), timeout()), scopes,
+                    HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            throw client.io(name, what, e);
+        }
+        if (r.statusCode() != 200) {
+            byte[] body;
+            try (InputStream in = r.body()) {
+                body = in.readNBytes(1 << 16);
+            }
+            throw client.failure(name, what, r, body, scopes);
+        }
+        return r.body();
+    }
+
+    private HttpResponse<byte[]> send(Http.Call call, List<String> s, String what) throws IOException {
+        try {
+            return client.send(call, s, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw client.io(name, what, e);
+        }
+    }
+
+    HttpResponse<byte[]> sendOnce(Http.Call call, String what) throws IOException {
+        return send(call, scopes, what);
+    }
+
+    java.time.Duration timeout() {
+        return client.settings().timeout();
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,94 @@
+package dev.distrolix.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.distrolix.image.AssembledImage;
+import dev.distrolix.image.Descriptor;
+import dev.distrolix.image.MediaTypes;
+import dev.distrolix.tar.LayerBlob;
+import java.util.ArrayList;
+import java.util.List;
+import dev.distrolix.target.ImageTarget;
+import dev.distrolix.target.ImageWriter;
+import dev.distrolix.target.WriteResult;
+import dev.distrolix.testing.Fixtures;
+import dev.distrolix.testing.RegistryServer;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Pushes to the real distribution registry and reads back with the real skopeo. */
+class RegistryPushTest {
+    @TempDir
+    static Path shared;
+    static RegistryServer registry;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void start() throws Exception {
+        registry = RegistryServer.in(shared.resolve("registry")).start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        registry.close();
+    }
+
+    RegistrySettings settings() {
+        return RegistrySettings.defaults().withBlobCacheDir(tmp.resolve("cache"));
+    }
+
+    @Test
+    void pushSkopeoReadsItBackAndSecondPushUploadsNothing() throws Exception {
+        AssembledImage img = TestImages.image(tmp.resolve("layers"), "smoke", 3, 200_000);
+        ImageTarget target = ImageTarget.parse("docker://" + registry.address() + "/smoke:1,latest");
+        WriteResult r = ImageWriter.write(img, target, settings());
+        assertThat(r.manifestDigest()).isEqualTo(img.manifestDigest());
+        assertThat(registry.blobUploads("smoke")).isEqualTo(4);
+
+        String inspect = Fixtures.run("skopeo", "inspect", "--tls-verify=false", "--raw",
+                "docker://" + registry.address() + "/smoke:latest");
+        assertThat(inspect).isEqualTo(new String(img.manifestBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        Fixtures.run("skopeo", "copy", "--src-tls-verify=false", "docker://" + registry.address() + "/smoke:1",
+                "dir:" + tmp.resolve("copy"));
+
+        ImageWriter.write(img, target, settings());
+        assertThat(registry.blobUploads("smoke")).as("second push uploads nothing").isEqualTo(4);
+    }
+
+    @Test
+    void aMountThatAnswers202BecomesTheUpload() throws Exception {
+        AssembledImage img = TestImages.image(tmp.resolve("layers"), "ghost", 2, 1_000);
+        List<ImagePusher.Blob> blobs = new ArrayList<>();
+        for (LayerBlob l : img.layers()) {
+            blobs.add(new ImagePusher.Blob(Descriptor.of(l.mediaType(), l.digest(), l.size()), BlobContent.of(l.file()),
+                    "layer", List.of("nowhere/ghost")));
+        }
+        blobs.add(ImagePusher.Blob.of(img.configDescriptor(), BlobContent.of(img.configBytes()), "config"));
+        PushResult r = ImagePusher.push(new ImagePusher.Request(RegistryRef.parse(registry.address() + "/landed:1"),
+                List.of("1"), blobs, List.of(), ManifestBytes.of(img.manifestBytes(), MediaTypes.OCI_MANIFEST)), settings());
+        assertThat(r.count(PushResult.Fate.UPLOADED)).isEqualTo(3);
+        // the two layers: a mount from a repository without them opens an upload session, which is used
+        assertThat(registry.countRequests("\"POST /v2/landed/blobs/uploads/\\?mount=\\S+ HTTP/1.1\" 202")).isEqualTo(2);
+        assertThat(registry.countRequests("\"POST /v2/landed/blobs/uploads/ HTTP/1.1\" 202")).isEqualTo(1);
+        assertThat(registry.blobUploads("landed")).isEqualTo(3);
+    }
+
+    @Test
+    void perRegistryInsecureOptInAndLoopbackDefaults() {
+        RegistrySettings s = RegistrySettings.defaults(java.util.Map.of(RegistrySettings.INSECURE_VARIABLE,
+                "10.0.0.5:5000, legacy.example.com"), tmp);
+        assertThat(s.transport("10.0.0.5:5000")).isEqualTo(RegistrySettings.Transport.INSECURE);
+        assertThat(s.transport("legacy.example.com:443")).isEqualTo(RegistrySettings.Transport.INSECURE);
+        assertThat(s.transport("10.0.0.5:5001")).isEqualTo(RegistrySettings.Transport.HTTPS);
+        assertThat(s.transport("localhost:5000")).isEqualTo(RegistrySettings.Transport.HTTPS_OR_HTTP);
+        assertThat(s.transport("127.0.0.1:5000")).isEqualTo(RegistrySettings.Transport.HTTPS_OR_HTTP);
+        assertThat(s.transport("[::1]:5000")).isEqualTo(RegistrySettings.Transport.HTTPS_OR_HTTP);
+        assertThat(s.transport("docker.io")).isEqualTo(RegistrySettings.Transport.HTTPS);
+        assertThat(s.withInsecure(true).transport("docker.io")).isEqualTo(RegistrySettings.Transport.INSECURE);
+    }
+}
