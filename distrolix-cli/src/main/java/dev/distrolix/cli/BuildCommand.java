@@ -79,7 +79,7 @@ final class BuildCommand implements Callable<Integer> {
     List<String> includes = new ArrayList<>();
 
     @Option(names = "--cache-dir", paramLabel = "DIR",
-            description = "The layer cache (default $XDG_CACHE_HOME/distrolix or ~/.cache/distrolix). A layer whose inputs did not change is reused, verified, not rebuilt.")
+            description = "The layer cache (default: layers/ under $DISTROLIX_CACHE_DIR, else $XDG_CACHE_HOME/distrolix, else ~/.cache/distrolix). A layer whose inputs did not change is reused, verified, not rebuilt.")
     Path cacheDir;
 
     @Option(names = "--no-cache", description = "Build every layer; neither read nor write the cache.")
@@ -127,9 +127,7 @@ final class BuildCommand implements Callable<Integer> {
         }
         PushProgress push = new PushProgress(err, System.console() != null, quiet || json);
         BuildResult r;
-        try (RegistrySettings.Scope ignored = registry.settings(push).use()) {
-            r = build.build();
-        }
+        r = build.registry(registry.settings(push)).build();
         progress.finish();
         if (digestFile != null) {
             Files.writeString(digestFile, r.manifestDigest() + "\n", StandardCharsets.UTF_8);

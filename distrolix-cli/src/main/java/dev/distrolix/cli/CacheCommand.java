@@ -19,7 +19,7 @@ import picocli.CommandLine.ParentCommand;
         subcommands = {CacheCommand.Du.class, CacheCommand.Prune.class})
 final class CacheCommand {
     @Option(names = "--cache-dir", paramLabel = "DIR", scope = picocli.CommandLine.ScopeType.INHERIT,
-            description = "The cache folder (default $XDG_CACHE_HOME/distrolix or ~/.cache/distrolix).")
+            description = "The cache folder (default: layers/ under $DISTROLIX_CACHE_DIR, else $XDG_CACHE_HOME/distrolix, else ~/.cache/distrolix).")
     Path cacheDir;
 
     Path dir() {

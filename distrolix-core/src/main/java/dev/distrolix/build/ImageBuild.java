@@ -10,6 +10,7 @@ import dev.distrolix.image.ImageAssembler;
 import dev.distrolix.image.Platform;
 import dev.distrolix.layering.Layering;
 import dev.distrolix.nix.Closure;
+import dev.distrolix.registry.RegistrySettings;
 import dev.distrolix.nix.LocalStoreSource;
 import dev.distrolix.nix.NixCli;
 import dev.distrolix.nix.NixSystem;
@@ -69,6 +70,7 @@ public final class ImageBuild {
     private StoreDirectoryLister lister = StoreDirectoryLister.local(Path.of("/"));
     private Path workDir;
     private Path cacheDir = LayerCache.defaultDir();
+    private RegistrySettings registry = RegistrySettings.defaults();
 
     private ImageBuild(Path specFile) {
         this.specFile = Objects.requireNonNull(specFile, "specFile");
@@ -138,12 +140,18 @@ public final class ImageBuild {
         return this;
     }
 
+    /** Credentials, TLS rules, retries and push progress for {@code docker://} targets. */
+    public ImageBuild registry(RegistrySettings registry) {
+        this.registry = Objects.requireNonNull(registry);
+        return this;
+    }
+
     public BuildResult build() throws IOException {
         ImageSpec spec = SpecLoader.load(specFile);
         listener.on(new BuildEvent.SpecLoaded(specFile.toString(), spec.name()));
         // Parse options first: a bad option must fail before any Nix work or output.
         ImageTarget parsedTarget = ImageTarget.parse(target != null ? target : "oci:out/" + spec.name());
-        ImageWriter.checkWritable(parsedTarget);
+        ImageWriter.checkWritable(parsedTarget, registry);
         Compression comp = Compression.parse(compression != null ? compression : spec.compression().orElse("gzip"));
         String strategy = layering != null ? layering : spec.layering().strategy().name().toLowerCase().replace('_', '-');
         int layers = maxLayers != null ? maxLayers : spec.layering().maxLayers();
@@ -204,7 +212,7 @@ public final class ImageBuild {
                     written, history, Map.of());
             String finalTag = tag != null ? tag : spec.tag().orElse(image.manifestDigest().hex().substring(0, 32));
             ImageTarget t = parsedTarget.withDefaults(spec.name(), finalTag);
-            WriteResult wr = ImageWriter.write(image, t);
+            WriteResult wr = ImageWriter.write(image, t, registry);
             listener.on(new BuildEvent.ImageWritten(wr.where(), wr.manifestDigest()));
             return new BuildResult(t.name() != null ? t.name() : spec.name(), t.tag(), wr.where(), image.manifestDigest(), image.configDigest(),
                     summaries, custom.notices());

@@ -47,11 +47,9 @@ public final class LayerCache implements Closeable {
         return new LayerCache(dir, false);
     }
 
-    /** $XDG_CACHE_HOME/distrolix, else ~/.cache/distrolix. */
+    /** The "layers" folder under {@link dev.distrolix.CacheDirs#root()}. */
     public static Path defaultDir() {
-        String xdg = System.getenv("XDG_CACHE_HOME");
-        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
-        return base.resolve("distrolix");
+        return dev.distrolix.CacheDirs.root().resolve("layers");
     }
 
     public Path dir() {

@@ -14,8 +14,7 @@ import java.util.TreeSet;
  * and who hears about progress. Immutable; {@code with…} methods return changed copies.
  *
  * <p>Code that writes images through {@code ImageWriter.write(image, target)} without passing
- * settings gets {@link #current()}: the settings a caller installed for this thread with
- * {@link #use()} (the CLI does, around a build), else {@link #defaults()}.
+ * settings gets {@link #defaults()}; {@code ImageBuild.registry(settings)} passes its own.
  *
  * @param insecure           every registry may use plain HTTP and unverified TLS, and credentials may
  *                           go over plain HTTP ({@code --insecure})
@@ -30,7 +29,6 @@ public record RegistrySettings(CredentialStore credentials, boolean insecure, Se
                                RetryPolicy retry, int parallelUploads, long chunkSize, Duration timeout,
                                Duration connectTimeout, Path blobCacheDir, PushListener listener) {
     public static final String INSECURE_VARIABLE = "DISTROLIX_INSECURE_REGISTRIES";
-    private static final ThreadLocal<RegistrySettings> CURRENT = new ThreadLocal<>();
 
     public RegistrySettings {
         Objects.requireNonNull(credentials, "credentials");
@@ -71,39 +69,8 @@ public record RegistrySettings(CredentialStore credentials, boolean insecure, Se
                 Duration.ofMinutes(2), Duration.ofSeconds(20), cacheDir(env, home), PushListener.NONE);
     }
 
-    /** {@code $DISTROLIX_CACHE_DIR}, else {@code $XDG_CACHE_HOME/distrolix}, else {@code ~/.cache/distrolix}. */
     static Path cacheDir(Map<String, String> env, Path home) {
-        String own = env.get("DISTROLIX_CACHE_DIR");
-        if (own != null && !own.isBlank()) {
-            return Path.of(own);
-        }
-        String xdg = env.get("XDG_CACHE_HOME");
-        return (xdg != null && !xdg.isBlank() ? Path.of(xdg) : home.resolve(".cache")).resolve("distrolix");
-    }
-
-    /** The settings installed for this thread with {@link #use()}, else {@link #defaults()}. */
-    public static RegistrySettings current() {
-        RegistrySettings s = CURRENT.get();
-        return s != null ? s : defaults();
-    }
-
-    /** Installs these settings for this thread until the returned scope is closed. */
-    public Scope use() {
-        RegistrySettings previous = CURRENT.get();
-        CURRENT.set(this);
-        return () -> {
-            if (previous == null) {
-                CURRENT.remove();
-            } else {
-                CURRENT.set(previous);
-            }
-        };
-    }
-
-    /** A {@link #use()} scope; closing it restores the previous settings. */
-    public interface Scope extends AutoCloseable {
-        @Override
-        void close();
+        return dev.distrolix.CacheDirs.root(env, home);
     }
 
     public Transport transport(String registry) {

@@ -30,7 +30,7 @@ public final class ImageWriter {
      *                                  the previous output is then left as it was
      */
     public static WriteResult write(AssembledImage img, ImageTarget target) throws IOException {
-        return write(img, target, RegistrySettings.current());
+        return write(img, target, RegistrySettings.defaults());
     }
 
     /**
@@ -78,7 +78,7 @@ public final class ImageWriter {
      * folder of the output must be a writable directory (access(2) also refuses root an immutable one).
      */
     public static void checkWritable(ImageTarget target) throws ImageOutputException {
-        checkWritable(target, RegistrySettings.current());
+        checkWritable(target, RegistrySettings.defaults());
     }
 
     /** As {@link #checkWritable(ImageTarget)}; for a registry, pings it (and tries the credentials it asks for). */
