@@ -2,7 +2,7 @@
 # Installs (from Debian's packages) and configures every real tool distrolix's tests and
 # example use: Nix, podman with runc, skopeo, umoci, the distribution registry. Idempotent.
 set -euo pipefail
-pkgs=(nix-bin podman runc skopeo umoci docker-registry patchelf pigz zstd curl uidmap libarchive-tools)
+pkgs=(nix-bin podman runc skopeo umoci docker-registry patchelf pigz zstd curl uidmap libarchive-tools debootstrap time)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
