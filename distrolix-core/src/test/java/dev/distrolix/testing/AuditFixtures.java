@@ -93,7 +93,7 @@ public final class AuditFixtures {
                     """.formatted(Fixtures.debianPackageSet()));
             brokenElf = build(spec("broken", """
                     name: broken
-                    packages: [%s]
+                    packages: [{ name: broken, file: "%s" }]
                     config: { cmd: ["${packages.broken}/bin/nginx"] }
                     """.formatted(nix)), "broken");
         }

@@ -26,14 +26,17 @@ public record ElfInfo(int elfClass, boolean bigEndian, int machine, int type, St
         runpath = List.copyOf(runpath);
     }
 
-    /** An executable the kernel can start: ET_EXEC, or a PIE (ET_DYN with an interpreter). */
+    /**
+     * An executable the kernel can start: ET_EXEC, or a PIE (ET_DYN with an interpreter and no
+     * DT_SONAME — libc.so.6 has an interpreter too, but is a library first).
+     */
     public boolean isProgram() {
-        return type == ET_EXEC || (type == ET_DYN && interpreter != null);
+        return type == ET_EXEC || (type == ET_DYN && interpreter != null && soname == null);
     }
 
-    /** A shared object: ET_DYN without an interpreter. */
+    /** A shared object: ET_DYN that is not a program. */
     public boolean isLibrary() {
-        return type == ET_DYN && interpreter == null;
+        return type == ET_DYN && !isProgram();
     }
 
     /** Whether a library of {@code other}'s kind can satisfy this object (same class, byte order, machine). */

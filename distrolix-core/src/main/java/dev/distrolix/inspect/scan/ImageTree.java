@@ -142,7 +142,8 @@ public final class ImageTree {
         return resolve(path).isDirectory();
     }
 
-    static String parentOf(String path) {
+    /** The directory part of an absolute path ("/" for "/x"). */
+    public static String parentOf(String path) {
         int slash = path.lastIndexOf('/');
         return slash <= 0 ? "/" : path.substring(0, slash);
     }
