@@ -14,13 +14,14 @@ import picocli.CommandLine.Command;
             "Start with:  distrolix build examples/nginx/image.yaml -o oci:out/nginx"
         },
         subcommands = {BuildCommand.class, InspectCommand.class, CompareCommand.class, DiffCommand.class,
-            CommandLine.HelpCommand.class},
+            AuditCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",
             "1:failure (a tool failed, an I/O error, a bug)",
             "2:usage error (unknown option, missing argument)",
-            "3:input error (a bad spec, package, path or image)"
+            "3:input error (a bad spec, package, path or image)",
+            "4:audit: findings at or above the --fail-on threshold"
         })
 public final class Distrolix {
     public static final int EXIT_FAILURE = 1;

@@ -27,6 +27,7 @@ final class FileChecks {
                     + "|awk|gawk|mawk|nawk|expect)[0-9.]*");
     /** Applets of a busybox binary that make it a shell or a downloader. */
     static final Set<String> APPLETS = Set.of("sh", "ash", "hush", "bash", "wget", "ftpget", "tftp", "nc");
+    private static final Set<String> DOWNLOADER_APPLETS = Set.of("wget", "ftpget", "tftp", "nc");
     /** Mount points a runtime provides: links into them are not dangling. */
     private static final List<String> RUNTIME_MOUNTS = List.of("/proc/", "/sys/", "/dev/");
 
@@ -58,13 +59,17 @@ final class FileChecks {
             }
             String applets = heads.applets(tree.regularFile(e));
             if (applets != null && !applets.isEmpty()) {
+                List<String> shells = new ArrayList<>();
+                List<String> downloaders = new ArrayList<>();
                 for (String a : applets.split(" ")) {
-                    String p = e.path() + " (busybox applet " + a + ")";
-                    if (a.equals("wget") || a.equals("ftpget") || a.equals("tftp") || a.equals("nc")) {
-                        add(names, proofs, Rule.DOWNLOADER, "busybox " + a, p);
-                    } else {
-                        add(names, proofs, Rule.SHELL, "busybox " + a, p);
-                    }
+                    (DOWNLOADER_APPLETS.contains(a) ? downloaders : shells).add(a);
+                }
+                for (String a : shells) {
+                    add(names, proofs, Rule.SHELL, "busybox " + a, e.path() + " (busybox applets " + String.join(", ", shells) + ")");
+                }
+                for (String a : downloaders) {
+                    add(names, proofs, Rule.DOWNLOADER, "busybox " + a,
+                            e.path() + " (busybox applets " + String.join(", ", downloaders) + ")");
                 }
             }
         }
