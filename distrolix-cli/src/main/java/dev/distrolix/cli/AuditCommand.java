@@ -157,7 +157,8 @@ final class AuditCommand implements Callable<Integer> {
     private void print(PrintWriter out, AuditVerdict v) {
         AuditReport r = v.report();
         out.printf("Image       %s (%s)%n", r.image(), r.digest());
-        out.printf("Contents    %d layers, %d files, %d ELF files%n", r.layers(), r.files(), r.elfFiles());
+        out.printf("Contents    %d layers, %d files (%s), %d ELF files%n", r.layers(), r.files(), Sizes.human(r.bytes()),
+                r.elfFiles());
         out.printf(Locale.ROOT, "Efficiency  %.1f %%, %s wasted (paths in 2+ layers)%n", r.efficiency().efficiency() * 100,
                 Sizes.human(r.efficiency().wastedBytes()));
         out.println();
@@ -196,6 +197,7 @@ final class AuditCommand implements Callable<Integer> {
         m.put("digest", r.digest());
         m.put("layers", r.layers());
         m.put("files", r.files());
+        m.put("bytes", r.bytes());
         m.put("elfFiles", r.elfFiles());
         Map<String, Object> eff = new LinkedHashMap<>();
         eff.put("efficiency", r.efficiency().efficiency());

@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
             "Start with:  distrolix build examples/nginx/image.yaml -o oci:out/nginx"
         },
         subcommands = {BuildCommand.class, InspectCommand.class, CompareCommand.class, DiffCommand.class,
-            AuditCommand.class, SbomCommand.class, CommandLine.HelpCommand.class},
+            AuditCommand.class, SbomCommand.class, WhyCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",

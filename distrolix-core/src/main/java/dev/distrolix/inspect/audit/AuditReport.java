@@ -12,9 +12,10 @@ import java.util.Map;
  * @param image        the reference as given
  * @param digest       manifest digest ({@code sha256:…}), or the config digest for a docker-archive
  * @param files        entries of the merged filesystem
+ * @param bytes        bytes of its regular files
  * @param elfFiles     ELF files read (programs and libraries)
  */
-public record AuditReport(String image, String digest, int layers, int files, int elfFiles, List<Finding> findings,
+public record AuditReport(String image, String digest, int layers, int files, long bytes, int elfFiles, List<Finding> findings,
                           Efficiency efficiency) {
     /** dive's figures, see {@link LayerEfficiency}. */
     public record Efficiency(double efficiency, long wastedBytes, double userWastedShare, List<WastedPath> topWasted) {}
@@ -45,6 +46,6 @@ public record AuditReport(String image, String digest, int layers, int files, in
     }
 
     public AuditReport withFindings(List<Finding> kept) {
-        return new AuditReport(image, digest, layers, files, elfFiles, kept, efficiency);
+        return new AuditReport(image, digest, layers, files, bytes, elfFiles, kept, efficiency);
     }
 }

@@ -48,7 +48,8 @@ public final class Auditor {
         AuditReport.Efficiency eff = new AuditReport.Efficiency(e.efficiency(), e.wastedBytes(), e.userWastedShare(),
                 e.top().stream().map(w -> new AuditReport.WastedPath(w.path(), w.layers(), w.bytes())).toList());
         String digest = (image.manifestDigest() != null ? image.manifestDigest() : image.configDigest()).toString();
-        return new AuditReport(image.reference(), digest, image.layers().size(), fs.size(), elf.size(), findings, eff);
+        return new AuditReport(image.reference(), digest, image.layers().size(), fs.size(), fs.totalFileBytes(), elf.size(),
+                findings, eff);
     }
 
     /** KEY=VALUE entries; the last one of a key wins, as in a runtime. */
