@@ -69,6 +69,25 @@ class ReferenceScanTest {
     }
 
     @Test
+    void theJreImageIsReadInOneStreamingPass() throws Exception {
+        try (ImageHandle h = ImageSource.open(AuditFixtures.jre())) {
+            var img = h.image();
+            Map<String, Integer> opened = new TreeMap<>();
+            var counting = new dev.distrolix.inspect.OciImage(img.reference(), img.manifestDigest(), img.manifestMediaType(),
+                    img.configDigest(), img.repoTags(), img.platform(), img.created(), img.config(), img.history(),
+                    img.layers(), img.rawConfig(), location -> {
+                        opened.merge(location, 1, Integer::sum);
+                        return img.blobs().open(location);
+                    });
+            var sbom = dev.distrolix.inspect.sbom.SbomBuilder.build(counting);
+            assertThat(opened).hasSize(img.layers().size()).allSatisfy((loc, n) -> assertThat(n).as(loc).isEqualTo(1));
+            assertThat(sbom.components().stream().mapToLong(c -> c.size()).sum()).isGreaterThan(200_000_000L);
+            assertThat(sbom.check().status()).isEqualTo(dev.distrolix.inspect.sbom.GraphCheck.Status.AGREES);
+            assertThat(sbom.components()).allMatch(c -> c.narHash() != null);
+        }
+    }
+
+    @Test
     void windowsStraddlingReadBuffersAreFound() {
         String hash = "0mdqa9w1p6cmli6976v4wi0sw9r4p5pr";
         byte[] text = ("xx /nix/store/" + hash + "-glibc-2.36/lib\0 eee").getBytes(StandardCharsets.US_ASCII);
