@@ -152,7 +152,7 @@ final class FileChecks {
             if (r.escaped()) {
                 escaping.add(proof);
             }
-            if (!r.ok() && RUNTIME_MOUNTS.stream().noneMatch(m -> r.path().startsWith(m))) {
+            if (!r.ok() && RUNTIME_MOUNTS.stream().noneMatch(m -> (r.path() + "/").startsWith(m))) {
                 dangling.add(proof + " (" + (r.problem() == ImageTree.Problem.LOOP ? "a loop"
                         : r.problem() == ImageTree.Problem.NOT_A_DIRECTORY ? r.path() + " is not a directory"
                         : r.path() + " does not exist") + ")");
