@@ -20,11 +20,14 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "compare",
         description = {
-            "Compares images side by side — `docker images`, with what matters for a hardened image:",
-            "uncompressed and compressed size, layers, files, Nix store paths, shells, package managers,",
-            "setuid/setgid files and the user it runs as. Shells and package managers are found by",
-            "name (sh, bash, busybox, …; apt, dpkg, apk, rpm, nix, pip, …) anywhere in the image,",
-            "including /nix/store/*/bin. Below the table, the paths behind each count.",
+            "Compares images side by side: sizes, files, shells, setuid, user.",
+            "",
+            "Like `docker images`, with what matters for a hardened image: size",
+            "uncompressed and compressed, layers, files, Nix store paths, shells,",
+            "package managers, setuid/setgid files and the user it runs as.",
+            "Shells and package managers are found by name (sh, bash, busybox, ...;",
+            "apt, dpkg, apk, rpm, nix, pip, ...) in any bin/ or sbin/ directory,",
+            "/nix/store/*/bin included. Below the table: the paths behind each count.",
         },
         footer = {
             "",

@@ -1,7 +1,6 @@
 package dev.distrolix.inspect;
 
 import dev.distrolix.image.ContainerConfig;
-import dev.distrolix.image.Digest;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -60,7 +59,7 @@ public record ImageDiff(boolean identical, boolean sameContent, List<StorePathCh
         if (!Objects.equals(a.image().platform(), b.image().platform())) {
             config.add(0, new ConfigChange("platform", a.image().platform().toString(), b.image().platform().toString()));
         }
-        boolean identical = a.image().manifestDigest() != null
+        boolean identical = bothHaveManifests(a, b)
                 ? a.image().manifestDigest().equals(b.image().manifestDigest())
                 : a.image().configDigest().equals(b.image().configDigest());
         boolean same = sp.isEmpty() && files.isEmpty() && follow.isEmpty() && config.isEmpty();
@@ -70,8 +69,9 @@ public record ImageDiff(boolean identical, boolean sameContent, List<StorePathCh
     /** One line: "identical (…)", or what makes the difference. */
     public String verdict(ImageReport a, ImageReport b) {
         if (identical) {
-            Digest d = a.image().manifestDigest() != null ? a.image().manifestDigest() : a.image().configDigest();
-            return "identical: same " + (a.image().manifestDigest() != null ? "manifest" : "config") + " digest " + d;
+            return bothHaveManifests(a, b) ? "identical: same manifest digest " + a.image().manifestDigest()
+                    : "identical: same image ID (config digest, which covers every layer's diff_id) "
+                    + a.image().configDigest();
         }
         if (sameContent) {
             return "same files, store paths and config, different bytes (layering, compression, history or timestamps)";
@@ -87,6 +87,11 @@ public record ImageDiff(boolean identical, boolean sameContent, List<StorePathCh
         }
         String joined = String.join("; ", causes.subList(0, Math.min(8, causes.size())));
         return "different: " + joined + (causes.size() > 8 ? "; … " + (causes.size() - 8) + " more" : "");
+    }
+
+    /** A docker-archive has no manifest: its image ID (config digest) is then what identifies it. */
+    private static boolean bothHaveManifests(ImageReport a, ImageReport b) {
+        return a.image().manifestDigest() != null && b.image().manifestDigest() != null;
     }
 
     static List<StorePathChange> storePaths(StorePathIndex a, StorePathIndex b) {

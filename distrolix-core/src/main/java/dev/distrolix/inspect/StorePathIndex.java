@@ -18,7 +18,10 @@ import java.util.TreeMap;
 public final class StorePathIndex {
     static final String STORE = "/nix/store/";
 
-    /** One store path in the image. {@code share} is its part of all regular-file bytes, 0..1. */
+    /**
+     * One store path in the image. {@code share} is its part of all regular-file bytes, 0..1;
+     * {@code layer} is 0-based, the layer its top directory comes from; {@code files} counts its entries.
+     */
     public record Entry(String path, String baseName, String hash, String name, String version, long size,
                         int files, int layer, double share) {
         /** {@code name version}, or just the name when there is no version. */

@@ -20,10 +20,8 @@ record ConfigReader(JsonNode json, Platform platform, Instant created, Container
             throw j.error("the config is not a JSON object");
         }
         Platform platform = Json.platform(c);
-        if (platform == null) {
-            platform = Platform.of(c.path("architecture").asText("unknown").isBlank() ? "unknown"
-                    : c.path("architecture").asText("unknown"), c.path("os").asText("unknown").isBlank() ? "unknown"
-                    : c.path("os").asText("unknown"));
+        if (platform == null) { // old images may lack architecture/os; not worth refusing them
+            platform = Platform.of(orUnknown(c.path("architecture").asText("")), orUnknown(c.path("os").asText("")));
         }
         JsonNode rootfs = c.get("rootfs");
         if (rootfs == null || !rootfs.has("diff_ids") || !rootfs.get("diff_ids").isArray()) {
@@ -72,6 +70,10 @@ record ConfigReader(JsonNode json, Platform platform, Instant created, Container
             out.add(a.asText());
         }
         return out;
+    }
+
+    private static String orUnknown(String s) {
+        return s.isBlank() ? "unknown" : s;
     }
 
     private static String textOrNull(JsonNode n) {

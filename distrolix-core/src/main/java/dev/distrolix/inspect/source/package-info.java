@@ -1,0 +1,10 @@
+/**
+ * Image transports for reading: {@link dev.distrolix.inspect.source.ImageSource} (one record per
+ * transport, parsed from skopeo-style names) opens an {@link dev.distrolix.inspect.source.ImageHandle}
+ * holding the {@link dev.distrolix.inspect.OciImage}. The readers see an image only through
+ * {@link dev.distrolix.inspect.source.ImageFiles} (a directory or an indexed tar, by relative
+ * path), so a new transport — {@code docker://}, a registry — needs a record in the sealed
+ * interface and either an {@code ImageFiles} or its own way to build the {@code OciImage}
+ * (a {@link dev.distrolix.inspect.BlobOpener} that fetches blobs).
+ */
+package dev.distrolix.inspect.source;
