@@ -29,8 +29,9 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "audit",
         description = {
-            "Audits an image — any image, not only ours — for what a hardened image should not carry",
-            "and for what would keep it from starting, each finding with the paths that prove it:",
+            "Audits an image — any image, not only ours — for what a hardened image should not",
+            "carry and for what would keep it from starting, each finding with the paths that",
+            "prove it:",
             "",
             "  shells anywhere (also /nix/store/*/bin, busybox and its applets), package managers,",
             "  download tools, interpreters (info), setuid/setgid and world-writable files, dangling",

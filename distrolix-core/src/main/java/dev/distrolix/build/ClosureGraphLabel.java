@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.distrolix.image.ContainerConfig;
 import dev.distrolix.nix.Closure;
-import dev.distrolix.nix.PathInfo;
 import dev.distrolix.nix.StorePath;
 import java.util.Iterator;
 import java.util.Map;
@@ -20,8 +19,10 @@ import java.util.TreeSet;
  * A label (rather than a file) leaves the image's file list untouched, and survives every transport
  * (docker-archive keeps the config bytes, but not manifest annotations).
  *
- * <p>Value: compact JSON, keys sorted: {@code {"<hash>-<name>":["<hash part of a reference>",…],…}}
- * with one key per store path of the closure and its direct references (self excluded), sorted.
+ * <p>Value: compact JSON {@code {"<hash>-<name>":["<hash>-<name>",…],…}}: one key per store path
+ * of the closure, with its direct references (self excluded). Keys and lists are ordered by name,
+ * then hash, so that two builds whose closures differ only by rebuilt paths give labels that
+ * differ only by those base names (a diff that maps renamed store paths sees no change).
  */
 public final class ClosureGraphLabel {
     /** The config label holding the graph. */
@@ -33,15 +34,19 @@ public final class ClosureGraphLabel {
     /** The label's value for a closure. */
     public static String encode(Closure closure) {
         ObjectNode root = JSON.createObjectNode();
-        for (StorePath p : closure.paths()) {
+        for (StorePath p : byName(closure.paths())) {
             ArrayNode refs = root.putArray(p.baseName());
-            PathInfo info = closure.info(p);
-            info.references().stream().map(StorePath::hashPart).sorted().forEach(refs::add);
+            byName(closure.info(p).references()).forEach(r -> refs.add(r.baseName()));
         }
         return root.toString();
     }
 
-    /** Store path base name → base names of its references; throws IllegalArgumentException if malformed. */
+    private static java.util.List<StorePath> byName(java.util.Collection<StorePath> paths) {
+        return paths.stream().sorted(java.util.Comparator.comparing(StorePath::name).thenComparing(StorePath::hashPart))
+                .toList();
+    }
+
+    /** Store path base name → base names of its references (sorted); IllegalArgumentException if malformed. */
     public static SortedMap<String, TreeSet<String>> decode(String value) {
         JsonNode root;
         try {
@@ -61,7 +66,8 @@ public final class ClosureGraphLabel {
         for (String base : byHash.values()) {
             TreeSet<String> refs = new TreeSet<>();
             for (JsonNode r : root.get(base)) {
-                String ref = byHash.get(r.asText());
+                String text = r.asText();
+                String ref = byHash.get(text.length() > 32 ? text.substring(0, 32) : text); // base name or hash part
                 if (ref == null) {
                     throw new IllegalArgumentException("label " + LABEL + ": " + base + " references "
                             + r.asText() + ", which the graph does not list");
