@@ -135,6 +135,14 @@ class AuditCommandTest {
     }
 
     @Test
+    void theConfigFileInTheWorkingDirectoryIsUsedByDefault() throws Exception {
+        Files.writeString(tmp.resolve(".distrolix-audit.yaml"), "fail-on: medium\nmax-wasted-bytes: 1 MiB\n");
+        Cli r = CliProcess.run(Map.of(), tmp, "audit", AuditFixtures.nginx());
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(4);
+        assertThat(r.out()).contains("Result: FAIL (fail-on medium: 2 at or above it)");
+    }
+
+    @Test
     void efficiencyAndWastedBytesAsDiveComputesThemFailTheirLimits() throws Exception {
         Path ctx = tmp.resolve("ctx");
         Files.createDirectories(ctx);
