@@ -15,14 +15,16 @@ import picocli.CommandLine.Command;
             "",
             "Start with:  distrolix build examples/nginx/image.yaml -o oci:out/nginx"
         },
-        subcommands = {BuildCommand.class, CopyCommand.class, InspectCommand.class, CompareCommand.class,
-            DiffCommand.class, DebugCommand.class, CacheCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {BuildCommand.class, CopyCommand.class, InspectCommand.class, AuditCommand.class,
+            CompareCommand.class, DiffCommand.class, SbomCommand.class, WhyCommand.class, DebugCommand.class,
+            CacheCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",
             "1:failure (a tool failed, an I/O error, a bug)",
             "2:usage error (unknown option, missing argument)",
-            "3:input error (a bad spec, package, path or image)"
+            "3:input error (a bad spec, package, path or image)",
+            "4:audit: findings at or above the --fail-on threshold"
         })
 public final class Distrolix {
     public static final int EXIT_FAILURE = 1;

@@ -208,7 +208,9 @@ public final class ImageBuild {
                         b.uncompressedSize(), cached.contains(i)));
             }
             Platform platform = new Platform(system.architecture(), system.os(), system.variant().orElse(null));
-            AssembledImage image = ImageAssembler.assemble(platform, ContainerConfigs.of(resolved.config()), createdAt,
+            // the build-time reference graph rides along as a label, for `distrolix sbom` to check against
+            ContainerConfig config = ClosureGraphLabel.withLabel(ContainerConfigs.of(resolved.config()), closure);
+            AssembledImage image = ImageAssembler.assemble(platform, config, createdAt,
                     written, history, Map.of());
             String finalTag = tag != null ? tag : spec.tag().orElse(image.manifestDigest().hex().substring(0, 32));
             ImageTarget t = parsedTarget.withDefaults(spec.name(), finalTag);

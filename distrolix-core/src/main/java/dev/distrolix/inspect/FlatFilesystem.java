@@ -41,6 +41,17 @@ public final class FlatFilesystem {
 
         /** Reads as much of the content as needed; the rest is hashed by the walker. */
         void read(LayerInfo layer, TarEntry entry, InputStream content) throws IOException;
+
+        /** Sees every tar entry of every layer (whiteouts included), before it is merged. */
+        default void entry(LayerInfo layer, TarEntry entry) throws IOException {}
+
+        /**
+         * Whether symlinks whose target climbs above the root are kept (an audit reports them)
+         * instead of failing the read; see {@link LayerWalker.Visitor#acceptsEscapingSymlinks()}.
+         */
+        default boolean acceptsEscapingSymlinks() {
+            return false;
+        }
     }
 
     private final SortedMap<String, FsEntry> entries;
@@ -122,8 +133,16 @@ public final class FlatFilesystem {
         }
 
         @Override
+        public boolean acceptsEscapingSymlinks() {
+            return tap != null && tap.acceptsEscapingSymlinks();
+        }
+
+        @Override
         public void entry(LayerInfo layer, TarEntry e, LayerWalker.Content content) throws IOException {
             count++;
+            if (tap != null) {
+                tap.entry(layer, e);
+            }
             String store = StorePathIndex.storePathOf(e.path());
             if (store != null) {
                 storePaths.add(store);

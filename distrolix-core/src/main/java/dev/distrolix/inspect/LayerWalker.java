@@ -30,6 +30,15 @@ public final class LayerWalker {
 
         /** The layer ended and was verified; {@code stream} tells its sizes and compression. */
         default void layerEnd(LayerInfo layer, LayerStream stream) throws IOException {}
+
+        /**
+         * True to receive symlinks whose target climbs above the image root (runtimes clamp them
+         * at the root) instead of an {@link InputException}; for a visitor that reports them and
+         * never follows links on the host.
+         */
+        default boolean acceptsEscapingSymlinks() {
+            return false;
+        }
     }
 
     /**
@@ -122,7 +131,7 @@ public final class LayerWalker {
             TarArchiveInputStream tar = new TarArchiveInputStream(stream, StandardCharsets.UTF_8.name());
             TarArchiveEntry raw;
             while ((raw = nextEntry(tar, layer)) != null) {
-                TarEntry entry = entry(layer, raw);
+                TarEntry entry = entry(layer, raw, visitor.acceptsEscapingSymlinks());
                 if (entry == null) {
                     continue; // the root directory itself
                 }
@@ -145,6 +154,10 @@ public final class LayerWalker {
     }
 
     static TarEntry entry(LayerInfo layer, TarArchiveEntry e) {
+        return entry(layer, e, false);
+    }
+
+    static TarEntry entry(LayerInfo layer, TarArchiveEntry e, boolean acceptEscapingSymlinks) {
         String path = normalize(e.getName());
         if (path == null) {
             throw new InputException(layer.label() + ": entry '" + e.getName() + "' has a '..' component (path traversal)");
@@ -159,7 +172,7 @@ public final class LayerWalker {
         } else if (e.isSymbolicLink()) {
             type = FsEntry.Type.SYMLINK;
             link = e.getLinkName();
-            if (escapesRoot(path, link)) {
+            if (!acceptEscapingSymlinks && escapesRoot(path, link)) {
                 throw new InputException(layer.label() + ": symlink " + path + " -> " + link
                         + " points outside the image root");
             }

@@ -1,0 +1,89 @@
+package dev.distrolix.build;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.distrolix.image.ContainerConfig;
+import dev.distrolix.nix.Closure;
+import dev.distrolix.nix.StorePath;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The closure's reference graph as Nix recorded it at build time, carried in a config label so
+ * that {@code distrolix sbom} can check the graph it reconstructs from file contents against it.
+ * A label (rather than a file) leaves the image's file list untouched, and survives every transport
+ * (docker-archive keeps the config bytes, but not manifest annotations).
+ *
+ * <p>Value: compact JSON {@code {"<hash>-<name>":["<hash>-<name>",…],…}}: one key per store path
+ * of the closure, with its direct references (self excluded). Keys and lists are ordered by name,
+ * then hash, so that two builds whose closures differ only by rebuilt paths give labels that
+ * differ only by those base names (a diff that maps renamed store paths sees no change).
+ */
+public final class ClosureGraphLabel {
+    /** The config label holding the graph. */
+    public static final String LABEL = "dev.distrolix.closure.references";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ClosureGraphLabel() {}
+
+    /** The label's value for a closure. */
+    public static String encode(Closure closure) {
+        ObjectNode root = JSON.createObjectNode();
+        for (StorePath p : byName(closure.paths())) {
+            ArrayNode refs = root.putArray(p.baseName());
+            byName(closure.info(p).references()).forEach(r -> refs.add(r.baseName()));
+        }
+        return root.toString();
+    }
+
+    private static java.util.List<StorePath> byName(java.util.Collection<StorePath> paths) {
+        return paths.stream().sorted(java.util.Comparator.comparing(StorePath::name).thenComparing(StorePath::hashPart))
+                .toList();
+    }
+
+    /** Store path base name → base names of its references (sorted); IllegalArgumentException if malformed. */
+    public static SortedMap<String, TreeSet<String>> decode(String value) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(value);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("label " + LABEL + " is not JSON: " + e.getOriginalMessage());
+        }
+        if (root == null || !root.isObject()) {
+            throw new IllegalArgumentException("label " + LABEL + " is not a JSON object");
+        }
+        Map<String, String> byHash = new TreeMap<>();
+        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+            String base = it.next();
+            byHash.put(StorePath.fromBaseName(StorePath.DEFAULT_STORE_DIR, base).hashPart(), base);
+        }
+        SortedMap<String, TreeSet<String>> out = new TreeMap<>();
+        for (String base : byHash.values()) {
+            TreeSet<String> refs = new TreeSet<>();
+            for (JsonNode r : root.get(base)) {
+                String text = r.asText();
+                String ref = byHash.get(text.length() > 32 ? text.substring(0, 32) : text); // base name or hash part
+                if (ref == null) {
+                    throw new IllegalArgumentException("label " + LABEL + ": " + base + " references "
+                            + r.asText() + ", which the graph does not list");
+                }
+                refs.add(ref);
+            }
+            out.put(base, refs);
+        }
+        return out;
+    }
+
+    /** A copy of {@code config} with the label added (replacing one of the same name). */
+    static ContainerConfig withLabel(ContainerConfig config, Closure closure) {
+        SortedMap<String, String> labels = new TreeMap<>(config.labels());
+        labels.put(LABEL, encode(closure));
+        return new ContainerConfig(config.user(), config.exposedPorts(), config.env(), config.entrypoint(),
+                config.cmd(), config.volumes(), config.workingDir(), labels, config.stopSignal());
+    }
+}

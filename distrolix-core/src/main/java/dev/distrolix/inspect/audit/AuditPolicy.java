@@ -1,0 +1,217 @@
+package dev.distrolix.inspect.audit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.distrolix.InputException;
+import java.io.IOException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * What makes an audit fail a CI step: the lowest failing severity, findings to ignore, and
+ * dive-style thresholds. Read from a YAML file (conventionally {@code .distrolix-audit.yaml}):
+ *
+ * <pre>
+ * fail-on: high                 # info | low | medium | high | critical | none (default: high)
+ * min-efficiency: 0.95          # dive's efficiency, 0..1
+ * max-wasted-bytes: 20MB        # bytes of paths found in 2+ layers (B, kB/MB/GB, KiB/MiB/GiB)
+ * ignore:
+ *   - id: runs-as-root          # every finding of this id
+ *     reason: the master binds port 80
+ *   - id: shell                 # only these paths of it
+ *     path: /nix/store/*-busybox-*&#47;bin/**
+ *   - path: /usr/bin/perl*      # these paths, whatever the finding
+ * </pre>
+ *
+ * Globs are matched against the image path of each proof line ({@code *} stays within one
+ * directory, {@code **} crosses them); a finding whose paths are all ignored is ignored. A
+ * finding with no paths (runs-as-root, no-command) can only be ignored by id.
+ */
+public record AuditPolicy(Severity failOn, Double minEfficiency, Long maxWastedBytes, List<Ignore> ignores) {
+    public static final String DEFAULT_FILE = ".distrolix-audit.yaml";
+    public static final Severity DEFAULT_FAIL_ON = Severity.HIGH;
+    private static final Set<String> KEYS = Set.of("fail-on", "min-efficiency", "max-wasted-bytes", "ignore");
+    private static final Pattern SIZE = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)\\s*([a-zA-Z]*)");
+
+    /** One ignore rule: an id, a path glob, or both. */
+    public record Ignore(String id, String path, String reason) {
+        boolean matchesId(Finding f) {
+            return id == null || id.equals(f.id());
+        }
+
+        boolean matchesPath(String imagePath) {
+            PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + path);
+            return m.matches(Path.of(imagePath));
+        }
+    }
+
+    public AuditPolicy {
+        ignores = List.copyOf(ignores);
+    }
+
+    public static AuditPolicy defaults() {
+        return new AuditPolicy(DEFAULT_FAIL_ON, null, null, List.of());
+    }
+
+    public AuditPolicy withFailOn(Severity s) {
+        return new AuditPolicy(s, minEfficiency, maxWastedBytes, ignores);
+    }
+
+    public AuditPolicy withMinEfficiency(Double v) {
+        return new AuditPolicy(failOn, v, maxWastedBytes, ignores);
+    }
+
+    public AuditPolicy withMaxWastedBytes(Long v) {
+        return new AuditPolicy(failOn, minEfficiency, v, ignores);
+    }
+
+    /** Reads a policy file; every mistake is an {@link InputException} naming the file and key. */
+    public static AuditPolicy load(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new InputException(file + ": no such file");
+        }
+        JsonNode root;
+        try {
+            root = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new InputException(file + ": not valid YAML (" + e.getOriginalMessage().lines().findFirst().orElse("") + ")");
+        }
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            return defaults();
+        }
+        if (!root.isObject()) {
+            throw new InputException(file + ": expected a mapping with " + String.join(", ", sorted(KEYS)));
+        }
+        checkKeys(root, KEYS, file + "");
+        Severity failOn = root.has("fail-on") ? Severity.parseOrNone(root.get("fail-on").asText(), file + ": fail-on")
+                : DEFAULT_FAIL_ON;
+        Double minEff = null;
+        if (root.has("min-efficiency")) {
+            JsonNode n = root.get("min-efficiency");
+            if (!n.isNumber() || n.asDouble() < 0 || n.asDouble() > 1) {
+                throw new InputException(file + ": min-efficiency: expected a number from 0 to 1, got '" + n.asText() + "'");
+            }
+            minEff = n.asDouble();
+        }
+        Long maxWasted = root.has("max-wasted-bytes") ? parseSize(root.get("max-wasted-bytes").asText(),
+                file + ": max-wasted-bytes") : null;
+        List<Ignore> ignores = new ArrayList<>();
+        if (root.has("ignore")) {
+            JsonNode list = root.get("ignore");
+            if (!list.isArray()) {
+                throw new InputException(file + ": ignore: expected a list of {id, path, reason}");
+            }
+            int i = 0;
+            for (JsonNode item : list) {
+                String where = file + ": ignore[" + i++ + "]";
+                if (!item.isObject()) {
+                    throw new InputException(where + ": expected a mapping with id and/or path");
+                }
+                checkKeys(item, Set.of("id", "path", "reason"), where);
+                String id = item.has("id") ? item.get("id").asText() : null;
+                String path = item.has("path") ? item.get("path").asText() : null;
+                if (id == null && path == null) {
+                    throw new InputException(where + ": needs an id, a path, or both");
+                }
+                if (id != null && Rule.byId(id) == null) {
+                    throw new InputException(where + ": unknown finding id '" + id + "' (known: "
+                            + Arrays.stream(Rule.values()).map(Rule::id).collect(Collectors.joining(", ")) + ")");
+                }
+                if (path != null) {
+                    try {
+                        FileSystems.getDefault().getPathMatcher("glob:" + path);
+                    } catch (IllegalArgumentException e) {
+                        throw new InputException(where + ": path: not a glob (" + e.getMessage() + ")");
+                    }
+                }
+                ignores.add(new Ignore(id, path, item.has("reason") ? item.get("reason").asText() : null));
+            }
+        }
+        return new AuditPolicy(failOn, minEff, maxWasted, ignores);
+    }
+
+    /** Bytes from "123", "20MB", "1.5 GiB", "512kB". */
+    public static long parseSize(String text, String where) {
+        Matcher m = SIZE.matcher(text.strip());
+        if (!m.matches()) {
+            throw new InputException(where + ": '" + text + "' is not a size (e.g. 20MB, 512KiB, 1000000)");
+        }
+        double v = Double.parseDouble(m.group(1));
+        String unit = m.group(2).toLowerCase(Locale.ROOT);
+        long mult = switch (unit) {
+            case "", "b" -> 1L;
+            case "kb", "k" -> 1000L;
+            case "mb", "m" -> 1000_000L;
+            case "gb", "g" -> 1000_000_000L;
+            case "kib" -> 1L << 10;
+            case "mib" -> 1L << 20;
+            case "gib" -> 1L << 30;
+            default -> throw new InputException(where + ": unknown unit '" + m.group(2) + "' (B, kB, MB, GB, KiB, MiB, GiB)");
+        };
+        return Math.round(v * mult);
+    }
+
+    /** The report with the ignore rules applied, and what it means for a CI step. */
+    public AuditVerdict apply(AuditReport report) {
+        List<Finding> kept = new ArrayList<>();
+        List<Finding> ignored = new ArrayList<>();
+        for (Finding f : report.findings()) {
+            if (ignores.stream().anyMatch(r -> r.path() == null && r.matchesId(f))) {
+                ignored.add(f);
+                continue;
+            }
+            List<String> paths = new ArrayList<>();
+            List<String> dropped = new ArrayList<>();
+            for (String proof : f.paths()) {
+                String p = Finding.pathOf(proof);
+                boolean drop = ignores.stream().anyMatch(r -> r.path() != null && r.matchesId(f) && r.matchesPath(p));
+                (drop ? dropped : paths).add(proof);
+            }
+            if (!f.paths().isEmpty() && paths.isEmpty()) {
+                ignored.add(f);
+            } else {
+                kept.add(dropped.isEmpty() ? f : f.withPaths(paths));
+                if (!dropped.isEmpty()) {
+                    ignored.add(f.withPaths(dropped));
+                }
+            }
+        }
+        List<Finding> failing = failOn == null ? List.of()
+                : kept.stream().filter(f -> f.severity().atLeast(failOn)).toList();
+        List<String> violations = new ArrayList<>();
+        AuditReport.Efficiency e = report.efficiency();
+        if (minEfficiency != null && e.efficiency() < minEfficiency) {
+            violations.add(String.format(Locale.ROOT, "efficiency %.4f is below min-efficiency %.4f", e.efficiency(),
+                    minEfficiency));
+        }
+        if (maxWastedBytes != null && e.wastedBytes() > maxWastedBytes) {
+            violations.add("wasted bytes " + e.wastedBytes() + " exceed max-wasted-bytes " + maxWastedBytes);
+        }
+        return new AuditVerdict(report.withFindings(kept), ignored, this, failing, violations);
+    }
+
+    private static void checkKeys(JsonNode node, Set<String> allowed, String where) {
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!allowed.contains(k)) {
+                throw new InputException(where + ": unknown key '" + k + "' (expected " + String.join(", ", sorted(allowed)) + ")");
+            }
+        }
+    }
+
+    private static List<String> sorted(Set<String> s) {
+        return s.stream().sorted().toList();
+    }
+}

@@ -1,0 +1,223 @@
+package dev.distrolix.inspect.refs;
+
+import dev.distrolix.image.Digest;
+import dev.distrolix.inspect.FlatFilesystem;
+import dev.distrolix.inspect.FsEntry;
+import dev.distrolix.inspect.LayerInfo;
+import dev.distrolix.inspect.StorePathIndex;
+import dev.distrolix.inspect.TarEntry;
+import dev.distrolix.inspect.scan.ContentSink;
+import dev.distrolix.inspect.scan.ScanCollector;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * Computes each store path's NAR hash — the {@code narHash} that {@code nix path-info} shows —
+ * from the layer stream, by serializing the path as a NAR on the fly into SHA-256. That works
+ * when the layer lists a store path's entries the way a NAR does (each directory before its
+ * children, names in byte order, every directory present), which distrolix, dockerTools and
+ * {@code tar --sort=name} produce. When a path's entries come in another order, spread over
+ * several layers, include a hard link, or are touched by a later layer, its hash is left out
+ * rather than guessed (see {@link #failures()}).
+ */
+public final class NarHasher implements ScanCollector {
+    private final Map<String, PathState> states = new HashMap<>();
+
+    /** One store path's serialization in progress. */
+    private static final class PathState {
+        final int layer;
+        final MessageDigest md = Digest.newSha256();
+        final List<String[]> stack = new ArrayList<>(); // {directory relative path, last child name}
+        String failure;
+        boolean rootSeen;
+        boolean rootIsDirectory;
+        long pendingPadding;
+
+        PathState(int layer) {
+            this.layer = layer;
+        }
+    }
+
+    @Override
+    public void entry(LayerInfo layer, TarEntry e) {
+        String base = StorePathIndex.storePathOf(e.path());
+        if (base == null) {
+            return;
+        }
+        PathState s = states.computeIfAbsent(base, b -> new PathState(layer.index()));
+        if (s.failure != null) {
+            return;
+        }
+        if (s.layer != layer.index()) {
+            s.failure = "entries in more than one layer";
+            return;
+        }
+        if (e.isWhiteoutMeta()) {
+            s.failure = "whiteout inside the store path";
+            return;
+        }
+        String root = "/nix/store/" + base;
+        String rel = e.path().length() == root.length() ? "" : e.path().substring(root.length() + 1);
+        if (rel.isEmpty()) {
+            if (s.rootSeen) {
+                s.failure = "listed twice";
+                return;
+            }
+            s.rootSeen = true;
+            str(s, "nix-archive-1");
+            node(s, e, "");
+            return;
+        }
+        if (!s.rootSeen || !s.rootIsDirectory) {
+            s.failure = "entries before their store path's directory";
+            return;
+        }
+        int slash = rel.lastIndexOf('/');
+        String parent = slash < 0 ? "" : rel.substring(0, slash);
+        String name = rel.substring(slash + 1);
+        while (!s.stack.isEmpty() && !s.stack.get(s.stack.size() - 1)[0].equals(parent)) {
+            closeDirectory(s);
+        }
+        if (s.stack.isEmpty()) {
+            s.failure = "directory " + parent + " missing or out of order";
+            return;
+        }
+        String[] top = s.stack.get(s.stack.size() - 1);
+        if (top[1] != null && compareBytes(top[1], name) >= 0) {
+            s.failure = "names not in NAR order in " + (parent.isEmpty() ? "the top directory" : parent);
+            return;
+        }
+        top[1] = name;
+        str(s, "entry");
+        str(s, "(");
+        str(s, "name");
+        str(s, name);
+        str(s, "node");
+        node(s, e, rel);
+    }
+
+    /** Writes a node's header; a file's content follows through its sink, a directory's children as entries. */
+    private void node(PathState s, TarEntry e, String rel) {
+        str(s, "(");
+        str(s, "type");
+        if (e.type() == FsEntry.Type.DIRECTORY) {
+            str(s, "directory");
+            s.stack.add(new String[] {rel, null});
+            if (rel.isEmpty()) {
+                s.rootIsDirectory = true;
+            }
+        } else if (e.type() == FsEntry.Type.SYMLINK) {
+            str(s, "symlink");
+            str(s, "target");
+            str(s, e.linkTarget());
+            str(s, ")");
+            closeEntry(s, rel);
+        } else if (e.type() == FsEntry.Type.FILE) {
+            str(s, "regular");
+            if ((e.mode() & 0100) != 0) {
+                str(s, "executable");
+                str(s, "");
+            }
+            str(s, "contents");
+            num(s, e.size());
+            s.pendingPadding = pad(e.size());
+            // content, padding, ")" and the entry's ")" come from the sink
+        } else {
+            s.failure = "a " + e.type().name().toLowerCase().replace('_', ' ') + " (NAR has only files, directories, symlinks)";
+        }
+    }
+
+    @Override
+    public ContentSink open(LayerInfo layer, TarEntry file) {
+        String base = StorePathIndex.storePathOf(file.path());
+        PathState s = base == null ? null : states.get(base);
+        if (s == null || s.failure != null) {
+            return null;
+        }
+        String root = "/nix/store/" + base;
+        String rel = file.path().length() == root.length() ? "" : file.path().substring(root.length() + 1);
+        return new ContentSink() {
+            @Override
+            public boolean accept(byte[] b, int off, int len) {
+                s.md.update(b, off, len);
+                return true;
+            }
+
+            @Override
+            public void end() {
+                s.md.update(new byte[(int) s.pendingPadding]);
+                str(s, ")");
+                closeEntry(s, rel);
+            }
+        };
+    }
+
+    private static void closeEntry(PathState s, String rel) {
+        if (!rel.isEmpty()) {
+            str(s, ")");
+        }
+    }
+
+    private static void closeDirectory(PathState s) {
+        String[] dir = s.stack.remove(s.stack.size() - 1);
+        str(s, ")");
+        closeEntry(s, dir[0]);
+    }
+
+    /**
+     * Store path base name → NAR hash, for the paths hashed completely and still whole in the
+     * merged filesystem (their top entry comes from the layer that was hashed).
+     */
+    public SortedMap<String, Digest> hashes(FlatFilesystem fs) {
+        SortedMap<String, Digest> out = new TreeMap<>();
+        states.forEach((base, s) -> {
+            FsEntry top = fs.get("/nix/store/" + base);
+            if (s.failure == null && s.rootSeen && top != null && top.layer() == s.layer) {
+                while (!s.stack.isEmpty()) {
+                    closeDirectory(s);
+                }
+                out.put(base, Digest.ofSha256(s.md));
+                s.failure = "finished"; // the digest is final
+            }
+        });
+        return out;
+    }
+
+    /** Why a store path has no hash, by base name. */
+    public SortedMap<String, String> failures() {
+        SortedMap<String, String> out = new TreeMap<>();
+        states.forEach((base, s) -> {
+            if (s.failure != null && !s.failure.equals("finished")) {
+                out.put(base, s.failure);
+            }
+        });
+        return out;
+    }
+
+    private static void str(PathState s, String v) {
+        byte[] b = v.getBytes(StandardCharsets.UTF_8);
+        num(s, b.length);
+        s.md.update(b);
+        s.md.update(new byte[(int) pad(b.length)]);
+    }
+
+    private static void num(PathState s, long n) {
+        s.md.update(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(n).array());
+    }
+
+    private static long pad(long len) {
+        return (8 - len % 8) % 8;
+    }
+
+    private static int compareBytes(String a, String b) {
+        return java.util.Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,72 @@
+package dev.distrolix.inspect.sbom;
+
+import dev.distrolix.build.ClosureGraphLabel;
+import dev.distrolix.image.Digest;
+import dev.distrolix.inspect.FlatFilesystem;
+import dev.distrolix.inspect.OciImage;
+import dev.distrolix.inspect.StorePathIndex;
+import dev.distrolix.inspect.refs.NarHasher;
+import dev.distrolix.inspect.refs.ReferenceGraph;
+import dev.distrolix.inspect.refs.ReferenceScanner;
+import dev.distrolix.inspect.scan.ImageScan;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Makes an {@link ImageSbom} in one streaming pass over the image: the reference scan (every
+ * 32-character nix32 window of every file and symlink target, matched against the store paths
+ * present) and the NAR hashes are computed from the same bytes.
+ */
+public final class SbomBuilder {
+    private SbomBuilder() {}
+
+    /** What the pass produces; {@code graph} is also what {@code why} walks. */
+    public record Scan(FlatFilesystem fs, StorePathIndex store, ReferenceGraph graph, SortedMap<String, Digest> narHashes,
+                       SortedMap<String, String> narProblems) {}
+
+    public static Scan scan(OciImage image) throws IOException {
+        ReferenceScanner refs = new ReferenceScanner();
+        NarHasher nar = new NarHasher();
+        FlatFilesystem fs = ImageScan.run(image, List.of(refs, nar));
+        StorePathIndex store = StorePathIndex.of(fs);
+        return new Scan(fs, store, refs.graph(fs, store), nar.hashes(fs), nar.failures());
+    }
+
+    public static ImageSbom build(OciImage image) throws IOException {
+        return of(image, scan(image));
+    }
+
+    static ImageSbom of(OciImage image, Scan s) {
+        List<ImageSbom.Component> components = new ArrayList<>();
+        SortedMap<String, SortedSet<String>> deps = new TreeMap<>();
+        SortedSet<String> roots = new TreeSet<>(s.graph().roots());
+        for (StorePathIndex.Entry e : s.store().entries()) {
+            components.add(new ImageSbom.Component(e.baseName(), e.hash(), e.name(), e.version(), e.size(), e.files(),
+                    s.narHashes().get(e.baseName()), s.narProblems().get(e.baseName())));
+            deps.put(e.baseName(), new TreeSet<>(s.graph().references(e.baseName()).keySet()));
+            if (!s.graph().outsideReferrers(e.baseName()).isEmpty()) {
+                roots.add(e.baseName());
+            }
+        }
+        String digest = (image.manifestDigest() != null ? image.manifestDigest() : image.configDigest()).toString();
+        return new ImageSbom(image.reference(), image.displayName(), digest, image.created(), components, deps, roots,
+                check(image, deps));
+    }
+
+    private static GraphCheck check(OciImage image, SortedMap<String, SortedSet<String>> scanned) {
+        String label = image.config().labels().get(ClosureGraphLabel.LABEL);
+        if (label == null) {
+            return GraphCheck.noBuildGraph();
+        }
+        try {
+            return GraphCheck.compare(ClosureGraphLabel.decode(label), scanned);
+        } catch (IllegalArgumentException e) {
+            return GraphCheck.unreadable(e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package dev.distrolix.inspect.audit;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.distrolix.image.Digest;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
+
+/**
+ * OCI layouts written by hand, entry by entry, for what real builds rarely make: whiteouts,
+ * symlinks climbing above the root, world-writable files. Layers are uncompressed tars.
+ */
+final class HandMadeImages {
+    private final List<byte[]> layers = new ArrayList<>();
+    private final ObjectNode runtime = new ObjectMapper().createObjectNode();
+
+    /** Adds a layer; the consumer adds its entries. */
+    HandMadeImages layer(Consumer<Layer> entries) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes)) {
+            tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+            entries.accept(new Layer(tar));
+            tar.finish();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        layers.add(bytes.toByteArray());
+        return this;
+    }
+
+    HandMadeImages config(Consumer<ObjectNode> edit) {
+        edit.accept(runtime);
+        return this;
+    }
+
+    /** One layer's entries. */
+    static final class Layer {
+        private final TarArchiveOutputStream tar;
+
+        Layer(TarArchiveOutputStream tar) {
+            this.tar = tar;
+        }
+
+        Layer dir(String path, int mode) {
+            TarArchiveEntry e = new TarArchiveEntry(path.endsWith("/") ? path : path + "/");
+            e.setMode(040000 | mode);
+            return put(e, null);
+        }
+
+        Layer file(String path, int mode, byte[] content) {
+            TarArchiveEntry e = new TarArchiveEntry(path);
+            e.setMode(0100000 | mode);
+            e.setSize(content.length);
+            return put(e, content);
+        }
+
+        Layer file(String path, int mode, String content) {
+            return file(path, mode, content.getBytes(StandardCharsets.UTF_8));
+        }
+
+        Layer symlink(String path, String target) {
+            TarArchiveEntry e = new TarArchiveEntry(path, TarConstants.LF_SYMLINK);
+            e.setLinkName(target);
+            e.setMode(0120777);
+            return put(e, null);
+        }
+
+        Layer whiteout(String path) {
+            int slash = path.lastIndexOf('/');
+            return file(path.substring(0, slash + 1) + ".wh." + path.substring(slash + 1), 0644, new byte[0]);
+        }
+
+        private Layer put(TarArchiveEntry e, byte[] content) {
+            try {
+                tar.putArchiveEntry(e);
+                if (content != null) {
+                    tar.write(content);
+                }
+                tar.closeArchiveEntry();
+            } catch (IOException ex) {
+                throw new java.io.UncheckedIOException(ex);
+            }
+            return this;
+        }
+    }
+
+    /** Writes the layout and returns {@code oci:DIR}. */
+    String write(Path dir) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        Path blobs = Files.createDirectories(dir.resolve("blobs/sha256"));
+        ObjectNode config = json.createObjectNode();
+        config.put("architecture", "amd64").put("os", "linux");
+        config.set("config", runtime);
+        ObjectNode rootfs = config.putObject("rootfs").put("type", "layers");
+        ArrayNode diffIds = rootfs.putArray("diff_ids");
+        ObjectNode manifest = json.createObjectNode();
+        manifest.put("schemaVersion", 2).put("mediaType", "application/vnd.oci.image.manifest.v1+json");
+        ArrayNode layerDescs = json.createArrayNode();
+        for (byte[] l : layers) {
+            String d = put(blobs, l);
+            diffIds.add(d);
+            layerDescs.addObject().put("mediaType", "application/vnd.oci.image.layer.v1.tar").put("digest", d)
+                    .put("size", l.length);
+        }
+        byte[] configBytes = json.writeValueAsBytes(config);
+        manifest.putObject("config").put("mediaType", "application/vnd.oci.image.config.v1+json")
+                .put("digest", put(blobs, configBytes)).put("size", configBytes.length);
+        manifest.set("layers", layerDescs);
+        byte[] manifestBytes = json.writeValueAsBytes(manifest);
+        ObjectNode index = json.createObjectNode().put("schemaVersion", 2);
+        index.putArray("manifests").addObject().put("mediaType", "application/vnd.oci.image.manifest.v1+json")
+                .put("digest", put(blobs, manifestBytes)).put("size", manifestBytes.length);
+        Files.write(dir.resolve("index.json"), json.writeValueAsBytes(index));
+        Files.writeString(dir.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
+        return "oci:" + dir;
+    }
+
+    private static String put(Path blobs, byte[] bytes) throws IOException {
+        Digest d = Digest.sha256(bytes);
+        Files.write(blobs.resolve(d.hex()), bytes);
+        return d.toString();
+    }
+}
