@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.distrolix.debug.ShellWords;
 import dev.distrolix.debug.SidecarScript;
+import dev.distrolix.testing.Fixtures;
+import dev.distrolix.testing.RegistryServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -64,14 +66,30 @@ class DebugOptionsTest {
     }
 
     @Test
-    void pushIsNotSupportedYetAndSaysSoInOneLine() {
-        for (boolean dryRun : new boolean[] {true, false}) {
-            Cli r = dryRun ? Cli.run("debug", "--kubernetes", "web/app", "--push", "localhost:5000/tools", "--dry-run")
-                    : Cli.run("debug", "--kubernetes", "web/app", "--push", "localhost:5000/tools");
-            assertThat(r.exitCode()).isEqualTo(Distrolix.EXIT_INPUT);
-            assertThat(r.err()).isEqualTo("distrolix: --push localhost:5000/tools: pushing the toolkit to a registry is"
-                    + " not supported yet (this distrolix has no docker:// output); push an image yourself and pass --image REF\n");
+    void pushSendsTheToolkitToTheRegistryBeforeAskingTheCluster() throws Exception {
+        try (RegistryServer registry = RegistryServer.in(tmp.resolve("registry")).start()) {
+            String repo = registry.address() + "/tools";
+            Cli dry = Cli.run("debug", "--kubernetes", "web/app", "--push", repo, "--dry-run",
+                    "-I", "nixpkgs=" + Fixtures.debianPackageSet());
+            assertThat(dry.exitCode()).as(dry.err()).isZero();
+            assertThat(dry.out()).startsWith("kubectl debug web ").contains(" --image=" + repo + ":");
+            assertThat(registry.blobUploads("tools")).as("a dry run pushes nothing").isZero();
+
+            // a context whose API server is not there: the push happens, then the real kubectl fails to connect
+            Path kubeconfig = tmp.resolve("kubeconfig");
+            Files.writeString(kubeconfig, "apiVersion: v1\nkind: Config\ncurrent-context: gone\n"
+                    + "clusters: [{name: gone, cluster: {server: 'https://127.0.0.1:1'}}]\n"
+                    + "contexts: [{name: gone, context: {cluster: gone, user: u}}]\nusers: [{name: u, user: {}}]\n");
+            Cli r = CliProcess.run(Map.of("KUBECONFIG", kubeconfig.toString()), tmp,
+                    "debug", "--kubernetes", "web/app", "--push", repo, "-I", "nixpkgs=" + Fixtures.debianPackageSet());
+            assertThat(r.exitCode()).as(r.err()).isNotZero();
+            String tags = Fixtures.run("skopeo", "list-tags", "--tls-verify=false", "docker://" + repo);
+            assertThat(tags).contains("\"Repository\"");
+            assertThat(registry.blobUploads("tools")).isPositive();
         }
+        Cli bad = Cli.run("debug", "--kubernetes", "web/app", "--push", "Bad Repo/x", "--dry-run");
+        assertThat(bad.exitCode()).isEqualTo(Distrolix.EXIT_INPUT);
+        assertThat(bad.err()).startsWith("distrolix: --push 'Bad Repo/x': ").doesNotContain("\n\n");
     }
 
     @Test

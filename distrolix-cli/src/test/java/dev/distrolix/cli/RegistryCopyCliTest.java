@@ -96,9 +96,14 @@ class RegistryCopyCliTest {
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.err()).containsPattern("blob      [0-9a-f]{12}: Compressing")
                 .containsPattern("blob      [0-9a-f]{12}: Compressed to sha256:");
-        // gzip -6 of the same tars gives the very layers distrolix built, and podman kept the config
-        // bytes: the registry has every blob already, in another repository
-        assertThat(r.out()).contains("blobs    0 uploaded (0 B), 0 already there, 8 mounted");
+        // podman kept the config bytes, so the registry has that blob already (mounted from nginx). The
+        // layers are the same bytes only when podman stored them from this pull: when an earlier test
+        // loaded the same diff_ids from elsewhere, podman reuses its own copies, so count only the total.
+        java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile("blobs    (\\d+) uploaded \\([^)]*\\), 0 already there, (\\d+) mounted").matcher(r.out());
+        assertThat(m.find()).as(r.out()).isTrue();
+        assertThat(Integer.parseInt(m.group(1)) + Integer.parseInt(m.group(2))).isEqualTo(8);
+        assertThat(Integer.parseInt(m.group(2))).isPositive();
         RealToolsCheck.skopeoCopyVerifies(registry.address() + "/saved:1", tmp.resolve("check"));
 
         // a Docker schema 2 manifest reads back as well; in an OCI layout it becomes an OCI manifest

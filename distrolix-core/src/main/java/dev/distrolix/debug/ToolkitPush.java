@@ -5,14 +5,13 @@ import dev.distrolix.target.ImageTarget;
 
 /**
  * {@code --push REGISTRY/REPO}: the toolkit goes to a registry so a cluster can pull it. The push itself
- * is an image target, {@code docker://REGISTRY/REPO:TAG}, that {@link ImageTarget#parse} does not know
- * yet (it is being written in another branch). Until it does, {@link #check} refuses with one clear
- * line; once it does, nothing here changes: {@link DebugSession} builds the toolkit to {@link #target}.
+ * is an image target, {@code docker://REGISTRY/REPO:TAG}: {@link DebugSession} builds the toolkit to
+ * {@link #target}; {@link #check} refuses a malformed REGISTRY/REPO before any Nix work.
  */
 final class ToolkitPush {
     private ToolkitPush() {}
 
-    /** Fails now, before any Nix work, when this build of distrolix cannot push. */
+    /** Fails now, before any Nix work, when REGISTRY/REPO cannot name a push target. */
     static void check(String registryRepo) {
         if (registryRepo.isBlank() || registryRepo.contains("://")) {
             throw new InputException("--push '" + registryRepo + "': expected REGISTRY/REPO, e.g. registry.example:5000/tools");
@@ -26,8 +25,7 @@ final class ToolkitPush {
         try {
             ImageTarget.parse(target);
         } catch (IllegalArgumentException e) {
-            throw new InputException("--push " + registryRepo + ": pushing the toolkit to a registry is not supported"
-                    + " yet (this distrolix has no docker:// output); push an image yourself and pass --image REF");
+            throw new InputException("--push '" + registryRepo + "': " + e.getMessage());
         }
         return target;
     }

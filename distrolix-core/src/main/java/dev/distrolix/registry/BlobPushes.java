@@ -113,6 +113,11 @@ final class BlobPushes {
                 break;
             }
             try {
+                if (!b.mountFrom().contains(from)
+                        && repo.client().repository(from, false).blobSizeOnce(d).isEmpty()) {
+                    tries--; // a remembered location gone stale (e.g. another registry on this port): not a try
+                    continue;
+                }
                 Repository.UploadStart s = repo.mountOnce(d, from);
                 if (s.mounted()) {
                     emit(b, State.MOUNTED, size, from);
