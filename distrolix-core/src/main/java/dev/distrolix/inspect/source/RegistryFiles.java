@@ -83,7 +83,7 @@ final class RegistryFiles implements ImageFiles {
     private static String notFound(RegistryException e, RegistryRef ref) {
         String what = "NAME_UNKNOWN".equals(e.code())
                 ? "has no repository " + ref.repository()
-                : "has no image " + ref.repository() + (ref.digest() != null ? "@" + ref.digest() : ":" + ref.reference());
+                : "has no image " + ref.repository() + (ref.digest() != null ? "@" : ":") + ref.reference();
         return "registry " + ref.registry() + " " + what + " (HTTP 404" + (e.code() == null ? "" : " " + e.code()) + ")";
     }
 
