@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.distrolix.inspect.Detectors;
 import dev.distrolix.inspect.FsEntry;
 import dev.distrolix.inspect.ImageReport;
+import dev.distrolix.registry.RegistrySettings;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -34,6 +36,7 @@ import picocli.CommandLine.Spec;
             "Examples:",
             "  distrolix compare oci:out/nginx podman:docker.io/library/nginx:latest",
             "  distrolix compare oci:out/app:1.0 oci:out/app:1.1 --json",
+            "  distrolix compare oci:out/app:1.1 docker://registry.example.com/app:1.0 --creds me:secret",
         },
         mixinStandardHelpOptions = true)
 final class CompareCommand implements Callable<Integer> {
@@ -46,11 +49,15 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON on stdout.")
     boolean json;
 
+    @Mixin
+    RegistryOptions registry = new RegistryOptions();
+
     @Override
     public Integer call() throws IOException {
         List<ImageReport> reports = new ArrayList<>();
+        RegistrySettings settings = registry.settings();
         for (String ref : images) {
-            reports.add(ImageReport.read(ref)); // all read before anything is printed
+            reports.add(ImageReport.read(ref, settings)); // all read before anything is printed
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.distrolix.inspect.FsEntry;
 import dev.distrolix.inspect.ImageDiff;
 import dev.distrolix.inspect.ImageReport;
+import dev.distrolix.registry.RegistrySettings;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -36,6 +38,7 @@ import picocli.CommandLine.Spec;
             "",
             "Examples:",
             "  distrolix diff oci:out/nginx:1 oci:out/nginx:2",
+            "  distrolix diff oci:out/nginx:1 docker://registry.example.com/nginx:1   # pushed as built?",
             "  distrolix diff podman:myapp:old podman:myapp:new --json | jq .verdict",
         },
         mixinStandardHelpOptions = true)
@@ -52,10 +55,14 @@ final class DiffCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON on stdout.")
     boolean json;
 
+    @Mixin
+    RegistryOptions registry = new RegistryOptions();
+
     @Override
     public Integer call() throws IOException {
-        ImageReport ra = ImageReport.read(a);
-        ImageReport rb = ImageReport.read(b);
+        RegistrySettings settings = registry.settings();
+        ImageReport ra = ImageReport.read(a, settings);
+        ImageReport rb = ImageReport.read(b, settings);
         ImageDiff d = ImageDiff.of(ra, rb);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

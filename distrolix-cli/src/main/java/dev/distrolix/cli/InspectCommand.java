@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -44,12 +45,17 @@ import picocli.CommandLine.Spec;
             "  oci-archive:FILE[:TAG]          a tar of one",
             "  docker-archive:FILE[:NAME:TAG]  a `docker save` tar",
             "  podman:NAME[:TAG]               via `podman save` (also docker:NAME)",
+            "  docker://HOST[:PORT]/REPO[:TAG|@DIGEST]",
+            "                                  in a registry: layers streamed, nothing",
+            "                                  stored (--creds, --insecure); an index",
+            "                                  resolves to linux/amd64 or its only image",
             "  PATH                            a layout directory or an archive",
             "",
             "Examples:",
             "  distrolix inspect oci:out/nginx",
             "  distrolix inspect podman:debian:bookworm --tree | grep /usr/bin/",
             "  distrolix inspect docker-archive:app.tar --packages",
+            "  distrolix inspect docker://127.0.0.1:5000/nginx:1 --tree",
             "  distrolix inspect oci:out/nginx --json | jq '.layers[].storePaths'",
         },
         mixinStandardHelpOptions = true)
@@ -69,9 +75,12 @@ final class InspectCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON on stdout (with --tree: also every file).")
     boolean json;
 
+    @Mixin
+    RegistryOptions registry = new RegistryOptions();
+
     @Override
     public Integer call() throws IOException {
-        ImageReport r = ImageReport.read(image);
+        ImageReport r = ImageReport.read(image, registry.settings());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(toJson(r, tree)));

@@ -5,7 +5,7 @@ import dev.distrolix.registry.PushListener;
 import dev.distrolix.registry.RegistrySettings;
 import picocli.CommandLine.Option;
 
-/** Options for talking to registries, shared by build and copy. */
+/** Options for talking to registries, shared by build, copy and the commands that read images (docker://). */
 final class RegistryOptions {
     @Option(names = "--creds", paramLabel = "USER:PASSWORD",
             description = "Registry credentials. Default: DISTROLIX_REGISTRY_USER/DISTROLIX_REGISTRY_PASSWORD, "
@@ -18,6 +18,11 @@ final class RegistryOptions {
                     + "Without it only localhost/127.0.0.1 may use plain HTTP, and then without credentials. "
                     + "Per registry: DISTROLIX_INSECURE_REGISTRIES=host:port,…")
     boolean insecure;
+
+    /** The settings these options (and the environment) give, for reading images (no progress). */
+    RegistrySettings settings() {
+        return settings(PushListener.NONE);
+    }
 
     /** The settings these options (and the environment) give, reporting to {@code listener}. */
     RegistrySettings settings(PushListener listener) {

@@ -72,7 +72,8 @@ class InspectBadInputTest {
         assertRefused("podman:localhost/distrolix-no-such-image:x", 3,
                 "podman:localhost/distrolix-no-such-image:x: no such image in podman \\(.*\\)");
         assertRefused(tmp.resolve("nothing-here").toString(), 3, "'.*/nothing-here': no such image \\(expected oci:DIR.*\\)");
-        assertRefused("docker://docker.io/library/nginx:latest", 3, ".*registry \\(docker://\\) is not supported yet.*");
+        assertRefused("docker://h.io/UPPER:1", 3, "'docker://h.io/UPPER:1': invalid repository name 'UPPER' .*"
+                + "\\(expected docker://HOST\\[:PORT\\]/REPO\\[:TAG\\|@DIGEST\\]\\)");
     }
 
     @Test

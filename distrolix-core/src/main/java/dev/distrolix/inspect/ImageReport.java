@@ -2,6 +2,7 @@ package dev.distrolix.inspect;
 
 import dev.distrolix.inspect.source.ImageHandle;
 import dev.distrolix.inspect.source.ImageSource;
+import dev.distrolix.registry.RegistrySettings;
 import java.io.IOException;
 
 /**
@@ -13,6 +14,13 @@ public record ImageReport(OciImage image, FlatFilesystem fs, StorePathIndex stor
 
     public static ImageReport read(String reference) throws IOException {
         try (ImageHandle h = ImageSource.open(reference)) {
+            return of(h.image());
+        }
+    }
+
+    /** The same, reaching registries ({@code docker://}) with {@code registry}. */
+    public static ImageReport read(String reference, RegistrySettings registry) throws IOException {
+        try (ImageHandle h = ImageSource.open(reference, registry)) {
             return of(h.image());
         }
     }

@@ -15,8 +15,10 @@
  * <ul>
  *   <li>{@link dev.distrolix.inspect.source.ImageSource} — one record per transport ({@code oci:},
  *       {@code oci-archive:}, {@code docker-archive:}, {@code podman:}/{@code docker:} via
- *       {@code save} into a temp archive, deleted on close; a bare path). {@code docker://} is the
- *       extension point: a new permitted record. {@code open()} reads and digest-checks index,
+ *       {@code save} into a temp archive, deleted on close; {@code docker://} from a registry,
+ *       layers streamed, nothing on disk; a bare path). A new transport is a new permitted record.
+ *       {@code open(ref, registrySettings)} passes credentials and {@code --insecure} to
+ *       {@code docker://}; {@code open(ref)} uses the environment's. {@code open()} reads and digest-checks index,
  *       manifest and config (OCI and Docker media types; an index resolves to its TAG, its only
  *       image, or linux/amd64) and checks every layer blob exists — before anything is printed.
  *   <li>{@link dev.distrolix.inspect.OciImage} — the view: {@link dev.distrolix.image.ContainerConfig},

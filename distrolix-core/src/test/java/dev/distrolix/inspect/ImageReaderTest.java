@@ -10,6 +10,7 @@ import dev.distrolix.inspect.TestLayouts.Tar;
 import dev.distrolix.inspect.TestLayouts.Zip;
 import dev.distrolix.inspect.source.ImageHandle;
 import dev.distrolix.inspect.source.ImageSource;
+import dev.distrolix.registry.RegistryRef;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -223,8 +224,14 @@ class ImageReaderTest {
                 .isEqualTo(new ImageSource.DockerArchive("docker-archive:x.tar:app:1", Path.of("x.tar"), "app:1"));
         assertThat(ImageSource.parse("podman:localhost/app:1"))
                 .isEqualTo(new ImageSource.Engine("podman:localhost/app:1", "podman", "localhost/app:1"));
-        assertThatThrownBy(() -> ImageSource.parse("docker://nginx")).isInstanceOf(InputException.class)
-                .hasMessageContaining("not supported yet");
+        ImageSource hub = ImageSource.parse("docker://nginx");
+        assertThat(hub).isInstanceOf(ImageSource.Registry.class);
+        assertThat(((ImageSource.Registry) hub).ref()).isEqualTo(RegistryRef.parse("docker.io/library/nginx"));
+        assertThat(((ImageSource.Registry) ImageSource.parse("docker://127.0.0.1:5000/a/b:1")).ref())
+                .isEqualTo(new RegistryRef("127.0.0.1:5000", "a/b", "1", null));
+        assertThatThrownBy(() -> ImageSource.parse("docker://h.io/UPPER:1")).isInstanceOf(InputException.class)
+                .hasMessage("'docker://h.io/UPPER:1': invalid repository name 'UPPER' (lowercase [a-z0-9._-] "
+                        + "components separated by '/') (expected docker://HOST[:PORT]/REPO[:TAG|@DIGEST])");
         assertThatThrownBy(() -> ImageSource.parse("nosuch/thing")).isInstanceOf(InputException.class)
                 .hasMessageStartingWith("'nosuch/thing': no such image (expected oci:DIR");
         assertThatThrownBy(() -> ImageSource.open("oci:/nonexistent/layout")).isInstanceOf(InputException.class)

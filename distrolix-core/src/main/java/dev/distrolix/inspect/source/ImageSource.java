@@ -1,7 +1,10 @@
 package dev.distrolix.inspect.source;
 
 import dev.distrolix.InputException;
+import dev.distrolix.registry.RegistryRef;
+import dev.distrolix.registry.RegistrySettings;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -9,17 +12,18 @@ import java.util.Objects;
 /**
  * Where an image is read from, one implementation per transport, named like skopeo's:
  * {@code oci:DIR[:TAG]}, {@code oci-archive:FILE[:TAG]}, {@code docker-archive:FILE[:NAME[:TAG]]},
- * {@code podman:NAME[:TAG]} (also {@code containers-storage:}), {@code docker:NAME[:TAG]}; a bare
- * path is an OCI layout directory or an archive of either kind. {@code docker://} (a registry) is
- * the planned next transport: add a record here and a case in {@link #parse}.
+ * {@code podman:NAME[:TAG]} (also {@code containers-storage:}), {@code docker:NAME[:TAG]},
+ * {@code docker://HOST[:PORT]/REPO[:TAG|@DIGEST]} (a registry); a bare path is an OCI layout
+ * directory or an archive of either kind. A new transport is a record here and a case in {@link #parse}.
  *
  * <p>{@link #open()} reads and checks the manifest, config and the presence of every layer blob,
  * so a bad image fails before any output; layer contents are checked while they are streamed.
  */
 public sealed interface ImageSource permits ImageSource.OciLayout, ImageSource.OciArchive,
-        ImageSource.DockerArchive, ImageSource.Engine {
+        ImageSource.DockerArchive, ImageSource.Engine, ImageSource.Registry {
     String FORMS = "oci:DIR[:TAG], oci-archive:FILE[:TAG], docker-archive:FILE[:NAME[:TAG]], podman:NAME[:TAG], "
-            + "docker:NAME[:TAG] or a path";
+            + "docker:NAME[:TAG], docker://HOST[:PORT]/REPO[:TAG|@DIGEST] or a path";
+    String REGISTRY_PREFIX = "docker://";
 
     /** The reference as the user wrote it. */
     String reference();
@@ -29,6 +33,11 @@ public sealed interface ImageSource permits ImageSource.OciLayout, ImageSource.O
     /** Parses and opens in one step; errors are one line naming the reference. */
     static ImageHandle open(String reference) throws IOException {
         return parse(reference).open();
+    }
+
+    /** The same, reaching registries ({@code docker://}) with {@code registry} (credentials, --insecure). */
+    static ImageHandle open(String reference, RegistrySettings registry) throws IOException {
+        return parse(reference, registry).open();
     }
 
     /** An OCI image layout directory; TAG is matched against {@code org.opencontainers.image.ref.name}. */
@@ -73,6 +82,22 @@ public sealed interface ImageSource permits ImageSource.OciLayout, ImageSource.O
         }
     }
 
+    /**
+     * An image in a registry, read through {@link dev.distrolix.registry.RegistryImageReader}:
+     * manifests and config into memory, layers streamed from the registry while they are walked.
+     */
+    record Registry(String reference, RegistryRef ref, RegistrySettings settings) implements ImageSource {
+        @Override
+        public ImageHandle open() throws IOException {
+            RegistryFiles files = RegistryFiles.open(reference, ref, settings);
+            try {
+                return new ImageHandle(this, OciLayoutReader.read(reference, files, null), files, null);
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            }
+        }
+    }
+
     private static ImageHandle openArchive(ImageSource source, Path file, Path temp, boolean docker, String select)
             throws IOException {
         if (!Files.isRegularFile(file)) {
@@ -89,12 +114,26 @@ public sealed interface ImageSource permits ImageSource.OciLayout, ImageSource.O
         }
     }
 
-    /** Parses a reference; a malformed one is an {@link InputException} naming the accepted forms. */
+    /**
+     * Parses a reference; a malformed one is an {@link InputException} naming the accepted forms.
+     * A {@code docker://} image gets {@link RegistrySettings#defaults()} (credentials from the environment).
+     */
     static ImageSource parse(String ref) {
         Objects.requireNonNull(ref, "reference");
-        if (ref.startsWith("docker://")) {
-            throw new InputException("'" + ref + "': reading from a registry (docker://) is not supported yet; "
-                    + "use skopeo copy to an oci: layout or podman pull first");
+        return parse(ref, ref.startsWith(REGISTRY_PREFIX) ? RegistrySettings.defaults() : null);
+    }
+
+    /** Parses a reference; {@code registry} is how a {@code docker://} image is reached. */
+    static ImageSource parse(String ref, RegistrySettings registry) {
+        Objects.requireNonNull(ref, "reference");
+        if (ref.startsWith(REGISTRY_PREFIX)) {
+            Objects.requireNonNull(registry, "registry settings");
+            try {
+                return new Registry(ref, RegistryRef.parse(ref.substring(REGISTRY_PREFIX.length())), registry);
+            } catch (IllegalArgumentException e) {
+                throw new InputException("'" + ref + "': " + e.getMessage()
+                        + " (expected docker://HOST[:PORT]/REPO[:TAG|@DIGEST])", e);
+            }
         }
         int colon = ref.indexOf(':');
         String transport = colon < 0 ? "" : ref.substring(0, colon);
