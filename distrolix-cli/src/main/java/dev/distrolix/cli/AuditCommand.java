@@ -74,6 +74,9 @@ final class AuditCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @picocli.CommandLine.Mixin
+    RegistryOptions registry = new RegistryOptions();
+
     @Parameters(index = "0", arity = "0..1", paramLabel = "IMAGE",
             description = "oci:DIR[:TAG], oci-archive:FILE[:TAG], docker-archive:FILE[:NAME:TAG], podman:NAME[:TAG], docker:NAME[:TAG] or a path.")
     String image;
@@ -118,7 +121,7 @@ final class AuditCommand implements Callable<Integer> {
         }
         AuditPolicy policy = policy();
         AuditReport report;
-        try (ImageHandle h = ImageSource.open(image)) {
+        try (ImageHandle h = ImageSource.open(image, registry.settings())) {
             report = Auditor.audit(h.image());
         }
         AuditVerdict verdict = policy.apply(report);

@@ -57,6 +57,9 @@ final class SbomCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @picocli.CommandLine.Mixin
+    RegistryOptions registry = new RegistryOptions();
+
     @Parameters(index = "0", paramLabel = "IMAGE",
             description = "oci:DIR[:TAG], oci-archive:FILE[:TAG], docker-archive:FILE[:NAME:TAG], podman:NAME[:TAG], docker:NAME[:TAG] or a path.")
     String image;
@@ -87,7 +90,7 @@ final class SbomCommand implements Callable<Integer> {
             throw new InputException(output + ": no such directory " + output.getParent());
         }
         ImageSbom sbom;
-        try (ImageHandle h = ImageSource.open(image)) {
+        try (ImageHandle h = ImageSource.open(image, registry.settings())) {
             sbom = SbomBuilder.build(h.image());
         }
         PrintWriter out = spec.commandLine().getOut();

@@ -51,6 +51,9 @@ final class WhyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @picocli.CommandLine.Mixin
+    RegistryOptions registry = new RegistryOptions();
+
     @Parameters(index = "0", paramLabel = "IMAGE",
             description = "oci:DIR[:TAG], oci-archive:FILE[:TAG], docker-archive:FILE[:NAME:TAG], podman:NAME[:TAG], docker:NAME[:TAG] or a path.")
     String image;
@@ -71,7 +74,7 @@ final class WhyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         List<Why.Answer> answers;
-        try (ImageHandle h = ImageSource.open(image)) {
+        try (ImageHandle h = ImageSource.open(image, registry.settings())) {
             answers = Why.explain(h.image(), target, from);
         }
         PrintWriter out = spec.commandLine().getOut();

@@ -102,6 +102,21 @@ class RegistryInspectCliTest {
     }
 
     @Test
+    void auditSbomAndWhyReadRegistryImagesToo() throws Exception {
+        Cli audit = Cli.run("audit", pushed, "--json");
+        Cli auditOci = Cli.run("audit", oci, "--json");
+        assertThat(audit.exitCode()).as(audit.err()).isEqualTo(auditOci.exitCode());
+        assertThat(InspectCommandTest.JSON.readTree(audit.out()).get("findings"))
+                .isEqualTo(InspectCommandTest.JSON.readTree(auditOci.out()).get("findings"));
+        Cli sbom = Cli.run("sbom", pushed);
+        assertThat(sbom.exitCode()).as(sbom.err()).isZero();
+        assertThat(sbom.out()).contains("openssl", "agrees with build-time graph");
+        Cli why = Cli.run("why", pushed, "glibc");
+        assertThat(why.exitCode()).as(why.err()).isZero();
+        assertThat(why.out()).contains("glibc");
+    }
+
+    @Test
     void aMissingTagIsAnInputError() {
         String ref = "docker://" + registry.address() + "/nginx:nope";
         assertOneLine(Cli.run("inspect", ref), 3, ref + ": registry " + registry.address()
