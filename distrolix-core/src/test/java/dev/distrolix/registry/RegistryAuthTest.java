@@ -124,9 +124,10 @@ class RegistryAuthTest {
             ImageWriter.write(image, ImageTarget.parse("docker://" + proxy.address() + "/tok-dst:1"),
                     writer.withParallelUploads(1));
             assertThat(token.blobMounts("tok-dst")).isEqualTo(3);
+            // the remembered location tok-src is checked (HEAD, pull scope) before the mount uses it
             assertThat(tokens.requests().subList(before, tokens.requests().size())).containsExactly(
                     "writer ", "writer repository:tok-dst:pull,push", "writer repository:tok-dst:pull,push",
-                    "writer repository:tok-dst:pull,push repository:tok-src:pull");
+                    "writer repository:tok-src:pull", "writer repository:tok-dst:pull,push repository:tok-src:pull");
         }
     }
 
