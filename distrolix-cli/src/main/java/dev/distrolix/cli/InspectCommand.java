@@ -126,7 +126,9 @@ final class InspectCommand implements Callable<Integer> {
         kv(sb, "  Volumes", c.volumes().isEmpty() ? "-" : String.join(" ", c.volumes()));
         kv(sb, "  StopSignal", c.stopSignal() == null ? "-" : c.stopSignal());
         List<String> labels = new ArrayList<>();
-        c.labels().forEach((k, v) -> labels.add(k + "=" + v));
+        // a table is for reading: long values (the build-time reference graph) are cut; --json has them whole
+        c.labels().forEach((k, v) -> labels.add(k + "=" + (v.length() <= 100 ? v
+                : v.substring(0, 60) + "… (" + v.length() + " characters; see --json)")));
         kv(sb, "  Labels", labels.isEmpty() ? "-" : String.join("\n" + " ".repeat(14), labels));
         sb.append("\nLayers\n");
         Table t = new Table(">#", "DIGEST", "MEDIA TYPE", ">COMPRESSED", ">UNCOMPRESSED", "DIFF_ID", ">ENTRIES", "CONTENT");
