@@ -2,7 +2,7 @@ package dev.distrolix.layering;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.distrolix.nix.Closure;
 import dev.distrolix.nix.NixCli;
@@ -58,7 +58,7 @@ class TinyClosureIntegrationTest {
 
     @BeforeAll
     static void build() throws IOException {
-        assumeTrue(TestNix.installed(), "Nix is not installed");
+        assertTrue(TestNix.installed(), "Nix is not installed: run testing/install-tools.sh");
         Path fixture = sharedFixture().orElse(null);
         if (fixture == null) {
             fixture = tmp.resolve("default.nix");

@@ -73,7 +73,7 @@ public class LocalStoreSourceTest {
 
     @Test
     void walkOfARealStorePathEqualsItsNar(@TempDir Path tmp) throws IOException {
-        Tools.assume("nix-store");
+        Tools.require("nix-store");
         StorePath p = addToStore(makeTree(tmp));
         assertThat(p.storeDir()).isEqualTo("/nix/store");
         assertThat(p.name()).isEqualTo("tree");
@@ -89,7 +89,7 @@ public class LocalStoreSourceTest {
 
     @Test
     void singleFileStorePathIsOneRegularNode(@TempDir Path tmp) throws IOException {
-        Tools.assume("nix-store");
+        Tools.require("nix-store");
         Path f = Files.writeString(tmp.resolve("single.txt"), "hello\n");
         StorePath p = addToStore(f);
         List<NarTestReader.Node> walked = walk(new LocalStoreSource(), p);

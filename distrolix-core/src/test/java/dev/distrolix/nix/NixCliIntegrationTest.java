@@ -2,7 +2,7 @@ package dev.distrolix.nix;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -51,7 +51,7 @@ class NixCliIntegrationTest {
 
     @BeforeAll
     static void setUp() throws IOException {
-        assumeTrue(TestNix.installed(), "Nix is not installed");
+        assertTrue(TestNix.installed(), "Nix is not installed: run testing/install-tools.sh");
         set = Files.createDirectories(dir.resolve("pkgs"));
         Files.writeString(set.resolve("default.nix"), PACKAGE_SET);
         nix = TestNix.cli().workingDirectory(dir).build();

@@ -65,7 +65,7 @@ class StoreLayerEntriesTest {
 
     @Test
     void layerOfARealStorePathExtractsToTheSameNar(@TempDir Path tmp) throws Exception {
-        Tools.assume("nix-store", "tar", "gzip", "diff");
+        Tools.require("nix-store", "tar", "gzip", "diff");
         StorePath p = LocalStoreSourceTest.addToStore(LocalStoreSourceTest.makeTree(Files.createDirectory(tmp.resolve("src"))));
         Path single = Files.writeString(tmp.resolve("single.conf"), "x=1\n");
         StorePath q = LocalStoreSourceTest.addToStore(single);

@@ -1,7 +1,6 @@
 package dev.distrolix.tar;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -33,9 +32,12 @@ public final class Tools {
         return false;
     }
 
-    public static void assume(String... tools) {
+    /** A missing tool fails the test: CI installs every tool (testing/install-tools.sh), nothing is skipped. */
+    public static void require(String... tools) {
         for (String t : tools) {
-            assumeTrue(available(t), t + " not installed");
+            if (!available(t)) {
+                throw new AssertionError(t + " is not installed: run testing/install-tools.sh");
+            }
         }
     }
 
