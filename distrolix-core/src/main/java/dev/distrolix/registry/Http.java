@@ -11,8 +11,10 @@ import java.net.http.HttpResponse;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
@@ -35,10 +37,19 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * loopback never needs it. Instances are shared by every {@link RegistryClient} of the process
  * with the same TLS rule and connect timeout ({@link #shared}), so a second connection to a
  * registry (the push after the fail-fast check) reuses the first one's kept-alive connections.
+ *
+ * <p>At JVM exit the clients' selector threads are stopped: the JVM waits up to 0.3 s for any
+ * thread blocked in native code before it exits, and a selector thread always is (in
+ * {@code epoll_wait}); a JDK 17 client has no {@code close()}.
  */
 final class Http {
     static final int MAX_REDIRECTS = 5;
     private static final Map<Key, Http> SHARED = new ConcurrentHashMap<>();
+    private static final Set<HttpClient> CLIENTS = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(Http::stopSelectors, "distrolix-http-exit"));
+    }
 
     private record Key(boolean verifyTls, Duration connectTimeout, String userAgent) {}
 
@@ -54,6 +65,7 @@ final class Http {
         this.userAgent = userAgent;
         // No TLS context to set up; explicit parameters, else the client asks the context for its defaults.
         this.plain = builder(connectTimeout).sslContext(NoTls.context()).sslParameters(new SSLParameters()).build();
+        CLIENTS.add(plain);
     }
 
     /** The process-wide instance for these settings (java.net.http clients are meant to be shared). */
@@ -83,11 +95,46 @@ final class Http {
                         b.sslContext(trustAll());
                     }
                     c = b.build(); // default: the JDK's verifying context
+                    CLIENTS.add(c);
                     tls = c;
                 }
             }
         }
         return c;
+    }
+
+    /**
+     * Interrupts the selector threads of our clients (which ends them) and waits a moment for them.
+     * A client's {@code toString()} ends with its id, "…(7)", and its selector thread is named
+     * "HttpClient-7-SelectorManager" (the JDK's own tests find it this way); should a JDK name them
+     * otherwise, nothing is found and exit is only slower.
+     */
+    private static void stopSelectors() {
+        Set<String> names = new HashSet<>();
+        for (HttpClient c : CLIENTS) {
+            String s = c.toString();
+            int open = s.lastIndexOf('(');
+            if (open >= 0 && s.endsWith(")")) {
+                names.add("HttpClient-" + s.substring(open + 1, s.length() - 1) + "-SelectorManager");
+            }
+        }
+        ThreadGroup root = Thread.currentThread().getThreadGroup();
+        while (root.getParent() != null) {
+            root = root.getParent();
+        }
+        Thread[] threads = new Thread[root.activeCount() + 16];
+        int n = root.enumerate(threads, true);
+        for (int i = 0; i < n; i++) {
+            Thread t = threads[i];
+            if (names.contains(t.getName())) {
+                t.interrupt();
+                try {
+                    t.join(100);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
     }
 
     /** One request; {@code body} makes a fresh publisher per send (auth round-trips and redirects resend it). */
