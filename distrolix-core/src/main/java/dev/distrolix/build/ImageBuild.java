@@ -20,7 +20,6 @@ import dev.distrolix.rootfs.StoreDirectoryLister;
 import dev.distrolix.spec.ImageSpec;
 import dev.distrolix.spec.ResolvedSpec;
 import dev.distrolix.spec.SpecLoader;
-import dev.distrolix.spec.SpecRenderer;
 import dev.distrolix.tar.Compression;
 import dev.distrolix.tar.LayerBlob;
 import dev.distrolix.tar.LayerWriter;
@@ -34,10 +33,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
 /**
@@ -147,25 +146,72 @@ public final class ImageBuild {
     }
 
     public BuildResult build() throws IOException {
+        // A registry target is pinged while the spec loads and Nix resolves rather than before
+        // (each costs 0.05-0.2 s of a short run). Its failure still ends the build before anything
+        // is written, stopping a Nix process still running, and a run with several faults reports
+        // the one it did when each step waited for the last: spec, target, registry, options, Nix.
+        Background<Void> registryCheck = startRegistryCheck();
+        try {
+            return build(registryCheck);
+        } finally {
+            if (registryCheck != null) {
+                registryCheck.cancel();
+            }
+        }
+    }
+
+    /** The fail-fast ping of a {@code docker://} target, on its own thread; null for other targets. */
+    private Background<Void> startRegistryCheck() {
+        if (target == null) {
+            return null; // the default is a folder
+        }
+        ImageTarget t;
+        try {
+            t = ImageTarget.parse(target);
+        } catch (RuntimeException e) {
+            return null; // reported after the spec's own errors, by the same parse in build()
+        }
+        if (!(t instanceof ImageTarget.Registry)) {
+            return null;
+        }
+        return Background.start("distrolix-registry-check", () -> {
+            ImageWriter.checkWritable(t, registry);
+            return null;
+        });
+    }
+
+    private BuildResult build(Background<Void> registryCheck) throws IOException {
         ImageSpec spec = SpecLoader.load(specFile);
         listener.on(new BuildEvent.SpecLoaded(specFile.toString(), spec.name()));
         // Parse options first: a bad option must fail before any Nix work or output.
         ImageTarget parsedTarget = ImageTarget.parse(target != null ? target : "oci:out/" + spec.name());
-        ImageWriter.checkWritable(parsedTarget, registry);
-        Compression comp = Compression.parse(compression != null ? compression : spec.compression().orElse("gzip"));
-        String strategy = layering != null ? layering : spec.layering().strategy().name().toLowerCase().replace('_', '-');
-        int layers = maxLayers != null ? maxLayers : spec.layering().maxLayers();
-        Layering.maxStoreLayers(layers);
-        Layering.of(strategy);
-        Instant createdAt = created != null ? created : createdFromEnvironment();
+        if (registryCheck == null) {
+            ImageWriter.checkWritable(parsedTarget, registry);
+        }
+        Compression comp;
+        String strategy;
+        int layers;
+        Instant createdAt;
+        try {
+            comp = Compression.parse(compression != null ? compression : spec.compression().orElse("gzip"));
+            strategy = layering != null ? layering : spec.layering().strategy().name().toLowerCase().replace('_', '-');
+            layers = maxLayers != null ? maxLayers : spec.layering().maxLayers();
+            Layering.maxStoreLayers(layers);
+            Layering.of(strategy);
+            createdAt = created != null ? created : createdFromEnvironment();
+        } catch (RuntimeException e) {
+            if (registryCheck != null) {
+                registryCheck.join(); // an unreachable registry was reported before a bad option
+            }
+            throw e;
+        }
 
         NixCli nixCli = nix != null ? nix : NixCli.create();
-        PackageResolution packages = PackageResolution.resolve(spec, nixCli, includes);
-        listener.on(new BuildEvent.PackagesResolved(packages.roots().stream().map(StorePath::fullPath).toList()));
-        ResolvedSpec resolved = SpecRenderer.render(spec, packages.byName());
-        Closure closure = nixCli.queryClosure(packages.roots());
-        listener.on(new BuildEvent.ClosureComputed(closure.size(), closure.totalNarSize()));
-        NixSystem system = spec.system().map(NixSystem::parse).orElseGet(nixCli::system);
+        NixInputs nixInputs = registryCheck == null ? NixInputs.of(spec, nixCli, includes, listener)
+                : whileChecking(registryCheck, () -> NixInputs.of(spec, nixCli, includes, listener));
+        ResolvedSpec resolved = nixInputs.resolved();
+        Closure closure = nixInputs.closure();
+        NixSystem system = nixInputs.system();
 
         List<List<StorePath>> plan = Layering.plan(strategy, closure, layers);
         CustomisationLayer custom = CustomisationLayer.of(resolved, lister);
@@ -235,8 +281,9 @@ public final class ImageBuild {
         LayerBlob[] out = new LayerBlob[producers.size()];
         java.util.Set<Integer> cached = new java.util.HashSet<>();
         List<Integer> misses = new ArrayList<>();
+        List<java.util.Optional<LayerBlob>> hits = lookUpAll(cache, keys, comp);
         for (int i = 0; i < producers.size(); i++) {
-            var hit = cache != null ? cache.lookup(keys.get(i), comp) : java.util.Optional.<LayerBlob>empty();
+            var hit = hits.get(i);
             if (hit.isPresent()) {
                 out[i] = hit.get();
                 cached.add(i);
@@ -254,6 +301,37 @@ public final class ImageBuild {
             }
         }
         return new WrittenLayers(List.of(out), cached);
+    }
+
+    /** Nix works on a thread of its own while the registry answers; a registry failure stops it and is the error. */
+    private static NixInputs whileChecking(Background<Void> registryCheck, Callable<NixInputs> nixWork)
+            throws IOException {
+        Background<NixInputs> work = Background.start("distrolix-nix", nixWork);
+        try {
+            registryCheck.join();
+            return work.join();
+        } finally {
+            work.cancel();
+        }
+    }
+
+    /** Cache lookups side by side: each one re-hashes its blob, most of a warm build's own work. */
+    private static List<java.util.Optional<LayerBlob>> lookUpAll(LayerCache cache, List<String> keys, Compression comp)
+            throws IOException {
+        if (cache == null) {
+            return java.util.Collections.nCopies(keys.size(), java.util.Optional.empty());
+        }
+        try {
+            return keys.parallelStream().map(k -> {
+                try {
+                    return cache.lookup(k, comp);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).toList();
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
     }
 
     private static String describe(List<StorePath> group) {
@@ -281,24 +359,6 @@ public final class ImageBuild {
             for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
             }
-        }
-    }
-
-    /** Package name → its (first) output, and every output as a closure root. */
-    record PackageResolution(Map<String, StorePath> byName, List<StorePath> roots) {
-        static PackageResolution resolve(ImageSpec spec, NixCli nix, List<String> includes) {
-            Map<String, StorePath> byName = new LinkedHashMap<>();
-            List<StorePath> roots = new ArrayList<>();
-            for (dev.distrolix.spec.PackageRef ref : spec.packages()) {
-                List<StorePath> outs = nix.resolve(NixRefs.of(ref, spec), includes);
-                byName.put(ref.name(), outs.get(0));
-                for (StorePath o : outs) {
-                    if (!roots.contains(o)) {
-                        roots.add(o);
-                    }
-                }
-            }
-            return new PackageResolution(byName, roots);
         }
     }
 }

@@ -10,8 +10,9 @@ import java.util.TreeSet;
 
 /**
  * Queries the runtime closure of store paths. First choice is one {@code nix path-info --json -r}
- * call; when that fails (no {@code nix} binary, experimental features refused, an unknown JSON
- * shape), it falls back to the stable {@code nix-store} interface:
+ * call, which also rejects an invalid root; when that fails otherwise (no {@code nix} binary,
+ * experimental features refused, an unknown JSON shape), it falls back to the stable
+ * {@code nix-store} interface, after a batched validity check:
  * {@code nix-store -qR} for the closure and {@code nix-store --dump-db PATHS} for sizes, hashes and
  * per-path references — both accept many paths, so the fallback costs two calls per chunk.
  * ({@code nix-store -q --references A B} would print the <em>union</em> of the references of A and
@@ -35,7 +36,6 @@ final class ClosureQuery {
         if (roots.isEmpty()) {
             return new Closure(List.of(), List.of());
         }
-        requireValid(roots);
         NixException first;
         try {
             return withPathInfo(roots);
@@ -50,6 +50,7 @@ final class ClosureQuery {
             first = new NixException("nix path-info: " + e.getMessage(), e);
         }
         try {
+            requireValid(roots);
             return withNixStore(roots);
         } catch (NixNotFoundException e) {
             // Report why `nix` failed rather than that nix-store is missing, unless both are missing.
@@ -57,10 +58,7 @@ final class ClosureQuery {
         }
     }
 
-    /**
-     * One batched validity check first: {@code nix path-info} would otherwise try to substitute
-     * an invalid root (downloading it, or ~4 s of retries offline) before failing.
-     */
+    /** One batched validity check, for the nix-store queries (which do not say which root is invalid). */
     void requireValid(Collection<StorePath> roots) {
         for (List<String> chunk : chunks(roots.stream().map(StorePath::fullPath).toList())) {
             String invalid = nixStore(prepend(List.of("--check-validity", "--print-invalid"), chunk)).strip();
@@ -70,9 +68,15 @@ final class ClosureQuery {
         }
     }
 
+    /**
+     * {@code substitute = false}: an invalid root must fail at once with "path … is not valid", as
+     * {@code nix-store --check-validity} would say, rather than be looked up on the binary caches
+     * first (a download, or ~4 s of retries offline). A separate validity check would cost a
+     * process per build; this costs nothing.
+     */
     Closure withPathInfo(Collection<StorePath> roots) {
         List<String> args = new ArrayList<>(List.of("path-info", "--json", "-r",
-                "--extra-experimental-features", "nix-command"));
+                "--extra-experimental-features", "nix-command", "--option", "substitute", "false"));
         roots.forEach(r -> args.add(r.fullPath()));
         ProcessRunner.Result r = tools.run(timeout, "nix", args);
         if (!r.ok()) {

@@ -20,6 +20,7 @@ final class ProcessRunner {
     /** Build logs can be huge; the interesting "error:" lines are at the end, so keep the tail. */
     private static final int STDERR_TAIL_BYTES = 256 * 1024;
     private static final long DRAIN_GRACE_MILLIS = 5_000;
+    private static final long KILL_WAIT_MILLIS = 2_000;
 
     record Result(List<String> command, int exitCode, String stdout, String stderr) {
         boolean ok() {
@@ -82,9 +83,15 @@ final class ProcessRunner {
         return exe.substring(exe.lastIndexOf('/') + 1);
     }
 
+    /** Kills the process and what it started (a builder); waits briefly for the process itself to end. */
     private static void kill(Process process) {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
+        try {
+            process.waitFor(KILL_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static String human(Duration d) {

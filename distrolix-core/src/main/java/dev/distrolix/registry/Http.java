@@ -11,11 +11,15 @@ import java.net.http.HttpResponse;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 
@@ -24,23 +28,113 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * followed by hand because {@code java.net.http} would forward our {@code Authorization} header
  * to wherever a registry redirects (blob GETs often go to a storage host). Here the header is
  * sent only while the URL keeps the original scheme, host and port.
+ *
+ * <p>Two clients, picked per request by the URL's scheme: {@code http://} URLs go through a
+ * client that cannot do TLS at all, {@code https://} ones through a client with the verifying
+ * (or, for {@code --insecure}, the trusting) TLS context, built on the first HTTPS request. A
+ * {@code java.net.http} client sets its TLS context up when it is built (the security providers,
+ * the {@code cacerts} trust store: 0.1–0.3 s of a short run), and a plain-HTTP registry on
+ * loopback never needs it. Instances are shared by every {@link RegistryClient} of the process
+ * with the same TLS rule and connect timeout ({@link #shared}), so a second connection to a
+ * registry (the push after the fail-fast check) reuses the first one's kept-alive connections.
+ *
+ * <p>At JVM exit the clients' selector threads are stopped: the JVM waits up to 0.3 s for any
+ * thread blocked in native code before it exits, and a selector thread always is (in
+ * {@code epoll_wait}); a JDK 17 client has no {@code close()}.
  */
 final class Http {
     static final int MAX_REDIRECTS = 5;
+    private static final Map<Key, Http> SHARED = new ConcurrentHashMap<>();
+    private static final Set<HttpClient> CLIENTS = ConcurrentHashMap.newKeySet();
 
-    private final HttpClient client;
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(Http::stopSelectors, "distrolix-http-exit"));
+    }
+
+    private record Key(boolean verifyTls, Duration connectTimeout, String userAgent) {}
+
+    private final boolean verifyTls;
+    private final Duration connectTimeout;
+    private final HttpClient plain;
+    private volatile HttpClient tls;
     private final String userAgent;
 
     Http(boolean verifyTls, Duration connectTimeout, String userAgent) {
-        HttpClient.Builder b = HttpClient.newBuilder()
+        this.verifyTls = verifyTls;
+        this.connectTimeout = connectTimeout;
+        this.userAgent = userAgent;
+        // No TLS context to set up; explicit parameters, else the client asks the context for its defaults.
+        this.plain = builder(connectTimeout).sslContext(NoTls.context()).sslParameters(new SSLParameters()).build();
+        CLIENTS.add(plain);
+    }
+
+    /** The process-wide instance for these settings (java.net.http clients are meant to be shared). */
+    static Http shared(boolean verifyTls, Duration connectTimeout, String userAgent) {
+        return SHARED.computeIfAbsent(new Key(verifyTls, connectTimeout, userAgent),
+                k -> new Http(k.verifyTls(), k.connectTimeout(), k.userAgent()));
+    }
+
+    private static HttpClient.Builder builder(Duration connectTimeout) {
+        return HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(connectTimeout);
-        if (!verifyTls) {
-            b.sslContext(trustAll());
+    }
+
+    private HttpClient clientFor(URI uri) {
+        if ("http".equalsIgnoreCase(uri.getScheme())) {
+            return plain;
         }
-        this.client = b.build();
-        this.userAgent = userAgent;
+        HttpClient c = tls;
+        if (c == null) {
+            synchronized (this) {
+                c = tls;
+                if (c == null) {
+                    HttpClient.Builder b = builder(connectTimeout);
+                    if (!verifyTls) {
+                        b.sslContext(trustAll());
+                    }
+                    c = b.build(); // default: the JDK's verifying context
+                    CLIENTS.add(c);
+                    tls = c;
+                }
+            }
+        }
+        return c;
+    }
+
+    /**
+     * Interrupts the selector threads of our clients (which ends them) and waits a moment for them.
+     * A client's {@code toString()} ends with its id, "…(7)", and its selector thread is named
+     * "HttpClient-7-SelectorManager" (the JDK's own tests find it this way); should a JDK name them
+     * otherwise, nothing is found and exit is only slower.
+     */
+    private static void stopSelectors() {
+        Set<String> names = new HashSet<>();
+        for (HttpClient c : CLIENTS) {
+            String s = c.toString();
+            int open = s.lastIndexOf('(');
+            if (open >= 0 && s.endsWith(")")) {
+                names.add("HttpClient-" + s.substring(open + 1, s.length() - 1) + "-SelectorManager");
+            }
+        }
+        ThreadGroup root = Thread.currentThread().getThreadGroup();
+        while (root.getParent() != null) {
+            root = root.getParent();
+        }
+        Thread[] threads = new Thread[root.activeCount() + 16];
+        int n = root.enumerate(threads, true);
+        for (int i = 0; i < n; i++) {
+            Thread t = threads[i];
+            if (names.contains(t.getName())) {
+                t.interrupt();
+                try {
+                    t.join(100);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
     }
 
     /** One request; {@code body} makes a fresh publisher per send (auth round-trips and redirects resend it). */
@@ -83,7 +177,7 @@ final class Http {
             if (authorization != null && sameOrigin(uri, call.uri())) {
                 b.header("Authorization", authorization);
             }
-            HttpResponse<T> r = sendOnce(b.build(), handler);
+            HttpResponse<T> r = sendOnce(clientFor(uri), b.build(), handler);
             int s = r.statusCode();
             String location = r.headers().firstValue("Location").orElse(null);
             if (!isRedirect(s) || location == null || redirects >= MAX_REDIRECTS) {
@@ -98,7 +192,8 @@ final class Http {
         }
     }
 
-    private <T> HttpResponse<T> sendOnce(HttpRequest request, HttpResponse.BodyHandler<T> handler) throws IOException {
+    private static <T> HttpResponse<T> sendOnce(HttpClient client, HttpRequest request,
+                                                HttpResponse.BodyHandler<T> handler) throws IOException {
         try {
             return client.send(request, handler);
         } catch (InterruptedException e) {

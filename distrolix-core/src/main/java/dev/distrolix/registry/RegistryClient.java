@@ -5,8 +5,10 @@ import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.security.cert.CertificateException;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import javax.net.ssl.SSLException;
 
 /*
@@ -35,6 +37,8 @@ import javax.net.ssl.SSLException;
  */
 public final class RegistryClient {
     static final String USER_AGENT = "distrolix/" + version();
+    /** The plain-HTTP ping of a loopback registry waits at most this long (a TLS port may say nothing). */
+    static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
 
     private final String registry;
     private final RegistrySettings settings;
@@ -46,7 +50,7 @@ public final class RegistryClient {
         this.registry = registry;
         this.settings = settings;
         RegistrySettings.Transport t = settings.transport(registry);
-        this.http = new Http(t != RegistrySettings.Transport.INSECURE, settings.connectTimeout(), USER_AGENT);
+        this.http = Http.shared(t != RegistrySettings.Transport.INSECURE, settings.connectTimeout(), USER_AGENT);
         TokenFetcher fetcher = new TokenFetcher(http, settings.retry(), settings.timeout(), registry);
         this.auth = new Authenticator(registry, settings.credentials(), t == RegistrySettings.Transport.INSECURE,
                 new TokenCache(), fetcher);
@@ -80,8 +84,12 @@ public final class RegistryClient {
     private void ping() throws IOException {
         String host = RegistryRef.apiHost(registry);
         RegistrySettings.Transport t = settings.transport(registry);
+        boolean loopback = RegistrySettings.isLoopback(RegistrySettings.hostOf(host.toLowerCase(Locale.ROOT)));
+        if (t != RegistrySettings.Transport.HTTPS && loopback && answersPlainHttp(host)) {
+            return;
+        }
         try {
-            pingAt(URI.create("https://" + host + "/v2/"));
+            pingAt(URI.create("https://" + host + "/v2/"), settings.retry(), settings.timeout());
             return;
         } catch (RegistryException e) {
             boolean notTls = hasCause(e, SSLException.class) && !hasCause(e, CertificateException.class);
@@ -90,15 +98,41 @@ public final class RegistryClient {
                         ? e.withHint("its TLS certificate is not trusted; pass --insecure to skip verification") : e;
             }
         }
-        pingAt(URI.create("http://" + host + "/v2/"));
+        pingAt(URI.create("http://" + host + "/v2/"), settings.retry(), settings.timeout());
     }
 
-    private void pingAt(URI uri) throws IOException {
+    /**
+     * A registry on loopback that may use plain HTTP usually does (a development registry):
+     * one plain-HTTP ping first saves the TLS attempt (setting TLS up, a handshake the server
+     * answers with an error), a third of a short push. True when a registry answered; an error
+     * answer from a server that speaks HTTP (401 without usable credentials, 403…) is thrown as
+     * it is, since the HTTPS-first sequence would end on that same answer. Anything else — nothing
+     * listening, a TLS port (a 400 or a broken answer), a 5xx to retry — is left to that sequence,
+     * so its results and messages are the ones it always gave. No credentials are at stake: the
+     * ping sends none, and a challenge over plain HTTP is answered only when the user allowed it.
+     */
+    private boolean answersPlainHttp(String host) throws IOException {
+        Duration timeout = settings.timeout().compareTo(PROBE_TIMEOUT) < 0 ? settings.timeout() : PROBE_TIMEOUT;
+        try {
+            pingAt(URI.create("http://" + host + "/v2/"), RetryPolicy.NONE, timeout);
+            return true;
+        } catch (RegistryException e) {
+            int s = e.status();
+            if (s > 0 && s != 400 && !RetryPolicy.isRetryableStatus(s)) {
+                throw e;
+            }
+            return false;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private void pingAt(URI uri, RetryPolicy retry, Duration timeout) throws IOException {
         base = URI.create(uri.getScheme() + "://" + uri.getRawAuthority());
-        settings.retry().run(attempt -> {
+        retry.run(attempt -> {
             HttpResponse<byte[]> r;
             try {
-                r = send(Http.Call.of("GET", uri, settings.timeout()), List.of(), HttpResponse.BodyHandlers.ofByteArray());
+                r = send(Http.Call.of("GET", uri, timeout), List.of(), HttpResponse.BodyHandlers.ofByteArray());
             } catch (ConnectException e) {
                 // no retries: a registry that is not there should say so at once
                 throw RegistryException.of(registry, null, "connecting to " + base, Errors.oneLine(e), null);

@@ -23,7 +23,11 @@ import java.util.TreeSet;
  */
 final class TokenFetcher {
     static final Duration DEFAULT_LIFETIME = Duration.ofSeconds(60);
-    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Built on the first token (many registries never ask for one): a mapper is costly early in a run. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
 
     private final Http http;
     private final RetryPolicy retry;
@@ -91,7 +95,7 @@ final class TokenFetcher {
     private Token parse(byte[] body, String what) throws RegistryException {
         JsonNode n;
         try {
-            n = JSON.readTree(body);
+            n = Json.MAPPER.readTree(body);
         } catch (IOException e) {
             throw RegistryException.of(registry, null, what, "the answer is not JSON", e);
         }

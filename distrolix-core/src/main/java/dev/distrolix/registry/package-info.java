@@ -27,7 +27,10 @@
  * <h2>Transport and safety</h2>
  * HTTPS with verified certificates; plain HTTP only for loopback registries (then never with
  * credentials) or with an explicit opt-in ({@code --insecure}, {@code DISTROLIX_INSECURE_REGISTRIES}).
- * Redirects are followed by hand so {@code Authorization} never reaches another host.
+ * Remote registries are tried over HTTPS first; a loopback one over plain HTTP first (a local
+ * development registry usually is one), then HTTPS-first when no registry answers there.
+ * Redirects are followed by hand so {@code Authorization} never reaches another host. One
+ * process shares its HTTP clients; the TLS one is set up only when an {@code https://} URL is used.
  *
  * <h2>Failures</h2>
  * {@link dev.distrolix.registry.RetryPolicy} retries resets, timeouts, 408, 429 (after its

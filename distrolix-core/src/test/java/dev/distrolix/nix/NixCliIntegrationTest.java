@@ -232,6 +232,21 @@ class NixCliIntegrationTest {
     }
 
     @Test
+    void anInvalidRootFailsAtOnceEvenWithBinaryCachesConfigured() {
+        // Nix's default substituter (cache.nixos.org) is unreachable here: a closure query that
+        // looked an invalid root up there would spend ~4 s retrying before failing.
+        NixCli withCaches = NixCli.builder().environment("NIX_CONFIG", null).workingDirectory(dir).build();
+        StorePath missing = StorePath.parse("/nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-missing");
+        long t0 = System.nanoTime();
+        assertThatThrownBy(() -> withCaches.queryClosure(List.of(missing)))
+                .isInstanceOf(NixException.class)
+                .hasMessage("store path " + missing + " does not exist (or is not valid)");
+        assertThat((System.nanoTime() - t0) / 1_000_000).as("ms").isLessThan(2_000);
+        StorePath leaf = only(nix.resolve(new PackageRef.Attribute(Optional.of(set), "leaf")));
+        assertThat(withCaches.queryClosure(List.of(leaf)).size()).isEqualTo(1);
+    }
+
+    @Test
     void systemOfThisMachine() {
         NixSystem s = nix.system();
         assertThat(s.os()).isEqualTo("linux");

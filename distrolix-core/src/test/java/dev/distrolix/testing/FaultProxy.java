@@ -23,7 +23,8 @@ import java.util.function.Predicate;
  * A small HTTP/1.1 proxy on 127.0.0.1 in front of a real registry, injecting faults: canned
  * answers (500, 429 with Retry-After), connection resets in the middle of a request body,
  * a throttled (slow) link, and redirects of blob GETs to another host name. It logs every
- * request ("METHOD path -> status") and whether it carried an Authorization header.
+ * request ("METHOD path -> status") and whether it carried an Authorization header, and counts
+ * connections that opened with a TLS handshake instead of a request (it speaks plain HTTP only).
  */
 public final class FaultProxy implements AutoCloseable {
     private final ServerSocket server;
@@ -31,6 +32,7 @@ public final class FaultProxy implements AutoCloseable {
     private final List<Rule> rules = new CopyOnWriteArrayList<>();
     private final List<String> log = new CopyOnWriteArrayList<>();
     private final List<Socket> open = new CopyOnWriteArrayList<>();
+    private final AtomicInteger tlsHellos = new AtomicInteger();
     private volatile long bytesPerSecond;
     private volatile String storageAuthorization;
     private static final String STORAGE_MARK = "__storage=1";
@@ -116,6 +118,11 @@ public final class FaultProxy implements AutoCloseable {
         return List.copyOf(log);
     }
 
+    /** Connections whose first byte was a TLS handshake record (a client trying HTTPS here). */
+    public int tlsHellos() {
+        return tlsHellos.get();
+    }
+
     public long count(String regex) {
         java.util.regex.Pattern p = java.util.regex.Pattern.compile(regex);
         return log.stream().filter(l -> p.matcher(l).find()).count();
@@ -158,6 +165,11 @@ public final class FaultProxy implements AutoCloseable {
         try (client) {
             InputStream in = new BufferedInputStream(client.getInputStream());
             OutputStream out = client.getOutputStream();
+            in.mark(1);
+            if (in.read() == 0x16) {
+                tlsHellos.incrementAndGet();
+            }
+            in.reset();
             while (true) {
                 Head head = readHead(in, true);
                 if (head == null) {

@@ -1,0 +1,59 @@
+package dev.distrolix.build;
+
+import dev.distrolix.nix.Closure;
+import dev.distrolix.nix.NixCli;
+import dev.distrolix.nix.NixSystem;
+import dev.distrolix.nix.StorePath;
+import dev.distrolix.spec.ImageSpec;
+import dev.distrolix.spec.ResolvedSpec;
+import dev.distrolix.spec.SpecRenderer;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What Nix says about a spec: the spec rendered with its packages' store paths, their runtime
+ * closure, and the system the image is for (the spec's, else the one Nix builds for).
+ */
+record NixInputs(ResolvedSpec resolved, Closure closure, NixSystem system) {
+
+    /** Resolves the packages (building them if needed), queries the closure; reports both to {@code listener}. */
+    static NixInputs of(ImageSpec spec, NixCli nix, List<String> includes, BuildListener listener) throws IOException {
+        // builtins.currentSystem costs a Nix start-up of its own (~0.05 s): asked while the packages resolve.
+        Background<NixSystem> systemQuery = spec.system().isPresent() ? null
+                : Background.start("distrolix-nix-system", nix::system);
+        try {
+            PackageResolution packages = PackageResolution.resolve(spec, nix, includes);
+            listener.on(new BuildEvent.PackagesResolved(packages.roots().stream().map(StorePath::fullPath).toList()));
+            ResolvedSpec resolved = SpecRenderer.render(spec, packages.byName());
+            Closure closure = nix.queryClosure(packages.roots());
+            listener.on(new BuildEvent.ClosureComputed(closure.size(), closure.totalNarSize()));
+            NixSystem system = systemQuery == null ? NixSystem.parse(spec.system().get()) : systemQuery.join();
+            return new NixInputs(resolved, closure, system);
+        } finally {
+            if (systemQuery != null) {
+                systemQuery.cancel(); // a failed resolution does not wait for it
+            }
+        }
+    }
+
+    /** Package name → its (first) output, and every output as a closure root. */
+    record PackageResolution(Map<String, StorePath> byName, List<StorePath> roots) {
+        static PackageResolution resolve(ImageSpec spec, NixCli nix, List<String> includes) {
+            Map<String, StorePath> byName = new LinkedHashMap<>();
+            List<StorePath> roots = new ArrayList<>();
+            for (dev.distrolix.spec.PackageRef ref : spec.packages()) {
+                List<StorePath> outs = nix.resolve(NixRefs.of(ref, spec), includes);
+                byName.put(ref.name(), outs.get(0));
+                for (StorePath o : outs) {
+                    if (!roots.contains(o)) {
+                        roots.add(o);
+                    }
+                }
+            }
+            return new PackageResolution(byName, roots);
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package dev.distrolix.registry;
+
+import static dev.distrolix.testing.FaultProxy.method;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.distrolix.image.AssembledImage;
+import dev.distrolix.target.ImageTarget;
+import dev.distrolix.target.ImageWriter;
+import dev.distrolix.testing.FaultProxy;
+import dev.distrolix.testing.FaultProxy.Fault;
+import dev.distrolix.testing.RealToolsCheck;
+import dev.distrolix.testing.RegistryServer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * How a loopback registry is reached: plain HTTP first (no TLS set up, no handshake the server
+ * must refuse), the HTTPS-first sequence when plain HTTP gets no registry answer. A proxy in
+ * front of the real registry sees every connection (it speaks plain HTTP only, like the registry).
+ */
+class RegistryTransportTest {
+    @TempDir
+    static Path shared;
+    static RegistryServer registry;
+    static AssembledImage image;
+
+    FaultProxy proxy;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void start() throws Exception {
+        registry = RegistryServer.in(shared.resolve("registry")).start();
+        image = TestImages.image(shared.resolve("layers"), "transport", 2, 10_000);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        registry.close();
+    }
+
+    @BeforeEach
+    void startProxy() throws Exception {
+        proxy = FaultProxy.start(registry.port());
+    }
+
+    @AfterEach
+    void stopProxy() throws Exception {
+        proxy.close();
+    }
+
+    RegistrySettings settings() {
+        return RegistrySettings.defaults(Map.of(), tmp.resolve("home"))
+                .withRetry(new RetryPolicy(3, Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofSeconds(10)));
+    }
+
+    ImageTarget target(String repo) {
+        return ImageTarget.parse("docker://" + proxy.address() + "/" + repo + ":1");
+    }
+
+    /** As a build does it: the fail-fast check, then the push (each connects on its own). */
+    void checkThenPush(String repo) throws Exception {
+        RegistrySettings s = settings();
+        ImageWriter.checkWritable(target(repo), s);
+        ImageWriter.write(image, target(repo), s);
+    }
+
+    @Test
+    void aPlainHttpRegistryOnLoopbackIsNeverOfferedTls() throws Exception {
+        checkThenPush("plain");
+        assertThat(proxy.tlsHellos()).as("TLS handshakes tried").isZero();
+        assertThat(proxy.count("^GET /v2/ -> 200$")).as(proxy.log().toString()).isEqualTo(2);
+        RealToolsCheck.skopeoCopyVerifies(registry.address() + "/plain:1", tmp.resolve("check"));
+    }
+
+    @Test
+    void noRegistryAnswerOverPlainHttpFallsBackToHttpsFirst() throws Exception {
+        // what a TLS port answers to a plain request; then HTTPS (refused by this plain server), then HTTP
+        proxy.inject(method("GET", "^/v2/$"), new Fault.Respond(400, Map.of(), "Client sent an HTTP request to an HTTPS server."), 1);
+        RegistrySettings s = settings();
+        ImageWriter.checkWritable(target("fallback"), s);
+        int hellos = proxy.tlsHellos();
+        assertThat(hellos).as("the HTTPS attempt").isPositive();
+        ImageWriter.write(image, target("fallback"), s);
+        assertThat(proxy.tlsHellos()).as("none for the push's own connection").isEqualTo(hellos);
+        assertThat(proxy.count("^GET /v2/ -> 400 \\(injected\\)$")).isEqualTo(1);
+        assertThat(proxy.count("^GET /v2/ -> 200$")).as(proxy.log().toString()).isEqualTo(2);
+        RealToolsCheck.skopeoCopyVerifies(registry.address() + "/fallback:1", tmp.resolve("check"));
+    }
+
+    @Test
+    void aRegistryErrorToTheFirstPingIsRetriedThroughTheHttpsFirstSequence() throws Exception {
+        // a 503 is not an answer to stop on: the usual sequence retries it (after its HTTPS attempt)
+        proxy.inject(method("GET", "^/v2/$"), new Fault.Respond(503, Map.of(), FaultProxy.errorBody("UNAVAILABLE", "busy")), 2);
+        checkThenPush("busy");
+        assertThat(proxy.tlsHellos()).isPositive();
+        assertThat(proxy.count("^GET /v2/ -> 503 \\(injected\\)$")).isEqualTo(2);
+        assertThat(proxy.count("^GET /v2/ -> 200$")).as(proxy.log().toString()).isEqualTo(2);
+    }
+}
