@@ -48,7 +48,11 @@ final class Http {
     private static final Set<HttpClient> CLIENTS = ConcurrentHashMap.newKeySet();
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(Http::stopSelectors, "distrolix-http-exit"));
+        try {
+            Runtime.getRuntime().addShutdownHook(new Thread(Http::stopSelectors, "distrolix-http-exit"));
+        } catch (IllegalStateException shuttingDown) {
+            // first used while the JVM exits: nothing to speed up
+        }
     }
 
     private record Key(boolean verifyTls, Duration connectTimeout, String userAgent) {}
