@@ -11,7 +11,9 @@ import java.net.http.HttpResponse;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -48,7 +50,11 @@ final class Http {
     private static final Set<HttpClient> CLIENTS = ConcurrentHashMap.newKeySet();
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(Http::stopSelectors, "distrolix-http-exit"));
+        try {
+            Runtime.getRuntime().addShutdownHook(new Thread(Http::stopSelectors, "distrolix-http-exit"));
+        } catch (IllegalStateException shuttingDown) {
+            // first used while the JVM exits: nothing to speed up
+        }
     }
 
     private record Key(boolean verifyTls, Duration connectTimeout, String userAgent) {}
@@ -103,29 +109,24 @@ final class Http {
         return c;
     }
 
-    /**
-     * Interrupts the selector threads of our clients (which ends them) and waits a moment for them.
-     * A client's {@code toString()} ends with its id, "…(7)", and its selector thread is named
-     * "HttpClient-7-SelectorManager" (the JDK's own tests find it this way); should a JDK name them
-     * otherwise, nothing is found and exit is only slower.
-     */
     private static void stopSelectors() {
+        stopSelectors(CLIENTS);
+    }
+
+    /**
+     * Interrupts the selector threads of {@code clients} (which ends them) and waits a moment for
+     * them; should a JDK name them otherwise than {@link #selectorThreadName}, nothing is found and
+     * exit is only slower.
+     */
+    static void stopSelectors(Collection<HttpClient> clients) {
         Set<String> names = new HashSet<>();
-        for (HttpClient c : CLIENTS) {
-            String s = c.toString();
-            int open = s.lastIndexOf('(');
-            if (open >= 0 && s.endsWith(")")) {
-                names.add("HttpClient-" + s.substring(open + 1, s.length() - 1) + "-SelectorManager");
+        for (HttpClient c : clients) {
+            String name = selectorThreadName(c);
+            if (name != null) {
+                names.add(name);
             }
         }
-        ThreadGroup root = Thread.currentThread().getThreadGroup();
-        while (root.getParent() != null) {
-            root = root.getParent();
-        }
-        Thread[] threads = new Thread[root.activeCount() + 16];
-        int n = root.enumerate(threads, true);
-        for (int i = 0; i < n; i++) {
-            Thread t = threads[i];
+        for (Thread t : allThreads()) {
             if (names.contains(t.getName())) {
                 t.interrupt();
                 try {
@@ -135,6 +136,34 @@ final class Http {
                 }
             }
         }
+    }
+
+    /**
+     * A client's {@code toString()} ends with its id, "…(7)", and its selector thread is named
+     * "HttpClient-7-SelectorManager" (the JDK's own tests find it so); null if it does not.
+     */
+    static String selectorThreadName(HttpClient c) {
+        String s = c.toString();
+        int open = s.lastIndexOf('(');
+        if (open < 0 || !s.endsWith(")")) {
+            return null;
+        }
+        return "HttpClient-" + s.substring(open + 1, s.length() - 1) + "-SelectorManager";
+    }
+
+    static List<Thread> allThreads() {
+        ThreadGroup root = Thread.currentThread().getThreadGroup();
+        while (root.getParent() != null) {
+            root = root.getParent();
+        }
+        Thread[] threads = new Thread[root.activeCount() + 16];
+        int n = root.enumerate(threads, true);
+        return List.of(java.util.Arrays.copyOf(threads, n));
+    }
+
+    /** The client for plain-HTTP URLs (for tests). */
+    HttpClient plainClient() {
+        return plain;
     }
 
     /** One request; {@code body} makes a fresh publisher per send (auth round-trips and redirects resend it). */

@@ -10,8 +10,11 @@ import dev.distrolix.testing.FaultProxy;
 import dev.distrolix.testing.FaultProxy.Fault;
 import dev.distrolix.testing.RealToolsCheck;
 import dev.distrolix.testing.RegistryServer;
+import java.net.URI;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -79,6 +82,19 @@ class RegistryTransportTest {
         assertThat(proxy.tlsHellos()).as("TLS handshakes tried").isZero();
         assertThat(proxy.count("^GET /v2/ -> 200$")).as(proxy.log().toString()).isEqualTo(2);
         RealToolsCheck.skopeoCopyVerifies(registry.address() + "/plain:1", tmp.resolve("check"));
+    }
+
+    @Test
+    void aClientsSelectorThreadEndsWhenStoppedAsAtExit() throws Exception {
+        // the JVM waits ~0.3 s at exit for a thread in native code, which a live selector thread is
+        Http http = new Http(true, Duration.ofSeconds(5), "distrolix-test");
+        HttpResponse<Void> r = http.send(Http.Call.of("GET", URI.create("http://" + registry.address() + "/v2/"),
+                Duration.ofSeconds(5)), null, HttpResponse.BodyHandlers.discarding());
+        assertThat(r.statusCode()).isEqualTo(200);
+        String name = Http.selectorThreadName(http.plainClient());
+        assertThat(Http.allThreads()).as("a thread named %s", name).anyMatch(t -> t.getName().equals(name) && t.isAlive());
+        Http.stopSelectors(List.of(http.plainClient()));
+        assertThat(Http.allThreads()).noneMatch(t -> t.getName().equals(name) && t.isAlive());
     }
 
     @Test
