@@ -78,7 +78,7 @@ final class AuditCommand implements Callable<Integer> {
     RegistryOptions registry = new RegistryOptions();
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "IMAGE",
-            description = "oci:DIR[:TAG], oci-archive:FILE[:TAG], docker-archive:FILE[:NAME:TAG], podman:NAME[:TAG], docker:NAME[:TAG] or a path.")
+            description = "oci:DIR[:TAG], oci-archive:FILE[:TAG], docker-archive:FILE[:NAME:TAG], podman:NAME[:TAG], docker:NAME[:TAG], docker://HOST[:PORT]/REPO[:TAG] or a path.")
     String image;
 
     @Option(names = "--fail-on", paramLabel = "SEVERITY",

@@ -61,7 +61,7 @@ final class SbomCommand implements Callable<Integer> {
     RegistryOptions registry = new RegistryOptions();
 
     @Parameters(index = "0", paramLabel = "IMAGE",
-            description = "oci:DIR[:TAG], oci-archive:FILE[:TAG], docker-archive:FILE[:NAME:TAG], podman:NAME[:TAG], docker:NAME[:TAG] or a path.")
+            description = "oci:DIR[:TAG], oci-archive:FILE[:TAG], docker-archive:FILE[:NAME:TAG], podman:NAME[:TAG], docker:NAME[:TAG], docker://HOST[:PORT]/REPO[:TAG] or a path.")
     String image;
 
     @Option(names = {"-f", "--format"}, paramLabel = "FORMAT",

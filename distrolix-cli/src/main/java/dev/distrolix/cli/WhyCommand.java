@@ -55,7 +55,7 @@ final class WhyCommand implements Callable<Integer> {
     RegistryOptions registry = new RegistryOptions();
 
     @Parameters(index = "0", paramLabel = "IMAGE",
-            description = "oci:DIR[:TAG], oci-archive:FILE[:TAG], docker-archive:FILE[:NAME:TAG], podman:NAME[:TAG], docker:NAME[:TAG] or a path.")
+            description = "oci:DIR[:TAG], oci-archive:FILE[:TAG], docker-archive:FILE[:NAME:TAG], podman:NAME[:TAG], docker:NAME[:TAG], docker://HOST[:PORT]/REPO[:TAG] or a path.")
     String image;
 
     @Parameters(index = "1", paramLabel = "PATH-OR-PACKAGE", description = "What to explain (see below).")
