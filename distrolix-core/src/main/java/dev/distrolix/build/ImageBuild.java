@@ -37,7 +37,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 /**
  * Builds one image from a spec file: the library entry point the CLI is a thin layer over.
@@ -268,7 +267,7 @@ public final class ImageBuild {
             if (cache != null) {
                 cache.close();
             } else if (workDir == null) {
-                deleteTree(blobs);
+                dev.distrolix.FileTrees.deleteTree(blobs);
             }
         }
     }
@@ -351,14 +350,4 @@ public final class ImageBuild {
         }
     }
 
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
 }

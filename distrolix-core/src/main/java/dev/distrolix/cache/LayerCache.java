@@ -8,12 +8,10 @@ import dev.distrolix.tar.Compression;
 import dev.distrolix.tar.LayerBlob;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -111,14 +109,7 @@ public final class LayerCache implements Closeable {
         if (!Files.isRegularFile(blob) || Files.size(blob) != size) {
             return false;
         }
-        MessageDigest md = Digest.newSha256();
-        byte[] buf = new byte[1 << 16];
-        try (InputStream in = Files.newInputStream(blob)) {
-            for (int n; (n = in.read(buf)) > 0; ) {
-                md.update(buf, 0, n);
-            }
-        }
-        return Digest.ofSha256(md).equals(digest);
+        return Digest.sha256(blob).equals(digest);
     }
 
     /** How much the cache holds. */

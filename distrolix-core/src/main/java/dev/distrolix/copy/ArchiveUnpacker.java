@@ -48,7 +48,7 @@ final class ArchiveUnpacker {
             }
             return dir;
         } catch (IOException | RuntimeException e) {
-            TempFiles.deleteTree(dir);
+            dev.distrolix.FileTrees.deleteTree(dir);
             if (e instanceof InputException || !(e instanceof IOException)) {
                 throw e;
             }

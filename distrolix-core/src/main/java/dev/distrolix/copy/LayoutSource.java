@@ -151,7 +151,7 @@ final class LayoutSource implements SourceImage {
     @Override
     public void close() throws IOException {
         if (unpacked != null) {
-            TempFiles.deleteTree(unpacked);
+            dev.distrolix.FileTrees.deleteTree(unpacked);
         }
     }
 }

@@ -121,7 +121,7 @@ final class LegacyArchiveSource implements SourceImage {
         }
         if (magic.length == 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b) {
             Files.move(layer, out);
-            return Descriptor.of(MediaTypes.DOCKER_LAYER_GZIP, LocalImages.sha256(out), size);
+            return Descriptor.of(MediaTypes.DOCKER_LAYER_GZIP, Digest.sha256(out), size);
         }
         listener.on(new PushEvent.BlobUpdate(diffId, size, PushEvent.State.COMPRESSING, 0, null));
         MessageDigest tarHash = Digest.newSha256();
@@ -181,6 +181,6 @@ final class LegacyArchiveSource implements SourceImage {
 
     @Override
     public void close() throws IOException {
-        TempFiles.deleteTree(unpacked);
+        dev.distrolix.FileTrees.deleteTree(unpacked);
     }
 }

@@ -162,11 +162,4 @@ final class LocalImages {
         return Platform.of(oci, "linux");
     }
 
-    static Digest sha256(Path file) throws IOException {
-        MessageDigest md = Digest.newSha256();
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), md)) {
-            in.transferTo(OutputStream.nullOutputStream());
-        }
-        return Digest.ofSha256(md);
-    }
 }

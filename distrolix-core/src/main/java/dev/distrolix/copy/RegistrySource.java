@@ -82,6 +82,6 @@ final class RegistrySource implements SourceImage {
 
     @Override
     public void close() throws IOException {
-        TempFiles.deleteTree(downloads);
+        dev.distrolix.FileTrees.deleteTree(downloads);
     }
 }

@@ -38,7 +38,7 @@ final class Sources {
                     }
                     return LegacyArchiveSource.open(dir, p.more, src, settings.listener());
                 } catch (IOException | RuntimeException e) {
-                    TempFiles.deleteTree(dir);
+                    dev.distrolix.FileTrees.deleteTree(dir);
                     throw e;
                 }
             }

@@ -155,13 +155,8 @@ public final class Toolkit {
         }
 
         static void deleteQuietly(Path dir) {
-            if (dir == null) {
-                return;
-            }
-            try (var s = Files.walk(dir)) {
-                for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
+            try {
+                dev.distrolix.FileTrees.deleteTree(dir);
             } catch (IOException ignored) {
                 // a temp folder; the JVM's temp cleanup is not ours to worry about
             }

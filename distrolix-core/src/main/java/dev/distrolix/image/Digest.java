@@ -27,6 +27,15 @@ public record Digest(String algorithm, String hex) {
         return new Digest("sha256", HexFormat.of().formatHex(newSha256().digest(bytes)));
     }
 
+    /** The sha256 of a file's bytes, streamed. */
+    public static Digest sha256(java.nio.file.Path file) throws java.io.IOException {
+        MessageDigest md = newSha256();
+        try (java.io.InputStream in = new java.security.DigestInputStream(java.nio.file.Files.newInputStream(file), md)) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+        }
+        return ofSha256(md);
+    }
+
     public static Digest ofSha256(MessageDigest md) {
         return new Digest("sha256", HexFormat.of().formatHex(md.digest()));
     }

@@ -66,12 +66,9 @@ public record RegistrySettings(CredentialStore credentials, boolean insecure, Se
             }
         }
         return new RegistrySettings(CredentialStore.of(env, home), false, insecure, RetryPolicy.DEFAULT, 3, 0,
-                Duration.ofMinutes(2), Duration.ofSeconds(20), cacheDir(env, home), PushListener.NONE);
+                Duration.ofMinutes(2), Duration.ofSeconds(20), dev.distrolix.CacheDirs.root(env, home), PushListener.NONE);
     }
 
-    static Path cacheDir(Map<String, String> env, Path home) {
-        return dev.distrolix.CacheDirs.root(env, home);
-    }
 
     public Transport transport(String registry) {
         String r = registry.toLowerCase(Locale.ROOT);
