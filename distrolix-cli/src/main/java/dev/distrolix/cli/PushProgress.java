@@ -1,6 +1,6 @@
 package dev.distrolix.cli;
 
-import dev.distrolix.image.Digest;
+import dev.distrolix.blob.Digest;
 import dev.distrolix.registry.PushEvent;
 import dev.distrolix.registry.PushListener;
 import dev.distrolix.registry.PushResult;

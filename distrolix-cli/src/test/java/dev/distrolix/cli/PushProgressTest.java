@@ -2,7 +2,7 @@ package dev.distrolix.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.distrolix.image.Digest;
+import dev.distrolix.blob.Digest;
 import dev.distrolix.registry.PushEvent;
 import dev.distrolix.registry.PushEvent.State;
 import dev.distrolix.registry.PushResult;

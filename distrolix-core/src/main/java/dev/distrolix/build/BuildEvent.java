@@ -1,6 +1,6 @@
 package dev.distrolix.build;
 
-import dev.distrolix.image.Digest;
+import dev.distrolix.blob.Digest;
 import java.util.List;
 
 /** Typed progress events of a build, so a CLI, an IDE plugin or a test can follow it (as Jib does). */

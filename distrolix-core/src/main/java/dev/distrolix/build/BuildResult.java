@@ -1,6 +1,6 @@
 package dev.distrolix.build;
 
-import dev.distrolix.image.Digest;
+import dev.distrolix.blob.Digest;
 import java.util.List;
 
 /** What a build produced: where, under which name, with which digests, and each layer. */

@@ -20,7 +20,7 @@ import dev.distrolix.rootfs.StoreDirectoryLister;
 import dev.distrolix.spec.ImageSpec;
 import dev.distrolix.spec.ResolvedSpec;
 import dev.distrolix.spec.SpecLoader;
-import dev.distrolix.tar.Compression;
+import dev.distrolix.blob.Compression;
 import dev.distrolix.tar.LayerBlob;
 import dev.distrolix.tar.LayerWriter;
 import dev.distrolix.tar.ParallelLayerWriter;

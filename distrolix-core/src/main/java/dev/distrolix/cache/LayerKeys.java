@@ -1,8 +1,8 @@
 package dev.distrolix.cache;
 
-import dev.distrolix.image.Digest;
+import dev.distrolix.blob.Digest;
 import dev.distrolix.nix.StorePath;
-import dev.distrolix.tar.Compression;
+import dev.distrolix.blob.Compression;
 import dev.distrolix.tar.LayerEntry;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,6 +1,6 @@
 package dev.distrolix.copy;
 
-import dev.distrolix.image.Digest;
+import dev.distrolix.blob.Digest;
 import dev.distrolix.registry.PushResult;
 
 /**

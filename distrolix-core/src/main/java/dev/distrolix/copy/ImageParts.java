@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.distrolix.InputException;
 import dev.distrolix.image.Descriptor;
-import dev.distrolix.image.Digest;
+import dev.distrolix.blob.Digest;
 import dev.distrolix.image.Platform;
 import dev.distrolix.registry.ManifestBytes;
 import java.io.IOException;

@@ -3,7 +3,7 @@ package dev.distrolix.copy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.distrolix.InputException;
 import dev.distrolix.image.Descriptor;
-import dev.distrolix.image.Digest;
+import dev.distrolix.blob.Digest;
 import dev.distrolix.registry.ManifestBytes;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.distrolix.InputException;
 import dev.distrolix.image.CanonicalJson;
 import dev.distrolix.image.Descriptor;
-import dev.distrolix.image.Digest;
+import dev.distrolix.blob.Digest;
 import dev.distrolix.image.MediaTypes;
 import dev.distrolix.registry.ManifestBytes;
 import dev.distrolix.registry.PushEvent;

@@ -1,7 +1,7 @@
 package dev.distrolix.copy;
 
 import dev.distrolix.image.Descriptor;
-import dev.distrolix.image.Digest;
+import dev.distrolix.blob.Digest;
 import dev.distrolix.registry.ManifestBytes;
 import dev.distrolix.registry.RegistryImageReader;
 import dev.distrolix.registry.RegistryRef;

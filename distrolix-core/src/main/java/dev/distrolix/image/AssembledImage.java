@@ -1,5 +1,7 @@
 package dev.distrolix.image;
 
+import dev.distrolix.blob.Digest;
+
 import dev.distrolix.tar.LayerBlob;
 import java.util.List;
 import java.util.Objects;

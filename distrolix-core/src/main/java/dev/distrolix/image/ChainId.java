@@ -1,5 +1,7 @@
 package dev.distrolix.image;
 
+import dev.distrolix.blob.Digest;
+
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,7 @@
 package dev.distrolix.image;
 
+import dev.distrolix.blob.Digest;
+
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;

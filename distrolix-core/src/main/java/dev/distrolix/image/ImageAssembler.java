@@ -1,6 +1,8 @@
 package dev.distrolix.image;
 
-import dev.distrolix.tar.Compression;
+import dev.distrolix.blob.Digest;
+
+import dev.distrolix.blob.Compression;
 import dev.distrolix.tar.LayerBlob;
 import java.time.Instant;
 import java.util.List;

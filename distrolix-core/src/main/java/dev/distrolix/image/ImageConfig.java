@@ -1,5 +1,7 @@
 package dev.distrolix.image;
 
+import dev.distrolix.blob.Digest;
+
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;

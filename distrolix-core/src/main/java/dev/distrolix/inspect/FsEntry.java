@@ -1,6 +1,6 @@
 package dev.distrolix.inspect;
 
-import dev.distrolix.image.Digest;
+import dev.distrolix.blob.Digest;
 
 /**
  * One file of an image's filesystem as a tar header describes it. {@code path} is absolute and

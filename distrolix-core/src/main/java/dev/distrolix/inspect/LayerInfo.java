@@ -1,6 +1,6 @@
 package dev.distrolix.inspect;
 
-import dev.distrolix.image.Digest;
+import dev.distrolix.blob.Digest;
 
 /**
  * One layer as the manifest and config describe it, base layer first ({@code index} 0).

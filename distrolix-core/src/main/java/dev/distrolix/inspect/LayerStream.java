@@ -2,7 +2,7 @@ package dev.distrolix.inspect;
 
 import com.github.luben.zstd.ZstdInputStream;
 import dev.distrolix.InputException;
-import dev.distrolix.image.Digest;
+import dev.distrolix.blob.Digest;
 import java.io.BufferedInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;

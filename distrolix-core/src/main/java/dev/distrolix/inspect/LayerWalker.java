@@ -1,7 +1,7 @@
 package dev.distrolix.inspect;
 
 import dev.distrolix.InputException;
-import dev.distrolix.image.Digest;
+import dev.distrolix.blob.Digest;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,6 +1,6 @@
 package dev.distrolix.inspect;
 
-import dev.distrolix.image.Digest;
+import dev.distrolix.blob.Digest;
 import java.security.MessageDigest;
 
 /**

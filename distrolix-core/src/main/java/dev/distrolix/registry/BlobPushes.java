@@ -1,6 +1,6 @@
 package dev.distrolix.registry;
 
-import dev.distrolix.image.Digest;
+import dev.distrolix.blob.Digest;
 import dev.distrolix.registry.PushEvent.State;
 import dev.distrolix.registry.PushResult.BlobOutcome;
 import dev.distrolix.registry.PushResult.Fate;

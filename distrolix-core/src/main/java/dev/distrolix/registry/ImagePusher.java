@@ -1,7 +1,7 @@
 package dev.distrolix.registry;
 
 import dev.distrolix.image.Descriptor;
-import dev.distrolix.image.Digest;
+import dev.distrolix.blob.Digest;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

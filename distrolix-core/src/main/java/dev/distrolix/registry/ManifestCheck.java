@@ -2,7 +2,7 @@ package dev.distrolix.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.distrolix.image.Digest;
+import dev.distrolix.blob.Digest;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 

@@ -188,7 +188,7 @@ public final class RegistryClient {
         return base.resolve(location);
     }
 
-    RetryPolicy.Listener retryListener(dev.distrolix.image.Digest digest) {
+    RetryPolicy.Listener retryListener(dev.distrolix.blob.Digest digest) {
         return (attempt, delay, cause) -> settings.listener().on(
                 new PushEvent.Retrying(digest, attempt, delay, cause.getMessage()));
     }

@@ -1,6 +1,6 @@
 package dev.distrolix.registry;
 
-import dev.distrolix.image.Digest;
+import dev.distrolix.blob.Digest;
 import java.util.Objects;
 import java.util.regex.Pattern;
 

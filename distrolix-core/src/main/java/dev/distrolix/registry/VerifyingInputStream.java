@@ -1,6 +1,6 @@
 package dev.distrolix.registry;
 
-import dev.distrolix.image.Digest;
+import dev.distrolix.blob.Digest;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;

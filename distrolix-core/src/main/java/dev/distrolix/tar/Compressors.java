@@ -1,5 +1,7 @@
 package dev.distrolix.tar;
 
+import dev.distrolix.blob.Compression;
+
 import com.github.luben.zstd.ZstdOutputStreamNoFinalizer;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,6 +1,6 @@
 package dev.distrolix.tar;
 
-import dev.distrolix.image.Digest;
+import dev.distrolix.blob.Digest;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

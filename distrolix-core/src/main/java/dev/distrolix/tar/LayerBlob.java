@@ -1,6 +1,8 @@
 package dev.distrolix.tar;
 
-import dev.distrolix.image.Digest;
+import dev.distrolix.blob.Compression;
+
+import dev.distrolix.blob.Digest;
 import java.nio.file.Path;
 
 /**

@@ -1,7 +1,7 @@
 package dev.distrolix.target;
 
 import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
-import dev.distrolix.image.Digest;
+import dev.distrolix.blob.Digest;
 import dev.distrolix.tar.LayerBlob;
 import java.io.BufferedInputStream;
 import java.io.IOException;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.distrolix.image.AssembledImage;
 import dev.distrolix.image.CanonicalJson;
 import dev.distrolix.image.Descriptor;
-import dev.distrolix.image.Digest;
+import dev.distrolix.blob.Digest;
 import dev.distrolix.image.ImageIndex;
 import dev.distrolix.tar.LayerBlob;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package dev.distrolix.target;
 
-import dev.distrolix.image.Digest;
+import dev.distrolix.blob.Digest;
 
 /**
  * What a write produced: the manifest digest (the same for every output kind) and where it

@@ -1,5 +1,7 @@
 package dev.distrolix.image;
 
+import dev.distrolix.blob.Digest;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

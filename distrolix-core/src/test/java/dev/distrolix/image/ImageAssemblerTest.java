@@ -1,10 +1,12 @@
 package dev.distrolix.image;
 
+import dev.distrolix.blob.Digest;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.distrolix.tar.Compression;
+import dev.distrolix.blob.Compression;
 import dev.distrolix.tar.LayerBlob;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -1,7 +1,9 @@
 package dev.distrolix.image;
 
+import dev.distrolix.blob.Digest;
+
 import com.github.luben.zstd.ZstdOutputStream;
-import dev.distrolix.tar.Compression;
+import dev.distrolix.blob.Compression;
 import dev.distrolix.tar.LayerBlob;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

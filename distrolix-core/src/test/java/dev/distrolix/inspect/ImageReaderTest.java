@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.distrolix.InputException;
-import dev.distrolix.image.Digest;
+import dev.distrolix.blob.Digest;
 import dev.distrolix.image.MediaTypes;
 import dev.distrolix.inspect.TestLayouts.Tar;
 import dev.distrolix.inspect.TestLayouts.Zip;

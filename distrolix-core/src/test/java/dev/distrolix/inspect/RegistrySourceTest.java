@@ -21,7 +21,7 @@ import dev.distrolix.registry.ImagePusher;
 import dev.distrolix.registry.ManifestBytes;
 import dev.distrolix.registry.RegistryRef;
 import dev.distrolix.registry.RegistrySettings;
-import dev.distrolix.tar.Compression;
+import dev.distrolix.blob.Compression;
 import dev.distrolix.tar.LayerBlob;
 import dev.distrolix.testing.RegistryServer;
 import java.io.IOException;

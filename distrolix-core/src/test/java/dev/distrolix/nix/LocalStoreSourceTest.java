@@ -3,7 +3,7 @@ package dev.distrolix.nix;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.distrolix.image.Digest;
+import dev.distrolix.blob.Digest;
 import dev.distrolix.tar.Tools;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,6 +1,6 @@
 package dev.distrolix.nix;
 
-import dev.distrolix.image.Digest;
+import dev.distrolix.blob.Digest;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,7 @@
 package dev.distrolix.tar;
 
+import dev.distrolix.blob.Compression;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.InputStream;

@@ -202,7 +202,7 @@ class ParallelGzipTest {
         Files.write(f, gzip(data, null, null, 1));
         Path empty = tmp.resolve("empty.gz");
         Files.write(empty, gzip(new byte[0], null, null, 1));
-        String hex = dev.distrolix.image.Digest.sha256(data).hex();
+        String hex = dev.distrolix.blob.Digest.sha256(data).hex();
         Tools.ok("gzip", "-t", f.toString());
         Tools.ok("gzip", "-t", empty.toString());
         assertThat(Tools.sha256Of("gzip -dc " + f)).isEqualTo(hex);

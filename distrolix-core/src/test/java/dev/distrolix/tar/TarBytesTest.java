@@ -1,5 +1,7 @@
 package dev.distrolix.tar;
 
+import dev.distrolix.blob.Compression;
+
 import static dev.distrolix.tar.Tools.dir;
 import static dev.distrolix.tar.Tools.file;
 import static dev.distrolix.tar.Tools.link;
@@ -58,7 +60,7 @@ class TarBytesTest {
             assertThat(Files.readAllBytes(x.file())).isEqualTo(Files.readAllBytes(y.file()));
             assertThat(x.digest()).isEqualTo(y.digest());
             assertThat(x.diffId()).isEqualTo(y.diffId());
-            assertThat(x.diffId().hex()).isEqualTo(dev.distrolix.image.Digest.sha256(tar(smallTree())).hex());
+            assertThat(x.diffId().hex()).isEqualTo(dev.distrolix.blob.Digest.sha256(tar(smallTree())).hex());
             assertThat(x.file().getFileName().toString()).isEqualTo(x.digest().hex());
             assertThat(x.size()).isEqualTo(Files.size(x.file()));
             assertThat(x.uncompressedSize()).isEqualTo(tar(smallTree()).length);

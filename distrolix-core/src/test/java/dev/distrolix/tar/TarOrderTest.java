@@ -1,5 +1,7 @@
 package dev.distrolix.tar;
 
+import dev.distrolix.blob.Compression;
+
 import static dev.distrolix.tar.Tools.dir;
 import static dev.distrolix.tar.Tools.file;
 import static dev.distrolix.tar.Tools.link;

@@ -1,5 +1,7 @@
 package dev.distrolix.tar;
 
+import dev.distrolix.blob.Compression;
+
 import static dev.distrolix.tar.Tools.dir;
 import static dev.distrolix.tar.Tools.file;
 import static dev.distrolix.tar.Tools.link;
@@ -162,7 +164,7 @@ class TarToolsTest {
         assertThat(Tools.sha256Of("cat " + f)).isEqualTo(b.digest().hex());
         assertThat(Tools.sha256Of("cat " + f)).isEqualTo(b.file().getFileName().toString());
         assertThat(Tools.sh("gzip -dc " + f + " | wc -c").out().trim()).isEqualTo(Long.toString(b.uncompressedSize()));
-        assertThat(Tools.sha256Of("gzip -dc " + f)).isEqualTo(dev.distrolix.image.Digest.sha256(Tools.tar(tree())).hex());
+        assertThat(Tools.sha256Of("gzip -dc " + f)).isEqualTo(dev.distrolix.blob.Digest.sha256(Tools.tar(tree())).hex());
         byte[] blob = Files.readAllBytes(b.file());
         // pinned header: magic, deflate, no flags, MTIME 0, XFL 0, OS 255
         assertThat(java.util.Arrays.copyOf(blob, 10)).containsExactly(0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff);

@@ -1,5 +1,7 @@
 package dev.distrolix.tar;
 
+import dev.distrolix.blob.Compression;
+
 import dev.distrolix.nix.LocalStoreSource;
 import dev.distrolix.nix.StorePath;
 import java.nio.file.Files;

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.distrolix.image.AssembledImage;
-import dev.distrolix.image.Digest;
+import dev.distrolix.blob.Digest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -6,7 +6,7 @@ import dev.distrolix.image.HistoryEntry;
 import dev.distrolix.image.ImageAssembler;
 import dev.distrolix.image.Platform;
 import dev.distrolix.image.TestLayers;
-import dev.distrolix.tar.Compression;
+import dev.distrolix.blob.Compression;
 import dev.distrolix.tar.LayerBlob;
 import java.io.IOException;
 import java.nio.file.Files;

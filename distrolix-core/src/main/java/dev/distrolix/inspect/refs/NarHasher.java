@@ -1,6 +1,6 @@
 package dev.distrolix.inspect.refs;
 
-import dev.distrolix.image.Digest;
+import dev.distrolix.blob.Digest;
 import dev.distrolix.inspect.FlatFilesystem;
 import dev.distrolix.inspect.FsEntry;
 import dev.distrolix.inspect.LayerInfo;

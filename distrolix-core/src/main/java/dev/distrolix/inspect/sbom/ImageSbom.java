@@ -2,7 +2,7 @@ package dev.distrolix.inspect.sbom;
 
 import com.github.packageurl.MalformedPackageURLException;
 import com.github.packageurl.PackageURL;
-import dev.distrolix.image.Digest;
+import dev.distrolix.blob.Digest;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.distrolix.inspect.sbom;
 
 import dev.distrolix.build.ClosureGraphLabel;
-import dev.distrolix.image.Digest;
+import dev.distrolix.blob.Digest;
 import dev.distrolix.inspect.FlatFilesystem;
 import dev.distrolix.inspect.OciImage;
 import dev.distrolix.inspect.StorePathIndex;

@@ -2,7 +2,7 @@ package dev.distrolix.inspect.source;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.distrolix.image.ContainerConfig;
-import dev.distrolix.image.Digest;
+import dev.distrolix.blob.Digest;
 import dev.distrolix.image.HistoryEntry;
 import dev.distrolix.image.Platform;
 import java.time.Instant;

@@ -1,7 +1,7 @@
 package dev.distrolix.inspect.source;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.distrolix.image.Digest;
+import dev.distrolix.blob.Digest;
 import dev.distrolix.image.MediaTypes;
 import dev.distrolix.inspect.LayerInfo;
 import dev.distrolix.inspect.OciImage;

@@ -2,7 +2,7 @@ package dev.distrolix.inspect.source;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.distrolix.image.Descriptor;
-import dev.distrolix.image.Digest;
+import dev.distrolix.blob.Digest;
 import dev.distrolix.image.MediaTypes;
 import dev.distrolix.image.Platform;
 import dev.distrolix.inspect.LayerInfo;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.distrolix.InputException;
 import dev.distrolix.image.CanonicalJson;
 import dev.distrolix.image.Descriptor;
-import dev.distrolix.image.Digest;
+import dev.distrolix.blob.Digest;
 import dev.distrolix.image.ImageIndex;
 import dev.distrolix.registry.ManifestBytes;
 import dev.distrolix.registry.RegistryException;

@@ -1,4 +1,4 @@
-package dev.distrolix.image;
+package dev.distrolix.blob;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
