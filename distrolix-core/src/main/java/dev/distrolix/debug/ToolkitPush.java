@@ -1,7 +1,7 @@
 package dev.distrolix.debug;
 
 import dev.distrolix.InputException;
-import dev.distrolix.target.ImageTarget;
+import dev.distrolix.transport.ImageTarget;
 
 /**
  * {@code --push REGISTRY/REPO}: the toolkit goes to a registry so a cluster can pull it. The push itself

@@ -9,19 +9,19 @@ import java.util.Objects;
 /**
  * A finished single-platform image: the exact config and manifest bytes (whose digests are what
  * every output will carry), the manifest's descriptor and the layer blobs on disk. Outputs
- * ({@code dev.distrolix.target}) only copy these bytes; they never re-serialize.
+ * only copy these bytes; they never re-serialize. The {@link Image} a build makes.
  *
  * <p>The byte arrays are copied in and out, so an instance cannot be changed after its digests
  * were computed.
  */
 public record AssembledImage(ImageConfig config, byte[] configBytes, Digest configDigest,
                              byte[] manifestBytes, Digest manifestDigest, Descriptor manifestDescriptor,
-                             List<LayerBlob> layers) {
+                             List<LayerBlob> blobs) implements Image {
     public AssembledImage {
         Objects.requireNonNull(config, "config");
         configBytes = configBytes.clone();
         manifestBytes = manifestBytes.clone();
-        layers = List.copyOf(layers);
+        blobs = List.copyOf(blobs);
         if (!Digest.sha256(configBytes).equals(configDigest)) {
             throw new IllegalArgumentException("config digest does not match the config bytes");
         }
@@ -42,6 +42,21 @@ public record AssembledImage(ImageConfig config, byte[] configBytes, Digest conf
         return manifestBytes.clone();
     }
 
+    @Override
+    public String mediaType() {
+        return manifestDescriptor.mediaType();
+    }
+
+    @Override
+    public List<Layer> layers() {
+        return blobs.stream().<Layer>map(FileLayer::new).toList();
+    }
+
+    @Override
+    public Descriptor descriptor() {
+        return manifestDescriptor;
+    }
+
     /** The image ID as Docker and podman show it: the digest of the config bytes. */
     public Digest imageId() {
         return configDigest;
@@ -59,7 +74,7 @@ public record AssembledImage(ImageConfig config, byte[] configBytes, Digest conf
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof AssembledImage a && a.manifestDigest.equals(manifestDigest) && a.layers.equals(layers);
+        return o instanceof AssembledImage a && a.manifestDigest.equals(manifestDigest) && a.blobs.equals(blobs);
     }
 
     @Override
@@ -69,6 +84,6 @@ public record AssembledImage(ImageConfig config, byte[] configBytes, Digest conf
 
     @Override
     public String toString() {
-        return "AssembledImage[manifest=" + manifestDigest + ", config=" + configDigest + ", layers=" + layers.size() + "]";
+        return "AssembledImage[manifest=" + manifestDigest + ", config=" + configDigest + ", layers=" + blobs.size() + "]";
     }
 }

@@ -82,7 +82,7 @@ public final class CanonicalJson {
         return bytes(o);
     }
 
-    public static byte[] index(ImageIndex i) {
+    public static byte[] index(IndexManifest i) {
         ObjectNode o = F.objectNode();
         o.put("schemaVersion", 2);
         o.put("mediaType", MediaTypes.OCI_INDEX);

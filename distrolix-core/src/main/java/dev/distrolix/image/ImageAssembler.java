@@ -32,6 +32,10 @@ public final class ImageAssembler {
         List<LayerBlob> blobs = List.copyOf(layers);
         List<Digest> diffIds = blobs.stream().map(LayerBlob::diffId).toList();
         ImageConfig config = new ImageConfig(created, platform, containerConfig, diffIds, history);
+        if (!config.historyMatchesLayers()) {
+            throw new IllegalArgumentException("history must have exactly one non-empty entry per layer ("
+                    + diffIds.size() + " layers)");
+        }
 
         byte[] configBytes = CanonicalJson.config(config);
         Digest configDigest = Digest.sha256(configBytes);

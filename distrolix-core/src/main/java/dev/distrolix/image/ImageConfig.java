@@ -9,7 +9,8 @@ import java.util.Objects;
 /**
  * The OCI image config ({@code application/vnd.oci.image.config.v1+json}) as a value.
  * {@code created} may be null (omitted); {@code diffIds} become {@code rootfs.diff_ids}, base
- * layer first. Serialize it with {@link CanonicalJson#config(ImageConfig)}.
+ * layer first. Configs read from other tools may have history that does not match the layers;
+ * {@link #historyMatchesLayers()} tells. Serialize it with {@link CanonicalJson#config(ImageConfig)}.
  */
 public record ImageConfig(Instant created, Platform platform, ContainerConfig config, List<Digest> diffIds,
                           List<HistoryEntry> history) {
@@ -18,10 +19,11 @@ public record ImageConfig(Instant created, Platform platform, ContainerConfig co
         config = config == null ? ContainerConfig.empty() : config;
         diffIds = List.copyOf(diffIds);
         history = history == null ? List.of() : List.copyOf(history);
+    }
+
+    /** Whether history has exactly one non-empty entry per layer (or none at all), as we write it. */
+    public boolean historyMatchesLayers() {
         long nonEmpty = history.stream().filter(h -> !h.emptyLayer()).count();
-        if (!history.isEmpty() && nonEmpty != diffIds.size()) {
-            throw new IllegalArgumentException("history has " + nonEmpty + " non-empty entries for "
-                    + diffIds.size() + " layers; there must be exactly one per layer");
-        }
+        return history.isEmpty() || nonEmpty == diffIds.size();
     }
 }

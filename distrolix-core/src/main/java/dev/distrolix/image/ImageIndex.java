@@ -1,12 +1,13 @@
 package dev.distrolix.image;
 
+import java.io.IOException;
 import java.util.List;
-import java.util.Map;
 
-/** An OCI image index (the shape of an image layout's index.json) as a value. */
-public record ImageIndex(List<Descriptor> manifests, Map<String, String> annotations) {
-    public ImageIndex {
-        manifests = List.copyOf(manifests);
-        annotations = CanonicalJson.sortedCopy(annotations);
-    }
+/** An OCI image index or Docker manifest list: go-containerregistry's {@code v1.ImageIndex}. */
+public non-sealed interface ImageIndex extends Artifact {
+    /** The entries, as the index lists them (each with its platform where given). */
+    List<Descriptor> manifests();
+
+    /** The image an entry names, read and verified. */
+    Image image(Descriptor entry) throws IOException;
 }

@@ -1,7 +1,7 @@
 package dev.distrolix.inspect;
 
-import dev.distrolix.inspect.source.ImageHandle;
-import dev.distrolix.inspect.source.ImageSource;
+import dev.distrolix.transport.ImageHandle;
+import dev.distrolix.transport.ImageSource;
 import dev.distrolix.registry.RegistrySettings;
 import java.io.IOException;
 

@@ -13,7 +13,7 @@
  * </pre>
  *
  * <ul>
- *   <li>{@link dev.distrolix.inspect.source.ImageSource} — one record per transport ({@code oci:},
+ *   <li>{@link dev.distrolix.transport.ImageSource} — one record per transport ({@code oci:},
  *       {@code oci-archive:}, {@code docker-archive:}, {@code podman:}/{@code docker:} via
  *       {@code save} into a temp archive, deleted on close; {@code docker://} from a registry,
  *       layers streamed, nothing on disk; a bare path). A new transport is a new permitted record.

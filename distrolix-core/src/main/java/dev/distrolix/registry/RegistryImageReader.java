@@ -1,5 +1,7 @@
 package dev.distrolix.registry;
 
+import dev.distrolix.blob.VerifyingInputStream;
+
 import dev.distrolix.image.Descriptor;
 import dev.distrolix.blob.Digest;
 import java.io.IOException;

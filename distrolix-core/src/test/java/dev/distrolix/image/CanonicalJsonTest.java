@@ -91,7 +91,7 @@ class CanonicalJsonTest {
 
         Descriptor m = new Descriptor(MediaTypes.OCI_MANIFEST, D1, 5, Map.of("org.opencontainers.image.ref.name", "1"),
                 Platform.linuxAmd64());
-        String index = new String(CanonicalJson.index(new ImageIndex(List.of(m), null)), StandardCharsets.UTF_8);
+        String index = new String(CanonicalJson.index(new IndexManifest(List.of(m), null)), StandardCharsets.UTF_8);
         assertThat(index).isEqualTo("{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_INDEX + "\","
                 + "\"manifests\":[{\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\",\"digest\":\"" + D1 + "\",\"size\":5,"
                 + "\"annotations\":{\"org.opencontainers.image.ref.name\":\"1\"},"

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.distrolix.image.AssembledImage;
-import dev.distrolix.target.ImageTarget;
-import dev.distrolix.target.ImageWriter;
+import dev.distrolix.transport.ImageTarget;
+import dev.distrolix.transport.ImageWriter;
 import dev.distrolix.testing.FaultProxy;
 import dev.distrolix.testing.Fixtures;
 import dev.distrolix.testing.RegistryServer;

@@ -2,8 +2,8 @@ package dev.distrolix.inspect.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.distrolix.inspect.source.ImageHandle;
-import dev.distrolix.inspect.source.ImageSource;
+import dev.distrolix.transport.ImageHandle;
+import dev.distrolix.transport.ImageSource;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,0 +1,174 @@
+package dev.distrolix.image;
+
+import dev.distrolix.InputException;
+import dev.distrolix.blob.Compression;
+import dev.distrolix.blob.Digest;
+import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+
+/**
+ * The uncompressed tar of one layer, checked while it is read: the blob's bytes are hashed and
+ * counted below the decompressor, the tar's bytes above it, and at the end of the stream both are
+ * compared with the manifest (digest, size) and the config (diff_id). A mismatch, a truncated or a
+ * corrupt blob is an {@link InputException} naming the layer. One pass, constant memory.
+ */
+public final class LayerStream extends InputStream {
+    private final Layer layer;
+    private final String label;
+    private final Counting raw;
+    private final InputStream buffered;
+    private final InputStream tar;
+    private final Compression compression;
+    private final MessageDigest diffMd = Digest.newSha256();
+    private long uncompressed;
+    private boolean finished;
+
+    private LayerStream(Layer layer, String label, Counting raw, InputStream buffered, InputStream tar,
+                        Compression c) {
+        this.layer = layer;
+        this.label = label;
+        this.raw = raw;
+        this.buffered = buffered;
+        this.tar = tar;
+        this.compression = c;
+    }
+
+    /** Opens {@code blob} (the layer's raw bytes) as its uncompressed tar; {@code label} names it in errors. */
+    public static LayerStream open(Layer layer, InputStream blob, String label) throws IOException {
+        Counting raw = new Counting(blob);
+        try {
+            Compression.Detected d = Compression.sniff(raw);
+            return new LayerStream(layer, label, raw, d.blob(), d.decompressed(), d.compression());
+        } catch (IOException e) {
+            blob.close();
+            throw corrupt(label, e);
+        }
+    }
+
+    public Layer layer() {
+        return layer;
+    }
+
+    public Compression compression() {
+        return compression;
+    }
+
+    /** Bytes of the blob read so far (all of it once the stream has ended). */
+    public long compressedSize() {
+        return raw.count;
+    }
+
+    /** Bytes of the tar read so far (the layer's uncompressed size once the stream has ended). */
+    public long uncompressedSize() {
+        return uncompressed;
+    }
+
+    @Override
+    public int read() throws IOException {
+        byte[] one = new byte[1];
+        int n = read(one, 0, 1);
+        return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+        if (finished) {
+            return -1;
+        }
+        int n;
+        try {
+            n = tar.read(b, off, len);
+        } catch (IOException e) {
+            throw corrupt(label, e);
+        }
+        if (n < 0) {
+            finish();
+            return -1;
+        }
+        diffMd.update(b, off, n);
+        uncompressed += n;
+        return n;
+    }
+
+    /** Reads what is left (e.g. the padding after a tar's end marker) so the checks cover it all. */
+    public void drain() throws IOException {
+        byte[] buf = new byte[1 << 16];
+        while (read(buf, 0, buf.length) >= 0) {
+            // hashing happens in read
+        }
+    }
+
+    private void finish() throws IOException {
+        finished = true;
+        try {
+            buffered.transferTo(java.io.OutputStream.nullOutputStream()); // bytes after the compressed stream
+        } catch (IOException e) {
+            throw corrupt(label, e);
+        }
+        Digest blobDigest = Digest.ofSha256(raw.md);
+        Digest diffId = Digest.ofSha256(diffMd);
+        boolean digestIsFromManifest = compression == Compression.NONE || !layer.digest().equals(layer.diffId());
+        if (digestIsFromManifest && layer.size() >= 0 && raw.count != layer.size()) {
+            throw new InputException(label + ": blob is " + raw.count + " bytes, the manifest says "
+                    + layer.size());
+        }
+        if (digestIsFromManifest && !blobDigest.equals(layer.digest())) {
+            throw new InputException(label + ": blob digest mismatch: its content is " + blobDigest);
+        }
+        if (layer.diffId() != null && !diffId.equals(layer.diffId())) {
+            throw new InputException(label + ": diff_id mismatch: the config says " + layer.diffId()
+                    + ", the uncompressed content is " + diffId);
+        }
+    }
+
+    static InputException corrupt(String label, IOException e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return new InputException(label + ": truncated or corrupt blob (" + m.lines().findFirst().orElse(m) + ")", e);
+    }
+
+    @Override
+    public void close() throws IOException {
+        tar.close();
+    }
+
+    /** Counts and hashes the bytes that pass. */
+    private static final class Counting extends FilterInputStream {
+        final MessageDigest md = Digest.newSha256();
+        long count;
+
+        Counting(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = in.read();
+            if (b >= 0) {
+                md.update((byte) b);
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = in.read(b, off, len);
+            if (n > 0) {
+                md.update(b, off, n);
+                count += n;
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            // never skip: every byte must be hashed
+            byte[] buf = new byte[(int) Math.min(n, 8192)];
+            int r = read(buf, 0, buf.length);
+            return Math.max(r, 0);
+        }
+    }
+}

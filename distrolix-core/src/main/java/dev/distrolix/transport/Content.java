@@ -1,0 +1,131 @@
+package dev.distrolix.transport;
+
+import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
+import dev.distrolix.blob.Digest;
+import dev.distrolix.tar.LayerBlob;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.security.MessageDigest;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+
+/**
+ * The bytes of one file in an output, with its size known up front (a tar header needs it
+ * before the data). Layer contents are verified while they stream: a layer file that changed
+ * or vanished since it was built must fail the write, never produce an image whose digests lie.
+ */
+sealed interface Content permits Content.Bytes, Content.StoredBlob, Content.Uncompressed {
+    long size();
+
+    void writeTo(OutputStream out) throws IOException;
+
+    /** Small JSON documents held in memory. */
+    record Bytes(byte[] data) implements Content {
+        @Override
+        public long size() {
+            return data.length;
+        }
+
+        @Override
+        public void writeTo(OutputStream out) throws IOException {
+            out.write(data);
+        }
+    }
+
+    /** A layer blob copied as stored; checked against its digest and size. */
+    record StoredBlob(LayerBlob layer) implements Content {
+        @Override
+        public long size() {
+            return layer.size();
+        }
+
+        @Override
+        public void writeTo(OutputStream out) throws IOException {
+            try (InputStream in = open(layer)) {
+                copyVerified(in, out, layer.size(), layer.digest(), "layer blob " + layer.file());
+            }
+        }
+    }
+
+    /**
+     * A layer decompressed on the fly (docker-archive's manifest.json wants uncompressed
+     * layers); checked against the diff_id, so the tar we write is the one the config names.
+     */
+    record Uncompressed(LayerBlob layer) implements Content {
+        @Override
+        public long size() {
+            return layer.uncompressedSize();
+        }
+
+        @Override
+        public void writeTo(OutputStream out) throws IOException {
+            try (InputStream raw = open(layer); InputStream in = decompress(raw)) {
+                copyVerified(in, out, layer.uncompressedSize(), layer.diffId(),
+                        "uncompressed content of layer " + layer.file());
+            }
+        }
+
+        private InputStream decompress(InputStream raw) throws IOException {
+            InputStream buffered = new BufferedInputStream(raw, 1 << 16);
+            return switch (layer.compression()) {
+                case NONE -> buffered;
+                // concatenated members/frames are legal in both formats, so read them all
+                case GZIP -> GzipCompressorInputStream.builder().setInputStream(buffered)
+                        .setDecompressConcatenated(true).get();
+                case ZSTD -> new ZstdInputStreamNoFinalizer(buffered);
+            };
+        }
+    }
+
+    private static InputStream open(LayerBlob layer) throws IOException {
+        try {
+            return Files.newInputStream(layer.file());
+        } catch (NoSuchFileException e) {
+            throw new ImageOutputException("layer blob " + layer.file() + " is missing", e);
+        } catch (IOException e) {
+            throw new ImageOutputException("cannot read layer blob " + layer.file() + ": " + OutputFiles.oneLine(e), e);
+        }
+    }
+
+    /**
+     * Copies exactly {@code size} bytes while hashing. Never writes more than announced (the
+     * tar header is already out) and fails if there are fewer, more, or other bytes.
+     */
+    private static void copyVerified(InputStream in, OutputStream out, long size, Digest expected, String what)
+            throws IOException {
+        MessageDigest md = Digest.newSha256();
+        byte[] buf = new byte[1 << 16];
+        long left = size;
+        while (left > 0) {
+            int n = read(in, buf, (int) Math.min(buf.length, left), what);
+            if (n < 0) {
+                throw new ImageOutputException(what + " is " + (size - left) + " bytes, expected " + size
+                        + " (changed since it was built?)");
+            }
+            md.update(buf, 0, n);
+            out.write(buf, 0, n);
+            left -= n;
+        }
+        if (read(in, buf, 1, what) >= 0) {
+            throw new ImageOutputException(what + " is larger than the expected " + size
+                    + " bytes (changed since it was built?)");
+        }
+        Digest actual = Digest.ofSha256(md);
+        if (!actual.equals(expected)) {
+            throw new ImageOutputException(what + " has digest " + actual + ", expected " + expected
+                    + " (changed since it was built?)");
+        }
+    }
+
+    /** Read errors are about the source, not the output folder: say so. */
+    private static int read(InputStream in, byte[] buf, int len, String what) throws ImageOutputException {
+        try {
+            return in.read(buf, 0, len);
+        } catch (IOException e) {
+            throw new ImageOutputException("cannot read " + what + ": " + OutputFiles.oneLine(e), e);
+        }
+    }
+}

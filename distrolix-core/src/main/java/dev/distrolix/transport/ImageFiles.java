@@ -1,0 +1,49 @@
+package dev.distrolix.transport;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * The files of a stored image (an OCI layout directory, or the members of an archive), by relative
+ * path such as {@code index.json} or {@code blobs/sha256/<hex>}. Readers never see the host paths,
+ * so nothing in an image can make them open a file outside it.
+ */
+public interface ImageFiles extends Closeable {
+    /** Whether the file exists (a regular file, not a directory). */
+    boolean exists(String path);
+
+    /** The file's size in bytes, or -1 if it does not exist. */
+    long size(String path);
+
+    /** Opens the file; a missing file is a {@link java.nio.file.NoSuchFileException}. */
+    InputStream open(String path) throws IOException;
+
+    /** The whole file, for small JSON documents; refuses anything over {@code limit} bytes. */
+    default byte[] readSmall(String path, int limit) throws IOException {
+        long size = size(path);
+        if (size > limit) {
+            throw new IOException(path + " is " + size + " bytes, more than the " + limit + " a JSON document may have");
+        }
+        try (InputStream in = open(path)) {
+            return in.readNBytes(limit);
+        }
+    }
+
+    /** Normalizes an archive member or relative path: no leading "./" or "/", no "..". */
+    static String normalize(String path) {
+        String p = path;
+        while (p.startsWith("./")) {
+            p = p.substring(2);
+        }
+        while (p.startsWith("/")) {
+            p = p.substring(1);
+        }
+        for (String part : p.split("/")) {
+            if (part.equals("..")) {
+                throw new IllegalArgumentException("path '" + path + "' leaves the image");
+            }
+        }
+        return p;
+    }
+}

@@ -1,0 +1,76 @@
+package dev.distrolix.transport;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.distrolix.image.AssembledImage;
+import dev.distrolix.image.CanonicalJson;
+import dev.distrolix.image.Descriptor;
+import dev.distrolix.blob.Digest;
+import dev.distrolix.image.IndexManifest;
+import dev.distrolix.tar.LayerBlob;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/** The files of an OCI image layout (image-spec "image-layout"), shared by all writers. */
+final class LayoutContent {
+    static final String OCI_LAYOUT = "oci-layout";
+    static final String INDEX = "index.json";
+    static final String BLOBS = "blobs/sha256/";
+    static final byte[] OCI_LAYOUT_BYTES = "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8);
+    static final String REF_NAME = "org.opencontainers.image.ref.name";
+    static final String CONTAINERD_NAME = "io.containerd.image.name";
+
+    private LayoutContent() {}
+
+    static String blobPath(Digest d) {
+        return BLOBS + d.hex();
+    }
+
+    /**
+     * The blobs of the image, by layout path: layers as stored, then config and manifest.
+     * A layer that occurs twice in the stack is one blob.
+     */
+    static SortedMap<String, Content> blobs(AssembledImage img) {
+        SortedMap<String, Content> files = new TreeMap<>();
+        for (LayerBlob layer : img.layers()) {
+            files.put(blobPath(layer.digest()), new Content.StoredBlob(layer));
+        }
+        files.put(blobPath(img.configDigest()), new Content.Bytes(img.configBytes()));
+        files.put(blobPath(img.manifestDigest()), new Content.Bytes(img.manifestBytes()));
+        return files;
+    }
+
+    /**
+     * The index entry for this image. ref.name carries only the tag (the spec's convention,
+     * what skopeo and umoci look up by); io.containerd.image.name carries the fully qualified
+     * name, which containerd needs and podman prefers when it loads an oci-archive — the two
+     * annotations Docker 25's {@code save} writes.
+     */
+    static Descriptor indexEntry(AssembledImage img, String tag, ImageName name) {
+        Map<String, String> annotations = new LinkedHashMap<>();
+        if (tag != null) {
+            annotations.put(REF_NAME, tag);
+        }
+        if (name != null) {
+            annotations.put(CONTAINERD_NAME, name.normalized());
+        }
+        return img.manifestDescriptor().withAnnotations(annotations);
+    }
+
+    /** A complete single-image layout (for the archives), sorted by path. */
+    static SortedMap<String, Content> singleImage(AssembledImage img, String tag, ImageName name) {
+        SortedMap<String, Content> files = blobs(img);
+        files.put(OCI_LAYOUT, new Content.Bytes(OCI_LAYOUT_BYTES));
+        byte[] index = CanonicalJson.index(new IndexManifest(List.of(indexEntry(img, tag, name)), null));
+        files.put(INDEX, new Content.Bytes(index));
+        return files;
+    }
+
+    /** The descriptor as a tree node, for merging into an index.json read from disk. */
+    static ObjectNode indexEntryNode(AssembledImage img, String tag, ImageName name) {
+        return CanonicalJson.descriptor(indexEntry(img, tag, name));
+    }
+}

@@ -1,0 +1,220 @@
+package dev.distrolix.transport;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.distrolix.image.AssembledImage;
+import dev.distrolix.image.CanonicalJson;
+import dev.distrolix.image.IndexManifest;
+import dev.distrolix.tar.LayerBlob;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Writes an image into an OCI image layout directory, the way skopeo's {@code oci:} does:
+ * a new directory becomes a layout; an existing layout gets this image added under TAG (an
+ * entry with the same tag is replaced in place, other images stay) and existing blobs are
+ * reused.
+ *
+ * <p>Crash/failure safety: blobs go in first (each via temp file + atomic rename; a blob is
+ * content-addressed, so a present one with the right size is final), then oci-layout, and
+ * index.json is replaced atomically <em>last</em> — the single commit point. Until then a
+ * reader sees the old index. If anything fails, the files and directories this write created
+ * are deleted again, so the folder is left exactly as before.
+ *
+ * <p>Layer blobs are <b>hard-linked</b> from the builder's files when both are on one file
+ * system (no copy, no second disk usage; the builder's later deletion of its temp file only
+ * drops one link), and copied with digest verification otherwise. We never move them: the
+ * same {@link AssembledImage} may be written to several outputs.
+ *
+ * <p>Not handled: two processes writing the same layout at the same moment may lose one tag
+ * (as with skopeo); blobs no longer referenced after a tag is replaced are not deleted.
+ */
+public final class OciLayoutWriter {
+    private static final Set<PosixFilePermission> WORLD_READABLE = Set.of(PosixFilePermission.OWNER_READ,
+            PosixFilePermission.GROUP_READ, PosixFilePermission.OTHERS_READ);
+
+    private OciLayoutWriter() {}
+
+    /**
+     * @param tag  required; {@code org.opencontainers.image.ref.name} of the new index entry
+     * @param name optional; its normalized form becomes {@code io.containerd.image.name}
+     */
+    public static void write(AssembledImage img, Path dir, String tag, ImageName name) throws IOException {
+        Objects.requireNonNull(tag, "an oci: output needs a tag");
+        Path root = dir.toAbsolutePath().normalize();
+        OutputFiles.Rollback rollback = new OutputFiles.Rollback();
+        try {
+            ObjectNode index = openLayout(root, rollback);
+            Path blobs = root.resolve(LayoutContent.BLOBS);
+            rollback.createDirectories(blobs);
+            for (Map.Entry<String, Content> e : LayoutContent.blobs(img).entrySet()) {
+                placeBlob(root.resolve(e.getKey()), e.getValue(), rollback);
+            }
+            OutputFiles.syncDirectory(blobs);
+            Path layoutFile = root.resolve(LayoutContent.OCI_LAYOUT);
+            if (!Files.exists(layoutFile)) {
+                writeFile(layoutFile, LayoutContent.OCI_LAYOUT_BYTES, rollback);
+            }
+            putEntry(index, LayoutContent.indexEntryNode(img, tag, name), tag);
+            writeFile(root.resolve(LayoutContent.INDEX), CanonicalJson.bytes(index), rollback); // commit point
+            rollback.forget();
+            OutputFiles.syncDirectory(root);
+        } catch (IOException | RuntimeException e) {
+            rollback.undo();
+            throw OutputFiles.translate(e, root);
+        }
+    }
+
+    /** Checks that {@code root} is a layout, an empty or a missing directory; returns its index. */
+    private static ObjectNode openLayout(Path root, OutputFiles.Rollback rollback) throws IOException {
+        if (Files.exists(root) && !Files.isDirectory(root)) {
+            throw new ImageOutputException("cannot write to " + root + ": it exists and is not a directory");
+        }
+        if (!Files.exists(root)) {
+            rollback.createDirectories(root);
+            return emptyIndex();
+        }
+        Path layoutFile = root.resolve(LayoutContent.OCI_LAYOUT);
+        if (!Files.exists(layoutFile)) {
+            try (Stream<Path> s = Files.list(root)) {
+                if (s.findAny().isPresent()) {
+                    throw new ImageOutputException("cannot write to " + root
+                            + ": the folder is not empty and is not an OCI image layout (no oci-layout file)");
+                }
+            }
+            return emptyIndex();
+        }
+        JsonNode layout = parse(layoutFile);
+        if (!"1.0.0".equals(layout.path("imageLayoutVersion").asText())) {
+            throw new ImageOutputException(layoutFile + " has imageLayoutVersion '"
+                    + layout.path("imageLayoutVersion").asText() + "', only 1.0.0 is supported");
+        }
+        Path indexFile = root.resolve(LayoutContent.INDEX);
+        if (!Files.exists(indexFile)) {
+            return emptyIndex();
+        }
+        JsonNode index = parse(indexFile);
+        if (!(index instanceof ObjectNode obj) || (index.has("manifests") && !index.get("manifests").isArray())) {
+            throw new ImageOutputException(indexFile + " is not an OCI image index");
+        }
+        if (!obj.has("manifests")) {
+            obj.putArray("manifests");
+        }
+        return obj;
+    }
+
+    private static JsonNode parse(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        try {
+            return CanonicalJson.parse(bytes);
+        } catch (IOException e) {
+            throw new ImageOutputException(file + " is not valid JSON: " + OutputFiles.oneLine(e), e);
+        }
+    }
+
+    private static ObjectNode emptyIndex() throws IOException {
+        return (ObjectNode) CanonicalJson.parse(CanonicalJson.index(new IndexManifest(List.of(), null)));
+    }
+
+    /**
+     * Puts the entry where the same tag was (keeping the order of the index stable when an
+     * image is rebuilt), drops any further entries with that tag, or appends it.
+     */
+    static void putEntry(ObjectNode index, ObjectNode entry, String tag) {
+        ArrayNode old = (ArrayNode) index.get("manifests");
+        ArrayNode updated = JsonNodeFactory.instance.arrayNode();
+        boolean placed = false;
+        for (JsonNode m : old) {
+            if (tag.equals(m.path("annotations").path(LayoutContent.REF_NAME).asText(null))) {
+                if (!placed) {
+                    updated.add(entry);
+                    placed = true;
+                }
+            } else {
+                updated.add(m);
+            }
+        }
+        if (!placed) {
+            updated.add(entry);
+        }
+        index.set("manifests", updated);
+    }
+
+    private static void placeBlob(Path target, Content content, OutputFiles.Rollback rollback) throws IOException {
+        boolean existed = Files.exists(target);
+        if (existed && Files.isRegularFile(target) && Files.size(target) == content.size()) {
+            return; // content-addressed: same name and size is the same blob (what skopeo assumes too)
+        }
+        Path temp = content instanceof Content.StoredBlob b ? tryLink(target, b.layer(), rollback) : null;
+        if (temp == null) {
+            temp = OutputFiles.createTemp(target);
+            rollback.created(temp);
+            OutputFiles.writeAndSync(temp, content::writeTo);
+            Files.setPosixFilePermissions(temp, Set.of(PosixFilePermission.OWNER_READ,
+                    PosixFilePermission.OWNER_WRITE, PosixFilePermission.GROUP_READ, PosixFilePermission.OTHERS_READ));
+        }
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        if (!existed) {
+            rollback.created(target);
+        }
+    }
+
+    /**
+     * Hard-links the builder's layer file to a temp name next to the target; null when that is
+     * not possible (other file system, missing file, wrong size), so the caller copies instead.
+     * The builder's temp files are usually 0600; a blob must be readable by others, so we add
+     * read bits, which the builder's file then shares (harmless: it is about to be deleted).
+     */
+    private static Path tryLink(Path target, LayerBlob layer, OutputFiles.Rollback rollback) {
+        Path link = target.resolveSibling(target.getFileName() + ".tmp-link-"
+                + Long.toUnsignedString(java.util.concurrent.ThreadLocalRandom.current().nextLong()));
+        try {
+            Files.createLink(link, layer.file());
+            link.toFile().deleteOnExit();
+        } catch (IOException | UnsupportedOperationException e) {
+            return null;
+        }
+        rollback.created(link);
+        try {
+            if (Files.size(link) != layer.size()) {
+                Files.delete(link);
+                return null;
+            }
+            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(link);
+            if (!perms.containsAll(WORLD_READABLE)) {
+                perms = new java.util.HashSet<>(perms);
+                perms.addAll(WORLD_READABLE);
+                Files.setPosixFilePermissions(link, perms);
+            }
+            return link;
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(link);
+            } catch (IOException ignored) {
+                // the rollback list still has it
+            }
+            return null;
+        }
+    }
+
+    private static void writeFile(Path target, byte[] bytes, OutputFiles.Rollback rollback) throws IOException {
+        boolean existed = Files.exists(target);
+        Path temp = OutputFiles.createTemp(target);
+        rollback.created(temp);
+        OutputFiles.writeAndSync(temp, out -> out.write(bytes));
+        OutputFiles.commit(temp, target);
+        if (!existed) {
+            rollback.created(target);
+        }
+    }
+}

@@ -1,0 +1,9 @@
+package dev.distrolix.transport;
+
+import dev.distrolix.blob.Digest;
+
+/**
+ * What a write produced: the manifest digest (the same for every output kind) and where it
+ * went, in target syntax ({@code oci:/abs/dir:tag}) or as the name an engine loaded it under.
+ */
+public record WriteResult(Digest manifestDigest, String where) {}

@@ -1,0 +1,296 @@
+package dev.distrolix.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.distrolix.InputException;
+import dev.distrolix.blob.Digest;
+import dev.distrolix.image.MediaTypes;
+import dev.distrolix.inspect.TestLayouts.Tar;
+import dev.distrolix.inspect.TestLayouts.Zip;
+import dev.distrolix.transport.ImageHandle;
+import dev.distrolix.transport.ImageSource;
+import dev.distrolix.registry.RegistryRef;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The reader's rules on hand-made images: layers, whiteouts, media types, digests, hostile entries. */
+class ImageReaderTest {
+    @TempDir
+    Path tmp;
+
+    static final String ZLIB = "/nix/store/zjzhy1vhwnba7y305i7rkh7sqr64jzbk-zlib-1.2.13";
+
+    static List<byte[]> twoLayers() throws IOException {
+        byte[] base = new Tar()
+                .dir("etc", 0755).file("etc/a", "a").file("etc/b", "bee")
+                .dir("opt", 0755).dir("opt/x", 0755).file("opt/x/1", "1").file("opt/x/2", "2")
+                .dir("var", 0755).dir("var/dir", 0755).file("var/dir/f", "f")
+                .dir("bin", 0755).file("bin/su", "su", 04755, 0, 0).hardlink("bin/su2", "bin/su")
+                .symlink("bin/sh", "busybox").file("bin/busybox", "bb", 0755, 0, 0)
+                .dir("nix/store/zjzhy1vhwnba7y305i7rkh7sqr64jzbk-zlib-1.2.13/lib", 0555)
+                .file(ZLIB.substring(1) + "/lib/libz.so.1", "0123456789", 0555, 0, 0)
+                .bytes();
+        byte[] top = new Tar()
+                .file("etc/.wh.a", "")
+                .file("opt/x/.wh..wh..opq", "").file("opt/x/3", "3")
+                .file("var/dir", "now a file", 0600, 1000, 1000)
+                .file("usr/bin/apt-get", "apt", 0755, 0, 0).file("etc/cron.daily/dpkg", "x", 0755, 0, 0)
+                .bytes();
+        return List.of(base, top);
+    }
+
+    static FlatFilesystem read(String ref) throws IOException {
+        try (ImageHandle h = ImageSource.open(ref)) {
+            return FlatFilesystem.read(h.image());
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"GZIP,false", "ZSTD,false", "NONE,false", "GZIP,true", "NONE,true"})
+    void flattensWithWhiteoutsOpaqueDirsAndFileOverDirectory(Zip zip, boolean docker) throws IOException {
+        Path layout = TestLayouts.ociLayout(tmp.resolve("img"), twoLayers(), zip, docker);
+        FlatFilesystem fs = read("oci:" + layout);
+        assertThat(fs.entries().stream().map(FsEntry::path)).containsExactly(
+                "/bin", "/bin/busybox", "/bin/sh", "/bin/su", "/bin/su2",
+                "/etc", "/etc/b", "/etc/cron.daily/dpkg",
+                "/nix/store/zjzhy1vhwnba7y305i7rkh7sqr64jzbk-zlib-1.2.13/lib",
+                ZLIB + "/lib/libz.so.1",
+                "/opt", "/opt/x", "/opt/x/3", "/usr/bin/apt-get", "/var", "/var/dir");
+        FsEntry varDir = fs.get("/var/dir");
+        assertThat(varDir.type()).isEqualTo(FsEntry.Type.FILE);
+        assertThat(varDir.layer()).isEqualTo(1);
+        assertThat(varDir.uid()).isEqualTo(1000);
+        assertThat(varDir.modeString()).isEqualTo("-rw-------");
+        assertThat(varDir.sha256()).isEqualTo(Digest.sha256("now a file".getBytes()));
+        FsEntry su = fs.get("/bin/su");
+        assertThat(su.isSetuid()).isTrue();
+        assertThat(su.modeString()).isEqualTo("-rwsr-xr-x");
+        assertThat(fs.get("/bin/su2").type()).isEqualTo(FsEntry.Type.HARDLINK);
+        assertThat(fs.get("/bin/su2").linkTarget()).isEqualTo("/bin/su");
+        assertThat(fs.get("/bin/su2").sha256()).isEqualTo(su.sha256());
+        assertThat(fs.get("/bin/sh").linkTarget()).isEqualTo("busybox");
+        assertThat(fs.layers()).hasSize(2);
+        assertThat(fs.layers().get(0).storePaths()).containsExactly(ZLIB.substring("/nix/store/".length()));
+        assertThat(fs.layers().get(1).storePaths()).isEmpty();
+        assertThat(fs.layers().get(0).compression().name()).isEqualTo(zip.name());
+        assertThat(fs.layers().get(0).uncompressedSize()).isEqualTo(twoLayers().get(0).length);
+    }
+
+    @Test
+    void storePathsAndDetectors() throws IOException {
+        FlatFilesystem fs = read("oci:" + TestLayouts.ociLayout(tmp.resolve("img"), twoLayers(), Zip.GZIP, false));
+        StorePathIndex index = StorePathIndex.of(fs);
+        assertThat(index.entries()).singleElement().satisfies(e -> {
+            assertThat(e.name()).isEqualTo("zlib");
+            assertThat(e.version()).isEqualTo("1.2.13");
+            assertThat(e.size()).isEqualTo(10);
+            assertThat(e.files()).isEqualTo(2);
+            assertThat(e.layer()).isZero();
+            assertThat(e.share()).isEqualTo(10.0 / fs.totalFileBytes());
+        });
+        Detectors.Findings f = Detectors.scan(fs);
+        assertThat(Detectors.Findings.names(f.shells())).containsExactly("busybox", "sh");
+        assertThat(f.packageManagers().stream().map(FsEntry::path)).containsExactly("/usr/bin/apt-get");
+        assertThat(f.setuid().stream().map(FsEntry::path)).containsExactly("/bin/su");
+    }
+
+    @Test
+    void legacyDockerArchiveReadsLikeTheLayout() throws IOException {
+        Path archive = TestLayouts.legacyDockerArchive(tmp.resolve("legacy.tar"), twoLayers(), "legacy/app:1");
+        try (ImageHandle h = ImageSource.open("docker-archive:" + archive)) {
+            OciImage img = h.image();
+            assertThat(img.manifestDigest()).isNull();
+            assertThat(img.repoTags()).containsExactly("legacy/app:1");
+            assertThat(img.config().cmd()).containsExactly("/bin/app");
+            assertThat(img.config().user()).isEqualTo("1000");
+            assertThat(img.layers().get(0).location()).endsWith("/layer.tar");
+            assertThat(img.layers().get(0).digest()).isEqualTo(img.layers().get(0).diffId());
+            FlatFilesystem fs = FlatFilesystem.read(img);
+            FlatFilesystem oci = read("oci:" + TestLayouts.ociLayout(tmp.resolve("img"), twoLayers(), Zip.GZIP, false));
+            assertThat(fs.entries()).containsExactlyElementsOf(oci.entries());
+        }
+        // a bare path is sniffed; NAME:TAG selects by RepoTags
+        assertThat(read(archive.toString()).size()).isEqualTo(16);
+        assertThat(read("docker-archive:" + archive + ":legacy/app:1").size()).isEqualTo(16);
+        assertThatThrownBy(() -> read("docker-archive:" + archive + ":other:2"))
+                .isInstanceOf(InputException.class).hasMessageContaining("no image named 'other:2' (names: legacy/app:1)");
+    }
+
+    @Test
+    void tagSelectsAndAMissingTagNamesTheTags() throws IOException {
+        Path layout = TestLayouts.ociLayout(tmp.resolve("img"), twoLayers(), Zip.GZIP, false);
+        assertThat(read("oci:" + layout + ":test").size()).isEqualTo(16);
+        assertThatThrownBy(() -> read("oci:" + layout + ":nope"))
+                .isInstanceOf(InputException.class).hasMessage("oci:" + layout + ":nope: no image tagged 'nope' (tags: test)");
+    }
+
+    /** Replaces the blob of layer {@code i} with other bytes under the same name. */
+    private static Path blobOfLayer(Path layout, int i) throws IOException {
+        try (ImageHandle h = ImageSource.open("oci:" + layout)) {
+            return layout.resolve(h.image().layers().get(i).location());
+        }
+    }
+
+    @Test
+    void aLayerWhoseBytesDoNotMatchItsDigestIsNamed() throws IOException {
+        Path layout = TestLayouts.ociLayout(tmp.resolve("img"), twoLayers(), Zip.NONE, false);
+        Path blob = blobOfLayer(layout, 1);
+        byte[] b = Files.readAllBytes(blob);
+        b[600] ^= 1; // inside the first file's content: still a valid tar
+        Files.write(blob, b);
+        assertThatThrownBy(() -> read("oci:" + layout)).isInstanceOf(InputException.class)
+                .hasMessageMatching("layer 2 \\(sha256:[0-9a-f]{12}…\\): blob digest mismatch: its content is sha256:[0-9a-f]{64}");
+    }
+
+    @Test
+    void aDiffIdMismatchIsNamed() throws IOException {
+        List<byte[]> layers = twoLayers();
+        Path layout = TestLayouts.ociLayout(tmp.resolve("img"), layers,
+                List.of(layers.get(0), new Tar().file("x", "y").bytes()), Zip.GZIP, false);
+        assertThatThrownBy(() -> read("oci:" + layout)).isInstanceOf(InputException.class)
+                .hasMessageMatching("layer 2 \\(sha256:[0-9a-f]{12}…\\): diff_id mismatch: the config says sha256:[0-9a-f]{64}"
+                        + ", the uncompressed content is sha256:[0-9a-f]{64}");
+    }
+
+    @Test
+    void aTruncatedBlobIsNamed() throws IOException {
+        Path layout = TestLayouts.ociLayout(tmp.resolve("img"), twoLayers(), Zip.GZIP, false);
+        Path blob = blobOfLayer(layout, 0);
+        byte[] b = Files.readAllBytes(blob);
+        Files.write(blob, Arrays.copyOf(b, b.length / 2));
+        assertThatThrownBy(() -> read("oci:" + layout)).isInstanceOf(InputException.class)
+                .hasMessageMatching("layer 1 \\(sha256:[0-9a-f]{12}…\\): truncated or corrupt blob \\(.*\\)");
+    }
+
+    @Test
+    void aMissingBlobIsReportedWhenOpening() throws IOException {
+        Path layout = TestLayouts.ociLayout(tmp.resolve("img"), twoLayers(), Zip.GZIP, false);
+        Path blob = blobOfLayer(layout, 1);
+        Files.delete(blob);
+        assertThatThrownBy(() -> ImageSource.open("oci:" + layout)).isInstanceOf(InputException.class)
+                .hasMessage("oci:" + layout + ": the manifest references layer 2 blob sha256:" + blob.getFileName()
+                        + ", which is missing");
+    }
+
+    @Test
+    void pathTraversalAndEscapingSymlinksAreRefusedButAbsoluteLinksInsideAreFine() throws IOException {
+        Path dots = TestLayouts.ociLayout(tmp.resolve("dots"), List.of(new Tar().file("etc/../../evil", "x").bytes()),
+                Zip.GZIP, false);
+        assertThatThrownBy(() -> read("oci:" + dots)).isInstanceOf(InputException.class)
+                .hasMessageMatching("layer 1 \\(sha256:.*\\): entry 'etc/../../evil' has a '\\.\\.' component \\(path traversal\\)");
+        Path link = TestLayouts.ociLayout(tmp.resolve("link"),
+                List.of(new Tar().symlink("etc/shadow", "../../../etc/shadow").bytes()), Zip.GZIP, false);
+        assertThatThrownBy(() -> read("oci:" + link)).isInstanceOf(InputException.class)
+                .hasMessageMatching("layer 1 \\(sha256:.*\\): symlink /etc/shadow -> \\.\\./\\.\\./\\.\\./etc/shadow points outside the image root");
+        Path abs = TestLayouts.ociLayout(tmp.resolve("abs"),
+                List.of(new Tar().symlink("x", "/../etc/passwd").bytes()), Zip.GZIP, false);
+        assertThatThrownBy(() -> read("oci:" + abs)).isInstanceOf(InputException.class)
+                .hasMessageContaining("symlink /x -> /../etc/passwd points outside the image root");
+        Path fine = TestLayouts.ociLayout(tmp.resolve("fine"), List.of(new Tar().symlink("bin/sh", ZLIB + "/bin/sh")
+                .symlink("lib/x/y", "../../usr/lib/y").symlink("etc/passwd", "/etc/shadow").bytes()), Zip.GZIP, false);
+        assertThat(read("oci:" + fine).get("/bin/sh").linkTarget()).isEqualTo(ZLIB + "/bin/sh");
+    }
+
+    @Test
+    void aTruncatedArchiveIsAnInputError() throws IOException {
+        Path layout = TestLayouts.ociLayout(tmp.resolve("img"), twoLayers(), Zip.GZIP, false);
+        Tar t = new Tar();
+        try (var files = Files.walk(layout)) {
+            for (Path p : files.filter(Files::isRegularFile).sorted().toList()) {
+                t.rawFile(layout.relativize(p).toString(), Files.readAllBytes(p));
+            }
+        }
+        byte[] whole = t.bytes();
+        Path cut = tmp.resolve("cut.tar");
+        Files.write(cut, Arrays.copyOf(whole, whole.length * 2 / 3));
+        assertThatThrownBy(() -> read("oci-archive:" + cut)).isInstanceOf(InputException.class)
+                .hasMessageStartingWith("oci-archive:" + cut + ": ");
+        Files.write(tmp.resolve("whole.tar"), whole);
+        assertThat(read("oci-archive:" + tmp.resolve("whole.tar")).size()).isEqualTo(16);
+    }
+
+    @Test
+    void referenceForms() {
+        assertThat(ImageSource.parse("oci:/a/b:1.0")).isEqualTo(new ImageSource.OciLayout("oci:/a/b:1.0", Path.of("/a/b"), "1.0"));
+        assertThat(ImageSource.parse("docker-archive:x.tar:app:1"))
+                .isEqualTo(new ImageSource.DockerArchive("docker-archive:x.tar:app:1", Path.of("x.tar"), "app:1"));
+        assertThat(ImageSource.parse("podman:localhost/app:1"))
+                .isEqualTo(new ImageSource.Engine("podman:localhost/app:1", "podman", "localhost/app:1"));
+        ImageSource hub = ImageSource.parse("docker://nginx");
+        assertThat(hub).isInstanceOf(ImageSource.Registry.class);
+        assertThat(((ImageSource.Registry) hub).ref()).isEqualTo(RegistryRef.parse("docker.io/library/nginx"));
+        assertThat(((ImageSource.Registry) ImageSource.parse("docker://127.0.0.1:5000/a/b:1")).ref())
+                .isEqualTo(new RegistryRef("127.0.0.1:5000", "a/b", "1", null));
+        assertThatThrownBy(() -> ImageSource.parse("docker://h.io/UPPER:1")).isInstanceOf(InputException.class)
+                .hasMessage("'docker://h.io/UPPER:1': invalid repository name 'UPPER' (lowercase [a-z0-9._-] "
+                        + "components separated by '/') (expected docker://HOST[:PORT]/REPO[:TAG|@DIGEST])");
+        assertThatThrownBy(() -> ImageSource.parse("nosuch/thing")).isInstanceOf(InputException.class)
+                .hasMessageStartingWith("'nosuch/thing': no such image (expected oci:DIR");
+        assertThatThrownBy(() -> ImageSource.open("oci:/nonexistent/layout")).isInstanceOf(InputException.class)
+                .hasMessage("oci:/nonexistent/layout: no such directory");
+    }
+
+    @Test
+    void storeReferencesAreMaskedAcrossChunkBoundaries() {
+        String a = "include /nix/store/s5b7qq80dxyh4cy0jy2jc2lx8xj8whkk-nginx-1.22.1/etc/mime.types; /nix/store/short";
+        String b = "include /nix/store/ylxgm64b5ra3wpn1pq8ppz6cpw8i2rsx-nginx-1.22.1/etc/mime.types; /nix/store/short";
+        assertThat(masked(a, 1)).isEqualTo(masked(b, 7)).isEqualTo(masked(a, 1000)).isNotNull();
+        assertThat(masked("no references /nix/stor", 3)).isNull();
+        assertThat(masked(a.replace("nginx-1.22.1", "nginx-1.22.2"), 5)).isNotEqualTo(masked(a, 5));
+    }
+
+    private static Digest masked(String s, int chunk) {
+        StoreRefMasker m = new StoreRefMasker();
+        byte[] b = s.getBytes();
+        for (int i = 0; i < b.length; i += chunk) {
+            m.update(b, i, Math.min(chunk, b.length - i));
+        }
+        return m.finish();
+    }
+
+    @Test
+    void aReportReadsEachLayerBlobExactlyOnceAndToTheEnd() throws IOException {
+        Path layout = TestLayouts.ociLayout(tmp.resolve("img"), twoLayers(), Zip.GZIP, false);
+        java.util.Map<String, Long> bytesRead = new java.util.TreeMap<>();
+        java.util.Map<String, Integer> opens = new java.util.TreeMap<>();
+        try (ImageHandle h = ImageSource.open("oci:" + layout)) {
+            OciImage img = h.image();
+            OciImage counted = new OciImage(img.reference(), img.manifestDigest(), img.manifestMediaType(),
+                    img.configDigest(), img.repoTags(), img.platform(), img.created(), img.config(), img.history(),
+                    img.layers(), img.rawConfig(), location -> {
+                        opens.merge(location, 1, Integer::sum);
+                        return new java.io.FilterInputStream(img.blobs().open(location)) {
+                            @Override
+                            public int read(byte[] b, int off, int len) throws IOException {
+                                int n = super.read(b, off, len);
+                                bytesRead.merge(location, (long) Math.max(n, 0), Long::sum);
+                                return n;
+                            }
+                        };
+                    });
+            ImageReport report = ImageReport.of(counted);
+            assertThat(opens.values()).containsOnly(1).hasSize(2);
+            for (LayerInfo l : img.layers()) {
+                assertThat(bytesRead.get(l.location())).isEqualTo(l.size());
+            }
+            assertThat(report.compressedSize()).isEqualTo(img.layers().stream().mapToLong(LayerInfo::size).sum());
+        }
+    }
+
+    @Test
+    void mediaTypeOfADockerLayerIsKept() throws IOException {
+        Path layout = TestLayouts.ociLayout(tmp.resolve("img"), twoLayers(), Zip.GZIP, true);
+        try (ImageHandle h = ImageSource.open("oci:" + layout)) {
+            assertThat(h.image().manifestMediaType()).isEqualTo(MediaTypes.DOCKER_MANIFEST);
+            assertThat(h.image().layers()).allSatisfy(l -> assertThat(l.mediaType()).isEqualTo(MediaTypes.DOCKER_LAYER_GZIP));
+        }
+    }
+}

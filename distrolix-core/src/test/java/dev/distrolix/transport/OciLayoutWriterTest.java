@@ -1,0 +1,230 @@
+package dev.distrolix.transport;
+
+import static dev.distrolix.transport.RealTools.ok;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.distrolix.image.AssembledImage;
+import dev.distrolix.blob.Digest;
+import dev.distrolix.blob.Compression;
+import dev.distrolix.tar.LayerBlob;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class OciLayoutWriterTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path tmp;
+
+    private WriteResult write(AssembledImage img, Path dir, String tag) throws Exception {
+        return ImageWriter.write(img, ImageTarget.parse("oci:" + dir + ":" + tag).withDefaults("distrolix/test", "latest"));
+    }
+
+    @Test
+    void skopeoAndUmociAcceptTheLayout() throws Exception {
+        AssembledImage img = Fixtures.image(tmp.resolve("layers"), "a");
+        Path layout = tmp.resolve("layout");
+        WriteResult result = write(img, layout, "one");
+        assertThat(result.where()).isEqualTo("oci:" + layout + ":one");
+        assertThat(result.manifestDigest()).isEqualTo(img.manifestDigest());
+
+        JsonNode inspect = JSON.readTree(ok("skopeo", "inspect", "oci:" + layout + ":one"));
+        assertThat(inspect.get("Digest").asText()).isEqualTo(img.manifestDigest().toString());
+        assertThat(inspect.get("Layers")).extracting(JsonNode::asText)
+                .containsExactlyElementsOf(img.layers().stream().map(l -> l.digest().toString()).toList());
+        assertThat(inspect.get("Created").asText()).isEqualTo("1970-01-01T00:00:01Z");
+
+        // skopeo copy re-hashes every blob on the way; the dir: copy must hold our exact manifest
+        Path copy = tmp.resolve("copy");
+        ok("skopeo", "copy", "oci:" + layout + ":one", "dir:" + copy);
+        assertThat(Files.readAllBytes(copy.resolve("manifest.json"))).isEqualTo(img.manifestBytes());
+        assertThat(Files.readAllBytes(copy.resolve(img.configDigest().hex()))).isEqualTo(img.configBytes());
+
+        Path bundle = tmp.resolve("bundle");
+        ok("umoci", "unpack", "--image", layout + ":one", bundle.toString());
+        assertThat(bundle.resolve("rootfs/app/greeting.txt")).hasContent("hi from a");
+        assertThat(bundle.resolve("rootfs/nix/store/abc-hello/share/hello.txt")).hasContent("hello a");
+
+        JsonNode index = JSON.readTree(layout.resolve("index.json").toFile());
+        JsonNode entry = index.at("/manifests/0");
+        assertThat(entry.at("/annotations/org.opencontainers.image.ref.name").asText()).isEqualTo("one");
+        assertThat(entry.at("/annotations/io.containerd.image.name").asText()).isEqualTo("docker.io/distrolix/test:one");
+        assertThat(entry.at("/platform/architecture").asText()).isEqualTo("amd64");
+        assertThat(layout.resolve("oci-layout")).hasContent("{\"imageLayoutVersion\":\"1.0.0\"}");
+    }
+
+    @Test
+    void sameInputsGiveIdenticalBytes() throws Exception {
+        // built twice from scratch, in different folders: nothing may depend on paths or time
+        AssembledImage one = Fixtures.image(tmp.resolve("layers1"), "a");
+        AssembledImage two = Fixtures.image(tmp.resolve("layers2"), "a");
+        write(one, tmp.resolve("l1"), "t");
+        write(two, tmp.resolve("l2"), "t");
+        assertThat(Fixtures.snapshot(tmp.resolve("l2"))).isEqualTo(Fixtures.snapshot(tmp.resolve("l1")));
+        assertThat(tmp.resolve("l2/index.json")).hasSameBinaryContentAs(tmp.resolve("l1/index.json"));
+        assertThat(tmp.resolve("l2/blobs/sha256/" + two.manifestDigest().hex())).hasBinaryContent(one.manifestBytes());
+        assertThat(tmp.resolve("l2/blobs/sha256/" + two.configDigest().hex())).hasBinaryContent(one.configBytes());
+
+        Map<String, String> before = Fixtures.snapshot(tmp.resolve("l1"));
+        write(one, tmp.resolve("l1"), "t");
+        assertThat(Fixtures.snapshot(tmp.resolve("l1"))).as("rewriting the same tag").isEqualTo(before);
+    }
+
+    @Test
+    void secondTagKeepsFirstAndReusesBlobs() throws Exception {
+        AssembledImage a = Fixtures.image(tmp.resolve("layers"), "a");
+        AssembledImage b = Fixtures.image(tmp.resolve("layers"), "b");
+        Path layout = tmp.resolve("layout");
+        write(a, layout, "one");
+        Path baseBlob = layout.resolve("blobs/sha256/" + a.layers().get(0).digest().hex());
+        Object inode = Files.getAttribute(baseBlob, "unix:ino");
+
+        write(b, layout, "two");
+        JsonNode index = JSON.readTree(layout.resolve("index.json").toFile());
+        assertThat(index.get("manifests")).hasSize(2);
+        assertThat(JSON.readTree(ok("skopeo", "inspect", "oci:" + layout + ":one")).get("Digest").asText())
+                .isEqualTo(a.manifestDigest().toString());
+        assertThat(JSON.readTree(ok("skopeo", "inspect", "oci:" + layout + ":two")).get("Digest").asText())
+                .isEqualTo(b.manifestDigest().toString());
+
+        // replacing "one" keeps its place in the index; an existing blob is not rewritten
+        write(b, layout, "one");
+        index = JSON.readTree(layout.resolve("index.json").toFile());
+        assertThat(index.get("manifests")).extracting(m -> m.at("/annotations/org.opencontainers.image.ref.name").asText())
+                .containsExactly("one", "two");
+        assertThat(index.at("/manifests/0/digest").asText()).isEqualTo(b.manifestDigest().toString());
+        assertThat(Files.getAttribute(baseBlob, "unix:ino")).isEqualTo(inode);
+    }
+
+    @Test
+    void entriesWrittenByOtherToolsArePreserved() throws Exception {
+        AssembledImage a = Fixtures.image(tmp.resolve("layers"), "a");
+        AssembledImage b = Fixtures.image(tmp.resolve("layers"), "b");
+        Path layout = tmp.resolve("layout");
+        write(a, layout, "one");
+        ok("skopeo", "copy", "oci:" + layout + ":one", "oci:" + layout + ":by-skopeo");
+        JsonNode skopeoEntry = findTag(JSON.readTree(layout.resolve("index.json").toFile()), "by-skopeo");
+
+        write(b, layout, "two");
+        JsonNode index = JSON.readTree(layout.resolve("index.json").toFile());
+        assertThat(findTag(index, "by-skopeo")).isEqualTo(skopeoEntry);
+        ok("skopeo", "inspect", "oci:" + layout + ":by-skopeo");
+        ok("umoci", "unpack", "--image", layout + ":two", tmp.resolve("bundle").toString());
+    }
+
+    @Test
+    void failedWriteLeavesLayoutByteIdentical() throws Exception {
+        AssembledImage a = Fixtures.image(tmp.resolve("layers-a"), "a");
+        Path layout = tmp.resolve("layout");
+        write(a, layout, "one");
+        Map<String, String> before = Fixtures.snapshot(layout);
+
+        AssembledImage b = Fixtures.image(tmp.resolve("layers-b"), "b");
+        Files.delete(b.layers().get(1).file());
+        assertThatThrownBy(() -> write(b, layout, "two"))
+                .isInstanceOf(ImageOutputException.class)
+                .hasMessage("layer blob " + b.layers().get(1).file() + " is missing");
+        // the first layer of b was already placed when the second failed: it must be gone again
+        assertThat(Fixtures.snapshot(layout)).isEqualTo(before);
+
+        Path fresh = tmp.resolve("new/deeper/layout");
+        assertThatThrownBy(() -> write(b, fresh, "two")).isInstanceOf(ImageOutputException.class);
+        assertThat(tmp.resolve("new")).doesNotExist();
+    }
+
+    @Test
+    void unwritableFolderIsOneClearLine() throws Exception {
+        AssembledImage a = Fixtures.image(tmp.resolve("layers"), "a");
+        Path locked = Files.createDirectories(tmp.resolve("locked"));
+        Path layout = tmp.resolve("layout");
+        write(a, layout, "one");
+        Map<String, String> before = Fixtures.snapshot(layout);
+        AssembledImage b = Fixtures.image(tmp.resolve("layers"), "b");
+        // root ignores mode bits, but not the immutable attribute
+        ok("chattr", "+i", locked.toString());
+        ok("chattr", "+i", layout.toString());
+        try {
+            assertThatThrownBy(() -> write(a, locked.resolve("out"), "one"))
+                    .isInstanceOf(ImageOutputException.class)
+                    .hasMessage("cannot write to " + locked.resolve("out") + ": permission denied");
+            // blobs/sha256 is writable, the layout root is not: new blobs must be removed again
+            assertThatThrownBy(() -> write(b, layout, "two"))
+                    .isInstanceOf(ImageOutputException.class)
+                    .hasMessage("cannot write to " + layout + ": permission denied");
+        } finally {
+            ok("chattr", "-i", locked.toString());
+            ok("chattr", "-i", layout.toString());
+        }
+        assertThat(Fixtures.snapshot(layout)).isEqualTo(before);
+        assertThat(locked).isEmptyDirectory();
+    }
+
+    @Test
+    void pathThroughARegularFile() throws Exception {
+        AssembledImage a = Fixtures.image(tmp.resolve("layers"), "a");
+        Path file = Files.writeString(tmp.resolve("plain"), "x");
+        assertThatThrownBy(() -> write(a, file.resolve("layout"), "one"))
+                .isInstanceOf(ImageOutputException.class)
+                .hasMessage("cannot write to " + file.resolve("layout") + ": a part of the path is not a directory");
+        assertThatThrownBy(() -> write(a, file, "one"))
+                .isInstanceOf(ImageOutputException.class)
+                .hasMessage("cannot write to " + file + ": it exists and is not a directory");
+    }
+
+    @Test
+    void refusesAFolderThatIsNotALayout() throws Exception {
+        AssembledImage a = Fixtures.image(tmp.resolve("layers"), "a");
+        Path dir = Files.createDirectories(tmp.resolve("stuff"));
+        Files.writeString(dir.resolve("notes.txt"), "mine");
+        assertThatThrownBy(() -> write(a, dir, "one"))
+                .isInstanceOf(ImageOutputException.class)
+                .hasMessageContaining("not an OCI image layout");
+        assertThat(Fixtures.snapshot(dir)).containsOnlyKeys("", "notes.txt");
+    }
+
+    @Test
+    void diskFullLeavesNothingBehind() throws Exception {
+        Path small = Files.createDirectories(tmp.resolve("small"));
+        ok("mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", small.toString());
+        try {
+            AssembledImage a = Fixtures.image(tmp.resolve("layers"), "a");
+            Path layout = small.resolve("layout");
+            write(a, layout, "one");
+            Map<String, String> before = Fixtures.snapshot(layout);
+
+            // incompressible 400 KiB layer: the copy (a hard link cannot cross file systems) runs out of space
+            byte[] noise = new byte[400 * 1024];
+            new Random(42).nextBytes(noise);
+            Path big = Files.write(tmp.resolve("big.tar"), noise);
+            Digest d = Digest.sha256(noise);
+            AssembledImage huge = Fixtures.image(List.of(new LayerBlob(big, d, noise.length, d, noise.length,
+                    Compression.NONE)), "big");
+            assertThatThrownBy(() -> write(huge, layout, "two"))
+                    .isInstanceOf(ImageOutputException.class)
+                    .hasMessage("cannot write to " + layout + ": no space left on device");
+            assertThat(Fixtures.snapshot(layout)).isEqualTo(before);
+        } finally {
+            ok("umount", small.toString());
+        }
+    }
+
+    private static JsonNode findTag(JsonNode index, String tag) {
+        List<JsonNode> found = new ArrayList<>();
+        index.get("manifests").forEach(m -> {
+            if (tag.equals(m.at("/annotations/org.opencontainers.image.ref.name").asText())) {
+                found.add(m);
+            }
+        });
+        assertThat(found).as("entries tagged " + tag).hasSize(1);
+        return found.get(0);
+    }
+}
