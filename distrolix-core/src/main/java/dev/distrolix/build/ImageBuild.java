@@ -1,5 +1,7 @@
 package dev.distrolix.build;
 
+import dev.distrolix.image.ClosureGraphLabel;
+
 import dev.distrolix.InputException;
 import dev.distrolix.cache.LayerCache;
 import dev.distrolix.cache.LayerKeys;
@@ -25,8 +27,8 @@ import dev.distrolix.tar.LayerBlob;
 import dev.distrolix.tar.LayerWriter;
 import dev.distrolix.tar.ParallelLayerWriter;
 import dev.distrolix.tar.StoreLayerEntries;
-import dev.distrolix.transport.ImageTarget;
-import dev.distrolix.transport.ImageWriter;
+import dev.distrolix.transport.ImageReference;
+import dev.distrolix.transport.Transports;
 import dev.distrolix.transport.WriteResult;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -78,7 +80,7 @@ public final class ImageBuild {
         return new ImageBuild(specFile);
     }
 
-    /** Where to write (skopeo-style, see {@link ImageTarget#parse}); default {@code oci:out/NAME}. */
+    /** Where to write (skopeo-style, see {@link ImageReference#parse}); default {@code oci:out/NAME}. */
     public ImageBuild target(String target) {
         this.target = target;
         return this;
@@ -164,17 +166,17 @@ public final class ImageBuild {
         if (target == null) {
             return null; // the default is a folder
         }
-        ImageTarget t;
+        ImageReference t;
         try {
-            t = ImageTarget.parse(target);
+            t = ImageReference.parse(target);
         } catch (RuntimeException e) {
             return null; // reported after the spec's own errors, by the same parse in build()
         }
-        if (!(t instanceof ImageTarget.Registry)) {
+        if (!(t instanceof ImageReference.Registry)) {
             return null;
         }
         return Background.start("distrolix-registry-check", () -> {
-            ImageWriter.checkWritable(t, registry);
+            Transports.checkWritable(t, registry);
             return null;
         });
     }
@@ -183,9 +185,9 @@ public final class ImageBuild {
         ImageSpec spec = SpecLoader.load(specFile);
         listener.on(new BuildEvent.SpecLoaded(specFile.toString(), spec.name()));
         // Parse options first: a bad option must fail before any Nix work or output.
-        ImageTarget parsedTarget = ImageTarget.parse(target != null ? target : "oci:out/" + spec.name());
+        ImageReference parsedTarget = ImageReference.parse(target != null ? target : "oci:out/" + spec.name());
         if (registryCheck == null) {
-            ImageWriter.checkWritable(parsedTarget, registry);
+            Transports.checkWritable(parsedTarget, registry);
         }
         Compression comp;
         String strategy;
@@ -258,8 +260,8 @@ public final class ImageBuild {
             AssembledImage image = ImageAssembler.assemble(platform, config, createdAt,
                     written, history, Map.of());
             String finalTag = tag != null ? tag : spec.tag().orElse(image.manifestDigest().hex().substring(0, 32));
-            ImageTarget t = parsedTarget.withDefaults(spec.name(), finalTag);
-            WriteResult wr = ImageWriter.write(image, t, registry);
+            ImageReference t = parsedTarget.withDefaults(spec.name(), finalTag);
+            WriteResult wr = Transports.write(image, t, registry);
             listener.on(new BuildEvent.ImageWritten(wr.where(), wr.manifestDigest()));
             return new BuildResult(t.name() != null ? t.name() : spec.name(), t.tag(), wr.where(), image.manifestDigest(), image.configDigest(),
                     summaries, custom.notices());

@@ -1,7 +1,7 @@
 package dev.distrolix.debug;
 
 import dev.distrolix.InputException;
-import dev.distrolix.transport.ImageTarget;
+import dev.distrolix.transport.ImageReference;
 
 /**
  * {@code --push REGISTRY/REPO}: the toolkit goes to a registry so a cluster can pull it. The push itself
@@ -23,8 +23,8 @@ final class ToolkitPush {
     static String target(String registryRepo, String tag) {
         String target = "docker://" + registryRepo + ":" + tag;
         try {
-            ImageTarget.parse(target);
-        } catch (IllegalArgumentException e) {
+            ImageReference.parse(target);
+        } catch (InputException e) {
             throw new InputException("--push '" + registryRepo + "': " + e.getMessage());
         }
         return target;

@@ -55,7 +55,7 @@
  * <h2>Kubernetes</h2>
  * {@code kubectl debug POD -i --image=IMG --target=CONTAINER --profile=general --env=TARGET_ROOT=/proc/1/root --
  * sh -c …}: an ephemeral container, which the pod keeps (stopped) after COMMAND ends. The image must be pullable
- * by the cluster: {@code --image}, or {@code --push REGISTRY/REPO} once {@link dev.distrolix.transport.ImageTarget}
+ * by the cluster: {@code --image}, or {@code --push REGISTRY/REPO} once {@link dev.distrolix.transport.ImageReference}
  * parses {@code docker://} (until then {@link dev.distrolix.debug.ToolkitPush} refuses with one line; once it
  * parses, the plan builds the toolkit to that target with no change here).
  */

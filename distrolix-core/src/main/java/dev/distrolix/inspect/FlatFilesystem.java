@@ -1,5 +1,9 @@
 package dev.distrolix.inspect;
 
+import dev.distrolix.image.Image;
+import dev.distrolix.image.LayerStream;
+import dev.distrolix.blob.Compression;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -62,11 +66,11 @@ public final class FlatFilesystem {
         this.layers = List.copyOf(layers);
     }
 
-    public static FlatFilesystem read(OciImage image) throws IOException {
+    public static FlatFilesystem read(Image image) throws IOException {
         return read(image, null);
     }
 
-    public static FlatFilesystem read(OciImage image, ContentTap tap) throws IOException {
+    public static FlatFilesystem read(Image image, ContentTap tap) throws IOException {
         Merger merger = new Merger(tap);
         LayerWalker.walk(image, merger);
         return new FlatFilesystem(merger.tree, merger.summaries);

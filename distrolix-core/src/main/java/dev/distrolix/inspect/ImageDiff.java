@@ -55,12 +55,12 @@ public record ImageDiff(boolean identical, boolean sameContent, List<StorePathCh
         List<FileChange> files = new ArrayList<>();
         List<FileChange> follow = new ArrayList<>();
         files(a.fs(), b.fs(), renames, files, follow);
-        List<ConfigChange> config = config(a.image().config(), b.image().config(), renames);
+        List<ConfigChange> config = config(a.image().config().config(), b.image().config().config(), renames);
         if (!Objects.equals(a.image().platform(), b.image().platform())) {
             config.add(0, new ConfigChange("platform", a.image().platform().toString(), b.image().platform().toString()));
         }
-        boolean identical = bothHaveManifests(a, b)
-                ? a.image().manifestDigest().equals(b.image().manifestDigest())
+        boolean identical = bothKeepManifests(a, b)
+                ? a.image().sourceDigest().equals(b.image().sourceDigest())
                 : a.image().configDigest().equals(b.image().configDigest());
         boolean same = sp.isEmpty() && files.isEmpty() && follow.isEmpty() && config.isEmpty();
         return new ImageDiff(identical, same, sp, files, follow, config);
@@ -69,7 +69,7 @@ public record ImageDiff(boolean identical, boolean sameContent, List<StorePathCh
     /** One line: "identical (…)", or what makes the difference. */
     public String verdict(ImageReport a, ImageReport b) {
         if (identical) {
-            return bothHaveManifests(a, b) ? "identical: same manifest digest " + a.image().manifestDigest()
+            return bothKeepManifests(a, b) ? "identical: same manifest digest " + a.image().sourceDigest()
                     : "identical: same image ID (config digest, which covers every layer's diff_id) "
                     + a.image().configDigest();
         }
@@ -89,9 +89,14 @@ public record ImageDiff(boolean identical, boolean sameContent, List<StorePathCh
         return "different: " + joined + (causes.size() > 8 ? "; … " + (causes.size() - 8) + " more" : "");
     }
 
-    /** A docker-archive has no manifest: its image ID (config digest) is then what identifies it. */
-    private static boolean bothHaveManifests(ImageReport a, ImageReport b) {
-        return a.image().manifestDigest() != null && b.image().manifestDigest() != null;
+    /**
+     * Whether both images carry the manifest their source stores. A docker-archive has none, and
+     * podman's export converts it: the image ID (config digest, which covers every diff_id) is
+     * then what identifies an image.
+     */
+    private static boolean bothKeepManifests(ImageReport a, ImageReport b) {
+        return !a.image().converted() && !b.image().converted() && a.image().sourceDigest() != null
+                && b.image().sourceDigest() != null;
     }
 
     static List<StorePathChange> storePaths(StorePathIndex a, StorePathIndex b) {

@@ -1,33 +1,21 @@
 package dev.distrolix.inspect;
 
-import dev.distrolix.transport.ImageHandle;
-import dev.distrolix.transport.ImageSource;
-import dev.distrolix.registry.RegistrySettings;
+import dev.distrolix.image.Image;
 import java.io.IOException;
 
 /**
- * Everything one pass over an image tells: the {@link OciImage} view, its flattened filesystem,
- * its Nix store paths and the detector findings, with the totals the commands print. Reading it
- * streams every layer once; the handle is closed afterwards (the report keeps no content).
+ * Everything one pass over an image tells: the image, its flattened filesystem, its Nix store
+ * paths and the detector findings, with the totals the commands print. Reading it streams every
+ * layer once; the report keeps no content.
+ *
+ * @param reference the image as the user named it; {@code name} its short name for tables
  */
-public record ImageReport(OciImage image, FlatFilesystem fs, StorePathIndex storePaths, Detectors.Findings findings) {
+public record ImageReport(String reference, String name, Image image, FlatFilesystem fs, StorePathIndex storePaths,
+                          Detectors.Findings findings) {
 
-    public static ImageReport read(String reference) throws IOException {
-        try (ImageHandle h = ImageSource.open(reference)) {
-            return of(h.image());
-        }
-    }
-
-    /** The same, reaching registries ({@code docker://}) with {@code registry}. */
-    public static ImageReport read(String reference, RegistrySettings registry) throws IOException {
-        try (ImageHandle h = ImageSource.open(reference, registry)) {
-            return of(h.image());
-        }
-    }
-
-    public static ImageReport of(OciImage image) throws IOException {
+    public static ImageReport of(String reference, String name, Image image) throws IOException {
         FlatFilesystem fs = FlatFilesystem.read(image);
-        return new ImageReport(image, fs, StorePathIndex.of(fs), Detectors.scan(fs));
+        return new ImageReport(reference, name, image, fs, StorePathIndex.of(fs), Detectors.scan(fs));
     }
 
     /** Sum of the layer blobs as stored (what a registry transfers). */
@@ -47,7 +35,7 @@ public record ImageReport(OciImage image, FlatFilesystem fs, StorePathIndex stor
 
     /** The config's User, or "root" when none is set (what a runtime then uses). */
     public String runsAs() {
-        String u = image.config().user();
+        String u = image.config().config().user();
         return u == null ? "root" : u;
     }
 }

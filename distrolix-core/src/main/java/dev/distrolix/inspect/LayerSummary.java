@@ -1,5 +1,9 @@
 package dev.distrolix.inspect;
 
+import dev.distrolix.image.Image;
+import dev.distrolix.image.LayerStream;
+import dev.distrolix.blob.Compression;
+
 import java.util.List;
 
 /**
@@ -8,7 +12,7 @@ import java.util.List;
  * it holds entries of (base names, sorted) — empty for a layer without /nix/store content.
  */
 public record LayerSummary(LayerInfo info, long compressedSize, long uncompressedSize,
-                           LayerStream.Compression compression, int entries, long fileBytes,
+                           Compression compression, int entries, long fileBytes,
                            List<String> storePaths) {
     public LayerSummary {
         storePaths = List.copyOf(storePaths);

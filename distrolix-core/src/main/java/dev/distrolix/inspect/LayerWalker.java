@@ -1,5 +1,9 @@
 package dev.distrolix.inspect;
 
+import dev.distrolix.image.Image;
+import dev.distrolix.image.LayerStream;
+import dev.distrolix.blob.Compression;
+
 import dev.distrolix.InputException;
 import dev.distrolix.blob.Digest;
 import java.io.FilterInputStream;
@@ -118,16 +122,16 @@ public final class LayerWalker {
         }
     }
 
-    public static void walk(OciImage image, Visitor visitor) throws IOException {
+    public static void walk(Image image, Visitor visitor) throws IOException {
         for (int i = 0; i < image.layers().size(); i++) {
             walkLayer(image, i, visitor);
         }
     }
 
-    public static void walkLayer(OciImage image, int index, Visitor visitor) throws IOException {
-        LayerInfo layer = image.layers().get(index);
+    public static void walkLayer(Image image, int index, Visitor visitor) throws IOException {
+        LayerInfo layer = new LayerInfo(index, image.layers().get(index));
         visitor.layerStart(layer);
-        try (LayerStream stream = image.openLayer(index)) {
+        try (LayerStream stream = layer.layer().uncompressed()) {
             TarArchiveInputStream tar = new TarArchiveInputStream(stream, StandardCharsets.UTF_8.name());
             TarArchiveEntry raw;
             while ((raw = nextEntry(tar, layer)) != null) {

@@ -1,8 +1,8 @@
 package dev.distrolix.transport;
 
-import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
 import dev.distrolix.blob.Digest;
-import dev.distrolix.tar.LayerBlob;
+import dev.distrolix.image.Layer;
+import dev.distrolix.blob.Compression;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,7 +10,6 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.security.MessageDigest;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 
 /**
  * The bytes of one file in an output, with its size known up front (a tar header needs it
@@ -36,7 +35,7 @@ sealed interface Content permits Content.Bytes, Content.StoredBlob, Content.Unco
     }
 
     /** A layer blob copied as stored; checked against its digest and size. */
-    record StoredBlob(LayerBlob layer) implements Content {
+    record StoredBlob(Layer layer) implements Content {
         @Override
         public long size() {
             return layer.size();
@@ -45,7 +44,7 @@ sealed interface Content permits Content.Bytes, Content.StoredBlob, Content.Unco
         @Override
         public void writeTo(OutputStream out) throws IOException {
             try (InputStream in = open(layer)) {
-                copyVerified(in, out, layer.size(), layer.digest(), "layer blob " + layer.file());
+                copyVerified(in, out, layer.size(), layer.digest(), layer.label());
             }
         }
     }
@@ -54,39 +53,24 @@ sealed interface Content permits Content.Bytes, Content.StoredBlob, Content.Unco
      * A layer decompressed on the fly (docker-archive's manifest.json wants uncompressed
      * layers); checked against the diff_id, so the tar we write is the one the config names.
      */
-    record Uncompressed(LayerBlob layer) implements Content {
-        @Override
-        public long size() {
-            return layer.uncompressedSize();
-        }
-
+    record Uncompressed(Layer layer, long size) implements Content {
         @Override
         public void writeTo(OutputStream out) throws IOException {
-            try (InputStream raw = open(layer); InputStream in = decompress(raw)) {
-                copyVerified(in, out, layer.uncompressedSize(), layer.diffId(),
-                        "uncompressed content of layer " + layer.file());
+            try (InputStream raw = open(layer); InputStream in = Compression.sniff(raw).decompressed()) {
+                copyVerified(in, out, size, layer.diffId(), "uncompressed content of " + layer.label());
             }
-        }
-
-        private InputStream decompress(InputStream raw) throws IOException {
-            InputStream buffered = new BufferedInputStream(raw, 1 << 16);
-            return switch (layer.compression()) {
-                case NONE -> buffered;
-                // concatenated members/frames are legal in both formats, so read them all
-                case GZIP -> GzipCompressorInputStream.builder().setInputStream(buffered)
-                        .setDecompressConcatenated(true).get();
-                case ZSTD -> new ZstdInputStreamNoFinalizer(buffered);
-            };
         }
     }
 
-    private static InputStream open(LayerBlob layer) throws IOException {
+    private static InputStream open(Layer layer) throws IOException {
         try {
-            return Files.newInputStream(layer.file());
+            return layer.openRaw();
         } catch (NoSuchFileException e) {
-            throw new ImageOutputException("layer blob " + layer.file() + " is missing", e);
+            throw new ImageOutputException(layer.label() + " is missing", e);
+        } catch (ImageOutputException e) {
+            throw e;
         } catch (IOException e) {
-            throw new ImageOutputException("cannot read layer blob " + layer.file() + ": " + OutputFiles.oneLine(e), e);
+            throw new ImageOutputException("cannot read " + layer.label() + ": " + OutputFiles.oneLine(e), e);
         }
     }
 

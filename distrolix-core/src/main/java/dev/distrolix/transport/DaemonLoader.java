@@ -1,7 +1,7 @@
 package dev.distrolix.transport;
 
-import dev.distrolix.image.AssembledImage;
-import dev.distrolix.transport.ImageTarget.Engine;
+import dev.distrolix.image.Image;
+import dev.distrolix.transport.ImageReference.Engine;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -22,12 +22,12 @@ public final class DaemonLoader {
     private DaemonLoader() {}
 
     /** Returns the name the engine reports ("Loaded image: …"), or {@code name} if it reports none. */
-    public static String load(AssembledImage img, Engine engine, ImageName name) throws IOException {
+    public static String load(Image img, Engine engine, ImageName name) throws IOException {
         return load(img, name, engine.command());
     }
 
     /** {@code program} is the engine's executable (a name on PATH or a path), run as {@code program load -q}. */
-    static String load(AssembledImage img, ImageName name, String program) throws IOException {
+    static String load(Image img, ImageName name, String program) throws IOException {
         List<String> command = List.of(program, "load", "-q");
         Process p;
         try {
@@ -61,6 +61,39 @@ public final class DaemonLoader {
                     + OutputFiles.oneLine(writeFailure), writeFailure);
         }
         return loadedName(out).orElse(name.toString());
+    }
+
+    /**
+     * Before a build: the engine is installed and, for Docker, its daemon answers — so a build is
+     * not wasted on an output that cannot take it.
+     */
+    static void checkEngine(Engine engine) throws ImageOutputException {
+        List<String> command = engine == Engine.PODMAN
+                ? List.of("podman", "version", "--format", "{{.Client.Version}}")
+                : List.of("docker", "version", "--format", "{{.Server.Version}}");
+        try {
+            Process p = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            p.getOutputStream().close();
+            CompletableFuture<byte[]> err = drain(p.getErrorStream());
+            if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new ImageOutputException(engine.command() + " did not answer within 30 s");
+            }
+            if (p.exitValue() != 0) {
+                String why = text(err);
+                throw new ImageOutputException(engine.command() + " cannot take the image: "
+                        + (why.isBlank() ? "exit " + p.exitValue() : oneLine(why)));
+            }
+        } catch (IOException e) {
+            if (e instanceof ImageOutputException o) {
+                throw o;
+            }
+            throw new ImageOutputException(engine.command() + " is not installed or cannot be run ("
+                    + shortReason(e) + "); install it or choose another output", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ImageOutputException(engine.command() + " check was interrupted");
+        }
     }
 
     /** podman prints "Loaded image: NAME" (podman 4) or "Loaded image(s): A,B"; Docker "Loaded image: NAME". */

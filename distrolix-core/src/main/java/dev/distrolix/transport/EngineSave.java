@@ -16,14 +16,35 @@ import java.util.Locale;
 final class EngineSave {
     private EngineSave() {}
 
-    static Path save(ImageSource.Engine source) throws IOException {
+    /** The manifest digest podman shows for an image ({@code podman image inspect --format '{{.Digest}}'}). */
+    static java.util.Optional<dev.distrolix.blob.Digest> podmanDigest(ImageReference.Daemon source) {
+        try {
+            Process p = new ProcessBuilder("podman", "image", "inspect", "--format", "{{.Digest}}", "--",
+                    source.engineReference()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            p.getOutputStream().close();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            if (p.waitFor() != 0 || out.isEmpty()) {
+                return java.util.Optional.empty();
+            }
+            return java.util.Optional.of(dev.distrolix.blob.Digest.parse(out.lines().findFirst().orElse(out)));
+        } catch (IOException | IllegalArgumentException e) {
+            return java.util.Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return java.util.Optional.empty();
+        }
+    }
+
+    static Path save(ImageReference.Daemon source, String reference) throws IOException {
         Path dir = Files.createTempDirectory("distrolix-save-");
         dir.toFile().deleteOnExit();
         Path out = dir.resolve("image.tar");
         out.toFile().deleteOnExit();
-        List<String> cmd = source.command().equals("podman")
-                ? List.of("podman", "save", "--format", "oci-archive", "-o", out.toString(), source.name())
-                : List.of("docker", "save", "-o", out.toString(), source.name());
+        String program = source.engine().command();
+        // the name comes after "--": a name that looks like an option cannot reach the tool as one
+        List<String> cmd = program.equals("podman")
+                ? List.of("podman", "save", "--format", "oci-archive", "-o", out.toString(), "--", source.engineReference())
+                : List.of("docker", "save", "-o", out.toString(), "--", source.engineReference());
         Path err = dir.resolve("stderr");
         err.toFile().deleteOnExit();
         try {
@@ -37,10 +58,10 @@ final class EngineSave {
                 String lower = last.toLowerCase(Locale.ROOT);
                 if (lower.contains("not known") || lower.contains("no such image") || lower.contains("not found")
                         || lower.contains("does not exist")) {
-                    throw new InputException(source.reference() + ": no such image in " + source.command() + " ("
+                    throw new InputException(reference + ": no such image in " + program + " ("
                             + last + ")");
                 }
-                throw new IOException(source.command() + " save " + source.name() + " failed: " + last);
+                throw new IOException(program + " save " + source.engineReference() + " failed: " + last);
             }
             Path kept = Files.createTempFile("distrolix-save-", ".tar");
             kept.toFile().deleteOnExit();
@@ -48,12 +69,12 @@ final class EngineSave {
             return kept;
         } catch (IOException e) {
             if (e.getMessage() != null && e.getMessage().contains("Cannot run program")) {
-                throw new IOException("cannot run " + source.command() + ": is it installed?", e);
+                throw new IOException("cannot run " + program + ": is it installed?", e);
             }
             throw e;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IOException(source.command() + " save was interrupted", e);
+            throw new IOException(program + " save was interrupted", e);
         } finally {
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);

@@ -1,12 +1,12 @@
 package dev.distrolix.transport;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.distrolix.image.AssembledImage;
+import dev.distrolix.image.Image;
+import dev.distrolix.image.Layer;
 import dev.distrolix.image.CanonicalJson;
 import dev.distrolix.image.Descriptor;
 import dev.distrolix.blob.Digest;
 import dev.distrolix.image.IndexManifest;
-import dev.distrolix.tar.LayerBlob;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,9 +33,9 @@ final class LayoutContent {
      * The blobs of the image, by layout path: layers as stored, then config and manifest.
      * A layer that occurs twice in the stack is one blob.
      */
-    static SortedMap<String, Content> blobs(AssembledImage img) {
+    static SortedMap<String, Content> blobs(Image img) {
         SortedMap<String, Content> files = new TreeMap<>();
-        for (LayerBlob layer : img.layers()) {
+        for (Layer layer : img.layers()) {
             files.put(blobPath(layer.digest()), new Content.StoredBlob(layer));
         }
         files.put(blobPath(img.configDigest()), new Content.Bytes(img.configBytes()));
@@ -49,7 +49,7 @@ final class LayoutContent {
      * name, which containerd needs and podman prefers when it loads an oci-archive — the two
      * annotations Docker 25's {@code save} writes.
      */
-    static Descriptor indexEntry(AssembledImage img, String tag, ImageName name) {
+    static Descriptor indexEntry(Image img, String tag, ImageName name) {
         Map<String, String> annotations = new LinkedHashMap<>();
         if (tag != null) {
             annotations.put(REF_NAME, tag);
@@ -57,11 +57,11 @@ final class LayoutContent {
         if (name != null) {
             annotations.put(CONTAINERD_NAME, name.normalized());
         }
-        return img.manifestDescriptor().withAnnotations(annotations);
+        return img.descriptor().withAnnotations(annotations);
     }
 
     /** A complete single-image layout (for the archives), sorted by path. */
-    static SortedMap<String, Content> singleImage(AssembledImage img, String tag, ImageName name) {
+    static SortedMap<String, Content> singleImage(Image img, String tag, ImageName name) {
         SortedMap<String, Content> files = blobs(img);
         files.put(OCI_LAYOUT, new Content.Bytes(OCI_LAYOUT_BYTES));
         byte[] index = CanonicalJson.index(new IndexManifest(List.of(indexEntry(img, tag, name)), null));
@@ -70,7 +70,7 @@ final class LayoutContent {
     }
 
     /** The descriptor as a tree node, for merging into an index.json read from disk. */
-    static ObjectNode indexEntryNode(AssembledImage img, String tag, ImageName name) {
+    static ObjectNode indexEntryNode(Image img, String tag, ImageName name) {
         return CanonicalJson.descriptor(indexEntry(img, tag, name));
     }
 }

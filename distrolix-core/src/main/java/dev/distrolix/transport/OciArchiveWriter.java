@@ -1,6 +1,6 @@
 package dev.distrolix.transport;
 
-import dev.distrolix.image.AssembledImage;
+import dev.distrolix.image.Image;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -17,7 +17,7 @@ public final class OciArchiveWriter {
      * @param name may be null; when set, its normalized form goes into
      *             {@code io.containerd.image.name}, which podman uses to name the loaded image
      */
-    public static void write(AssembledImage img, Path file, String tag, ImageName name) throws IOException {
+    public static void write(Image img, Path file, String tag, ImageName name) throws IOException {
         OutputFiles.writeAtomically(file, out -> ArchiveTar.write(LayoutContent.singleImage(img, tag, name), out));
     }
 }

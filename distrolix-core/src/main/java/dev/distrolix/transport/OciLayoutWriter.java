@@ -4,10 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.distrolix.image.AssembledImage;
+import dev.distrolix.image.Image;
 import dev.distrolix.image.CanonicalJson;
 import dev.distrolix.image.IndexManifest;
-import dev.distrolix.tar.LayerBlob;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,8 +39,6 @@ import java.util.stream.Stream;
  * (as with skopeo); blobs no longer referenced after a tag is replaced are not deleted.
  */
 public final class OciLayoutWriter {
-    private static final Set<PosixFilePermission> WORLD_READABLE = Set.of(PosixFilePermission.OWNER_READ,
-            PosixFilePermission.GROUP_READ, PosixFilePermission.OTHERS_READ);
 
     private OciLayoutWriter() {}
 
@@ -49,7 +46,7 @@ public final class OciLayoutWriter {
      * @param tag  required; {@code org.opencontainers.image.ref.name} of the new index entry
      * @param name optional; its normalized form becomes {@code io.containerd.image.name}
      */
-    public static void write(AssembledImage img, Path dir, String tag, ImageName name) throws IOException {
+    public static void write(Image img, Path dir, String tag, ImageName name) throws IOException {
         Objects.requireNonNull(tag, "an oci: output needs a tag");
         Path root = dir.toAbsolutePath().normalize();
         OutputFiles.Rollback rollback = new OutputFiles.Rollback();
@@ -155,55 +152,16 @@ public final class OciLayoutWriter {
         if (existed && Files.isRegularFile(target) && Files.size(target) == content.size()) {
             return; // content-addressed: same name and size is the same blob (what skopeo assumes too)
         }
-        Path temp = content instanceof Content.StoredBlob b ? tryLink(target, b.layer(), rollback) : null;
-        if (temp == null) {
-            temp = OutputFiles.createTemp(target);
-            rollback.created(temp);
-            OutputFiles.writeAndSync(temp, content::writeTo);
-            Files.setPosixFilePermissions(temp, Set.of(PosixFilePermission.OWNER_READ,
-                    PosixFilePermission.OWNER_WRITE, PosixFilePermission.GROUP_READ, PosixFilePermission.OTHERS_READ));
-        }
+        // Always a copy, verified as it is written: an output never shares storage with the layer
+        // cache, so a cache entry corrupted later cannot corrupt an image already written.
+        Path temp = OutputFiles.createTemp(target);
+        rollback.created(temp);
+        OutputFiles.writeAndSync(temp, content::writeTo);
+        Files.setPosixFilePermissions(temp, Set.of(PosixFilePermission.OWNER_READ,
+                PosixFilePermission.OWNER_WRITE, PosixFilePermission.GROUP_READ, PosixFilePermission.OTHERS_READ));
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         if (!existed) {
             rollback.created(target);
-        }
-    }
-
-    /**
-     * Hard-links the builder's layer file to a temp name next to the target; null when that is
-     * not possible (other file system, missing file, wrong size), so the caller copies instead.
-     * The builder's temp files are usually 0600; a blob must be readable by others, so we add
-     * read bits, which the builder's file then shares (harmless: it is about to be deleted).
-     */
-    private static Path tryLink(Path target, LayerBlob layer, OutputFiles.Rollback rollback) {
-        Path link = target.resolveSibling(target.getFileName() + ".tmp-link-"
-                + Long.toUnsignedString(java.util.concurrent.ThreadLocalRandom.current().nextLong()));
-        try {
-            Files.createLink(link, layer.file());
-            link.toFile().deleteOnExit();
-        } catch (IOException | UnsupportedOperationException e) {
-            return null;
-        }
-        rollback.created(link);
-        try {
-            if (Files.size(link) != layer.size()) {
-                Files.delete(link);
-                return null;
-            }
-            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(link);
-            if (!perms.containsAll(WORLD_READABLE)) {
-                perms = new java.util.HashSet<>(perms);
-                perms.addAll(WORLD_READABLE);
-                Files.setPosixFilePermissions(link, perms);
-            }
-            return link;
-        } catch (IOException e) {
-            try {
-                Files.deleteIfExists(link);
-            } catch (IOException ignored) {
-                // the rollback list still has it
-            }
-            return null;
         }
     }
 

@@ -51,7 +51,7 @@ final class RegistryFiles implements ImageFiles {
         ManifestBytes top = reader.manifest();
         remember(top.digest(), top.bytes());
         Descriptor d = new Descriptor(top.mediaType(), top.digest(), top.size(),
-                Map.of(OciLayoutReader.CONTAINERD_NAME, name(reader.ref())), null);
+                Map.of(LayoutReader.CONTAINERD_NAME, name(reader.ref())), null);
         this.indexJson = CanonicalJson.index(new IndexManifest(List.of(d), Map.of()));
     }
 
@@ -188,6 +188,11 @@ final class RegistryFiles implements ImageFiles {
         } catch (IllegalArgumentException e) {
             return null;
         }
+    }
+
+    /** The registry image these files are. */
+    RegistryRef ref() {
+        return reader.ref();
     }
 
     @Override

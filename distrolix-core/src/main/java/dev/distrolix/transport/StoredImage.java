@@ -15,7 +15,7 @@ import java.util.List;
  *                     manifest.json has none): {@link #sourceDigest()} is then null
  */
 record StoredImage(byte[] manifest, Digest manifestDigest, String mediaType, Descriptor configDescriptor,
-                   byte[] config, ImageConfig parsedConfig, List<Layer> layers, boolean converted) implements Image {
+                   byte[] configData, ImageConfig parsedConfig, List<Layer> layers, boolean converted) implements Image {
     StoredImage {
         layers = List.copyOf(layers);
     }
@@ -27,7 +27,7 @@ record StoredImage(byte[] manifest, Digest manifestDigest, String mediaType, Des
 
     @Override
     public byte[] configBytes() {
-        return config.clone();
+        return configData.clone();
     }
 
     @Override

@@ -1,7 +1,7 @@
 package dev.distrolix.inspect.audit;
 
 import dev.distrolix.inspect.FlatFilesystem;
-import dev.distrolix.inspect.OciImage;
+import dev.distrolix.image.Image;
 import dev.distrolix.inspect.elf.ElfCollector;
 import dev.distrolix.inspect.scan.ImageScan;
 import dev.distrolix.inspect.scan.ImageTree;
@@ -21,19 +21,19 @@ import java.util.Map;
 public final class Auditor {
     private Auditor() {}
 
-    public static AuditReport audit(OciImage image) throws IOException {
+    public static AuditReport audit(String reference, Image image) throws IOException {
         ElfCollector elf = new ElfCollector();
         FileHeads heads = new FileHeads(FileChecks.APPLETS);
         LayerEfficiency efficiency = new LayerEfficiency();
         FlatFilesystem fs = ImageScan.run(image, List.of(elf, heads, efficiency));
         ImageTree tree = new ImageTree(fs);
-        Map<String, String> env = env(image.config().env());
+        Map<String, String> env = env(image.config().config().env());
 
         List<String> ldLibraryPath = env.containsKey("LD_LIBRARY_PATH")
                 ? Arrays.stream(env.get("LD_LIBRARY_PATH").split(":")).filter(d -> d.startsWith("/")).toList()
                 : List.of();
         ElfChecks elfChecks = new ElfChecks(tree, elf, ldLibraryPath);
-        RuntimeChecks runtime = new RuntimeChecks(tree, image.config(), heads, elf, elfChecks, env);
+        RuntimeChecks runtime = new RuntimeChecks(tree, image.config().config(), heads, elf, elfChecks, env);
 
         List<Finding> findings = new ArrayList<>();
         findings.addAll(FileChecks.programs(tree, heads));
@@ -47,8 +47,8 @@ public final class Auditor {
         LayerEfficiency.Result e = efficiency.result();
         AuditReport.Efficiency eff = new AuditReport.Efficiency(e.efficiency(), e.wastedBytes(), e.userWastedShare(),
                 e.top().stream().map(w -> new AuditReport.WastedPath(w.path(), w.layers(), w.bytes())).toList());
-        String digest = (image.manifestDigest() != null ? image.manifestDigest() : image.configDigest()).toString();
-        return new AuditReport(image.reference(), digest, image.layers().size(), fs.size(), fs.totalFileBytes(), elf.size(),
+        String digest = (image.sourceDigest() != null ? image.sourceDigest() : image.configDigest()).toString();
+        return new AuditReport(reference, digest, image.layers().size(), fs.size(), fs.totalFileBytes(), elf.size(),
                 findings, eff);
     }
 

@@ -8,7 +8,7 @@ import java.util.TreeSet;
 
 /**
  * The scanned reference graph compared with the build-time graph distrolix stores in the config
- * label {@code dev.distrolix.closure.references} (see {@link dev.distrolix.build.ClosureGraphLabel}).
+ * label {@code dev.distrolix.closure.references} (see {@link dev.distrolix.image.ClosureGraphLabel}).
  * Edges are "from → to" with store path base names.
  */
 public record GraphCheck(Status status, List<String> onlyInBuild, List<String> onlyScanned, List<String> pathsOnlyInBuild,

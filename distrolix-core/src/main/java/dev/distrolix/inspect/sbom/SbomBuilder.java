@@ -1,9 +1,9 @@
 package dev.distrolix.inspect.sbom;
 
-import dev.distrolix.build.ClosureGraphLabel;
+import dev.distrolix.image.ClosureGraphLabel;
 import dev.distrolix.blob.Digest;
 import dev.distrolix.inspect.FlatFilesystem;
-import dev.distrolix.inspect.OciImage;
+import dev.distrolix.image.Image;
 import dev.distrolix.inspect.StorePathIndex;
 import dev.distrolix.inspect.refs.NarHasher;
 import dev.distrolix.inspect.refs.ReferenceGraph;
@@ -29,7 +29,7 @@ public final class SbomBuilder {
     public record Scan(FlatFilesystem fs, StorePathIndex store, ReferenceGraph graph, SortedMap<String, Digest> narHashes,
                        SortedMap<String, String> narProblems) {}
 
-    public static Scan scan(OciImage image) throws IOException {
+    public static Scan scan(Image image) throws IOException {
         ReferenceScanner refs = new ReferenceScanner();
         NarHasher nar = new NarHasher();
         FlatFilesystem fs = ImageScan.run(image, List.of(refs, nar));
@@ -37,11 +37,12 @@ public final class SbomBuilder {
         return new Scan(fs, store, refs.graph(fs, store), nar.hashes(fs), nar.failures());
     }
 
-    public static ImageSbom build(OciImage image) throws IOException {
-        return of(image, scan(image));
+    /** @param reference the image as the user named it; {@code name} its short name */
+    public static ImageSbom build(String reference, String name, Image image) throws IOException {
+        return of(reference, name, image, scan(image));
     }
 
-    static ImageSbom of(OciImage image, Scan s) {
+    static ImageSbom of(String reference, String name, Image image, Scan s) {
         List<ImageSbom.Component> components = new ArrayList<>();
         SortedMap<String, SortedSet<String>> deps = new TreeMap<>();
         SortedSet<String> roots = new TreeSet<>(s.graph().roots());
@@ -53,13 +54,13 @@ public final class SbomBuilder {
                 roots.add(e.baseName());
             }
         }
-        String digest = (image.manifestDigest() != null ? image.manifestDigest() : image.configDigest()).toString();
-        return new ImageSbom(image.reference(), image.displayName(), digest, image.created(), components, deps, roots,
+        String digest = (image.sourceDigest() != null ? image.sourceDigest() : image.configDigest()).toString();
+        return new ImageSbom(reference, name, digest, image.config().created(), components, deps, roots,
                 check(image, deps));
     }
 
-    private static GraphCheck check(OciImage image, SortedMap<String, SortedSet<String>> scanned) {
-        String label = image.config().labels().get(ClosureGraphLabel.LABEL);
+    private static GraphCheck check(Image image, SortedMap<String, SortedSet<String>> scanned) {
+        String label = image.config().config().labels().get(ClosureGraphLabel.LABEL);
         if (label == null) {
             return GraphCheck.noBuildGraph();
         }

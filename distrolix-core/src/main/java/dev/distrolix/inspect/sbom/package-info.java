@@ -6,7 +6,7 @@
  * pass over the layers.
  *
  * <p>Images distrolix builds carry the graph Nix recorded at build time in the config label
- * {@code dev.distrolix.closure.references} ({@link dev.distrolix.build.ClosureGraphLabel}; a label
+ * {@code dev.distrolix.closure.references} ({@link dev.distrolix.image.ClosureGraphLabel}; a label
  * so that the file list is unchanged and every transport keeps it); {@link dev.distrolix.inspect.sbom.GraphCheck}
  * compares: "graph: scanned, agrees with build-time graph", or the differing edges and paths.
  *

@@ -2,7 +2,7 @@ package dev.distrolix.inspect.scan;
 
 import dev.distrolix.inspect.FlatFilesystem;
 import dev.distrolix.inspect.LayerInfo;
-import dev.distrolix.inspect.OciImage;
+import dev.distrolix.image.Image;
 import dev.distrolix.inspect.TarEntry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,7 +21,7 @@ import java.util.List;
 public final class ImageScan {
     private ImageScan() {}
 
-    public static FlatFilesystem run(OciImage image, List<? extends ScanCollector> collectors) throws IOException {
+    public static FlatFilesystem run(Image image, List<? extends ScanCollector> collectors) throws IOException {
         Tap tap = new Tap(List.copyOf(collectors));
         FlatFilesystem fs = FlatFilesystem.read(image, tap);
         for (ScanCollector c : collectors) {

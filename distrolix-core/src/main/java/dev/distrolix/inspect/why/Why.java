@@ -3,7 +3,7 @@ package dev.distrolix.inspect.why;
 import dev.distrolix.InputException;
 import dev.distrolix.image.ContainerConfig;
 import dev.distrolix.inspect.FsEntry;
-import dev.distrolix.inspect.OciImage;
+import dev.distrolix.image.Image;
 import dev.distrolix.inspect.StorePathIndex;
 import dev.distrolix.inspect.refs.ReferenceGraph;
 import dev.distrolix.inspect.sbom.SbomBuilder;
@@ -47,14 +47,14 @@ public final class Why {
                          long onlyThroughBytes) {}
 
     /** Resolves targets and starting points in one pass over the image. */
-    public static List<Answer> explain(OciImage image, String target, String from) throws IOException {
+    public static List<Answer> explain(String reference, Image image, String target, String from) throws IOException {
         SbomBuilder.Scan scan = SbomBuilder.scan(image);
         ImageTree tree = new ImageTree(scan.fs());
         if (scan.store().isEmpty()) {
-            throw new InputException(image.reference() + ": has no /nix/store paths; why follows references between "
+            throw new InputException(reference + ": has no /nix/store paths; why follows references between "
                     + "store paths");
         }
-        List<String> targets = resolve(target, scan, tree, image.reference());
+        List<String> targets = resolve(target, scan, tree, reference);
         ReferenceGraph g = scan.graph();
         SortedSet<String> imageRoots = new TreeSet<>(g.roots());
         for (String p : g.paths()) {
@@ -65,10 +65,10 @@ public final class Why {
         List<String> starts;
         String startedFrom;
         if (from != null) {
-            starts = resolve(from, scan, tree, image.reference());
+            starts = resolve(from, scan, tree, reference);
             startedFrom = "--from " + from;
         } else {
-            String entry = entrypointStorePath(image.config(), tree);
+            String entry = entrypointStorePath(image.config().config(), tree);
             starts = entry == null ? List.copyOf(imageRoots) : List.of(entry);
             startedFrom = entry == null ? "the image's roots" : "the entrypoint's store path";
         }

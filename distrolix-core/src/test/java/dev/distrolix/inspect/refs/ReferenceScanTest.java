@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.distrolix.build.ClosureGraphLabel;
+import dev.distrolix.image.ClosureGraphLabel;
 import dev.distrolix.blob.Digest;
 import dev.distrolix.inspect.FlatFilesystem;
 import dev.distrolix.inspect.StorePathIndex;

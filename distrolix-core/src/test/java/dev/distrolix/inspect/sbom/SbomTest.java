@@ -8,7 +8,7 @@ import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
-import dev.distrolix.build.ClosureGraphLabel;
+import dev.distrolix.image.ClosureGraphLabel;
 import dev.distrolix.transport.ImageHandle;
 import dev.distrolix.transport.ImageSource;
 import dev.distrolix.testing.AuditFixtures;

@@ -1,10 +1,9 @@
-package dev.distrolix.build;
+package dev.distrolix.image;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.distrolix.image.ContainerConfig;
 import dev.distrolix.nix.Closure;
 import dev.distrolix.nix.StorePath;
 import java.util.Iterator;
@@ -80,7 +79,7 @@ public final class ClosureGraphLabel {
     }
 
     /** A copy of {@code config} with the label added (replacing one of the same name). */
-    static ContainerConfig withLabel(ContainerConfig config, Closure closure) {
+    public static ContainerConfig withLabel(ContainerConfig config, Closure closure) {
         SortedMap<String, String> labels = new TreeMap<>(config.labels());
         labels.put(LABEL, encode(closure));
         return new ContainerConfig(config.user(), config.exposedPorts(), config.env(), config.entrypoint(),
