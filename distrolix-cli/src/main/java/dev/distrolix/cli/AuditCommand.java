@@ -9,8 +9,8 @@ import dev.distrolix.inspect.audit.Auditor;
 import dev.distrolix.inspect.audit.Finding;
 import dev.distrolix.inspect.audit.Rule;
 import dev.distrolix.inspect.audit.Severity;
-import dev.distrolix.transport.ImageHandle;
-import dev.distrolix.transport.ImageSource;
+import dev.distrolix.transport.OpenedImage;
+import dev.distrolix.transport.Transports;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -75,6 +75,9 @@ final class AuditCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @picocli.CommandLine.Mixin
+    PlatformOption platformOption = new PlatformOption();
+
+    @picocli.CommandLine.Mixin
     RegistryOptions registry = new RegistryOptions();
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "IMAGE",
@@ -121,8 +124,8 @@ final class AuditCommand implements Callable<Integer> {
         }
         AuditPolicy policy = policy();
         AuditReport report;
-        try (ImageHandle h = ImageSource.open(image, registry.settings())) {
-            report = Auditor.audit(h.image());
+        try (OpenedImage o = Transports.open(image, registry.settings())) {
+            report = Auditor.audit(image, o.image(platformOption.platform()));
         }
         AuditVerdict verdict = policy.apply(report);
         if (json) {

@@ -50,6 +50,9 @@ final class CompareCommand implements Callable<Integer> {
     boolean json;
 
     @Mixin
+    PlatformOption platformOption = new PlatformOption();
+
+    @Mixin
     RegistryOptions registry = new RegistryOptions();
 
     @Override
@@ -57,7 +60,7 @@ final class CompareCommand implements Callable<Integer> {
         List<ImageReport> reports = new ArrayList<>();
         RegistrySettings settings = registry.settings();
         for (String ref : images) {
-            reports.add(ImageReport.read(ref, settings)); // all read before anything is printed
+            reports.add(ImageReport.read(ref, settings, platformOption.platform())); // all read before anything is printed
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
@@ -73,15 +76,15 @@ final class CompareCommand implements Callable<Integer> {
 
     /** Name and tag for the table: from the image's own name if it has one, else the reference. */
     static String[] nameAndTag(ImageReport r) {
-        String n = r.image().repoTags().isEmpty() ? null : r.image().repoTags().get(0);
+        String n = r.names().isEmpty() ? null : r.names().get(0);
         if (n == null) {
-            return new String[] {r.image().reference(), "-"};
+            return new String[] {r.reference(), "-"};
         }
         int colon = n.lastIndexOf(':');
         if (colon > n.lastIndexOf('/')) {
             return new String[] {n.substring(0, colon), n.substring(colon + 1)};
         }
-        return n.contains("/") ? new String[] {n, "-"} : new String[] {r.image().reference(), n};
+        return n.contains("/") ? new String[] {n, "-"} : new String[] {r.reference(), n};
     }
 
     static String table(List<ImageReport> reports) {
@@ -100,7 +103,7 @@ final class CompareCommand implements Callable<Integer> {
             if (f.shells().isEmpty() && f.packageManagers().isEmpty() && f.setuid().isEmpty()) {
                 continue;
             }
-            sb.append('\n').append(r.image().reference()).append('\n');
+            sb.append('\n').append(r.reference()).append('\n');
             paths(sb, "shells", f.shells());
             paths(sb, "package managers", f.packageManagers());
             paths(sb, "setuid/setgid", f.setuid());
@@ -131,10 +134,10 @@ final class CompareCommand implements Callable<Integer> {
     static Map<String, Object> toJson(ImageReport r) {
         String[] nt = nameAndTag(r);
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("reference", r.image().reference());
+        m.put("reference", r.reference());
         m.put("name", nt[0]);
         m.put("tag", nt[1]);
-        m.put("manifestDigest", r.image().manifestDigest() == null ? null : r.image().manifestDigest().toString());
+        m.put("manifestDigest", r.image().sourceDigest() == null ? null : r.image().sourceDigest().toString());
         m.put("uncompressedSize", r.uncompressedSize());
         m.put("compressedSize", r.compressedSize());
         m.put("layers", r.image().layers().size());

@@ -56,13 +56,16 @@ final class DiffCommand implements Callable<Integer> {
     boolean json;
 
     @Mixin
+    PlatformOption platformOption = new PlatformOption();
+
+    @Mixin
     RegistryOptions registry = new RegistryOptions();
 
     @Override
     public Integer call() throws IOException {
         RegistrySettings settings = registry.settings();
-        ImageReport ra = ImageReport.read(a, settings);
-        ImageReport rb = ImageReport.read(b, settings);
+        ImageReport ra = ImageReport.read(a, settings, platformOption.platform());
+        ImageReport rb = ImageReport.read(b, settings, platformOption.platform());
         ImageDiff d = ImageDiff.of(ra, rb);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
@@ -124,8 +127,8 @@ final class DiffCommand implements Callable<Integer> {
 
     static Map<String, Object> toJson(ImageDiff d, ImageReport a, ImageReport b) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("a", a.image().reference());
-        m.put("b", b.image().reference());
+        m.put("a", a.reference());
+        m.put("b", b.reference());
         m.put("identical", d.identical());
         m.put("sameContent", d.sameContent());
         List<Map<String, Object>> sp = new ArrayList<>();

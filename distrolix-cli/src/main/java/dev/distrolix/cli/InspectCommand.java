@@ -7,7 +7,7 @@ import dev.distrolix.image.Platform;
 import dev.distrolix.inspect.FsEntry;
 import dev.distrolix.inspect.ImageReport;
 import dev.distrolix.inspect.LayerSummary;
-import dev.distrolix.inspect.OciImage;
+import dev.distrolix.image.Image;
 import dev.distrolix.inspect.StorePathIndex;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -76,11 +76,14 @@ final class InspectCommand implements Callable<Integer> {
     boolean json;
 
     @Mixin
+    PlatformOption platformOption = new PlatformOption();
+
+    @Mixin
     RegistryOptions registry = new RegistryOptions();
 
     @Override
     public Integer call() throws IOException {
-        ImageReport r = ImageReport.read(image, registry.settings());
+        ImageReport r = ImageReport.read(image, registry.settings(), platformOption.platform());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(toJson(r, tree)));
@@ -104,19 +107,19 @@ final class InspectCommand implements Callable<Integer> {
     }
 
     static String summary(ImageReport r) {
-        OciImage img = r.image();
+        Image img = r.image();
         StringBuilder sb = new StringBuilder();
-        kv(sb, "Image", img.reference() + (img.repoTags().isEmpty() ? "" : "  (" + String.join(", ", img.repoTags()) + ")"));
-        kv(sb, "Digest", img.manifestDigest() == null ? "(none: a docker-archive has no manifest)" : img.manifestDigest().toString());
+        kv(sb, "Image", r.reference() + (r.names().isEmpty() ? "" : "  (" + String.join(", ", r.names()) + ")"));
+        kv(sb, "Digest", img.sourceDigest() == null ? "(none: a docker-archive has no manifest)" : img.sourceDigest().toString());
         kv(sb, "Image ID", img.configDigest().toString());
-        kv(sb, "Media type", img.manifestMediaType());
+        kv(sb, "Media type", img.mediaType());
         kv(sb, "Platform", platform(img.platform()));
-        kv(sb, "Created", img.created() == null ? "-" : img.created().toString());
+        kv(sb, "Created", img.config().created() == null ? "-" : img.config().created().toString());
         kv(sb, "Size", Sizes.human(r.uncompressedSize()) + " uncompressed, " + Sizes.human(r.compressedSize())
                 + " compressed; " + img.layers().size() + " layers, " + r.fileCount() + " files, "
                 + r.storePaths().size() + " store paths");
         sb.append("\nConfig\n");
-        ContainerConfig c = img.config();
+        ContainerConfig c = img.config().config();
         kv(sb, "  Entrypoint", list(c.entrypoint()));
         kv(sb, "  Cmd", list(c.cmd()));
         kv(sb, "  User", c.user() == null ? "(root)" : c.user());
@@ -218,19 +221,20 @@ final class InspectCommand implements Callable<Integer> {
     }
 
     static Map<String, Object> toJson(ImageReport r, boolean withFiles) {
-        OciImage img = r.image();
+        Image img = r.image();
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("reference", img.reference());
-        m.put("repoTags", img.repoTags());
-        m.put("manifestDigest", img.manifestDigest() == null ? null : img.manifestDigest().toString());
+        m.put("reference", r.reference());
+        m.put("repoTags", r.names());
+        m.put("manifestDigest", img.sourceDigest() == null ? null : img.sourceDigest().toString());
+        m.put("converted", img.converted());
         m.put("configDigest", img.configDigest().toString());
-        m.put("mediaType", img.manifestMediaType());
+        m.put("mediaType", img.mediaType());
         m.put("platform", platform(img.platform()));
-        m.put("created", img.created() == null ? null : img.created().toString());
+        m.put("created", img.config().created() == null ? null : img.config().created().toString());
         m.put("uncompressedSize", r.uncompressedSize());
         m.put("compressedSize", r.compressedSize());
         m.put("files", r.fileCount());
-        m.put("config", config(img.config()));
+        m.put("config", config(img.config().config()));
         List<Map<String, Object>> layers = new ArrayList<>();
         for (LayerSummary l : r.fs().layers()) {
             Map<String, Object> lm = new LinkedHashMap<>();

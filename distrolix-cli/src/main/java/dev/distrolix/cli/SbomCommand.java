@@ -8,8 +8,8 @@ import dev.distrolix.inspect.sbom.GraphCheck;
 import dev.distrolix.inspect.sbom.ImageSbom;
 import dev.distrolix.inspect.sbom.SbomBuilder;
 import dev.distrolix.inspect.sbom.SpdxWriter;
-import dev.distrolix.transport.ImageHandle;
-import dev.distrolix.transport.ImageSource;
+import dev.distrolix.transport.OpenedImage;
+import dev.distrolix.transport.Transports;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -58,6 +58,9 @@ final class SbomCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @picocli.CommandLine.Mixin
+    PlatformOption platformOption = new PlatformOption();
+
+    @picocli.CommandLine.Mixin
     RegistryOptions registry = new RegistryOptions();
 
     @Parameters(index = "0", paramLabel = "IMAGE",
@@ -90,8 +93,8 @@ final class SbomCommand implements Callable<Integer> {
             throw new InputException(output + ": no such directory " + output.getParent());
         }
         ImageSbom sbom;
-        try (ImageHandle h = ImageSource.open(image, registry.settings())) {
-            sbom = SbomBuilder.build(h.image());
+        try (OpenedImage o = Transports.open(image, registry.settings())) {
+            sbom = SbomBuilder.build(image, o.displayName(), o.image(platformOption.platform()));
         }
         PrintWriter out = spec.commandLine().getOut();
         String doc = null;

@@ -3,8 +3,8 @@ package dev.distrolix.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.distrolix.inspect.StorePathIndex;
-import dev.distrolix.transport.ImageHandle;
-import dev.distrolix.transport.ImageSource;
+import dev.distrolix.transport.OpenedImage;
+import dev.distrolix.transport.Transports;
 import dev.distrolix.inspect.why.Why;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -52,6 +52,9 @@ final class WhyCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @picocli.CommandLine.Mixin
+    PlatformOption platformOption = new PlatformOption();
+
+    @picocli.CommandLine.Mixin
     RegistryOptions registry = new RegistryOptions();
 
     @Parameters(index = "0", paramLabel = "IMAGE",
@@ -74,8 +77,8 @@ final class WhyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         List<Why.Answer> answers;
-        try (ImageHandle h = ImageSource.open(image, registry.settings())) {
-            answers = Why.explain(h.image(), target, from);
+        try (OpenedImage o = Transports.open(image, registry.settings())) {
+            answers = Why.explain(image, o.image(platformOption.platform()), target, from);
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

@@ -1,6 +1,11 @@
 package dev.distrolix.inspect;
 
 import dev.distrolix.image.Image;
+import dev.distrolix.image.Platform;
+import dev.distrolix.registry.RegistrySettings;
+import dev.distrolix.transport.OpenedImage;
+import dev.distrolix.transport.Transports;
+import java.util.List;
 import java.io.IOException;
 
 /**
@@ -8,14 +13,29 @@ import java.io.IOException;
  * paths and the detector findings, with the totals the commands print. Reading it streams every
  * layer once; the report keeps no content.
  *
- * @param reference the image as the user named it; {@code name} its short name for tables
+ * @param reference the image as the user named it; {@code names} what its source calls it
  */
-public record ImageReport(String reference, String name, Image image, FlatFilesystem fs, StorePathIndex storePaths,
-                          Detectors.Findings findings) {
+public record ImageReport(String reference, List<String> names, Image image, FlatFilesystem fs,
+                          StorePathIndex storePaths, Detectors.Findings findings) {
+    public ImageReport {
+        names = List.copyOf(names);
+    }
 
-    public static ImageReport of(String reference, String name, Image image) throws IOException {
+    /** Opens the image (any transport; {@code platform} null: the default rule), reads it, closes it. */
+    public static ImageReport read(String reference, RegistrySettings registry, Platform platform) throws IOException {
+        try (OpenedImage o = Transports.open(reference, registry)) {
+            return of(reference, o.names(), o.image(platform));
+        }
+    }
+
+    public static ImageReport of(String reference, List<String> names, Image image) throws IOException {
         FlatFilesystem fs = FlatFilesystem.read(image);
-        return new ImageReport(reference, name, image, fs, StorePathIndex.of(fs), Detectors.scan(fs));
+        return new ImageReport(reference, names, image, fs, StorePathIndex.of(fs), Detectors.scan(fs));
+    }
+
+    /** Short name for tables: the first name the source gives, else the reference. */
+    public String name() {
+        return names.isEmpty() ? reference : names.get(0);
     }
 
     /** Sum of the layer blobs as stored (what a registry transfers). */

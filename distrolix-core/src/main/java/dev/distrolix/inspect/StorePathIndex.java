@@ -1,7 +1,7 @@
 package dev.distrolix.inspect;
 
 import dev.distrolix.nix.StorePath;
-import dev.distrolix.spec.DrvName;
+import dev.distrolix.nix.DrvName;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

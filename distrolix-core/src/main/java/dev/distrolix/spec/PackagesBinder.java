@@ -1,5 +1,7 @@
 package dev.distrolix.spec;
 
+import dev.distrolix.nix.DrvName;
+
 import dev.distrolix.nix.StorePath;
 import dev.distrolix.spec.PackageRef.AttrRef;
 import dev.distrolix.spec.PackageRef.FileRef;

@@ -1,5 +1,7 @@
 package dev.distrolix.spec;
 
+import dev.distrolix.nix.DrvName;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.distrolix.nix.StorePath;

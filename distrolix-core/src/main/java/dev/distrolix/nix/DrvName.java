@@ -1,4 +1,4 @@
-package dev.distrolix.spec;
+package dev.distrolix.nix;
 
 /**
  * A derivation name split into name and version the way the spec derives default package names, after Nix's
