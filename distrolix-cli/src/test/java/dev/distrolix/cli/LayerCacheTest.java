@@ -81,11 +81,14 @@ class LayerCacheTest {
         JsonNode first = build("first");
         String hex = first.get("layers").get(0).get("digest").asText().substring("sha256:".length());
         Path blob = cache.resolve("blobs/sha256").resolve(hex);
+        // an output never shares storage with the cache: its blob is a copy, not a hard link
+        Path shipped = tmp.resolve("first/blobs/sha256").resolve(hex);
+        assertThat(Files.isSameFile(shipped, blob)).as("output blob is the cache's file").isFalse();
+        assertThat(shipped).hasSameBinaryContentAs(blob);
         byte[] bytes = Files.readAllBytes(blob);
         bytes[bytes.length / 2] ^= 0x55; // same size, different content
         Path damaged = tmp.resolve("damaged");
         Files.write(damaged, bytes);
-        // replace, not overwrite: the first output hard-links the original blob
         Files.move(damaged, blob, StandardCopyOption.REPLACE_EXISTING);
 
         JsonNode second = build("second");

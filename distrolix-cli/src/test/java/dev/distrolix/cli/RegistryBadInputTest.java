@@ -3,6 +3,7 @@ package dev.distrolix.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.distrolix.testing.RegistryServer;
+import dev.distrolix.transport.ImageReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -35,9 +36,9 @@ class RegistryBadInputTest {
     @Test
     void malformedRegistryTargets() throws Exception {
         assertRefused(build("docker://h.io/UPPER:1"), 3,
-                "invalid output 'docker://h.io/UPPER:1': invalid repository name 'UPPER'");
+                "invalid image reference 'docker://h.io/UPPER:1': invalid repository name 'UPPER'");
         assertRefused(build("docker://h.io/app@sha256:" + "0".repeat(64)), 3,
-                "a pushed image is named by tags, not by a digest");
+                "an image is pushed under tags, not to a digest");
         assertRefused(build("docker://h.io/app:1,,2"), 3, "empty tag in '1,,2'");
         assertRefused(build("docker://h.io/app:1", "--creds", "justauser"), 3, "--creds must be USER:PASSWORD");
     }
@@ -54,14 +55,16 @@ class RegistryBadInputTest {
     @Test
     void badCopySources() throws Exception {
         assertRefused(Cli.run("copy", "foo:bar", "oci:" + tmp.resolve("out")), 3,
-                "invalid source 'foo:bar': unknown source kind 'foo'; expected docker://");
+                "'foo:bar': no such image (expected " + ImageReference.FORMS + " or a path)");
         assertRefused(Cli.run("copy", "oci:" + tmp.resolve("absent") + ":1", "oci:" + tmp.resolve("out")), 3,
-                "is not an OCI image layout (no index.json)");
-        assertRefused(Cli.run("copy", NginxLayout.dir() + "", "oci:" + tmp.resolve("out")), 3,
-                "invalid source '" + NginxLayout.dir() + "': unknown source kind");
+                "oci:" + tmp.resolve("absent") + ":1: no such directory");
+        // a bare path is read by its content (as by inspect); one that names nothing is refused
+        Path absent = Path.of(NginxLayout.dir() + "-absent");
+        assertRefused(Cli.run("copy", absent.toString(), "oci:" + tmp.resolve("out")), 3,
+                "'" + absent + "': no such image (expected ");
         String wrongTag = "oci:" + NginxLayout.dir() + ":nope";
         assertRefused(Cli.run("copy", wrongTag, "oci:" + tmp.resolve("out")), 3,
-                wrongTag + " has no image tagged 'nope' (tags: 1)");
+                wrongTag + ": no image tagged 'nope' (tags: 1)");
         assertRefused(Cli.run("copy", "docker-archive:" + tmp.resolve("none.tar"), "oci:" + tmp.resolve("out")), 3,
                 "docker-archive:" + tmp.resolve("none.tar") + ": no such file");
     }
@@ -70,7 +73,9 @@ class RegistryBadInputTest {
     void aMissingImageInARegistry() throws Exception {
         try (RegistryServer registry = RegistryServer.in(Files.createTempDirectory("distrolix-bad-registry-")).start()) {
             Cli r = Cli.run("copy", "docker://" + registry.address() + "/missing:1", "oci:" + tmp.resolve("out"));
-            assertRefused(r, 1, registry.address() + "/missing: reading manifest 1: HTTP 404 ");
+            // as for inspect: a registry without the image is the user's input, exit 3
+            assertRefused(r, 3, "docker://" + registry.address() + "/missing:1: registry " + registry.address()
+                    + " has no ");
         }
     }
 

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.distrolix.image.AssembledImage;
-import dev.distrolix.transport.ImageTarget;
-import dev.distrolix.transport.ImageWriter;
+import dev.distrolix.transport.ImageReference;
+import dev.distrolix.transport.Transports;
 import dev.distrolix.testing.FaultProxy;
 import dev.distrolix.testing.Fixtures;
 import dev.distrolix.testing.RegistryServer;
@@ -63,7 +63,7 @@ class RegistryAuthTest {
     }
 
     static void push(RegistryServer r, String repo, RegistrySettings s) throws Exception {
-        ImageWriter.write(image, ImageTarget.parse("docker://" + r.address() + "/" + repo + ":1"), s);
+        Transports.write(image, ImageReference.parse("docker://" + r.address() + "/" + repo + ":1"), s);
     }
 
     @Test
@@ -115,13 +115,13 @@ class RegistryAuthTest {
                 .withBlobCacheDir(tmp.resolve("cache"));
         try (FaultProxy proxy = FaultProxy.start(token.port())) {
             // (through the proxy both times: the blob cache knows registries by the address used)
-            ImageWriter.write(image, ImageTarget.parse("docker://" + proxy.address() + "/tok-src:1"), writer);
+            Transports.write(image, ImageReference.parse("docker://" + proxy.address() + "/tok-src:1"), writer);
             int before = tokens.requests().size();
             // the registry "forgets" the token once: the client must fetch a fresh one and go on
             proxy.inject(FaultProxy.method("HEAD", "/blobs/"), new FaultProxy.Fault.Respond(401,
                     java.util.Map.of("WWW-Authenticate", "Bearer realm=\"" + tokens.realm() + "\",service=\""
                             + TokenServer.SERVICE + "\",scope=\"repository:tok-dst:pull,push\""), ""), 1);
-            ImageWriter.write(image, ImageTarget.parse("docker://" + proxy.address() + "/tok-dst:1"),
+            Transports.write(image, ImageReference.parse("docker://" + proxy.address() + "/tok-dst:1"),
                     writer.withParallelUploads(1));
             assertThat(token.blobMounts("tok-dst")).isEqualTo(3);
             // the remembered location tok-src is checked (HEAD, pull scope) before the mount uses it

@@ -7,8 +7,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.distrolix.image.AssembledImage;
 import dev.distrolix.image.Descriptor;
-import dev.distrolix.transport.ImageTarget;
-import dev.distrolix.transport.ImageWriter;
+import dev.distrolix.transport.ImageReference;
+import dev.distrolix.transport.Transports;
 import dev.distrolix.testing.FaultProxy;
 import dev.distrolix.testing.FaultProxy.Fault;
 import dev.distrolix.testing.RealToolsCheck;
@@ -70,7 +70,7 @@ class RegistryFaultsTest {
     }
 
     void push(String repo, RegistrySettings s) throws Exception {
-        ImageWriter.write(image, ImageTarget.parse("docker://" + proxy.address() + "/" + repo + ":1"), s);
+        Transports.write(image, ImageReference.parse("docker://" + proxy.address() + "/" + repo + ":1"), s);
     }
 
     /** skopeo copies the image straight from the registry into a dir: and re-hashes every blob. */
@@ -159,13 +159,13 @@ class RegistryFaultsTest {
              FaultProxy p = FaultProxy.start(basic.port())) {
             RegistrySettings s = settings().withInsecure(true)
                     .withExplicitCredentials(Credentials.basic("bob", "builder", "test"));
-            ImageWriter.write(image, ImageTarget.parse("docker://" + p.address() + "/redir:1"), s);
+            Transports.write(image, ImageReference.parse("docker://" + p.address() + "/redir:1"), s);
             p.inject(method("GET", "/blobs/sha256:"), new Fault.RedirectTo("localhost"), 1);
             RegistryImageReader r = RegistryImageReader.open(RegistryRef.parse(p.address() + "/redir:1"), s);
             Descriptor layer = Descriptor.of(image.layers().get(0).mediaType(), image.layers().get(0).digest(),
                     image.layers().get(0).size());
             r.downloadBlob(layer, tmp.resolve("layer"));
-            assertThat(Files.readAllBytes(tmp.resolve("layer"))).isEqualTo(Files.readAllBytes(image.layers().get(0).file()));
+            assertThat(Files.readAllBytes(tmp.resolve("layer"))).isEqualTo(Files.readAllBytes(image.blobs().get(0).file()));
             assertThat(p.log()).anyMatch(l -> l.startsWith("GET /v2/redir/blobs/sha256:") && l.endsWith("307 (injected) [auth]"));
             assertThat(p.log()).anyMatch(l -> l.contains("__storage=1 -> 200") && !l.contains("[auth]"));
         }

@@ -8,8 +8,8 @@ import dev.distrolix.image.MediaTypes;
 import dev.distrolix.tar.LayerBlob;
 import java.util.ArrayList;
 import java.util.List;
-import dev.distrolix.transport.ImageTarget;
-import dev.distrolix.transport.ImageWriter;
+import dev.distrolix.transport.ImageReference;
+import dev.distrolix.transport.Transports;
 import dev.distrolix.transport.WriteResult;
 import dev.distrolix.testing.Fixtures;
 import dev.distrolix.testing.RegistryServer;
@@ -45,8 +45,8 @@ class RegistryPushTest {
     @Test
     void pushSkopeoReadsItBackAndSecondPushUploadsNothing() throws Exception {
         AssembledImage img = TestImages.image(tmp.resolve("layers"), "smoke", 3, 200_000);
-        ImageTarget target = ImageTarget.parse("docker://" + registry.address() + "/smoke:1,latest");
-        WriteResult r = ImageWriter.write(img, target, settings());
+        ImageReference target = ImageReference.parse("docker://" + registry.address() + "/smoke:1,latest");
+        WriteResult r = Transports.write(img, target, settings());
         assertThat(r.manifestDigest()).isEqualTo(img.manifestDigest());
         assertThat(registry.blobUploads("smoke")).isEqualTo(4);
 
@@ -56,7 +56,7 @@ class RegistryPushTest {
         Fixtures.run("skopeo", "copy", "--src-tls-verify=false", "docker://" + registry.address() + "/smoke:1",
                 "dir:" + tmp.resolve("copy"));
 
-        ImageWriter.write(img, target, settings());
+        Transports.write(img, target, settings());
         assertThat(registry.blobUploads("smoke")).as("second push uploads nothing").isEqualTo(4);
     }
 
@@ -64,7 +64,7 @@ class RegistryPushTest {
     void aMountThatAnswers202BecomesTheUpload() throws Exception {
         AssembledImage img = TestImages.image(tmp.resolve("layers"), "ghost", 2, 1_000);
         List<ImagePusher.Blob> blobs = new ArrayList<>();
-        for (LayerBlob l : img.layers()) {
+        for (LayerBlob l : img.blobs()) {
             blobs.add(new ImagePusher.Blob(Descriptor.of(l.mediaType(), l.digest(), l.size()), BlobContent.of(l.file()),
                     "layer", List.of("nowhere/ghost")));
         }

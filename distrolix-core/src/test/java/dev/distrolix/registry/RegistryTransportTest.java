@@ -4,8 +4,8 @@ import static dev.distrolix.testing.FaultProxy.method;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.distrolix.image.AssembledImage;
-import dev.distrolix.transport.ImageTarget;
-import dev.distrolix.transport.ImageWriter;
+import dev.distrolix.transport.ImageReference;
+import dev.distrolix.transport.Transports;
 import dev.distrolix.testing.FaultProxy;
 import dev.distrolix.testing.FaultProxy.Fault;
 import dev.distrolix.testing.RealToolsCheck;
@@ -65,15 +65,15 @@ class RegistryTransportTest {
                 .withRetry(new RetryPolicy(3, Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofSeconds(10)));
     }
 
-    ImageTarget target(String repo) {
-        return ImageTarget.parse("docker://" + proxy.address() + "/" + repo + ":1");
+    ImageReference target(String repo) {
+        return ImageReference.parse("docker://" + proxy.address() + "/" + repo + ":1");
     }
 
     /** As a build does it: the fail-fast check, then the push (each connects on its own). */
     void checkThenPush(String repo) throws Exception {
         RegistrySettings s = settings();
-        ImageWriter.checkWritable(target(repo), s);
-        ImageWriter.write(image, target(repo), s);
+        Transports.checkWritable(target(repo), s);
+        Transports.write(image, target(repo), s);
     }
 
     @Test
@@ -102,10 +102,10 @@ class RegistryTransportTest {
         // what a TLS port answers to a plain request; then HTTPS (refused by this plain server), then HTTP
         proxy.inject(method("GET", "^/v2/$"), new Fault.Respond(400, Map.of(), "Client sent an HTTP request to an HTTPS server."), 1);
         RegistrySettings s = settings();
-        ImageWriter.checkWritable(target("fallback"), s);
+        Transports.checkWritable(target("fallback"), s);
         int hellos = proxy.tlsHellos();
         assertThat(hellos).as("the HTTPS attempt").isPositive();
-        ImageWriter.write(image, target("fallback"), s);
+        Transports.write(image, target("fallback"), s);
         assertThat(proxy.tlsHellos()).as("none for the push's own connection").isEqualTo(hellos);
         assertThat(proxy.count("^GET /v2/ -> 400 \\(injected\\)$")).isEqualTo(1);
         assertThat(proxy.count("^GET /v2/ -> 200$")).as(proxy.log().toString()).isEqualTo(2);

@@ -10,6 +10,7 @@ import dev.distrolix.image.AssembledImage;
 import dev.distrolix.blob.Digest;
 import dev.distrolix.image.TestLayers;
 import dev.distrolix.blob.Compression;
+import dev.distrolix.registry.RegistrySettings;
 import dev.distrolix.tar.LayerBlob;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -42,7 +43,8 @@ class ArchiveWritersTest {
     void ociArchiveIsAcceptedBySkopeoAndPodman() throws Exception {
         AssembledImage img = Fixtures.image(tmp.resolve("layers"), "a");
         Path file = tmp.resolve("out/image.oci.tar");
-        WriteResult r = ImageWriter.write(img, ImageTarget.parse("oci-archive:" + file + ":v1").withDefaults(repo, "latest"));
+        WriteResult r = Transports.write(img, ImageReference.parse("oci-archive:" + file + ":v1").withDefaults(repo, "latest"),
+                RegistrySettings.defaults());
         assertThat(r.where()).isEqualTo("oci-archive:" + file + ":v1");
 
         JsonNode inspect = JSON.readTree(ok("skopeo", "inspect", "oci-archive:" + file));
@@ -64,7 +66,8 @@ class ArchiveWritersTest {
         AssembledImage img = Fixtures.image(tmp.resolve("layers"), "b");
         Path file = tmp.resolve("image.docker.tar");
         String name = repo + ":v2";
-        WriteResult r = ImageWriter.write(img, ImageTarget.parse("docker-archive:" + file + ":" + name));
+        WriteResult r = Transports.write(img, ImageReference.parse("docker-archive:" + file + ":" + name),
+                RegistrySettings.defaults());
         assertThat(r.where()).isEqualTo("docker-archive:" + file + ":" + name);
 
         // skopeo's docker-archive reader goes through manifest.json and the uncompressed layers
@@ -79,7 +82,7 @@ class ArchiveWritersTest {
                 + img.layers().get(0).diffId().hex() + "\",\"blobs/sha256/" + img.layers().get(1).diffId().hex() + "\"]}]");
         assertThat(new String(files.get("repositories"))).isEqualTo("{\"" + repo + "\":{\"v2\":\""
                 + img.layers().get(1).diffId().hex() + "\"}}");
-        for (LayerBlob l : img.layers()) {
+        for (LayerBlob l : img.blobs()) {
             assertThat(Digest.sha256(files.get("blobs/sha256/" + l.diffId().hex()))).isEqualTo(l.diffId());
             assertThat(Digest.sha256(files.get("blobs/sha256/" + l.digest().hex()))).isEqualTo(l.digest());
         }
@@ -153,7 +156,7 @@ class ArchiveWritersTest {
         Map<String, String> before = Fixtures.snapshot(out);
 
         AssembledImage b = Fixtures.image(tmp.resolve("layers-b"), "b");
-        Files.delete(b.layers().get(1).file());
+        Files.delete(b.blobs().get(1).file());
         assertThatThrownBy(() -> OciArchiveWriter.write(b, oci, "1", name))
                 .isInstanceOf(ImageOutputException.class).hasMessageEndingWith(" is missing");
         assertThatThrownBy(() -> DockerArchiveWriter.write(b, docker, name))
@@ -167,14 +170,17 @@ class ArchiveWritersTest {
     @Test
     void wrongDiffIdFailsTheDockerArchive() throws Exception {
         AssembledImage good = Fixtures.image(tmp.resolve("layers"), "a");
-        LayerBlob l = good.layers().get(0);
+        LayerBlob l = good.blobs().get(0);
         Digest bogus = Digest.sha256(new byte[] {1});
         LayerBlob lying = new LayerBlob(l.file(), l.digest(), l.size(), bogus, l.uncompressedSize(), l.compression());
         AssembledImage img = Fixtures.image(List.of(lying), "x");
         Path file = tmp.resolve("x.tar");
+        // the layer is named by its label, which names the blob's file
+        String label = img.layers().get(0).label();
+        assertThat(label).contains(l.file().getFileName().toString());
         assertThatThrownBy(() -> DockerArchiveWriter.write(img, file, new ImageName(repo, "1")))
                 .isInstanceOf(ImageOutputException.class)
-                .hasMessage("uncompressed content of layer " + l.file() + " has digest " + l.diffId() + ", expected "
+                .hasMessage("uncompressed content of " + label + " has digest " + l.diffId() + ", expected "
                         + bogus + " (changed since it was built?)");
         assertThat(tmp).isDirectoryNotContaining(p -> p.getFileName().toString().startsWith("x.tar"));
     }
@@ -182,13 +188,15 @@ class ArchiveWritersTest {
     @Test
     void aChangedLayerFileIsCaught() throws Exception {
         AssembledImage a = Fixtures.image(tmp.resolve("layers"), "a");
-        LayerBlob l = a.layers().get(0);
+        LayerBlob l = a.blobs().get(0);
+        String label = a.layers().get(0).label();
+        assertThat(label).contains(l.file().getFileName().toString());
         byte[] bytes = Files.readAllBytes(l.file());
         bytes[bytes.length - 1] ^= 1; // same size, other content: only the digest check notices
         Files.write(l.file(), bytes);
         assertThatThrownBy(() -> OciArchiveWriter.write(a, tmp.resolve("x.tar"), "t", null))
                 .isInstanceOf(ImageOutputException.class)
-                .hasMessage("layer blob " + l.file() + " has digest " + Digest.sha256(bytes) + ", expected "
+                .hasMessage(label + " has digest " + Digest.sha256(bytes) + ", expected "
                         + l.digest() + " (changed since it was built?)");
         assertThat(tmp.resolve("x.tar")).doesNotExist();
     }
@@ -199,7 +207,8 @@ class ArchiveWritersTest {
         Path locked = Files.createDirectories(tmp.resolve("locked"));
         ok("chattr", "+i", locked.toString());
         try {
-            assertThatThrownBy(() -> ImageWriter.write(a, ImageTarget.parse("docker-archive:" + locked.resolve("x.tar") + ":a:1")))
+            assertThatThrownBy(() -> Transports.write(a, ImageReference.parse("docker-archive:" + locked.resolve("x.tar") + ":a:1"),
+                    RegistrySettings.defaults()))
                     .isInstanceOf(ImageOutputException.class)
                     .hasMessage("cannot write to " + locked + ": permission denied");
         } finally {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.distrolix.image.AssembledImage;
 import dev.distrolix.blob.Digest;
+import dev.distrolix.registry.RegistrySettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,7 +36,7 @@ class DaemonLoaderTest {
         AssembledImage img = Fixtures.image(tmp.resolve("layers"), "p");
         String expected = "localhost/" + repo + ":1"; // a bare name is local to podman, as after podman build
         loaded.add(expected);
-        WriteResult r = ImageWriter.write(img, ImageTarget.parse("podman:" + repo + ":1"));
+        WriteResult r = write(img, "podman:" + repo + ":1");
         assertThat(r.where()).isEqualTo("podman:" + expected);
         assertThat(r.manifestDigest()).isEqualTo(img.manifestDigest());
 
@@ -50,18 +51,18 @@ class DaemonLoaderTest {
         // a qualified name is kept as given
         String qualified = "localhost:5000/" + repo + ":2";
         loaded.add(qualified);
-        assertThat(ImageWriter.write(img, ImageTarget.parse("podman:" + qualified)).where()).isEqualTo("podman:" + qualified);
+        assertThat(write(img, "podman:" + qualified).where()).isEqualTo("podman:" + qualified);
     }
 
     @Test
     void aBadLayerAbortsTheLoadAndLoadsNothing() throws Exception {
         AssembledImage img = Fixtures.image(tmp.resolve("layers"), "bad");
-        Files.delete(img.layers().get(1).file());
+        Files.delete(img.blobs().get(1).file());
         String name = "localhost/" + repo + ":bad";
         loaded.add(name);
-        assertThatThrownBy(() -> ImageWriter.write(img, ImageTarget.parse("podman:" + name)))
+        assertThatThrownBy(() -> write(img, "podman:" + name))
                 .isInstanceOf(ImageOutputException.class)
-                .hasMessage("layer blob " + img.layers().get(1).file() + " is missing");
+                .hasMessage("layer blob " + img.blobs().get(1).file() + " is missing");
         assertThat(ok("podman", "images", "--format", "{{.Repository}}:{{.Tag}}")).doesNotContain(name);
     }
 
@@ -71,12 +72,12 @@ class DaemonLoaderTest {
         RealTools.Result info = RealTools.run("sh", "-c", "command -v docker >/dev/null && docker info >/dev/null 2>&1");
         if (info.exit() == 0) {
             // an engine is running here after all: then the load must work
-            WriteResult r = ImageWriter.write(img, ImageTarget.parse("docker:" + repo + ":1"));
+            WriteResult r = write(img, "docker:" + repo + ":1");
             assertThat(r.where()).startsWith("docker:");
             RealTools.run("docker", "rmi", repo + ":1");
             return;
         }
-        assertThatThrownBy(() -> ImageWriter.write(img, ImageTarget.parse("docker:" + repo + ":1")))
+        assertThatThrownBy(() -> write(img, "docker:" + repo + ":1"))
                 .isInstanceOf(ImageOutputException.class)
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n")
                         .matches("docker (load failed \\(exit \\d+\\): .+|is not installed or cannot be run .+)"));
@@ -98,6 +99,10 @@ class DaemonLoaderTest {
         assertThatThrownBy(() -> DaemonLoader.load(img, new ImageName(repo, "1"), "false"))
                 .isInstanceOf(ImageOutputException.class)
                 .hasMessage("false load failed (exit 1): no message");
+    }
+
+    private static WriteResult write(AssembledImage img, String target) throws java.io.IOException {
+        return Transports.write(img, ImageReference.parse(target), RegistrySettings.defaults());
     }
 
     @Test

@@ -6,12 +6,24 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.distrolix.InputException;
 import dev.distrolix.blob.Digest;
 import dev.distrolix.image.MediaTypes;
-import dev.distrolix.inspect.TestLayouts.Tar;
-import dev.distrolix.inspect.TestLayouts.Zip;
-import dev.distrolix.transport.ImageHandle;
-import dev.distrolix.transport.ImageSource;
+import dev.distrolix.image.Image;
+import dev.distrolix.image.Layer;
+import dev.distrolix.inspect.Detectors;
+import dev.distrolix.inspect.FlatFilesystem;
+import dev.distrolix.inspect.FsEntry;
+import dev.distrolix.inspect.ImageReport;
+import dev.distrolix.inspect.StorePathIndex;
 import dev.distrolix.registry.RegistryRef;
+import dev.distrolix.registry.RegistrySettings;
+import dev.distrolix.transport.ImageReference.Daemon;
+import dev.distrolix.transport.ImageReference.DockerArchive;
+import dev.distrolix.transport.ImageReference.Engine;
+import dev.distrolix.transport.ImageReference.OciLayout;
+import dev.distrolix.transport.TestLayouts.Tar;
+import dev.distrolix.transport.TestLayouts.Zip;
 import java.io.IOException;
+import java.io.InputStream;
+import java.util.regex.Pattern;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -48,9 +60,18 @@ class ImageReaderTest {
     }
 
     static FlatFilesystem read(String ref) throws IOException {
-        try (ImageHandle h = ImageSource.open(ref)) {
-            return FlatFilesystem.read(h.image());
+        try (OpenedImage o = open(ref)) {
+            return FlatFilesystem.read(o.image());
         }
+    }
+
+    static OpenedImage open(String ref) throws IOException {
+        return Transports.open(ref, RegistrySettings.defaults());
+    }
+
+    /** The start of a message about layer {@code n} (1-based) of the image {@code ref}. */
+    static String layerLabel(String ref, int n) {
+        return Pattern.quote(ref + ": layer " + n + " (") + "sha256:[0-9a-f]{12}" + Pattern.quote("…)");
     }
 
     @ParameterizedTest
@@ -105,13 +126,15 @@ class ImageReaderTest {
     @Test
     void legacyDockerArchiveReadsLikeTheLayout() throws IOException {
         Path archive = TestLayouts.legacyDockerArchive(tmp.resolve("legacy.tar"), twoLayers(), "legacy/app:1");
-        try (ImageHandle h = ImageSource.open("docker-archive:" + archive)) {
-            OciImage img = h.image();
-            assertThat(img.manifestDigest()).isNull();
-            assertThat(img.repoTags()).containsExactly("legacy/app:1");
-            assertThat(img.config().cmd()).containsExactly("/bin/app");
-            assertThat(img.config().user()).isEqualTo("1000");
-            assertThat(img.layers().get(0).location()).endsWith("/layer.tar");
+        try (OpenedImage h = open("docker-archive:" + archive)) {
+            Image img = h.image();
+            // no image manifest in the archive: the reader made one, so it has no digest of its own
+            assertThat(img.sourceDigest()).isNull();
+            assertThat(img.converted()).isTrue();
+            assertThat(h.names()).containsExactly("legacy/app:1");
+            assertThat(img.config().config().cmd()).containsExactly("/bin/app");
+            assertThat(img.config().config().user()).isEqualTo("1000");
+            assertThat(((StoredLayer) img.layers().get(0)).path()).endsWith("/layer.tar");
             assertThat(img.layers().get(0).digest()).isEqualTo(img.layers().get(0).diffId());
             FlatFilesystem fs = FlatFilesystem.read(img);
             FlatFilesystem oci = read("oci:" + TestLayouts.ociLayout(tmp.resolve("img"), twoLayers(), Zip.GZIP, false));
@@ -134,8 +157,8 @@ class ImageReaderTest {
 
     /** Replaces the blob of layer {@code i} with other bytes under the same name. */
     private static Path blobOfLayer(Path layout, int i) throws IOException {
-        try (ImageHandle h = ImageSource.open("oci:" + layout)) {
-            return layout.resolve(h.image().layers().get(i).location());
+        try (OpenedImage h = open("oci:" + layout)) {
+            return layout.resolve(((StoredLayer) h.image().layers().get(i)).path());
         }
     }
 
@@ -147,7 +170,7 @@ class ImageReaderTest {
         b[600] ^= 1; // inside the first file's content: still a valid tar
         Files.write(blob, b);
         assertThatThrownBy(() -> read("oci:" + layout)).isInstanceOf(InputException.class)
-                .hasMessageMatching("layer 2 \\(sha256:[0-9a-f]{12}…\\): blob digest mismatch: its content is sha256:[0-9a-f]{64}");
+                .hasMessageMatching(layerLabel("oci:" + layout, 2) + ": blob digest mismatch: its content is sha256:[0-9a-f]{64}");
     }
 
     @Test
@@ -156,7 +179,7 @@ class ImageReaderTest {
         Path layout = TestLayouts.ociLayout(tmp.resolve("img"), layers,
                 List.of(layers.get(0), new Tar().file("x", "y").bytes()), Zip.GZIP, false);
         assertThatThrownBy(() -> read("oci:" + layout)).isInstanceOf(InputException.class)
-                .hasMessageMatching("layer 2 \\(sha256:[0-9a-f]{12}…\\): diff_id mismatch: the config says sha256:[0-9a-f]{64}"
+                .hasMessageMatching(layerLabel("oci:" + layout, 2) + ": diff_id mismatch: the config says sha256:[0-9a-f]{64}"
                         + ", the uncompressed content is sha256:[0-9a-f]{64}");
     }
 
@@ -167,7 +190,7 @@ class ImageReaderTest {
         byte[] b = Files.readAllBytes(blob);
         Files.write(blob, Arrays.copyOf(b, b.length / 2));
         assertThatThrownBy(() -> read("oci:" + layout)).isInstanceOf(InputException.class)
-                .hasMessageMatching("layer 1 \\(sha256:[0-9a-f]{12}…\\): truncated or corrupt blob \\(.*\\)");
+                .hasMessageMatching(layerLabel("oci:" + layout, 1) + ": truncated or corrupt blob \\(.*\\)");
     }
 
     @Test
@@ -175,7 +198,7 @@ class ImageReaderTest {
         Path layout = TestLayouts.ociLayout(tmp.resolve("img"), twoLayers(), Zip.GZIP, false);
         Path blob = blobOfLayer(layout, 1);
         Files.delete(blob);
-        assertThatThrownBy(() -> ImageSource.open("oci:" + layout)).isInstanceOf(InputException.class)
+        assertThatThrownBy(() -> open("oci:" + layout)).isInstanceOf(InputException.class)
                 .hasMessage("oci:" + layout + ": the manifest references layer 2 blob sha256:" + blob.getFileName()
                         + ", which is missing");
     }
@@ -185,11 +208,11 @@ class ImageReaderTest {
         Path dots = TestLayouts.ociLayout(tmp.resolve("dots"), List.of(new Tar().file("etc/../../evil", "x").bytes()),
                 Zip.GZIP, false);
         assertThatThrownBy(() -> read("oci:" + dots)).isInstanceOf(InputException.class)
-                .hasMessageMatching("layer 1 \\(sha256:.*\\): entry 'etc/../../evil' has a '\\.\\.' component \\(path traversal\\)");
+                .hasMessageMatching(layerLabel("oci:" + dots, 1) + ": entry 'etc/../../evil' has a '\\.\\.' component \\(path traversal\\)");
         Path link = TestLayouts.ociLayout(tmp.resolve("link"),
                 List.of(new Tar().symlink("etc/shadow", "../../../etc/shadow").bytes()), Zip.GZIP, false);
         assertThatThrownBy(() -> read("oci:" + link)).isInstanceOf(InputException.class)
-                .hasMessageMatching("layer 1 \\(sha256:.*\\): symlink /etc/shadow -> \\.\\./\\.\\./\\.\\./etc/shadow points outside the image root");
+                .hasMessageMatching(layerLabel("oci:" + link, 1) + ": symlink /etc/shadow -> \\.\\./\\.\\./\\.\\./etc/shadow points outside the image root");
         Path abs = TestLayouts.ociLayout(tmp.resolve("abs"),
                 List.of(new Tar().symlink("x", "/../etc/passwd").bytes()), Zip.GZIP, false);
         assertThatThrownBy(() -> read("oci:" + abs)).isInstanceOf(InputException.class)
@@ -219,22 +242,22 @@ class ImageReaderTest {
 
     @Test
     void referenceForms() {
-        assertThat(ImageSource.parse("oci:/a/b:1.0")).isEqualTo(new ImageSource.OciLayout("oci:/a/b:1.0", Path.of("/a/b"), "1.0"));
-        assertThat(ImageSource.parse("docker-archive:x.tar:app:1"))
-                .isEqualTo(new ImageSource.DockerArchive("docker-archive:x.tar:app:1", Path.of("x.tar"), "app:1"));
-        assertThat(ImageSource.parse("podman:localhost/app:1"))
-                .isEqualTo(new ImageSource.Engine("podman:localhost/app:1", "podman", "localhost/app:1"));
-        ImageSource hub = ImageSource.parse("docker://nginx");
-        assertThat(hub).isInstanceOf(ImageSource.Registry.class);
-        assertThat(((ImageSource.Registry) hub).ref()).isEqualTo(RegistryRef.parse("docker.io/library/nginx"));
-        assertThat(((ImageSource.Registry) ImageSource.parse("docker://127.0.0.1:5000/a/b:1")).ref())
+        assertThat(ImageReference.parseSource("oci:/a/b:1.0")).isEqualTo(new OciLayout(Path.of("/a/b"), "1.0", null));
+        assertThat(ImageReference.parseSource("docker-archive:x.tar:app:1"))
+                .isEqualTo(new DockerArchive(Path.of("x.tar"), "app", "1"));
+        assertThat(ImageReference.parseSource("podman:localhost/app:1"))
+                .isEqualTo(new Daemon(Engine.PODMAN, "localhost/app", "1"));
+        ImageReference hub = ImageReference.parseSource("docker://nginx");
+        assertThat(hub).isInstanceOf(ImageReference.Registry.class);
+        assertThat(((ImageReference.Registry) hub).ref()).isEqualTo(RegistryRef.parse("docker.io/library/nginx"));
+        assertThat(((ImageReference.Registry) ImageReference.parseSource("docker://127.0.0.1:5000/a/b:1")).ref())
                 .isEqualTo(new RegistryRef("127.0.0.1:5000", "a/b", "1", null));
-        assertThatThrownBy(() -> ImageSource.parse("docker://h.io/UPPER:1")).isInstanceOf(InputException.class)
-                .hasMessage("'docker://h.io/UPPER:1': invalid repository name 'UPPER' (lowercase [a-z0-9._-] "
-                        + "components separated by '/') (expected docker://HOST[:PORT]/REPO[:TAG|@DIGEST])");
-        assertThatThrownBy(() -> ImageSource.parse("nosuch/thing")).isInstanceOf(InputException.class)
+        assertThatThrownBy(() -> ImageReference.parseSource("docker://h.io/UPPER:1")).isInstanceOf(InputException.class)
+                .hasMessage("invalid image reference 'docker://h.io/UPPER:1': invalid repository name 'UPPER' "
+                        + "(lowercase [a-z0-9._-] components separated by '/') (expected " + ImageReference.FORMS + ")");
+        assertThatThrownBy(() -> ImageReference.parseSource("nosuch/thing")).isInstanceOf(InputException.class)
                 .hasMessageStartingWith("'nosuch/thing': no such image (expected oci:DIR");
-        assertThatThrownBy(() -> ImageSource.open("oci:/nonexistent/layout")).isInstanceOf(InputException.class)
+        assertThatThrownBy(() -> open("oci:/nonexistent/layout")).isInstanceOf(InputException.class)
                 .hasMessage("oci:/nonexistent/layout: no such directory");
     }
 
@@ -247,13 +270,28 @@ class ImageReaderTest {
         assertThat(masked(a.replace("nginx-1.22.1", "nginx-1.22.2"), 5)).isNotEqualTo(masked(a, 5));
     }
 
+    /**
+     * Feeds {@code s} to {@code dev.distrolix.inspect.StoreRefMasker} (package-private there) in
+     * chunks of {@code chunk} bytes, through reflection since this test now lives in the transport package.
+     */
     private static Digest masked(String s, int chunk) {
-        StoreRefMasker m = new StoreRefMasker();
-        byte[] b = s.getBytes();
-        for (int i = 0; i < b.length; i += chunk) {
-            m.update(b, i, Math.min(chunk, b.length - i));
+        try {
+            Class<?> c = Class.forName("dev.distrolix.inspect.StoreRefMasker");
+            var ctor = c.getDeclaredConstructor();
+            ctor.setAccessible(true);
+            Object m = ctor.newInstance();
+            var update = c.getDeclaredMethod("update", byte[].class, int.class, int.class);
+            update.setAccessible(true);
+            var finish = c.getDeclaredMethod("finish");
+            finish.setAccessible(true);
+            byte[] b = s.getBytes();
+            for (int i = 0; i < b.length; i += chunk) {
+                update.invoke(m, b, i, Math.min(chunk, b.length - i));
+            }
+            return (Digest) finish.invoke(m);
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(e);
         }
-        return m.finish();
     }
 
     @Test
@@ -261,36 +299,130 @@ class ImageReaderTest {
         Path layout = TestLayouts.ociLayout(tmp.resolve("img"), twoLayers(), Zip.GZIP, false);
         java.util.Map<String, Long> bytesRead = new java.util.TreeMap<>();
         java.util.Map<String, Integer> opens = new java.util.TreeMap<>();
-        try (ImageHandle h = ImageSource.open("oci:" + layout)) {
-            OciImage img = h.image();
-            OciImage counted = new OciImage(img.reference(), img.manifestDigest(), img.manifestMediaType(),
-                    img.configDigest(), img.repoTags(), img.platform(), img.created(), img.config(), img.history(),
-                    img.layers(), img.rawConfig(), location -> {
-                        opens.merge(location, 1, Integer::sum);
-                        return new java.io.FilterInputStream(img.blobs().open(location)) {
-                            @Override
-                            public int read(byte[] b, int off, int len) throws IOException {
-                                int n = super.read(b, off, len);
-                                bytesRead.merge(location, (long) Math.max(n, 0), Long::sum);
-                                return n;
-                            }
-                        };
-                    });
-            ImageReport report = ImageReport.of(counted);
+        try (OpenedImage h = open("oci:" + layout)) {
+            Image img = h.image();
+            Image counted = new CountingImage(img, layer -> {
+                String location = layer.digest().toString();
+                opens.merge(location, 1, Integer::sum);
+                return new java.io.FilterInputStream(layer.openRaw()) {
+                    @Override
+                    public int read(byte[] b, int off, int len) throws IOException {
+                        int n = super.read(b, off, len);
+                        bytesRead.merge(location, (long) Math.max(n, 0), Long::sum);
+                        return n;
+                    }
+                };
+            });
+            ImageReport report = ImageReport.of("oci:" + layout, h.names(), counted);
             assertThat(opens.values()).containsOnly(1).hasSize(2);
-            for (LayerInfo l : img.layers()) {
-                assertThat(bytesRead.get(l.location())).isEqualTo(l.size());
+            for (Layer l : img.layers()) {
+                assertThat(bytesRead.get(l.digest().toString())).isEqualTo(l.size());
             }
-            assertThat(report.compressedSize()).isEqualTo(img.layers().stream().mapToLong(LayerInfo::size).sum());
+            assertThat(report.compressedSize()).isEqualTo(img.layers().stream().mapToLong(Layer::size).sum());
         }
     }
 
     @Test
     void mediaTypeOfADockerLayerIsKept() throws IOException {
         Path layout = TestLayouts.ociLayout(tmp.resolve("img"), twoLayers(), Zip.GZIP, true);
-        try (ImageHandle h = ImageSource.open("oci:" + layout)) {
-            assertThat(h.image().manifestMediaType()).isEqualTo(MediaTypes.DOCKER_MANIFEST);
+        try (OpenedImage h = open("oci:" + layout)) {
+            assertThat(h.image().mediaType()).isEqualTo(MediaTypes.DOCKER_MANIFEST);
             assertThat(h.image().layers()).allSatisfy(l -> assertThat(l.mediaType()).isEqualTo(MediaTypes.DOCKER_LAYER_GZIP));
+        }
+    }
+
+    /** Opens a layer's raw blob; the test's hook to count reads. */
+    interface RawOpener {
+        InputStream open(Layer layer) throws IOException;
+    }
+
+    /** An image whose layers' raw blobs are opened through {@code opener}; everything else is {@code image}'s. */
+    record CountingImage(Image image, RawOpener opener) implements Image {
+        @Override
+        public byte[] manifestBytes() {
+            return image.manifestBytes();
+        }
+
+        @Override
+        public Digest manifestDigest() {
+            return image.manifestDigest();
+        }
+
+        @Override
+        public String mediaType() {
+            return image.mediaType();
+        }
+
+        @Override
+        public byte[] configBytes() {
+            return image.configBytes();
+        }
+
+        @Override
+        public Digest configDigest() {
+            return image.configDigest();
+        }
+
+        @Override
+        public dev.distrolix.image.Descriptor configDescriptor() {
+            return image.configDescriptor();
+        }
+
+        @Override
+        public dev.distrolix.image.ImageConfig config() {
+            return image.config();
+        }
+
+        @Override
+        public Digest sourceDigest() {
+            return image.sourceDigest();
+        }
+
+        @Override
+        public boolean converted() {
+            return image.converted();
+        }
+
+        @Override
+        public List<Layer> layers() {
+            return image.layers().stream().<Layer>map(l -> new CountingLayer(l, opener)).toList();
+        }
+    }
+
+    record CountingLayer(Layer layer, RawOpener opener) implements Layer {
+        @Override
+        public Digest digest() {
+            return layer.digest();
+        }
+
+        @Override
+        public Digest diffId() {
+            return layer.diffId();
+        }
+
+        @Override
+        public long size() {
+            return layer.size();
+        }
+
+        @Override
+        public String mediaType() {
+            return layer.mediaType();
+        }
+
+        @Override
+        public long uncompressedSize() {
+            return layer.uncompressedSize();
+        }
+
+        @Override
+        public String label() {
+            return layer.label();
+        }
+
+        @Override
+        public InputStream openRaw() throws IOException {
+            return opener.open(layer);
         }
     }
 }

@@ -3,11 +3,12 @@ package dev.distrolix.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.distrolix.transport.ImageTarget.Daemon;
-import dev.distrolix.transport.ImageTarget.DockerArchive;
-import dev.distrolix.transport.ImageTarget.Engine;
-import dev.distrolix.transport.ImageTarget.OciArchive;
-import dev.distrolix.transport.ImageTarget.OciDir;
+import dev.distrolix.InputException;
+import dev.distrolix.transport.ImageReference.Daemon;
+import dev.distrolix.transport.ImageReference.DockerArchive;
+import dev.distrolix.transport.ImageReference.Engine;
+import dev.distrolix.transport.ImageReference.OciArchive;
+import dev.distrolix.transport.ImageReference.OciLayout;
 import java.nio.file.Path;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -16,72 +17,72 @@ import org.junit.jupiter.api.Test;
 class ImageTargetTest {
     @Test
     void ociDirWithAndWithoutTag() {
-        assertThat(ImageTarget.parse("oci:out/layout:1.0")).isEqualTo(new OciDir(Path.of("out/layout"), "1.0", null));
-        assertThat(ImageTarget.parse("oci:/abs/dir")).isEqualTo(new OciDir(Path.of("/abs/dir"), null, null));
+        assertThat(ImageReference.parse("oci:out/layout:1.0")).isEqualTo(new OciLayout(Path.of("out/layout"), "1.0", null));
+        assertThat(ImageReference.parse("oci:/abs/dir")).isEqualTo(new OciLayout(Path.of("/abs/dir"), null, null));
     }
 
     @Test
     void ociArchive() {
-        assertThat(ImageTarget.parse("oci-archive:img.tar:v2")).isEqualTo(new OciArchive(Path.of("img.tar"), "v2", null));
-        assertThat(ImageTarget.parse("oci-archive:img.tar")).isEqualTo(new OciArchive(Path.of("img.tar"), null, null));
+        assertThat(ImageReference.parse("oci-archive:img.tar:v2")).isEqualTo(new OciArchive(Path.of("img.tar"), "v2", null));
+        assertThat(ImageReference.parse("oci-archive:img.tar")).isEqualTo(new OciArchive(Path.of("img.tar"), null, null));
     }
 
     @Test
     void dockerArchiveNameAndTagIncludingRegistryPort() {
-        assertThat(ImageTarget.parse("docker-archive:a.tar:app:1"))
+        assertThat(ImageReference.parse("docker-archive:a.tar:app:1"))
                 .isEqualTo(new DockerArchive(Path.of("a.tar"), "app", "1"));
-        assertThat(ImageTarget.parse("docker-archive:a.tar:localhost:5000/x:1"))
+        assertThat(ImageReference.parse("docker-archive:a.tar:localhost:5000/x:1"))
                 .isEqualTo(new DockerArchive(Path.of("a.tar"), "localhost:5000/x", "1"));
         // the ':' of the port is before the last '/', so it is not a tag separator
-        assertThat(ImageTarget.parse("docker-archive:a.tar:localhost:5000/team/x"))
+        assertThat(ImageReference.parse("docker-archive:a.tar:localhost:5000/team/x"))
                 .isEqualTo(new DockerArchive(Path.of("a.tar"), "localhost:5000/team/x", null));
-        assertThat(ImageTarget.parse("docker-archive:a.tar:app"))
+        assertThat(ImageReference.parse("docker-archive:a.tar:app"))
                 .isEqualTo(new DockerArchive(Path.of("a.tar"), "app", null));
-        assertThat(ImageTarget.parse("docker-archive:a.tar")).isEqualTo(new DockerArchive(Path.of("a.tar"), null, null));
+        assertThat(ImageReference.parse("docker-archive:a.tar")).isEqualTo(new DockerArchive(Path.of("a.tar"), null, null));
     }
 
     @Test
     void daemons() {
-        assertThat(ImageTarget.parse("podman")).isEqualTo(new Daemon(Engine.PODMAN, null, null));
-        assertThat(ImageTarget.parse("docker")).isEqualTo(new Daemon(Engine.DOCKER, null, null));
-        assertThat(ImageTarget.parse("podman:quay.io/org/app:3")).isEqualTo(new Daemon(Engine.PODMAN, "quay.io/org/app", "3"));
-        assertThat(ImageTarget.parse("docker:registry.example.com:443/a/b:latest"))
+        assertThat(ImageReference.parse("podman")).isEqualTo(new Daemon(Engine.PODMAN, null, null));
+        assertThat(ImageReference.parse("docker")).isEqualTo(new Daemon(Engine.DOCKER, null, null));
+        assertThat(ImageReference.parse("podman:quay.io/org/app:3")).isEqualTo(new Daemon(Engine.PODMAN, "quay.io/org/app", "3"));
+        assertThat(ImageReference.parse("docker:registry.example.com:443/a/b:latest"))
                 .isEqualTo(new Daemon(Engine.DOCKER, "registry.example.com:443/a/b", "latest"));
     }
 
     @Test
     void defaultsFillOnlyWhatIsMissing() {
-        assertThat(ImageTarget.parse("docker-archive:a.tar").withDefaults("app", "latest"))
+        assertThat(ImageReference.parse("docker-archive:a.tar").withDefaults("app", "latest"))
                 .isEqualTo(new DockerArchive(Path.of("a.tar"), "app", "latest"));
-        assertThat(ImageTarget.parse("docker-archive:a.tar:mine").withDefaults("app", "latest"))
+        assertThat(ImageReference.parse("docker-archive:a.tar:mine").withDefaults("app", "latest"))
                 .isEqualTo(new DockerArchive(Path.of("a.tar"), "mine", "latest"));
-        assertThat(ImageTarget.parse("oci:d:t").withDefaults("app", "latest")).isEqualTo(new OciDir(Path.of("d"), "t", "app"));
-        assertThat(ImageTarget.parse("podman:x:9").withDefaults("app", "latest")).isEqualTo(new Daemon(Engine.PODMAN, "x", "9"));
-        assertThatThrownBy(() -> ImageTarget.parse("podman").withDefaults("Bad Name", "latest"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("invalid image name");
+        assertThat(ImageReference.parse("oci:d:t").withDefaults("app", "latest")).isEqualTo(new OciLayout(Path.of("d"), "t", "app"));
+        assertThat(ImageReference.parse("podman:x:9").withDefaults("app", "latest")).isEqualTo(new Daemon(Engine.PODMAN, "x", "9"));
+        assertThatThrownBy(() -> ImageReference.parse("podman").withDefaults("Bad Name", "latest"))
+                .isInstanceOf(InputException.class).hasMessageContaining("invalid image name");
     }
 
     @Test
     void registriesWithPortsDefaultsAndSeveralTags() {
-        ImageTarget.Registry r = (ImageTarget.Registry) ImageTarget.parse("docker://127.0.0.1:5000/team/app:1.0,latest");
-        assertThat(r).isEqualTo(new ImageTarget.Registry("127.0.0.1:5000/team/app", "1.0", java.util.List.of("latest")));
+        ImageReference.Registry r = (ImageReference.Registry) ImageReference.parse("docker://127.0.0.1:5000/team/app:1.0,latest");
+        assertThat(r).isEqualTo(new ImageReference.Registry("127.0.0.1:5000/team/app", "1.0", java.util.List.of("latest"), null));
         assertThat(r.tags()).containsExactly("1.0", "latest");
         assertThat(r.ref().registry()).isEqualTo("127.0.0.1:5000");
         assertThat(r.ref().repository()).isEqualTo("team/app");
-        ImageTarget.Registry noTag = (ImageTarget.Registry) ImageTarget.parse("docker://localhost:5000/app");
+        ImageReference.Registry noTag = (ImageReference.Registry) ImageReference.parse("docker://localhost:5000/app");
         assertThat(noTag.tag()).isNull();
         assertThat(noTag.withDefaults("ignored", "dev").tags()).containsExactly("dev");
-        assertThat(((ImageTarget.Registry) ImageTarget.parse("docker://nginx:1")).ref().familiar())
+        assertThat(((ImageReference.Registry) ImageReference.parse("docker://nginx:1")).ref().familiar())
                 .isEqualTo("docker.io/library/nginx:1");
-        assertThat(ImageTarget.parse("docker://h.io/x:1").imageName()).isEqualTo(new ImageName("h.io/x", "1"));
+        assertThat(ImageReference.parse("docker://h.io/x:1").imageName()).isEqualTo(new ImageName("h.io/x", "1"));
     }
 
     @Test
     void toStringRoundTrips() {
         for (String s : new String[] {"oci:/d:t", "oci-archive:/f.tar:t", "docker-archive:/f.tar:localhost:5000/x:1",
                 "podman:app:1", "docker", "docker://127.0.0.1:5000/a/b:1,2"}) {
-            assertThat(ImageTarget.parse(s)).hasToString(s);
-            assertThat(ImageTarget.parse(ImageTarget.parse(s).toString())).isEqualTo(ImageTarget.parse(s));
+            assertThat(ImageReference.parse(s)).hasToString(s);
+            assertThat(ImageReference.parse(ImageReference.parse(s).toString())).isEqualTo(ImageReference.parse(s));
         }
     }
 
@@ -93,10 +94,10 @@ class ImageTargetTest {
             "podman://h.io/x", "dir:/tmp/x", "registry:x", "OCI:dir",
             "podman:a//b:1", "docker-archive:f.tar:app:1:2"})
     void badStringsGiveOneLineListingTheForms(String spec) {
-        assertThatThrownBy(() -> ImageTarget.parse(spec))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("invalid output '" + spec + "': ")
-                .hasMessageContaining(ImageTarget.FORMS)
+        assertThatThrownBy(() -> ImageReference.parse(spec))
+                .isInstanceOf(InputException.class)
+                .hasMessageStartingWith("invalid image reference '" + spec + "': ")
+                .hasMessageContaining(ImageReference.FORMS)
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
     }
 

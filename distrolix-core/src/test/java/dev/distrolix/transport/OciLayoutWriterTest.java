@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.distrolix.image.AssembledImage;
 import dev.distrolix.blob.Digest;
 import dev.distrolix.blob.Compression;
+import dev.distrolix.registry.RegistrySettings;
 import dev.distrolix.tar.LayerBlob;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +27,8 @@ class OciLayoutWriterTest {
     Path tmp;
 
     private WriteResult write(AssembledImage img, Path dir, String tag) throws Exception {
-        return ImageWriter.write(img, ImageTarget.parse("oci:" + dir + ":" + tag).withDefaults("distrolix/test", "latest"));
+        return Transports.write(img, ImageReference.parse("oci:" + dir + ":" + tag).withDefaults("distrolix/test", "latest"),
+                RegistrySettings.defaults());
     }
 
     @Test
@@ -129,10 +131,10 @@ class OciLayoutWriterTest {
         Map<String, String> before = Fixtures.snapshot(layout);
 
         AssembledImage b = Fixtures.image(tmp.resolve("layers-b"), "b");
-        Files.delete(b.layers().get(1).file());
+        Files.delete(b.blobs().get(1).file());
         assertThatThrownBy(() -> write(b, layout, "two"))
                 .isInstanceOf(ImageOutputException.class)
-                .hasMessage("layer blob " + b.layers().get(1).file() + " is missing");
+                .hasMessage("layer blob " + b.blobs().get(1).file() + " is missing");
         // the first layer of b was already placed when the second failed: it must be gone again
         assertThat(Fixtures.snapshot(layout)).isEqualTo(before);
 
@@ -201,7 +203,7 @@ class OciLayoutWriterTest {
             write(a, layout, "one");
             Map<String, String> before = Fixtures.snapshot(layout);
 
-            // incompressible 400 KiB layer: the copy (a hard link cannot cross file systems) runs out of space
+            // incompressible 400 KiB layer: the copy (outputs always copy layer blobs) runs out of space
             byte[] noise = new byte[400 * 1024];
             new Random(42).nextBytes(noise);
             Path big = Files.write(tmp.resolve("big.tar"), noise);

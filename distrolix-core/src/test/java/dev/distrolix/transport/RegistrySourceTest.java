@@ -14,8 +14,11 @@ import dev.distrolix.image.IndexManifest;
 import dev.distrolix.image.MediaTypes;
 import dev.distrolix.image.Platform;
 import dev.distrolix.image.TestLayers;
-import dev.distrolix.transport.ImageHandle;
-import dev.distrolix.transport.ImageSource;
+import dev.distrolix.image.Image;
+import dev.distrolix.image.Layer;
+import dev.distrolix.inspect.FlatFilesystem;
+import dev.distrolix.inspect.FsEntry;
+import dev.distrolix.inspect.LayerSummary;
 import dev.distrolix.registry.BlobContent;
 import dev.distrolix.registry.ImagePusher;
 import dev.distrolix.registry.ManifestBytes;
@@ -78,7 +81,7 @@ class RegistrySourceTest {
 
     static List<ImagePusher.Blob> blobs(AssembledImage img) {
         List<ImagePusher.Blob> blobs = new ArrayList<>();
-        for (LayerBlob l : img.layers()) {
+        for (LayerBlob l : img.blobs()) {
             blobs.add(ImagePusher.Blob.of(Descriptor.of(l.mediaType(), l.digest(), l.size()), BlobContent.of(l.file()),
                     "layer"));
         }
@@ -112,14 +115,14 @@ class RegistrySourceTest {
         push("multi:1", blobs, List.of(manifest(arm), manifest(amd)), index);
 
         String ref = "docker://" + registry.address() + "/multi:1";
-        try (ImageHandle h = ImageSource.open(ref, settings())) {
-            OciImage img = h.image();
-            assertThat(img.reference()).isEqualTo(ref);
-            assertThat(img.manifestDigest()).isEqualTo(amd.manifestDigest());
+        try (OpenedImage h = Transports.open(ref, settings())) {
+            Image img = h.image();
+            assertThat(h.reference()).isEqualTo(ref);
+            assertThat(img.sourceDigest()).isEqualTo(amd.manifestDigest());
             assertThat(img.configDigest()).isEqualTo(amd.configDigest());
             assertThat(img.platform()).isEqualTo(Platform.linuxAmd64());
-            assertThat(img.repoTags()).containsExactly(registry.address() + "/multi:1");
-            assertThat(img.layers()).extracting(LayerInfo::digest)
+            assertThat(h.names()).containsExactly(registry.address() + "/multi:1");
+            assertThat(img.layers()).extracting(Layer::digest)
                     .containsExactly(amd.layers().get(0).digest(), amd.layers().get(1).digest());
             FlatFilesystem fs = FlatFilesystem.read(img);
             assertThat(fs.entries()).extracting(FsEntry::path).contains("/etc/hello.txt", "/opt/amd/data")
@@ -129,9 +132,9 @@ class RegistrySourceTest {
         }
         // a digest names one platform's manifest directly
         String byDigest = "docker://" + registry.address() + "/multi@" + arm.manifestDigest();
-        try (ImageHandle h = ImageSource.open(byDigest, settings())) {
+        try (OpenedImage h = Transports.open(byDigest, settings())) {
             assertThat(h.image().platform()).isEqualTo(arm64);
-            assertThat(h.image().repoTags()).containsExactly(registry.address() + "/multi");
+            assertThat(h.names()).containsExactly(registry.address() + "/multi");
             assertThat(FlatFilesystem.read(h.image()).entries()).extracting(FsEntry::path).contains("/opt/arm/data");
         }
         // layers were read once each, streamed: one GET per layer of the chosen image
@@ -140,7 +143,7 @@ class RegistrySourceTest {
 
     @Test
     void aMissingTagOrRepositoryIsAnInputErrorNamingIt() {
-        assertThatThrownBy(() -> ImageSource.open("docker://" + registry.address() + "/nothing-here:2", settings()))
+        assertThatThrownBy(() -> Transports.open("docker://" + registry.address() + "/nothing-here:2", settings()))
                 .isInstanceOf(InputException.class)
                 .hasMessageStartingWith("docker://" + registry.address() + "/nothing-here:2: registry "
                         + registry.address() + " has no ")
@@ -151,13 +154,13 @@ class RegistrySourceTest {
     void aLayerBlobMissingFromTheRegistryIsReportedBeforeAnyLayerIsRead() throws Exception {
         AssembledImage img = image(tmp, "gone", Platform.linuxAmd64());
         push("gone:1", blobs(img), List.of(), manifest(img));
-        LayerBlob second = img.layers().get(1);
+        LayerBlob second = img.blobs().get(1);
         HttpResponse<Void> deleted = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
                 "http://" + registry.address() + "/v2/gone/blobs/" + second.digest())).DELETE().build(),
                 HttpResponse.BodyHandlers.discarding());
         assertThat(deleted.statusCode()).isEqualTo(202);
 
-        assertThatThrownBy(() -> ImageSource.open("docker://" + registry.address() + "/gone:1", settings()))
+        assertThatThrownBy(() -> Transports.open("docker://" + registry.address() + "/gone:1", settings()))
                 .isInstanceOf(InputException.class)
                 .hasMessage("docker://" + registry.address() + "/gone:1: the manifest references layer 2 blob "
                         + second.digest() + ", which is missing");
@@ -169,7 +172,7 @@ class RegistrySourceTest {
     void aBlobTheRegistryServesAlteredFailsItsLayer() throws Exception {
         AssembledImage img = image(tmp, "bent", Platform.linuxAmd64());
         push("bent:1", blobs(img), List.of(), manifest(img));
-        LayerBlob plain = img.layers().get(1);
+        LayerBlob plain = img.blobs().get(1);
         Path stored = registry.dir().resolve("data/docker/registry/v2/blobs/sha256/" + plain.digest().hex().substring(0, 2)
                 + "/" + plain.digest().hex() + "/data");
         assertThat(stored).exists();
@@ -177,9 +180,10 @@ class RegistrySourceTest {
             f.seek(1000); // inside the file's content: the tar still parses, only the hash can tell
             f.write('y');
         }
-        try (ImageHandle h = ImageSource.open("docker://" + registry.address() + "/bent:1", settings())) {
+        String bent = "docker://" + registry.address() + "/bent:1";
+        try (OpenedImage h = Transports.open(bent, settings())) {
             assertThatThrownBy(() -> FlatFilesystem.read(h.image())).isInstanceOf(InputException.class)
-                    .hasMessageStartingWith("layer 2 (" + plain.digest().toString().substring(0, 19) + "…)")
+                    .hasMessageStartingWith(bent + ": layer 2 (" + plain.digest().toString().substring(0, 19) + "…)")
                     .hasMessageContaining("hashes to");
         }
         assertThat(Files.size(stored)).isEqualTo(plain.size());

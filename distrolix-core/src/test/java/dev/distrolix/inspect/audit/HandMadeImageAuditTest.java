@@ -2,8 +2,9 @@ package dev.distrolix.inspect.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.distrolix.transport.ImageHandle;
-import dev.distrolix.transport.ImageSource;
+import dev.distrolix.registry.RegistrySettings;
+import dev.distrolix.transport.OpenedImage;
+import dev.distrolix.transport.Transports;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -15,8 +16,8 @@ class HandMadeImageAuditTest {
     Path tmp;
 
     static AuditReport audit(String ref) throws Exception {
-        try (ImageHandle h = ImageSource.open(ref)) {
-            return Auditor.audit(h.image());
+        try (OpenedImage h = Transports.open(ref, RegistrySettings.defaults())) {
+            return Auditor.audit(ref, h.image());
         }
     }
 

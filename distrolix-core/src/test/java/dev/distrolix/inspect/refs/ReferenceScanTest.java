@@ -9,8 +9,13 @@ import dev.distrolix.blob.Digest;
 import dev.distrolix.inspect.FlatFilesystem;
 import dev.distrolix.inspect.StorePathIndex;
 import dev.distrolix.inspect.scan.ImageScan;
-import dev.distrolix.transport.ImageHandle;
-import dev.distrolix.transport.ImageSource;
+import dev.distrolix.image.Image;
+import dev.distrolix.image.Layer;
+import dev.distrolix.registry.RegistrySettings;
+import dev.distrolix.transport.OpenedImage;
+import dev.distrolix.transport.Transports;
+import java.io.IOException;
+import java.io.InputStream;
 import dev.distrolix.testing.AuditFixtures;
 import dev.distrolix.testing.Fixtures;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +35,7 @@ class ReferenceScanTest {
     void theNginxImagesGraphAndNarHashesAreNixsOwn() throws Exception {
         ReferenceScanner refs = new ReferenceScanner();
         NarHasher nar = new NarHasher();
-        try (ImageHandle h = ImageSource.open(AuditFixtures.nginx())) {
+        try (OpenedImage h = Transports.open(AuditFixtures.nginx(), RegistrySettings.defaults())) {
             FlatFilesystem fs = ImageScan.run(h.image(), List.of(refs, nar));
             StorePathIndex store = StorePathIndex.of(fs);
             ReferenceGraph g = refs.graph(fs, store);
@@ -53,7 +58,7 @@ class ReferenceScanTest {
                 assertThat(g.references(p).keySet()).as("references of %s", p).containsExactlyElementsOf(nixRefs.get(p));
             }
             // the build put the same graph into the config label
-            String label = h.image().config().labels().get(ClosureGraphLabel.LABEL);
+            String label = h.image().config().config().labels().get(ClosureGraphLabel.LABEL);
             assertThat(ClosureGraphLabel.decode(label)).isEqualTo(nixRefs);
 
             SortedMap<String, Digest> hashes = nar.hashes(fs);
@@ -70,16 +75,15 @@ class ReferenceScanTest {
 
     @Test
     void theJreImageIsReadInOneStreamingPass() throws Exception {
-        try (ImageHandle h = ImageSource.open(AuditFixtures.jre())) {
+        String ref = AuditFixtures.jre();
+        try (OpenedImage h = Transports.open(ref, RegistrySettings.defaults())) {
             var img = h.image();
             Map<String, Integer> opened = new TreeMap<>();
-            var counting = new dev.distrolix.inspect.OciImage(img.reference(), img.manifestDigest(), img.manifestMediaType(),
-                    img.configDigest(), img.repoTags(), img.platform(), img.created(), img.config(), img.history(),
-                    img.layers(), img.rawConfig(), location -> {
-                        opened.merge(location, 1, Integer::sum);
-                        return img.blobs().open(location);
-                    });
-            var sbom = dev.distrolix.inspect.sbom.SbomBuilder.build(counting);
+            Image counting = new CountingImage(img, layer -> {
+                opened.merge(layer.digest().toString(), 1, Integer::sum);
+                return layer.openRaw();
+            });
+            var sbom = dev.distrolix.inspect.sbom.SbomBuilder.build(ref, h.displayName(), counting);
             assertThat(opened).hasSize(img.layers().size()).allSatisfy((loc, n) -> assertThat(n).as(loc).isEqualTo(1));
             assertThat(sbom.components().stream().mapToLong(c -> c.size()).sum()).isGreaterThan(200_000_000L);
             assertThat(sbom.check().status()).isEqualTo(dev.distrolix.inspect.sbom.GraphCheck.Status.AGREES);
@@ -111,6 +115,101 @@ class ReferenceScanTest {
         HashWindowScanner.scan("a".repeat(31) + "-" + "b".repeat(40), found::add);
         assertThat(found).hasSize(9).allMatch(w -> w.equals("b".repeat(32)));
         assertThat(Nix32.encode(new byte[20])).isEqualTo("0".repeat(32));
+    }
+
+    /** Opens a layer's raw blob; the test's hook to count opens. */
+    interface RawOpener {
+        InputStream open(Layer layer) throws IOException;
+    }
+
+    /** {@code image}, with its layers' raw blobs opened through {@code opener}. */
+    record CountingImage(Image image, RawOpener opener) implements Image {
+        @Override
+        public byte[] manifestBytes() {
+            return image.manifestBytes();
+        }
+
+        @Override
+        public Digest manifestDigest() {
+            return image.manifestDigest();
+        }
+
+        @Override
+        public String mediaType() {
+            return image.mediaType();
+        }
+
+        @Override
+        public byte[] configBytes() {
+            return image.configBytes();
+        }
+
+        @Override
+        public Digest configDigest() {
+            return image.configDigest();
+        }
+
+        @Override
+        public dev.distrolix.image.Descriptor configDescriptor() {
+            return image.configDescriptor();
+        }
+
+        @Override
+        public dev.distrolix.image.ImageConfig config() {
+            return image.config();
+        }
+
+        @Override
+        public Digest sourceDigest() {
+            return image.sourceDigest();
+        }
+
+        @Override
+        public boolean converted() {
+            return image.converted();
+        }
+
+        @Override
+        public List<Layer> layers() {
+            return image.layers().stream().<Layer>map(l -> new CountingLayer(l, opener)).toList();
+        }
+    }
+
+    record CountingLayer(Layer layer, RawOpener opener) implements Layer {
+        @Override
+        public Digest digest() {
+            return layer.digest();
+        }
+
+        @Override
+        public Digest diffId() {
+            return layer.diffId();
+        }
+
+        @Override
+        public long size() {
+            return layer.size();
+        }
+
+        @Override
+        public String mediaType() {
+            return layer.mediaType();
+        }
+
+        @Override
+        public long uncompressedSize() {
+            return layer.uncompressedSize();
+        }
+
+        @Override
+        public String label() {
+            return layer.label();
+        }
+
+        @Override
+        public InputStream openRaw() throws IOException {
+            return opener.open(layer);
+        }
     }
 
     static String sri(Digest d) {

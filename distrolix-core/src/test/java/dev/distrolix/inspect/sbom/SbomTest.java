@@ -9,8 +9,9 @@ import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import dev.distrolix.image.ClosureGraphLabel;
-import dev.distrolix.transport.ImageHandle;
-import dev.distrolix.transport.ImageSource;
+import dev.distrolix.registry.RegistrySettings;
+import dev.distrolix.transport.OpenedImage;
+import dev.distrolix.transport.Transports;
 import dev.distrolix.testing.AuditFixtures;
 import dev.distrolix.testing.Fixtures;
 import dev.distrolix.testing.OciTamper;
@@ -33,8 +34,8 @@ import org.junit.jupiter.api.Test;
 /** SBOMs of real images, checked against the official CycloneDX (cyclonedx-core-java) and SPDX 2.3 schemas. */
 class SbomTest {
     static ImageSbom sbom(String ref) throws Exception {
-        try (ImageHandle h = ImageSource.open(ref)) {
-            return SbomBuilder.build(h.image());
+        try (OpenedImage h = Transports.open(ref, RegistrySettings.defaults())) {
+            return SbomBuilder.build(ref, h.displayName(), h.image());
         }
     }
 
