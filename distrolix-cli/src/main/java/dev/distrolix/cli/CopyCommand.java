@@ -24,11 +24,11 @@ import picocli.CommandLine.Spec;
         description = {
             "Copies an image between registries, OCI layouts and archives, like `skopeo copy`.",
             "",
-            "The manifest bytes are copied unchanged, so the image keeps its digest (only a Docker "
-                    + "schema 2 manifest written to a local output becomes OCI, as with skopeo). Into a registry, "
-                    + "blobs it already has are skipped, blobs from another repository of the same registry are "
-                    + "mounted, and an image index is copied with all its platforms. Into a local output, the "
-                    + "host's platform is taken from an index, and every layer is checked against its digest.",
+            "The manifest bytes are copied unchanged, so the image keeps its digest wherever the "
+                    + "destination keeps manifests. Into a registry, blobs it already has are skipped, blobs from "
+                    + "another repository of the same registry are mounted, and an image index is copied with all "
+                    + "its platforms. Other destinations hold one image: --platform, else the only one, else the "
+                    + "host's. Every layer is checked against its digest as it is copied.",
         },
         footerHeading = "%nSources (SRC):%n",
         footer = {
@@ -36,6 +36,8 @@ import picocli.CommandLine.Spec;
             "  oci:DIR[:TAG]                  an OCI image layout",
             "  oci-archive:FILE[:TAG]         an OCI layout as a tar",
             "  docker-archive:FILE[:NAME:TAG] a `docker save` / `podman save` tar",
+            "  podman:NAME[:TAG]              an image in podman's store",
+            "  docker:NAME[:TAG]              an image in Docker's store",
             "",
             "Destinations (DST): any build target: oci:, oci-archive:, docker-archive:,",
             "podman, docker, docker://HOST[:PORT]/REPO[:TAG,…]. A missing name or tag",
@@ -62,6 +64,11 @@ final class CopyCommand implements Callable<Integer> {
     @Mixin
     RegistryOptions registry = new RegistryOptions();
 
+    @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]",
+            description = "Copy only this image of an index (to a registry; other destinations always take one: "
+                    + "this, else the only one, else the host's).")
+    String platform;
+
     @Option(names = "--src-creds", paramLabel = "USER:PASSWORD",
             description = "Credentials for the source registry, when they differ from --creds.")
     String sourceCreds;
@@ -80,7 +87,8 @@ final class CopyCommand implements Callable<Integer> {
         RegistrySettings settings = registry.settings(progress);
         RegistrySettings sourceSettings = sourceCreds == null ? settings
                 : settings.withExplicitCredentials(Credentials.parse(sourceCreds, "--src-creds"));
-        CopyResult r = ImageCopy.copy(source, destination, sourceSettings, settings);
+        CopyResult r = ImageCopy.copy(source, destination, sourceSettings, settings,
+                platform == null ? null : dev.distrolix.image.PlatformChoice.parse(platform));
         if (json) {
             out.println(toJson(r));
         } else if (quiet) {

@@ -168,7 +168,7 @@ public final class ImageBuild {
         }
         ImageReference t;
         try {
-            t = ImageReference.parse(target);
+            t = ImageReference.parseTarget(target);
         } catch (RuntimeException e) {
             return null; // reported after the spec's own errors, by the same parse in build()
         }
@@ -185,7 +185,7 @@ public final class ImageBuild {
         ImageSpec spec = SpecLoader.load(specFile);
         listener.on(new BuildEvent.SpecLoaded(specFile.toString(), spec.name()));
         // Parse options first: a bad option must fail before any Nix work or output.
-        ImageReference parsedTarget = ImageReference.parse(target != null ? target : "oci:out/" + spec.name());
+        ImageReference parsedTarget = ImageReference.parseTarget(target != null ? target : "oci:out/" + spec.name());
         if (registryCheck == null) {
             Transports.checkWritable(parsedTarget, registry);
         }

@@ -23,7 +23,7 @@ final class ToolkitPush {
     static String target(String registryRepo, String tag) {
         String target = "docker://" + registryRepo + ":" + tag;
         try {
-            ImageReference.parse(target);
+            ImageReference.parseTarget(target);
         } catch (InputException e) {
             throw new InputException("--push '" + registryRepo + "': " + e.getMessage());
         }

@@ -59,9 +59,9 @@ public record ImageDiff(boolean identical, boolean sameContent, List<StorePathCh
         if (!Objects.equals(a.image().platform(), b.image().platform())) {
             config.add(0, new ConfigChange("platform", a.image().platform().toString(), b.image().platform().toString()));
         }
-        boolean identical = bothKeepManifests(a, b)
-                ? a.image().sourceDigest().equals(b.image().sourceDigest())
-                : a.image().configDigest().equals(b.image().configDigest());
+        // The image ID (config digest) covers every layer's diff_id and the whole config: equal IDs
+        // are the same filesystem and runtime settings, whatever compression or manifest carries them.
+        boolean identical = a.image().configDigest().equals(b.image().configDigest());
         boolean same = sp.isEmpty() && files.isEmpty() && follow.isEmpty() && config.isEmpty();
         return new ImageDiff(identical, same, sp, files, follow, config);
     }
@@ -69,9 +69,12 @@ public record ImageDiff(boolean identical, boolean sameContent, List<StorePathCh
     /** One line: "identical (…)", or what makes the difference. */
     public String verdict(ImageReport a, ImageReport b) {
         if (identical) {
-            return bothKeepManifests(a, b) ? "identical: same manifest digest " + a.image().sourceDigest()
-                    : "identical: same image ID (config digest, which covers every layer's diff_id) "
+            if (bothKeepManifests(a, b) && a.image().sourceDigest().equals(b.image().sourceDigest())) {
+                return "identical: same manifest digest " + a.image().sourceDigest();
+            }
+            String id = "identical: same image ID (config digest, which covers every layer's diff_id) "
                     + a.image().configDigest();
+            return bothKeepManifests(a, b) ? id + "; the manifests differ (layer compression or annotations)" : id;
         }
         if (sameContent) {
             return "same files, store paths and config, different bytes (layering, compression, history or timestamps)";

@@ -4,27 +4,19 @@
  * Modeled on go-containerregistry's {@code pkg/v1}.
  *
  * <pre>
- * try (ImageHandle h = ImageSource.open("podman:debian-minbase")) {   // inspect.source
- *     OciImage img = h.image();              // manifest digest, platform, ContainerConfig, layers
+ * try (OpenedImage o = Transports.open("podman:debian-minbase", RegistrySettings.defaults())) {
+ *     Image img = o.image();                          // the one image model (dev.distrolix.image)
  *     FlatFilesystem fs = FlatFilesystem.read(img);   // one streaming pass over every layer
  *     StorePathIndex nix = StorePathIndex.of(fs);     // /nix/store paths: name, version, size, layer
  *     Detectors.Findings f = Detectors.scan(fs);      // shells, package managers, setuid
  * }
  * </pre>
  *
+ * <p>Images come from {@link dev.distrolix.transport.Transports#open}, whatever their transport;
+ * layers are read as {@link dev.distrolix.image.Layer#uncompressed()} streams that check the blob
+ * digest, size and diff_id as they are read.
+ *
  * <ul>
- *   <li>{@link dev.distrolix.transport.ImageSource} — one record per transport ({@code oci:},
- *       {@code oci-archive:}, {@code docker-archive:}, {@code podman:}/{@code docker:} via
- *       {@code save} into a temp archive, deleted on close; {@code docker://} from a registry,
- *       layers streamed, nothing on disk; a bare path). A new transport is a new permitted record.
- *       {@code open(ref, registrySettings)} passes credentials and {@code --insecure} to
- *       {@code docker://}; {@code open(ref)} uses the environment's. {@code open()} reads and digest-checks index,
- *       manifest and config (OCI and Docker media types; an index resolves to its TAG, its only
- *       image, or linux/amd64) and checks every layer blob exists — before anything is printed.
- *   <li>{@link dev.distrolix.inspect.OciImage} — the view: {@link dev.distrolix.image.ContainerConfig},
- *       history, {@link dev.distrolix.inspect.LayerInfo}s, the raw config JSON, and
- *       {@link dev.distrolix.inspect.OciImage#openLayer(int)}: a {@link dev.distrolix.inspect.LayerStream}
- *       (gzip/zstd/none by magic bytes) that checks the blob digest, size and diff_id as it is read.
  *   <li>{@link dev.distrolix.inspect.LayerWalker} — streams each layer's tar entries once
  *       ({@link dev.distrolix.inspect.TarEntry}: normalized absolute path, type, mode, uid/gid,
  *       size, link target) and lets the visitor read a regular file's content; refuses '..'
@@ -42,6 +34,6 @@
  * <p>Errors: everything wrong with the image (missing file or blob, bad JSON, digest or diff_id
  * mismatch, truncated archive or blob, path traversal) is a {@link dev.distrolix.InputException}
  * with one line naming the image and, for layers, "layer N (sha256:…)"; the CLI exits 3. A tool
- * failure (podman missing, I/O error) is an {@link java.io.IOException}: exit 1.
+ * failure (podman missing, I/O error) exits 1.
  */
 package dev.distrolix.inspect;

@@ -69,6 +69,8 @@ sealed interface Content permits Content.Bytes, Content.StoredBlob, Content.Unco
             throw new ImageOutputException(layer.label() + " is missing", e);
         } catch (ImageOutputException e) {
             throw e;
+        } catch (dev.distrolix.DistrolixException e) {
+            throw new ImageOutputException(e.getMessage(), e); // the layer, not the output folder, is at fault
         } catch (IOException e) {
             throw new ImageOutputException("cannot read " + layer.label() + ": " + OutputFiles.oneLine(e), e);
         }

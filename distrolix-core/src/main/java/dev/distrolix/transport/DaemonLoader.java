@@ -41,7 +41,7 @@ public final class DaemonLoader {
         IOException writeFailure = null;
         try (OutputStream in = new BufferedOutputStream(p.getOutputStream(), 1 << 16)) {
             DockerArchiveWriter.writeTo(img, name, in);
-        } catch (ImageOutputException e) {
+        } catch (ImageOutputException | RuntimeException e) {
             p.destroy(); // our input is bad (e.g. a layer changed): the engine must not load half an image
             waitQuietly(p);
             throw e;

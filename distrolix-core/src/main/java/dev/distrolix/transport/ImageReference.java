@@ -177,6 +177,16 @@ public sealed interface ImageReference {
         }
     }
 
+    /** Parses an output: as {@link #parse}, refusing what names no place to write (a registry digest). */
+    static ImageReference parseTarget(String text) {
+        ImageReference r = parse(text);
+        if (r instanceof Registry g && g.digest() != null) {
+            throw new InputException("invalid image reference '" + text + "': an image is pushed under tags, not to "
+                    + "a digest (expected docker://HOST[:PORT]/REPO[:TAG[,TAG…]])");
+        }
+        return r;
+    }
+
     /**
      * Parses an image to read: as {@link #parse}, and also a bare path to an existing OCI layout
      * directory or archive of either kind (its kind read from its content).

@@ -30,10 +30,9 @@ import java.util.stream.Stream;
  * reader sees the old index. If anything fails, the files and directories this write created
  * are deleted again, so the folder is left exactly as before.
  *
- * <p>Layer blobs are <b>hard-linked</b> from the builder's files when both are on one file
- * system (no copy, no second disk usage; the builder's later deletion of its temp file only
- * drops one link), and copied with digest verification otherwise. We never move them: the
- * same {@link AssembledImage} may be written to several outputs.
+ * <p>Layer blobs are always <b>copied</b>, their digests verified on the way, never linked: an
+ * output never shares storage with the layer cache, so a cache entry damaged later cannot damage
+ * an image already written. The same {@link Image} may be written to several outputs.
  *
  * <p>Not handled: two processes writing the same layout at the same moment may lose one tag
  * (as with skopeo); blobs no longer referenced after a tag is replaced are not deleted.

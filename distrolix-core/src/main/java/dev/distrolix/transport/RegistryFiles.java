@@ -24,7 +24,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * An image in a registry seen as a read-only OCI image layout, so that {@link OciLayoutReader}
+ * An image in a registry seen as a read-only OCI image layout, so that {@link LayoutReader}
  * reads it exactly as it reads a directory (same index resolution, checks and errors):
  * {@code index.json} lists the one manifest or index the reference names, with the reference as
  * its name; {@code blobs/sha256/<hex>} is a manifest when it is that one or one listed by an index
@@ -33,7 +33,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * once, and verified on the way.
  *
  * <p>{@link ImageFiles#exists} cannot throw an {@link IOException}; a registry failure there is an
- * {@link UncheckedIOException} that {@link ImageSource.Registry#open()} unwraps.
+ * {@link UncheckedIOException} that {@link Transports#open} unwraps.
  */
 final class RegistryFiles implements ImageFiles {
     private static final String BLOB_PREFIX = "blobs/sha256/";

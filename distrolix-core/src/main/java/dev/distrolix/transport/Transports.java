@@ -3,6 +3,7 @@ package dev.distrolix.transport;
 import dev.distrolix.FileTrees;
 import dev.distrolix.InputException;
 import dev.distrolix.image.Artifact;
+import dev.distrolix.image.DockerToOci;
 import dev.distrolix.image.Image;
 import dev.distrolix.image.Platform;
 import dev.distrolix.image.PlatformChoice;
@@ -148,7 +149,8 @@ public final class Transports {
             PushResult r = RegistryWriter.push(pushed, t, settings);
             return new WriteResult(r.digest(), t.toString(), r);
         }
-        Image img = PlatformChoice.pick(artifact, platform, target.toString());
+        // every local output is (or contains) an OCI layout, which lists OCI manifests
+        Image img = DockerToOci.convert(PlatformChoice.pick(artifact, platform, target.toString()));
         if (target instanceof OciLayout t) {
             Path dir = t.dir().toAbsolutePath().normalize();
             OciLayoutWriter.write(img, dir, t.tag(), optionalName(t));
