@@ -6,6 +6,7 @@ import dev.distrolix.inspect.TestLayouts;
 import dev.distrolix.inspect.TestLayouts.Tar;
 import dev.distrolix.inspect.TestLayouts.Zip;
 import dev.distrolix.testing.Fixtures;
+import dev.distrolix.testing.IntegrationTest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,6 +66,7 @@ class InspectBadInputTest {
         return OciLayouts.blobPath(layout, digest);
     }
 
+    @IntegrationTest
     @Test
     void missingImages() throws IOException {
         assertRefused("oci:" + tmp.resolve("nope"), 3, "oci:.*/nope: no such directory");
@@ -76,6 +78,7 @@ class InspectBadInputTest {
                 + "\\(expected docker://HOST\\[:PORT\\]/REPO\\[:TAG\\|@DIGEST\\]\\)");
     }
 
+    @IntegrationTest
     @Test
     void aTruncatedArchive() throws IOException {
         Path whole = Path.of(InspectFixtures.nginxIn("oci-archive").substring("oci-archive:".length()));
@@ -90,6 +93,7 @@ class InspectBadInputTest {
         assertRefused("docker-archive:" + cutDocker, 3, "(docker-archive:.*/cut-docker\\.tar: |layer \\d+ \\().*");
     }
 
+    @IntegrationTest
     @Test
     void aLayerWhoseDigestDoesNotMatch() throws IOException {
         Path layout = copyOfNginx("tampered");
@@ -101,6 +105,7 @@ class InspectBadInputTest {
                 "layer 6 \\(sha256:[0-9a-f]{12}…\\): blob digest mismatch: its content is sha256:[0-9a-f]{64}");
     }
 
+    @IntegrationTest
     @Test
     void aManifestThatReferencesAMissingBlob() throws IOException {
         Path layout = copyOfNginx("missing");
@@ -110,6 +115,7 @@ class InspectBadInputTest {
                 + blob.getFileName() + ", which is missing");
     }
 
+    @IntegrationTest
     @Test
     void pathTraversalAndSymlinksOutOfTheRoot() throws IOException {
         Path dots = TestLayouts.ociLayout(tmp.resolve("dots"),

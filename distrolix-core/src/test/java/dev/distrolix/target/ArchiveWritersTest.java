@@ -11,6 +11,7 @@ import dev.distrolix.blob.Digest;
 import dev.distrolix.image.TestLayers;
 import dev.distrolix.blob.Compression;
 import dev.distrolix.tar.LayerBlob;
+import dev.distrolix.testing.IntegrationTest;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,6 +39,7 @@ class ArchiveWritersTest {
         RealTools.podmanRmi(loaded.toArray(String[]::new));
     }
 
+    @IntegrationTest
     @Test
     void ociArchiveIsAcceptedBySkopeoAndPodman() throws Exception {
         AssembledImage img = Fixtures.image(tmp.resolve("layers"), "a");
@@ -59,6 +61,7 @@ class ArchiveWritersTest {
                 "index.json", "oci-layout");
     }
 
+    @IntegrationTest
     @Test
     void dockerArchiveIsAcceptedBySkopeoAndPodman() throws Exception {
         AssembledImage img = Fixtures.image(tmp.resolve("layers"), "b");
@@ -101,6 +104,7 @@ class ArchiveWritersTest {
                 .containsExactlyElementsOf(img.config().diffIds().stream().map(Digest::toString).toList());
     }
 
+    @IntegrationTest
     @Test
     void zstdAndUncompressedLayersInADockerArchive() throws Exception {
         LayerBlob plain = TestLayers.layer(tmp.resolve("layers"), "plain", Map.of("p/x", "plain"), Compression.NONE);
@@ -193,6 +197,7 @@ class ArchiveWritersTest {
         assertThat(tmp.resolve("x.tar")).doesNotExist();
     }
 
+    @IntegrationTest
     @Test
     void unwritableFolder() throws Exception {
         AssembledImage a = Fixtures.image(tmp.resolve("layers"), "a");

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.distrolix.image.AssembledImage;
 import dev.distrolix.blob.Digest;
+import dev.distrolix.testing.IntegrationTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,6 +31,7 @@ class DaemonLoaderTest {
         RealTools.podmanRmi(loaded.toArray(String[]::new));
     }
 
+    @IntegrationTest
     @Test
     void streamsIntoPodmanLoad() throws Exception {
         AssembledImage img = Fixtures.image(tmp.resolve("layers"), "p");
@@ -53,6 +55,7 @@ class DaemonLoaderTest {
         assertThat(ImageWriter.write(img, ImageTarget.parse("podman:" + qualified)).where()).isEqualTo("podman:" + qualified);
     }
 
+    @IntegrationTest
     @Test
     void aBadLayerAbortsTheLoadAndLoadsNothing() throws Exception {
         AssembledImage img = Fixtures.image(tmp.resolve("layers"), "bad");

@@ -10,6 +10,7 @@ import dev.distrolix.image.AssembledImage;
 import dev.distrolix.blob.Digest;
 import dev.distrolix.blob.Compression;
 import dev.distrolix.tar.LayerBlob;
+import dev.distrolix.testing.IntegrationTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,6 +30,7 @@ class OciLayoutWriterTest {
         return ImageWriter.write(img, ImageTarget.parse("oci:" + dir + ":" + tag).withDefaults("distrolix/test", "latest"));
     }
 
+    @IntegrationTest
     @Test
     void skopeoAndUmociAcceptTheLayout() throws Exception {
         AssembledImage img = Fixtures.image(tmp.resolve("layers"), "a");
@@ -79,6 +81,7 @@ class OciLayoutWriterTest {
         assertThat(Fixtures.snapshot(tmp.resolve("l1"))).as("rewriting the same tag").isEqualTo(before);
     }
 
+    @IntegrationTest
     @Test
     void secondTagKeepsFirstAndReusesBlobs() throws Exception {
         AssembledImage a = Fixtures.image(tmp.resolve("layers"), "a");
@@ -105,6 +108,7 @@ class OciLayoutWriterTest {
         assertThat(Files.getAttribute(baseBlob, "unix:ino")).isEqualTo(inode);
     }
 
+    @IntegrationTest
     @Test
     void entriesWrittenByOtherToolsArePreserved() throws Exception {
         AssembledImage a = Fixtures.image(tmp.resolve("layers"), "a");
@@ -141,6 +145,7 @@ class OciLayoutWriterTest {
         assertThat(tmp.resolve("new")).doesNotExist();
     }
 
+    @IntegrationTest
     @Test
     void unwritableFolderIsOneClearLine() throws Exception {
         AssembledImage a = Fixtures.image(tmp.resolve("layers"), "a");
@@ -191,6 +196,7 @@ class OciLayoutWriterTest {
         assertThat(Fixtures.snapshot(dir)).containsOnlyKeys("", "notes.txt");
     }
 
+    @IntegrationTest
     @Test
     void diskFullLeavesNothingBehind() throws Exception {
         Path small = Files.createDirectories(tmp.resolve("small"));

@@ -13,6 +13,7 @@ import dev.distrolix.inspect.source.ImageHandle;
 import dev.distrolix.inspect.source.ImageSource;
 import dev.distrolix.testing.AuditFixtures;
 import dev.distrolix.testing.Fixtures;
+import dev.distrolix.testing.IntegrationTest;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Test;
 
 /** Reference graph and NAR hashes rebuilt from an image's bytes, against what Nix recorded. */
 class ReferenceScanTest {
+    @IntegrationTest
     @Test
     void theNginxImagesGraphAndNarHashesAreNixsOwn() throws Exception {
         ReferenceScanner refs = new ReferenceScanner();
@@ -68,6 +70,7 @@ class ReferenceScanTest {
         }
     }
 
+    @IntegrationTest
     @Test
     void theJreImageIsReadInOneStreamingPass() throws Exception {
         try (ImageHandle h = ImageSource.open(AuditFixtures.jre())) {

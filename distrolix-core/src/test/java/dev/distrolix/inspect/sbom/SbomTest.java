@@ -13,6 +13,7 @@ import dev.distrolix.inspect.source.ImageHandle;
 import dev.distrolix.inspect.source.ImageSource;
 import dev.distrolix.testing.AuditFixtures;
 import dev.distrolix.testing.Fixtures;
+import dev.distrolix.testing.IntegrationTest;
 import dev.distrolix.testing.OciTamper;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -31,6 +32,7 @@ import org.cyclonedx.parsers.JsonParser;
 import org.junit.jupiter.api.Test;
 
 /** SBOMs of real images, checked against the official CycloneDX (cyclonedx-core-java) and SPDX 2.3 schemas. */
+@IntegrationTest
 class SbomTest {
     static ImageSbom sbom(String ref) throws Exception {
         try (ImageHandle h = ImageSource.open(ref)) {
