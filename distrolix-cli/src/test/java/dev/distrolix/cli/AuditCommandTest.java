@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.distrolix.testing.AuditFixtures;
 import dev.distrolix.testing.Fixtures;
+import dev.distrolix.testing.IntegrationTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,6 +45,7 @@ class AuditCommandTest {
         return out;
     }
 
+    @IntegrationTest
     @Test
     void theNginxExampleHasNoShellNoPackageManagerNoSetuidNoBrokenElfAndRunsAsRoot() throws Exception {
         Cli r = Cli.run("audit", AuditFixtures.nginx(), "--json");
@@ -62,6 +64,7 @@ class AuditCommandTest {
         assertThat(human.out()).contains("runs-as-root", "the image runs as root", "Result: pass (fail-on high)");
     }
 
+    @IntegrationTest
     @Test
     void debianMinbaseHasShellsAptDpkgAndSetuidSuPasswd() throws Exception {
         Cli r = Cli.run("audit", AuditFixtures.debian(), "--json");
@@ -76,6 +79,7 @@ class AuditCommandTest {
         assertThat(report.get("result").asText()).isEqualTo("fail");
     }
 
+    @IntegrationTest
     @Test
     void busyboxAppletsAreShellsAndDownloaders() throws Exception {
         Cli r = Cli.run("audit", AuditFixtures.busybox(), "--json", "--fail-on", "none");
@@ -90,6 +94,7 @@ class AuditCommandTest {
         assertThat(finding(report, "downloader").get("message").asText()).contains("busybox wget");
     }
 
+    @IntegrationTest
     @Test
     void aDeletedLibraryIsReportedWithTheBinarysNameAndTheEntrypointCannotStart() throws Exception {
         Cli r = Cli.run("audit", AuditFixtures.brokenElf(), "--json");
@@ -110,6 +115,7 @@ class AuditCommandTest {
                 "Result: FAIL (fail-on high: 2 at or above it)");
     }
 
+    @IntegrationTest
     @Test
     void aConfigFileIgnoresByIdAndPathAndSetsThresholds() throws Exception {
         Path config = tmp.resolve("audit.yaml");
@@ -134,6 +140,7 @@ class AuditCommandTest {
                 .isZero();
     }
 
+    @IntegrationTest
     @Test
     void theConfigFileInTheWorkingDirectoryIsUsedByDefault() throws Exception {
         Files.writeString(tmp.resolve(".distrolix-audit.yaml"), "fail-on: medium\nmax-wasted-bytes: 1 MiB\n");
@@ -142,6 +149,7 @@ class AuditCommandTest {
         assertThat(r.out()).contains("Result: FAIL (fail-on medium: 2 at or above it)");
     }
 
+    @IntegrationTest
     @Test
     void efficiencyAndWastedBytesAsDiveComputesThemFailTheirLimits() throws Exception {
         Path ctx = tmp.resolve("ctx");
@@ -177,6 +185,7 @@ class AuditCommandTest {
         }
     }
 
+    @IntegrationTest
     @Test
     void badInputIsOneLineAndExit3() throws Exception {
         Cli missing = Cli.run("audit", "oci:" + tmp.resolve("nope"));

@@ -3,6 +3,7 @@ package dev.distrolix.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.distrolix.testing.Fixtures;
+import dev.distrolix.testing.IntegrationTest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,12 +97,14 @@ class BadInputTest {
                 3, ".*image\\.yaml:6:\\d+: paths\\[1\\]\\.path: .*/d.*");
     }
 
+    @IntegrationTest
     @Test
     void attributeThePackageSetLacks() throws IOException {
         assertRefused(build(spec("name: bad\npackages:\n  - nosuchpackage\n")), 3,
                 "attribute 'nosuchpackage' not found in .*");
     }
 
+    @IntegrationTest
     @Test
     void storePathThatDoesNotExist() throws IOException {
         assertRefused(build(spec("name: bad\npackages:\n  - /nix/store/00000000000000000000000000000000-nothing-1.0\n")), 3,
@@ -116,6 +119,7 @@ class BadInputTest {
         assertRefused(r, 1, "Nix is not installed \\(nix-build not found on PATH\\)");
     }
 
+    @IntegrationTest
     @Test
     void outputFolderThatIsNotWritable() throws IOException {
         Path s = spec(GOOD_HEAD);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.distrolix.testing.Fixtures;
+import dev.distrolix.testing.IntegrationTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -23,6 +24,7 @@ class BuildOptionsTest {
         assertThat(r.err()).isEmpty();
     }
 
+    @IntegrationTest
     @Test
     void digestFileJsonTagLayeringAndCompressionOptions() throws Exception {
         Path digestFile = tmp.resolve("digest");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.distrolix.debug.ShellWords;
 import dev.distrolix.testing.Fixtures;
+import dev.distrolix.testing.IntegrationTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@IntegrationTest
 class DebugCommandTest {
     static final String INCLUDE = "nixpkgs=" + Fixtures.debianPackageSet();
     static final String IMAGE = "localhost/distrolix-debugtest-nginx:e2e";

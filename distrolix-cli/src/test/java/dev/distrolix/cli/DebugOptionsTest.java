@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.distrolix.debug.ShellWords;
 import dev.distrolix.debug.SidecarScript;
 import dev.distrolix.testing.Fixtures;
+import dev.distrolix.testing.IntegrationTest;
 import dev.distrolix.testing.RegistryServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,6 +66,7 @@ class DebugOptionsTest {
         assertThat(badPod.err()).startsWith("distrolix: invalid pod name 'Web_1'");
     }
 
+    @IntegrationTest
     @Test
     void pushSendsTheToolkitToTheRegistryBeforeAskingTheCluster() throws Exception {
         try (RegistryServer registry = RegistryServer.in(tmp.resolve("registry")).start()) {
@@ -92,6 +94,7 @@ class DebugOptionsTest {
         assertThat(bad.err()).startsWith("distrolix: --push 'Bad Repo/x': ").doesNotContain("\n\n");
     }
 
+    @IntegrationTest
     @Test
     void withoutKubectlOrWithoutAClusterItIsOneLine() throws Exception {
         Path emptyPath = Files.createDirectories(tmp.resolve("bin"));

@@ -7,6 +7,7 @@ import dev.distrolix.transport.TestLayouts;
 import dev.distrolix.transport.TestLayouts.Tar;
 import dev.distrolix.transport.TestLayouts.Zip;
 import dev.distrolix.testing.Fixtures;
+import dev.distrolix.testing.IntegrationTest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,6 +68,7 @@ class InspectBadInputTest {
         return OciLayouts.blobPath(layout, digest);
     }
 
+    @IntegrationTest
     @Test
     void missingImages() throws IOException {
         assertRefused("oci:" + tmp.resolve("nope"), 3, "oci:.*/nope: no such directory");
@@ -78,6 +80,7 @@ class InspectBadInputTest {
                 + "invalid repository name 'UPPER' .*\\(expected " + Pattern.quote(ImageReference.FORMS) + "\\)");
     }
 
+    @IntegrationTest
     @Test
     void aTruncatedArchive() throws IOException {
         Path whole = Path.of(InspectFixtures.nginxIn("oci-archive").substring("oci-archive:".length()));
@@ -92,6 +95,7 @@ class InspectBadInputTest {
         assertRefused("docker-archive:" + cutDocker, 3, "(docker-archive:.*/cut-docker\\.tar: |layer \\d+ \\().*");
     }
 
+    @IntegrationTest
     @Test
     void aLayerWhoseDigestDoesNotMatch() throws IOException {
         Path layout = copyOfNginx("tampered");
@@ -103,6 +107,7 @@ class InspectBadInputTest {
                 + "layer 6 \\(sha256:[0-9a-f]{12}…\\): blob digest mismatch: its content is sha256:[0-9a-f]{64}");
     }
 
+    @IntegrationTest
     @Test
     void aManifestThatReferencesAMissingBlob() throws IOException {
         Path layout = copyOfNginx("missing");
@@ -112,6 +117,7 @@ class InspectBadInputTest {
                 + blob.getFileName() + ", which is missing");
     }
 
+    @IntegrationTest
     @Test
     void pathTraversalAndSymlinksOutOfTheRoot() throws IOException {
         Path dots = TestLayouts.ociLayout(tmp.resolve("dots"),

@@ -3,6 +3,7 @@ package dev.distrolix.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.distrolix.testing.Fixtures;
+import dev.distrolix.testing.IntegrationTest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * layer (digests verified, every file hashed) and lists the packages. Max RSS and wall time are
  * printed for the record (GNU time).
  */
+@IntegrationTest
 class LargeImageInspectTest {
     @TempDir
     Path tmp;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.distrolix.testing.AuditFixtures;
+import dev.distrolix.testing.IntegrationTest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
  * bounded by the number of files, never by their size. Peak RSS is measured with /usr/bin/time -v
  * and printed for the record.
  */
+@IntegrationTest
 class LargeImageStreamingTest {
     private static final Pattern MAX_RSS = Pattern.compile("Maximum resident set size \\(kbytes\\): (\\d+)");
 

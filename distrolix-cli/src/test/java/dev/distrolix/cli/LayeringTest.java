@@ -3,6 +3,7 @@ package dev.distrolix.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.distrolix.testing.Fixtures;
+import dev.distrolix.testing.IntegrationTest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** A real closure of 150 tiny store paths (> the 127-layer limit), built by the CLI. */
+@IntegrationTest
 class LayeringTest {
     @TempDir
     Path tmp;

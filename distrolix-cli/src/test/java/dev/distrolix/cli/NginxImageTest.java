@@ -4,6 +4,7 @@ import static dev.distrolix.cli.Podman.podman;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.distrolix.testing.Fixtures;
+import dev.distrolix.testing.IntegrationTest;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -21,6 +22,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The seed's nginx example, built by the CLI, checked by the real tools and run by podman (runc). */
+@IntegrationTest
 class NginxImageTest {
     static final Path EXAMPLE = Fixtures.repo().resolve("examples/nginx/image.yaml");
     static final String INCLUDE = "nixpkgs=" + Fixtures.debianPackageSet();

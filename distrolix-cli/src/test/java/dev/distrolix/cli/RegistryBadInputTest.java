@@ -2,6 +2,7 @@ package dev.distrolix.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.distrolix.testing.IntegrationTest;
 import dev.distrolix.testing.RegistryServer;
 import dev.distrolix.transport.ImageReference;
 import java.nio.file.Files;
@@ -52,6 +53,7 @@ class RegistryBadInputTest {
         assertThat((System.nanoTime() - t0) / 1_000_000).as("no Nix work first").isLessThan(3_000);
     }
 
+    @IntegrationTest
     @Test
     void badCopySources() throws Exception {
         assertRefused(Cli.run("copy", "foo:bar", "oci:" + tmp.resolve("out")), 3,
@@ -69,6 +71,7 @@ class RegistryBadInputTest {
                 "docker-archive:" + tmp.resolve("none.tar") + ": no such file");
     }
 
+    @IntegrationTest
     @Test
     void aMissingImageInARegistry() throws Exception {
         try (RegistryServer registry = RegistryServer.in(Files.createTempDirectory("distrolix-bad-registry-")).start()) {

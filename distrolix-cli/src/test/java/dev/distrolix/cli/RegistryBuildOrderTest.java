@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.distrolix.testing.FaultProxy;
 import dev.distrolix.testing.Fixtures;
+import dev.distrolix.testing.IntegrationTest;
 import dev.distrolix.testing.RegistryServer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * error even when Nix fails too, a Nix failure is reported when the registry is fine, and a
  * registry that fails while Nix still builds stops that build at once.
  */
+@IntegrationTest
 class RegistryBuildOrderTest {
     @TempDir
     static Path shared;

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.distrolix.blob.Digest;
 import dev.distrolix.testing.Fixtures;
+import dev.distrolix.testing.IntegrationTest;
 import dev.distrolix.testing.RealToolsCheck;
 import dev.distrolix.testing.RegistryServer;
 import java.nio.file.Files;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code distrolix copy} between a registry, OCI layouts and both kinds of archive; the digest survives. */
+@IntegrationTest
 class RegistryCopyCliTest {
     static final ObjectMapper JSON = new ObjectMapper();
 

@@ -2,6 +2,7 @@ package dev.distrolix.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.distrolix.testing.IntegrationTest;
 import dev.distrolix.testing.RealToolsCheck;
 import dev.distrolix.testing.RegistryServer;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * them: docker's config.json, podman's auth.json, a credential helper program, the environment.
  * Each run is a fresh JVM with its own environment and an empty home.
  */
+@IntegrationTest
 class RegistryCredentialsCliTest {
     @TempDir
     static Path shared;

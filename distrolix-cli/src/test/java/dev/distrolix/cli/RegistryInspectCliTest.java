@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.distrolix.testing.IntegrationTest;
 import dev.distrolix.testing.RegistryServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the nginx example pushed by {@code build -o docker://…} reads back as the same image as its
  * {@code oci:} build; missing images, unreachable and password-protected registries are one line.
  */
+@IntegrationTest
 class RegistryInspectCliTest {
     @TempDir
     static Path shared;

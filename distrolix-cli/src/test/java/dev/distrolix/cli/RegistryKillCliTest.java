@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.distrolix.testing.FaultProxy;
+import dev.distrolix.testing.IntegrationTest;
 import dev.distrolix.testing.RealToolsCheck;
 import dev.distrolix.testing.RegistryServer;
 import java.nio.file.Files;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A push killed with SIGKILL in the middle (a separate JVM, pushing through a slow proxy), then
  * run again: it completes, and sends only the blobs that had not arrived.
  */
+@IntegrationTest
 class RegistryKillCliTest {
     @TempDir
     Path tmp;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.distrolix.testing.Fixtures;
+import dev.distrolix.testing.IntegrationTest;
 import dev.distrolix.testing.RealToolsCheck;
 import dev.distrolix.testing.RegistryServer;
 import java.net.http.HttpResponse;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * pull it, podman runs it and the page is served; a second push sends nothing, a push to another
  * repository of the same registry mounts.
  */
+@IntegrationTest
 class RegistryPushCliTest {
     static final ObjectMapper JSON = new ObjectMapper();
 

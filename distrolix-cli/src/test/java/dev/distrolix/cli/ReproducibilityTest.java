@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.distrolix.testing.Fixtures;
+import dev.distrolix.testing.IntegrationTest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Same spec, different folders, times and machines' file mtimes → the same image, bit for bit. */
+@IntegrationTest
 class ReproducibilityTest {
     @TempDir
     Path tmp;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.distrolix.testing.AuditFixtures;
+import dev.distrolix.testing.IntegrationTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** distrolix why and distrolix sbom on the nginx example, the JRE image and bad input. */
+@IntegrationTest
 class WhyAndSbomCommandTest {
     private static final String HASH = "[0-9a-z]{32}";
 

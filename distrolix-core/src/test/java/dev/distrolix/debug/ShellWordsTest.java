@@ -2,6 +2,7 @@ package dev.distrolix.debug;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.distrolix.testing.IntegrationTest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,7 @@ class ShellWordsTest {
         assertThat(ShellWords.quote("it's")).isEqualTo("'it'\\''s'");
     }
 
+    @IntegrationTest
     @Test
     void aRealShellGetsBackTheExactWords() {
         List<String> words = List.of("plain", "", "two words", "it's", "$HOME `id` $(id)", "a\nb", "\"q\"", "*", "\\");

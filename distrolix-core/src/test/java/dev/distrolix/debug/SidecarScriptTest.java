@@ -2,6 +2,7 @@ package dev.distrolix.debug;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.distrolix.testing.IntegrationTest;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The sidecar's script, run by the toolkit's real busybox sh. */
+@IntegrationTest
 class SidecarScriptTest {
     @TempDir
     Path tmp;

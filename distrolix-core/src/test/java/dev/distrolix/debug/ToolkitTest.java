@@ -8,6 +8,7 @@ import dev.distrolix.nix.NixException;
 import dev.distrolix.spec.ImageSpec;
 import dev.distrolix.spec.SpecLoader;
 import dev.distrolix.testing.Fixtures;
+import dev.distrolix.testing.IntegrationTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -49,6 +50,7 @@ class ToolkitTest {
         assertThatThrownBy(() -> Toolkit.withPackages(List.of(" "), tmp)).hasMessage("--packages: empty package name");
     }
 
+    @IntegrationTest
     @Test
     void theImageIsNamedByItsSpecAndStorePathsStablyAndTheFolderIsRemoved() {
         NixCli nix = NixCli.create();
@@ -68,6 +70,7 @@ class ToolkitTest {
         assertThat(a.dir()).doesNotExist();
     }
 
+    @IntegrationTest
     @Test
     void aMissingPackageOrPackageSetIsOneLineAndLeavesNoFolder() throws Exception {
         long before = tempFolders();

@@ -9,6 +9,7 @@ import dev.distrolix.nix.NixCli;
 import dev.distrolix.nix.PackageRef;
 import dev.distrolix.nix.StorePath;
 import dev.distrolix.nix.TestNix;
+import dev.distrolix.testing.IntegrationTest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (arguments {@code leafSalt}, attribute {@code big}); otherwise writes a generator of the same
  * interface, {@link #GENERATOR}, to a temporary directory.
  */
+@IntegrationTest
 class TinyClosureIntegrationTest {
     /** 30 leaves, 60 libs, 59 apps, 1 root: 150 paths; leafSalt changes leaf-29 only. */
     static final String GENERATOR = """

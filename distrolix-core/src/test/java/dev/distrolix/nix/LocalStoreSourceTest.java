@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.distrolix.blob.Digest;
 import dev.distrolix.tar.Tools;
+import dev.distrolix.testing.IntegrationTest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.StandardProtocolFamily;
@@ -71,6 +72,7 @@ public class LocalStoreSourceTest {
         return out;
     }
 
+    @IntegrationTest
     @Test
     void walkOfARealStorePathEqualsItsNar(@TempDir Path tmp) throws IOException {
         Tools.require("nix-store");
@@ -87,6 +89,7 @@ public class LocalStoreSourceTest {
                 .containsExactly("bin/run", "bin/run-hardlink");
     }
 
+    @IntegrationTest
     @Test
     void singleFileStorePathIsOneRegularNode(@TempDir Path tmp) throws IOException {
         Tools.require("nix-store");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.distrolix.testing.IntegrationTest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Against the Nix installed on this machine; every expression is written by the test itself. */
+@IntegrationTest
 class NixCliIntegrationTest {
     /** A tiny package set: plain builtins.derivation with /bin/sh (sandbox=false), no nixpkgs needed. */
     static final String PACKAGE_SET = """

@@ -8,6 +8,7 @@ import dev.distrolix.transport.ImageReference;
 import dev.distrolix.transport.Transports;
 import dev.distrolix.testing.FaultProxy;
 import dev.distrolix.testing.Fixtures;
+import dev.distrolix.testing.IntegrationTest;
 import dev.distrolix.testing.RegistryServer;
 import dev.distrolix.testing.TestCertificate;
 import dev.distrolix.testing.TokenServer;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Basic (htpasswd), token (JWT) and TLS registries: the real registry decides, our client must cope. */
+@IntegrationTest
 class RegistryAuthTest {
     @TempDir
     static Path shared;

@@ -11,6 +11,7 @@ import dev.distrolix.transport.ImageReference;
 import dev.distrolix.transport.Transports;
 import dev.distrolix.testing.FaultProxy;
 import dev.distrolix.testing.FaultProxy.Fault;
+import dev.distrolix.testing.IntegrationTest;
 import dev.distrolix.testing.RealToolsCheck;
 import dev.distrolix.testing.RegistryServer;
 import java.nio.file.Files;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Faults injected by a proxy in front of the real registry: the push completes, or fails with a
  * clear message — and what the registry then holds is never a corrupt image (skopeo re-hashes it).
  */
+@IntegrationTest
 class RegistryFaultsTest {
     @TempDir
     static Path shared;

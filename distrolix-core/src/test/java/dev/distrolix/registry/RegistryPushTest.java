@@ -6,6 +6,7 @@ import dev.distrolix.image.AssembledImage;
 import dev.distrolix.image.Descriptor;
 import dev.distrolix.image.MediaTypes;
 import dev.distrolix.tar.LayerBlob;
+import dev.distrolix.testing.IntegrationTest;
 import java.util.ArrayList;
 import java.util.List;
 import dev.distrolix.transport.ImageReference;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Pushes to the real distribution registry and reads back with the real skopeo. */
+@IntegrationTest
 class RegistryPushTest {
     @TempDir
     static Path shared;

@@ -8,6 +8,7 @@ import dev.distrolix.transport.ImageReference;
 import dev.distrolix.transport.Transports;
 import dev.distrolix.testing.FaultProxy;
 import dev.distrolix.testing.FaultProxy.Fault;
+import dev.distrolix.testing.IntegrationTest;
 import dev.distrolix.testing.RealToolsCheck;
 import dev.distrolix.testing.RegistryServer;
 import java.net.URI;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * must refuse), the HTTPS-first sequence when plain HTTP gets no registry answer. A proxy in
  * front of the real registry sees every connection (it speaks plain HTTP only, like the registry).
  */
+@IntegrationTest
 class RegistryTransportTest {
     @TempDir
     static Path shared;

@@ -7,6 +7,7 @@ import dev.distrolix.InputException;
 import dev.distrolix.tar.LayerEntry;
 import dev.distrolix.tar.LayerEntry.Ownership;
 import dev.distrolix.testing.Fixtures;
+import dev.distrolix.testing.IntegrationTest;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,6 +16,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
+@IntegrationTest
 class RootfsTreeTest {
     private final String nginx = Fixtures.storePath("nginx");
     private final String busybox = Fixtures.storePath("busybox");

@@ -2,6 +2,7 @@ package dev.distrolix.tar;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.distrolix.testing.IntegrationTest;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A ~310 MB layer streams through a JVM whose heap (32 MiB) is far smaller than the layer and
  * than its largest file, so nothing can be holding a layer or a file in memory.
  */
+@IntegrationTest
 class LargeLayerTest {
     @Test
     void largeLayerStreamsThroughASmallHeap(@TempDir Path tmp) throws Exception {

@@ -4,6 +4,7 @@ import static dev.distrolix.tar.ParallelGzipOutputStream.BLOCK;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.distrolix.testing.IntegrationTest;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -194,6 +195,7 @@ class ParallelGzipTest {
         return Arrays.copyOf(c.data(), c.length());
     }
 
+    @IntegrationTest
     @Test
     void gzipAndPigzDecodeIt(@TempDir Path tmp) throws Exception {
         Tools.require("gzip", "sha256sum");

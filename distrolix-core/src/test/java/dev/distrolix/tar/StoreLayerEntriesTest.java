@@ -10,6 +10,7 @@ import dev.distrolix.nix.LocalStoreSourceTest;
 import dev.distrolix.nix.NarEntry;
 import dev.distrolix.nix.StorePath;
 import dev.distrolix.nix.StoreSource;
+import dev.distrolix.testing.IntegrationTest;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,6 +66,7 @@ class StoreLayerEntriesTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(A.toString());
     }
 
+    @IntegrationTest
     @Test
     void layerOfARealStorePathExtractsToTheSameNar(@TempDir Path tmp) throws Exception {
         Tools.require("nix-store", "tar", "gzip", "diff");

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.distrolix.testing.IntegrationTest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -50,6 +51,7 @@ class TarToolsTest {
         });
     }
 
+    @IntegrationTest
     @Test
     void gnuTarListsModesOwnersMtimesAndTargets(@TempDir Path tmp) throws Exception {
         Tools.require("tar");
@@ -76,6 +78,7 @@ class TarToolsTest {
         assertThat(Tools.ok("tar", "-tf", t.toString()).stderr()).isEmpty();
     }
 
+    @IntegrationTest
     @Test
     void gnuTarExtractsWhatWasWritten(@TempDir Path tmp) throws Exception {
         Tools.require("tar");
@@ -96,6 +99,7 @@ class TarToolsTest {
         assertThat(Files.getAttribute(out.resolve(PAX_PATH), "unix:uid")).isEqualTo(1000);
     }
 
+    @IntegrationTest
     @Test
     void pythonTarfileSeesTheSameEntriesAndOnlyTheNeededPaxKeys(@TempDir Path tmp) throws Exception {
         Tools.require("python3");
@@ -139,6 +143,7 @@ class TarToolsTest {
         }
     }
 
+    @IntegrationTest
     @Test
     void bsdtarListsTheSameNames(@TempDir Path tmp) throws Exception {
         Tools.require("bsdtar");
@@ -154,6 +159,7 @@ class TarToolsTest {
         assertThat(verbose.get(4)).startsWith("-r-xr-xr-x  0 root   root");
     }
 
+    @IntegrationTest
     @Test
     void gzipBlobDigestsMatchGzipAndSha256sum(@TempDir Path tmp) throws Exception {
         Tools.require("gzip", "sha256sum");
@@ -176,6 +182,7 @@ class TarToolsTest {
         assertThat(Files.getPosixFilePermissions(b.file())).isEqualTo(PosixFilePermissions.fromString("rw-r--r--"));
     }
 
+    @IntegrationTest
     @Test
     void zstdBlobDecompressesWithTheZstdCli(@TempDir Path tmp) throws Exception {
         Tools.require("zstd", "sha256sum");

@@ -12,6 +12,7 @@ import dev.distrolix.image.TestLayers;
 import dev.distrolix.blob.Compression;
 import dev.distrolix.registry.RegistrySettings;
 import dev.distrolix.tar.LayerBlob;
+import dev.distrolix.testing.IntegrationTest;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +40,7 @@ class ArchiveWritersTest {
         RealTools.podmanRmi(loaded.toArray(String[]::new));
     }
 
+    @IntegrationTest
     @Test
     void ociArchiveIsAcceptedBySkopeoAndPodman() throws Exception {
         AssembledImage img = Fixtures.image(tmp.resolve("layers"), "a");
@@ -61,6 +63,7 @@ class ArchiveWritersTest {
                 "index.json", "oci-layout");
     }
 
+    @IntegrationTest
     @Test
     void dockerArchiveIsAcceptedBySkopeoAndPodman() throws Exception {
         AssembledImage img = Fixtures.image(tmp.resolve("layers"), "b");
@@ -104,6 +107,7 @@ class ArchiveWritersTest {
                 .containsExactlyElementsOf(img.config().diffIds().stream().map(Digest::toString).toList());
     }
 
+    @IntegrationTest
     @Test
     void zstdAndUncompressedLayersInADockerArchive() throws Exception {
         LayerBlob plain = TestLayers.layer(tmp.resolve("layers"), "plain", Map.of("p/x", "plain"), Compression.NONE);
@@ -201,6 +205,7 @@ class ArchiveWritersTest {
         assertThat(tmp.resolve("x.tar")).doesNotExist();
     }
 
+    @IntegrationTest
     @Test
     void unwritableFolder() throws Exception {
         AssembledImage a = Fixtures.image(tmp.resolve("layers"), "a");

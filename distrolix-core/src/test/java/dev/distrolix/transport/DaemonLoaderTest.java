@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.distrolix.image.AssembledImage;
 import dev.distrolix.blob.Digest;
 import dev.distrolix.registry.RegistrySettings;
+import dev.distrolix.testing.IntegrationTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,6 +32,7 @@ class DaemonLoaderTest {
         RealTools.podmanRmi(loaded.toArray(String[]::new));
     }
 
+    @IntegrationTest
     @Test
     void streamsIntoPodmanLoad() throws Exception {
         AssembledImage img = Fixtures.image(tmp.resolve("layers"), "p");
@@ -54,6 +56,7 @@ class DaemonLoaderTest {
         assertThat(write(img, "podman:" + qualified).where()).isEqualTo("podman:" + qualified);
     }
 
+    @IntegrationTest
     @Test
     void aBadLayerAbortsTheLoadAndLoadsNothing() throws Exception {
         AssembledImage img = Fixtures.image(tmp.resolve("layers"), "bad");

@@ -11,6 +11,7 @@ import dev.distrolix.blob.Digest;
 import dev.distrolix.blob.Compression;
 import dev.distrolix.registry.RegistrySettings;
 import dev.distrolix.tar.LayerBlob;
+import dev.distrolix.testing.IntegrationTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,6 +32,7 @@ class OciLayoutWriterTest {
                 RegistrySettings.defaults());
     }
 
+    @IntegrationTest
     @Test
     void skopeoAndUmociAcceptTheLayout() throws Exception {
         AssembledImage img = Fixtures.image(tmp.resolve("layers"), "a");
@@ -81,6 +83,7 @@ class OciLayoutWriterTest {
         assertThat(Fixtures.snapshot(tmp.resolve("l1"))).as("rewriting the same tag").isEqualTo(before);
     }
 
+    @IntegrationTest
     @Test
     void secondTagKeepsFirstAndReusesBlobs() throws Exception {
         AssembledImage a = Fixtures.image(tmp.resolve("layers"), "a");
@@ -107,6 +110,7 @@ class OciLayoutWriterTest {
         assertThat(Files.getAttribute(baseBlob, "unix:ino")).isEqualTo(inode);
     }
 
+    @IntegrationTest
     @Test
     void entriesWrittenByOtherToolsArePreserved() throws Exception {
         AssembledImage a = Fixtures.image(tmp.resolve("layers"), "a");
@@ -143,6 +147,7 @@ class OciLayoutWriterTest {
         assertThat(tmp.resolve("new")).doesNotExist();
     }
 
+    @IntegrationTest
     @Test
     void unwritableFolderIsOneClearLine() throws Exception {
         AssembledImage a = Fixtures.image(tmp.resolve("layers"), "a");
@@ -193,6 +198,7 @@ class OciLayoutWriterTest {
         assertThat(Fixtures.snapshot(dir)).containsOnlyKeys("", "notes.txt");
     }
 
+    @IntegrationTest
     @Test
     void diskFullLeavesNothingBehind() throws Exception {
         Path small = Files.createDirectories(tmp.resolve("small"));

@@ -26,6 +26,7 @@ import dev.distrolix.registry.RegistryRef;
 import dev.distrolix.registry.RegistrySettings;
 import dev.distrolix.blob.Compression;
 import dev.distrolix.tar.LayerBlob;
+import dev.distrolix.testing.IntegrationTest;
 import dev.distrolix.testing.RegistryServer;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -45,6 +46,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code docker://} as an image source, against the real distribution registry. */
+@IntegrationTest
 class RegistrySourceTest {
     @TempDir
     static Path shared;

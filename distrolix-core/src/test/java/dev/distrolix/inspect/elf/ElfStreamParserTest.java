@@ -3,6 +3,7 @@ package dev.distrolix.inspect.elf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.distrolix.testing.Fixtures;
+import dev.distrolix.testing.IntegrationTest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -37,6 +38,7 @@ class ElfStreamParserTest {
         return out.get();
     }
 
+    @IntegrationTest
     @Test
     void agreesWithReadelfOnEveryElfOfTheJreClosureAndBusybox() throws IOException {
         List<Path> files = new ArrayList<>();

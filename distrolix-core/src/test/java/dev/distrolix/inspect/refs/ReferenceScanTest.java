@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import dev.distrolix.testing.AuditFixtures;
 import dev.distrolix.testing.Fixtures;
+import dev.distrolix.testing.IntegrationTest;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.Test;
 
 /** Reference graph and NAR hashes rebuilt from an image's bytes, against what Nix recorded. */
 class ReferenceScanTest {
+    @IntegrationTest
     @Test
     void theNginxImagesGraphAndNarHashesAreNixsOwn() throws Exception {
         ReferenceScanner refs = new ReferenceScanner();
@@ -73,6 +75,7 @@ class ReferenceScanTest {
         }
     }
 
+    @IntegrationTest
     @Test
     void theJreImageIsReadInOneStreamingPass() throws Exception {
         String ref = AuditFixtures.jre();

@@ -14,6 +14,7 @@ import dev.distrolix.transport.OpenedImage;
 import dev.distrolix.transport.Transports;
 import dev.distrolix.testing.AuditFixtures;
 import dev.distrolix.testing.Fixtures;
+import dev.distrolix.testing.IntegrationTest;
 import dev.distrolix.testing.OciTamper;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -32,6 +33,7 @@ import org.cyclonedx.parsers.JsonParser;
 import org.junit.jupiter.api.Test;
 
 /** SBOMs of real images, checked against the official CycloneDX (cyclonedx-core-java) and SPDX 2.3 schemas. */
+@IntegrationTest
 class SbomTest {
     static ImageSbom sbom(String ref) throws Exception {
         try (OpenedImage h = Transports.open(ref, RegistrySettings.defaults())) {
