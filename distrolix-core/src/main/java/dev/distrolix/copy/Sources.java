@@ -74,7 +74,7 @@ final class Sources {
                     throw new IllegalArgumentException(transport.isEmpty() ? "no source kind"
                             : "unknown source kind '" + transport + "'");
             }
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | dev.distrolix.InputException e) {
             throw new IllegalArgumentException("invalid source '" + src + "': " + e.getMessage()
                     + "; expected " + FORMS, e);
         }

@@ -163,7 +163,7 @@ public sealed interface ImageTarget {
         Objects.requireNonNull(spec, "target");
         try {
             return TargetParser.parse(spec);
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | dev.distrolix.InputException e) {
             throw new IllegalArgumentException("invalid output '" + spec + "': " + e.getMessage()
                     + "; expected " + FORMS, e);
         }

@@ -86,7 +86,7 @@ public final class ImageWriter {
         if (target instanceof Registry r) {
             try {
                 RegistryWriter.check(r, settings);
-            } catch (IOException e) {
+            } catch (IOException | dev.distrolix.registry.RegistryException e) {
                 throw new ImageOutputException(e.getMessage(), e);
             }
             return;

@@ -130,7 +130,7 @@ public sealed interface ImageSource permits ImageSource.OciLayout, ImageSource.O
             Objects.requireNonNull(registry, "registry settings");
             try {
                 return new Registry(ref, RegistryRef.parse(ref.substring(REGISTRY_PREFIX.length())), registry);
-            } catch (IllegalArgumentException e) {
+            } catch (IllegalArgumentException | InputException e) {
                 throw new InputException("'" + ref + "': " + e.getMessage()
                         + " (expected docker://HOST[:PORT]/REPO[:TAG|@DIGEST])", e);
             }
