@@ -24,7 +24,7 @@ final class ToolkitPush {
         String target = "docker://" + registryRepo + ":" + tag;
         try {
             ImageTarget.parse(target);
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | InputException e) {
             throw new InputException("--push '" + registryRepo + "': " + e.getMessage());
         }
         return target;
