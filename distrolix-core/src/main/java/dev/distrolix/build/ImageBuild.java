@@ -183,7 +183,7 @@ public final class ImageBuild {
         ImageSpec spec = SpecLoader.load(specFile);
         listener.on(new BuildEvent.SpecLoaded(specFile.toString(), spec.name()));
         // Parse options first: a bad option must fail before any Nix work or output.
-        ImageTarget parsedTarget = ImageTarget.parse(target != null ? target : "oci:out/" + spec.name());
+        ImageTarget parsedTarget = parseTarget(target != null ? target : "oci:out/" + spec.name());
         if (registryCheck == null) {
             ImageWriter.checkWritable(parsedTarget, registry);
         }
@@ -192,7 +192,7 @@ public final class ImageBuild {
         int layers;
         Instant createdAt;
         try {
-            comp = Compression.parse(compression != null ? compression : spec.compression().orElse("gzip"));
+            comp = parseCompression(compression != null ? compression : spec.compression().orElse("gzip"));
             strategy = layering != null ? layering : spec.layering().strategy().name().toLowerCase().replace('_', '-');
             layers = maxLayers != null ? maxLayers : spec.layering().maxLayers();
             Layering.maxStoreLayers(layers);
@@ -330,6 +330,23 @@ public final class ImageBuild {
             }).toList();
         } catch (java.io.UncheckedIOException e) {
             throw e.getCause();
+        }
+    }
+
+    /** The target the user named; a malformed one is the user's input (exit 3), named in the message. */
+    private static ImageTarget parseTarget(String target) {
+        try {
+            return ImageTarget.parse(target);
+        } catch (IllegalArgumentException e) {
+            throw new InputException(e.getMessage(), e);
+        }
+    }
+
+    private static Compression parseCompression(String compression) {
+        try {
+            return Compression.parse(compression);
+        } catch (IllegalArgumentException e) {
+            throw new InputException("compression: " + e.getMessage(), e);
         }
     }
 
