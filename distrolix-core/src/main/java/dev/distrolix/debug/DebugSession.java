@@ -185,7 +185,7 @@ public final class DebugSession {
                     + " does not apply to --kubernetes (kubectl debug's --profile decides)");
         }
         if (profile != null && !PROFILES.contains(profile)) {
-            throw new InputException("--profile: unknown profile '" + profile + "' (expected one of "
+            throw new InputException("unknown profile '" + profile + "' (expected one of "
                     + String.join(", ", new java.util.TreeSet<>(PROFILES)) + ")");
         }
         if (push != null) {
