@@ -346,7 +346,7 @@ public final class ImageBuild {
         try {
             return Compression.parse(compression);
         } catch (IllegalArgumentException e) {
-            throw new InputException("compression: " + e.getMessage(), e);
+            throw new InputException(e.getMessage(), e);
         }
     }
 
@@ -362,7 +362,7 @@ public final class ImageBuild {
         }
         try {
             return Instant.ofEpochSecond(Long.parseLong(sde.strip()));
-        } catch (NumberFormatException e) {
+        } catch (NumberFormatException | java.time.DateTimeException e) {
             throw new InputException("SOURCE_DATE_EPOCH must be a whole number of seconds, got '" + sde + "'");
         }
     }

@@ -14,6 +14,8 @@ class SidecarUserTest {
         assertThatThrownBy(() -> SidecarUser.parseOption("nginx")).isInstanceOf(dev.distrolix.InputException.class)
                 .hasMessage("--user 'nginx': expected UID or UID:GID in numbers (the toolkit does not know the target's user names)");
         assertThatThrownBy(() -> SidecarUser.parseOption("-1")).isInstanceOf(dev.distrolix.InputException.class);
+        assertThatThrownBy(() -> SidecarUser.parseOption("99999999999999999999")).isInstanceOf(dev.distrolix.InputException.class)
+                .hasMessage("--user '99999999999999999999': the number is too large");
     }
 
     @Test
