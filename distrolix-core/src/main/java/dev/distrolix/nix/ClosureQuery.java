@@ -102,7 +102,7 @@ final class ClosureQuery {
             String dump;
             try {
                 dump = nixStore(prepend(List.of("--dump-db"), chunk));
-            } catch (NixInputException e) {
+            } catch (NixInputException | NixNotFoundException e) {
                 throw e;
             } catch (NixException e) {
                 infos.addAll(onePerPath(chunk)); // a nix-store without --dump-db PATHS
