@@ -68,7 +68,7 @@ import picocli.CommandLine.Spec;
         },
         mixinStandardHelpOptions = true)
 final class AuditCommand implements Callable<Integer> {
-    static final int EXIT_FINDINGS = 4;
+    static final int EXIT_FINDINGS = Distrolix.EXIT_FINDINGS;
     private static final int SHOWN_PATHS = 5;
 
     @Spec

@@ -1,5 +1,6 @@
 package dev.distrolix.cli;
 
+import dev.distrolix.InputException;
 import dev.distrolix.cache.LayerCache;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -69,14 +70,18 @@ final class CacheCommand {
         static Duration parseAge(String s) {
             var m = java.util.regex.Pattern.compile("(\\d+)([smhd])").matcher(s.strip());
             if (!m.matches()) {
-                throw new IllegalArgumentException("--older-than: expected a number and s, m, h or d (e.g. 7d), got '" + s + "'");
+                throw new InputException("--older-than: expected a number and s, m, h or d (e.g. 7d), got '" + s + "'");
             }
-            long n = Long.parseLong(m.group(1));
-            switch (m.group(2)) {
-                case "s": return Duration.ofSeconds(n);
-                case "m": return Duration.ofMinutes(n);
-                case "h": return Duration.ofHours(n);
-                default: return Duration.ofDays(n);
+            try {
+                long n = Long.parseLong(m.group(1));
+                switch (m.group(2)) {
+                    case "s": return Duration.ofSeconds(n);
+                    case "m": return Duration.ofMinutes(n);
+                    case "h": return Duration.ofHours(n);
+                    default: return Duration.ofDays(n);
+                }
+            } catch (NumberFormatException | ArithmeticException e) {
+                throw new InputException("--older-than: '" + s + "' is too long an age");
             }
         }
     }

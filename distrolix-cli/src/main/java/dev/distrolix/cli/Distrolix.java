@@ -1,7 +1,10 @@
 package dev.distrolix.cli;
 
+import dev.distrolix.DistrolixException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /** The distrolix command line: a thin layer over distrolix-core. */
 @Command(name = "distrolix",
@@ -27,9 +30,15 @@ import picocli.CommandLine.Command;
             "4:audit: findings at or above the --fail-on threshold"
         })
 public final class Distrolix {
-    public static final int EXIT_FAILURE = 1;
-    public static final int EXIT_USAGE = 2;
-    public static final int EXIT_INPUT = 3;
+    public static final int EXIT_FAILURE = DistrolixException.EXIT_FAILURE;
+    public static final int EXIT_USAGE = DistrolixException.EXIT_USAGE;
+    public static final int EXIT_INPUT = DistrolixException.EXIT_INPUT;
+    public static final int EXIT_FINDINGS = DistrolixException.EXIT_FINDINGS;
+
+    /** Read by {@link ErrorHandler} from the parse result (given on any subcommand too); here for the help. */
+    @Option(names = ErrorHandler.DEBUG_OPTION, scope = ScopeType.INHERIT,
+            description = "On an error, also print the stack trace (as DISTROLIX_DEBUG=1 does).")
+    boolean debug;
 
     /** Whether System.in/out/err are this run's streams: child processes (the debug sidecar) may then use them directly. */
     final boolean realStdio;

@@ -182,7 +182,7 @@ final class SbomCommand implements Callable<Integer> {
         if (sde != null && !sde.isBlank()) {
             try {
                 return Instant.ofEpochSecond(Long.parseLong(sde.strip()));
-            } catch (NumberFormatException e) {
+            } catch (NumberFormatException | java.time.DateTimeException e) {
                 throw new InputException("SOURCE_DATE_EPOCH must be a whole number of seconds, got '" + sde + "'");
             }
         }

@@ -194,7 +194,7 @@ public final class ImageBuild {
         int layers;
         Instant createdAt;
         try {
-            comp = Compression.parse(compression != null ? compression : spec.compression().orElse("gzip"));
+            comp = parseCompression(compression != null ? compression : spec.compression().orElse("gzip"));
             strategy = layering != null ? layering : spec.layering().strategy().name().toLowerCase().replace('_', '-');
             layers = maxLayers != null ? maxLayers : spec.layering().maxLayers();
             Layering.maxStoreLayers(layers);
@@ -335,6 +335,14 @@ public final class ImageBuild {
         }
     }
 
+    private static Compression parseCompression(String compression) {
+        try {
+            return Compression.parse(compression);
+        } catch (IllegalArgumentException e) {
+            throw new InputException(e.getMessage(), e);
+        }
+    }
+
     private static String describe(List<StorePath> group) {
         String first = group.get(0).name();
         return group.size() == 1 ? first : first + " +" + (group.size() - 1) + " more";
@@ -347,7 +355,7 @@ public final class ImageBuild {
         }
         try {
             return Instant.ofEpochSecond(Long.parseLong(sde.strip()));
-        } catch (NumberFormatException e) {
+        } catch (NumberFormatException | java.time.DateTimeException e) {
             throw new InputException("SOURCE_DATE_EPOCH must be a whole number of seconds, got '" + sde + "'");
         }
     }

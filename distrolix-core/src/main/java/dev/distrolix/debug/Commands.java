@@ -40,7 +40,7 @@ final class Commands {
         try {
             p = new ProcessBuilder(argv).start();
         } catch (IOException e) {
-            throw new DebugException("cannot run " + argv.get(0) + ": " + e.getMessage(), e);
+            throw new DebugException(argv, "cannot run " + argv.get(0) + ": " + e.getMessage(), e);
         }
         try {
             p.getOutputStream().close();
@@ -48,15 +48,15 @@ final class Commands {
             Drain err = Drain.start(p.getErrorStream());
             if (!p.waitFor(QUERY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
-                throw new DebugException(String.join(" ", argv) + " did not answer within " + QUERY_TIMEOUT.toSeconds() + " s");
+                throw new DebugException(argv, String.join(" ", argv) + " did not answer within " + QUERY_TIMEOUT.toSeconds() + " s");
             }
             return new Result(p.exitValue(), out.text(), err.text());
         } catch (IOException e) {
-            throw new DebugException("cannot run " + argv.get(0) + ": " + e.getMessage(), e);
+            throw new DebugException(argv, "cannot run " + argv.get(0) + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             p.destroyForcibly();
             Thread.currentThread().interrupt();
-            throw new DebugException("interrupted while running " + argv.get(0), e);
+            throw new DebugException(argv, "interrupted while running " + argv.get(0), e);
         }
     }
 

@@ -51,6 +51,6 @@ public enum ContainerRuntime {
                 return r;
             }
         }
-        throw new IllegalArgumentException("unknown runtime '" + name + "' (expected podman or docker)");
+        throw new dev.distrolix.InputException("unknown runtime '" + name + "' (expected podman or docker)");
     }
 }

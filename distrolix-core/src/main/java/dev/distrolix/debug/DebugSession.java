@@ -173,19 +173,19 @@ public final class DebugSession {
 
     private void checkOptions() {
         if (image != null && (packages != null || push != null)) {
-            throw new IllegalArgumentException(packages != null ? "--image and --packages exclude each other"
+            throw new InputException(packages != null ? "--image and --packages exclude each other"
                     : "--image and --push exclude each other");
         }
         if (!kubernetes && (push != null || namespace != null || profile != null)) {
-            throw new IllegalArgumentException((push != null ? "--push" : namespace != null ? "--namespace" : "--profile")
+            throw new InputException((push != null ? "--push" : namespace != null ? "--namespace" : "--profile")
                     + " applies to --kubernetes only");
         }
         if (kubernetes && (runtime != null || user != null || !ptrace)) {
-            throw new IllegalArgumentException((runtime != null ? "--runtime" : user != null ? "--user" : "--no-ptrace")
+            throw new InputException((runtime != null ? "--runtime" : user != null ? "--user" : "--no-ptrace")
                     + " does not apply to --kubernetes (kubectl debug's --profile decides)");
         }
         if (profile != null && !PROFILES.contains(profile)) {
-            throw new IllegalArgumentException("unknown profile '" + profile + "' (expected one of "
+            throw new InputException("unknown profile '" + profile + "' (expected one of "
                     + String.join(", ", new java.util.TreeSet<>(PROFILES)) + ")");
         }
         if (push != null) {
@@ -233,12 +233,7 @@ public final class DebugSession {
     }
 
     private DebugPlan planKubernetes() {
-        KubernetesTarget k;
-        try {
-            k = KubernetesTarget.parse(target, namespace);
-        } catch (IllegalArgumentException e) {
-            throw new InputException(e.getMessage(), e);
-        }
+        KubernetesTarget k = KubernetesTarget.parse(target, namespace);
         if (!dryRun) {
             Kubectl.checkUsable();
         }

@@ -39,7 +39,7 @@ public record KubernetesTarget(String pod, String container, String namespace) {
 
     private static void check(String what, String value) {
         if (value.length() > 253 || !NAME.matcher(value).matches()) {
-            throw new IllegalArgumentException("invalid " + what + " name '" + value
+            throw new dev.distrolix.InputException("invalid " + what + " name '" + value
                     + "' (lower-case letters, digits, '-' and '.'; expected POD[/CONTAINER])");
         }
     }

@@ -56,7 +56,7 @@ public final class SidecarRunner {
             try {
                 p = pb.start();
             } catch (IOException e) {
-                throw new DebugException(plan.argv().get(0) + " is not installed or cannot be run: " + e.getMessage(), e);
+                throw new DebugException(plan.argv(), plan.argv().get(0) + " is not installed or cannot be run: " + e.getMessage(), e);
             }
             Process started = p;
             hook = new Thread(() -> stopAndRemove(started, plan), "distrolix-debug-cleanup");

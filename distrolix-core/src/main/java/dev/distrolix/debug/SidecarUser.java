@@ -33,10 +33,14 @@ public record SidecarUser(long uid, Long gid) {
     public static SidecarUser parseOption(String s) {
         Matcher m = NUMERIC.matcher(s.strip());
         if (!m.matches()) {
-            throw new IllegalArgumentException("--user '" + s + "': expected UID or UID:GID in numbers"
+            throw new dev.distrolix.InputException("--user '" + s + "': expected UID or UID:GID in numbers"
                     + " (the toolkit does not know the target's user names)");
         }
-        return new SidecarUser(Long.parseLong(m.group(1)), m.group(2) == null ? null : Long.parseLong(m.group(2)));
+        try {
+            return new SidecarUser(Long.parseLong(m.group(1)), m.group(2) == null ? null : Long.parseLong(m.group(2)));
+        } catch (NumberFormatException e) {
+            throw new dev.distrolix.InputException("--user '" + s + "': the number is too large");
+        }
     }
 
     /**

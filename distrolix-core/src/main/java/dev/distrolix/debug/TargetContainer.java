@@ -34,11 +34,11 @@ public record TargetContainer(String id, String name, boolean running, String st
         try {
             root = MAPPER.readTree(json);
         } catch (IOException e) {
-            throw new IllegalStateException("unexpected container inspect output: " + e.getMessage(), e);
+            throw new DebugException("unexpected container inspect output: " + e.getMessage(), e);
         }
         JsonNode c = root.isArray() ? root.path(0) : root;
         if (!c.isObject() || !c.hasNonNull("Id")) {
-            throw new IllegalStateException("unexpected container inspect output (no Id)");
+            throw new DebugException("unexpected container inspect output (no Id)");
         }
         String name = c.path("Name").asText("");
         if (name.startsWith("/")) {

@@ -9,6 +9,8 @@ import dev.distrolix.build.NixRefs;
 import dev.distrolix.blob.Digest;
 import dev.distrolix.nix.NixCli;
 import dev.distrolix.nix.NixException;
+import dev.distrolix.nix.NixInputException;
+import dev.distrolix.nix.NixNotFoundException;
 import dev.distrolix.nix.StorePath;
 import dev.distrolix.spec.ImageSpec;
 import dev.distrolix.spec.PackageRef;
@@ -63,7 +65,7 @@ public final class Toolkit {
         for (String p : packages) {
             String s = p.strip();
             if (s.isEmpty()) {
-                throw new IllegalArgumentException("--packages: empty package name");
+                throw new dev.distrolix.InputException("--packages: empty package name");
             }
             if (!s.equals(BUSYBOX)) {
                 extras.add(absoluteIfFile(s, workingDir));
@@ -120,14 +122,21 @@ public final class Toolkit {
         } catch (IOException e) {
             Prepared.deleteQuietly(dir);
             throw new UncheckedIOException("cannot write the toolkit spec: " + e.getMessage(), e);
-        } catch (NixException e) {
+        } catch (NixInputException e) {
             Prepared.deleteQuietly(dir);
             if (e.getMessage().startsWith("no package set")) {
-                throw new NixException("the debug toolkit needs a Nix package set: pass -I nixpkgs=PATH (on a machine"
-                        + " without nixpkgs, e.g. distrolix's testing/debian-pkgs) or set NIX_PATH; or use --image REF",
-                        true, e.details());
+                throw new NixInputException(e.command(), "the debug toolkit needs a Nix package set: pass -I nixpkgs=PATH"
+                        + " (on a machine without nixpkgs, e.g. distrolix's testing/debian-pkgs) or set NIX_PATH; or use"
+                        + " --image REF", e.details());
             }
-            throw new NixException("the debug toolkit: " + e.getMessage(), e.isInputError(), e.details());
+            throw new NixInputException(e.command(), "the debug toolkit: " + e.getMessage(), e.details());
+        } catch (NixNotFoundException e) {
+            Prepared.deleteQuietly(dir);
+            throw new NixNotFoundException(e.command().isEmpty() ? "nix" : e.command().get(0),
+                    "the debug toolkit: " + e.getMessage());
+        } catch (NixException e) {
+            Prepared.deleteQuietly(dir);
+            throw new NixException(e.command(), "the debug toolkit: " + e.getMessage(), e.details());
         } catch (RuntimeException e) {
             Prepared.deleteQuietly(dir);
             throw e;

@@ -1,7 +1,12 @@
 package dev.distrolix.layering;
 
-/** A layering request that cannot be met: unknown strategy, max-layers out of range, too many paths for per-path. */
-public final class LayeringException extends IllegalArgumentException {
+import dev.distrolix.InputException;
+
+/**
+ * A layering request that cannot be met: unknown strategy, max-layers out of range, too many paths
+ * for per-path. The user's input (an option or a spec value): exit 3.
+ */
+public final class LayeringException extends InputException {
     public LayeringException(String message) {
         super(message);
     }

@@ -41,13 +41,13 @@ final class ClosureQuery {
             return withPathInfo(roots);
         } catch (NixNotFoundException e) {
             first = e; // no `nix` binary: nix-store alone may still be there
+        } catch (NixInputException e) {
+            throw e; // an invalid root stays invalid whichever command we ask
         } catch (NixException e) {
-            if (e.isInputError()) {
-                throw e; // an invalid root stays invalid whichever command we ask
-            }
             first = e;
         } catch (IllegalArgumentException e) {
-            first = new NixException("nix path-info: " + e.getMessage(), e);
+            // path-info printed JSON we cannot read: a Nix we do not understand, not the user's input
+            first = new NixException(List.of("nix", "path-info"), "nix path-info: " + e.getMessage(), e);
         }
         try {
             requireValid(roots);
@@ -63,7 +63,8 @@ final class ClosureQuery {
         for (List<String> chunk : chunks(roots.stream().map(StorePath::fullPath).toList())) {
             String invalid = nixStore(prepend(List.of("--check-validity", "--print-invalid"), chunk)).strip();
             if (!invalid.isEmpty()) {
-                throw new NixException(NixErrors.invalidStorePath(invalid.lines().findFirst().orElseThrow()), true, "");
+                throw new NixInputException(List.of("nix-store", "--check-validity"),
+                        NixErrors.invalidStorePath(invalid.lines().findFirst().orElseThrow()), "");
             }
         }
     }
@@ -80,11 +81,12 @@ final class ClosureQuery {
         roots.forEach(r -> args.add(r.fullPath()));
         ProcessRunner.Result r = tools.run(timeout, "nix", args);
         if (!r.ok()) {
-            throw NixErrors.forQuery("nix path-info", r.stderr());
+            throw NixErrors.forQuery(r.command(), "nix path-info", r.stderr());
         }
         PathInfoJson.Parsed parsed = PathInfoJson.parse(r.stdout(), storeDir);
         if (!parsed.invalid().isEmpty()) {
-            throw new NixException(NixErrors.invalidStorePath(parsed.invalid().get(0).fullPath()), true, r.stderr());
+            throw new NixInputException(r.command(), NixErrors.invalidStorePath(parsed.invalid().get(0).fullPath()),
+                    r.stderr());
         }
         return new Closure(roots, parsed.infos());
     }
@@ -97,13 +99,20 @@ final class ClosureQuery {
         List<PathInfo> infos = new ArrayList<>();
         List<String> paths = all.stream().map(StorePath::fullPath).toList();
         for (List<String> chunk : chunks(paths)) {
+            String dump;
             try {
-                infos.addAll(parseDumpDb(nixStore(prepend(List.of("--dump-db"), chunk))));
+                dump = nixStore(prepend(List.of("--dump-db"), chunk));
+            } catch (NixInputException | NixNotFoundException e) {
+                throw e;
             } catch (NixException e) {
-                if (e.isInputError()) {
-                    throw e;
-                }
-                infos.addAll(onePerPath(chunk));
+                infos.addAll(onePerPath(chunk)); // a nix-store without --dump-db PATHS
+                continue;
+            }
+            try {
+                infos.addAll(parseDumpDb(dump));
+            } catch (IllegalArgumentException e) {
+                throw new NixException(List.of("nix-store", "--dump-db"),
+                        "nix-store --dump-db printed unexpected output: " + e.getMessage(), e);
             }
         }
         return new Closure(roots, infos);
@@ -114,8 +123,8 @@ final class ClosureQuery {
         List<String> sizes = nixStore(prepend(List.of("--query", "--size"), chunk)).lines().toList();
         List<String> hashes = nixStore(prepend(List.of("--query", "--hash"), chunk)).lines().toList();
         if (sizes.size() != chunk.size() || hashes.size() != chunk.size()) {
-            throw new NixException("nix-store --query printed " + sizes.size() + " sizes and " + hashes.size()
-                    + " hashes for " + chunk.size() + " paths", false, "");
+            throw new NixException(List.of("nix-store", "--query"), "nix-store --query printed " + sizes.size()
+                    + " sizes and " + hashes.size() + " hashes for " + chunk.size() + " paths", "");
         }
         List<PathInfo> infos = new ArrayList<>();
         for (int i = 0; i < chunk.size(); i++) {
@@ -129,7 +138,7 @@ final class ClosureQuery {
     private String nixStore(List<String> args) {
         ProcessRunner.Result r = tools.run(timeout, "nix-store", args);
         if (!r.ok()) {
-            throw NixErrors.forQuery("nix-store", r.stderr());
+            throw NixErrors.forQuery(r.command(), "nix-store", r.stderr());
         }
         return r.stdout();
     }

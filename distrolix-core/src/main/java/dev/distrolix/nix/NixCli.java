@@ -78,7 +78,10 @@ public final class NixCli {
      *                 (flakes and store paths do not use the search path; there they are ignored)
      * @param argStrs  function arguments for {@code nix-build} ({@code --argstr NAME VALUE}), for parameterised files
      * @throws NixNotFoundException if Nix is not installed
-     * @throws NixException         with a one-line message if the reference cannot be resolved
+     * @throws NixInputException    with a one-line message if the reference names nothing (no such
+     *                              attribute, file or store path)
+     * @throws NixException         with a one-line message if Nix fails otherwise
+     * @throws dev.distrolix.InputException for an include or {@code --argstr} that cannot apply
      */
     public List<StorePath> resolve(PackageRef ref, List<String> includes, Map<String, String> argStrs) {
         Objects.requireNonNull(ref, "ref");
@@ -89,7 +92,7 @@ public final class NixCli {
         }
         if (ref instanceof PackageRef.Flake f) {
             if (!argStrs.isEmpty()) {
-                throw new IllegalArgumentException("--argstr does not apply to flake " + f.ref());
+                throw new dev.distrolix.InputException("--argstr does not apply to flake " + f.ref());
             }
             return buildFlake(f.ref());
         }
@@ -121,7 +124,7 @@ public final class NixCli {
         new TreeMap<>(argStrs).forEach((k, v) -> args.addAll(List.of("--argstr", k, v)));
         ProcessRunner.Result r = tools.run(buildTimeout, "nix-build", args);
         if (!r.ok()) {
-            throw NixErrors.forBuild("nix-build", r.stderr(), description);
+            throw NixErrors.forBuild(r.command(), "nix-build", r.stderr(), description);
         }
         return outPaths("nix-build", r);
     }
@@ -129,16 +132,16 @@ public final class NixCli {
     /**
      * Checks that a store path is valid in the local store.
      *
-     * @throws NixException "store path … does not exist (or is not valid)"
+     * @throws NixInputException "store path … does not exist (or is not valid)"
      */
     public void checkValid(StorePath path) {
         ProcessRunner.Result r = tools.run(queryTimeout, "nix-store", List.of("--check-validity", path.fullPath()));
         if (!r.ok()) {
             String err = NixErrors.clean(r.stderr());
             if (err.contains("is not valid") || err.contains("not in the Nix store") || err.contains("No such file")) {
-                throw new NixException(NixErrors.invalidStorePath(path.fullPath()), true, r.stderr());
+                throw new NixInputException(r.command(), NixErrors.invalidStorePath(path.fullPath()), r.stderr());
             }
-            throw NixErrors.generic("nix-store --check-validity", r.stderr());
+            throw NixErrors.generic(r.command(), "nix-store --check-validity", r.stderr());
         }
     }
 
@@ -188,7 +191,7 @@ public final class NixCli {
                 }
             }
         }
-        throw NixErrors.generic("nix-instantiate --eval", r.stderr());
+        throw NixErrors.generic(r.command(), "nix-instantiate --eval", r.stderr());
     }
 
     private List<StorePath> buildFlake(String ref) {
@@ -206,21 +209,25 @@ public final class NixCli {
             }
         }
         if (!r.ok()) {
-            throw flakeError(ref, r.stderr());
+            throw flakeError(r.command(), ref, r.stderr());
         }
         return outPaths("nix build", r);
     }
 
-    private static NixException flakeError(String ref, String stderr) {
+    private static dev.distrolix.DistrolixException flakeError(List<String> argv, String ref, String stderr) {
         String err = NixErrors.clean(stderr);
         if (NixErrors.unknownFlag(err).filter(f -> f.startsWith("--extra-experimental")).isPresent()
                 || err.contains("unknown experimental feature 'flakes'")) {
-            return new NixException("cannot build flake " + ref + ": the installed Nix does not support flakes", true, stderr);
+            // the spec asks for a flake this machine's Nix cannot build: the input, as before
+            return new NixInputException(argv, "cannot build flake " + ref + ": the installed Nix does not support flakes",
+                    stderr);
         }
-        boolean input = err.contains("does not provide attribute") || err.contains("does not exist")
-                || err.contains("cannot find flake");
-        return new NixException("cannot build flake " + ref + ": "
-                + NixErrors.firstError(stderr).orElse("nix build failed"), input, stderr);
+        String message = "cannot build flake " + ref + ": " + NixErrors.firstError(stderr).orElse("nix build failed");
+        if (err.contains("does not provide attribute") || err.contains("does not exist")
+                || err.contains("cannot find flake")) {
+            return new NixInputException(argv, message, stderr);
+        }
+        return new NixException(argv, message, stderr);
     }
 
     private List<StorePath> jsonOutPaths(ProcessRunner.Result r) {
@@ -230,7 +237,7 @@ public final class NixCli {
                 built.path("outputs").forEach(p -> out.add(StorePath.parse(p.asText())));
             }
         } catch (IOException | IllegalArgumentException e) {
-            throw new NixException("nix build --json printed unexpected output: " + e.getMessage(), e);
+            throw new NixException(r.command(), "nix build --json printed unexpected output: " + e.getMessage(), e);
         }
         return requireSome("nix build", List.copyOf(out), r);
     }
@@ -248,7 +255,7 @@ public final class NixCli {
 
     private static List<StorePath> requireSome(String command, List<StorePath> paths, ProcessRunner.Result r) {
         if (paths.isEmpty()) {
-            throw new NixException(command + " succeeded but printed no store path", false, r.stderr());
+            throw new NixException(r.command(), command + " succeeded but printed no store path", r.stderr());
         }
         return paths;
     }
@@ -256,14 +263,14 @@ public final class NixCli {
     private Path existing(Path p, String what) {
         Path abs = workingDirectory.resolve(p).toAbsolutePath().normalize();
         if (!Files.exists(abs)) {
-            throw new NixException(what + " " + abs + " does not exist", true, "");
+            throw new NixInputException(List.of(), what + " " + abs + " does not exist", "");
         }
         return abs;
     }
 
     private static void checkInclude(String include) {
         if (include == null || include.isBlank() || include.contains("\n")) {
-            throw new IllegalArgumentException("not a search path entry: '" + include + "'");
+            throw new dev.distrolix.InputException("-I: not a search path entry: '" + include + "'");
         }
     }
 

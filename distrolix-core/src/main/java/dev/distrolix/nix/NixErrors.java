@@ -1,5 +1,7 @@
 package dev.distrolix.nix;
 
+import dev.distrolix.DistrolixException;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -33,37 +35,40 @@ final class NixErrors {
     /**
      * The one-line message for a failed evaluation or build.
      *
+     * @param argv           the command that failed
      * @param setDescription how to name the package set in "attribute … not found in …"
+     * @return a {@link NixInputException} when the input is wrong, else a {@link NixException}
      */
-    static NixException forBuild(String command, String stderr, String setDescription) {
+    static DistrolixException forBuild(List<String> argv, String command, String stderr, String setDescription) {
         String err = clean(stderr);
         Matcher m = ATTR_NOT_FOUND.matcher(err);
         if (m.find()) {
             Matcher hint = DID_YOU_MEAN.matcher(err);
             String suffix = hint.find() ? " (did you mean " + hint.group(1) + "?)" : "";
-            return new NixException("attribute '" + m.group(2) + "' not found in " + setDescription + suffix, true, stderr);
+            return new NixInputException(argv, "attribute '" + m.group(2) + "' not found in " + setDescription + suffix,
+                    stderr);
         }
         m = NOT_IN_SEARCH_PATH.matcher(err);
         if (m.find()) {
             String msg = m.group(1).equals("nixpkgs") ? NO_PACKAGE_SET
                     : "'<" + m.group(1) + ">' is not in the Nix search path: set NIX_PATH or pass -I "
                     + m.group(1) + "=PATH";
-            return new NixException(msg, true, stderr);
+            return new NixInputException(argv, msg, stderr);
         }
         m = NO_SUCH_FILE.matcher(err);
         if (m.find()) {
-            return new NixException("Nix file " + m.group(1) + " does not exist", true, stderr);
+            return new NixInputException(argv, "Nix file " + m.group(1) + " does not exist", stderr);
         }
-        return generic(command, stderr);
+        return generic(argv, command, stderr);
     }
 
     /** For store queries: an invalid path becomes the standard message, anything else is generic. */
-    static NixException forQuery(String command, String stderr) {
+    static DistrolixException forQuery(List<String> argv, String command, String stderr) {
         Matcher m = NOT_VALID.matcher(clean(stderr));
         if (m.find()) {
-            return new NixException(invalidStorePath(m.group(1)), true, stderr);
+            return new NixInputException(argv, invalidStorePath(m.group(1)), stderr);
         }
-        return generic(command, stderr);
+        return generic(argv, command, stderr);
     }
 
     static Optional<String> unknownFlag(String stderr) {
@@ -71,8 +76,9 @@ final class NixErrors {
         return m.find() ? Optional.of(m.group(1)) : Optional.empty();
     }
 
-    static NixException generic(String command, String stderr) {
-        return new NixException(command + " failed: " + firstError(stderr).orElse("no error message"), false, stderr);
+    /** "COMMAND failed: Nix's first error line" (the full stderr kept as the details). */
+    static NixException generic(List<String> argv, String command, String stderr) {
+        return new NixException(argv, command + " failed: " + firstError(stderr).orElse("no error message"), stderr);
     }
 
     /**

@@ -1,29 +1,28 @@
 package dev.distrolix.nix;
 
+import dev.distrolix.ToolException;
+import java.util.List;
+
 /**
- * Talking to the installed Nix failed. The message is always one line that a user can act on;
- * the full stderr of the failing command (often a long build log) is kept in {@link #details()}
- * so that a verbose mode can show it without cluttering the normal error.
+ * Nix itself failed (a build broke, a command timed out, printed something unexpected): a
+ * {@link ToolException}, exit 1. The message is always one line that names the command; the full
+ * stderr of the failing command (often a long build log) is kept in {@link #details()} so that a
+ * verbose mode can show it without cluttering the normal error.
+ *
+ * <p>When the user's input is what is wrong (no such attribute, an invalid store path, a missing
+ * Nix file) Nix's answer is a {@link NixInputException} instead (exit 3).
  */
-public class NixException extends RuntimeException {
-    private final boolean inputError;
+public class NixException extends ToolException {
     private final String details;
 
-    public NixException(String message, boolean inputError, String details) {
-        super(message);
-        this.inputError = inputError;
+    public NixException(List<String> command, String message, String details) {
+        super(command, message);
         this.details = details == null ? "" : details;
     }
 
-    public NixException(String message, Throwable cause) {
-        super(message, cause);
-        this.inputError = false;
+    public NixException(List<String> command, String message, Throwable cause) {
+        super(command, message, cause);
         this.details = "";
-    }
-
-    /** True when the user's input is wrong (no such attribute, invalid store path), false when Nix itself failed. */
-    public boolean isInputError() {
-        return inputError;
     }
 
     /** The complete stderr of the command that failed, or "" when there was none. */

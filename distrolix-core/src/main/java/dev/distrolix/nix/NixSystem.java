@@ -39,18 +39,18 @@ public record NixSystem(String nixSystem, String architecture, String os, Option
     /**
      * Parses {@code <cpu>-<os>}.
      *
-     * @throws IllegalArgumentException for a malformed or unsupported system, naming it
+     * @throws dev.distrolix.InputException for a malformed or unsupported system, naming it
      */
     public static NixSystem parse(String system) {
         String s = system == null ? "" : system.strip();
         int dash = s.indexOf('-');
         if (dash <= 0 || dash == s.length() - 1) {
-            throw new IllegalArgumentException("not a Nix system: '" + s + "' (expected e.g. x86_64-linux)");
+            throw new dev.distrolix.InputException("not a Nix system: '" + s + "' (expected e.g. x86_64-linux)");
         }
         String[] cpu = CPUS.get(s.substring(0, dash));
         String os = OSES.get(s.substring(dash + 1));
         if (cpu == null || os == null) {
-            throw new IllegalArgumentException("unsupported Nix system '" + s + "': no OCI platform for it");
+            throw new dev.distrolix.InputException("unsupported Nix system '" + s + "': no OCI platform for it");
         }
         return new NixSystem(s, cpu[0], os, cpu[1].isEmpty() ? Optional.empty() : Optional.of(cpu[1]));
     }

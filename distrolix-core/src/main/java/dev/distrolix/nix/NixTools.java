@@ -31,7 +31,7 @@ final class NixTools {
             if (Files.isRegularFile(p) && Files.isExecutable(p)) {
                 return p.toAbsolutePath().toString();
             }
-            throw new NixNotFoundException("Nix is not installed (" + tool + " not found in " + binDir + ")");
+            throw new NixNotFoundException(tool, "Nix is not installed (" + tool + " not found in " + binDir + ")");
         }
         for (String dir : searchPath.split(File.pathSeparator)) {
             if (dir.isEmpty()) {
@@ -42,7 +42,7 @@ final class NixTools {
                 return p.toAbsolutePath().toString();
             }
         }
-        throw new NixNotFoundException("Nix is not installed (" + tool + " not found on PATH)");
+        throw new NixNotFoundException(tool, "Nix is not installed (" + tool + " not found on PATH)");
     }
 
     ProcessRunner.Result run(Duration timeout, String tool, List<String> args) {

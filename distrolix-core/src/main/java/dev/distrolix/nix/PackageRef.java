@@ -53,7 +53,7 @@ public sealed interface PackageRef {
     record Flake(String ref) implements PackageRef {
         public Flake {
             if (ref == null || ref.isBlank() || ref.chars().anyMatch(Character::isWhitespace)) {
-                throw new IllegalArgumentException("not a flake reference: '" + ref + "'");
+                throw new dev.distrolix.InputException("not a flake reference: '" + ref + "'");
             }
         }
     }
@@ -71,7 +71,7 @@ public sealed interface PackageRef {
     static PackageRef parse(String text, Optional<Path> packageSet) {
         Objects.requireNonNull(packageSet, "packageSet");
         if (text == null || text.isBlank()) {
-            throw new IllegalArgumentException("empty package reference");
+            throw new dev.distrolix.InputException("empty package reference");
         }
         String t = text.strip();
         Matcher store = IN_STORE.matcher(t);
@@ -87,7 +87,7 @@ public sealed interface PackageRef {
             if (before.endsWith(".nix")) {
                 String attr = t.substring(hash + 1);
                 if (!ATTR_PATH.matcher(attr).matches()) {
-                    throw new IllegalArgumentException("not an attribute path: '" + attr + "' in '" + t + "'");
+                    throw new dev.distrolix.InputException("not an attribute path: '" + attr + "' in '" + t + "'");
                 }
                 return new NixFile(Path.of(before), Optional.of(attr));
             }
@@ -97,7 +97,7 @@ public sealed interface PackageRef {
             return new NixFile(Path.of(t), Optional.empty());
         }
         if (!ATTR_PATH.matcher(t).matches()) {
-            throw new IllegalArgumentException("not a package reference: '" + t
+            throw new dev.distrolix.InputException("not a package reference: '" + t
                     + "' (expected an attribute such as 'hello', a store path, FILE.nix[#ATTR] or a flake REF#ATTR)");
         }
         return new Attribute(packageSet, t);
@@ -105,7 +105,7 @@ public sealed interface PackageRef {
 
     private static void checkAttrPath(String attrPath) {
         if (attrPath == null || !ATTR_PATH.matcher(attrPath).matches()) {
-            throw new IllegalArgumentException("not an attribute path: '" + attrPath + "'");
+            throw new dev.distrolix.InputException("not an attribute path: '" + attrPath + "'");
         }
     }
 }

@@ -45,7 +45,7 @@ final class ProcessRunner {
         try {
             process = pb.start();
         } catch (IOException e) {
-            throw new NixException("cannot run " + command.get(0) + ": " + e.getMessage(), e);
+            throw new NixException(command, "cannot run " + command.get(0) + ": " + e.getMessage(), e);
         }
         try {
             process.getOutputStream().close(); // Nix must never wait for input from us
@@ -59,8 +59,8 @@ final class ProcessRunner {
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 kill(process);
-                throw new NixException(displayName(command) + " timed out after " + human(timeout)
-                        + " (raise the timeout if this build is expected to take longer)", false, err.text());
+                throw new NixException(command, displayName(command) + " timed out after " + human(timeout)
+                        + " (raise the timeout if this build is expected to take longer)", err.text());
             }
             // A builder's grandchild may keep the pipes open after Nix exits: do not wait forever.
             out.join(DRAIN_GRACE_MILLIS);
@@ -68,10 +68,10 @@ final class ProcessRunner {
         } catch (InterruptedException e) {
             kill(process);
             Thread.currentThread().interrupt();
-            throw new NixException(displayName(command) + " was interrupted", e);
+            throw new NixException(command, displayName(command) + " was interrupted", e);
         }
         if (out.failure != null) {
-            throw new NixException("cannot read the output of " + displayName(command) + ": "
+            throw new NixException(command, "cannot read the output of " + displayName(command) + ": "
                     + out.failure.getMessage(), out.failure);
         }
         return new Result(List.copyOf(command), process.exitValue(), out.text(), err.text());

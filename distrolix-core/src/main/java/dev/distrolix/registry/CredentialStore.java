@@ -44,7 +44,7 @@ public final class CredentialStore {
     /**
      * From a given environment (variables as above, plus PATH for credential helpers).
      *
-     * @throws IllegalArgumentException if only one of the two DISTROLIX_REGISTRY_ variables is set
+     * @throws dev.distrolix.InputException if only one of the two DISTROLIX_REGISTRY_ variables is set
      */
     public static CredentialStore of(Map<String, String> env, Path home) {
         String user = env.get(USER_VARIABLE);
@@ -52,11 +52,11 @@ public final class CredentialStore {
         Credentials fromEnv = null;
         if (user != null && !user.isEmpty()) {
             if (password == null) {
-                throw new IllegalArgumentException(USER_VARIABLE + " is set but " + PASSWORD_VARIABLE + " is not");
+                throw new dev.distrolix.InputException(USER_VARIABLE + " is set but " + PASSWORD_VARIABLE + " is not");
             }
             fromEnv = Credentials.basic(user, password, USER_VARIABLE);
         } else if (password != null && !password.isEmpty()) {
-            throw new IllegalArgumentException(PASSWORD_VARIABLE + " is set but " + USER_VARIABLE + " is not");
+            throw new dev.distrolix.InputException(PASSWORD_VARIABLE + " is set but " + USER_VARIABLE + " is not");
         }
         return new CredentialStore(fromEnv, env, home);
     }

@@ -25,7 +25,7 @@ public record Credentials(String username, String secret, boolean identityToken,
     public static Credentials parse(String userColonPassword, String source) {
         int colon = userColonPassword.indexOf(':');
         if (colon <= 0) {
-            throw new IllegalArgumentException(source + " must be USER:PASSWORD");
+            throw new dev.distrolix.InputException(source + " must be USER:PASSWORD");
         }
         return basic(userColonPassword.substring(0, colon), userColonPassword.substring(colon + 1), source);
     }

@@ -177,9 +177,6 @@ public final class RegistryClient {
 
     /** An I/O failure (reset, timeout, TLS) as an exception; retryable per its cause. */
     RegistryException io(String repository, String what, IOException e) {
-        if (e instanceof RegistryException r) {
-            return r;
-        }
         return RegistryException.of(registry, repository, what, Errors.oneLine(e), e);
     }
 

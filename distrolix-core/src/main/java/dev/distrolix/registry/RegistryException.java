@@ -2,6 +2,7 @@ package dev.distrolix.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.distrolix.DistrolixException;
 import java.io.IOException;
 import java.net.http.HttpHeaders;
 import java.nio.charset.StandardCharsets;
@@ -12,8 +13,11 @@ import java.time.Duration;
  * repository, what was being done, the HTTP status and the registry's own error code and
  * message ({@code {"errors":[{"code","message"}]}}), plus a hint when we know one, e.g.
  * <pre>push to 127.0.0.1:5000/nginx: uploading blob sha256:ab12…: HTTP 401 UNAUTHORIZED: authentication required; …</pre>
+ *
+ * <p>A {@link DistrolixException} (exit 1), so unchecked: code that catches {@link IOException} to
+ * handle a registry failure must catch this type as well.
  */
-public final class RegistryException extends IOException {
+public final class RegistryException extends DistrolixException {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String registry;
@@ -126,6 +130,11 @@ public final class RegistryException extends IOException {
     /** The registry's Retry-After, or null. */
     public Duration retryAfter() {
         return retryAfter;
+    }
+
+    @Override
+    public int exitCode() {
+        return EXIT_FAILURE;
     }
 
     public boolean isUnauthorized() {

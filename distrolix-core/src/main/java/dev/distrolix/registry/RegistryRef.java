@@ -1,5 +1,6 @@
 package dev.distrolix.registry;
 
+import dev.distrolix.InputException;
 import dev.distrolix.blob.Digest;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -28,14 +29,14 @@ public record RegistryRef(String registry, String repository, String tag, Digest
         Objects.requireNonNull(registry, "registry");
         Objects.requireNonNull(repository, "repository");
         if (!HOST.matcher(registry).matches()) {
-            throw new IllegalArgumentException("invalid registry host '" + registry + "'");
+            throw new InputException("invalid registry host '" + registry + "'");
         }
         if (repository.length() > 255 || !REPOSITORY.matcher(repository).matches()) {
-            throw new IllegalArgumentException("invalid repository name '" + repository
+            throw new InputException("invalid repository name '" + repository
                     + "' (lowercase [a-z0-9._-] components separated by '/')");
         }
         if (tag != null && !TAG.matcher(tag).matches()) {
-            throw new IllegalArgumentException("invalid tag '" + tag
+            throw new InputException("invalid tag '" + tag
                     + "' (up to 128 of [A-Za-z0-9_.-], not starting with '.' or '-')");
         }
     }
@@ -44,7 +45,7 @@ public record RegistryRef(String registry, String repository, String tag, Digest
     public static RegistryRef parse(String ref) {
         Objects.requireNonNull(ref, "reference");
         if (ref.isEmpty()) {
-            throw new IllegalArgumentException("empty image reference");
+            throw new InputException("empty image reference");
         }
         Digest digest = null;
         int at = ref.indexOf('@');
@@ -53,7 +54,7 @@ public record RegistryRef(String registry, String repository, String tag, Digest
             try {
                 digest = Digest.parse(ref.substring(at + 1));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("invalid digest '" + ref.substring(at + 1) + "' (sha256:<64 hex>)");
+                throw new InputException("invalid digest '" + ref.substring(at + 1) + "' (sha256:<64 hex>)");
             }
             rest = ref.substring(0, at);
         }
@@ -63,7 +64,7 @@ public record RegistryRef(String registry, String repository, String tag, Digest
             tag = rest.substring(colon + 1);
             rest = rest.substring(0, colon);
             if (tag.isEmpty()) {
-                throw new IllegalArgumentException("empty tag after ':'");
+                throw new InputException("empty tag after ':'");
             }
         }
         String[] hostAndRepo = splitHost(rest);

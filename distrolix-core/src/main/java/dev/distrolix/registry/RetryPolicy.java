@@ -48,32 +48,59 @@ public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay
     public interface Listener {
         Listener NONE = (attempt, delay, cause) -> { };
 
-        void retrying(int failedAttempt, Duration delay, IOException cause);
+        void retrying(int failedAttempt, Duration delay, Exception cause);
     }
 
-    /** Runs {@code attempt} until it succeeds, fails for good, or the attempts are used up. */
+    /**
+     * Runs {@code attempt} until it succeeds, fails for good, or the attempts are used up. Retries
+     * I/O failures and {@link RegistryException}s (unchecked) alike, when {@link #isRetryable} says so.
+     */
     public <T> T run(Attempt<T> attempt, Listener listener) throws IOException {
         for (int i = 1; ; i++) {
             try {
                 return attempt.run(i);
+            } catch (RegistryException e) {
+                Duration wait = retryOrThrow(e, i);
+                listener.retrying(i, wait, e);
+                sleep(wait);
             } catch (IOException e) {
-                if (!isRetryable(e)) {
-                    throw e;
-                }
-                Duration wait = delay(i, e);
-                if (i >= maxAttempts || wait == null) {
-                    String why = wait == null ? "the registry asked to wait longer than " + maxRetryAfter.toSeconds() + " s"
-                            : "gave up after " + i + " attempts";
-                    throw e instanceof RegistryException r ? r.withHint(why) : new IOException(e.getMessage() + "; " + why, e);
-                }
+                Duration wait = retryOrThrow(e, i);
                 listener.retrying(i, wait, e);
                 sleep(wait);
             }
         }
     }
 
+    /** The wait before the next attempt, or throws {@code e} (with why when attempts are used up). */
+    private Duration retryOrThrow(RegistryException e, int attempt) {
+        if (!isRetryable(e)) {
+            throw e;
+        }
+        Duration wait = delay(attempt, e);
+        if (attempt >= maxAttempts || wait == null) {
+            throw e.withHint(gaveUp(wait, attempt));
+        }
+        return wait;
+    }
+
+    private Duration retryOrThrow(IOException e, int attempt) throws IOException {
+        if (!isRetryable(e)) {
+            throw e;
+        }
+        Duration wait = delay(attempt, e);
+        if (attempt >= maxAttempts || wait == null) {
+            throw new IOException(e.getMessage() + "; " + gaveUp(wait, attempt), e);
+        }
+        return wait;
+    }
+
+    private String gaveUp(Duration wait, int attempt) {
+        return wait == null ? "the registry asked to wait longer than " + maxRetryAfter.toSeconds() + " s"
+                : "gave up after " + attempt + " attempts";
+    }
+
     /** The wait after failed attempt {@code attempt}; null when Retry-After exceeds the limit. */
-    Duration delay(int attempt, IOException e) {
+    Duration delay(int attempt, Exception e) {
         Duration retryAfter = e instanceof RegistryException r ? r.retryAfter() : null;
         if (retryAfter != null) {
             return retryAfter.compareTo(maxRetryAfter) > 0 ? null : retryAfter;

@@ -36,7 +36,8 @@
  * {@link dev.distrolix.registry.RetryPolicy} retries resets, timeouts, 408, 429 (after its
  * {@code Retry-After}) and 5xx with backoff and jitter; a blob's retry starts again at its HEAD.
  * What is left is a {@link dev.distrolix.registry.RegistryException}: one line naming registry,
- * repository, operation, HTTP status and the registry's error code and message. Progress goes to
+ * repository, operation, HTTP status and the registry's error code and message (unchecked, exit 1).
+ * A malformed reference or credentials are an {@link dev.distrolix.InputException}. Progress goes to
  * a {@link dev.distrolix.registry.PushListener}.
  */
 package dev.distrolix.registry;

@@ -1,5 +1,6 @@
 package dev.distrolix.spec;
 
+import dev.distrolix.InputException;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
@@ -9,10 +10,10 @@ import java.util.Optional;
  * {@code file:line:col: key.path[2]: problem}. The key path is left out when the problem concerns the
  * whole document, and line and column when the file could not be read at all.
  *
- * <p>Unchecked because every stage that touches the spec (loading, rendering) may raise it, and the CLI
- * handles it in one place by printing {@link #getMessage()}.
+ * <p>An {@link InputException} (exit 3): every stage that touches the spec (loading, rendering) may
+ * raise it, and the CLI handles it in one place by printing {@link #getMessage()}.
  */
-public final class SpecException extends RuntimeException {
+public final class SpecException extends InputException {
     private final Path file;
     private final SourceLocation location;
     private final String keyPath;

@@ -18,7 +18,7 @@ final class DirectoryFiles implements ImageFiles {
     private Path resolve(String path) {
         Path p = root.resolve(ImageFiles.normalize(path)).normalize();
         if (!p.startsWith(root)) {
-            throw new IllegalArgumentException("path '" + path + "' leaves the image");
+            throw new dev.distrolix.InputException("path '" + path + "' leaves the image");
         }
         return p;
     }

@@ -41,7 +41,7 @@ public interface ImageFiles extends Closeable {
         }
         for (String part : p.split("/")) {
             if (part.equals("..")) {
-                throw new IllegalArgumentException("path '" + path + "' leaves the image");
+                throw new dev.distrolix.InputException("path '" + path + "' leaves the image");
             }
         }
         return p;

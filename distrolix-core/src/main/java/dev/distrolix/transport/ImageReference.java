@@ -171,7 +171,7 @@ public sealed interface ImageReference {
         Objects.requireNonNull(text, "reference");
         try {
             return ReferenceParser.parse(text);
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | InputException e) {
             throw new InputException("invalid image reference '" + text + "': " + e.getMessage() + " (expected "
                     + FORMS + ")", e);
         }

@@ -13,8 +13,8 @@ import java.util.TreeMap;
 
 /** Reading the small JSON documents of an image, with one-line errors that say which document. */
 final class Json {
-    /** Manifests and configs are small; a bigger "document" is a broken or hostile image. */
-    static final int MAX_DOCUMENT = 8 << 20;
+    /** Manifests and configs are small; a bigger "document" is a broken or hostile image (containers/image's cap). */
+    static final int MAX_DOCUMENT = dev.distrolix.json.Mappers.MAX_DOCUMENT;
 
     private final String reference;
     private final ImageFiles files;

@@ -31,7 +31,7 @@ final class TarArchiveFiles implements ImageFiles {
             if (e.isFile()) {
                 try {
                     members.put(ImageFiles.normalize(e.getName()), e);
-                } catch (IllegalArgumentException bad) {
+                } catch (InputException bad) {
                     close();
                     throw new InputException(what + ": archive member '" + e.getName() + "' leaves the archive (..)");
                 }

@@ -46,6 +46,19 @@ public final class Transports {
      */
     public static OpenedImage open(ImageReference ref, String reference, RegistrySettings settings)
             throws IOException {
+        try {
+            return openUnnamed(ref, reference, settings);
+        } catch (InputException e) {
+            // every message about an image names it first, whichever reader found the problem
+            if (e.getMessage() != null && !e.getMessage().startsWith(reference) && !e.getMessage().startsWith("'")) {
+                throw new InputException(reference + ": " + e.getMessage(), e);
+            }
+            throw e;
+        }
+    }
+
+    private static OpenedImage openUnnamed(ImageReference ref, String reference, RegistrySettings settings)
+            throws IOException {
         if (ref instanceof OciLayout l) {
             if (!Files.isDirectory(l.dir())) {
                 throw new InputException(reference + ": no such directory");

@@ -11,9 +11,11 @@ class SidecarUserTest {
     void optionTakesNumbersOnly() {
         assertThat(SidecarUser.parseOption("1000").flag()).isEqualTo("1000");
         assertThat(SidecarUser.parseOption("1000:100").flag()).isEqualTo("1000:100");
-        assertThatThrownBy(() -> SidecarUser.parseOption("nginx")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> SidecarUser.parseOption("nginx")).isInstanceOf(dev.distrolix.InputException.class)
                 .hasMessage("--user 'nginx': expected UID or UID:GID in numbers (the toolkit does not know the target's user names)");
-        assertThatThrownBy(() -> SidecarUser.parseOption("-1")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> SidecarUser.parseOption("-1")).isInstanceOf(dev.distrolix.InputException.class);
+        assertThatThrownBy(() -> SidecarUser.parseOption("99999999999999999999")).isInstanceOf(dev.distrolix.InputException.class)
+                .hasMessage("--user '99999999999999999999': the number is too large");
     }
 
     @Test

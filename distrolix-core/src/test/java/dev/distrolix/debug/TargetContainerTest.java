@@ -29,7 +29,8 @@ class TargetContainerTest {
         assertThat(t.running()).isFalse();
         assertThat(t.user()).isEqualTo("nginx");
         assertThat(t.ipcShareable()).isFalse();
-        assertThatThrownBy(() -> TargetContainer.parseInspect("[]")).hasMessageContaining("no Id");
+        assertThatThrownBy(() -> TargetContainer.parseInspect("[]")).isInstanceOf(DebugException.class)
+                .hasMessageContaining("no Id");
     }
 
     @Test
@@ -53,7 +54,8 @@ class TargetContainerTest {
         assertThat(KubernetesTarget.parse("web", null).container()).isNull();
         assertThat(KubernetesTarget.parse("web", null).withContainer("app").toString()).isEqualTo("web/app");
         assertThatThrownBy(() -> KubernetesTarget.parse("Web/x", null))
+                .isInstanceOf(dev.distrolix.InputException.class)
                 .hasMessage("invalid pod name 'Web' (lower-case letters, digits, '-' and '.'; expected POD[/CONTAINER])");
-        assertThatThrownBy(() -> KubernetesTarget.parse("web/a/b", null)).hasMessageContaining("invalid container name 'a/b'");
+        assertThatThrownBy(() -> KubernetesTarget.parse("web/a/b", null)).isInstanceOf(dev.distrolix.InputException.class).hasMessageContaining("invalid container name 'a/b'");
     }
 }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.distrolix.nix.NixCli;
-import dev.distrolix.nix.NixException;
+import dev.distrolix.nix.NixInputException;
 import dev.distrolix.spec.ImageSpec;
 import dev.distrolix.spec.SpecLoader;
 import dev.distrolix.testing.Fixtures;
@@ -75,8 +75,8 @@ class ToolkitTest {
     void aMissingPackageOrPackageSetIsOneLineAndLeavesNoFolder() throws Exception {
         long before = tempFolders();
         assertThatThrownBy(() -> Toolkit.withPackages(List.of("nosuchtool"), tmp).prepare(NixCli.create(), INCLUDES))
-                .isInstanceOf(NixException.class)
-                .satisfies(e -> assertThat(((NixException) e).isInputError()).isTrue())
+                .isInstanceOf(NixInputException.class)
+                .isInstanceOf(dev.distrolix.InputException.class)
                 .hasMessageStartingWith("the debug toolkit: attribute 'nosuchtool' not found in <nixpkgs>");
         NixCli noNixPath = NixCli.builder().environment("NIX_PATH", "").build();
         assertThatThrownBy(() -> Toolkit.standard().prepare(noNixPath, List.of()))

@@ -33,7 +33,9 @@ class LayeringTest {
         assertThat(Layering.maxStoreLayers(2)).isEqualTo(1);
         assertThatThrownBy(() -> Layering.maxStoreLayers(128))
                 .hasMessage("max-layers must be between 2 and 127 (one layer is kept for customisation), got 128");
-        assertThatThrownBy(() -> Layering.maxStoreLayers(1)).isInstanceOf(LayeringException.class);
+        assertThatThrownBy(() -> Layering.maxStoreLayers(1)).isInstanceOf(LayeringException.class)
+                .isInstanceOf(dev.distrolix.InputException.class)
+                .satisfies(e -> assertThat(((LayeringException) e).exitCode()).isEqualTo(3));
     }
 
     @Test

@@ -69,7 +69,7 @@ class NixCliIntegrationTest {
     void storePathThatDoesNotExist() {
         String missing = "/nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-missing";
         assertThatThrownBy(() -> nix.resolve(PackageRef.parse(missing, Optional.empty())))
-                .isInstanceOf(NixException.class)
+                .isInstanceOf(NixInputException.class)
                 .hasMessage("store path " + missing + " does not exist (or is not valid)");
     }
 
@@ -83,8 +83,7 @@ class NixCliIntegrationTest {
     @Test
     void attributeThatDoesNotExist() {
         assertThatThrownBy(() -> nix.resolve(PackageRef.parse("nope", Optional.of(set))))
-                .isInstanceOf(NixException.class)
-                .satisfies(e -> assertThat(((NixException) e).isInputError()).isTrue())
+                .isInstanceOf(NixInputException.class)
                 .hasMessageStartingWith("attribute 'nope' not found in " + set)
                 .hasMessageNotContaining("\n");
     }
@@ -117,7 +116,7 @@ class NixCliIntegrationTest {
     void nixpkgsMissingFromNixPath() {
         NixCli noNixpkgs = TestNix.cli().nixPath("").build();
         assertThatThrownBy(() -> noNixpkgs.resolve(PackageRef.parse("hello", Optional.empty())))
-                .isInstanceOf(NixException.class)
+                .isInstanceOf(NixInputException.class)
                 .hasMessage("no package set: add 'nixpkgs:' to the spec, or set NIX_PATH / pass -I nixpkgs=PATH");
     }
 
@@ -183,7 +182,7 @@ class NixCliIntegrationTest {
         StorePath p = only(nix.resolve(PackageRef.parse("path:" + flake + "#default", Optional.empty())));
         assertThat(p.name()).isEqualTo("itest-flake");
         assertThatThrownBy(() -> nix.resolve(PackageRef.parse("path:" + flake + "#nope", Optional.empty())))
-                .isInstanceOf(NixException.class)
+                .isInstanceOf(NixInputException.class)
                 .hasMessageStartingWith("cannot build flake path:" + flake + "#nope: ")
                 .hasMessageContaining("does not provide attribute");
     }
@@ -227,7 +226,7 @@ class NixCliIntegrationTest {
     void closureOfAnInvalidPath() {
         StorePath missing = StorePath.parse("/nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-missing");
         assertThatThrownBy(() -> nix.queryClosure(List.of(missing)))
-                .isInstanceOf(NixException.class)
+                .isInstanceOf(NixInputException.class)
                 .hasMessage("store path " + missing + " does not exist (or is not valid)");
         assertThatThrownBy(() -> nix.queryClosureWithNixStore(List.of(missing)))
                 .hasMessage("store path " + missing + " does not exist (or is not valid)");
@@ -241,7 +240,7 @@ class NixCliIntegrationTest {
         StorePath missing = StorePath.parse("/nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-missing");
         long t0 = System.nanoTime();
         assertThatThrownBy(() -> withCaches.queryClosure(List.of(missing)))
-                .isInstanceOf(NixException.class)
+                .isInstanceOf(NixInputException.class)
                 .hasMessage("store path " + missing + " does not exist (or is not valid)");
         assertThat((System.nanoTime() - t0) / 1_000_000).as("ms").isLessThan(2_000);
         StorePath leaf = only(nix.resolve(new PackageRef.Attribute(Optional.of(set), "leaf")));

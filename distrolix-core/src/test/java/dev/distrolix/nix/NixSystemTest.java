@@ -1,5 +1,6 @@
 package dev.distrolix.nix;
 
+import dev.distrolix.InputException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -37,7 +38,7 @@ class NixSystemTest {
 
     @Test
     void rejectsUnknown() {
-        assertThatThrownBy(() -> NixSystem.parse("vax-vms")).hasMessageContaining("unsupported Nix system 'vax-vms'");
-        assertThatThrownBy(() -> NixSystem.parse("linux")).hasMessageContaining("not a Nix system");
+        assertThatThrownBy(() -> NixSystem.parse("vax-vms")).isInstanceOf(InputException.class).hasMessageContaining("unsupported Nix system 'vax-vms'");
+        assertThatThrownBy(() -> NixSystem.parse("linux")).isInstanceOf(InputException.class).hasMessageContaining("not a Nix system");
     }
 }

@@ -1,5 +1,6 @@
 package dev.distrolix.nix;
 
+import dev.distrolix.InputException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -46,12 +47,15 @@ class PackageRefTest {
 
     @Test
     void rejectsNonsense() {
-        assertThatThrownBy(() -> PackageRef.parse("  ", Optional.empty())).hasMessageContaining("empty");
+        assertThatThrownBy(() -> PackageRef.parse("  ", Optional.empty())).isInstanceOf(InputException.class).hasMessageContaining("empty");
         assertThatThrownBy(() -> PackageRef.parse("hello world", Optional.empty()))
+                .isInstanceOf(InputException.class)
                 .hasMessageContaining("not a package reference: 'hello world'");
         assertThatThrownBy(() -> PackageRef.parse("a.nix#b c", Optional.empty()))
+                .isInstanceOf(InputException.class)
                 .hasMessageContaining("not an attribute path");
         assertThatThrownBy(() -> new PackageRef.Attribute(Optional.empty(), "a..b"))
+                .isInstanceOf(InputException.class)
                 .hasMessageContaining("not an attribute path");
     }
 }

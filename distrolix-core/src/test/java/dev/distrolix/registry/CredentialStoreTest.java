@@ -58,8 +58,10 @@ class CredentialStoreTest {
     @Test
     void brokenSourcesAreClearErrors() throws Exception {
         assertThatThrownBy(() -> CredentialStore.of(Map.of("DISTROLIX_REGISTRY_USER", "u"), home))
+                .isInstanceOf(dev.distrolix.InputException.class)
                 .hasMessage("DISTROLIX_REGISTRY_USER is set but DISTROLIX_REGISTRY_PASSWORD is not");
-        assertThatThrownBy(() -> Credentials.parse("nopassword", "--creds")).hasMessage("--creds must be USER:PASSWORD");
+        assertThatThrownBy(() -> Credentials.parse("nopassword", "--creds")).isInstanceOf(dev.distrolix.InputException.class)
+                .hasMessage("--creds must be USER:PASSWORD");
         Files.createDirectories(home.resolve(".docker"));
         Files.writeString(home.resolve(".docker/config.json"), "{not json");
         assertThatThrownBy(() -> CredentialStore.of(Map.of(), home).lookup("r.io"))

@@ -1,5 +1,6 @@
 package dev.distrolix.registry;
 
+import dev.distrolix.InputException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -32,10 +33,10 @@ class RegistryRefTest {
 
     @Test
     void badReferencesSayWhat() {
-        assertThatThrownBy(() -> RegistryRef.parse("h.io/UPPER")).hasMessageContaining("invalid repository name 'UPPER'");
-        assertThatThrownBy(() -> RegistryRef.parse("h.io/x:")).hasMessageContaining("empty tag");
-        assertThatThrownBy(() -> RegistryRef.parse("h.io/x@md5:00")).hasMessageContaining("invalid digest");
-        assertThatThrownBy(() -> RegistryRef.parse("h.io/x:.bad")).hasMessageContaining("invalid tag");
-        assertThatThrownBy(() -> RegistryRef.parse("")).hasMessageContaining("empty");
+        assertThatThrownBy(() -> RegistryRef.parse("h.io/UPPER")).isInstanceOf(InputException.class).hasMessageContaining("invalid repository name 'UPPER'");
+        assertThatThrownBy(() -> RegistryRef.parse("h.io/x:")).isInstanceOf(InputException.class).hasMessageContaining("empty tag");
+        assertThatThrownBy(() -> RegistryRef.parse("h.io/x@md5:00")).isInstanceOf(InputException.class).hasMessageContaining("invalid digest");
+        assertThatThrownBy(() -> RegistryRef.parse("h.io/x:.bad")).isInstanceOf(InputException.class).hasMessageContaining("invalid tag");
+        assertThatThrownBy(() -> RegistryRef.parse("")).isInstanceOf(InputException.class).hasMessageContaining("empty");
     }
 }
