@@ -9,10 +9,10 @@ import java.util.Optional;
  * {@code file:line:col: key.path[2]: problem}. The key path is left out when the problem concerns the
  * whole document, and line and column when the file could not be read at all.
  *
- * <p>Unchecked because every stage that touches the spec (loading, rendering) may raise it, and the CLI
- * handles it in one place by printing {@link #getMessage()}.
+ * <p>An {@link dev.distrolix.InputException} (exit 3): every stage that touches the spec (loading, rendering)
+ * may raise it, and the CLI handles it in one place by printing {@link #getMessage()}.
  */
-public final class SpecException extends RuntimeException {
+public final class SpecException extends dev.distrolix.InputException {
     private final Path file;
     private final SourceLocation location;
     private final String keyPath;
