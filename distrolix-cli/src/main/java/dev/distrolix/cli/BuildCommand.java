@@ -6,6 +6,7 @@ import dev.distrolix.build.BuildResult;
 import dev.distrolix.build.ImageBuild;
 import dev.distrolix.registry.PushResult;
 import dev.distrolix.registry.RegistrySettings;
+import dev.distrolix.spec.SpecLoader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -41,6 +42,7 @@ import picocli.CommandLine.Spec;
             "",
             "Examples:",
             "  distrolix build examples/nginx/image.yaml -o oci:out/nginx",
+            "  nix-instantiate --eval --strict --json image.nix | distrolix build - -o oci:out/app",
             "  distrolix build image.yaml -o docker://registry.example.com/app:1.0,latest",
             "  distrolix build image.yaml -o docker://127.0.0.1:5000/app --creds ci:$TOKEN",
             "  distrolix build image.yaml -o podman --tag dev",
@@ -54,8 +56,13 @@ final class BuildCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "SPEC", description = "The image spec (image.yaml or image.json).")
+    @Parameters(index = "0", paramLabel = "SPEC",
+            description = "The image spec (image.yaml or image.json), or - to read it from stdin (JSON when it starts with {\", else YAML).")
     Path specFile;
+
+    @Option(names = "--base-dir", paramLabel = "DIR",
+            description = "The folder the spec's relative paths (source:, .nix files, nixpkgs) are resolved against. Default: the spec file's folder; for - the working directory.")
+    Path baseDir;
 
     @Option(names = {"-o", "--output"}, paramLabel = "TARGET",
             description = "Where to write the image (see Targets below). Default: oci:out/NAME")
@@ -102,7 +109,7 @@ final class BuildCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Progress progress = quiet || json ? Progress.silent() : Progress.forTerminal(err, System.console() != null);
-        ImageBuild build = ImageBuild.fromSpec(specFile)
+        ImageBuild build = specBuild()
                 .includes(includes)
                 .listener(progress);
         if (target != null) {
@@ -141,6 +148,15 @@ final class BuildCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** The spec file, or stdin for "-"; either way the image depends on the content alone. */
+    private ImageBuild specBuild() {
+        if (specFile.toString().equals("-")) {
+            Path base = baseDir != null ? baseDir : Path.of("");
+            return ImageBuild.fromSpec(() -> SpecLoader.fromStream(System.in, "<stdin>", base));
+        }
+        return ImageBuild.fromSpec(() -> SpecLoader.load(specFile, baseDir));
     }
 
     static String toJson(BuildResult r, PushResult pushed) throws IOException {

@@ -16,6 +16,12 @@ final class CliProcess {
         return new Cli(e.code(), e.out(), e.err());
     }
 
+    /** Runs the CLI with {@code stdin} as its standard input. */
+    static Cli runWithInput(Map<String, String> env, Path workDir, Path stdin, String... args) {
+        Fixtures.Exit e = Fixtures.exec(builder(env, workDir, args).redirectInput(stdin.toFile()));
+        return new Cli(e.code(), e.out(), e.err());
+    }
+
     /** Starts the CLI without waiting (to kill it midway); stdout and stderr go to {@code log}. */
     static Process start(Map<String, String> env, Path workDir, Path log, String... args) throws IOException {
         return builder(env, workDir, args).redirectErrorStream(true).redirectOutput(log.toFile()).start();

@@ -65,6 +65,9 @@ public final class CustomisationLayer {
                 if (f.content() instanceof ResolvedSpec.Text t) {
                     byte[] bytes = t.text().getBytes(StandardCharsets.UTF_8);
                     tree.addFile(f.path(), f.mode(), o, bytes.length, () -> new ByteArrayInputStream(bytes), origin);
+                } else if (f.content() instanceof ResolvedSpec.Data d) {
+                    byte[] bytes = d.bytes();
+                    tree.addFile(f.path(), f.mode(), o, bytes.length, () -> new ByteArrayInputStream(bytes), origin);
                 } else {
                     var file = ((ResolvedSpec.CopyOf) f.content()).file();
                     tree.addFile(f.path(), f.mode(), o, size(file), () -> Files.newInputStream(file), origin);

@@ -20,6 +20,7 @@ import dev.distrolix.nix.StorePath;
 import dev.distrolix.nix.StoreSource;
 import dev.distrolix.rootfs.StoreDirectoryLister;
 import dev.distrolix.spec.ImageSpec;
+import dev.distrolix.spec.LayeringStrategyName;
 import dev.distrolix.spec.ResolvedSpec;
 import dev.distrolix.spec.SpecLoader;
 import dev.distrolix.blob.Compression;
@@ -39,29 +40,33 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 
 /**
- * Builds one image from a spec file: the library entry point the CLI is a thin layer over.
+ * Builds one image from a spec: the library entry point the CLI is a thin layer over.
  *
  * <pre>{@code
- * BuildResult r = ImageBuild.fromSpec(Path.of("image.yaml"))
+ * BuildResult r = ImageBuild.fromSpec(Path.of("image.yaml"))   // or ImageBuild.of(ImageSpec.builder()…build())
  *         .target("oci:out/nginx")
  *         .includes(List.of("nixpkgs=/src/nixpkgs"))
  *         .build();
  * }</pre>
  *
- * Options given here override the spec's; everything else comes from the spec.
+ * Options given here override the spec's; everything else comes from the spec. The image depends only on the
+ * spec's content, the files and packages it names and {@code created}: never on the spec's file name or
+ * folder, the clock or the machine.
  */
 public final class ImageBuild {
     /** The fallback for `created` when SOURCE_DATE_EPOCH is unset, as dockerTools does. */
     public static final Instant DEFAULT_CREATED = Instant.ofEpochSecond(1);
 
-    private final Path specFile;
+    private final Supplier<ImageSpec> specSource;
     private String target;
     private String tag;
     private String layering;
     private Integer maxLayers;
-    private String compression;
+    private Compression compression;
+    private String compressionName; // the CLI's text, parsed with the other options in build()
     private List<String> includes = List.of();
     private BuildListener listener = BuildListener.NONE;
     private Instant created;
@@ -72,12 +77,28 @@ public final class ImageBuild {
     private Path cacheDir = LayerCache.defaultDir();
     private RegistrySettings registry = RegistrySettings.defaults();
 
-    private ImageBuild(Path specFile) {
-        this.specFile = Objects.requireNonNull(specFile, "specFile");
+    private ImageBuild(Supplier<ImageSpec> specSource) {
+        this.specSource = Objects.requireNonNull(specSource, "specSource");
     }
 
+    /** A build of a spec file, loaded (and checked) when {@link #build()} runs. */
     public static ImageBuild fromSpec(Path specFile) {
-        return new ImageBuild(specFile);
+        Objects.requireNonNull(specFile, "specFile");
+        return new ImageBuild(() -> SpecLoader.load(specFile));
+    }
+
+    /**
+     * A build of a spec loaded when {@link #build()} runs (so that its errors come first, as a file's do), such
+     * as {@code () -> SpecLoader.fromStream(System.in, "<stdin>", dir)}.
+     */
+    public static ImageBuild fromSpec(Supplier<ImageSpec> loader) {
+        return new ImageBuild(loader);
+    }
+
+    /** A build of a spec already loaded or built in code ({@link ImageSpec#builder()}). */
+    public static ImageBuild of(ImageSpec spec) {
+        Objects.requireNonNull(spec, "spec");
+        return new ImageBuild(() -> spec);
     }
 
     /** Where to write (skopeo-style, see {@link ImageReference#parse}); default {@code oci:out/NAME}. */
@@ -91,8 +112,14 @@ public final class ImageBuild {
         return this;
     }
 
+    /** popularity, size, per-path or single (as the CLI's --layering takes it). */
     public ImageBuild layering(String strategy) {
         this.layering = strategy;
+        return this;
+    }
+
+    public ImageBuild layering(LayeringStrategyName strategy) {
+        this.layering = strategy.specName();
         return this;
     }
 
@@ -101,8 +128,16 @@ public final class ImageBuild {
         return this;
     }
 
+    /** gzip, zstd or none, any case; anything else is an IllegalArgumentException. */
     public ImageBuild compression(String compression) {
+        this.compressionName = compression;
+        this.compression = null;
+        return this;
+    }
+
+    public ImageBuild compression(Compression compression) {
         this.compression = compression;
+        this.compressionName = null;
         return this;
     }
 
@@ -182,8 +217,8 @@ public final class ImageBuild {
     }
 
     private BuildResult build(Background<Void> registryCheck) throws IOException {
-        ImageSpec spec = SpecLoader.load(specFile);
-        listener.on(new BuildEvent.SpecLoaded(specFile.toString(), spec.name()));
+        ImageSpec spec = specSource.get();
+        listener.on(new BuildEvent.SpecLoaded(spec.file().toString(), spec.name()));
         // Parse options first: a bad option must fail before any Nix work or output.
         ImageReference parsedTarget = ImageReference.parseTarget(target != null ? target : "oci:out/" + spec.name());
         if (registryCheck == null) {
@@ -194,8 +229,9 @@ public final class ImageBuild {
         int layers;
         Instant createdAt;
         try {
-            comp = parseCompression(compression != null ? compression : spec.compression().orElse("gzip"));
-            strategy = layering != null ? layering : spec.layering().strategy().name().toLowerCase().replace('_', '-');
+            comp = compressionName != null ? parseCompression(compressionName)
+                    : compression != null ? compression : spec.compression().orElse(Compression.GZIP);
+            strategy = layering != null ? layering : spec.layering().strategy().specName();
             layers = maxLayers != null ? maxLayers : spec.layering().maxLayers();
             Layering.maxStoreLayers(layers);
             Layering.of(strategy);
@@ -244,9 +280,10 @@ public final class ImageBuild {
             for (int i = 0; i < written.size(); i++) {
                 LayerBlob b = written.get(i);
                 List<String> paths = i < plan.size() ? plan.get(i).stream().map(StorePath::fullPath).toList() : List.of();
+                // what the layer holds, never where the spec came from: its file name is not part of the image
                 String createdBy = i < plan.size()
                         ? "distrolix: store paths " + String.join(" ", paths)
-                        : "distrolix: declared files of " + specFile.getFileName();
+                        : "distrolix: declared files";
                 history.add(HistoryEntry.layer(createdAt, createdBy, null));
                 summaries.add(new BuildResult.LayerSummary(b.digest(), b.diffId(), b.size(), b.uncompressedSize(),
                         b.mediaType(), paths, cached.contains(i)));
@@ -349,15 +386,25 @@ public final class ImageBuild {
     }
 
     static Instant createdFromEnvironment() {
-        String sde = System.getenv("SOURCE_DATE_EPOCH");
-        if (sde == null || sde.isBlank()) {
+        return createdFromSourceDateEpoch(System.getenv("SOURCE_DATE_EPOCH"));
+    }
+
+    /** The latest `created` an image config's RFC 3339 timestamp can hold: 9999-12-31T23:59:59Z. */
+    static final long MAX_SOURCE_DATE_EPOCH = 253_402_300_799L;
+
+    /**
+     * SOURCE_DATE_EPOCH's value as `created`: unset or empty means {@link #DEFAULT_CREATED}; anything else must
+     * be a non-negative whole number of seconds (digits only, as reproducible-builds.org defines it).
+     */
+    static Instant createdFromSourceDateEpoch(String sourceDateEpoch) {
+        if (sourceDateEpoch == null || sourceDateEpoch.isBlank()) {
             return DEFAULT_CREATED;
         }
-        try {
-            return Instant.ofEpochSecond(Long.parseLong(sde.strip()));
-        } catch (NumberFormatException | java.time.DateTimeException e) {
-            throw new InputException("SOURCE_DATE_EPOCH must be a whole number of seconds, got '" + sde + "'");
+        if (!sourceDateEpoch.matches("[0-9]{1,12}") || Long.parseLong(sourceDateEpoch) > MAX_SOURCE_DATE_EPOCH) {
+            throw new InputException("SOURCE_DATE_EPOCH must be a non-negative whole number of seconds since"
+                    + " 1970-01-01 (at most " + MAX_SOURCE_DATE_EPOCH + "), got '" + sourceDateEpoch + "'");
         }
+        return Instant.ofEpochSecond(Long.parseLong(sourceDateEpoch));
     }
 
 }

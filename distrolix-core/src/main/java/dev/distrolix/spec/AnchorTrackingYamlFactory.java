@@ -20,8 +20,23 @@ final class AnchorTrackingYamlFactory extends YAMLFactory {
     private static final long serialVersionUID = 1L;
 
     AnchorTrackingYamlFactory() {
+        super(YAMLFactory.builder().loaderOptions(limits()));
         // Messages are condensed by us; Jackson's "[Source: …]" suffix would only repeat the file name.
         disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION.mappedFeature());
+    }
+
+    /**
+     * SnakeYAML's own limits, for what its parser checks itself (the reader in {@link SpecTreeReader} counts
+     * aliases and depth too, since Jackson reads events and never runs SnakeYAML's composer). Duplicate keys
+     * are left to the reader, whose message names both places.
+     */
+    static LoaderOptions limits() {
+        LoaderOptions options = new LoaderOptions();
+        options.setMaxAliasesForCollections(SpecTreeReader.MAX_COLLECTION_ALIASES);
+        options.setNestingDepthLimit(SpecTreeReader.MAX_DEPTH);
+        options.setCodePointLimit(SpecTreeReader.MAX_BYTES);
+        options.setAllowRecursiveKeys(false);
+        return options;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.distrolix.spec;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -8,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Binds the {@code config} section. Strings become templates; those whose form can be checked before
@@ -35,8 +37,8 @@ final class ConfigBinder {
                 "exposed-ports", "volumes", "labels", "stop-signal");
         ConfigBinder binder = new ConfigBinder(accounts, templates);
         return new ConfigSpec(
-                binder.templateList(map.get("entrypoint")),
-                binder.templateList(map.get("cmd")),
+                binder.argv(map.get("entrypoint"), "entrypoint"),
+                binder.argv(map.get("cmd"), "cmd"),
                 binder.env(map.get("env")),
                 map.get("working-dir").map(v -> binder.absolutePathTemplate(v)),
                 map.get("user").map(binder::user),
@@ -47,8 +49,24 @@ final class ConfigBinder {
                 map.get("stop-signal").map(ConfigBinder::stopSignal));
     }
 
-    private List<Template> templateList(Optional<SpecValue> value) {
-        return value.map(v -> v.listOrSingle().stream().map(templates::template).toList()).orElse(List.of());
+    /**
+     * An argv list. A single string is refused rather than taken as one element: {@code cmd: nginx -g x} would
+     * run a program named "nginx -g x", and there is no shell in the image to split it.
+     */
+    private List<Template> argv(Optional<SpecValue> value, String key) {
+        if (value.isEmpty()) {
+            return List.of();
+        }
+        if (value.get().isScalar()) {
+            String example = Arrays.stream(value.get().string().trim().split("\\s+"))
+                    .map(ConfigBinder::quoted).collect(Collectors.joining(", "));
+            throw value.get().error("must be a list, e.g. " + key + ": [" + example + "]");
+        }
+        return value.get().list().stream().map(templates::template).toList();
+    }
+
+    private static String quoted(String s) {
+        return '"' + s.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
     }
 
     /** A map in file order, or a list of {@code KEY=VALUE} strings as in a Dockerfile or OCI config. */

@@ -1,9 +1,13 @@
 package dev.distrolix.spec;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Objects;
 
-/** What a {@link PathSpec.FileSpec} holds: text written in the spec, or a file next to the spec. */
+/**
+ * What a {@link PathSpec.FileSpec} holds: text written in the spec, a file next to the spec, or (for a spec built
+ * in code) bytes given as they are.
+ */
 public sealed interface FileContent {
 
     /** {@code content:} in the spec, interpolated. */
@@ -21,6 +25,33 @@ public sealed interface FileContent {
     record Source(Path absolutePath, boolean interpolate) implements FileContent {
         public Source {
             Objects.requireNonNull(absolutePath, "absolutePath");
+        }
+    }
+
+    /** Bytes copied into the image unchanged ({@link ImageSpecBuilder#file(String, byte[])}); never interpolated. */
+    record Bytes(byte[] bytes) implements FileContent {
+        public Bytes {
+            bytes = Objects.requireNonNull(bytes, "bytes").clone();
+        }
+
+        @Override
+        public byte[] bytes() {
+            return bytes.clone();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Bytes other && Arrays.equals(bytes, other.bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(bytes);
+        }
+
+        @Override
+        public String toString() {
+            return "Bytes[" + bytes.length + " bytes]";
         }
     }
 }

@@ -42,4 +42,24 @@ final class ImagePaths {
     static boolean isAtOrBelow(String path, String ancestor) {
         return path.equals(ancestor) || ancestor.equals("/") || path.startsWith(ancestor + "/");
     }
+
+    /**
+     * Whether a symlink at {@code path} with this target, resolved lexically inside the image (absolute targets
+     * from the root, relative ones from the link's folder), climbs above the root: the rule image readers
+     * ({@code distrolix inspect}) refuse such links by.
+     */
+    static boolean escapesRoot(String path, String target) {
+        // the link's folder: "/a/b/link" is 2 deep; an absolute target starts at the root
+        int depth = target.startsWith("/") ? 0 : Math.max(0, path.split("/").length - 2);
+        for (String part : target.split("/")) {
+            if (part.isEmpty() || part.equals(".")) {
+                continue;
+            }
+            depth += part.equals("..") ? -1 : 1;
+            if (depth < 0) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

@@ -1,5 +1,6 @@
 package dev.distrolix.spec;
 
+import dev.distrolix.blob.Compression;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -11,8 +12,10 @@ import java.util.Optional;
  * are not known yet (Nix resolves them later), so strings that may mention them are kept as {@link Template}s;
  * {@link SpecRenderer} turns the spec into final values once they are known.
  *
- * @param file        the spec file as given to the loader (used in messages)
- * @param baseDir     the absolute folder of the spec file: relative paths in the spec are resolved against it
+ * @param file        the spec file as given to the loader, {@code <stdin>}, or {@code ImageSpec.builder()}: used
+ *                    in messages only, never in the image
+ * @param baseDir     absolute: relative paths in the spec are resolved against it (the spec file's folder by
+ *                    default)
  * @param name        the image repository name
  * @param tag         the tag; absent means "derive one from the image content"
  * @param vars        the {@code vars} section in file order, all values as strings
@@ -20,7 +23,7 @@ import java.util.Optional;
  * @param accounts    declared users and groups, root included
  * @param paths       extra files, directories and symlinks, in file order
  * @param profile     links of package contents into a prefix; absent means no links
- * @param compression "gzip", "zstd" or "none"; absent means the builder's default
+ * @param compression absent means the build's default (gzip)
  */
 public record ImageSpec(
         Path file,
@@ -36,7 +39,7 @@ public record ImageSpec(
         Optional<ProfileSpec> profile,
         ConfigSpec config,
         LayeringSpec layering,
-        Optional<String> compression) {
+        Optional<Compression> compression) {
 
     public ImageSpec {
         Objects.requireNonNull(file, "file");
@@ -53,6 +56,11 @@ public record ImageSpec(
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(layering, "layering");
         Objects.requireNonNull(compression, "compression");
+    }
+
+    /** A spec written in Java: the same keys, checked by the same rules as a spec file. */
+    public static ImageSpecBuilder builder() {
+        return new ImageSpecBuilder();
     }
 
     public Optional<PackageRef> packageNamed(String packageName) {

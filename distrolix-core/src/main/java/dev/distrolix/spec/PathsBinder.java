@@ -21,20 +21,24 @@ final class PathsBinder {
     private static final String NIX_STORE = "/nix/store";
 
     private final Path baseDir;
+    private final Path shownDir;
     private final Accounts accounts;
     private final TemplateScope templates;
 
-    private PathsBinder(Path baseDir, Accounts accounts, TemplateScope templates) {
+    private PathsBinder(Path baseDir, Path shownDir, Accounts accounts, TemplateScope templates) {
         this.baseDir = baseDir;
+        this.shownDir = shownDir;
         this.accounts = accounts;
         this.templates = templates;
     }
 
-    static List<PathSpec> bind(Optional<SpecValue> section, Path baseDir, Accounts accounts, TemplateScope templates) {
+    /** @param shownDir how messages name {@code baseDir} (null: the working directory) */
+    static List<PathSpec> bind(Optional<SpecValue> section, Path baseDir, Path shownDir, Accounts accounts,
+            TemplateScope templates) {
         if (section.isEmpty()) {
             return List.of();
         }
-        PathsBinder binder = new PathsBinder(baseDir, accounts, templates);
+        PathsBinder binder = new PathsBinder(baseDir, shownDir, accounts, templates);
         Map<String, Declared> declared = new LinkedHashMap<>(); // by normalised path
         for (SpecValue item : section.get().list()) {
             SpecMap map = item.map().allowOnly(
@@ -71,7 +75,13 @@ final class PathsBinder {
                 rejectKeys(map, type, "mode", "content", "source", "interpolate");
                 SpecValue target = map.require("target");
                 target.nonEmptyString();
-                return new SymlinkSpec(path, templates.template(target), uid, gid, map.location());
+                Template template = templates.template(target);
+                String lexical = templates.renderWithStandInPackages(template);
+                if (ImagePaths.escapesRoot(path, lexical)) {
+                    throw target.error("'" + target.string() + "' climbs above the image root from " + path
+                            + " ('..' beyond '/'; image readers refuse such links)");
+                }
+                return new SymlinkSpec(path, template, uid, gid, map.location());
             }
             default -> {
                 rejectKeys(map, type, "target");
@@ -147,7 +157,8 @@ final class PathsBinder {
         Path file = sourceFile(source.get());
         if (interpolate) {
             // Placeholders are reported in the source file, named as the user named it (relative to the spec).
-            Path shownAs = source.get().location().file().resolveSibling(source.get().string()).normalize();
+            Path shownAs = (shownDir == null ? Path.of(source.get().string())
+                    : shownDir.resolve(source.get().string())).normalize();
             templates.check(Template.parseFile(readUtf8(file, source.get()), shownAs, source.get().path().toString()));
         }
         return new FileContent.Source(file, interpolate);

@@ -52,7 +52,7 @@ public record ResolvedSpec(ImageSpec spec, Map<String, StorePath> packagePaths, 
         }
     }
 
-    /** A file's bytes: rendered text (inline or interpolated source), or a source file copied unchanged. */
+    /** A file's bytes: rendered text (inline or interpolated source), given bytes, or a source file copied unchanged. */
     public sealed interface ResolvedContent {
     }
 
@@ -60,6 +60,28 @@ public record ResolvedSpec(ImageSpec spec, Map<String, StorePath> packagePaths, 
     public record Text(String text) implements ResolvedContent {
         public Text {
             Objects.requireNonNull(text, "text");
+        }
+    }
+
+    /** Bytes written as they are (a spec built in code gave them). */
+    public record Data(byte[] bytes) implements ResolvedContent {
+        public Data {
+            bytes = Objects.requireNonNull(bytes, "bytes").clone();
+        }
+
+        @Override
+        public byte[] bytes() {
+            return bytes.clone();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Data other && java.util.Arrays.equals(bytes, other.bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Arrays.hashCode(bytes);
         }
     }
 

@@ -1,5 +1,9 @@
 package dev.distrolix.spec;
 
+import dev.distrolix.blob.Compression;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -7,12 +11,15 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Loads an image spec from a YAML ({@code .yaml}, {@code .yml}) or JSON ({@code .json}) file. Both formats
- * share one schema; JSON exists so that Nix users can write the spec with {@code builtins.toJSON}.
+ * Loads an image spec from a YAML ({@code .yaml}, {@code .yml}) or JSON ({@code .json}) file, a string or a
+ * stream. Both formats share one schema; JSON exists so that Nix users can write the spec with
+ * {@code builtins.toJSON}. Where the text came from never reaches the image: only what it says, and the
+ * contents of the files it names, do. For a spec built in code see {@link ImageSpec#builder()}.
  *
  * <p>Everything that can be checked without Nix is checked here, and the first problem is thrown as a
  * {@link SpecException} whose message is one line naming the file, line, column and key path.
@@ -37,13 +44,72 @@ public final class SpecLoader {
     }
 
     /**
-     * Reads and validates a spec file.
+     * Reads and validates a spec file; relative paths in it are resolved against the file's folder.
      *
      * @throws SpecException for the first problem found, with a one-line message
      */
     public static ImageSpec load(Path file) {
+        return load(file, null);
+    }
+
+    /** Same as {@link #load(Path)}. */
+    public static ImageSpec fromFile(Path file) {
+        return load(file, null);
+    }
+
+    /**
+     * Reads and validates a spec file, resolving its relative paths against {@code baseDir} (the file's
+     * folder when null).
+     */
+    public static ImageSpec load(Path file, Path baseDir) {
         SpecNode root = SpecTreeReader.read(file);
-        Path baseDir = file.toAbsolutePath().normalize().getParent();
+        Path base = baseDir != null ? baseDir.toAbsolutePath().normalize()
+                : file.toAbsolutePath().normalize().getParent();
+        return bind(root, file, base, baseDir != null ? base : file.getParent());
+    }
+
+    /**
+     * Reads and validates a spec given as text.
+     *
+     * @param name    what messages call it ({@code <stdin>}, {@code image.json}); a name ending in .yaml, .yml
+     *                or .json sets the format, any other is read as JSON when it starts with <code>{"</code>,
+     *                else as YAML
+     * @param baseDir the folder relative paths ({@code source:}, {@code .nix} files) are resolved against
+     */
+    public static ImageSpec fromString(String text, String name, Path baseDir) {
+        return fromBytes(text.getBytes(StandardCharsets.UTF_8), name, baseDir);
+    }
+
+    /** Like {@link #fromString} for a stream (read to its end, at most 4 MiB; not closed). */
+    public static ImageSpec fromStream(InputStream in, String name, Path baseDir) {
+        Path shownAs = Path.of(name);
+        byte[] bytes;
+        try {
+            bytes = SpecTreeReader.readBounded(in, shownAs);
+        } catch (IOException e) {
+            throw SpecException.inFile(shownAs, "cannot read: " + SpecTreeReader.oneLine(String.valueOf(e)), e);
+        }
+        return fromBytes(bytes, name, baseDir);
+    }
+
+    private static ImageSpec fromBytes(byte[] bytes, String name, Path baseDir) {
+        Objects.requireNonNull(baseDir, "baseDir");
+        Path shownAs = Path.of(name);
+        SpecTreeReader.Format format = SpecTreeReader.formatOfName(shownAs);
+        SpecNode root = SpecTreeReader.read(bytes, shownAs,
+                format != null ? format : SpecTreeReader.sniff(bytes));
+        Path base = baseDir.toAbsolutePath().normalize();
+        return bind(root, shownAs, base, base);
+    }
+
+    /**
+     * Binds a document tree.
+     *
+     * @param file     what messages call the spec
+     * @param baseDir  absolute; relative paths in the spec are resolved against it
+     * @param shownDir how messages name that folder (as the user gave it; null for the working directory)
+     */
+    static ImageSpec bind(SpecNode root, Path file, Path baseDir, Path shownDir) {
         SpecMap top = new SpecValue(root, KeyPath.ROOT).map().allowOnly(TOP_LEVEL_KEYS);
 
         String name = imageName(top.require("name"));
@@ -55,11 +121,11 @@ public final class SpecLoader {
         List<String> packageNames = packages.stream().map(PackageRef::name).toList();
         TemplateScope templates = new TemplateScope(vars, packageNames);
         Accounts accounts = AccountsBinder.bind(top.get("accounts"));
-        List<PathSpec> paths = PathsBinder.bind(top.get("paths"), baseDir, accounts, templates);
+        List<PathSpec> paths = PathsBinder.bind(top.get("paths"), baseDir, shownDir, accounts, templates);
         Optional<ProfileSpec> profile = top.get("profile").map(v -> profile(v, packageNames));
         ConfigSpec config = ConfigBinder.bind(top.get("config"), accounts, templates);
         LayeringSpec layering = top.get("layering").map(SpecLoader::layering).orElse(LayeringSpec.DEFAULT);
-        Optional<String> compression = top.get("compression").map(SpecLoader::compression);
+        Optional<Compression> compression = top.get("compression").map(SpecLoader::compression);
         return new ImageSpec(file, baseDir, name, tag, nixpkgs, system, vars, packages, accounts, paths, profile,
                 config, layering, compression);
     }
@@ -161,11 +227,11 @@ public final class SpecLoader {
         return new LayeringSpec(strategy, maxLayers);
     }
 
-    private static String compression(SpecValue value) {
+    private static Compression compression(SpecValue value) {
         String compression = value.string();
         if (!COMPRESSIONS.contains(compression)) {
             throw value.error("unknown compression '" + compression + "' (expected gzip, zstd or none)");
         }
-        return compression;
+        return Compression.parse(compression);
     }
 }

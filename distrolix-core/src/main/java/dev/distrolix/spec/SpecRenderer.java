@@ -81,6 +81,9 @@ public final class SpecRenderer {
             if (file.content() instanceof FileContent.Inline inline) {
                 return new ResolvedSpec.Text(render(inline.template()));
             }
+            if (file.content() instanceof FileContent.Bytes bytes) {
+                return new ResolvedSpec.Data(bytes.bytes());
+            }
             FileContent.Source source = (FileContent.Source) file.content();
             if (!source.interpolate()) {
                 return new ResolvedSpec.CopyOf(source.absolutePath());

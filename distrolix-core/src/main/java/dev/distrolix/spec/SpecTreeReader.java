@@ -7,11 +7,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import dev.distrolix.json.Mappers;
 import dev.distrolix.spec.SpecNode.Entry;
 import dev.distrolix.spec.SpecNode.ListNode;
 import dev.distrolix.spec.SpecNode.MapNode;
 import dev.distrolix.spec.SpecNode.Scalar;
 import dev.distrolix.spec.SpecNode.ScalarKind;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -26,13 +28,26 @@ import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
- * Reads a YAML or JSON file with Jackson's streaming parser into a {@link SpecNode} tree that remembers where
+ * Reads a YAML or JSON document with Jackson's streaming parser into a {@link SpecNode} tree that remembers where
  * every key and value was written. Duplicate keys, multi-document YAML and trailing JSON content are rejected
  * here, because the streaming parser accepts them silently. YAML anchors and aliases are resolved (an alias
  * shares the anchored node), and so are {@code <<} merge keys, which is what anchors are mostly used for.
+ *
+ * <p>A spec may come from anywhere (a pipe, a pull request), so reading is bounded: at most
+ * {@link #MAX_BYTES} bytes, {@link #MAX_DEPTH} levels of nesting, {@link #MAX_COLLECTION_ALIASES} aliases to
+ * maps or lists and {@link #MAX_MERGED_KEYS} keys copied by merge keys. A hostile document (an alias bomb, a
+ * long {@code <<: *prev} chain) fails at once with a one-line error instead of taking the heap.
  */
 final class SpecTreeReader {
     enum Format { YAML, JSON }
+
+    /** A spec is a few kilobytes; the cap also bounds what is read from a pipe. */
+    static final int MAX_BYTES = Mappers.MAX_DOCUMENT;
+    static final int MAX_DEPTH = Mappers.MAX_DEPTH;
+    /** SnakeYAML's own default; real specs use a handful ({@code <<: *defaults}). */
+    static final int MAX_COLLECTION_ALIASES = 50;
+    /** Keys a document's merge keys may copy in total; a spec has a few hundred keys at most. */
+    static final int MAX_MERGED_KEYS = 10_000;
 
     private static final String MERGE_KEY = "<<";
 
@@ -40,6 +55,9 @@ final class SpecTreeReader {
     private final Format format;
     private final Map<String, SpecNode> anchors = new HashMap<>();
     private JsonParser parser;
+    private int depth;
+    private int collectionAliases;
+    private int mergedKeys;
 
     private SpecTreeReader(Path file, Format format) {
         this.file = file;
@@ -48,25 +66,90 @@ final class SpecTreeReader {
 
     /** The format a file name asks for, or an error for any other extension. */
     static Format formatOf(Path file) {
-        String name = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (name.endsWith(".yaml") || name.endsWith(".yml")) {
+        Format format = formatOfName(file);
+        if (format == null) {
+            throw SpecException.inFile(file, "unsupported file type: expected a .yaml, .yml or .json file", null);
+        }
+        return format;
+    }
+
+    /** The format a name's extension asks for, or null when it has none of .yaml, .yml, .json. */
+    static Format formatOfName(Path name) {
+        String text = name.getFileName() == null ? "" : name.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (text.endsWith(".yaml") || text.endsWith(".yml")) {
             return Format.YAML;
         }
-        if (name.endsWith(".json")) {
+        if (text.endsWith(".json")) {
             return Format.JSON;
         }
-        throw SpecException.inFile(file, "unsupported file type: expected a .yaml, .yml or .json file", null);
+        return null;
+    }
+
+    /**
+     * The format of a document without a telling name (read from stdin): JSON when its first character is
+     * '{' followed by '"' or '}' (what {@code builtins.toJSON} and {@code jq} write), YAML otherwise.
+     */
+    static Format sniff(byte[] bytes) {
+        int i = 0;
+        if (bytes.length >= 3 && (bytes[0] & 0xff) == 0xef && (bytes[1] & 0xff) == 0xbb && (bytes[2] & 0xff) == 0xbf) {
+            i = 3; // UTF-8 byte order mark
+        }
+        i = skipBlanks(bytes, i);
+        if (i >= bytes.length || bytes[i] != '{') {
+            return Format.YAML;
+        }
+        i = skipBlanks(bytes, i + 1);
+        return i < bytes.length && (bytes[i] == '"' || bytes[i] == '}') ? Format.JSON : Format.YAML;
+    }
+
+    private static int skipBlanks(byte[] bytes, int i) {
+        while (i < bytes.length && (bytes[i] == ' ' || bytes[i] == '\t' || bytes[i] == '\n' || bytes[i] == '\r')) {
+            i++;
+        }
+        return i;
     }
 
     static SpecNode read(Path file) {
-        return new SpecTreeReader(file, formatOf(file)).readDocument();
+        Format format = formatOf(file);
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(file)) {
+            bytes = readBounded(in, file);
+        } catch (IOException e) {
+            throw SpecException.inFile(file, "cannot read file: " + oneLine(String.valueOf(e)), e);
+        }
+        return read(bytes, file, format);
     }
 
-    private SpecNode readDocument() {
-        JsonFactory factory = format == Format.YAML
-                ? new AnchorTrackingYamlFactory()
-                : JsonFactory.builder().disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION).build();
-        try (InputStream in = Files.newInputStream(file); JsonParser p = factory.createParser(in)) {
+    /** Parses a document already read; {@code name} is what messages call it. */
+    static SpecNode read(byte[] bytes, Path name, Format format) {
+        if (bytes.length > MAX_BYTES) {
+            throw tooLarge(name);
+        }
+        return new SpecTreeReader(name, format).readDocument(bytes);
+    }
+
+    /** At most {@link #MAX_BYTES} bytes of a stream; more is an error naming {@code name}. */
+    static byte[] readBounded(InputStream in, Path name) throws IOException {
+        byte[] bytes = in.readNBytes(MAX_BYTES + 1);
+        if (bytes.length > MAX_BYTES) {
+            throw tooLarge(name);
+        }
+        return bytes;
+    }
+
+    private static SpecException tooLarge(Path name) {
+        return SpecException.inFile(name, "the spec is larger than " + (MAX_BYTES >> 20) + " MiB", null);
+    }
+
+    private static JsonFactory factory(Format format) {
+        if (format == Format.YAML) {
+            return Mappers.bounded(new AnchorTrackingYamlFactory());
+        }
+        return Mappers.bounded(JsonFactory.builder().disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION).build());
+    }
+
+    private SpecNode readDocument(byte[] bytes) {
+        try (JsonParser p = factory(format).createParser(new ByteArrayInputStream(bytes))) {
             parser = p;
             if (p.nextToken() == null) {
                 throw new SpecException(SourceLocation.startOf(file), "", "the file is empty");
@@ -98,9 +181,16 @@ final class SpecTreeReader {
             if (target == null) {
                 throw new SpecException(location, path.toString(), "unknown YAML alias '*" + anchor + "'");
             }
+            if (!(target instanceof Scalar) && ++collectionAliases > MAX_COLLECTION_ALIASES) {
+                throw new SpecException(location, path.toString(), "more than " + MAX_COLLECTION_ALIASES
+                        + " aliases to maps or lists (a limit against alias bombs)");
+            }
             return target;
         }
         String anchor = anchorOfCurrentToken();
+        if ((token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) && ++depth > MAX_DEPTH) {
+            throw new SpecException(location, path.toString(), "nested deeper than " + MAX_DEPTH + " levels");
+        }
         SpecNode node = switch (token) {
             case START_OBJECT -> readMap(location, path);
             case START_ARRAY -> readList(location, path);
@@ -112,6 +202,9 @@ final class SpecTreeReader {
             case VALUE_NULL -> new Scalar(location, ScalarKind.NULL, "null");
             default -> throw new SpecException(location, path.toString(), "unsupported value (" + token + ")");
         };
+        if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
+            depth--;
+        }
         if (anchor != null) {
             anchors.put(anchor, node);
         }
@@ -142,6 +235,11 @@ final class SpecTreeReader {
         // YAML merge semantics: keys written in this map win, then earlier merge sources over later ones.
         Map<String, Entry> entries = new LinkedHashMap<>();
         for (MapNode source : merged) {
+            mergedKeys += source.entries().size();
+            if (mergedKeys > MAX_MERGED_KEYS) {
+                throw new SpecException(location, path.toString(), "'<<' merge keys copy more than "
+                        + MAX_MERGED_KEYS + " keys (a limit against merge bombs)");
+            }
             source.entries().forEach(entries::putIfAbsent);
         }
         entries.keySet().removeAll(explicit.keySet());

@@ -112,7 +112,7 @@ record SpecValue(SpecNode node, KeyPath path) {
         return items;
     }
 
-    /** A list, or a single scalar standing for a one-element list ({@code entrypoint: /bin/app}). */
+    /** A list, or a single scalar standing for a one-element list ({@code volumes: /data}). */
     List<SpecValue> listOrSingle() {
         if (isScalar()) {
             return List.of(this);

@@ -55,4 +55,14 @@ final class TemplateScope {
     Optional<String> renderWithoutPackages(Template template) {
         return template.mentionsPackages() ? Optional.empty() : Optional.of(template.render(vars, Map.of()));
     }
+
+    /**
+     * The rendered text with each package path replaced by a stand-in of the same shape (an absolute store
+     * path without '.' or '..' segments), for checks of a path's structure before Nix has run.
+     */
+    String renderWithStandInPackages(Template template) {
+        Map<String, String> standIns = new java.util.HashMap<>();
+        packageNames.forEach(n -> standIns.put(n, "/nix/store/00000000000000000000000000000000-package"));
+        return template.render(vars, standIns);
+    }
 }

@@ -4,6 +4,8 @@
  * <h2>Flow</h2>
  * <pre>{@code
  * ImageSpec spec = SpecLoader.load(Path.of("examples/nginx/image.yaml"));   // or image.json
+ * // or SpecLoader.fromString(text, "<stdin>", baseDir), SpecLoader.fromStream(in, name, baseDir),
+ * // or ImageSpec.builder().name("nginx").packages("nginx")…build()
  * Map<String, StorePath> built = ...;            // Nix resolves spec.packages(), by PackageRef.name()
  * ResolvedSpec resolved = SpecRenderer.render(spec, built);
  * resolved.paths();  resolved.config().envList();  spec.layering();  spec.accounts();
@@ -18,6 +20,9 @@
  * one per section ({@code PackagesBinder}, {@code AccountsBinder}, {@code PathsBinder}, {@code ConfigBinder},
  * the rest in {@link dev.distrolix.spec.SpecLoader}), through {@code SpecValue}/{@code SpecMap}, which turn
  * every mismatch into an error at the right place. Unknown keys are reported with the closest allowed key.
+ * Reading is bounded (4 MiB, 64 levels, 50 aliases to maps or lists, 10,000 keys copied by merge keys), so a
+ * hostile document fails at once. {@link dev.distrolix.spec.ImageSpecBuilder} makes the same tree from Java
+ * calls and binds it with the same binders, so a spec built in code obeys every rule below.
  *
  * <h2>Rules the schema leaves open, as implemented</h2>
  * <ul>
@@ -30,7 +35,11 @@
  *   <li>A user without {@code group}/{@code gid} gets the group of its own name, if declared. Numeric ids
  *       (gid, owner, group, config.user) need not be declared; names must be.</li>
  *   <li>Paths: "/" and anything at or below /nix/store (and /nix) are refused; a trailing '/' is dropped;
- *       nothing may be declared below a declared file or symlink. {@code mode} is refused on symlinks.</li>
+ *       nothing may be declared below a declared file or symlink. {@code mode} is refused on symlinks.
+ *       A symlink target whose '..' segments climb above '/' (resolved lexically from the link's folder, or
+ *       from the root for an absolute target) is refused: image readers refuse such links.</li>
+ *   <li>{@code config.cmd} and {@code config.entrypoint} are lists; a single string is refused (there is no
+ *       shell in the image to split it).</li>
  *   <li>Sources: must exist when the spec is loaded; {@code interpolate: true} sources are read (UTF-8) and
  *       their placeholders checked at load time, errors pointing into the source file.</li>
  *   <li>Packages: a {@code .nix} file (or {@code file:} folder) must exist; {@code pkgs/x/default.nix} is

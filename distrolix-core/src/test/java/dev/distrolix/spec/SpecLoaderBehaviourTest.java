@@ -96,7 +96,7 @@ class SpecLoaderBehaviourTest {
                 name: app
                 vars: { port: 80 }
                 config:
-                  entrypoint: /bin/app
+                  entrypoint: [ /bin/app ]
                   env: [ "A=1", "B=x=y", "C=${port}" ]
                   user: "1000:1000"
                   exposed-ports: [ "8443/TCP", "${port}" ]

@@ -362,8 +362,8 @@ class SpecLoaderErrorTest {
 
     @Test
     void unterminatedPlaceholder() {
-        assertError("name: app\nconfig:\n  cmd: \"echo ${x\"\n",
-                "image.yaml:3:8: config.cmd: unterminated '${' (write '$${' for a literal '${')");
+        assertError("name: app\nconfig:\n  cmd: [\"echo ${x\"]\n",
+                "image.yaml:3:9: config.cmd[0]: unterminated '${' (write '$${' for a literal '${')");
     }
 
     @Test

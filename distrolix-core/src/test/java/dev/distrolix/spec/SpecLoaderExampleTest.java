@@ -178,7 +178,7 @@ class SpecLoaderExampleTest {
                 Optional.of(new ProfileSpec("/usr/local", List.of("web"))),
                 config,
                 new LayeringSpec(LayeringStrategyName.POPULARITY, 100),
-                Optional.of("zstd"));
+                Optional.of(dev.distrolix.blob.Compression.ZSTD));
     }
 
     private static Template literal(String text, String keyPath) {

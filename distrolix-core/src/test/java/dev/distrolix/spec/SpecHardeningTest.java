@@ -1,0 +1,164 @@
+package dev.distrolix.spec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.distrolix.InputException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Hostile or mistaken specs fail fast, with one line naming the file, as input errors (exit 3). */
+class SpecHardeningTest {
+    @TempDir
+    Path dir;
+    SpecFiles files;
+
+    @BeforeEach
+    void setUp() {
+        files = new SpecFiles(dir);
+    }
+
+    /** Loads {@code yaml}, expecting an input error within {@code seconds}; returns its message. */
+    private String failsFast(String yaml, double seconds) {
+        Path file = files.write("image.yaml", yaml);
+        long start = System.nanoTime();
+        Throwable thrown = null;
+        try {
+            SpecLoader.load(file);
+        } catch (Throwable t) {
+            thrown = t;
+        }
+        double took = (System.nanoTime() - start) / 1e9;
+        assertThat(thrown).isInstanceOf(SpecException.class).isInstanceOf(InputException.class);
+        assertThat(took).as("seconds to fail").isLessThan(seconds);
+        String message = thrown.getMessage();
+        assertThat(message).startsWith(file.toString()).doesNotContain("\n");
+        return message;
+    }
+
+    @Test
+    void longMergeKeyChainFailsFast() {
+        StringBuilder yaml = new StringBuilder("name: app\nvars: &m0 { k0: v }\nchain:\n");
+        for (int i = 1; yaml.length() < 230_000; i++) {
+            yaml.append("  m").append(i).append(": &m").append(i).append(" { <<: *m").append(i - 1)
+                    .append(", k").append(i).append(": v }\n");
+        }
+        String message = failsFast(yaml.toString(), 2);
+        assertThat(message).contains("more than 50 aliases to maps or lists");
+    }
+
+    @Test
+    void billionLaughsFailsFast() {
+        StringBuilder yaml = new StringBuilder("name: app\nx:\n  a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+        for (int i = 1; i <= 9; i++) {
+            String prev = "*a" + (i - 1);
+            yaml.append("  a").append(i).append(": &a").append(i).append(" [")
+                    .append(String.join(", ", java.util.Collections.nCopies(9, prev))).append("]\n");
+        }
+        assertThat(failsFast(yaml.toString(), 2)).contains("x.a6[5]: more than 50 aliases to maps or lists");
+    }
+
+    @Test
+    void deepNestingFailsFast() {
+        String yaml = "name: app\nvars: " + "[".repeat(10_000) + "]".repeat(10_000) + "\n";
+        assertThat(failsFast(yaml, 2)).containsPattern("nest|depth");
+        String json = "{\"name\": \"app\", \"vars\": " + "[".repeat(10_000) + "]".repeat(10_000) + "}";
+        Path file = files.write("image.json", json);
+        assertThatThrownBy(() -> SpecLoader.load(file)).isInstanceOf(SpecException.class)
+                .hasMessageContaining("image.json:1:").hasMessageContaining("depth");
+    }
+
+    @Test
+    void mergesCopyingTooManyKeysFail() {
+        StringBuilder yaml = new StringBuilder("name: app\nbig: &big {");
+        for (int i = 0; i < 2_000; i++) {
+            yaml.append(i == 0 ? "" : ", ").append("k").append(i).append(": v");
+        }
+        yaml.append("}\nx:\n");
+        for (int i = 0; i < 6; i++) {
+            yaml.append("  m").append(i).append(": { <<: *big }\n");
+        }
+        assertThat(failsFast(yaml.toString(), 2)).contains("'<<' merge keys copy more than 10000 keys");
+    }
+
+    @Test
+    void oversizedSpecFails() {
+        String yaml = "name: app\n#" + "x".repeat(SpecTreeReader.MAX_BYTES) + "\n";
+        assertThat(failsFast(yaml, 2)).endsWith(": the spec is larger than 4 MiB");
+    }
+
+    @Test
+    void aFewAliasesAndMergesStillWork() {
+        ImageSpec spec = files.load("image.yaml", """
+                name: app
+                accounts:
+                  groups: [ { name: app, gid: 10 } ]
+                  users: [ { name: app, uid: 10 } ]
+                paths:
+                  - &dir { path: /a, type: directory, owner: app, mode: "0700" }
+                  - { <<: *dir, path: /b }
+                  - { <<: *dir, path: /c }
+                """);
+        assertThat(spec.paths()).extracting(PathSpec::path).containsExactly("/a", "/b", "/c");
+        assertThat(spec.paths()).allSatisfy(p -> assertThat(p.uid()).isEqualTo(10));
+    }
+
+    @Test
+    void cmdAsAStringShowsTheListForm() {
+        files.assertError("image.yaml", "name: app\nconfig:\n  cmd: /usr/local/bin/nginx\n",
+                "image.yaml:3:8: config.cmd: must be a list, e.g. cmd: [\"/usr/local/bin/nginx\"]");
+        files.assertError("image.yaml", "name: app\nconfig:\n  entrypoint: nginx -g 'daemon off;'\n",
+                "image.yaml:3:15: config.entrypoint: must be a list, e.g. entrypoint: [\"nginx\", \"-g\", \"'daemon\","
+                        + " \"off;'\"]");
+        files.assertError("image.json", "{\"name\": \"app\", \"config\": {\"cmd\": \"/bin/app\"}}",
+                "image.json:1:35: config.cmd: must be a list, e.g. cmd: [\"/bin/app\"]");
+    }
+
+    @Test
+    void symlinkClimbingAboveTheRootIsRefused() {
+        files.assertError("image.yaml", "name: app\npaths:\n  - { path: /etc/x, target: ../../../etc/shadow }\n",
+                "image.yaml:3:29: paths[0].target: '../../../etc/shadow' climbs above the image root from /etc/x"
+                        + " ('..' beyond '/'; image readers refuse such links)");
+        files.assertError("image.yaml", "name: app\npaths:\n  - { path: /x, target: .. }\n",
+                "image.yaml:3:25: paths[0].target: '..' climbs above the image root from /x"
+                        + " ('..' beyond '/'; image readers refuse such links)");
+    }
+
+    @Test
+    void symlinkTargetsThatStayInsideAreAccepted() {
+        ImageSpec spec = files.load("image.yaml", """
+                name: app
+                vars: { up: ".." }
+                packages: [ /nix/store/00000000000000000000000000000000-hello-1.0 ]
+                paths:
+                  - { path: /etc/x, target: ../usr/lib/x }
+                  - { path: /a/b/c, target: "${up}/../d" }
+                  - { path: /abs, target: /etc/passwd }
+                  - { path: /bin/hello, target: "${packages.hello}/bin/hello" }
+                  - { path: /usr/bin/hello, target: "../..${packages.hello}/bin/hello" }
+                """);
+        assertThat(spec.paths()).hasSize(5);
+        files.assertError("image.yaml", "name: app\nvars: { up: \"../..\" }\npaths:\n  - { path: /a/x, target: \"${up}/y\" }\n",
+                "image.yaml:4:27: paths[0].target: '${up}/y' climbs above the image root from /a/x"
+                        + " ('..' beyond '/'; image readers refuse such links)");
+    }
+
+    @Test
+    void absoluteTargetsClimbingAboveTheRootAreRefusedToo() {
+        files.assertError("image.yaml", "name: app\npaths:\n  - { path: /a/x, target: /../etc }\n",
+                "image.yaml:3:27: paths[0].target: '/../etc' climbs above the image root from /a/x"
+                        + " ('..' beyond '/'; image readers refuse such links)");
+    }
+
+    @Test
+    void escapesRootMatchesTheImageReadersRule() {
+        assertThat(ImagePaths.escapesRoot("/a/b/link", "../../x")).isFalse();
+        assertThat(ImagePaths.escapesRoot("/a/b/link", "../../../x")).isTrue();
+        assertThat(ImagePaths.escapesRoot("/link", "./x/../..")).isTrue();
+        assertThat(ImagePaths.escapesRoot("/link", "x/../y")).isFalse();
+        assertThat(ImagePaths.escapesRoot("/a/b/link", "/etc/../x")).isFalse();
+        assertThat(ImagePaths.escapesRoot("/a/b/link", "/../x")).isTrue();
+    }
+}
