@@ -46,6 +46,12 @@ import javax.net.ssl.X509ExtendedTrustManager;
  */
 final class Http {
     static final int MAX_REDIRECTS = 5;
+    /** An answer read into memory (ping, token, error, manifest) is a JSON document: at most this many bytes. */
+    static final long MAX_BUFFERED = dev.distrolix.json.Mappers.MAX_DOCUMENT;
+    /** A body handler for streamed answers (blobs): reads stall after {@link Limits#stall} without data. */
+    static final HttpResponse.BodyHandler<InputStream> STREAM = info -> {
+        throw new IllegalStateException("Http.STREAM is only a marker for Http.send");
+    };
     private static final Map<Key, Http> SHARED = new ConcurrentHashMap<>();
     private static final Set<HttpClient> CLIENTS = ConcurrentHashMap.newKeySet();
 
@@ -166,13 +172,23 @@ final class Http {
         return plain;
     }
 
-    /** One request; {@code body} makes a fresh publisher per send (auth round-trips and redirects resend it). */
+    /**
+     * One request; {@code body} makes a fresh publisher per send (auth round-trips and redirects resend it).
+     * {@code timeout} bounds the wait for the answer's head once the request is sent; {@code limits} the
+     * stalls and the command's deadline; {@code maxBody} the bytes of an answer read into memory.
+     */
     record Call(String method, URI uri, Map<String, String> headers, Supplier<HttpRequest.BodyPublisher> body,
-                Duration timeout) {
+                Duration timeout, Limits limits, long maxBody) {
         Call {
             Objects.requireNonNull(method);
             Objects.requireNonNull(uri);
+            Objects.requireNonNull(limits);
             headers = Map.copyOf(headers);
+        }
+
+        Call(String method, URI uri, Map<String, String> headers, Supplier<HttpRequest.BodyPublisher> body,
+             Duration timeout) {
+            this(method, uri, headers, body, timeout, Limits.NONE, MAX_BUFFERED);
         }
 
         static Call of(String method, URI uri, Duration timeout) {
@@ -182,11 +198,20 @@ final class Http {
         Call withHeader(String name, String value) {
             Map<String, String> h = new java.util.LinkedHashMap<>(headers);
             h.put(name, value);
-            return new Call(method, uri, h, body, timeout);
+            return new Call(method, uri, h, body, timeout, limits, maxBody);
         }
 
         Call withBody(Supplier<HttpRequest.BodyPublisher> newBody) {
-            return new Call(method, uri, headers, newBody, timeout);
+            return new Call(method, uri, headers, newBody, timeout, limits, maxBody);
+        }
+
+        Call withLimits(Limits l) {
+            return new Call(method, uri, headers, body, timeout, l, maxBody);
+        }
+
+        /** At most {@code bytes} of an answer read into memory; more fails fast ({@link TooLarge}). */
+        Call withMaxBody(long bytes) {
+            return new Call(method, uri, headers, body, timeout, limits, bytes);
         }
     }
 
@@ -196,17 +221,17 @@ final class Http {
         String method = call.method();
         boolean withBody = true;
         for (int redirects = 0; ; redirects++) {
+            Activity activity = new Activity();
+            HttpRequest.BodyPublisher publisher = withBody ? call.body().get() : HttpRequest.BodyPublishers.noBody();
             HttpRequest.Builder b = HttpRequest.newBuilder(uri)
-                    .method(method, withBody ? call.body().get() : HttpRequest.BodyPublishers.noBody())
+                    .method(method, publisher.contentLength() == 0 ? publisher : new WatchedBody(publisher, activity))
                     .header("User-Agent", userAgent);
-            if (call.timeout() != null) {
-                b.timeout(call.timeout());
-            }
+            // no HttpRequest.timeout: sendOnce bounds every phase itself, naming the URL
             call.headers().forEach(b::header);
             if (authorization != null && sameOrigin(uri, call.uri())) {
                 b.header("Authorization", authorization);
             }
-            HttpResponse<T> r = sendOnce(clientFor(uri), b.build(), handler);
+            HttpResponse<T> r = sendOnce(clientFor(uri), b.build(), handler, call, activity);
             int s = r.statusCode();
             String location = r.headers().firstValue("Location").orElse(null);
             if (!isRedirect(s) || location == null || redirects >= MAX_REDIRECTS) {
@@ -221,13 +246,415 @@ final class Http {
         }
     }
 
+    /**
+     * The bounds of one request besides its own {@code timeout}: {@code stall} is the longest time
+     * without a byte while a body goes out or comes in (null: none); {@code deadline} the command's.
+     */
+    record Limits(Duration stall, Deadline deadline) {
+        static final Limits NONE = new Limits(null, Deadline.NONE);
+
+        Limits {
+            Objects.requireNonNull(deadline, "deadline");
+        }
+    }
+
+    /** No progress in time: a stall, an answer that never comes, or the command's deadline. One line naming the URL. */
+    static final class TimedOut extends IOException {
+        private final boolean deadline;
+
+        TimedOut(String message, boolean deadline) {
+            super(message);
+            this.deadline = deadline;
+        }
+
+        /** The command's --timeout passed: trying again cannot help. */
+        boolean deadline() {
+            return deadline;
+        }
+    }
+
+    /** An answer larger than we read into memory; not retried. */
+    static final class TooLarge extends IOException {
+        TooLarge(String message) {
+            super(message);
+        }
+    }
+
+    /** "30 s", "1.5 s", "10 min". */
+    static String text(Duration d) {
+        if (d == null) {
+            return "no limit";
+        }
+        long ms = d.toMillis();
+        if (ms % 1000 != 0 && ms < 10_000) {
+            return (ms / 1000) + "." + (ms % 1000 / 100) + " s";
+        }
+        long s = d.toSeconds();
+        return s >= 120 && s % 60 == 0 ? (s / 60) + " min" : s + " s";
+    }
+
+    private static String describe(HttpRequest request) {
+        return request.method() + " " + request.uri();
+    }
+
+    /** Where a request is: the phase decides which limit applies, {@code last} is its last progress. */
+    static final class Activity {
+        static final int WAITING = 0;
+        static final int SENDING = 1;
+        static final int RECEIVING = 2;
+        volatile int phase = WAITING;
+        volatile long last = System.nanoTime();
+
+        void phase(int p) {
+            phase = p;
+            last = System.nanoTime();
+        }
+
+        void touch() {
+            last = System.nanoTime();
+        }
+    }
+
+    /**
+     * Sends and waits, bounding each phase: sending the body and reading a buffered answer may not
+     * stall longer than {@code limits.stall}; the answer's head must come within {@code call.timeout}
+     * of the request (or of its body's last byte); nothing may run past the deadline. A request that
+     * runs out of time is cancelled (its connection closed) and fails with one line naming it.
+     */
     private static <T> HttpResponse<T> sendOnce(HttpClient client, HttpRequest request,
-                                                HttpResponse.BodyHandler<T> handler) throws IOException {
-        try {
-            return client.send(request, handler);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted during " + request.method() + " " + request.uri());
+                                                HttpResponse.BodyHandler<T> handler, Call call, Activity activity)
+            throws IOException {
+        Limits limits = call.limits();
+        String what = describe(request);
+        boolean head = request.method().equals("HEAD");
+        HttpResponse.BodyHandler<T> watched = info -> {
+            activity.phase(Activity.RECEIVING);
+            if (handler == (Object) STREAM) {
+                @SuppressWarnings("unchecked")
+                HttpResponse.BodySubscriber<T> stream = (HttpResponse.BodySubscriber<T>) new StreamBody(limits, what);
+                return stream;
+            }
+            long max = head ? -1 : call.maxBody();
+            long declared = info.headers().firstValueAsLong("Content-Length").orElse(-1);
+            Watched<T> w = new Watched<>(handler.apply(info), activity, max, what);
+            if (max >= 0 && declared > max) {
+                w.refuse(declared);
+            }
+            return w;
+        };
+        if (limits.deadline().remainingNanos() <= 0) {
+            throw new TimedOut(what + ": not sent, " + limits.deadline().describe() + " has passed", true);
+        }
+        java.util.concurrent.CompletableFuture<HttpResponse<T>> f = client.sendAsync(request, watched);
+        while (true) {
+            long now = System.nanoTime();
+            int phase = activity.phase;
+            Duration bound = phase == Activity.WAITING ? call.timeout() : limits.stall();
+            long left = bound == null ? Long.MAX_VALUE : bound.toNanos() - (now - activity.last);
+            long deadlineLeft = limits.deadline().remainingNanos();
+            if (deadlineLeft <= 0) {
+                f.cancel(true);
+                throw new TimedOut(what + ": " + limits.deadline().describe() + " has passed", true);
+            }
+            if (left <= 0) {
+                f.cancel(true);
+                throw new TimedOut(what + ": " + switch (phase) {
+                    case Activity.SENDING -> "the server stopped taking the request body (no progress for "
+                            + text(bound) + ")";
+                    case Activity.RECEIVING -> "no data for " + text(bound);
+                    default -> "no answer for " + text(bound);
+                }, false);
+            }
+            try {
+                return f.get(Math.min(Math.min(left, deadlineLeft), 200_000_000L), java.util.concurrent.TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.TimeoutException notYet) {
+                // look at the phase and limits again
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw unwrap(e.getCause(), what);
+            } catch (InterruptedException e) {
+                f.cancel(true);
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted during " + what);
+            }
+        }
+    }
+
+    /** The failure behind an async send, as {@code send} would throw it (our own kinds kept as they are). */
+    private static IOException unwrap(Throwable t, String what) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof TimedOut || c instanceof TooLarge) {
+                return (IOException) c;
+            }
+        }
+        Throwable c = t;
+        while ((c instanceof java.util.concurrent.CompletionException
+                || c instanceof java.util.concurrent.ExecutionException) && c.getCause() != null) {
+            c = c.getCause();
+        }
+        if (c instanceof java.net.http.HttpConnectTimeoutException || c instanceof java.net.ConnectException) {
+            return (IOException) c;
+        }
+        if (c instanceof java.net.http.HttpTimeoutException) {
+            return new TimedOut(what + ": no answer in time", false);
+        }
+        if (c instanceof IOException io) {
+            return io;
+        }
+        if (c instanceof RuntimeException r) {
+            throw r;
+        }
+        return new IOException(what + ": " + c, c);
+    }
+
+    /** A request body that records progress each time the client takes a buffer of it. */
+    private static final class WatchedBody implements HttpRequest.BodyPublisher {
+        private final HttpRequest.BodyPublisher delegate;
+        private final Activity activity;
+
+        WatchedBody(HttpRequest.BodyPublisher delegate, Activity activity) {
+            this.delegate = delegate;
+            this.activity = activity;
+        }
+
+        @Override
+        public long contentLength() {
+            return delegate.contentLength();
+        }
+
+        @Override
+        public void subscribe(java.util.concurrent.Flow.Subscriber<? super java.nio.ByteBuffer> s) {
+            delegate.subscribe(new java.util.concurrent.Flow.Subscriber<java.nio.ByteBuffer>() {
+                @Override
+                public void onSubscribe(java.util.concurrent.Flow.Subscription sub) {
+                    activity.phase(Activity.SENDING);
+                    s.onSubscribe(sub);
+                }
+
+                @Override
+                public void onNext(java.nio.ByteBuffer item) {
+                    activity.touch();
+                    s.onNext(item);
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                    s.onError(t);
+                }
+
+                @Override
+                public void onComplete() {
+                    if (activity.phase == Activity.SENDING) {
+                        activity.phase(Activity.WAITING); // now the answer's head is awaited
+                    }
+                    s.onComplete();
+                }
+            });
+        }
+    }
+
+    /** A buffered answer: records progress, refuses more than {@code max} bytes (cancelling the transfer). */
+    private static final class Watched<T> implements HttpResponse.BodySubscriber<T> {
+        private final HttpResponse.BodySubscriber<T> delegate;
+        private final Activity activity;
+        private final long max;
+        private final String what;
+        private java.util.concurrent.Flow.Subscription subscription;
+        private long count;
+        private long refused = -1;
+        private boolean failed;
+
+        Watched(HttpResponse.BodySubscriber<T> delegate, Activity activity, long max, String what) {
+            this.delegate = delegate;
+            this.activity = activity;
+            this.max = max;
+            this.what = what;
+        }
+
+        /** The answer says it is {@code declared} bytes, more than we take: fail as soon as subscribed. */
+        void refuse(long declared) {
+            refused = declared;
+        }
+
+        @Override
+        public void onSubscribe(java.util.concurrent.Flow.Subscription s) {
+            subscription = s;
+            delegate.onSubscribe(s);
+            if (refused >= 0) {
+                fail("the answer is " + refused + " bytes (Content-Length), more than the " + max
+                        + " bytes a registry document may have");
+            }
+        }
+
+        @Override
+        public void onNext(List<java.nio.ByteBuffer> items) {
+            activity.touch();
+            if (failed) {
+                return;
+            }
+            for (java.nio.ByteBuffer b : items) {
+                count += b.remaining();
+            }
+            if (max >= 0 && count > max) {
+                fail("the answer is larger than the " + max + " bytes a registry document may have");
+                return;
+            }
+            delegate.onNext(items);
+        }
+
+        private void fail(String why) {
+            failed = true;
+            subscription.cancel();
+            delegate.onError(new TooLarge(what + ": " + why));
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            if (!failed) {
+                delegate.onError(t);
+            }
+        }
+
+        @Override
+        public void onComplete() {
+            if (!failed) {
+                delegate.onComplete();
+            }
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<T> getBody() {
+            return delegate.getBody();
+        }
+    }
+
+    /**
+     * A streamed answer (a blob) as an InputStream whose reads wait at most {@code limits.stall} for
+     * data (and never past the deadline): a server that drips or stops fails the read with one line
+     * naming the request, and the transfer is cancelled.
+     */
+    static final class StreamBody extends InputStream implements HttpResponse.BodySubscriber<InputStream> {
+        private static final Object END = new Object();
+        private final java.util.concurrent.BlockingQueue<Object> queue = new java.util.concurrent.LinkedBlockingQueue<>();
+        private final Limits limits;
+        private final String what;
+        private volatile java.util.concurrent.Flow.Subscription subscription;
+        private volatile boolean closed;
+        private java.util.Iterator<java.nio.ByteBuffer> items = java.util.Collections.emptyIterator();
+        private java.nio.ByteBuffer current;
+        private boolean done;
+
+        StreamBody(Limits limits, String what) {
+            this.limits = limits;
+            this.what = what;
+        }
+
+        @Override
+        public void onSubscribe(java.util.concurrent.Flow.Subscription s) {
+            subscription = s;
+            if (closed) {
+                s.cancel();
+            } else {
+                s.request(1);
+            }
+        }
+
+        @Override
+        public void onNext(List<java.nio.ByteBuffer> item) {
+            queue.add(item);
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            queue.add(t);
+        }
+
+        @Override
+        public void onComplete() {
+            queue.add(END);
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<InputStream> getBody() {
+            return java.util.concurrent.CompletableFuture.completedStage(this);
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            Objects.checkFromIndexSize(off, len, b.length);
+            if (closed) {
+                throw new IOException(what + ": the stream is closed");
+            }
+            if (len == 0) {
+                return 0;
+            }
+            while (current == null || !current.hasRemaining()) {
+                if (items.hasNext()) {
+                    current = items.next();
+                    continue;
+                }
+                if (done) {
+                    return -1;
+                }
+                Object o = next();
+                if (o == END) {
+                    done = true;
+                    return -1;
+                }
+                if (o instanceof Throwable t) {
+                    done = true;
+                    throw t instanceof IOException io ? io : new IOException(what + ": " + t, t);
+                }
+                @SuppressWarnings("unchecked")
+                List<java.nio.ByteBuffer> list = (List<java.nio.ByteBuffer>) o;
+                items = list.iterator();
+                subscription.request(1);
+            }
+            int n = Math.min(len, current.remaining());
+            current.get(b, off, n);
+            return n;
+        }
+
+        private Object next() throws IOException {
+            long stall = limits.stall() == null ? Long.MAX_VALUE : limits.stall().toNanos();
+            long deadline = limits.deadline().remainingNanos();
+            Object o;
+            try {
+                o = queue.poll(Math.min(stall, Math.max(deadline, 0)), java.util.concurrent.TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                close();
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while reading " + what);
+            }
+            if (o == null) {
+                close();
+                throw deadline <= stall
+                        ? new TimedOut(what + ": " + limits.deadline().describe() + " has passed", true)
+                        : new TimedOut(what + ": no data for " + text(limits.stall()), false);
+            }
+            return o;
+        }
+
+        @Override
+        public int available() {
+            return current == null ? 0 : current.remaining();
+        }
+
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                java.util.concurrent.Flow.Subscription s = subscription;
+                if (s != null) {
+                    s.cancel();
+                }
+            }
         }
     }
 

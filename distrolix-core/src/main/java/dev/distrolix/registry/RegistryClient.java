@@ -51,7 +51,8 @@ public final class RegistryClient {
         this.settings = settings;
         RegistrySettings.Transport t = settings.transport(registry);
         this.http = Http.shared(t != RegistrySettings.Transport.INSECURE, settings.connectTimeout(), USER_AGENT);
-        TokenFetcher fetcher = new TokenFetcher(http, settings.retry(), settings.timeout(), registry);
+        TokenFetcher fetcher = new TokenFetcher(http, settings.retry(), settings.timeout(), registry,
+                settings.limits());
         this.auth = new Authenticator(registry, settings.credentials(), t == RegistrySettings.Transport.INSECURE,
                 new TokenCache(), fetcher);
     }
@@ -153,6 +154,7 @@ public final class RegistryClient {
     /** Sends with the right Authorization, renewing it once after a 401. */
     <T> HttpResponse<T> send(Http.Call call, Collection<String> scopes, HttpResponse.BodyHandler<T> handler)
             throws IOException {
+        call = call.withLimits(settings.limits());
         boolean ours = base == null || Http.sameOrigin(call.uri(), base);
         String authorization = ours ? auth.authorization(scopes, call.uri()) : null;
         HttpResponse<T> r = http.send(call, authorization, handler);
