@@ -11,12 +11,9 @@ import java.net.http.HttpResponse;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
@@ -41,8 +38,11 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * registry (the push after the fail-fast check) reuses the first one's kept-alive connections.
  *
  * <p>At JVM exit the clients' selector threads are stopped: the JVM waits up to 0.3 s for any
- * thread blocked in native code before it exits, and a selector thread always is (in
- * {@code epoll_wait}); a JDK 17 client has no {@code close()}.
+ * thread blocked in native code before it exits — {@code System.exit} included, measured — and a
+ * selector thread always is (in {@code epoll_wait}); a JDK 17 client has no {@code close()}. Each
+ * client is built on a short-lived thread of a {@link ThreadGroup} of ours, so the threads the
+ * client starts (its selector) belong to that group, and interrupting the group (what ends a
+ * selector thread) stops exactly them: no thread names or {@code toString()} formats are relied on.
  */
 final class Http {
     static final int MAX_REDIRECTS = 5;
@@ -53,15 +53,10 @@ final class Http {
         throw new IllegalStateException("Http.STREAM is only a marker for Http.send");
     };
     private static final Map<Key, Http> SHARED = new ConcurrentHashMap<>();
-    private static final Set<HttpClient> CLIENTS = ConcurrentHashMap.newKeySet();
-
-    static {
-        try {
-            Runtime.getRuntime().addShutdownHook(new Thread(Http::stopSelectors, "distrolix-http-exit"));
-        } catch (IllegalStateException shuttingDown) {
-            // first used while the JVM exits: nothing to speed up
-        }
-    }
+    /** The threads of every client of ours, one subgroup per {@link Http}. */
+    private static final ThreadGroup THREADS = new ThreadGroup("distrolix-http");
+    private static final java.util.concurrent.atomic.AtomicBoolean EXIT_HOOK = new java.util.concurrent.atomic.AtomicBoolean();
+    private static final java.util.concurrent.atomic.AtomicInteger IDS = new java.util.concurrent.atomic.AtomicInteger();
 
     private record Key(boolean verifyTls, Duration connectTimeout, String userAgent) {}
 
@@ -70,14 +65,15 @@ final class Http {
     private final HttpClient plain;
     private volatile HttpClient tls;
     private final String userAgent;
+    private final ThreadGroup threads;
 
     Http(boolean verifyTls, Duration connectTimeout, String userAgent) {
+        this.threads = new ThreadGroup(THREADS, "distrolix-http-" + IDS.incrementAndGet());
         this.verifyTls = verifyTls;
         this.connectTimeout = connectTimeout;
         this.userAgent = userAgent;
         // No TLS context to set up; explicit parameters, else the client asks the context for its defaults.
-        this.plain = builder(connectTimeout).sslContext(NoTls.context()).sslParameters(new SSLParameters()).build();
-        CLIENTS.add(plain);
+        this.plain = build(builder(connectTimeout).sslContext(NoTls.context()).sslParameters(new SSLParameters()));
     }
 
     /** The process-wide instance for these settings (java.net.http clients are meant to be shared). */
@@ -106,8 +102,7 @@ final class Http {
                     if (!verifyTls) {
                         b.sslContext(trustAll());
                     }
-                    c = b.build(); // default: the JDK's verifying context
-                    CLIENTS.add(c);
+                    c = build(b); // default: the JDK's verifying context
                     tls = c;
                 }
             }
@@ -115,56 +110,57 @@ final class Http {
         return c;
     }
 
-    private static void stopSelectors() {
-        stopSelectors(CLIENTS);
-    }
-
     /**
-     * Interrupts the selector threads of {@code clients} (which ends them) and waits a moment for
-     * them; should a JDK name them otherwise than {@link #selectorThreadName}, nothing is found and
-     * exit is only slower.
+     * Builds a client on a thread of this instance's group, so the selector thread it starts is in
+     * the group too; the first client also registers the exit hook that stops them all.
      */
-    static void stopSelectors(Collection<HttpClient> clients) {
-        Set<String> names = new HashSet<>();
-        for (HttpClient c : clients) {
-            String name = selectorThreadName(c);
-            if (name != null) {
-                names.add(name);
+    private HttpClient build(HttpClient.Builder b) {
+        if (EXIT_HOOK.compareAndSet(false, true)) {
+            try {
+                Runtime.getRuntime().addShutdownHook(new Thread(THREADS::interrupt, "distrolix-http-exit"));
+            } catch (IllegalStateException shuttingDown) {
+                // first used while the JVM exits: nothing to speed up
             }
         }
-        for (Thread t : allThreads()) {
-            if (names.contains(t.getName())) {
-                t.interrupt();
-                try {
-                    t.join(100);
-                } catch (InterruptedException e) {
-                    return;
-                }
+        HttpClient[] built = new HttpClient[1];
+        RuntimeException[] failed = new RuntimeException[1];
+        Thread t = new Thread(threads, () -> {
+            try {
+                built[0] = b.build();
+            } catch (RuntimeException e) {
+                failed[0] = e;
+            }
+        }, threads.getName() + "-build");
+        t.setDaemon(true);
+        t.start();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                t.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true; // a client is built in well under a second: finish, then say so
             }
         }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (failed[0] != null) {
+            throw failed[0];
+        }
+        return built[0];
     }
 
-    /**
-     * A client's {@code toString()} ends with its id, "…(7)", and its selector thread is named
-     * "HttpClient-7-SelectorManager" (the JDK's own tests find it so); null if it does not.
-     */
-    static String selectorThreadName(HttpClient c) {
-        String s = c.toString();
-        int open = s.lastIndexOf('(');
-        if (open < 0 || !s.endsWith(")")) {
-            return null;
-        }
-        return "HttpClient-" + s.substring(open + 1, s.length() - 1) + "-SelectorManager";
+    /** Stops the threads of this instance's clients (their selectors), as the exit hook does for all; for tests. */
+    void stopThreads() {
+        threads.interrupt();
     }
 
-    static List<Thread> allThreads() {
-        ThreadGroup root = Thread.currentThread().getThreadGroup();
-        while (root.getParent() != null) {
-            root = root.getParent();
-        }
-        Thread[] threads = new Thread[root.activeCount() + 16];
-        int n = root.enumerate(threads, true);
-        return List.of(java.util.Arrays.copyOf(threads, n));
+    /** The live threads of this instance's clients (for tests). */
+    List<Thread> threads() {
+        Thread[] all = new Thread[threads.activeCount() + 16];
+        int n = threads.enumerate(all, true);
+        return List.of(java.util.Arrays.copyOf(all, n));
     }
 
     /** The client for plain-HTTP URLs (for tests). */
