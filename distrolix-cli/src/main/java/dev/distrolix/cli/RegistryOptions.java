@@ -27,6 +27,13 @@ final class RegistryOptions {
                     + "10 s and a transfer may not stall (no byte either way) for 30 s.")
     java.time.Duration timeout;
 
+    @Option(names = "--cert-dir", paramLabel = "DIR",
+            description = "TLS files for the registry: *.crt are CA certificates trusted besides the system's, "
+                    + "NAME.cert with NAME.key a client certificate (PEM; keys PKCS#8 or RSA PKCS#1). "
+                    + "Default: the registry's folder (HOST:PORT) in ~/.config/containers/certs.d, "
+                    + "/etc/containers/certs.d or /etc/docker/certs.d, as podman and Docker read them.")
+    java.nio.file.Path certDir;
+
     /** The settings these options (and the environment) give, for reading images (no progress). */
     RegistrySettings settings() {
         return settings(PushListener.NONE);
@@ -36,6 +43,9 @@ final class RegistryOptions {
     RegistrySettings settings(PushListener listener) {
         RegistrySettings s = RegistrySettings.defaults().withInsecure(insecure).withListener(listener)
                 .withDeadline(timeout);
+        if (certDir != null) {
+            s = s.withCertDir(certDir);
+        }
         if (creds != null) {
             s = s.withExplicitCredentials(Credentials.parse(creds, "--creds"));
         }

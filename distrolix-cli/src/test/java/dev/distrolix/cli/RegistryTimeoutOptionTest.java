@@ -33,4 +33,16 @@ class RegistryTimeoutOptionTest {
         new CommandLine(o).parseArgs("--timeout", "0");
         assertThat(o.settings().deadline().total()).isNull();
     }
+
+    @Test
+    void certDirReplacesTheCertsDFolders() {
+        RegistryOptions o = new RegistryOptions();
+        new CommandLine(o).parseArgs();
+        assertThat(o.settings().certDirs().certDir()).isNull();
+        assertThat(o.settings().certDirs().roots()).contains(java.nio.file.Path.of("/etc/containers/certs.d"),
+                java.nio.file.Path.of("/etc/docker/certs.d"));
+        new CommandLine(o).parseArgs("--cert-dir", "/tmp/certs");
+        assertThat(o.settings().certDirs().certDir()).isEqualTo(java.nio.file.Path.of("/tmp/certs"));
+        assertThat(o.settings().certDirs().roots()).isEmpty();
+    }
 }

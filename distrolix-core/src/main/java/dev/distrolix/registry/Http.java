@@ -58,7 +58,7 @@ final class Http {
     private static final java.util.concurrent.atomic.AtomicBoolean EXIT_HOOK = new java.util.concurrent.atomic.AtomicBoolean();
     private static final java.util.concurrent.atomic.AtomicInteger IDS = new java.util.concurrent.atomic.AtomicInteger();
 
-    private record Key(boolean verifyTls, Duration connectTimeout, String userAgent) {}
+    private record Key(boolean verifyTls, Duration connectTimeout, String userAgent, TlsFiles tlsFiles) {}
 
     private final boolean verifyTls;
     private final Duration connectTimeout;
@@ -66,8 +66,15 @@ final class Http {
     private volatile HttpClient tls;
     private final String userAgent;
     private final ThreadGroup threads;
+    private final TlsFiles tlsFiles;
 
     Http(boolean verifyTls, Duration connectTimeout, String userAgent) {
+        this(verifyTls, connectTimeout, userAgent, TlsFiles.NONE);
+    }
+
+    /** {@code tlsFiles}: CAs trusted besides the system's and a client certificate, for HTTPS. */
+    Http(boolean verifyTls, Duration connectTimeout, String userAgent, TlsFiles tlsFiles) {
+        this.tlsFiles = tlsFiles;
         this.threads = new ThreadGroup(THREADS, "distrolix-http-" + IDS.incrementAndGet());
         this.verifyTls = verifyTls;
         this.connectTimeout = connectTimeout;
@@ -78,8 +85,13 @@ final class Http {
 
     /** The process-wide instance for these settings (java.net.http clients are meant to be shared). */
     static Http shared(boolean verifyTls, Duration connectTimeout, String userAgent) {
-        return SHARED.computeIfAbsent(new Key(verifyTls, connectTimeout, userAgent),
-                k -> new Http(k.verifyTls(), k.connectTimeout(), k.userAgent()));
+        return shared(verifyTls, connectTimeout, userAgent, TlsFiles.NONE);
+    }
+
+    /** The same, with a registry's TLS files (equal files share the instance). */
+    static Http shared(boolean verifyTls, Duration connectTimeout, String userAgent, TlsFiles tlsFiles) {
+        return SHARED.computeIfAbsent(new Key(verifyTls, connectTimeout, userAgent, tlsFiles),
+                k -> new Http(k.verifyTls(), k.connectTimeout(), k.userAgent(), k.tlsFiles()));
     }
 
     private static HttpClient.Builder builder(Duration connectTimeout) {
@@ -89,7 +101,7 @@ final class Http {
                 .connectTimeout(connectTimeout);
     }
 
-    private HttpClient clientFor(URI uri) {
+    private HttpClient clientFor(URI uri) throws IOException {
         if ("http".equalsIgnoreCase(uri.getScheme())) {
             return plain;
         }
@@ -99,8 +111,15 @@ final class Http {
                 c = tls;
                 if (c == null) {
                     HttpClient.Builder b = builder(connectTimeout);
-                    if (!verifyTls) {
-                        b.sslContext(trustAll());
+                    try {
+                        if (!verifyTls) {
+                            b.sslContext(trustAll(tlsFiles.keyManagers()));
+                        } else if (!tlsFiles.isEmpty()) {
+                            b.sslContext(tlsFiles.verifyingContext()); // the system's CAs, certs.d's, a client key
+                        }
+                    } catch (GeneralSecurityException e) {
+                        throw new IOException("cannot set TLS up with the files in " + tlsFiles.dir() + ": "
+                                + e.getMessage(), e);
                     }
                     c = build(b); // default: the JDK's verifying context
                     tls = c;
@@ -679,7 +698,7 @@ final class Http {
     }
 
     /** For --insecure: accepts any certificate and any host name (X509Extended, so JSSE adds no host check). */
-    private static SSLContext trustAll() {
+    private static SSLContext trustAll(javax.net.ssl.KeyManager[] keyManagers) {
         TrustManager tm = new X509ExtendedTrustManager() {
             @Override
             public void checkClientTrusted(X509Certificate[] chain, String authType) { }
@@ -706,7 +725,7 @@ final class Http {
         };
         try {
             SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, new TrustManager[] {tm}, null);
+            ctx.init(keyManagers, new TrustManager[] {tm}, null);
             return ctx;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
