@@ -75,4 +75,18 @@ class GlobPropertyTest {
             assertThatThrownBy(() -> Glob.parse(bad)).as(bad).isInstanceOf(InputException.class);
         }
     }
+
+    @Example
+    void ignoreRulesUseTheGlobsAndRefuseBrokenOnes() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("glob-policy");
+        java.nio.file.Path good = dir.resolve("good.yaml");
+        java.nio.file.Files.writeString(good, "ignore:\n  - path: /nix/store/*-busybox-*/bin/**\n");
+        AuditPolicy.Ignore rule = AuditPolicy.load(good).ignores().get(0);
+        assertThat(rule.matchesPath("/nix/store/abc-busybox-1.36/bin/sh")).isTrue();
+        assertThat(rule.matchesPath("/nix/store/abc-bash-5/bin/sh")).isFalse();
+        java.nio.file.Path bad = dir.resolve("bad.yaml");
+        java.nio.file.Files.writeString(bad, "ignore:\n  - path: /usr/[bin\n");
+        assertThatThrownBy(() -> AuditPolicy.load(bad)).isInstanceOf(InputException.class)
+                .hasMessageContaining("path: not a glob (missing ']' in '/usr/[bin')");
+    }
 }
