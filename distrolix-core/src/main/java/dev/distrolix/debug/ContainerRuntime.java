@@ -1,5 +1,6 @@
 package dev.distrolix.debug;
 
+import dev.distrolix.ToolArgs;
 import java.util.List;
 import java.util.Locale;
 
@@ -31,17 +32,20 @@ public enum ContainerRuntime {
 
     /** The command whose exit status says whether an image is in the local store (0 = yes). */
     public List<String> imageExists(String image) {
+        ToolArgs.checkNotOption("image name", image);
         return this == PODMAN ? List.of(command, "image", "exists", image)
                 : List.of(command, "image", "inspect", "--format", "{{.Id}}", image);
     }
 
     /** The command that prints the container as a one-element JSON array (the same shape in both engines). */
     public List<String> inspect(String container) {
+        ToolArgs.checkNotOption("container name", container);
         return List.of(command, "container", "inspect", container);
     }
 
     /** Removes a container if it is still there; both engines accept {@code rm -f}. */
     public List<String> forceRemove(String container) {
+        ToolArgs.checkNotOption("container name", container);
         return List.of(command, "rm", "-f", container);
     }
 

@@ -20,6 +20,9 @@ public record Sidecar(String name, String image, boolean builtLocally, SidecarUs
     public Sidecar {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(image, "image");
+        // positional on podman/docker run (kubectl gets --image=…, but one check for both)
+        dev.distrolix.ToolArgs.checkNotOption("container name", name);
+        dev.distrolix.ToolArgs.checkNotOption("image name", image);
         command = List.copyOf(command);
     }
 

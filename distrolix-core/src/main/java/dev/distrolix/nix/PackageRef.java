@@ -55,6 +55,7 @@ public sealed interface PackageRef {
             if (ref == null || ref.isBlank() || ref.chars().anyMatch(Character::isWhitespace)) {
                 throw new dev.distrolix.InputException("not a flake reference: '" + ref + "'");
             }
+            dev.distrolix.ToolArgs.checkNotOption("flake reference", ref); // nix build REF: '-…' would be an option
         }
     }
 

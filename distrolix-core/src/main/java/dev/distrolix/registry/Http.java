@@ -11,12 +11,9 @@ import java.net.http.HttpResponse;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
@@ -41,43 +38,60 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * registry (the push after the fail-fast check) reuses the first one's kept-alive connections.
  *
  * <p>At JVM exit the clients' selector threads are stopped: the JVM waits up to 0.3 s for any
- * thread blocked in native code before it exits, and a selector thread always is (in
- * {@code epoll_wait}); a JDK 17 client has no {@code close()}.
+ * thread blocked in native code before it exits — {@code System.exit} included, measured — and a
+ * selector thread always is (in {@code epoll_wait}); a JDK 17 client has no {@code close()}. Each
+ * client is built on a short-lived thread of a {@link ThreadGroup} of ours, so the threads the
+ * client starts (its selector) belong to that group, and interrupting the group (what ends a
+ * selector thread) stops exactly them: no thread names or {@code toString()} formats are relied on.
  */
 final class Http {
     static final int MAX_REDIRECTS = 5;
+    /** An answer read into memory (ping, token, error, manifest) is a JSON document: at most this many bytes. */
+    static final long MAX_BUFFERED = dev.distrolix.json.Mappers.MAX_DOCUMENT;
+    /** A body handler for streamed answers (blobs): reads stall after {@link Limits#stall} without data. */
+    static final HttpResponse.BodyHandler<InputStream> STREAM = info -> {
+        throw new IllegalStateException("Http.STREAM is only a marker for Http.send");
+    };
     private static final Map<Key, Http> SHARED = new ConcurrentHashMap<>();
-    private static final Set<HttpClient> CLIENTS = ConcurrentHashMap.newKeySet();
+    /** The threads of every client of ours, one subgroup per {@link Http}. */
+    private static final ThreadGroup THREADS = new ThreadGroup("distrolix-http");
+    private static final java.util.concurrent.atomic.AtomicBoolean EXIT_HOOK = new java.util.concurrent.atomic.AtomicBoolean();
+    private static final java.util.concurrent.atomic.AtomicInteger IDS = new java.util.concurrent.atomic.AtomicInteger();
 
-    static {
-        try {
-            Runtime.getRuntime().addShutdownHook(new Thread(Http::stopSelectors, "distrolix-http-exit"));
-        } catch (IllegalStateException shuttingDown) {
-            // first used while the JVM exits: nothing to speed up
-        }
-    }
-
-    private record Key(boolean verifyTls, Duration connectTimeout, String userAgent) {}
+    private record Key(boolean verifyTls, Duration connectTimeout, String userAgent, TlsFiles tlsFiles) {}
 
     private final boolean verifyTls;
     private final Duration connectTimeout;
     private final HttpClient plain;
     private volatile HttpClient tls;
     private final String userAgent;
+    private final ThreadGroup threads;
+    private final TlsFiles tlsFiles;
 
     Http(boolean verifyTls, Duration connectTimeout, String userAgent) {
+        this(verifyTls, connectTimeout, userAgent, TlsFiles.NONE);
+    }
+
+    /** {@code tlsFiles}: CAs trusted besides the system's and a client certificate, for HTTPS. */
+    Http(boolean verifyTls, Duration connectTimeout, String userAgent, TlsFiles tlsFiles) {
+        this.tlsFiles = tlsFiles;
+        this.threads = new ThreadGroup(THREADS, "distrolix-http-" + IDS.incrementAndGet());
         this.verifyTls = verifyTls;
         this.connectTimeout = connectTimeout;
         this.userAgent = userAgent;
         // No TLS context to set up; explicit parameters, else the client asks the context for its defaults.
-        this.plain = builder(connectTimeout).sslContext(NoTls.context()).sslParameters(new SSLParameters()).build();
-        CLIENTS.add(plain);
+        this.plain = build(builder(connectTimeout).sslContext(NoTls.context()).sslParameters(new SSLParameters()));
     }
 
     /** The process-wide instance for these settings (java.net.http clients are meant to be shared). */
     static Http shared(boolean verifyTls, Duration connectTimeout, String userAgent) {
-        return SHARED.computeIfAbsent(new Key(verifyTls, connectTimeout, userAgent),
-                k -> new Http(k.verifyTls(), k.connectTimeout(), k.userAgent()));
+        return shared(verifyTls, connectTimeout, userAgent, TlsFiles.NONE);
+    }
+
+    /** The same, with a registry's TLS files (equal files share the instance). */
+    static Http shared(boolean verifyTls, Duration connectTimeout, String userAgent, TlsFiles tlsFiles) {
+        return SHARED.computeIfAbsent(new Key(verifyTls, connectTimeout, userAgent, tlsFiles),
+                k -> new Http(k.verifyTls(), k.connectTimeout(), k.userAgent(), k.tlsFiles()));
     }
 
     private static HttpClient.Builder builder(Duration connectTimeout) {
@@ -87,7 +101,7 @@ final class Http {
                 .connectTimeout(connectTimeout);
     }
 
-    private HttpClient clientFor(URI uri) {
+    private HttpClient clientFor(URI uri) throws IOException {
         if ("http".equalsIgnoreCase(uri.getScheme())) {
             return plain;
         }
@@ -97,11 +111,17 @@ final class Http {
                 c = tls;
                 if (c == null) {
                     HttpClient.Builder b = builder(connectTimeout);
-                    if (!verifyTls) {
-                        b.sslContext(trustAll());
+                    try {
+                        if (!verifyTls) {
+                            b.sslContext(trustAll(tlsFiles.keyManagers()));
+                        } else if (!tlsFiles.isEmpty()) {
+                            b.sslContext(tlsFiles.verifyingContext()); // the system's CAs, certs.d's, a client key
+                        }
+                    } catch (GeneralSecurityException e) {
+                        throw new IOException("cannot set TLS up with the files in " + tlsFiles.dir() + ": "
+                                + e.getMessage(), e);
                     }
-                    c = b.build(); // default: the JDK's verifying context
-                    CLIENTS.add(c);
+                    c = build(b); // default: the JDK's verifying context
                     tls = c;
                 }
             }
@@ -109,56 +129,57 @@ final class Http {
         return c;
     }
 
-    private static void stopSelectors() {
-        stopSelectors(CLIENTS);
-    }
-
     /**
-     * Interrupts the selector threads of {@code clients} (which ends them) and waits a moment for
-     * them; should a JDK name them otherwise than {@link #selectorThreadName}, nothing is found and
-     * exit is only slower.
+     * Builds a client on a thread of this instance's group, so the selector thread it starts is in
+     * the group too; the first client also registers the exit hook that stops them all.
      */
-    static void stopSelectors(Collection<HttpClient> clients) {
-        Set<String> names = new HashSet<>();
-        for (HttpClient c : clients) {
-            String name = selectorThreadName(c);
-            if (name != null) {
-                names.add(name);
+    private HttpClient build(HttpClient.Builder b) {
+        if (EXIT_HOOK.compareAndSet(false, true)) {
+            try {
+                Runtime.getRuntime().addShutdownHook(new Thread(THREADS::interrupt, "distrolix-http-exit"));
+            } catch (IllegalStateException shuttingDown) {
+                // first used while the JVM exits: nothing to speed up
             }
         }
-        for (Thread t : allThreads()) {
-            if (names.contains(t.getName())) {
-                t.interrupt();
-                try {
-                    t.join(100);
-                } catch (InterruptedException e) {
-                    return;
-                }
+        HttpClient[] built = new HttpClient[1];
+        RuntimeException[] failed = new RuntimeException[1];
+        Thread t = new Thread(threads, () -> {
+            try {
+                built[0] = b.build();
+            } catch (RuntimeException e) {
+                failed[0] = e;
+            }
+        }, threads.getName() + "-build");
+        t.setDaemon(true);
+        t.start();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                t.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true; // a client is built in well under a second: finish, then say so
             }
         }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (failed[0] != null) {
+            throw failed[0];
+        }
+        return built[0];
     }
 
-    /**
-     * A client's {@code toString()} ends with its id, "…(7)", and its selector thread is named
-     * "HttpClient-7-SelectorManager" (the JDK's own tests find it so); null if it does not.
-     */
-    static String selectorThreadName(HttpClient c) {
-        String s = c.toString();
-        int open = s.lastIndexOf('(');
-        if (open < 0 || !s.endsWith(")")) {
-            return null;
-        }
-        return "HttpClient-" + s.substring(open + 1, s.length() - 1) + "-SelectorManager";
+    /** Stops the threads of this instance's clients (their selectors), as the exit hook does for all; for tests. */
+    void stopThreads() {
+        threads.interrupt();
     }
 
-    static List<Thread> allThreads() {
-        ThreadGroup root = Thread.currentThread().getThreadGroup();
-        while (root.getParent() != null) {
-            root = root.getParent();
-        }
-        Thread[] threads = new Thread[root.activeCount() + 16];
-        int n = root.enumerate(threads, true);
-        return List.of(java.util.Arrays.copyOf(threads, n));
+    /** The live threads of this instance's clients (for tests). */
+    List<Thread> threads() {
+        Thread[] all = new Thread[threads.activeCount() + 16];
+        int n = threads.enumerate(all, true);
+        return List.of(java.util.Arrays.copyOf(all, n));
     }
 
     /** The client for plain-HTTP URLs (for tests). */
@@ -166,13 +187,23 @@ final class Http {
         return plain;
     }
 
-    /** One request; {@code body} makes a fresh publisher per send (auth round-trips and redirects resend it). */
+    /**
+     * One request; {@code body} makes a fresh publisher per send (auth round-trips and redirects resend it).
+     * {@code timeout} bounds the wait for the answer's head once the request is sent; {@code limits} the
+     * stalls and the command's deadline; {@code maxBody} the bytes of an answer read into memory.
+     */
     record Call(String method, URI uri, Map<String, String> headers, Supplier<HttpRequest.BodyPublisher> body,
-                Duration timeout) {
+                Duration timeout, Limits limits, long maxBody) {
         Call {
             Objects.requireNonNull(method);
             Objects.requireNonNull(uri);
+            Objects.requireNonNull(limits);
             headers = Map.copyOf(headers);
+        }
+
+        Call(String method, URI uri, Map<String, String> headers, Supplier<HttpRequest.BodyPublisher> body,
+             Duration timeout) {
+            this(method, uri, headers, body, timeout, Limits.NONE, MAX_BUFFERED);
         }
 
         static Call of(String method, URI uri, Duration timeout) {
@@ -182,11 +213,20 @@ final class Http {
         Call withHeader(String name, String value) {
             Map<String, String> h = new java.util.LinkedHashMap<>(headers);
             h.put(name, value);
-            return new Call(method, uri, h, body, timeout);
+            return new Call(method, uri, h, body, timeout, limits, maxBody);
         }
 
         Call withBody(Supplier<HttpRequest.BodyPublisher> newBody) {
-            return new Call(method, uri, headers, newBody, timeout);
+            return new Call(method, uri, headers, newBody, timeout, limits, maxBody);
+        }
+
+        Call withLimits(Limits l) {
+            return new Call(method, uri, headers, body, timeout, l, maxBody);
+        }
+
+        /** At most {@code bytes} of an answer read into memory; more fails fast ({@link TooLarge}). */
+        Call withMaxBody(long bytes) {
+            return new Call(method, uri, headers, body, timeout, limits, bytes);
         }
     }
 
@@ -196,17 +236,17 @@ final class Http {
         String method = call.method();
         boolean withBody = true;
         for (int redirects = 0; ; redirects++) {
+            Activity activity = new Activity();
+            HttpRequest.BodyPublisher publisher = withBody ? call.body().get() : HttpRequest.BodyPublishers.noBody();
             HttpRequest.Builder b = HttpRequest.newBuilder(uri)
-                    .method(method, withBody ? call.body().get() : HttpRequest.BodyPublishers.noBody())
+                    .method(method, publisher.contentLength() == 0 ? publisher : new WatchedBody(publisher, activity))
                     .header("User-Agent", userAgent);
-            if (call.timeout() != null) {
-                b.timeout(call.timeout());
-            }
+            // no HttpRequest.timeout: sendOnce bounds every phase itself, naming the URL
             call.headers().forEach(b::header);
             if (authorization != null && sameOrigin(uri, call.uri())) {
                 b.header("Authorization", authorization);
             }
-            HttpResponse<T> r = sendOnce(clientFor(uri), b.build(), handler);
+            HttpResponse<T> r = sendOnce(clientFor(uri), b.build(), handler, call, activity);
             int s = r.statusCode();
             String location = r.headers().firstValue("Location").orElse(null);
             if (!isRedirect(s) || location == null || redirects >= MAX_REDIRECTS) {
@@ -221,13 +261,415 @@ final class Http {
         }
     }
 
+    /**
+     * The bounds of one request besides its own {@code timeout}: {@code stall} is the longest time
+     * without a byte while a body goes out or comes in (null: none); {@code deadline} the command's.
+     */
+    record Limits(Duration stall, Deadline deadline) {
+        static final Limits NONE = new Limits(null, Deadline.NONE);
+
+        Limits {
+            Objects.requireNonNull(deadline, "deadline");
+        }
+    }
+
+    /** No progress in time: a stall, an answer that never comes, or the command's deadline. One line naming the URL. */
+    static final class TimedOut extends IOException {
+        private final boolean deadline;
+
+        TimedOut(String message, boolean deadline) {
+            super(message);
+            this.deadline = deadline;
+        }
+
+        /** The command's --timeout passed: trying again cannot help. */
+        boolean deadline() {
+            return deadline;
+        }
+    }
+
+    /** An answer larger than we read into memory; not retried. */
+    static final class TooLarge extends IOException {
+        TooLarge(String message) {
+            super(message);
+        }
+    }
+
+    /** "30 s", "1.5 s", "10 min". */
+    static String text(Duration d) {
+        if (d == null) {
+            return "no limit";
+        }
+        long ms = d.toMillis();
+        if (ms % 1000 != 0 && ms < 10_000) {
+            return (ms / 1000) + "." + (ms % 1000 / 100) + " s";
+        }
+        long s = d.toSeconds();
+        return s >= 120 && s % 60 == 0 ? (s / 60) + " min" : s + " s";
+    }
+
+    private static String describe(HttpRequest request) {
+        return request.method() + " " + request.uri();
+    }
+
+    /** Where a request is: the phase decides which limit applies, {@code last} is its last progress. */
+    static final class Activity {
+        static final int WAITING = 0;
+        static final int SENDING = 1;
+        static final int RECEIVING = 2;
+        volatile int phase = WAITING;
+        volatile long last = System.nanoTime();
+
+        void phase(int p) {
+            phase = p;
+            last = System.nanoTime();
+        }
+
+        void touch() {
+            last = System.nanoTime();
+        }
+    }
+
+    /**
+     * Sends and waits, bounding each phase: sending the body and reading a buffered answer may not
+     * stall longer than {@code limits.stall}; the answer's head must come within {@code call.timeout}
+     * of the request (or of its body's last byte); nothing may run past the deadline. A request that
+     * runs out of time is cancelled (its connection closed) and fails with one line naming it.
+     */
     private static <T> HttpResponse<T> sendOnce(HttpClient client, HttpRequest request,
-                                                HttpResponse.BodyHandler<T> handler) throws IOException {
-        try {
-            return client.send(request, handler);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted during " + request.method() + " " + request.uri());
+                                                HttpResponse.BodyHandler<T> handler, Call call, Activity activity)
+            throws IOException {
+        Limits limits = call.limits();
+        String what = describe(request);
+        boolean head = request.method().equals("HEAD");
+        HttpResponse.BodyHandler<T> watched = info -> {
+            activity.phase(Activity.RECEIVING);
+            if (handler == (Object) STREAM) {
+                @SuppressWarnings("unchecked")
+                HttpResponse.BodySubscriber<T> stream = (HttpResponse.BodySubscriber<T>) new StreamBody(limits, what);
+                return stream;
+            }
+            long max = head ? -1 : call.maxBody();
+            long declared = info.headers().firstValueAsLong("Content-Length").orElse(-1);
+            Watched<T> w = new Watched<>(handler.apply(info), activity, max, what);
+            if (max >= 0 && declared > max) {
+                w.refuse(declared);
+            }
+            return w;
+        };
+        if (limits.deadline().remainingNanos() <= 0) {
+            throw new TimedOut(what + ": not sent, " + limits.deadline().describe() + " has passed", true);
+        }
+        java.util.concurrent.CompletableFuture<HttpResponse<T>> f = client.sendAsync(request, watched);
+        while (true) {
+            long now = System.nanoTime();
+            int phase = activity.phase;
+            Duration bound = phase == Activity.WAITING ? call.timeout() : limits.stall();
+            long left = bound == null ? Long.MAX_VALUE : bound.toNanos() - (now - activity.last);
+            long deadlineLeft = limits.deadline().remainingNanos();
+            if (deadlineLeft <= 0) {
+                f.cancel(true);
+                throw new TimedOut(what + ": " + limits.deadline().describe() + " has passed", true);
+            }
+            if (left <= 0) {
+                f.cancel(true);
+                throw new TimedOut(what + ": " + switch (phase) {
+                    case Activity.SENDING -> "the server stopped taking the request body (no progress for "
+                            + text(bound) + ")";
+                    case Activity.RECEIVING -> "no data for " + text(bound);
+                    default -> "no answer for " + text(bound);
+                }, false);
+            }
+            try {
+                return f.get(Math.min(Math.min(left, deadlineLeft), 200_000_000L), java.util.concurrent.TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.TimeoutException notYet) {
+                // look at the phase and limits again
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw unwrap(e.getCause(), what);
+            } catch (InterruptedException e) {
+                f.cancel(true);
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted during " + what);
+            }
+        }
+    }
+
+    /** The failure behind an async send, as {@code send} would throw it (our own kinds kept as they are). */
+    private static IOException unwrap(Throwable t, String what) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof TimedOut || c instanceof TooLarge) {
+                return (IOException) c;
+            }
+        }
+        Throwable c = t;
+        while ((c instanceof java.util.concurrent.CompletionException
+                || c instanceof java.util.concurrent.ExecutionException) && c.getCause() != null) {
+            c = c.getCause();
+        }
+        if (c instanceof java.net.http.HttpConnectTimeoutException || c instanceof java.net.ConnectException) {
+            return (IOException) c;
+        }
+        if (c instanceof java.net.http.HttpTimeoutException) {
+            return new TimedOut(what + ": no answer in time", false);
+        }
+        if (c instanceof IOException io) {
+            return io;
+        }
+        if (c instanceof RuntimeException r) {
+            throw r;
+        }
+        return new IOException(what + ": " + c, c);
+    }
+
+    /** A request body that records progress each time the client takes a buffer of it. */
+    private static final class WatchedBody implements HttpRequest.BodyPublisher {
+        private final HttpRequest.BodyPublisher delegate;
+        private final Activity activity;
+
+        WatchedBody(HttpRequest.BodyPublisher delegate, Activity activity) {
+            this.delegate = delegate;
+            this.activity = activity;
+        }
+
+        @Override
+        public long contentLength() {
+            return delegate.contentLength();
+        }
+
+        @Override
+        public void subscribe(java.util.concurrent.Flow.Subscriber<? super java.nio.ByteBuffer> s) {
+            delegate.subscribe(new java.util.concurrent.Flow.Subscriber<java.nio.ByteBuffer>() {
+                @Override
+                public void onSubscribe(java.util.concurrent.Flow.Subscription sub) {
+                    activity.phase(Activity.SENDING);
+                    s.onSubscribe(sub);
+                }
+
+                @Override
+                public void onNext(java.nio.ByteBuffer item) {
+                    activity.touch();
+                    s.onNext(item);
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                    s.onError(t);
+                }
+
+                @Override
+                public void onComplete() {
+                    if (activity.phase == Activity.SENDING) {
+                        activity.phase(Activity.WAITING); // now the answer's head is awaited
+                    }
+                    s.onComplete();
+                }
+            });
+        }
+    }
+
+    /** A buffered answer: records progress, refuses more than {@code max} bytes (cancelling the transfer). */
+    private static final class Watched<T> implements HttpResponse.BodySubscriber<T> {
+        private final HttpResponse.BodySubscriber<T> delegate;
+        private final Activity activity;
+        private final long max;
+        private final String what;
+        private java.util.concurrent.Flow.Subscription subscription;
+        private long count;
+        private long refused = -1;
+        private boolean failed;
+
+        Watched(HttpResponse.BodySubscriber<T> delegate, Activity activity, long max, String what) {
+            this.delegate = delegate;
+            this.activity = activity;
+            this.max = max;
+            this.what = what;
+        }
+
+        /** The answer says it is {@code declared} bytes, more than we take: fail as soon as subscribed. */
+        void refuse(long declared) {
+            refused = declared;
+        }
+
+        @Override
+        public void onSubscribe(java.util.concurrent.Flow.Subscription s) {
+            subscription = s;
+            delegate.onSubscribe(s);
+            if (refused >= 0) {
+                fail("the answer is " + refused + " bytes (Content-Length), more than the " + max
+                        + " bytes a registry document may have");
+            }
+        }
+
+        @Override
+        public void onNext(List<java.nio.ByteBuffer> items) {
+            activity.touch();
+            if (failed) {
+                return;
+            }
+            for (java.nio.ByteBuffer b : items) {
+                count += b.remaining();
+            }
+            if (max >= 0 && count > max) {
+                fail("the answer is larger than the " + max + " bytes a registry document may have");
+                return;
+            }
+            delegate.onNext(items);
+        }
+
+        private void fail(String why) {
+            failed = true;
+            subscription.cancel();
+            delegate.onError(new TooLarge(what + ": " + why));
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            if (!failed) {
+                delegate.onError(t);
+            }
+        }
+
+        @Override
+        public void onComplete() {
+            if (!failed) {
+                delegate.onComplete();
+            }
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<T> getBody() {
+            return delegate.getBody();
+        }
+    }
+
+    /**
+     * A streamed answer (a blob) as an InputStream whose reads wait at most {@code limits.stall} for
+     * data (and never past the deadline): a server that drips or stops fails the read with one line
+     * naming the request, and the transfer is cancelled.
+     */
+    static final class StreamBody extends InputStream implements HttpResponse.BodySubscriber<InputStream> {
+        private static final Object END = new Object();
+        private final java.util.concurrent.BlockingQueue<Object> queue = new java.util.concurrent.LinkedBlockingQueue<>();
+        private final Limits limits;
+        private final String what;
+        private volatile java.util.concurrent.Flow.Subscription subscription;
+        private volatile boolean closed;
+        private java.util.Iterator<java.nio.ByteBuffer> items = java.util.Collections.emptyIterator();
+        private java.nio.ByteBuffer current;
+        private boolean done;
+
+        StreamBody(Limits limits, String what) {
+            this.limits = limits;
+            this.what = what;
+        }
+
+        @Override
+        public void onSubscribe(java.util.concurrent.Flow.Subscription s) {
+            subscription = s;
+            if (closed) {
+                s.cancel();
+            } else {
+                s.request(1);
+            }
+        }
+
+        @Override
+        public void onNext(List<java.nio.ByteBuffer> item) {
+            queue.add(item);
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            queue.add(t);
+        }
+
+        @Override
+        public void onComplete() {
+            queue.add(END);
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<InputStream> getBody() {
+            return java.util.concurrent.CompletableFuture.completedStage(this);
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            Objects.checkFromIndexSize(off, len, b.length);
+            if (closed) {
+                throw new IOException(what + ": the stream is closed");
+            }
+            if (len == 0) {
+                return 0;
+            }
+            while (current == null || !current.hasRemaining()) {
+                if (items.hasNext()) {
+                    current = items.next();
+                    continue;
+                }
+                if (done) {
+                    return -1;
+                }
+                Object o = next();
+                if (o == END) {
+                    done = true;
+                    return -1;
+                }
+                if (o instanceof Throwable t) {
+                    done = true;
+                    throw t instanceof IOException io ? io : new IOException(what + ": " + t, t);
+                }
+                @SuppressWarnings("unchecked")
+                List<java.nio.ByteBuffer> list = (List<java.nio.ByteBuffer>) o;
+                items = list.iterator();
+                subscription.request(1);
+            }
+            int n = Math.min(len, current.remaining());
+            current.get(b, off, n);
+            return n;
+        }
+
+        private Object next() throws IOException {
+            long stall = limits.stall() == null ? Long.MAX_VALUE : limits.stall().toNanos();
+            long deadline = limits.deadline().remainingNanos();
+            Object o;
+            try {
+                o = queue.poll(Math.min(stall, Math.max(deadline, 0)), java.util.concurrent.TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                close();
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while reading " + what);
+            }
+            if (o == null) {
+                close();
+                throw deadline <= stall
+                        ? new TimedOut(what + ": " + limits.deadline().describe() + " has passed", true)
+                        : new TimedOut(what + ": no data for " + text(limits.stall()), false);
+            }
+            return o;
+        }
+
+        @Override
+        public int available() {
+            return current == null ? 0 : current.remaining();
+        }
+
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                java.util.concurrent.Flow.Subscription s = subscription;
+                if (s != null) {
+                    s.cancel();
+                }
+            }
         }
     }
 
@@ -256,7 +698,7 @@ final class Http {
     }
 
     /** For --insecure: accepts any certificate and any host name (X509Extended, so JSSE adds no host check). */
-    private static SSLContext trustAll() {
+    private static SSLContext trustAll(javax.net.ssl.KeyManager[] keyManagers) {
         TrustManager tm = new X509ExtendedTrustManager() {
             @Override
             public void checkClientTrusted(X509Certificate[] chain, String authType) { }
@@ -283,7 +725,7 @@ final class Http {
         };
         try {
             SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, new TrustManager[] {tm}, null);
+            ctx.init(keyManagers, new TrustManager[] {tm}, null);
             return ctx;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);

@@ -46,12 +46,20 @@ public final class RegistryClient {
     private final Authenticator auth;
     private volatile URI base;
 
-    private RegistryClient(String registry, RegistrySettings settings) {
+    private RegistryClient(String registry, RegistrySettings settings) throws RegistryException {
         this.registry = registry;
         this.settings = settings;
         RegistrySettings.Transport t = settings.transport(registry);
-        this.http = Http.shared(t != RegistrySettings.Transport.INSECURE, settings.connectTimeout(), USER_AGENT);
-        TokenFetcher fetcher = new TokenFetcher(http, settings.retry(), settings.timeout(), registry);
+        TlsFiles tlsFiles;
+        try {
+            tlsFiles = settings.certDirs().read(registry);
+        } catch (IOException e) {
+            throw RegistryException.of(registry, null, "reading its TLS files", Errors.oneLine(e), null);
+        }
+        this.http = Http.shared(t != RegistrySettings.Transport.INSECURE, settings.connectTimeout(), USER_AGENT,
+                tlsFiles);
+        TokenFetcher fetcher = new TokenFetcher(http, settings.retry(), settings.timeout(), registry,
+                settings.limits());
         this.auth = new Authenticator(registry, settings.credentials(), t == RegistrySettings.Transport.INSECURE,
                 new TokenCache(), fetcher);
     }
@@ -93,9 +101,16 @@ public final class RegistryClient {
             return;
         } catch (RegistryException e) {
             boolean notTls = hasCause(e, SSLException.class) && !hasCause(e, CertificateException.class);
+            if (wantsClientCertificate(e)) {
+                throw e.withHint("the registry asks for a client certificate: put NAME.cert and NAME.key in "
+                        + "/etc/containers/certs.d/" + registry + "/ (or ~/.config/containers/certs.d/…) or a folder"
+                        + " given with --cert-dir");
+            }
             if (t == RegistrySettings.Transport.HTTPS || !notTls) {
                 throw hasCause(e, CertificateException.class)
-                        ? e.withHint("its TLS certificate is not trusted; pass --insecure to skip verification") : e;
+                        ? e.withHint("its TLS certificate is not trusted: put its CA certificate in "
+                        + "/etc/containers/certs.d/" + registry + "/ca.crt (or ~/.config/containers/certs.d/…)"
+                        + " or a folder given with --cert-dir, or pass --insecure to skip verification") : e;
             }
         }
         pingAt(URI.create("http://" + host + "/v2/"), settings.retry(), settings.timeout());
@@ -153,6 +168,7 @@ public final class RegistryClient {
     /** Sends with the right Authorization, renewing it once after a 401. */
     <T> HttpResponse<T> send(Http.Call call, Collection<String> scopes, HttpResponse.BodyHandler<T> handler)
             throws IOException {
+        call = call.withLimits(settings.limits());
         boolean ours = base == null || Http.sameOrigin(call.uri(), base);
         String authorization = ours ? auth.authorization(scopes, call.uri()) : null;
         HttpResponse<T> r = http.send(call, authorization, handler);
@@ -188,6 +204,18 @@ public final class RegistryClient {
     RetryPolicy.Listener retryListener(dev.distrolix.blob.Digest digest) {
         return (attempt, delay, cause) -> settings.listener().on(
                 new PushEvent.Retrying(digest, attempt, delay, cause.getMessage()));
+    }
+
+    /** A TLS server that refused us for want of a (good) client certificate: TLS, not plain HTTP. */
+    private static boolean wantsClientCertificate(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            String m = c.getMessage();
+            if (c instanceof SSLException && m != null
+                    && (m.contains("bad_certificate") || m.contains("certificate_required"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {

@@ -22,18 +22,27 @@ import java.util.TreeSet;
  *                           {@code DISTROLIX_INSECURE_REGISTRIES=a:5000,b} adds to it
  * @param chunkSize          0 for streamed uploads (POST, one PATCH, PUT); else the PATCH chunk size.
  *                           A registry that asks for a minimum chunk size ({@code OCI-Chunk-Min-Length}) gets chunks anyway.
- * @param timeout            the longest wait for an answer to a small request; uploads get more per byte
+ * @param timeout            the longest wait for an answer's head once a request (or its body) is sent
+ * @param connectTimeout     the longest wait for a TCP connection
+ * @param stallTimeout       the longest time without a byte while a body goes out or comes in
+ * @param deadline           the overall limit of a command's registry work ({@code --timeout}), shared by copies
+ * @param certDirs           where a registry's CA and client certificates are looked for ({@code certs.d}, {@code --cert-dir})
  * @param blobCacheDir       where known blob locations are kept between runs, or null for nowhere
  */
 public record RegistrySettings(CredentialStore credentials, boolean insecure, Set<String> insecureRegistries,
                                RetryPolicy retry, int parallelUploads, long chunkSize, Duration timeout,
-                               Duration connectTimeout, Path blobCacheDir, PushListener listener) {
+                               Duration connectTimeout, Path blobCacheDir, PushListener listener,
+                               Duration stallTimeout, Deadline deadline, CertDirs certDirs) {
     public static final String INSECURE_VARIABLE = "DISTROLIX_INSECURE_REGISTRIES";
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(30);
 
     public RegistrySettings {
         Objects.requireNonNull(credentials, "credentials");
         Objects.requireNonNull(retry, "retry");
         Objects.requireNonNull(listener, "listener");
+        Objects.requireNonNull(deadline, "deadline");
+        Objects.requireNonNull(certDirs, "certDirs");
         insecureRegistries = Set.copyOf(insecureRegistries);
         if (parallelUploads < 1) {
             throw new IllegalArgumentException("parallelUploads must be at least 1");
@@ -66,7 +75,8 @@ public record RegistrySettings(CredentialStore credentials, boolean insecure, Se
             }
         }
         return new RegistrySettings(CredentialStore.of(env, home), false, insecure, RetryPolicy.DEFAULT, 3, 0,
-                Duration.ofMinutes(2), Duration.ofSeconds(20), dev.distrolix.CacheDirs.root(env, home), PushListener.NONE);
+                Duration.ofMinutes(2), DEFAULT_CONNECT_TIMEOUT, dev.distrolix.CacheDirs.root(env, home), PushListener.NONE,
+                DEFAULT_STALL_TIMEOUT, Deadline.NONE, CertDirs.defaults(home));
     }
 
 
@@ -92,7 +102,7 @@ public record RegistrySettings(CredentialStore credentials, boolean insecure, Se
 
     public RegistrySettings withCredentials(CredentialStore store) {
         return new RegistrySettings(store, insecure, insecureRegistries, retry, parallelUploads, chunkSize, timeout,
-                connectTimeout, blobCacheDir, listener);
+                connectTimeout, blobCacheDir, listener, stallTimeout, deadline, certDirs);
     }
 
     /** Explicit credentials ({@code --creds}) for every registry. */
@@ -102,36 +112,74 @@ public record RegistrySettings(CredentialStore credentials, boolean insecure, Se
 
     public RegistrySettings withInsecure(boolean all) {
         return new RegistrySettings(credentials, all, insecureRegistries, retry, parallelUploads, chunkSize, timeout,
-                connectTimeout, blobCacheDir, listener);
+                connectTimeout, blobCacheDir, listener, stallTimeout, deadline, certDirs);
     }
 
     public RegistrySettings withRetry(RetryPolicy policy) {
         return new RegistrySettings(credentials, insecure, insecureRegistries, policy, parallelUploads, chunkSize,
-                timeout, connectTimeout, blobCacheDir, listener);
+                timeout, connectTimeout, blobCacheDir, listener, stallTimeout, deadline, certDirs);
     }
 
     public RegistrySettings withParallelUploads(int n) {
         return new RegistrySettings(credentials, insecure, insecureRegistries, retry, n, chunkSize, timeout,
-                connectTimeout, blobCacheDir, listener);
+                connectTimeout, blobCacheDir, listener, stallTimeout, deadline, certDirs);
     }
 
     public RegistrySettings withChunkSize(long bytes) {
         return new RegistrySettings(credentials, insecure, insecureRegistries, retry, parallelUploads, bytes, timeout,
-                connectTimeout, blobCacheDir, listener);
+                connectTimeout, blobCacheDir, listener, stallTimeout, deadline, certDirs);
     }
 
     public RegistrySettings withTimeout(Duration t) {
         return new RegistrySettings(credentials, insecure, insecureRegistries, retry, parallelUploads, chunkSize, t,
-                connectTimeout, blobCacheDir, listener);
+                connectTimeout, blobCacheDir, listener, stallTimeout, deadline, certDirs);
     }
 
     public RegistrySettings withBlobCacheDir(Path dir) {
         return new RegistrySettings(credentials, insecure, insecureRegistries, retry, parallelUploads, chunkSize,
-                timeout, connectTimeout, dir, listener);
+                timeout, connectTimeout, dir, listener, stallTimeout, deadline, certDirs);
     }
 
     public RegistrySettings withListener(PushListener l) {
         return new RegistrySettings(credentials, insecure, insecureRegistries, retry, parallelUploads, chunkSize,
-                timeout, connectTimeout, blobCacheDir, l);
+                timeout, connectTimeout, blobCacheDir, l, stallTimeout, deadline, certDirs);
+    }
+
+    /** The retry policy, never retrying past the deadline. */
+    @Override
+    public RetryPolicy retry() {
+        return retry.within(deadline);
+    }
+
+    /** The limits every request of these settings gets. */
+    Http.Limits limits() {
+        return new Http.Limits(stallTimeout, deadline);
+    }
+
+    public RegistrySettings withConnectTimeout(Duration t) {
+        return new RegistrySettings(credentials, insecure, insecureRegistries, retry, parallelUploads, chunkSize,
+                timeout, t, blobCacheDir, listener, stallTimeout, deadline, certDirs);
+    }
+
+    public RegistrySettings withStallTimeout(Duration t) {
+        return new RegistrySettings(credentials, insecure, insecureRegistries, retry, parallelUploads, chunkSize,
+                timeout, connectTimeout, blobCacheDir, listener, t, deadline, certDirs);
+    }
+
+    /** An overall limit ({@code --timeout}) whose clock starts at the first request; null or zero: none. */
+    public RegistrySettings withDeadline(Duration total) {
+        return new RegistrySettings(credentials, insecure, insecureRegistries, retry, parallelUploads, chunkSize,
+                timeout, connectTimeout, blobCacheDir, listener, stallTimeout, Deadline.of(total), certDirs);
+    }
+
+    /** {@code --cert-dir DIR}: TLS files from DIR for every registry, instead of the certs.d folders. */
+    public RegistrySettings withCertDir(Path dir) {
+        return withCertDirs(CertDirs.only(dir));
+    }
+
+    /** Where TLS files are looked for (tests point the certs.d roots elsewhere). */
+    public RegistrySettings withCertDirs(CertDirs dirs) {
+        return new RegistrySettings(credentials, insecure, insecureRegistries, retry, parallelUploads, chunkSize,
+                timeout, connectTimeout, blobCacheDir, listener, stallTimeout, deadline, dirs);
     }
 }

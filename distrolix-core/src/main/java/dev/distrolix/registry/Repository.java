@@ -119,7 +119,8 @@ public final class Repository {
     public ManifestBytes getManifest(String reference) throws IOException {
         String what = "reading manifest " + reference;
         Http.Call call = Http.Call.of("GET", url("/manifests/" + reference), timeout())
-                .withHeader("Accept", String.join(", ", ManifestBytes.SUPPORTED));
+                .withHeader("Accept", String.join(", ", ManifestBytes.SUPPORTED))
+                .withMaxBody(dev.distrolix.json.Mappers.MAX_DOCUMENT); // read at most this (+1 buffer), then refuse
         return client.settings().retry().run(a -> {
             HttpResponse<byte[]> r = send(call, scopes, what);
             if (r.statusCode() != 200) {
@@ -135,7 +136,7 @@ public final class Repository {
         HttpResponse<InputStream> r;
         try {
             r = client.send(Http.Call.of("GET", url("/blobs/" + digest), timeout()), scopes,
-                    HttpResponse.BodyHandlers.ofInputStream());
+                    Http.STREAM); // reads fail after the stall timeout without data
         } catch (IOException e) {
             throw client.io(name, what, e);
         }

@@ -26,7 +26,8 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  * @param maxDelay      the longest computed wait
  * @param maxRetryAfter the longest Retry-After we accept; a longer one fails at once
  */
-public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay, Duration maxRetryAfter) {
+public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay, Duration maxRetryAfter,
+                          Deadline deadline) {
     public static final RetryPolicy DEFAULT = new RetryPolicy(6, Duration.ofMillis(250), Duration.ofSeconds(10),
             Duration.ofSeconds(120));
     public static final RetryPolicy NONE = new RetryPolicy(1, Duration.ZERO, Duration.ZERO, Duration.ZERO);
@@ -35,6 +36,19 @@ public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("maxAttempts must be at least 1");
         }
+        if (deadline == null) {
+            deadline = Deadline.NONE;
+        }
+    }
+
+    /** Without a deadline of its own (the settings' {@code --timeout} is added by {@link RegistrySettings#retry()}). */
+    public RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay, Duration maxRetryAfter) {
+        this(maxAttempts, baseDelay, maxDelay, maxRetryAfter, Deadline.NONE);
+    }
+
+    /** The same policy, never waiting past {@code d}: a retry that would start after it is not made. */
+    public RetryPolicy within(Deadline d) {
+        return d == deadline ? this : new RetryPolicy(maxAttempts, baseDelay, maxDelay, maxRetryAfter, d);
     }
 
     /** One try of an operation; {@code attempt} counts from 1. */
@@ -77,8 +91,9 @@ public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay
             throw e;
         }
         Duration wait = delay(attempt, e);
-        if (attempt >= maxAttempts || wait == null) {
-            throw e.withHint(gaveUp(wait, attempt));
+        boolean late = wait != null && attempt < maxAttempts && deadline.wouldPass(wait);
+        if (attempt >= maxAttempts || wait == null || late) {
+            throw e.withHint(gaveUp(wait, attempt, late));
         }
         return wait;
     }
@@ -88,14 +103,16 @@ public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay
             throw e;
         }
         Duration wait = delay(attempt, e);
-        if (attempt >= maxAttempts || wait == null) {
-            throw new IOException(e.getMessage() + "; " + gaveUp(wait, attempt), e);
+        boolean late = wait != null && attempt < maxAttempts && deadline.wouldPass(wait);
+        if (attempt >= maxAttempts || wait == null || late) {
+            throw new IOException(e.getMessage() + "; " + gaveUp(wait, attempt, late), e);
         }
         return wait;
     }
 
-    private String gaveUp(Duration wait, int attempt) {
+    private String gaveUp(Duration wait, int attempt, boolean late) {
         return wait == null ? "the registry asked to wait longer than " + maxRetryAfter.toSeconds() + " s"
+                : late ? "no retry: " + deadline.describe() + " would pass"
                 : "gave up after " + attempt + " attempts";
     }
 
@@ -112,6 +129,9 @@ public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay
 
     /** Whether trying again could help. */
     public static boolean isRetryable(Throwable e) {
+        if (e instanceof Http.TimedOut t && t.deadline() || e instanceof Http.TooLarge) {
+            return false; // the command's --timeout has passed; a too large answer stays too large
+        }
         if (e instanceof RegistryException r) {
             if (r.status() > 0) {
                 return isRetryableStatus(r.status());

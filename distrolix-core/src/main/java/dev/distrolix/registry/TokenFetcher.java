@@ -34,7 +34,14 @@ final class TokenFetcher {
     private final Duration timeout;
     private final String registry;
 
+    private final Http.Limits limits;
+
     TokenFetcher(Http http, RetryPolicy retry, Duration timeout, String registry) {
+        this(http, retry, timeout, registry, Http.Limits.NONE);
+    }
+
+    TokenFetcher(Http http, RetryPolicy retry, Duration timeout, String registry, Http.Limits limits) {
+        this.limits = limits;
         this.http = http;
         this.retry = retry;
         this.timeout = timeout;
@@ -72,10 +79,11 @@ final class TokenFetcher {
             authorization = creds == null ? null : creds.basicAuthorization();
         }
         String auth = authorization;
+        Http.Call bounded = call.withLimits(limits);
         HttpResponse<byte[]> r = retry.run(attempt -> {
             HttpResponse<byte[]> resp;
             try {
-                resp = http.send(call, auth, HttpResponse.BodyHandlers.ofByteArray());
+                resp = http.send(bounded, auth, HttpResponse.BodyHandlers.ofByteArray());
             } catch (IOException e) {
                 throw RegistryException.of(registry, null, what, Errors.oneLine(e), e);
             }

@@ -31,6 +31,15 @@
  * development registry usually is one), then HTTPS-first when no registry answers there.
  * Redirects are followed by hand so {@code Authorization} never reaches another host. One
  * process shares its HTTP clients; the TLS one is set up only when an {@code https://} URL is used.
+ * A registry's own CA and client certificate come from {@code --cert-dir} or the certs.d folders
+ * podman and Docker read ({@link dev.distrolix.registry.CertDirs}).
+ *
+ * <h2>Bounded time</h2>
+ * Every request has a connect timeout (10 s), a stall timeout (30 s without a byte going out or
+ * coming in: a server that stops reading an upload or stops sending an answer), a limit on the
+ * wait for an answer's head, and the command's overall {@link dev.distrolix.registry.Deadline}
+ * ({@code --timeout}) that retries respect too. Answers read into memory are at most 4 MiB
+ * ({@code Mappers.MAX_DOCUMENT}). Each of these failures is one line naming method and URL.
  *
  * <h2>Failures</h2>
  * {@link dev.distrolix.registry.RetryPolicy} retries resets, timeouts, 408, 429 (after its

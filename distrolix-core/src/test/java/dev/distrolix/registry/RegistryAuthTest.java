@@ -160,7 +160,8 @@ class RegistryAuthTest {
     void tlsIsVerifiedUnlessInsecure() throws Exception {
         assertThatThrownBy(() -> push(tls, "tls", settings(null, false)))
                 .hasMessageContaining(tls.address())
-                .hasMessageContaining("not trusted; pass --insecure");
+                .hasMessageContaining("its TLS certificate is not trusted: put its CA certificate in")
+                .hasMessageContaining("--cert-dir, or pass --insecure");
         push(tls, "tls", settings(null, true));
         assertThat(tls.blobUploads("tls")).isEqualTo(3);
     }

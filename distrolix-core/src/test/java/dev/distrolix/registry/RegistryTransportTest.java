@@ -15,7 +15,6 @@ import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -93,10 +92,13 @@ class RegistryTransportTest {
         HttpResponse<Void> r = http.send(Http.Call.of("GET", URI.create("http://" + registry.address() + "/v2/"),
                 Duration.ofSeconds(5)), null, HttpResponse.BodyHandlers.discarding());
         assertThat(r.statusCode()).isEqualTo(200);
-        String name = Http.selectorThreadName(http.plainClient());
-        assertThat(Http.allThreads()).as("a thread named %s", name).anyMatch(t -> t.getName().equals(name) && t.isAlive());
-        Http.stopSelectors(List.of(http.plainClient()));
-        assertThat(Http.allThreads()).noneMatch(t -> t.getName().equals(name) && t.isAlive());
+        assertThat(http.threads()).as("the client's threads are in its group").isNotEmpty()
+                .allMatch(Thread::isDaemon);
+        http.stopThreads();
+        for (Thread t : http.threads()) {
+            t.join(1000);
+        }
+        assertThat(http.threads()).as("alive after the stop").isEmpty();
     }
 
     @Test

@@ -58,6 +58,12 @@ public final class RegistryServer implements AutoCloseable {
             return this;
         }
 
+        /** Serves HTTPS with this certificate and key (PEM), and asks clients for a certificate signed by {@code clientCa}. */
+        public Builder tls(Path certPem, Path keyPem, Path clientCa) {
+            tls = "  tls: { certificate: " + certPem + ", key: " + keyPem + ", clientcas: [ " + clientCa + " ] }";
+            return this;
+        }
+
         /** Serves HTTPS with this certificate and key (PEM). */
         public Builder tls(Path certPem, Path keyPem) {
             tls = "  tls: { certificate: " + certPem + ", key: " + keyPem + " }";

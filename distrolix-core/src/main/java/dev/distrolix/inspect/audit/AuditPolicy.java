@@ -5,10 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.distrolix.InputException;
 import java.io.IOException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -52,8 +50,7 @@ public record AuditPolicy(Severity failOn, Double minEfficiency, Long maxWastedB
         }
 
         boolean matchesPath(String imagePath) {
-            PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + path);
-            return m.matches(Path.of(imagePath));
+            return Glob.parse(path).matches(imagePath); // linear time: no regex to backtrack
         }
     }
 
@@ -131,8 +128,8 @@ public record AuditPolicy(Severity failOn, Double minEfficiency, Long maxWastedB
                 }
                 if (path != null) {
                     try {
-                        FileSystems.getDefault().getPathMatcher("glob:" + path);
-                    } catch (IllegalArgumentException e) {
+                        Glob.parse(path);
+                    } catch (InputException e) {
                         throw new InputException(where + ": path: not a glob (" + e.getMessage() + ")");
                     }
                 }
