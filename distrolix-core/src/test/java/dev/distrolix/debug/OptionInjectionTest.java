@@ -32,8 +32,8 @@ class OptionInjectionTest {
 
     @Test
     void kubernetesNamesCannotStartWithADash() {
-        assertThatThrownBy(() -> KubernetesTarget.parse("--help", null)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> KubernetesTarget.parse("--help", null)).isInstanceOf(dev.distrolix.InputException.class);
         assertThatThrownBy(() -> KubernetesTarget.parse("web", "--all-namespaces"))
-                .isInstanceOf(IllegalArgumentException.class);
+                .isInstanceOf(dev.distrolix.InputException.class);
     }
 }

@@ -116,8 +116,11 @@ class CanonicalJsonTest {
 
     @Test
     void historyMustMatchLayers() {
-        assertThatThrownBy(() -> new ImageConfig(null, Platform.linuxAmd64(), null, List.of(D1, D2),
-                List.of(HistoryEntry.layer(null, "x", null), new HistoryEntry(null, "meta", null, true))))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("exactly one per layer");
+        // configs read from other tools may disagree; the model says so, and the assembler refuses to write one
+        ImageConfig c = new ImageConfig(null, Platform.linuxAmd64(), null, List.of(D1, D2),
+                List.of(HistoryEntry.layer(null, "x", null), new HistoryEntry(null, "meta", null, true)));
+        assertThat(c.historyMatchesLayers()).isFalse();
+        assertThat(new ImageConfig(null, Platform.linuxAmd64(), null, List.of(D1),
+                List.of(HistoryEntry.layer(null, "x", null))).historyMatchesLayers()).isTrue();
     }
 }
