@@ -71,7 +71,15 @@ public final class LayerCache implements Closeable {
             Files.deleteIfExists(keyFile); // a torn record: rebuild
             return Optional.empty();
         }
-        Digest digest = Digest.parse(rec.path("digest").asText());
+        Digest digest;
+        Digest diffId;
+        try {
+            digest = Digest.parse(rec.path("digest").asText());
+            diffId = Digest.parse(rec.path("diffId").asText());
+        } catch (IllegalArgumentException garbage) {
+            Files.deleteIfExists(keyFile); // an empty or garbage record is a miss, not a broken cache
+            return Optional.empty();
+        }
         Path blob = blobsDir().resolve(digest.hex());
         long size = rec.path("size").asLong(-1);
         if (!rec.path("compression").asText().equals(compression.name()) || !intact(blob, digest, size)) {
@@ -80,7 +88,7 @@ public final class LayerCache implements Closeable {
             return Optional.empty();
         }
         Files.setLastModifiedTime(keyFile, FileTime.from(Instant.now())); // for prune --older-than
-        return Optional.of(new LayerBlob(blob, digest, size, Digest.parse(rec.path("diffId").asText()),
+        return Optional.of(new LayerBlob(blob, digest, size, diffId,
                 rec.path("uncompressedSize").asLong(), compression));
     }
 
