@@ -13,9 +13,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorCompletionService;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -50,41 +47,7 @@ final class BlobPushes {
         for (ImagePusher.Blob b : blobs) {
             emit(b, State.WAITING, 0, null);
         }
-        AtomicInteger n = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(settings.parallelUploads(), blobs.size()), r -> {
-            Thread t = new Thread(r, "distrolix-push-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            ExecutorCompletionService<BlobOutcome> done = new ExecutorCompletionService<>(pool);
-            Map<Future<BlobOutcome>, Integer> order = new ConcurrentHashMap<>();
-            for (int i = 0; i < blobs.size(); i++) {
-                ImagePusher.Blob b = blobs.get(i);
-                order.put(done.submit(() -> pushOne(b)), i);
-            }
-            BlobOutcome[] outcomes = new BlobOutcome[blobs.size()];
-            for (int i = 0; i < blobs.size(); i++) {
-                Future<BlobOutcome> f = done.take();
-                outcomes[order.get(f)] = f.get();
-            }
-            return List.of(outcomes);
-        } catch (ExecutionException e) {
-            pool.shutdownNow(); // the others stop at their next request or wait
-            Throwable c = e.getCause();
-            if (c instanceof IOException io) {
-                throw io;
-            }
-            if (c instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IOException(c);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("push interrupted");
-        } finally {
-            pool.shutdownNow();
-        }
+        return dev.distrolix.Workers.shared().forEach(blobs, settings.parallelUploads(), this::pushOne);
     }
 
     private BlobOutcome pushOne(ImagePusher.Blob b) throws IOException {

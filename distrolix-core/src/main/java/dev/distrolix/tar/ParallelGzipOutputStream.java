@@ -289,22 +289,9 @@ final class ParallelGzipOutputStream extends OutputStream {
 
     private record Pending(Future<Compressed> future, boolean permit) {}
 
-    /** Created on first use of a gzip stream. */
+    /** Created on first use of a gzip stream: the process's cpu pool, and a bound on blocks in flight. */
     private static final class Shared {
-        static final int THREADS = Runtime.getRuntime().availableProcessors();
-        static final ExecutorService EXECUTOR = newExecutor(THREADS);
-        static final Semaphore PERMITS = new Semaphore(2 * THREADS);
-
-        private static ExecutorService newExecutor(int threads) {
-            AtomicInteger n = new AtomicInteger();
-            ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-                    new LinkedBlockingQueue<>(), r -> {
-                        Thread t = new Thread(r, "distrolix-gzip-" + n.incrementAndGet());
-                        t.setDaemon(true);
-                        return t;
-                    });
-            pool.allowCoreThreadTimeOut(true);
-            return pool;
-        }
+        static final ExecutorService EXECUTOR = dev.distrolix.Workers.shared().cpu();
+        static final Semaphore PERMITS = new Semaphore(2 * Runtime.getRuntime().availableProcessors());
     }
 }

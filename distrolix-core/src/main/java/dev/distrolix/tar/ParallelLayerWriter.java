@@ -1,5 +1,6 @@
 package dev.distrolix.tar;
 
+import dev.distrolix.Workers;
 import dev.distrolix.blob.Compression;
 
 import java.io.IOException;
@@ -46,68 +47,8 @@ public final class ParallelLayerWriter {
         if (producers.isEmpty()) {
             return List.of();
         }
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, producers.size()), daemonThreads());
-        List<Future<LayerBlob>> futures = new ArrayList<>();
-        try {
-            for (LayerWriter.EntryProducer p : producers) {
-                futures.add(pool.submit(() -> LayerWriter.write(dir, compression, p)));
-            }
-            List<LayerBlob> out = new ArrayList<>();
-            for (Future<LayerBlob> f : futures) {
-                out.add(f.get());
-            }
-            return out;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while writing layers");
-        } catch (ExecutionException e) {
-            stop(pool);
-            throw rethrow(e.getCause());
-        } finally {
-            stop(pool);
-        }
+        return Workers.shared().forEach(producers, threads, p -> LayerWriter.write(dir, compression, p));
     }
 
-    private static void stop(ExecutorService pool) {
-        pool.shutdownNow();
-        boolean interrupted = false;
-        while (true) {
-            try {
-                if (pool.awaitTermination(1, TimeUnit.MINUTES)) {
-                    break;
-                }
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static IOException rethrow(Throwable t) {
-        if (t instanceof IOException io) {
-            return io;
-        }
-        if (t instanceof UncheckedIOException u) {
-            return u.getCause();
-        }
-        if (t instanceof RuntimeException r) {
-            throw r;
-        }
-        if (t instanceof Error err) {
-            throw err;
-        }
-        return new IOException(t);
-    }
-
-    private static ThreadFactory daemonThreads() {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, "distrolix-layer-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
-    }
 }
 
