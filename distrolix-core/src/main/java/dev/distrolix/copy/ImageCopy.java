@@ -1,6 +1,7 @@
 package dev.distrolix.copy;
 
 import dev.distrolix.InputException;
+import dev.distrolix.image.Artifact;
 import dev.distrolix.image.Platform;
 import dev.distrolix.registry.RegistrySettings;
 import dev.distrolix.transport.ImageReference;
@@ -45,7 +46,10 @@ public final class ImageCopy {
             List<String> defaults = Transports.defaultNameAndTag(opened);
             String tag = defaults.get(1) != null ? defaults.get(1) : "latest";
             ImageReference t = target.withDefaults(defaults.get(0), tag);
-            WriteResult w = Transports.write(opened.artifact(), t, settings, platform);
+            // a registry takes an index whole; every other output one image, picked (and named) at the source
+            Artifact artifact = t instanceof ImageReference.Registry && platform == null ? opened.artifact()
+                    : opened.image(platform);
+            WriteResult w = Transports.write(artifact, t, settings, platform);
             return new CopyResult(src, w.where(), w.manifestDigest(), w.push());
         }
     }

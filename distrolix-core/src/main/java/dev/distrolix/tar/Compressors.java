@@ -7,7 +7,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 
 /** The pinned compressors. Their parameters are part of every layer digest: change them only on purpose. */
-final class Compressors {
+public final class Compressors {
     static final int CHUNK = 64 * 1024;
 
     private Compressors() {}
@@ -16,7 +16,7 @@ final class Compressors {
      * Wraps {@code out} so that closing the result finishes the compressed stream and closes
      * {@code out}. For {@link Compression#NONE} returns {@code out} itself.
      */
-    static OutputStream open(Compression c, OutputStream out) throws IOException {
+    public static OutputStream open(Compression c, OutputStream out) throws IOException {
         switch (c) {
             case NONE:
                 return out;

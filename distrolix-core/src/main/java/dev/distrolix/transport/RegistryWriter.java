@@ -14,6 +14,8 @@ import dev.distrolix.registry.RegistryRef;
 import dev.distrolix.registry.RegistrySettings;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,7 +42,15 @@ final class RegistryWriter {
                 children.add(manifest(child));
             }
         } else {
-            addBlobs((Image) artifact, to, blobs);
+            Path tmp = Files.createTempDirectory("distrolix-push-");
+            try {
+                artifact = GzipForPush.prepare((Image) artifact, tmp, settings.listener());
+                addBlobs((Image) artifact, to, blobs);
+                return ImagePusher.push(new ImagePusher.Request(to, target.tags(), List.copyOf(blobs.values()),
+                        children, manifest((Image) artifact)), settings);
+            } finally {
+                dev.distrolix.FileTrees.deleteTree(tmp);
+            }
         }
         ManifestBytes top = new ManifestBytes(artifact.manifestBytes(), artifact.mediaType(), artifact.manifestDigest());
         return ImagePusher.push(new ImagePusher.Request(to, target.tags(), List.copyOf(blobs.values()), children, top),
