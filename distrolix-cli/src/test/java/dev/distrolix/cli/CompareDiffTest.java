@@ -193,23 +193,31 @@ class CompareDiffTest {
         Cli r = Cli.run("diff", InspectFixtures.nginx(), "oci:" + tmp.resolve("again"));
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out()).matches("identical: same manifest digest sha256:[0-9a-f]{64}\n");
-        // the same image as a docker-archive has no manifest: the image ID decides
+        // our docker-archives carry the OCI manifest too: the same manifest digest
         Cli dockerArchive = Cli.run("diff", InspectFixtures.nginx(), InspectFixtures.nginxIn("docker-archive"), "--json");
         JsonNode j = InspectCommandTest.JSON.readTree(dockerArchive.out());
         assertThat(j.get("identical").asBoolean()).isTrue();
-        assertThat(j.get("verdict").asText()).startsWith("identical: same image ID");
+        assertThat(j.get("verdict").asText()).startsWith("identical: same manifest digest");
         assertThat(j.get("files")).isEmpty();
         assertThat(j.get("storePaths")).isEmpty();
     }
 
     @Test
     void sameContentInOtherBytesIsToldApart() throws IOException {
-        // the same spec with zstd layers: same files, other layer bytes
+        // the same spec with zstd layers: the same image (same image ID, which covers every diff_id),
+        // carried by other layer bytes and so another manifest
         Cli build = Cli.run("build", NginxImageTest.EXAMPLE.toString(), "-q", "-I", NginxImageTest.INCLUDE,
                 "--compression", "zstd", "-o", "oci:" + tmp.resolve("zstd2"));
         assertThat(build.exitCode()).as(build.err()).isZero();
         Cli r = Cli.run("diff", InspectFixtures.nginx(), "oci:" + tmp.resolve("zstd2"));
-        assertThat(r.out()).isEqualTo("same files, store paths and config, different bytes "
+        assertThat(r.out()).matches("identical: same image ID \\(config digest, which covers every layer's diff_id\\) "
+                + "sha256:[0-9a-f]{64}; the manifests differ \\(layer compression or annotations\\)\n");
+        // other layering: the same files in other layers, so other diff_ids and another image ID
+        Cli single = Cli.run("build", NginxImageTest.EXAMPLE.toString(), "-q", "-I", NginxImageTest.INCLUDE,
+                "--layering", "single", "-o", "oci:" + tmp.resolve("single"));
+        assertThat(single.exitCode()).as(single.err()).isZero();
+        Cli other = Cli.run("diff", InspectFixtures.nginx(), "oci:" + tmp.resolve("single"));
+        assertThat(other.out()).isEqualTo("same files, store paths and config, different bytes "
                 + "(layering, compression, history or timestamps)\n");
     }
 }
