@@ -116,11 +116,20 @@ class TransportMatrixTest {
         String skopeo = skopeoRef(d, id);
         assertThat(sha256(skopeoRaw(skopeo, "--config"))).as("skopeo's config of %s", skopeo)
                 .isEqualTo(got.get("configDigest").asText());
-        if (d != Kind.DOCKER && d != Kind.DOCKER_ARCHIVE) {
-            // skopeo reads docker-archives through manifest.json and makes up a manifest; elsewhere
-            // it reads the stored manifest, whose digest must be the one distrolix reports
-            assertThat(sha256(skopeoRaw(skopeo))).as("skopeo's manifest of %s", skopeo)
+        byte[] manifest = skopeoRaw(skopeo);
+        assertThat(JSON.readTree(manifest).get("config").get("digest")).as("skopeo's manifest of %s", skopeo)
+                .isEqualTo(original.get("configDigest"));
+        if (d != Kind.DOCKER && d != Kind.DOCKER_ARCHIVE && d != Kind.PODMAN) {
+            // skopeo reads docker-archives through manifest.json and makes up a manifest, and podman keeps
+            // one image per image ID (a second load of the same config only adds a name, while skopeo
+            // shows the manifest loaded last); elsewhere skopeo reads the stored manifest, whose
+            // digest must be the one distrolix reports
+            assertThat(sha256(manifest)).as("skopeo's manifest of %s", skopeo)
                     .isEqualTo(got.get("manifestDigest").asText());
+        }
+        if (d == Kind.PODMAN) {
+            assertThat(got.get("manifestDigest").asText()).as("the digest podman shows for %s", dst)
+                    .isEqualTo(Podman.podman("image", "inspect", "--format", "{{.Digest}}", dst.substring(7)));
         }
     }
 
