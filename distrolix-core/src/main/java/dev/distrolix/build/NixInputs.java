@@ -44,7 +44,7 @@ record NixInputs(ResolvedSpec resolved, Closure closure, NixSystem system) {
         static PackageResolution resolve(ImageSpec spec, NixCli nix, List<String> includes) {
             Map<String, StorePath> byName = new LinkedHashMap<>();
             List<StorePath> roots = new ArrayList<>();
-            for (dev.distrolix.spec.PackageRef ref : spec.packages()) {
+            for (dev.distrolix.spec.PackageEntry ref : spec.packages()) {
                 List<StorePath> outs = nix.resolve(NixRefs.of(ref, spec), includes);
                 byName.put(ref.name(), outs.get(0));
                 for (StorePath o : outs) {

@@ -3,6 +3,7 @@ package dev.distrolix.build;
 import dev.distrolix.InputException;
 import dev.distrolix.nix.PackageRef;
 import dev.distrolix.spec.ImageSpec;
+import dev.distrolix.spec.PackageEntry;
 import dev.distrolix.spec.Nixpkgs;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -11,15 +12,12 @@ import java.util.Optional;
 public final class NixRefs {
     private NixRefs() {}
 
-    public static PackageRef of(dev.distrolix.spec.PackageRef ref, ImageSpec spec) {
-        if (ref instanceof dev.distrolix.spec.PackageRef.StorePathRef s) {
-            return new PackageRef.StorePathRef(s.storePath());
-        } else if (ref instanceof dev.distrolix.spec.PackageRef.AttrRef a) {
+    /** The entry's reference, an attribute with the spec's package set filled in. */
+    public static PackageRef of(PackageEntry entry, ImageSpec spec) {
+        if (entry.ref() instanceof PackageRef.Attribute a && a.packageSet().isEmpty()) {
             return new PackageRef.Attribute(packageSet(spec), a.attrPath());
-        } else if (ref instanceof dev.distrolix.spec.PackageRef.FileRef f) {
-            return new PackageRef.NixFile(f.file(), f.attr());
         }
-        return new PackageRef.Flake(((dev.distrolix.spec.PackageRef.FlakeRef) ref).ref());
+        return entry.ref();
     }
 
     private static Optional<Path> packageSet(ImageSpec spec) {

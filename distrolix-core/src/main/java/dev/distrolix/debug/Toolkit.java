@@ -13,7 +13,7 @@ import dev.distrolix.nix.NixInputException;
 import dev.distrolix.nix.NixNotFoundException;
 import dev.distrolix.nix.StorePath;
 import dev.distrolix.spec.ImageSpec;
-import dev.distrolix.spec.PackageRef;
+import dev.distrolix.spec.PackageEntry;
 import dev.distrolix.spec.SpecLoader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -111,7 +111,7 @@ public final class Toolkit {
             ImageSpec spec = SpecLoader.load(file);
             StringBuilder key = new StringBuilder(KEY_VERSION).append('\n').append(specText).append('\n');
             List<String> paths = new ArrayList<>();
-            for (PackageRef ref : spec.packages()) {
+            for (PackageEntry ref : spec.packages()) {
                 for (StorePath p : nix.resolve(NixRefs.of(ref, spec), includes)) {
                     paths.add(p.fullPath());
                     key.append(ref.name()).append(' ').append(p.fullPath()).append('\n');
@@ -190,7 +190,7 @@ public final class Toolkit {
             dir = Files.createTempDirectory("distrolix-toolkit-");
             Path file = dir.resolve(RESOURCE);
             Files.writeString(file, text, StandardCharsets.UTF_8);
-            return SpecLoader.load(file).packages().stream().map(PackageRef::name).toList();
+            return SpecLoader.load(file).packages().stream().map(PackageEntry::name).toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {

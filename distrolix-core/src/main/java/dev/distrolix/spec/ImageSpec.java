@@ -33,7 +33,7 @@ public record ImageSpec(
         Optional<Nixpkgs> nixpkgs,
         Optional<String> system,
         Map<String, String> vars,
-        List<PackageRef> packages,
+        List<PackageEntry> packages,
         Accounts accounts,
         List<PathSpec> paths,
         Optional<ProfileSpec> profile,
@@ -63,7 +63,7 @@ public record ImageSpec(
         return new ImageSpecBuilder();
     }
 
-    public Optional<PackageRef> packageNamed(String packageName) {
+    public Optional<PackageEntry> packageNamed(String packageName) {
         return packages.stream().filter(p -> p.name().equals(packageName)).findFirst();
     }
 }

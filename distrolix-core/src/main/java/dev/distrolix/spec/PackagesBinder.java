@@ -3,10 +3,7 @@ package dev.distrolix.spec;
 import dev.distrolix.nix.DrvName;
 
 import dev.distrolix.nix.StorePath;
-import dev.distrolix.spec.PackageRef.AttrRef;
-import dev.distrolix.spec.PackageRef.FileRef;
-import dev.distrolix.spec.PackageRef.FlakeRef;
-import dev.distrolix.spec.PackageRef.StorePathRef;
+import dev.distrolix.nix.PackageRef;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,15 +28,15 @@ final class PackagesBinder {
         this.baseDir = baseDir;
     }
 
-    static List<PackageRef> bind(Optional<SpecValue> packages, Path baseDir) {
+    static List<PackageEntry> bind(Optional<SpecValue> packages, Path baseDir) {
         if (packages.isEmpty()) {
             return List.of();
         }
         PackagesBinder binder = new PackagesBinder(baseDir);
-        List<PackageRef> refs = new ArrayList<>();
+        List<PackageEntry> refs = new ArrayList<>();
         Map<String, SpecValue> firstByName = new HashMap<>();
         for (SpecValue item : packages.get().list()) {
-            PackageRef ref = item.isScalar() ? binder.fromString(item) : binder.fromMap(item.map());
+            PackageEntry ref = item.isScalar() ? binder.fromString(item) : binder.fromMap(item.map());
             SpecValue previous = firstByName.putIfAbsent(ref.name(), item);
             if (previous != null) {
                 throw new SpecException(ref.location(), item.path().toString(), "duplicate package name '"
@@ -52,7 +49,7 @@ final class PackagesBinder {
     }
 
     /** {@code nginx}, {@code /nix/store/…}, {@code ./x.nix#attr}, {@code nixpkgs#hello}: see the class doc. */
-    private PackageRef fromString(SpecValue item) {
+    private PackageEntry fromString(SpecValue item) {
         String text = item.nonEmptyString();
         if (text.startsWith("/nix/")) {
             return storePath(text, Optional.empty(), item);
@@ -77,7 +74,7 @@ final class PackagesBinder {
         return attr(text, Optional.empty(), item);
     }
 
-    private PackageRef fromMap(SpecMap map) {
+    private PackageEntry fromMap(SpecMap map) {
         map.allowOnly("attr", "store-path", "file", "flake", "name");
         List<String> kinds = new ArrayList<>();
         for (String kind : List.of("attr", "store-path", "file", "flake")) {
@@ -115,11 +112,12 @@ final class PackagesBinder {
         return text;
     }
 
-    private PackageRef attr(String attrPath, Optional<SpecValue> name, SpecValue at) {
-        return new AttrRef(nameOr(name, lastComponent(attrPath), at), attrPath, at.location());
+    private PackageEntry attr(String attrPath, Optional<SpecValue> name, SpecValue at) {
+        return new PackageEntry(nameOr(name, lastComponent(attrPath), at),
+                new PackageRef.Attribute(Optional.empty(), attrPath), at.location());
     }
 
-    private PackageRef storePath(String text, Optional<SpecValue> name, SpecValue at) {
+    private PackageEntry storePath(String text, Optional<SpecValue> name, SpecValue at) {
         if (!text.startsWith(STORE_DIR_PREFIX)) {
             throw at.error("'" + text + "' is not in " + StorePath.DEFAULT_STORE_DIR);
         }
@@ -132,10 +130,11 @@ final class PackagesBinder {
         } catch (IllegalArgumentException e) {
             throw at.error("'" + text + "' is not a valid store path (" + e.getMessage() + ")");
         }
-        return new StorePathRef(nameOr(name, DrvName.parse(storePath.name()).name(), at), storePath, at.location());
+        return new PackageEntry(nameOr(name, DrvName.parse(storePath.name()).name(), at),
+                new PackageRef.StorePathRef(storePath), at.location());
     }
 
-    private PackageRef file(String file, Optional<String> attr, Optional<SpecValue> name, SpecValue at) {
+    private PackageEntry file(String file, Optional<String> attr, Optional<SpecValue> name, SpecValue at) {
         if (attr.isPresent() && !ATTR_PATH.matcher(attr.get()).matches()) {
             throw at.error("'" + attr.get() + "' after '#' is not an attribute path");
         }
@@ -150,10 +149,10 @@ final class PackagesBinder {
         }
         String defaultName = attr.map(PackagesBinder::lastComponent)
                 .orElse(fileName.endsWith(".nix") ? fileName.substring(0, fileName.length() - 4) : fileName);
-        return new FileRef(nameOr(name, defaultName, at), resolved, attr, at.location());
+        return new PackageEntry(nameOr(name, defaultName, at), new PackageRef.NixFile(resolved, attr), at.location());
     }
 
-    private PackageRef flake(String ref, Optional<SpecValue> name, SpecValue at) {
+    private PackageEntry flake(String ref, Optional<SpecValue> name, SpecValue at) {
         if (ref.isEmpty()) {
             throw at.error("empty flake reference");
         }
@@ -164,7 +163,11 @@ final class PackagesBinder {
             int outputs = fragment.indexOf('^'); // nixpkgs#openssl^dev names the package openssl
             defaultName = lastComponent(outputs >= 0 ? fragment.substring(0, outputs) : fragment);
         }
-        return new FlakeRef(nameOr(name, defaultName, at), ref, at.location());
+        try {
+            return new PackageEntry(nameOr(name, defaultName, at), new PackageRef.Flake(ref), at.location());
+        } catch (dev.distrolix.InputException e) {
+            throw at.error(e.getMessage()); // e.g. a reference that starts with '-'
+        }
     }
 
     private static String lastComponent(String attrPath) {

@@ -117,8 +117,8 @@ public final class SpecLoader {
         Optional<Nixpkgs> nixpkgs = top.get("nixpkgs").map(v -> nixpkgs(v, baseDir));
         Optional<String> system = top.get("system").map(SpecLoader::system);
         Map<String, String> vars = vars(top.get("vars"));
-        List<PackageRef> packages = PackagesBinder.bind(top.get("packages"), baseDir);
-        List<String> packageNames = packages.stream().map(PackageRef::name).toList();
+        List<PackageEntry> packages = PackagesBinder.bind(top.get("packages"), baseDir);
+        List<String> packageNames = packages.stream().map(PackageEntry::name).toList();
         TemplateScope templates = new TemplateScope(vars, packageNames);
         Accounts accounts = AccountsBinder.bind(top.get("accounts"));
         List<PathSpec> paths = PathsBinder.bind(top.get("paths"), baseDir, shownDir, accounts, templates);

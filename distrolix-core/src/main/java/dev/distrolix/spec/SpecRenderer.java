@@ -36,7 +36,7 @@ public final class SpecRenderer {
         }
         Map<String, StorePath> ordered = new LinkedHashMap<>();
         Map<String, String> fullPaths = new LinkedHashMap<>();
-        for (PackageRef ref : spec.packages()) {
+        for (PackageEntry ref : spec.packages()) {
             StorePath path = packagePaths.get(ref.name());
             if (path == null) {
                 throw new SpecException(ref.location(), "packages", "no store path was resolved for package '"

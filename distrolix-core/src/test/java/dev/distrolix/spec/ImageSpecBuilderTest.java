@@ -75,7 +75,7 @@ class ImageSpecBuilderTest {
                 .config(c -> c.entrypoint("/bin/web").cmd("--port", "80").workingDir("/srv").user("0:0")
                         .volumes("/data"))
                 .build();
-        assertThat(spec.packages()).extracting(PackageRef::name).containsExactly("flask", "web", "hello");
+        assertThat(spec.packages()).extracting(PackageEntry::name).containsExactly("flask", "web", "hello");
         assertThat(spec.layering()).isEqualTo(new LayeringSpec(LayeringStrategyName.PER_PATH, 50));
         assertThat(spec.compression()).contains(Compression.ZSTD);
         assertThat(spec.tag()).contains("1.0");

@@ -1,14 +1,16 @@
 package dev.distrolix.spec;
 
+import dev.distrolix.nix.PackageRef;
+import dev.distrolix.nix.PackageRef.Attribute;
+import dev.distrolix.nix.PackageRef.Flake;
+import dev.distrolix.nix.PackageRef.NixFile;
+import dev.distrolix.nix.PackageRef.StorePathRef;
+
 import dev.distrolix.nix.DrvName;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.distrolix.nix.StorePath;
-import dev.distrolix.spec.PackageRef.AttrRef;
-import dev.distrolix.spec.PackageRef.FileRef;
-import dev.distrolix.spec.PackageRef.FlakeRef;
-import dev.distrolix.spec.PackageRef.StorePathRef;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -33,7 +35,7 @@ class PackageRefTest {
         files.write("pkgs/tool/default.nix", "{ }");
     }
 
-    private List<PackageRef> packages(String yamlList) {
+    private List<PackageEntry> packages(String yamlList) {
         return files.load("image.yaml", "name: app\npackages:\n" + yamlList).packages();
     }
 
@@ -53,7 +55,7 @@ class PackageRefTest {
 
     @Test
     void stringForms() {
-        List<PackageRef> refs = packages("""
+        List<PackageEntry> refs = packages("""
                   - curl
                   - python3Packages.flask
                   - /nix/store/%s-nginx-1.22.1
@@ -68,13 +70,13 @@ class PackageRefTest {
                   - "github:owner/repo"
                 """.formatted(HASH.replace('0', '1'), HASH.replace('0', '2'), HASH.replace('0', '3')));
 
-        assertThat(refs).extracting(PackageRef::name).containsExactly("curl", "flask", "nginx", "openssl",
+        assertThat(refs).extracting(PackageEntry::name).containsExactly("curl", "flask", "nginx", "openssl",
                 "python3", "app", "smoke", "tool", "hello", "requests", "libxml2", "github:owner/repo");
     }
 
     @Test
     void stringFormsBindToTheirKinds() {
-        List<PackageRef> refs = packages("""
+        List<PackageEntry> refs = packages("""
                   - python3Packages.flask
                   - /nix/store/%s-nginx-1.22.1
                   - pkgs/app.nix#passthru.tests.smoke
@@ -83,26 +85,23 @@ class PackageRefTest {
                   - "github:owner/repo"
                 """.formatted(HASH));
 
-        assertThat(refs.get(0)).isInstanceOf(AttrRef.class)
-                .extracting("name", "attrPath").containsExactly("flask", "python3Packages.flask");
-        assertThat(refs.get(1)).isInstanceOfSatisfying(StorePathRef.class, r -> {
-            assertThat(r.name()).isEqualTo("nginx");
-            assertThat(r.storePath()).isEqualTo(StorePath.parse("/nix/store/" + HASH + "-nginx-1.22.1"));
-        });
-        assertThat(refs.get(2)).isInstanceOfSatisfying(FileRef.class, r -> {
+        assertThat(refs).extracting(PackageEntry::name)
+                .containsExactly("flask", "nginx", "smoke", "app", "hello", "github:owner/repo");
+        assertThat(refs.get(0).ref()).isEqualTo(new Attribute(Optional.empty(), "python3Packages.flask"));
+        assertThat(refs.get(1).ref()).isEqualTo(
+                new StorePathRef(StorePath.parse("/nix/store/" + HASH + "-nginx-1.22.1")));
+        assertThat(refs.get(2).ref()).isInstanceOfSatisfying(NixFile.class, r -> {
             assertThat(r.file()).isEqualTo(dir.resolve("pkgs/app.nix"));
-            assertThat(r.attr()).contains("passthru.tests.smoke");
+            assertThat(r.attrPath()).contains("passthru.tests.smoke");
         });
-        assertThat(refs.get(3)).isInstanceOfSatisfying(FileRef.class, r -> assertThat(r.attr()).isEmpty());
-        assertThat(refs.get(4)).isInstanceOf(FlakeRef.class)
-                .extracting("name", "ref").containsExactly("hello", "nixpkgs#hello");
-        assertThat(refs.get(5)).isInstanceOf(FlakeRef.class)
-                .extracting("name", "ref").containsExactly("github:owner/repo", "github:owner/repo");
+        assertThat(refs.get(3).ref()).isInstanceOfSatisfying(NixFile.class, r -> assertThat(r.attrPath()).isEmpty());
+        assertThat(refs.get(4).ref()).isEqualTo(new Flake("nixpkgs#hello"));
+        assertThat(refs.get(5).ref()).isEqualTo(new Flake("github:owner/repo"));
     }
 
     @Test
     void mapForms() {
-        List<PackageRef> refs = packages("""
+        List<PackageEntry> refs = packages("""
                   - { attr: nginx, name: web }
                   - { store-path: /nix/store/%s-openssl-3.0.11 }
                   - { file: pkgs/app.nix, attr: bin, name: app-bin }
@@ -110,10 +109,10 @@ class PackageRefTest {
                   - { flake: "nixpkgs#hello", name: greeter }
                 """.formatted(HASH));
 
-        assertThat(refs).extracting(PackageRef::name).containsExactly("web", "openssl", "app-bin", "tool", "greeter");
-        assertThat(refs.get(2)).isInstanceOfSatisfying(FileRef.class,
-                r -> assertThat(r.attr()).isEqualTo(Optional.of("bin")));
-        assertThat(refs.get(3)).isInstanceOfSatisfying(FileRef.class,
+        assertThat(refs).extracting(PackageEntry::name).containsExactly("web", "openssl", "app-bin", "tool", "greeter");
+        assertThat(refs.get(2).ref()).isInstanceOfSatisfying(NixFile.class,
+                r -> assertThat(r.attrPath()).isEqualTo(Optional.of("bin")));
+        assertThat(refs.get(3).ref()).isInstanceOfSatisfying(NixFile.class,
                 r -> assertThat(r.file()).isEqualTo(dir.resolve("pkgs/tool")));
     }
 

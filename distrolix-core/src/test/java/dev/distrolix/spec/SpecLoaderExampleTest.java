@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.distrolix.spec.Accounts.Group;
 import dev.distrolix.spec.Accounts.User;
-import dev.distrolix.spec.PackageRef.AttrRef;
+import dev.distrolix.nix.PackageRef.Attribute;
 import dev.distrolix.spec.PathSpec.DirectorySpec;
 import dev.distrolix.spec.PathSpec.FileSpec;
 import dev.distrolix.spec.PathSpec.SymlinkSpec;
@@ -161,7 +161,8 @@ class SpecLoaderExampleTest {
                 Optional.of("SIGQUIT"));
         return new ImageSpec(file, dir, "nginx", Optional.of("1.0"),
                 Optional.of(new Nixpkgs.LocalPath(dir.resolve("nixpkgs"), at)), Optional.of("x86_64-linux"), vars,
-                List.of(new AttrRef("nginx", "nginx", at), new AttrRef("web", "nginx", at)),
+                List.of(new PackageEntry("nginx", new Attribute(Optional.empty(), "nginx"), at),
+                        new PackageEntry("web", new Attribute(Optional.empty(), "nginx"), at)),
                 new Accounts(
                         List.of(Accounts.ROOT_GROUP, new Group("nginx", 31337)),
                         List.of(Accounts.ROOT_USER,
