@@ -82,6 +82,17 @@ public final class CanonicalJson {
         return bytes(o);
     }
 
+    /** The same shape as a Docker schema 2 manifest (what {@code docker push} writes; no annotations). */
+    public static byte[] dockerManifest(ImageManifest m) {
+        ObjectNode o = F.objectNode();
+        o.put("schemaVersion", 2);
+        o.put("mediaType", MediaTypes.DOCKER_MANIFEST);
+        o.set("config", descriptor(m.config()));
+        ArrayNode layers = o.putArray("layers");
+        m.layers().forEach(l -> layers.add(descriptor(l)));
+        return bytes(o);
+    }
+
     public static byte[] index(IndexManifest i) {
         ObjectNode o = F.objectNode();
         o.put("schemaVersion", 2);

@@ -28,8 +28,8 @@ import java.util.List;
  * An image with no stored manifest (read from a manifest.json-only docker-archive, as
  * {@code podman save} and older {@code docker save} write) and uncompressed layers, made ready for
  * a registry the way {@code docker push} does it: each plain tar is gzip-compressed (the
- * "compressing" state of a push), checked against its diff_id on the way. The config is kept byte
- * for byte; the manifest is new, as it would be anyway.
+ * "compressing" state of a push), checked against its diff_id on the way, and the manifest is a
+ * Docker schema 2 one, as the archive's own tools would push. The config is kept byte for byte.
  */
 final class GzipForPush {
     private GzipForPush() {}
@@ -45,10 +45,11 @@ final class GzipForPush {
         for (Layer l : image.layers()) {
             Layer g = l.compression() == Compression.NONE ? gzip(l, tmpDir, listener) : l;
             layers.add(g);
-            descriptors.add(g.descriptor());
+            descriptors.add(Descriptor.of(g.compression() == Compression.GZIP ? MediaTypes.DOCKER_LAYER_GZIP
+                    : MediaTypes.DOCKER_LAYER_TAR, g.digest(), g.size()));
         }
-        Descriptor config = Descriptor.of(MediaTypes.OCI_CONFIG, image.configDigest(), image.configDescriptor().size());
-        byte[] manifest = CanonicalJson.manifest(new ImageManifest(config, descriptors, null));
+        Descriptor config = Descriptor.of(MediaTypes.DOCKER_CONFIG, image.configDigest(), image.configDescriptor().size());
+        byte[] manifest = CanonicalJson.dockerManifest(new ImageManifest(config, descriptors, null));
         return new Gzipped(manifest, Digest.sha256(manifest), config, image.configBytes(), image.config(), layers);
     }
 
@@ -80,7 +81,7 @@ final class GzipForPush {
 
         @Override
         public String mediaType() {
-            return MediaTypes.OCI_MANIFEST;
+            return MediaTypes.DOCKER_MANIFEST;
         }
 
         @Override
