@@ -1,5 +1,6 @@
 package dev.distrolix.cli;
 
+import dev.distrolix.testing.IntegrationTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.distrolix.build.BuildResult;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The nginx image built from Java code, with no spec file: the same image as examples/nginx/image.yaml. */
+@IntegrationTest
 class JavaApiNginxTest {
     static final Path EXAMPLE = Fixtures.repo().resolve("examples/nginx");
     static final String INCLUDE = "nixpkgs=" + Fixtures.debianPackageSet();

@@ -1,5 +1,6 @@
 package dev.distrolix.cli;
 
+import dev.distrolix.testing.IntegrationTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The image depends on the spec's content alone: not on its file name, its folder, its format, or whether it
  * came from a file or stdin. Real Nix, the Debian-backed package set, the nginx example.
  */
+@IntegrationTest
 class SpecContentReproducibilityTest {
     static final String INCLUDE = "nixpkgs=" + Fixtures.debianPackageSet();
 

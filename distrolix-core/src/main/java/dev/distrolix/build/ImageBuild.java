@@ -107,6 +107,12 @@ public final class ImageBuild {
         return this;
     }
 
+    /** Where to write, typed: {@code target(new ImageReference.OciLayout(dir, "1", null))}. */
+    public ImageBuild target(ImageReference target) {
+        this.target = Objects.requireNonNull(target, "target").toString();
+        return this;
+    }
+
     public ImageBuild tag(String tag) {
         this.tag = tag;
         return this;
