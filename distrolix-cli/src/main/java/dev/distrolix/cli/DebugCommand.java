@@ -56,6 +56,7 @@ import picocli.CommandLine.Spec;
             "  distrolix debug web --packages strace,curl -- curl -sI localhost",
             "  distrolix debug web --dry-run -- ps     print the podman/docker command",
             "  distrolix debug --kubernetes web-7d9/nginx -n shop --image busybox:1.36",
+            "  distrolix debug --kubernetes pod/web --push registry.example:5000/tools",
             "",
             "The toolkit is built from <nixpkgs>, or the package set given with -I; on",
             "a machine without nixpkgs, this repository's: -I nixpkgs=testing/debian-pkgs.",
@@ -79,7 +80,7 @@ final class DebugCommand implements Callable<Integer> {
     Distrolix parent;
 
     @Parameters(index = "0", paramLabel = "CONTAINER",
-            description = "The container's name or id; with --kubernetes, POD[/CONTAINER].")
+            description = "The container's name or id; with --kubernetes, [pod/]POD[/CONTAINER].")
     String target;
 
     @Parameters(index = "1..*", paramLabel = "COMMAND",
@@ -113,7 +114,7 @@ final class DebugCommand implements Callable<Integer> {
     @Option(names = "--privileged", description = "Also add CAP_SYS_ADMIN (nsenter, mount); Kubernetes: profile sysadmin.")
     boolean privileged;
 
-    @Option(names = "--kubernetes", description = "CONTAINER is POD[/CONTAINER] in the current kubectl context.")
+    @Option(names = "--kubernetes", description = "CONTAINER is [pod/]POD[/CONTAINER] in the current kubectl context (kubectl's pod/NAME form works; other types such as deploy/NAME are refused: name a pod).")
     boolean kubernetes;
 
     @Option(names = {"-n", "--namespace"}, paramLabel = "NS", description = "The pod's namespace (--kubernetes).")
@@ -127,7 +128,7 @@ final class DebugCommand implements Callable<Integer> {
             description = "Push the toolkit there first, for a cluster to pull it (--kubernetes).")
     String push;
 
-    @Option(names = "--dry-run", description = "Print the exact command line that starts the sidecar, and do nothing.")
+    @Option(names = "--dry-run", description = "Print the exact command line that starts the sidecar, and do nothing. With --kubernetes it needs no --image or --push: the image is then the placeholder IMAGE.")
     boolean dryRun;
 
     @Option(names = "--json", description = "With --dry-run: print the plan as JSON.")
