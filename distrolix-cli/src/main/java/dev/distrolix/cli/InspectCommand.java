@@ -148,15 +148,7 @@ final class InspectCommand implements Callable<Integer> {
         if (l.storePaths().isEmpty()) {
             return "(no store paths)";
         }
-        StringBuilder sb = new StringBuilder();
-        for (String base : l.storePaths()) {
-            String name = base.length() > 33 ? base.substring(33) : base;
-            if (sb.length() + name.length() > 60) {
-                return sb + " …+" + (l.storePaths().size());
-            }
-            sb.append(sb.length() == 0 ? "" : " ").append(name);
-        }
-        return sb.toString();
+        return Sizes.shortNames(l.storePaths());
     }
 
     static String shortDigest(String d) {
