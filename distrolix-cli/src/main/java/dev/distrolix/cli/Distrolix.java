@@ -9,8 +9,6 @@ import picocli.CommandLine.ScopeType;
 /** The distrolix command line: a thin layer over distrolix-core. */
 @Command(name = "distrolix",
         mixinStandardHelpOptions = true,
-        usageHelpAutoWidth = true,
-        usageHelpWidth = 100,
         versionProvider = Distrolix.Version.class,
         description = {
             "Builds distroless container images from Nix closures: the application's runtime closure, "
@@ -30,6 +28,8 @@ import picocli.CommandLine.ScopeType;
             "4:audit: findings at or above the --fail-on threshold"
         })
 public final class Distrolix {
+    /** The help's width when stdout is not a terminal (tests, pipes, `man`-like captures). */
+    static final int HELP_WIDTH = 80;
     public static final int EXIT_FAILURE = DistrolixException.EXIT_FAILURE;
     public static final int EXIT_USAGE = DistrolixException.EXIT_USAGE;
     public static final int EXIT_INPUT = DistrolixException.EXIT_INPUT;
@@ -67,6 +67,10 @@ public final class Distrolix {
 
     static int run(boolean realStdio, java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
         CommandLine cl = new CommandLine(new Distrolix(realStdio));
+        // every command's help: 80 columns, or the terminal's width when there is one (never narrower than
+        // picocli's 55); prose is one string per paragraph, wrapped once, by picocli
+        cl.setUsageHelpWidth(HELP_WIDTH);
+        cl.setUsageHelpAutoWidth(true);
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler(new ErrorHandler());

@@ -30,13 +30,15 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "sbom",
         description = {
-            "Writes a software bill of materials for an image, from the image alone: one component per",
-            "/nix/store path (name, version, purl pkg:nix/NAME@VERSION, the NAR hash Nix records for it)",
-            "and the dependency edges, rebuilt the way Nix finds references — by scanning every file",
-            "and symlink target for the 32-character hashes of the other store paths present, in one",
-            "pass over the layers. For images distrolix built, the graph Nix recorded at build time",
-            "rides in the config label dev.distrolix.closure.references and the two are compared:",
-            "\"graph: scanned, agrees with build-time graph\", or the differences.",
+            "Writes a software bill of materials of an image's store paths.",
+            "",
+            "From the image alone: one component per /nix/store path (name, version, purl "
+                    + "pkg:nix/NAME@VERSION, the NAR hash Nix records for it) and the dependency edges, rebuilt the "
+                    + "way Nix finds references: by scanning every file and symlink target for the 32-character "
+                    + "hashes of the other store paths present, in one pass over the layers. For images distrolix "
+                    + "built, the graph Nix recorded at build time rides in the config label "
+                    + "dev.distrolix.closure.references and the two are compared: \"graph: scanned, agrees with "
+                    + "build-time graph\", or the differences.",
         },
         footerHeading = "%nFormats:%n",
         footer = {
