@@ -71,6 +71,7 @@ public final class Distrolix {
         // picocli's 55); prose is one string per paragraph, wrapped once, by picocli
         cl.setUsageHelpWidth(HELP_WIDTH);
         cl.setUsageHelpAutoWidth(true);
+        withVersion(cl); // -V on a subcommand too (picocli gives subcommands no version of their own)
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler(new ErrorHandler());
@@ -83,11 +84,45 @@ public final class Distrolix {
         return cl.execute(args);
     }
 
+    private static void withVersion(CommandLine cl) {
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            if (sub.getCommandSpec().versionProvider() == null) {
+                sub.getCommandSpec().versionProvider(new Version());
+            }
+            withVersion(sub);
+        }
+    }
+
+    /**
+     * {@code distrolix 0.1.0-SNAPSHOT (git 1a2b3c4)}: the Maven version (version.properties, filtered at
+     * build time) and the commit it was built from (git.properties, written by the build; "unknown"
+     * outside a git checkout).
+     */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = Distrolix.class.getPackage().getImplementationVersion();
-            return new String[] {"distrolix " + (v == null ? "development build" : v)};
+            return new String[] {line()};
+        }
+
+        static String line() {
+            String version = property("version.properties", "version");
+            String git = property("git.properties", "git");
+            return "distrolix " + (version == null ? "(version unknown)" : version)
+                    + " (git " + (git == null ? "unknown" : git) + ")";
+        }
+
+        private static String property(String resource, String key) {
+            try (java.io.InputStream in = Distrolix.class.getResourceAsStream(resource)) {
+                if (in == null) {
+                    return null;
+                }
+                java.util.Properties p = new java.util.Properties();
+                p.load(in);
+                String v = p.getProperty(key, "").strip();
+                return v.isEmpty() || v.startsWith("${") ? null : v;
+            } catch (java.io.IOException e) {
+                return null;
+            }
         }
     }
 }
