@@ -29,26 +29,25 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "audit",
         description = {
-            "Audits an image — any image, not only ours — for what a hardened image should not",
-            "carry and for what would keep it from starting, each finding with the paths that",
-            "prove it:",
+            "Audits any image for what a hardened image should not carry.",
             "",
-            "  shells anywhere (also /nix/store/*/bin, busybox and its applets), package managers,",
-            "  download tools, interpreters (info), setuid/setgid and world-writable files, dangling",
-            "  symlinks and symlinks climbing above the root, running as root, every ELF program and",
-            "  library whose interpreter or DT_NEEDED libraries the loader would not find in the image",
-            "  (RPATH/RUNPATH with $ORIGIN, LD_LIBRARY_PATH, the default directories; ld.so.conf and",
-            "  ld.so.cache are not read), an Entrypoint/Cmd that is missing or cannot start (found",
-            "  through the config's PATH), TLS libraries without CA certificates, and dive's layer",
-            "  efficiency and wasted bytes.",
+            "Any image, not only ours: what a hardened image should not carry and what would keep it "
+                    + "from starting, each finding with the paths that prove it: shells anywhere (also "
+                    + "/nix/store/*/bin, busybox and its applets), package managers, download tools, interpreters "
+                    + "(info), setuid/setgid and world-writable files, dangling symlinks and symlinks climbing above "
+                    + "the root, running as root, every ELF program and library whose interpreter or DT_NEEDED "
+                    + "libraries the loader would not find in the image (RPATH/RUNPATH with $ORIGIN, "
+                    + "LD_LIBRARY_PATH, the default directories; ld.so.conf and ld.so.cache are not read), an "
+                    + "Entrypoint/Cmd that is missing or cannot start (found through the config's PATH), TLS "
+                    + "libraries without CA certificates, and dive's layer efficiency and wasted bytes.",
             "",
             "The layers are streamed once; nothing is unpacked.",
         },
         footerHeading = "%nCI use:%n",
         footer = {
-            "  Exit codes: 0 no finding at or above the threshold (and efficiency/wasted within limits),",
-            "  4 findings at or above it (or a limit exceeded), 3 a bad image, option or config file,",
-            "  1 a failure (a tool or I/O error).",
+            "Exit codes: 0 no finding at or above the threshold (and efficiency/wasted within limits), "
+                    + "4 findings at or above it (or a limit exceeded), 3 a bad image, option or config file, "
+                    + "1 a failure (a tool or I/O error).",
             "",
             "  The config file (--config, default ./" + AuditPolicy.DEFAULT_FILE + " when present):",
             "    fail-on: high                # info|low|medium|high|critical|none; default high",

@@ -26,9 +26,9 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "build",
         description = {
-            "Builds an image from a spec file (YAML, or JSON with the same schema).",
+            "Builds an image from a spec file (YAML or JSON).",
             "",
-            "The spec names Nix packages; distrolix asks the installed Nix for their runtime closure, "
+            "The spec is YAML, or JSON with the same schema. It names Nix packages; distrolix asks the installed Nix for their runtime closure, "
                 + "splits it into reproducible layers (the same inputs give the same digest, on any machine), "
                 + "adds the declared files, users and directories as a last layer, and writes the image.",
         },
@@ -49,9 +49,7 @@ import picocli.CommandLine.Spec;
             "  distrolix build image.yaml -o docker-archive:nginx.tar --compression zstd --layering size",
             "  SOURCE_DATE_EPOCH=$(git log -1 --format=%%ct) distrolix build image.yaml -o oci:out",
         },
-        mixinStandardHelpOptions = true,
-        usageHelpAutoWidth = true,
-        usageHelpWidth = 100)
+        mixinStandardHelpOptions = true)
 final class BuildCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -47,8 +47,8 @@ final class CacheCommand {
     }
 
     @Command(name = "prune", mixinStandardHelpOptions = true,
-            description = {"Removes cache entries not used recently (all of them by default), and their blobs.",
-                "", "Example: distrolix cache prune --older-than 7d"})
+            description = {"Removes cache entries not used recently, and their blobs.",
+                "", "Without --older-than, all of them.", "", "Example: distrolix cache prune --older-than 7d"})
     static final class Prune implements Callable<Integer> {
         @ParentCommand
         CacheCommand parent;

@@ -24,12 +24,11 @@ import picocli.CommandLine.Spec;
         description = {
             "Compares images side by side: sizes, files, shells, setuid, user.",
             "",
-            "Like `docker images`, with what matters for a hardened image: size",
-            "uncompressed and compressed, layers, files, Nix store paths, shells,",
-            "package managers, setuid/setgid files and the user it runs as.",
-            "Shells and package managers are found by name (sh, bash, busybox, ...;",
-            "apt, dpkg, apk, rpm, nix, pip, ...) in any bin/ or sbin/ directory,",
-            "/nix/store/*/bin included. Below the table: the paths behind each count.",
+            "Like `docker images`, with what matters for a hardened image: size uncompressed and compressed, "
+                    + "layers, files, Nix store paths, shells, package managers, setuid/setgid files and the user "
+                    + "it runs as. Shells and package managers are found by name (sh, bash, busybox, ...; apt, "
+                    + "dpkg, apk, rpm, nix, pip, ...) in any bin/ or sbin/ directory, /nix/store/*/bin included. "
+                    + "Below the table: the paths behind each count.",
         },
         footer = {
             "",

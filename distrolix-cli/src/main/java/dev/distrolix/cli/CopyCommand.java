@@ -22,9 +22,9 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "copy",
         description = {
-            "Copies an image between registries, OCI layouts and archives, like `skopeo copy`.",
+            "Copies an image between registries, layouts and archives.",
             "",
-            "The manifest bytes are copied unchanged, so the image keeps its digest wherever the "
+            "Like `skopeo copy`. The manifest bytes are copied unchanged, so the image keeps its digest wherever the "
                     + "destination keeps manifests. Into a registry, blobs it already has are skipped, blobs from "
                     + "another repository of the same registry are mounted, and an image index is copied with all "
                     + "its platforms. Other destinations hold one image: --platform, else the only one, else the "
@@ -39,9 +39,9 @@ import picocli.CommandLine.Spec;
             "  podman:NAME[:TAG]              an image in podman's store",
             "  docker:NAME[:TAG]              an image in Docker's store",
             "",
-            "Destinations (DST): any build target: oci:, oci-archive:, docker-archive:,",
-            "podman, docker, docker://HOST[:PORT]/REPO[:TAG,…]. A missing name or tag",
-            "is taken from the source.",
+            "Destinations (DST): any build target: oci:, oci-archive:, docker-archive:, "
+                    + "podman, docker, docker://HOST[:PORT]/REPO[:TAG,...]. A missing name or tag "
+                    + "is taken from the source.",
             "",
             "Examples:",
             "  distrolix copy oci:out/nginx:1 docker://127.0.0.1:5000/nginx:1",

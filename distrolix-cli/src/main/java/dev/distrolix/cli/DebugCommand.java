@@ -25,26 +25,23 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "debug",
         description = {
-            "Debugs a running container that has no shell, from a sidecar that shares",
-            "its processes and network.",
+            "Debugs a running container that has no shell, from a sidecar.",
             "",
-            "The sidecar joins the target's pid and network namespaces (IPC and UTS too",
-            "where the engine allows), runs as the user of the target's main process",
-            "with CAP_SYS_PTRACE, and is removed when it ends, also on Ctrl-C or an",
-            "error. Its tools come from a toolkit image that distrolix builds from Nix",
-            "packages (busybox, strace) and loads into the engine once; later calls",
-            "reuse it. Nothing is pulled from a registry. Nothing is written into the",
-            "target or mounted over its /nix: the toolkit's own /nix/store lives in",
-            "the sidecar's mount namespace.",
+            "The sidecar shares the target's processes and network: it joins its pid and network namespaces "
+                    + "(IPC and UTS too where the engine allows), runs as the user of the target's main process "
+                    + "with CAP_SYS_PTRACE, and is removed when it ends, also on Ctrl-C or an error. Its tools "
+                    + "come from a toolkit image that distrolix builds from Nix packages (busybox, strace) and "
+                    + "loads into the engine once; later calls reuse it. Nothing is pulled from a registry. Nothing "
+                    + "is written into the target or mounted over its /nix: the toolkit's own /nix/store lives in "
+                    + "the sidecar's mount namespace.",
             "",
-            "The target's files are at $TARGET_ROOT (/proc/1/root: its main process is",
-            "pid 1 of the shared pid namespace).",
+            "The target's files are at $TARGET_ROOT (/proc/1/root: its main process is pid 1 of the shared "
+                    + "pid namespace).",
             "",
-            "Without COMMAND: an interactive sh (on a terminal; else sh reads stdin).",
-            "With `-- COMMAND`: its words are joined with spaces and run by the",
-            "sidecar's sh, as ssh runs a remote command, so $TARGET_ROOT, pipes and",
-            "globs are the sidecar's: quote them for your own shell. distrolix exits",
-            "with COMMAND's status.",
+            "Without COMMAND: an interactive sh (on a terminal; else sh reads stdin). With `-- COMMAND`: its "
+                    + "words are joined with spaces and run by the sidecar's sh, as ssh runs a remote command, so "
+                    + "$TARGET_ROOT, pipes and globs are the sidecar's: quote them for your own shell. distrolix "
+                    + "exits with COMMAND's status.",
         },
         footerHeading = "%nExamples:%n",
         footer = {
@@ -56,19 +53,19 @@ import picocli.CommandLine.Spec;
             "  distrolix debug web --packages strace,curl -- curl -sI localhost",
             "  distrolix debug web --dry-run -- ps     print the podman/docker command",
             "  distrolix debug --kubernetes web-7d9/nginx -n shop --image busybox:1.36",
+            "  distrolix debug --kubernetes pod/web --push registry.example:5000/tools",
             "",
-            "The toolkit is built from <nixpkgs>, or the package set given with -I; on",
-            "a machine without nixpkgs, this repository's: -I nixpkgs=testing/debian-pkgs.",
+            "The toolkit is built from <nixpkgs>, or the package set given with -I; on a machine without "
+                    + "nixpkgs, this repository's: -I nixpkgs=testing/debian-pkgs.",
             "",
-            "Unlike `docker debug` and cdebug, whose toolboxes claim the path /nix",
-            "(cdebug even deletes it when its toolkit comes from Nixery), distrolix",
-            "leaves the target's /nix alone: a Nix-built target keeps its store, the",
-            "toolkit has its own. Kubernetes keeps an ephemeral container in the pod",
-            "after it ends (it cannot be removed); podman and docker sidecars go.",
+            "Unlike `docker debug` and cdebug, whose toolboxes claim the path /nix (cdebug even deletes it "
+                    + "when its toolkit comes from Nixery), distrolix leaves the target's /nix alone: a Nix-built "
+                    + "target keeps its store, the toolkit has its own. Kubernetes keeps an ephemeral container in "
+                    + "the pod after it ends (it cannot be removed); podman and docker sidecars go.",
             "",
-            "Exit status: COMMAND's; 3 if the sidecar cannot see the target's files",
-            "(a user mismatch), or the target is unknown or stopped; 1 if the engine or",
-            "kubectl is missing or fails; 2 for a usage error.",
+            "Exit status: COMMAND's; 3 if the sidecar cannot see the target's files (a user mismatch), or the "
+                    + "target is unknown or stopped; 1 if the engine or kubectl is missing or fails; 2 for a usage "
+                    + "error.",
         },
         mixinStandardHelpOptions = true)
 final class DebugCommand implements Callable<Integer> {
@@ -79,7 +76,7 @@ final class DebugCommand implements Callable<Integer> {
     Distrolix parent;
 
     @Parameters(index = "0", paramLabel = "CONTAINER",
-            description = "The container's name or id; with --kubernetes, POD[/CONTAINER].")
+            description = "The container's name or id; with --kubernetes, [pod/]POD[/CONTAINER].")
     String target;
 
     @Parameters(index = "1..*", paramLabel = "COMMAND",
@@ -113,7 +110,7 @@ final class DebugCommand implements Callable<Integer> {
     @Option(names = "--privileged", description = "Also add CAP_SYS_ADMIN (nsenter, mount); Kubernetes: profile sysadmin.")
     boolean privileged;
 
-    @Option(names = "--kubernetes", description = "CONTAINER is POD[/CONTAINER] in the current kubectl context.")
+    @Option(names = "--kubernetes", description = "CONTAINER is [pod/]POD[/CONTAINER] in the current kubectl context (kubectl's pod/NAME form works; other types such as deploy/NAME are refused: name a pod).")
     boolean kubernetes;
 
     @Option(names = {"-n", "--namespace"}, paramLabel = "NS", description = "The pod's namespace (--kubernetes).")
@@ -127,7 +124,7 @@ final class DebugCommand implements Callable<Integer> {
             description = "Push the toolkit there first, for a cluster to pull it (--kubernetes).")
     String push;
 
-    @Option(names = "--dry-run", description = "Print the exact command line that starts the sidecar, and do nothing.")
+    @Option(names = "--dry-run", description = "Print the exact command line that starts the sidecar, and do nothing. With --kubernetes it needs no --image or --push: the image is then the placeholder IMAGE.")
     boolean dryRun;
 
     @Option(names = "--json", description = "With --dry-run: print the plan as JSON.")

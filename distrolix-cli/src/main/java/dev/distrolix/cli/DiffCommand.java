@@ -29,10 +29,10 @@ import picocli.CommandLine.Spec;
             "  files        outside /nix/store: added, removed, changed (size,",
             "               mode, owner, content, link target)",
             "  config       Entrypoint, Cmd, User, Env, ports, volumes, labels, ...",
-            "Files that only name another build of a store path (a symlink into it,",
-            "a config that includes it) are listed apart. The last line is the",
-            "verdict: identical, or what makes the difference. Exit code 0 either",
-            "way; use --json or the verdict to decide.",
+            "",
+            "Files that only name another build of a store path (a symlink into it, a config that includes "
+                    + "it) are listed apart. The last line is the verdict: identical, or what makes the difference. "
+                    + "Exit code 0 either way; use --json or the verdict to decide.",
         },
         footer = {
             "",

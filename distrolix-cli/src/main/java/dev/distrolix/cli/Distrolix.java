@@ -9,8 +9,6 @@ import picocli.CommandLine.ScopeType;
 /** The distrolix command line: a thin layer over distrolix-core. */
 @Command(name = "distrolix",
         mixinStandardHelpOptions = true,
-        usageHelpAutoWidth = true,
-        usageHelpWidth = 100,
         versionProvider = Distrolix.Version.class,
         description = {
             "Builds distroless container images from Nix closures: the application's runtime closure, "
@@ -30,6 +28,8 @@ import picocli.CommandLine.ScopeType;
             "4:audit: findings at or above the --fail-on threshold"
         })
 public final class Distrolix {
+    /** The help's width when stdout is not a terminal (tests, pipes, `man`-like captures). */
+    static final int HELP_WIDTH = 80;
     public static final int EXIT_FAILURE = DistrolixException.EXIT_FAILURE;
     public static final int EXIT_USAGE = DistrolixException.EXIT_USAGE;
     public static final int EXIT_INPUT = DistrolixException.EXIT_INPUT;
@@ -67,6 +67,11 @@ public final class Distrolix {
 
     static int run(boolean realStdio, java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
         CommandLine cl = new CommandLine(new Distrolix(realStdio));
+        // every command's help: 80 columns, or the terminal's width when there is one (never narrower than
+        // picocli's 55); prose is one string per paragraph, wrapped once, by picocli
+        cl.setUsageHelpWidth(HELP_WIDTH);
+        cl.setUsageHelpAutoWidth(true);
+        withVersion(cl); // -V on a subcommand too (picocli gives subcommands no version of their own)
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler(new ErrorHandler());
@@ -79,11 +84,45 @@ public final class Distrolix {
         return cl.execute(args);
     }
 
+    private static void withVersion(CommandLine cl) {
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            if (sub.getCommandSpec().versionProvider() == null) {
+                sub.getCommandSpec().versionProvider(new Version());
+            }
+            withVersion(sub);
+        }
+    }
+
+    /**
+     * {@code distrolix 0.1.0-SNAPSHOT (git 1a2b3c4)}: the Maven version (version.properties, filtered at
+     * build time) and the commit it was built from (git.properties, written by the build; "unknown"
+     * outside a git checkout).
+     */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = Distrolix.class.getPackage().getImplementationVersion();
-            return new String[] {"distrolix " + (v == null ? "development build" : v)};
+            return new String[] {line()};
+        }
+
+        static String line() {
+            String version = property("version.properties", "version");
+            String git = property("git.properties", "git");
+            return "distrolix " + (version == null ? "(version unknown)" : version)
+                    + " (git " + (git == null ? "unknown" : git) + ")";
+        }
+
+        private static String property(String resource, String key) {
+            try (java.io.InputStream in = Distrolix.class.getResourceAsStream(resource)) {
+                if (in == null) {
+                    return null;
+                }
+                java.util.Properties p = new java.util.Properties();
+                p.load(in);
+                String v = p.getProperty(key, "").strip();
+                return v.isEmpty() || v.startsWith("${") ? null : v;
+            } catch (java.io.IOException e) {
+                return null;
+            }
         }
     }
 }

@@ -27,12 +27,12 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "inspect",
         description = {
-            "Shows what is in any image: digest, platform, config, layers, files.",
+            "Shows what is in an image: config, layers, files, store paths.",
             "",
-            "Works on every image, not only ours (Debian, Alpine, dockerTools, ...).",
-            "Each layer is shown with its compressed and uncompressed size, diff_id,",
-            "media type and the Nix store paths it holds. Layers are streamed once",
-            "and their digests and diff_ids verified.",
+            "Works on every image, not only ours (Debian, Alpine, dockerTools, ...): its digest, "
+                    + "platform and config, and each layer with its compressed and uncompressed size, diff_id, "
+                    + "media type and the Nix store paths it holds. Layers are streamed once and their digests "
+                    + "and diff_ids verified.",
             "",
             "--tree      the filesystem a container starts with: all layers merged,",
             "            whiteouts applied (what `docker export | tar -tv` shows)",
@@ -148,15 +148,7 @@ final class InspectCommand implements Callable<Integer> {
         if (l.storePaths().isEmpty()) {
             return "(no store paths)";
         }
-        StringBuilder sb = new StringBuilder();
-        for (String base : l.storePaths()) {
-            String name = base.length() > 33 ? base.substring(33) : base;
-            if (sb.length() + name.length() > 60) {
-                return sb + " …+" + (l.storePaths().size());
-            }
-            sb.append(sb.length() == 0 ? "" : " ").append(name);
-        }
-        return sb.toString();
+        return Sizes.shortNames(l.storePaths());
     }
 
     static String shortDigest(String d) {

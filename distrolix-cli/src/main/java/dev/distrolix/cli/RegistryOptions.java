@@ -16,7 +16,7 @@ final class RegistryOptions {
     @Option(names = "--insecure",
             description = "Allow plain HTTP and unverified TLS for the registry, and credentials over plain HTTP. "
                     + "Without it only localhost/127.0.0.1 may use plain HTTP, and then without credentials. "
-                    + "Per registry: DISTROLIX_INSECURE_REGISTRIES=host:port,…")
+                    + "Per registry: DISTROLIX_INSECURE_REGISTRIES=host:port,...")
     boolean insecure;
 
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10m",

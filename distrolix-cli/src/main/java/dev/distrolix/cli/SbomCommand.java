@@ -30,13 +30,15 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "sbom",
         description = {
-            "Writes a software bill of materials for an image, from the image alone: one component per",
-            "/nix/store path (name, version, purl pkg:nix/NAME@VERSION, the NAR hash Nix records for it)",
-            "and the dependency edges, rebuilt the way Nix finds references — by scanning every file",
-            "and symlink target for the 32-character hashes of the other store paths present, in one",
-            "pass over the layers. For images distrolix built, the graph Nix recorded at build time",
-            "rides in the config label dev.distrolix.closure.references and the two are compared:",
-            "\"graph: scanned, agrees with build-time graph\", or the differences.",
+            "Writes a software bill of materials of an image's store paths.",
+            "",
+            "From the image alone: one component per /nix/store path (name, version, purl "
+                    + "pkg:nix/NAME@VERSION, the NAR hash Nix records for it) and the dependency edges, rebuilt the "
+                    + "way Nix finds references: by scanning every file and symlink target for the 32-character "
+                    + "hashes of the other store paths present, in one pass over the layers. For images distrolix "
+                    + "built, the graph Nix recorded at build time rides in the config label "
+                    + "dev.distrolix.closure.references and the two are compared: \"graph: scanned, agrees with "
+                    + "build-time graph\", or the differences.",
         },
         footerHeading = "%nFormats:%n",
         footer = {
@@ -74,6 +76,10 @@ final class SbomCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the document to FILE.")
     Path output;
 
+    @Option(names = "--require-store-paths",
+            description = "Fail (exit 3) when the image has no /nix/store paths. Default: a warning on stderr.")
+    boolean requireStorePaths;
+
     @Option(names = "--check", description = "Exit 4 if the scanned graph differs from the build-time graph.")
     boolean check;
 
@@ -97,15 +103,26 @@ final class SbomCommand implements Callable<Integer> {
             sbom = SbomBuilder.build(image, o.displayName(), o.image(platformOption.platform()));
         }
         PrintWriter out = spec.commandLine().getOut();
+        if (sbom.components().isEmpty()) {
+            String none = image + " has no /nix/store paths: the SBOM lists no components";
+            if (requireStorePaths) {
+                throw new InputException(none + " (--require-store-paths)");
+            }
+            spec.commandLine().getErr().println("distrolix: warning: " + none);
+            spec.commandLine().getErr().flush();
+        }
         String doc = null;
         if (!fmt.equals("table")) {
             Instant now = created();
             doc = fmt.equals("spdx") ? SpdxWriter.write(sbom, now, toolVersion()) : CycloneDxWriter.write(sbom, now, toolVersion());
         }
         if (output != null) {
-            Path tmp = Files.createTempFile(output.toAbsolutePath().getParent(), ".distrolix-sbom-", ".tmp");
+            // not createTempFile (0600): a new file gets the mode `touch` gives it, 0666 less the umask
+            Path tmp = output.toAbsolutePath().getParent().resolve(".distrolix-sbom-"
+                    + java.util.HexFormat.of().formatHex(randomBytes()) + ".tmp");
             try {
-                Files.writeString(tmp, doc + "\n", StandardCharsets.UTF_8);
+                Files.writeString(tmp, doc + "\n", StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE_NEW,
+                        java.nio.file.StandardOpenOption.WRITE);
                 Files.move(tmp, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } finally {
                 Files.deleteIfExists(tmp);
@@ -124,6 +141,12 @@ final class SbomCommand implements Callable<Integer> {
         }
         out.flush();
         return check && sbom.check().status() == GraphCheck.Status.DIFFERS ? AuditCommand.EXIT_FINDINGS : 0;
+    }
+
+    private static byte[] randomBytes() {
+        byte[] b = new byte[8];
+        new java.security.SecureRandom().nextBytes(b);
+        return b;
     }
 
     private static void printTable(PrintWriter out, ImageSbom sbom) {

@@ -1,6 +1,7 @@
 package dev.distrolix.cli;
 
 import dev.distrolix.build.BuildResult;
+import dev.distrolix.build.ImageBuild;
 import java.util.Locale;
 
 /** Human-readable sizes and the build summary table. */
@@ -26,7 +27,8 @@ final class Sizes {
         sb.append(String.format(Locale.ROOT, "%-6s %-14s %10s %10s  %-7s%s%n", "LAYER", "DIGEST", "SIZE", "UNPACKED", "FATE", "CONTENT"));
         int i = 1;
         for (BuildResult.LayerSummary l : r.layers()) {
-            String content = l.storePaths().isEmpty() ? "(declared files)" : shortNames(l);
+            String content = l.storePaths().isEmpty() ? "(" + ImageBuild.describeDeclared(l.declaredPaths()) + ")"
+                    : shortNames(l.storePaths());
             sb.append(String.format(Locale.ROOT, "%-6d %-14s %10s %10s  %-7s%s%n", i++, l.digest().hex().substring(0, 12),
                     human(l.size()), human(l.uncompressedSize()), l.cached() ? "cached" : "built", content));
         }
@@ -38,16 +40,19 @@ final class Sizes {
         return sb.toString();
     }
 
-    private static String shortNames(BuildResult.LayerSummary l) {
+    /** Store paths' names (without the hash) up to 60 characters, then how many more: "…+2" when 2 are not shown. */
+    static String shortNames(java.util.List<String> storePaths) {
         StringBuilder sb = new StringBuilder();
-        for (String p : l.storePaths()) {
+        int shown = 0;
+        for (String p : storePaths) {
             String base = p.substring(p.lastIndexOf('/') + 1);
             String name = base.length() > 33 ? base.substring(33) : base;
-            if (sb.length() + name.length() > 60) {
-                sb.append(" …+").append(l.storePaths().size());
+            if (shown > 0 && sb.length() + 1 + name.length() > 60) {
+                sb.append(" …+").append(storePaths.size() - shown);
                 break;
             }
-            sb.append(sb.length() == 0 ? "" : " ").append(name);
+            sb.append(shown == 0 ? "" : " ").append(name);
+            shown++;
         }
         return sb.toString();
     }

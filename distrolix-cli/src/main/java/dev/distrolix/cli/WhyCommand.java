@@ -24,26 +24,27 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "why",
         description = {
-            "Shows why a store path is in an image — like `nix why-depends`, from the image alone: the",
-            "chain of references from the entrypoint's store path (or the image's roots) to it, each",
-            "step with the file that names the next store path, and what it costs:",
+            "Shows why a store path is in an image, like `nix why-depends`.",
+            "",
+            "From the image alone: the chain of references from the entrypoint's store path (or the image's "
+                    + "roots) to it, each step with the file that names the next store path, and what it costs:",
             "",
             "  own           the bytes of its own files",
             "  closure       its bytes plus everything it references, transitively",
             "  only through  the part of its closure no root reaches without passing through it:",
             "                what the image loses if nothing references it any more",
             "",
-            "References are found the way Nix finds them: by scanning every file for the hashes of",
-            "the other store paths present (one pass over the layers).",
+            "References are found the way Nix finds them: by scanning every file for the hashes of "
+                    + "the other store paths present (one pass over the layers).",
         },
         footerHeading = "%nTargets (and --from):%n",
         footer = {
-            "  a package name (glibc), NAME-VERSION (glibc-2.36), a store path (/nix/store/…-glibc-2.36,",
-            "  its base name or hash part), or any file of the image (/usr/local/bin/nginx: its store path).",
+            "A package name (glibc), NAME-VERSION (glibc-2.36), a store path (/nix/store/HASH-glibc-2.36, "
+                    + "its base name or hash part), or any file of the image (/usr/local/bin/nginx: its store path).",
             "",
             "Examples:",
             "  distrolix why oci:out/nginx glibc",
-            "  distrolix why oci:out/nginx /nix/store/…-pcre2-10.42 --all",
+            "  distrolix why oci:out/nginx /nix/store/HASH-pcre2-10.42 --all",
             "  distrolix why podman:localhost/app:1.0 openssl --from python3 --json",
         },
         mixinStandardHelpOptions = true)

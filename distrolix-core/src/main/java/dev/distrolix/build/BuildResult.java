@@ -11,10 +11,21 @@ public record BuildResult(String imageName, String tag, String target, Digest ma
         notices = List.copyOf(notices);
     }
 
+    /**
+     * One layer. {@code declaredPaths} counts, for the last layer, the entries of the spec's {@code paths:}
+     * (each file, directory or symlink it declares, once); parent directories made implicitly, the
+     * accounts files (/etc/passwd, /etc/group) and profile links are not counted. 0 for store layers.
+     */
     public record LayerSummary(Digest digest, Digest diffId, long size, long uncompressedSize, String mediaType,
-                               List<String> storePaths, boolean cached) {
+                               List<String> storePaths, boolean cached, int declaredPaths) {
         public LayerSummary {
             storePaths = List.copyOf(storePaths);
+        }
+
+        /** A layer of store paths. */
+        public LayerSummary(Digest digest, Digest diffId, long size, long uncompressedSize, String mediaType,
+                            List<String> storePaths, boolean cached) {
+            this(digest, diffId, size, uncompressedSize, mediaType, storePaths, cached, 0);
         }
     }
 

@@ -291,10 +291,11 @@ public final class ImageBuild {
                         ? "distrolix: store paths " + String.join(" ", paths)
                         : "distrolix: declared files";
                 history.add(HistoryEntry.layer(createdAt, createdBy, null));
+                int declared = i < plan.size() ? 0 : resolved.paths().size();
                 summaries.add(new BuildResult.LayerSummary(b.digest(), b.diffId(), b.size(), b.uncompressedSize(),
-                        b.mediaType(), paths, cached.contains(i)));
+                        b.mediaType(), paths, cached.contains(i), declared));
                 listener.on(new BuildEvent.LayerWritten(i + 1, written.size(),
-                        i < plan.size() ? describe(plan.get(i)) : "declared files", b.digest(), b.size(),
+                        i < plan.size() ? describe(plan.get(i)) : describeDeclared(declared), b.digest(), b.size(),
                         b.uncompressedSize(), cached.contains(i)));
             }
             Platform platform = new Platform(system.architecture(), system.os(), system.variant().orElse(null));
@@ -384,6 +385,14 @@ public final class ImageBuild {
         } catch (IllegalArgumentException e) {
             throw new InputException(e.getMessage(), e);
         }
+    }
+
+    /**
+     * The last layer: how many paths the spec's {@code paths:} declares (not the parents made for them,
+     * not /etc/passwd and /etc/group, not profile links).
+     */
+    public static String describeDeclared(int declaredPaths) {
+        return "declared files: " + declaredPaths + (declaredPaths == 1 ? " path" : " paths");
     }
 
     private static String describe(List<StorePath> group) {

@@ -27,6 +27,8 @@ import java.util.Set;
  */
 public final class DebugSession {
     public static final Set<String> PROFILES = Set.of("legacy", "general", "baseline", "netadmin", "restricted", "sysadmin");
+    /** What a Kubernetes {@code --dry-run} without --image or --push prints for the image (and says so). */
+    public static final String PLACEHOLDER_IMAGE = "IMAGE";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final String target;
@@ -184,6 +186,10 @@ public final class DebugSession {
             throw new InputException((runtime != null ? "--runtime" : user != null ? "--user" : "--no-ptrace")
                     + " does not apply to --kubernetes (kubectl debug's --profile decides)");
         }
+        if (kubernetes && !dryRun && image == null && push == null) { // before asking kubectl anything
+            throw new InputException("a cluster cannot pull distrolix's local toolkit: pass --push REGISTRY/REPO,"
+                    + " or --image REF (an image with a sh that the cluster can pull)");
+        }
         if (profile != null && !PROFILES.contains(profile)) {
             throw new InputException("unknown profile '" + profile + "' (expected one of "
                     + String.join(", ", new java.util.TreeSet<>(PROFILES)) + ")");
@@ -248,16 +254,18 @@ public final class DebugSession {
         Optional<DebugPlan.ToolkitBuild> build = Optional.empty();
         String img = image;
         if (img == null) {
-            if (push == null) {
-                throw new InputException("a cluster cannot pull distrolix's local toolkit: pass --push REGISTRY/REPO,"
-                        + " or --image REF (an image with a sh that the cluster can pull)");
+            if (push == null) { // a dry run (checkOptions refuses a real one)
+                img = PLACEHOLDER_IMAGE;
+                notes.add("image     " + img + " is a placeholder: pass --push REGISTRY/REPO (distrolix builds and"
+                        + " pushes its toolkit there) or --image REF (an image with a sh the cluster can pull)");
+            } else {
+                Toolkit toolkit = toolkit();
+                Toolkit.Prepared prepared = toolkit.prepare(nix(), includes);
+                img = ToolkitPush.pulledAs(push, prepared.tag());
+                build = Optional.of(new DebugPlan.ToolkitBuild(prepared, ToolkitPush.target(push, prepared.tag()),
+                        toolkit.packages()));
+                notes.add("toolkit   " + img + (dryRun ? ": without --dry-run, distrolix pushes it first" : ": pushing it"));
             }
-            Toolkit toolkit = toolkit();
-            Toolkit.Prepared prepared = toolkit.prepare(nix(), includes);
-            img = ToolkitPush.pulledAs(push, prepared.tag());
-            build = Optional.of(new DebugPlan.ToolkitBuild(prepared, ToolkitPush.target(push, prepared.tag()),
-                    toolkit.packages()));
-            notes.add("toolkit   " + img + (dryRun ? ": without --dry-run, distrolix pushes it first" : ": pushing it"));
         }
         String prof = profile != null ? profile : privileged ? "sysadmin" : "general";
         String name = sidecarName(k.container());

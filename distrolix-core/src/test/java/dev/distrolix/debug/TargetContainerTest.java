@@ -55,7 +55,26 @@ class TargetContainerTest {
         assertThat(KubernetesTarget.parse("web", null).withContainer("app").toString()).isEqualTo("web/app");
         assertThatThrownBy(() -> KubernetesTarget.parse("Web/x", null))
                 .isInstanceOf(dev.distrolix.InputException.class)
-                .hasMessage("invalid pod name 'Web' (lower-case letters, digits, '-' and '.'; expected POD[/CONTAINER])");
+                .hasMessage("invalid pod name 'Web' (lower-case letters, digits, '-' and '.'; expected [pod/]POD[/CONTAINER])");
         assertThatThrownBy(() -> KubernetesTarget.parse("web/a/b", null)).isInstanceOf(dev.distrolix.InputException.class).hasMessageContaining("invalid container name 'a/b'");
+    }
+
+    @Test
+    void kubectlsTypeSlashNameFormNamesThePod() {
+        for (String type : new String[] {"pod", "pods", "po"}) {
+            assertThat(KubernetesTarget.parse(type + "/web", null)).isEqualTo(new KubernetesTarget("web", null, null));
+            assertThat(KubernetesTarget.parse(type + "/web-7d9/nginx", "shop"))
+                    .isEqualTo(new KubernetesTarget("web-7d9", "nginx", "shop"));
+        }
+        // a pod called "pod" is written with its type
+        assertThat(KubernetesTarget.parse("pod/pod/app", null)).isEqualTo(new KubernetesTarget("pod", "app", null));
+        assertThatThrownBy(() -> KubernetesTarget.parse("deploy/web", "shop"))
+                .isInstanceOf(dev.distrolix.InputException.class)
+                .hasMessage("--kubernetes deploy/web: debug joins a container of a pod, not of a deploy; name one of its"
+                        + " pods (kubectl get pods -n shop), e.g. --kubernetes pod/web-xxxxx");
+        assertThatThrownBy(() -> KubernetesTarget.parse("svc/web", null)).isInstanceOf(dev.distrolix.InputException.class)
+                .hasMessageContaining("not of a svc");
+        assertThatThrownBy(() -> KubernetesTarget.parse("pod/", null)).isInstanceOf(dev.distrolix.InputException.class)
+                .hasMessageContaining("invalid pod name ''");
     }
 }

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * read their files: {@code --cert-dir}, or a {@code certs.d/HOST:PORT/} folder (a temporary HOME's
  * here; the /etc roots are injected, never written); client certificates too.
  */
+@dev.distrolix.testing.IntegrationTest
 class RegistryTlsFilesTest {
     @TempDir
     static Path shared;
