@@ -1,13 +1,14 @@
 # Shared by the bench scripts: time whole processes, variants interleaved (A B A B …), and report
 # each variant's median and spread and the pairwise ratios. Source it; needs awk and date.
 
-# Seconds (wall, fractional) to run "$@", its output discarded.
+# "WALL CPU RSS_MB" of running "$@" (CPU = user + sys of the process and its children, which on a
+# shared machine moves less than wall time; RSS = the largest process's peak), its output discarded.
 bench_time() {
-  local t0 t1
-  t0=$(date +%s.%N)
-  "$@" >/dev/null 2>&1 || { echo "bench: failed: $*" >&2; return 1; }
-  t1=$(date +%s.%N)
-  awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.3f\n", b-a}'
+  local f
+  f=$(mktemp)
+  /usr/bin/time -o "$f" -f '%e %U %S %M' "$@" >/dev/null 2>&1 || { rm -f "$f"; echo "bench: failed: $*" >&2; return 1; }
+  awk '{printf "%.3f %.3f %.1f\n", $1, $2 + $3, $4 / 1024}' "$f"
+  rm -f "$f"
 }
 
 # "min median max" of the numbers given as arguments.
@@ -17,20 +18,26 @@ bench_stats() {
 
 # bench_pair LABEL ROUNDS PREP_A CMD_A PREP_B CMD_B
 # Runs PREP (untimed, e.g. removing an output) then CMD, for A then B, ROUNDS times (after one untimed
-# warm-up of each), and prints one line: medians, min–max, and the median of the per-round ratios B/A.
+# warm-up of each), and prints two lines: wall and CPU seconds, each as medians with min–max and the
+# median of the per-round ratios B/A, and the peak RSS medians.
 bench_pair() {
   local label=$1 rounds=$2 prep_a=$3 cmd_a=$4 prep_b=$5 cmd_b=$6
-  local as=() bs=() rs=() a b i
+  local aw=() bw=() rw=() ac=() bc=() rc=() am=() bm=() a b i
   eval "$prep_a"; eval "$cmd_a" >/dev/null 2>&1 || { echo "bench: A failed: $cmd_a" >&2; return 1; }
   eval "$prep_b"; eval "$cmd_b" >/dev/null 2>&1 || { echo "bench: B failed: $cmd_b" >&2; return 1; }
   for i in $(seq 1 "$rounds"); do
-    eval "$prep_a"; a=$(bench_time bash -c "$cmd_a")
-    eval "$prep_b"; b=$(bench_time bash -c "$cmd_b")
-    as+=("$a"); bs+=("$b"); rs+=("$(awk -v a="$a" -v b="$b" 'BEGIN{printf "%.3f", b/a}')")
+    eval "$prep_a"; read -r a_w a_c a_m <<<"$(bench_time bash -c "$cmd_a")"
+    eval "$prep_b"; read -r b_w b_c b_m <<<"$(bench_time bash -c "$cmd_b")"
+    aw+=("$a_w"); bw+=("$b_w"); rw+=("$(awk -v a="$a_w" -v b="$b_w" 'BEGIN{printf "%.3f", b/a}')")
+    ac+=("$a_c"); bc+=("$b_c"); rc+=("$(awk -v a="$a_c" -v b="$b_c" 'BEGIN{printf "%.3f", b/a}')")
+    am+=("$a_m"); bm+=("$b_m")
   done
-  read -r amin amed amax <<<"$(bench_stats "${as[@]}")"
-  read -r bmin bmed bmax <<<"$(bench_stats "${bs[@]}")"
-  read -r rmin rmed rmax <<<"$(bench_stats "${rs[@]}")"
-  printf '%-22s A %6.2fs (%.2f–%.2f)  B %6.2fs (%.2f–%.2f)  B/A %.2fx (%.2f–%.2f)  n=%d\n' \
-    "$label" "$amed" "$amin" "$amax" "$bmed" "$bmin" "$bmax" "$rmed" "$rmin" "$rmax" "$rounds"
+  for kind in wall cpu; do
+    if [ $kind = wall ]; then read -r amin amed amax <<<"$(bench_stats "${aw[@]}")"; read -r bmin bmed bmax <<<"$(bench_stats "${bw[@]}")"; read -r rmin rmed rmax <<<"$(bench_stats "${rw[@]}")"
+    else read -r amin amed amax <<<"$(bench_stats "${ac[@]}")"; read -r bmin bmed bmax <<<"$(bench_stats "${bc[@]}")"; read -r rmin rmed rmax <<<"$(bench_stats "${rc[@]}")"; fi
+    printf '%-20s %-4s A %6.2fs (%.2f–%.2f)  B %6.2fs (%.2f–%.2f)  B/A %.2fx (%.2f–%.2f)  n=%d\n' \
+      "$label" "$kind" "$amed" "$amin" "$amax" "$bmed" "$bmin" "$bmax" "$rmed" "$rmin" "$rmax" "$rounds"
+  done
+  read -r _ amem _ <<<"$(bench_stats "${am[@]}")"; read -r _ bmem _ <<<"$(bench_stats "${bm[@]}")"
+  printf '%-20s rss  A %6.0f MB  B %6.0f MB\n' "$label" "$amem" "$bmem"
 }
