@@ -1,7 +1,6 @@
 package dev.distrolix.image;
 
 import dev.distrolix.blob.Compression;
-import dev.distrolix.blob.Digest;
 import java.util.List;
 
 /**
@@ -22,58 +21,6 @@ public final class DockerToOci {
                 .toList();
         Descriptor config = Descriptor.of(MediaTypes.OCI_CONFIG, image.configDigest(), image.configDescriptor().size());
         byte[] manifest = CanonicalJson.manifest(new ImageManifest(config, layers, null));
-        return new Converted(image, manifest, Digest.sha256(manifest), config);
-    }
-
-    private record Converted(Image docker, byte[] manifest, Digest digest, Descriptor configDesc) implements Image {
-        @Override
-        public byte[] manifestBytes() {
-            return manifest.clone();
-        }
-
-        @Override
-        public Digest manifestDigest() {
-            return digest;
-        }
-
-        @Override
-        public String mediaType() {
-            return MediaTypes.OCI_MANIFEST;
-        }
-
-        @Override
-        public byte[] configBytes() {
-            return docker.configBytes();
-        }
-
-        @Override
-        public Digest configDigest() {
-            return docker.configDigest();
-        }
-
-        @Override
-        public Descriptor configDescriptor() {
-            return configDesc;
-        }
-
-        @Override
-        public ImageConfig config() {
-            return docker.config();
-        }
-
-        @Override
-        public List<Layer> layers() {
-            return docker.layers();
-        }
-
-        @Override
-        public boolean converted() {
-            return true;
-        }
-
-        @Override
-        public Digest sourceDigest() {
-            return docker.sourceDigest();
-        }
+        return ImageParts.remade(image, manifest, MediaTypes.OCI_MANIFEST, config, image.layers(), image.sourceDigest());
     }
 }

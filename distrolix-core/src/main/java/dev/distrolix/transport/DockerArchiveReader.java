@@ -6,6 +6,7 @@ import dev.distrolix.blob.Digest;
 import dev.distrolix.image.CanonicalJson;
 import dev.distrolix.image.Descriptor;
 import dev.distrolix.image.Image;
+import dev.distrolix.image.ImageParts;
 import dev.distrolix.image.ImageManifest;
 import dev.distrolix.image.Layer;
 import dev.distrolix.image.MediaTypes;
@@ -82,8 +83,9 @@ final class DockerArchiveReader {
         byte[] made = CanonicalJson.manifest(new ImageManifest(configDesc, descriptors, null));
         List<String> tags = new ArrayList<>();
         entry.path("RepoTags").forEach(t -> tags.add(t.asText()));
-        return new Read(new StoredImage(made, Digest.sha256(made), MediaTypes.OCI_MANIFEST, configDesc, configBytes,
-                config.imageConfig(), layers, true), tags);
+        // no stored manifest: a converted image, known by no manifest digest
+        return new Read(new ImageParts(made, Digest.sha256(made), MediaTypes.OCI_MANIFEST, configDesc, configBytes,
+                config.imageConfig(), layers, null, true), tags);
     }
 
     private static Compression sniff(ImageFiles files, String path) throws IOException {

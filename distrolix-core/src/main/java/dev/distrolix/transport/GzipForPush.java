@@ -6,7 +6,7 @@ import dev.distrolix.image.CanonicalJson;
 import dev.distrolix.image.Descriptor;
 import dev.distrolix.image.FileLayer;
 import dev.distrolix.image.Image;
-import dev.distrolix.image.ImageConfig;
+import dev.distrolix.image.ImageParts;
 import dev.distrolix.image.ImageManifest;
 import dev.distrolix.image.Layer;
 import dev.distrolix.image.LayerStream;
@@ -50,7 +50,7 @@ final class GzipForPush {
         }
         Descriptor config = Descriptor.of(MediaTypes.DOCKER_CONFIG, image.configDigest(), image.configDescriptor().size());
         byte[] manifest = CanonicalJson.dockerManifest(new ImageManifest(config, descriptors, null));
-        return new Gzipped(manifest, Digest.sha256(manifest), config, image.configBytes(), image.config(), layers);
+        return ImageParts.remade(image, manifest, MediaTypes.DOCKER_MANIFEST, config, layers, null);
     }
 
     private static Layer gzip(Layer layer, Path tmpDir, PushListener listener) throws IOException {
@@ -70,43 +70,5 @@ final class GzipForPush {
         listener.on(new PushEvent.BlobUpdate(layer.diffId(), layer.size(), PushEvent.State.COMPRESSING, layer.size(),
                 digest.toString()));
         return new FileLayer(new LayerBlob(out, digest, size, layer.diffId(), uncompressed, Compression.GZIP));
-    }
-
-    private record Gzipped(byte[] manifest, Digest manifestDigest, Descriptor configDescriptor, byte[] configData,
-                           ImageConfig parsed, List<Layer> layers) implements Image {
-        @Override
-        public byte[] manifestBytes() {
-            return manifest.clone();
-        }
-
-        @Override
-        public String mediaType() {
-            return MediaTypes.DOCKER_MANIFEST;
-        }
-
-        @Override
-        public byte[] configBytes() {
-            return configData.clone();
-        }
-
-        @Override
-        public Digest configDigest() {
-            return configDescriptor.digest();
-        }
-
-        @Override
-        public ImageConfig config() {
-            return parsed;
-        }
-
-        @Override
-        public boolean converted() {
-            return true;
-        }
-
-        @Override
-        public Digest sourceDigest() {
-            return null;
-        }
     }
 }

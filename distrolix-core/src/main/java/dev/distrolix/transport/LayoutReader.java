@@ -5,6 +5,7 @@ import dev.distrolix.blob.Digest;
 import dev.distrolix.image.Artifact;
 import dev.distrolix.image.Descriptor;
 import dev.distrolix.image.Image;
+import dev.distrolix.image.ImageParts;
 import dev.distrolix.image.Layer;
 import dev.distrolix.image.MediaTypes;
 import java.io.IOException;
@@ -88,7 +89,7 @@ final class LayoutReader {
     }
 
     /** The image an index entry names; an index there is refused (one level of nesting is enough). */
-    Image image(Descriptor d) throws IOException {
+    ImageParts image(Descriptor d) throws IOException {
         byte[] bytes = j.blob(d, "manifest");
         JsonNode doc = j.parse(bytes, "manifest " + d.digest());
         String type = type(doc, d);
@@ -106,7 +107,7 @@ final class LayoutReader {
         return type;
     }
 
-    private Image image(Digest manifestDigest, String type, byte[] bytes, JsonNode m) throws IOException {
+    private ImageParts image(Digest manifestDigest, String type, byte[] bytes, JsonNode m) throws IOException {
         if (!m.has("config") || !m.has("layers")) {
             throw j.error("manifest " + manifestDigest + " is not an image manifest (no config or layers)");
         }
@@ -131,8 +132,7 @@ final class LayoutReader {
             layers.add(new StoredLayer(files, path, d.mediaType(), d.digest(), d.size(), config.diffIds().get(i),
                     label(reference, i, d.digest())));
         }
-        return new StoredImage(bytes, manifestDigest, type, configDesc, configBytes, config.imageConfig(), layers,
-                false);
+        return ImageParts.stored(bytes, manifestDigest, type, configDesc, configBytes, config.imageConfig(), layers);
     }
 
     /** "oci:out/x: layer 3 (sha256:0123456789ab…)", 1-based as people count layers. */

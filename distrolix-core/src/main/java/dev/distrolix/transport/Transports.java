@@ -83,9 +83,12 @@ public final class Transports {
             try {
                 OpenedImage o = archive(ref, reference, saved, null, d.engine() == ImageReference.Engine.DOCKER,
                         saved);
-                if (d.engine() == ImageReference.Engine.PODMAN && o.artifact() instanceof Image image) {
-                    Image engine = EngineImage.of(image, EngineSave.podmanDigest(d).orElse(null));
-                    return new OpenedImage(reference, ref, engine, o.names(), o.resources());
+                // podman's export converts the manifest: the image is known by the digest podman shows
+                java.util.Optional<dev.distrolix.blob.Digest> shown = d.engine() == ImageReference.Engine.PODMAN
+                        ? EngineSave.podmanDigest(d) : java.util.Optional.empty();
+                if (shown.isPresent() && o.artifact() instanceof dev.distrolix.image.ImageParts image) {
+                    return new OpenedImage(reference, ref, image.withSourceDigest(shown.get()), o.names(),
+                            o.resources());
                 }
                 return o;
             } catch (IOException | RuntimeException e) {
