@@ -86,10 +86,14 @@ final class InspectCommand implements Callable<Integer> {
         ImageReport r = ImageReport.read(image, registry.settings(), platformOption.platform());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(toJson(r, tree)));
+            // written as it goes: with --tree the file list is serialized entry by entry, never held as text
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                    .disable(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+                    .writeValue(out, toJson(r, tree));
+            out.println();
         } else {
             if (tree) {
-                out.print(tree(r));
+                printTree(r, out);
             }
             if (packages) {
                 out.print(packages(r));
@@ -170,11 +174,19 @@ final class InspectCommand implements Callable<Integer> {
     }
 
     static String tree(ImageReport r) {
-        StringBuilder sb = new StringBuilder();
+        java.io.StringWriter sw = new java.io.StringWriter();
+        PrintWriter pw = new PrintWriter(sw);
+        printTree(r, pw);
+        pw.flush();
+        return sw.toString();
+    }
+
+    /** One line per entry, printed as it goes: the listing is never held whole in memory. */
+    static void printTree(ImageReport r, PrintWriter out) {
         for (FsEntry e : r.fs().entries()) {
-            sb.append(treeLine(e)).append('\n');
+            out.print(treeLine(e));
+            out.print('\n');
         }
-        return sb.toString();
     }
 
     /** {@code tar -tv} without the date: mode, uid/gid, size, path, link. */
@@ -254,9 +266,8 @@ final class InspectCommand implements Callable<Integer> {
         }
         m.put("packages", pkgs);
         if (withFiles) {
-            List<Map<String, Object>> files = new ArrayList<>();
-            r.fs().entries().forEach(e -> files.add(file(e)));
-            m.put("tree", files);
+            // an Iterator is serialized lazily: one map per entry at a time
+            m.put("tree", r.fs().entries().stream().map(InspectCommand::file).iterator());
         }
         return m;
     }

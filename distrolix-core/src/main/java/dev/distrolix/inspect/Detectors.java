@@ -5,11 +5,14 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Name-based detection of what a hardened image should not carry: shells, package managers,
- * setuid/setgid files. A program counts when it is an executable file, a hard link or a symlink
- * (the usual busybox applet) in any {@code bin} or {@code sbin} directory — /bin, /usr/local/bin,
- * /nix/store/*&#47;bin alike (so /etc/cron.daily/dpkg, a script named after its package, does not).
- * Simple on purpose; audit rules build on it.
+ * Detection of what a hardened image should not carry: shells, package managers, setuid/setgid
+ * files. By name: an executable file, a hard link or a symlink (the usual busybox applet) in any
+ * {@code bin} or {@code sbin} directory — /bin, /usr/local/bin, /nix/store/*&#47;bin alike (so
+ * /etc/cron.daily/dpkg, a script named after its package, does not). By what it is: any path
+ * whose file the content identifies ({@link FlatFilesystem#program}) — a copy or hard link of
+ * bash under any name, a renamed busybox, a symlink anywhere that resolves to one. A link to a
+ * multi-call binary (busybox, toybox) counts only under a shell's name: /bin/ls -> busybox runs
+ * ls. Paths are runtime paths (see {@link FlatFilesystem}). Audit rules build on it.
  */
 public final class Detectors {
     public static final Set<String> SHELLS = Set.of("sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "csh",
@@ -29,10 +32,55 @@ public final class Detectors {
         }
     }
 
+    /** Shell names a multi-call binary answers to. */
+    static final Set<String> SHELL_APPLETS = Set.of("sh", "ash", "hush", "bash", "ksh", "msh");
+
     public static Findings scan(FlatFilesystem fs) {
-        return new Findings(fs.entries().stream().filter(Detectors::isShell).toList(),
-                fs.entries().stream().filter(Detectors::isPackageManager).toList(),
-                fs.entries().stream().filter(e -> e.isSetuid() || e.isSetgid()).toList());
+        dev.distrolix.inspect.scan.ImageTree tree = new dev.distrolix.inspect.scan.ImageTree(fs);
+        List<FsEntry> shells = new java.util.ArrayList<>();
+        List<FsEntry> pms = new java.util.ArrayList<>();
+        for (FsEntry e : fs.entries()) {
+            ProgramSignatures.Signature s = identify(tree, e);
+            if (isShell(e) && resolvesToFile(tree, e) || s != null && s.kind() == ProgramSignatures.Kind.SHELL) {
+                shells.add(e);
+            }
+            if (isPackageManager(e) && resolvesToFile(tree, e)
+                    || s != null && s.kind() == ProgramSignatures.Kind.PACKAGE_MANAGER) {
+                pms.add(e);
+            }
+        }
+        return new Findings(shells, pms, fs.entries().stream().filter(e -> e.isSetuid() || e.isSetgid()).toList());
+    }
+
+    /**
+     * The program an entry runs, recognised by content: a file or hard link itself, a symlink by
+     * the file it resolves to (a busybox link only under a shell's name); null if none.
+     */
+    public static ProgramSignatures.Signature identify(dev.distrolix.inspect.scan.ImageTree tree, FsEntry e) {
+        FsEntry file = e;
+        if (e.type() == FsEntry.Type.SYMLINK) {
+            dev.distrolix.inspect.scan.ImageTree.Resolved r = tree.resolve(e.path());
+            file = r.ok() ? r.entry() : null;
+        }
+        ProgramSignatures.Signature s = file == null ? null : tree.fs().program(file);
+        if (s == null) {
+            return null;
+        }
+        boolean multiCall = s.program().equals("busybox") || s.program().equals("toybox");
+        if (multiCall && e.type() != FsEntry.Type.FILE && !SHELL_APPLETS.contains(e.name())
+                && !e.name().startsWith(s.program())) {
+            return null; // /bin/ls -> busybox runs ls
+        }
+        return s;
+    }
+
+    /** A dangling link names no program. */
+    static boolean resolvesToFile(dev.distrolix.inspect.scan.ImageTree tree, FsEntry e) {
+        if (e.type() == FsEntry.Type.SYMLINK) {
+            dev.distrolix.inspect.scan.ImageTree.Resolved r = tree.resolve(e.path());
+            return r.ok() && tree.regularFile(r.entry()) != null;
+        }
+        return e.type() != FsEntry.Type.HARDLINK || tree.regularFile(e) != null || e.sha256() != null;
     }
 
     public static boolean isShell(FsEntry e) {

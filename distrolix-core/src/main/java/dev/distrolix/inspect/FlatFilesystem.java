@@ -3,6 +3,7 @@ package dev.distrolix.inspect;
 import dev.distrolix.image.Image;
 import dev.distrolix.image.LayerStream;
 import dev.distrolix.blob.Compression;
+import dev.distrolix.blob.Digest;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,6 +25,16 @@ import java.util.TreeSet;
  * hides a lower directory's children). Built in one streaming pass; only the headers and a
  * content digest per file are kept, never content, so memory grows with the number of files,
  * not their size.
+ *
+ * <p>Entries are applied the way umoci and runc unpack layers: the directory part of every
+ * entry's name (and of a hard link's target, a whiteout's, an opaque marker's) is resolved through
+ * the symlinks already in the tree — absolute targets from the image root, relative ones from the
+ * link's directory, chains followed, ".." clamped at the root (securejoin) — while the last
+ * component is never followed. So {@code x -> /usr/bin} in one layer and {@code x/bash} in a
+ * later one make {@code /usr/bin/bash}, the path a runtime runs; every entry of this tree is at
+ * its runtime path, and every command (inspect, compare, sbom, why, audit) counts the same files.
+ * Executable files are also recognised by their content ({@link ProgramSignatures}): see
+ * {@link #program(FsEntry)}.
  */
 public final class FlatFilesystem {
     /** Path order where a directory's children follow it directly ('/' sorts before any other char). */
@@ -58,12 +69,18 @@ public final class FlatFilesystem {
         }
     }
 
+    /** securejoin's limit on symlinks followed while resolving one name. */
+    static final int MAX_LINKS = 255;
+
     private final SortedMap<String, FsEntry> entries;
     private final List<LayerSummary> layers;
+    private final Map<Digest, ProgramSignatures.Signature> programs;
 
-    private FlatFilesystem(SortedMap<String, FsEntry> entries, List<LayerSummary> layers) {
+    private FlatFilesystem(SortedMap<String, FsEntry> entries, List<LayerSummary> layers,
+                           Map<Digest, ProgramSignatures.Signature> programs) {
         this.entries = Collections.unmodifiableSortedMap(entries);
         this.layers = List.copyOf(layers);
+        this.programs = programs;
     }
 
     public static FlatFilesystem read(Image image) throws IOException {
@@ -73,7 +90,31 @@ public final class FlatFilesystem {
     public static FlatFilesystem read(Image image, ContentTap tap) throws IOException {
         Merger merger = new Merger(tap);
         LayerWalker.walk(image, merger);
-        return new FlatFilesystem(merger.tree, merger.summaries);
+        return new FlatFilesystem(merger.tree, merger.summaries, merger.programs);
+    }
+
+    /**
+     * What program a regular file or hard link is by its content (a shell, a package manager),
+     * whatever its name; null if none is recognised. A hard link and a copy have the digest of
+     * the file they duplicate, so they are recognised alike.
+     */
+    public ProgramSignatures.Signature program(FsEntry e) {
+        if (e == null || e.sha256() == null || (e.type() != FsEntry.Type.FILE && e.type() != FsEntry.Type.HARDLINK)
+                || (e.mode() & 0111) == 0 && e.type() == FsEntry.Type.FILE) {
+            return null;
+        }
+        return programs.get(e.sha256());
+    }
+
+    /** The entries that are not directories: the files every command counts. */
+    public long fileCount() {
+        long n = 0;
+        for (FsEntry e : entries.values()) {
+            if (e.type() != FsEntry.Type.DIRECTORY) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** All entries in {@link #PATH_ORDER}. */
@@ -120,7 +161,9 @@ public final class FlatFilesystem {
     private static final class Merger implements LayerWalker.Visitor {
         final TreeMap<String, FsEntry> tree = new TreeMap<>(PATH_ORDER);
         final List<LayerSummary> summaries = new ArrayList<>();
+        final Map<Digest, ProgramSignatures.Signature> programs = new java.util.HashMap<>();
         private final ContentTap tap;
+        private int symlinks;
         private int count;
         private long fileBytes;
         private TreeSet<String> storePaths;
@@ -142,8 +185,9 @@ public final class FlatFilesystem {
         }
 
         @Override
-        public void entry(LayerInfo layer, TarEntry e, LayerWalker.Content content) throws IOException {
+        public void entry(LayerInfo layer, TarEntry raw, LayerWalker.Content content) throws IOException {
             count++;
+            TarEntry e = place(raw);
             if (tap != null) {
                 tap.entry(layer, e);
             }
@@ -160,6 +204,9 @@ public final class FlatFilesystem {
                 FsEntry lower = tree.get(deleted);
                 if (lower != null && lower.layer() < layer.index()) {
                     tree.remove(deleted);
+                    if (lower.type() == FsEntry.Type.SYMLINK) {
+                        symlinks--;
+                    }
                 }
                 removeLowerBelow(deleted, layer.index());
                 return;
@@ -171,11 +218,20 @@ public final class FlatFilesystem {
             if (file && store == null) {
                 content.maskStoreReferences();
             }
+            if (file && (e.mode() & 0111) != 0) {
+                content.identifyProgram();
+            }
             if (tap != null && file && tap.wants(e)) {
                 tap.read(layer, e, content.stream());
             }
             var sha = file ? content.sha256() : null;
             var masked = file ? content.storeRefDigest() : null;
+            if (file) {
+                ProgramSignatures.Signature program = content.program();
+                if (program != null) {
+                    programs.putIfAbsent(sha, program);
+                }
+            }
             if (e.type() == FsEntry.Type.HARDLINK) {
                 FsEntry target = tree.get(e.linkTarget());
                 sha = target == null ? null : target.sha256();
@@ -186,8 +242,103 @@ public final class FlatFilesystem {
             if (previous != null && previous.type() == FsEntry.Type.DIRECTORY && e.type() != FsEntry.Type.DIRECTORY) {
                 removeLowerBelow(e.path(), layer.index()); // a file replaces a directory and its content
             }
+            if (previous != null && previous.type() == FsEntry.Type.SYMLINK) {
+                symlinks--;
+            }
+            if (e.type() == FsEntry.Type.SYMLINK) {
+                symlinks++;
+            }
             tree.put(e.path(), new FsEntry(e.path(), e.type(), e.mode(), e.uid(), e.gid(), e.size(), e.linkTarget(),
                     sha, masked, layer.index()));
+        }
+
+        /**
+         * The entry at the path the runtime gives it: its directory resolved through the tree's
+         * symlinks, and a hard link's target likewise (a link to a hard link names the first file).
+         */
+        private TarEntry place(TarEntry e) {
+            if (symlinks == 0) {
+                return e;
+            }
+            String path = placePath(e.path());
+            String link = e.linkTarget();
+            if (e.type() == FsEntry.Type.HARDLINK) {
+                link = placePath(link);
+                FsEntry t = tree.get(link);
+                if (t != null && t.type() == FsEntry.Type.HARDLINK) {
+                    link = t.linkTarget();
+                }
+            }
+            return path.equals(e.path()) && java.util.Objects.equals(link, e.linkTarget()) ? e : e.at(path, link);
+        }
+
+        /** {@code path} with its directory resolved; the last component is kept as is. */
+        private String placePath(String path) {
+            int slash = path.lastIndexOf('/');
+            if (slash <= 0) {
+                return path;
+            }
+            // fast path: no component of the directory is a symlink
+            boolean link = false;
+            for (int i = path.indexOf('/', 1); i > 0 && i <= slash; i = path.indexOf('/', i + 1)) {
+                FsEntry p = tree.get(path.substring(0, i));
+                if (p != null && p.type() == FsEntry.Type.SYMLINK) {
+                    link = true;
+                    break;
+                }
+            }
+            if (!link) {
+                return path;
+            }
+            String dir = resolveDir(path.substring(0, slash));
+            return (dir.equals("/") ? "" : dir) + path.substring(slash);
+        }
+
+        /**
+         * A directory path with every symlink followed inside the tree, as securejoin does: ".."
+         * never climbs above the root; after {@link #MAX_LINKS} links the rest is taken literally.
+         */
+        private String resolveDir(String path) {
+            java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>();
+            pushFront(todo, path);
+            List<String> cur = new ArrayList<>();
+            int links = 0;
+            StringBuilder sb = new StringBuilder();
+            while (!todo.isEmpty()) {
+                String c = todo.pollFirst();
+                if (c.isEmpty() || c.equals(".")) {
+                    continue;
+                }
+                if (c.equals("..")) {
+                    if (!cur.isEmpty()) {
+                        cur.remove(cur.size() - 1);
+                    }
+                    continue;
+                }
+                sb.setLength(0);
+                for (String part : cur) {
+                    sb.append('/').append(part);
+                }
+                String candidate = sb.append('/').append(c).toString();
+                FsEntry e = tree.get(candidate);
+                if (e != null && e.type() == FsEntry.Type.SYMLINK && links < MAX_LINKS) {
+                    links++;
+                    if (e.linkTarget().startsWith("/")) {
+                        cur.clear();
+                    }
+                    pushFront(todo, e.linkTarget());
+                    continue;
+                }
+                cur.add(c);
+            }
+            return cur.isEmpty() ? "/" : "/" + String.join("/", cur);
+        }
+
+        private static void pushFront(java.util.ArrayDeque<String> todo, String path) {
+            String[] parts = path.split("/");
+            for (int i = parts.length - 1; i >= 0; i--) {
+                todo.addFirst(parts[i]);
+            }
         }
 
         /** Removes what lower layers put below {@code dir}; this layer's own entries stay. */

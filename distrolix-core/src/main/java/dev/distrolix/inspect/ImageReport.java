@@ -50,7 +50,7 @@ public record ImageReport(String reference, List<String> names, Image image, Fla
 
     /** Entries of the flattened filesystem that are not directories. */
     public long fileCount() {
-        return fs.entries().stream().filter(e -> e.type() != FsEntry.Type.DIRECTORY).count();
+        return fs.fileCount();
     }
 
     /** The config's User, or "root" when none is set (what a runtime then uses). */

@@ -54,6 +54,7 @@ public final class LayerWalker {
         private final InputStream in;
         private final MessageDigest md = Digest.newSha256();
         private StoreRefMasker masker;
+        private ProgramSignatures signatures;
         private Digest digest;
         private Digest storeRefDigest;
 
@@ -80,6 +81,9 @@ public final class LayerWalker {
                         if (masker != null) {
                             masker.update(b, off, n);
                         }
+                        if (signatures != null) {
+                            signatures.update(b, off, n);
+                        }
                     }
                     return n;
                 }
@@ -104,6 +108,22 @@ public final class LayerWalker {
             if (masker == null && digest == null) {
                 masker = new StoreRefMasker();
             }
+        }
+
+        /**
+         * Also looks for what program the content is ({@link ProgramSignatures}); call before
+         * reading any content. {@link #program()} then tells.
+         */
+        public void identifyProgram() {
+            if (signatures == null && digest == null) {
+                signatures = new ProgramSignatures();
+            }
+        }
+
+        /** The program the content was recognised as, or null (also when not asked for). */
+        public ProgramSignatures.Signature program() throws IOException {
+            sha256();
+            return signatures == null ? null : signatures.result();
         }
 
         public Digest sha256() throws IOException {

@@ -9,6 +9,11 @@ public record TarEntry(String path, FsEntry.Type type, int mode, long uid, long 
     static final String WHITEOUT = ".wh.";
     static final String OPAQUE = ".wh..wh..opq";
 
+    /** The same header at another path (where the runtime puts it), with its hard link target. */
+    public TarEntry at(String newPath, String newLinkTarget) {
+        return new TarEntry(newPath, type, mode, uid, gid, size, newLinkTarget);
+    }
+
     public String name() {
         return path.substring(path.lastIndexOf('/') + 1);
     }

@@ -11,7 +11,7 @@ import java.util.Map;
  *
  * @param image        the reference as given
  * @param digest       manifest digest ({@code sha256:…}), or the config digest for a docker-archive
- * @param files        entries of the merged filesystem
+ * @param files        entries of the merged filesystem that are not directories (as inspect and compare count)
  * @param bytes        bytes of its regular files
  * @param elfFiles     ELF files read (programs and libraries)
  */

@@ -48,7 +48,7 @@ public final class Auditor {
         AuditReport.Efficiency eff = new AuditReport.Efficiency(e.efficiency(), e.wastedBytes(), e.userWastedShare(),
                 e.top().stream().map(w -> new AuditReport.WastedPath(w.path(), w.layers(), w.bytes())).toList());
         String digest = (image.sourceDigest() != null ? image.sourceDigest() : image.configDigest()).toString();
-        return new AuditReport(reference, digest, image.layers().size(), fs.size(), fs.totalFileBytes(), elf.size(),
+        return new AuditReport(reference, digest, image.layers().size(), (int) fs.fileCount(), fs.totalFileBytes(), elf.size(),
                 findings, eff);
     }
 

@@ -2,6 +2,7 @@ package dev.distrolix.inspect.audit;
 
 import dev.distrolix.inspect.Detectors;
 import dev.distrolix.inspect.FsEntry;
+import dev.distrolix.inspect.ProgramSignatures;
 import dev.distrolix.inspect.scan.ImageTree;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -37,12 +38,21 @@ final class FileChecks {
         Map<Rule, TreeSet<String>> names = new EnumMap<>(Rule.class);
         Map<Rule, List<String>> proofs = new EnumMap<>(Rule.class);
         for (FsEntry e : tree.fs().entries()) {
-            if (!Detectors.isProgram(e)) {
+            ProgramSignatures.Signature sig = Detectors.identify(tree, e);
+            boolean named = Detectors.isProgram(e);
+            if (!named && sig == null) {
                 continue;
             }
-            String proof = proof(tree, e);
+            String proof = proof(tree, e, sig);
             if (proof == null) {
                 continue; // a dangling link names no program
+            }
+            if (sig != null) {
+                add(names, proofs, sig.kind() == ProgramSignatures.Kind.SHELL ? Rule.SHELL : Rule.PACKAGE_MANAGER,
+                        sig.program(), proof);
+            }
+            if (!named) {
+                continue;
             }
             String n = e.name();
             if (Detectors.SHELLS.contains(n)) {
@@ -96,16 +106,30 @@ final class FileChecks {
         }
     }
 
-    /** "path", "path -> target" or "path (hard link to X)"; null for a link that resolves to no file. */
-    private static String proof(ImageTree tree, FsEntry e) {
+    /**
+     * "path", "path -> target" or "path (hard link to X)", with the program the content shows when
+     * the name does not tell it ("/usr/bin/python (bash)", "/x -> y (bash at /opt/y)"); null for a
+     * link that resolves to no file. Paths are the runtime's (see FlatFilesystem).
+     */
+    private static String proof(ImageTree tree, FsEntry e, ProgramSignatures.Signature sig) {
+        String program = sig == null ? null : sig.program();
         if (e.type() == FsEntry.Type.SYMLINK) {
             ImageTree.Resolved r = tree.resolve(e.path());
-            return r.ok() && tree.regularFile(r.entry()) != null ? e.path() + " -> " + e.linkTarget() : null;
+            if (!r.ok() || tree.regularFile(r.entry()) == null && tree.fs().program(r.entry()) == null) {
+                return null;
+            }
+            String real = r.path();
+            boolean tells = program == null || real.substring(real.lastIndexOf('/') + 1).equals(program);
+            return e.path() + " -> " + e.linkTarget() + (tells ? "" : " (" + program + " at " + real + ")");
         }
+        boolean tells = program == null || e.name().equals(program);
         if (e.type() == FsEntry.Type.HARDLINK) {
-            return tree.regularFile(e) == null ? null : e.path() + " (hard link to " + e.linkTarget() + ")";
+            if (tree.regularFile(e) == null && e.sha256() == null) {
+                return null;
+            }
+            return e.path() + " (hard link to " + e.linkTarget() + (tells ? "" : ": " + program) + ")";
         }
-        return e.path();
+        return e.path() + (tells ? "" : " (" + program + ")");
     }
 
     static List<Finding> permissions(ImageTree tree) {

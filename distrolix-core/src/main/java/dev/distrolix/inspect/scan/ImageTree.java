@@ -132,7 +132,8 @@ public final class ImageTree {
         }
         if (e.type() == FsEntry.Type.HARDLINK) {
             FsEntry t = fs.get(e.linkTarget());
-            return t != null && t.type() == FsEntry.Type.FILE ? t : null;
+            // the file linked may since have been replaced or deleted by a later layer
+            return t != null && t.type() == FsEntry.Type.FILE && java.util.Objects.equals(t.sha256(), e.sha256()) ? t : null;
         }
         return e.type() == FsEntry.Type.FILE ? e : null;
     }

@@ -75,6 +75,17 @@ final class HandMadeImages {
             return put(e, null);
         }
 
+        Layer hardlink(String path, String target) {
+            TarArchiveEntry e = new TarArchiveEntry(path, TarConstants.LF_LINK);
+            e.setLinkName(target);
+            e.setMode(0100755);
+            return put(e, null);
+        }
+
+        Layer opaque(String dir) {
+            return file((dir.endsWith("/") ? dir : dir + "/") + ".wh..wh..opq", 0644, new byte[0]);
+        }
+
         Layer whiteout(String path) {
             int slash = path.lastIndexOf('/');
             return file(path.substring(0, slash + 1) + ".wh." + path.substring(slash + 1), 0644, new byte[0]);
