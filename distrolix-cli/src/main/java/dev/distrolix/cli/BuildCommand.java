@@ -9,8 +9,6 @@ import dev.distrolix.registry.RegistrySettings;
 import dev.distrolix.spec.SpecLoader;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -90,7 +88,8 @@ final class BuildCommand implements Callable<Integer> {
     @Option(names = "--no-cache", description = "Build every layer; neither read nor write the cache.")
     boolean noCache;
 
-    @Option(names = "--digest-file", paramLabel = "FILE", description = "Also write the manifest digest to FILE.")
+    @Option(names = "--digest-file", paramLabel = "FILE",
+            description = "Also write the manifest digest to FILE (its folder must exist). Written together with the image: if either fails, neither is replaced.")
     Path digestFile;
 
     @Option(names = {"-q", "--quiet"}, description = "Print only the manifest digest.")
@@ -130,13 +129,13 @@ final class BuildCommand implements Callable<Integer> {
         if (compression != null) {
             build.compression(compression);
         }
+        if (digestFile != null) {
+            build.digestFile(digestFile); // committed with the image, never after a failed one
+        }
         PushProgress push = new PushProgress(err, System.console() != null, quiet || json);
         BuildResult r;
         r = build.registry(registry.settings(push)).build();
         progress.finish();
-        if (digestFile != null) {
-            Files.writeString(digestFile, r.manifestDigest() + "\n", StandardCharsets.UTF_8);
-        }
         if (json) {
             out.println(toJson(r, push.result()));
         } else if (quiet) {

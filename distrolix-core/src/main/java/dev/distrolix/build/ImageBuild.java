@@ -29,6 +29,7 @@ import dev.distrolix.tar.LayerWriter;
 import dev.distrolix.tar.ParallelLayerWriter;
 import dev.distrolix.tar.StoreLayerEntries;
 import dev.distrolix.transport.ImageReference;
+import dev.distrolix.transport.StagedFile;
 import dev.distrolix.transport.Transports;
 import dev.distrolix.transport.WriteResult;
 import java.io.IOException;
@@ -76,6 +77,7 @@ public final class ImageBuild {
     private Path workDir;
     private Path cacheDir = LayerCache.defaultDir();
     private RegistrySettings registry = RegistrySettings.defaults();
+    private Path digestFile;
 
     private ImageBuild(Supplier<ImageSpec> specSource) {
         this.specSource = Objects.requireNonNull(specSource, "specSource");
@@ -187,7 +189,18 @@ public final class ImageBuild {
         return this;
     }
 
+    /**
+     * Also write the manifest digest (and a newline) to {@code file}, committed with the image: checked
+     * writable before the build, filled before the image is committed and renamed into place right
+     * after, so a failure leaves both the previous image and the previous file as they were.
+     */
+    public ImageBuild digestFile(Path file) {
+        this.digestFile = file;
+        return this;
+    }
+
     public BuildResult build() throws IOException {
+        dev.distrolix.TempFiles.sweepTempDirectory(); // what killed runs left in the temp folder
         // A registry target is pinged while the spec loads and Nix resolves rather than before
         // (each costs 0.05-0.2 s of a short run). Its failure still ends the build before anything
         // is written, stopping a Nix process still running, and a run with several faults reports
@@ -230,6 +243,14 @@ public final class ImageBuild {
         if (registryCheck == null) {
             Transports.checkWritable(parsedTarget, registry);
         }
+        // the digest file's temp file exists from here on: a place it cannot go fails before any work
+        try (StagedFile digestOut = digestFile == null ? null : StagedFile.prepare(digestFile, "--digest-file")) {
+            return build(registryCheck, spec, parsedTarget, digestOut);
+        }
+    }
+
+    private BuildResult build(Background<Void> registryCheck, ImageSpec spec, ImageReference parsedTarget,
+                              StagedFile digestOut) throws IOException {
         Compression comp;
         String strategy;
         int layers;
@@ -276,7 +297,7 @@ public final class ImageBuild {
 
         LayerCache cache = cacheDir != null ? LayerCache.open(cacheDir) : null;
         Path blobs = cache != null ? cache.blobsDir()
-                : workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("distrolix-build-");
+                : workDir != null ? Files.createDirectories(workDir) : dev.distrolix.TempFiles.createTempDirectory("build");
         try {
             WrittenLayers layersOut = writeLayers(producers, keys, cache, blobs, comp);
             List<LayerBlob> written = layersOut.blobs();
@@ -305,7 +326,13 @@ public final class ImageBuild {
                     written, history, Map.of());
             String finalTag = tag != null ? tag : spec.tag().orElse(image.manifestDigest().hex().substring(0, 32));
             ImageReference t = parsedTarget.withDefaults(spec.name(), finalTag);
+            if (digestOut != null) {
+                digestOut.write(image.manifestDigest() + "\n");
+            }
             WriteResult wr = Transports.write(image, t, registry);
+            if (digestOut != null) {
+                digestOut.commit(); // a rename in a folder checked at the start: the one step after the image's commit
+            }
             listener.on(new BuildEvent.ImageWritten(wr.where(), wr.manifestDigest()));
             return new BuildResult(t.name() != null ? t.name() : spec.name(), t.tag(), wr.where(), image.manifestDigest(), image.configDigest(),
                     summaries, custom.notices());

@@ -38,6 +38,9 @@ public final class LayerCache implements Closeable {
         Files.createDirectories(dir.resolve("keys"));
         Files.createDirectories(blobsDir());
         this.lock = exclusive ? CacheLock.exclusive(dir.resolve(".lock")) : CacheLock.shared(dir.resolve(".lock"));
+        // temp files of builds that were killed (their process is gone): never a hit, only wasted space
+        dev.distrolix.TempFiles.sweep(dir.resolve("keys"));
+        dev.distrolix.TempFiles.sweep(blobsDir());
     }
 
     /** Opens (creating) the cache for a build: shared with other builds. */
@@ -100,7 +103,7 @@ public final class LayerCache implements Closeable {
         rec.put("size", blob.size());
         rec.put("uncompressedSize", blob.uncompressedSize());
         rec.put("compression", blob.compression().name());
-        Path tmp = Files.createTempFile(dir.resolve("keys"), ".key-", ".tmp");
+        Path tmp = dev.distrolix.TempFiles.createBeside(keyFile(key));
         try {
             Files.write(tmp, JSON.writeValueAsBytes(rec));
             Files.move(tmp, keyFile(key), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -39,6 +39,7 @@ public final class ImageCopy {
     /** {@code platform}: the image to take from an index (null: all of them to a registry, else the default rule). */
     public static CopyResult copy(String src, String dst, RegistrySettings sourceSettings, RegistrySettings settings,
                                   Platform platform) throws IOException {
+        dev.distrolix.TempFiles.sweepTempDirectory(); // what killed runs left in the temp folder
         ImageReference target = ImageReference.parseTarget(dst);
         ImageReference source = ImageReference.parseSource(src);
         Transports.checkWritable(target, settings);

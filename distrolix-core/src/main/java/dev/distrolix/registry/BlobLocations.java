@@ -76,7 +76,8 @@ final class BlobLocations {
                 }
                 ObjectNode root = JSON.createObjectNode();
                 merged.forEach((d, repos) -> repos.forEach(root.withArray(d)::add));
-                Path temp = Files.createTempFile(file.getParent(), file.getFileName() + ".tmp-", "");
+                dev.distrolix.TempFiles.sweep(file.getParent()); // what killed runs left
+                Path temp = dev.distrolix.TempFiles.createBeside(file);
                 try {
                     Files.write(temp, JSON.writeValueAsBytes(root));
                     Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

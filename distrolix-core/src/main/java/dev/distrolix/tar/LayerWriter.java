@@ -44,7 +44,7 @@ public final class LayerWriter {
     public static LayerBlob write(Path dir, Compression compression, EntryProducer producer) throws IOException {
         Objects.requireNonNull(compression, "compression");
         Objects.requireNonNull(producer, "producer");
-        Path tmp = Files.createTempFile(dir, ".layer-", ".tmp");
+        Path tmp = dev.distrolix.TempFiles.createBeside(dir.resolve("layer")); // .layer.tmp-PID-…: swept once PID is gone
         boolean done = false;
         try {
             Digest digest;

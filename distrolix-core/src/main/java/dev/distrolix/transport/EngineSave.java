@@ -36,7 +36,7 @@ final class EngineSave {
     }
 
     static Path save(ImageReference.Daemon source, String reference) throws IOException {
-        Path dir = Files.createTempDirectory("distrolix-save-");
+        Path dir = dev.distrolix.TempFiles.createTempDirectory("save"); // distrolix-PID-save-…: swept once PID is gone
         dir.toFile().deleteOnExit();
         Path out = dir.resolve("image.tar");
         out.toFile().deleteOnExit();
@@ -63,7 +63,7 @@ final class EngineSave {
                 }
                 throw new IOException(program + " save " + source.engineReference() + " failed: " + last);
             }
-            Path kept = Files.createTempFile("distrolix-save-", ".tar");
+            Path kept = dev.distrolix.TempFiles.createTempFile("save", ".tar");
             kept.toFile().deleteOnExit();
             Files.move(out, kept, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             return kept;

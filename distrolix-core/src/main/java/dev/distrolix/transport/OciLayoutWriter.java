@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.distrolix.TempFiles;
 import dev.distrolix.image.Image;
 import dev.distrolix.image.CanonicalJson;
 import dev.distrolix.image.IndexManifest;
@@ -34,8 +35,11 @@ import java.util.stream.Stream;
  * output never shares storage with the layer cache, so a cache entry damaged later cannot damage
  * an image already written. The same {@link Image} may be written to several outputs.
  *
- * <p>Not handled: two processes writing the same layout at the same moment may lose one tag
- * (as with skopeo); blobs no longer referenced after a tag is replaced are not deleted.
+ * <p>Concurrent writers of one layout (threads or processes) take turns ({@link LayoutLock}), so
+ * none loses another's tag. A killed write leaves at most a layout without its image, complete
+ * blobs and temp files that the next write removes (their process is gone).
+ *
+ * <p>Not handled: blobs no longer referenced after a tag is replaced are not deleted.
  */
 public final class OciLayoutWriter {
 
@@ -50,20 +54,16 @@ public final class OciLayoutWriter {
         Path root = dir.toAbsolutePath().normalize();
         OutputFiles.Rollback rollback = new OutputFiles.Rollback();
         try {
-            ObjectNode index = openLayout(root, rollback);
-            Path blobs = root.resolve(LayoutContent.BLOBS);
-            rollback.createDirectories(blobs);
-            for (Map.Entry<String, Content> e : LayoutContent.blobs(img).entrySet()) {
-                placeBlob(root.resolve(e.getKey()), e.getValue(), rollback);
+            checkFolder(root); // before the lock: a folder that is not a layout gets no lock file either
+            try (LayoutLock lock = LayoutLock.acquire(root, rollback)) {
+                try {
+                    writeLocked(img, root, tag, name, rollback);
+                    rollback.forget();
+                } catch (IOException | RuntimeException e) {
+                    rollback.undo(); // still under the lock: no other writer sees or reuses what we remove
+                    throw e;
+                }
             }
-            OutputFiles.syncDirectory(blobs);
-            Path layoutFile = root.resolve(LayoutContent.OCI_LAYOUT);
-            if (!Files.exists(layoutFile)) {
-                writeFile(layoutFile, LayoutContent.OCI_LAYOUT_BYTES, rollback);
-            }
-            putEntry(index, LayoutContent.indexEntryNode(img, tag, name), tag);
-            writeFile(root.resolve(LayoutContent.INDEX), CanonicalJson.bytes(index), rollback); // commit point
-            rollback.forget();
             OutputFiles.syncDirectory(root);
         } catch (IOException | RuntimeException e) {
             rollback.undo();
@@ -71,22 +71,58 @@ public final class OciLayoutWriter {
         }
     }
 
-    /** Checks that {@code root} is a layout, an empty or a missing directory; returns its index. */
-    private static ObjectNode openLayout(Path root, OutputFiles.Rollback rollback) throws IOException {
+    private static void writeLocked(Image img, Path root, String tag, ImageName name, OutputFiles.Rollback rollback)
+            throws IOException {
+        Path blobs = root.resolve(LayoutContent.BLOBS);
+        TempFiles.sweep(root); // what killed writers left (their process is gone)
+        TempFiles.sweep(blobs);
+        ObjectNode index = openLayout(root);
+        Path layoutFile = root.resolve(LayoutContent.OCI_LAYOUT);
+        if (!Files.exists(layoutFile)) {
+            // first, so that a write killed later leaves a layout (without this image), not a stray folder
+            writeFile(layoutFile, LayoutContent.OCI_LAYOUT_BYTES, rollback);
+        }
+        rollback.createDirectories(blobs);
+        for (Map.Entry<String, Content> e : LayoutContent.blobs(img).entrySet()) {
+            placeBlob(root.resolve(e.getKey()), e.getValue(), rollback);
+        }
+        OutputFiles.syncDirectory(blobs);
+        putEntry(index, LayoutContent.indexEntryNode(img, tag, name), tag);
+        writeFile(root.resolve(LayoutContent.INDEX), CanonicalJson.bytes(index), rollback); // commit point
+    }
+
+    /** A missing folder, an empty one, or a layout (checked again, fully, under the lock). */
+    private static void checkFolder(Path root) throws IOException {
         if (Files.exists(root) && !Files.isDirectory(root)) {
             throw new ImageOutputException("cannot write to " + root + ": it exists and is not a directory");
         }
-        if (!Files.exists(root)) {
-            rollback.createDirectories(root);
-            return emptyIndex();
+        if (Files.isDirectory(root) && !Files.exists(root.resolve(LayoutContent.OCI_LAYOUT)) && !ownFilesOnly(root)) {
+            throw notALayout(root);
         }
+    }
+
+    /**
+     * Whether a folder holds nothing but our lock file, temp files and a blobs folder: what a write
+     * killed before its oci-layout file leaves (earlier versions wrote that file after the blobs).
+     */
+    private static boolean ownFilesOnly(Path root) throws IOException {
+        try (Stream<Path> s = Files.list(root)) {
+            return s.map(p -> p.getFileName().toString()).allMatch(n -> n.equals(LayoutLock.FILE)
+                    || TempFiles.isTempBeside(n) || n.equals(LayoutContent.BLOBS.split("/")[0]));
+        }
+    }
+
+    private static ImageOutputException notALayout(Path root) {
+        return new ImageOutputException("cannot write to " + root
+                + ": the folder is not empty and is not an OCI image layout (no oci-layout file)");
+    }
+
+    /** Under the lock: checks that {@code root} is a layout or an empty folder; returns its index. */
+    private static ObjectNode openLayout(Path root) throws IOException {
         Path layoutFile = root.resolve(LayoutContent.OCI_LAYOUT);
         if (!Files.exists(layoutFile)) {
-            try (Stream<Path> s = Files.list(root)) {
-                if (s.findAny().isPresent()) {
-                    throw new ImageOutputException("cannot write to " + root
-                            + ": the folder is not empty and is not an OCI image layout (no oci-layout file)");
-                }
+            if (!ownFilesOnly(root)) {
+                throw notALayout(root);
             }
             return emptyIndex();
         }

@@ -1,5 +1,6 @@
 package dev.distrolix.transport;
 
+import dev.distrolix.TempFiles;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -74,9 +75,9 @@ final class OutputFiles {
     }
 
     /**
-     * Writes {@code file} atomically: temp file {@code FILE.tmp-NNNN} in the same folder, fsync,
+     * Writes {@code file} atomically: temp file {@code .FILE.tmp-PID-NNNN} in the same folder, fsync,
      * rename over FILE. On failure neither the temp file nor a directory we created remains,
-     * and an existing FILE is untouched.
+     * and an existing FILE is untouched. Temp files that killed runs left in the folder go first.
      */
     static void writeAtomically(Path file, Body body) throws IOException {
         Path target = file.toAbsolutePath();
@@ -87,6 +88,7 @@ final class OutputFiles {
                 throw new ImageOutputException("cannot write " + file + ": it is a directory");
             }
             rollback.createDirectories(dir);
+            TempFiles.sweep(dir);
             Path temp = createTemp(target);
             rollback.created(temp);
             writeAndSync(temp, body);
@@ -100,12 +102,13 @@ final class OutputFiles {
     }
 
     /**
-     * An empty temp file next to {@code target}, named {@code <name>.tmp-<random>}. It is also
+     * An empty temp file next to {@code target}, named {@code .<name>.tmp-<pid>-<random>}. It is also
      * registered for deletion at JVM exit, so Ctrl-C (which skips our catch blocks but runs
      * shutdown hooks) leaves no temp file either; after the rename that path no longer exists.
+     * What a SIGKILL leaves, {@link TempFiles#sweep} removes on the next write to that folder.
      */
     static Path createTemp(Path target) throws IOException {
-        Path temp = Files.createTempFile(target.getParent(), target.getFileName() + ".tmp-", "");
+        Path temp = TempFiles.createBeside(target);
         temp.toFile().deleteOnExit();
         return temp;
     }
@@ -149,7 +152,7 @@ final class OutputFiles {
         return new ImageOutputException("cannot write to " + dir + ": " + oneLine(e), e);
     }
 
-    private static String reason(Exception e) {
+    static String reason(Exception e) {
         if (e instanceof AccessDeniedException) {
             return "permission denied";
         }

@@ -1,0 +1,125 @@
+package dev.distrolix;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Temporary files and folders that carry the id of the process that made them, so that what a
+ * killed run (SIGKILL, power loss: no catch block, no shutdown hook) left behind is recognised
+ * and removed by the next run:
+ *
+ * <ul>
+ *   <li>beside an output: {@code .NAME.tmp-<pid>-<random>} (same folder, so the final rename is atomic);</li>
+ *   <li>in {@code java.io.tmpdir}: {@code distrolix-<pid>-<what>-<random>}.</li>
+ * </ul>
+ *
+ * {@link #sweep} deletes such entries whose process is gone. A live process's temp files are never
+ * touched (even if its pid was reused, the entry stays until that process too is gone).
+ * Limitation: processes in another PID namespace sharing the folder are invisible to us, so their
+ * temp files would look stale; distrolix does not share temp folders across containers.
+ */
+public final class TempFiles {
+    private TempFiles() {}
+
+    /** {@code .NAME.tmp-PID-…} beside an output, {@code distrolix-PID-…} in the temp folder. */
+    private static final Pattern BESIDE = Pattern.compile("\\..+\\.tmp-(\\d+)-[^/]*");
+    private static final Pattern IN_TMP = Pattern.compile("distrolix-(\\d+)-[^/]*");
+
+    /** This process's id, as it appears in temp names. */
+    public static long pid() {
+        return ProcessHandle.current().pid();
+    }
+
+    /** The prefix of a temp file beside {@code target}: {@code .NAME.tmp-PID-}. */
+    public static String besidePrefix(Path target) {
+        return "." + target.getFileName() + ".tmp-" + pid() + "-";
+    }
+
+    /** An empty temp file beside {@code target} (in its folder, which must exist), named {@code .NAME.tmp-PID-…}. */
+    public static Path createBeside(Path target) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        return Files.createTempFile(dir, besidePrefix(target), "");
+    }
+
+    /** A new folder {@code distrolix-PID-WHAT-…} in {@code java.io.tmpdir}. */
+    public static Path createTempDirectory(String what) throws IOException {
+        return Files.createTempDirectory("distrolix-" + pid() + "-" + what + "-");
+    }
+
+    /** A new empty file {@code distrolix-PID-WHAT-…SUFFIX} in {@code java.io.tmpdir}. */
+    public static Path createTempFile(String what, String suffix) throws IOException {
+        return Files.createTempFile("distrolix-" + pid() + "-" + what + "-", suffix);
+    }
+
+    /** Sweeps {@code java.io.tmpdir}'s {@code distrolix-PID-*} entries of processes that are gone. */
+    public static int sweepTempDirectory() {
+        return sweep(Path.of(System.getProperty("java.io.tmpdir")), IN_TMP);
+    }
+
+    /**
+     * Deletes the entries of {@code dir} (not recursively: only its own names) that are temp files
+     * ({@code .NAME.tmp-PID-…}) of a process that no longer runs. Best effort and cheap: one listing; a missing or
+     * unreadable folder, or an entry another run removes first, is fine.
+     *
+     * @return how many entries were removed
+     */
+    public static int sweep(Path dir) {
+        return sweep(dir, BESIDE);
+    }
+
+    private static int sweep(Path dir, Pattern names) {
+        if (dir == null || !Files.isDirectory(dir)) {
+            return 0;
+        }
+        int removed = 0;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path p : entries) {
+                Long owner = owner(names, p.getFileName().toString());
+                if (owner == null || ProcessHandle.of(owner).isPresent()) {
+                    continue;
+                }
+                try {
+                    if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                        FileTrees.deleteTree(p);
+                    } else {
+                        Files.deleteIfExists(p);
+                    }
+                    removed++;
+                } catch (IOException | RuntimeException ignored) {
+                    // not ours to remove after all (another user's), or already gone
+                }
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // a folder we cannot list holds nothing we could remove
+        }
+        return removed;
+    }
+
+    /** Whether {@code name} is a temp file's name beside an output ({@code .NAME.tmp-PID-…}), live or not. */
+    public static boolean isTempBeside(String name) {
+        return owner(BESIDE, name) != null;
+    }
+
+    /** The pid a temp name carries, or null for any other name. */
+    static Long owner(String name) {
+        Long beside = owner(BESIDE, name);
+        return beside != null ? beside : owner(IN_TMP, name);
+    }
+
+    private static Long owner(Pattern names, String name) {
+        Matcher m = names.matcher(name);
+        if (!m.matches()) {
+            return null;
+        }
+        try {
+            return Long.parseLong(m.group(1));
+        } catch (NumberFormatException tooLong) {
+            return null;
+        }
+    }
+}
