@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 class KillCliTest {
     /** Runs per command; a build (about 3 s, twice per run) gets fewer so that the three fit in about 4 minutes. */
     static final Integer COUNT = Integer.getInteger("distrolix.kill.count");
-    static final int BUILD_COUNT = COUNT != null ? COUNT : 20;
+    static final int BUILD_COUNT = COUNT != null ? COUNT : 30;
     static final int OTHER_COUNT = COUNT != null ? COUNT : 30;
     static final long SEED = Long.getLong("distrolix.kill.seed", 6_2024L);
 
