@@ -45,8 +45,28 @@ public final class ImageCopy {
             List<String> defaults = Transports.defaultNameAndTag(opened);
             String tag = defaults.get(1) != null ? defaults.get(1) : "latest";
             ImageReference t = target.withDefaults(defaults.get(0), tag);
-            WriteResult w = Transports.write(opened.artifact(), t, settings, platform);
+            WriteResult w;
+            try {
+                w = Transports.write(opened.artifact(), t, settings, platform);
+            } catch (IOException e) {
+                throw sourceFault(e, src);
+            }
             return new CopyResult(src, w.where(), w.manifestDigest(), w.push());
         }
+    }
+
+    /**
+     * A write that failed because the source's bytes are bad (a layer that is truncated, corrupt or
+     * not what its digest says — found only as it streams) is the source's fault: an input error
+     * naming the source. Failures of the destination pass unchanged.
+     */
+    private static IOException sourceFault(IOException e, String src) {
+        for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+            if (c instanceof InputException input) {
+                String m = input.getMessage() == null ? "" : input.getMessage();
+                throw new InputException(m.contains(src) ? m : src + ": " + m, e);
+            }
+        }
+        return e;
     }
 }
