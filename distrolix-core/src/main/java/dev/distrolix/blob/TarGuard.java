@@ -92,6 +92,10 @@ public final class TarGuard extends FilterInputStream {
                 throw new InputException(label + ": truncated tar: entry '" + current + "' ends after "
                         + (position - (dataEnd - currentSize)) + " of its " + currentSize + " bytes");
             }
+            if (position % 512 != 0) {
+                throw new InputException(label + ": truncated tar: it ends inside a 512-byte record (at byte "
+                        + position + ")");
+            }
             return -1;
         }
         position += n;

@@ -81,7 +81,7 @@ final class TarIndex {
             if (isZero(h)) {
                 return;
             }
-            if (!TarUtils.verifyCheckSum(h)) {
+            if (!checksumOk(h)) {
                 throw error(pos == 0 ? "not a tar archive (no valid tar header at its start)"
                         : "corrupt tar header at offset " + pos + " (bad checksum; truncated or altered archive?)");
             }
@@ -204,6 +204,15 @@ final class TarIndex {
             return Long.parseLong(value);
         } catch (NumberFormatException bad) {
             throw error("corrupt PAX header before offset " + pos + " (" + key + " '" + value + "' is not a number)");
+        }
+    }
+
+    /** commons-compress throws on a checksum field that is not octal; that is just a bad header. */
+    private static boolean checksumOk(byte[] h) {
+        try {
+            return TarUtils.verifyCheckSum(h);
+        } catch (RuntimeException e) {
+            return false;
         }
     }
 
