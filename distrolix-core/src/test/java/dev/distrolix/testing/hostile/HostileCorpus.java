@@ -405,7 +405,7 @@ public final class HostileCorpus {
         byte[] paxSparse = new HostileTar().pax("GNU.sparse.major=1", "GNU.sparse.minor=0", "GNU.sparse.name=big",
                 "GNU.sparse.realsize=1099511627776").file("GNUSparseFile.0/big", "1\n0\n0\n").bytes();
         add("tar: PAX 1.0 sparse entry of 1 TiB", content("pax-sparse", gzip(paxSparse), paxSparse, GZIP_LAYER),
-                Stage.CONTENT, "sparse");
+                Stage.CONTENT, "layer 1 \\(sha256:.*(sparse|not a valid tar)"); // commons-compress trips on 1 TiB first
         byte[] hugeSize = new HostileTar().pax("size=999999999999999999").file("f", "").bytes();
         add("tar: PAX size of 10^18", content("pax-size", gzip(hugeSize), hugeSize, GZIP_LAYER), Stage.CONTENT,
                 "layer 1 \\(sha256:");
