@@ -28,7 +28,7 @@ import java.util.stream.Stream;
  * {@code .lock}; {@link #prune} takes it exclusively, so it never removes a blob under a build.
  */
 public final class LayerCache implements Closeable {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = dev.distrolix.json.Mappers.json();
 
     private final Path dir;
     private final CacheLock lock;

@@ -50,8 +50,28 @@ public final class ImageCopy {
             // a registry takes an index whole; every other output one image, picked (and named) at the source
             Artifact artifact = t instanceof ImageReference.Registry && platform == null ? opened.artifact()
                     : opened.image(platform);
-            WriteResult w = Transports.write(artifact, t, settings, platform);
+            WriteResult w;
+            try {
+                w = Transports.write(artifact, t, settings, platform);
+            } catch (IOException e) {
+                throw sourceFault(e, src);
+            }
             return new CopyResult(src, w.where(), w.manifestDigest(), w.push());
         }
+    }
+
+    /**
+     * A write that failed because the source's bytes are bad (a layer that is truncated, corrupt or
+     * not what its digest says — found only as it streams) is the source's fault: an input error
+     * naming the source. Failures of the destination pass unchanged.
+     */
+    private static IOException sourceFault(IOException e, String src) {
+        for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+            if (c instanceof InputException input) {
+                String m = input.getMessage() == null ? "" : input.getMessage();
+                throw new InputException(m.contains(src) ? m : src + ": " + m, e);
+            }
+        }
+        return e;
     }
 }

@@ -1,5 +1,6 @@
 package dev.distrolix.image;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -7,6 +8,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.distrolix.json.Mappers;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -44,7 +46,8 @@ public final class CanonicalJson {
     public static final Comparator<String> UTF8_ORDER = (a, b) -> Arrays.compareUnsigned(
             a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
 
-    private static final JsonMapper MAPPER = JsonMapper.builder()
+    /** Bounded like every reader of outside JSON (depth, string and document length: {@link Mappers}). */
+    private static final JsonMapper MAPPER = JsonMapper.builder(Mappers.bounded(new JsonFactory()))
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
     private static final JsonNodeFactory F = JsonNodeFactory.instance;

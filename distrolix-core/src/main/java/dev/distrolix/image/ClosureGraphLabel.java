@@ -26,7 +26,7 @@ import java.util.TreeSet;
 public final class ClosureGraphLabel {
     /** The config label holding the graph. */
     public static final String LABEL = "dev.distrolix.closure.references";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = dev.distrolix.json.Mappers.json();
 
     private ClosureGraphLabel() {}
 

@@ -125,7 +125,8 @@ public final class LayerStream extends InputStream {
     }
 
     static InputException corrupt(String label, IOException e) {
-        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        String m = e instanceof java.io.EOFException || e.getMessage() == null ? "the data ends too early"
+                : e.getMessage();
         return new InputException(label + ": truncated or corrupt blob (" + m.lines().findFirst().orElse(m) + ")", e);
     }
 

@@ -3,6 +3,7 @@ package dev.distrolix.inspect;
 import dev.distrolix.image.Image;
 import dev.distrolix.image.LayerStream;
 import dev.distrolix.blob.Compression;
+import dev.distrolix.blob.TarGuard;
 
 import dev.distrolix.InputException;
 import dev.distrolix.blob.Digest;
@@ -152,9 +153,10 @@ public final class LayerWalker {
         LayerInfo layer = new LayerInfo(index, image.layers().get(index));
         visitor.layerStart(layer);
         try (LayerStream stream = layer.layer().uncompressed()) {
-            TarArchiveInputStream tar = new TarArchiveInputStream(stream, StandardCharsets.UTF_8.name());
+            TarGuard guard = new TarGuard(stream, layer.label()); // bounded headers, no sparse entries
+            TarArchiveInputStream tar = new TarArchiveInputStream(guard, StandardCharsets.UTF_8.name());
             TarArchiveEntry raw;
-            while ((raw = nextEntry(tar, layer)) != null) {
+            while ((raw = nextEntry(tar, guard, layer)) != null) {
                 TarEntry entry = entry(layer, raw, visitor.acceptsEscapingSymlinks());
                 if (entry == null) {
                     continue; // the root directory itself
@@ -166,9 +168,10 @@ public final class LayerWalker {
         }
     }
 
-    private static TarArchiveEntry nextEntry(TarArchiveInputStream tar, LayerInfo layer) throws IOException {
+    private static TarArchiveEntry nextEntry(TarArchiveInputStream tar, TarGuard guard, LayerInfo layer)
+            throws IOException {
         try {
-            return tar.getNextEntry();
+            return guard.next(tar);
         } catch (InputException e) {
             throw e;
         } catch (IOException | IllegalArgumentException e) {

@@ -20,7 +20,7 @@ import java.util.Optional;
  * {@code https://host/v1/} spelling matches {@code host}.
  */
 final class AuthFile {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = dev.distrolix.json.Mappers.json();
 
     private final String name;
     private final JsonNode root;

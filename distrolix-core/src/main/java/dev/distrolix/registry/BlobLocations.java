@@ -28,7 +28,7 @@ import java.util.Map;
 final class BlobLocations {
     static final int REPOS_PER_BLOB = 4;
     static final int MAX_BLOBS = 20_000;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = dev.distrolix.json.Mappers.json();
 
     private final Path file;
     private final Map<String, List<String>> known;

@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  */
 final class CredentialHelper {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = dev.distrolix.json.Mappers.json();
     private static final long TIMEOUT_SECONDS = 60;
 
     private CredentialHelper() {}

@@ -8,7 +8,7 @@ import java.net.http.HttpResponse;
 
 /** Checks a pulled manifest: digest (against a digest reference and Docker-Content-Digest) and media type. */
 final class ManifestCheck {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = dev.distrolix.json.Mappers.json();
 
     private ManifestCheck() {}
 

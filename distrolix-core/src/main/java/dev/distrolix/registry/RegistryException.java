@@ -18,7 +18,7 @@ import java.time.Duration;
  * handle a registry failure must catch this type as well.
  */
 public final class RegistryException extends DistrolixException {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = dev.distrolix.json.Mappers.json();
 
     private final String registry;
     private final String repository;

@@ -115,7 +115,7 @@ final class SpecTreeReader {
         try (InputStream in = Files.newInputStream(file)) {
             bytes = readBounded(in, file);
         } catch (IOException e) {
-            throw SpecException.inFile(file, "cannot read file: " + oneLine(String.valueOf(e)), e);
+            throw SpecException.inFile(file, "cannot read file: " + readable(e), e);
         }
         return read(bytes, file, format);
     }
@@ -168,7 +168,7 @@ final class SpecTreeReader {
         } catch (JsonProcessingException e) {
             throw malformed(e);
         } catch (IOException e) {
-            throw SpecException.inFile(file, "cannot read file: " + oneLine(String.valueOf(e)), e);
+            throw SpecException.inFile(file, "cannot read file: " + readable(e), e);
         }
     }
 
@@ -297,7 +297,8 @@ final class SpecTreeReader {
                     : marked.getContext() + ": " + marked.getProblem();
             return SpecException.at(location, "", kind + oneLine(problem), e);
         }
-        return SpecException.at(locationOf(e.getLocation()), "", kind + oneLine(e.getOriginalMessage()), e);
+        return SpecException.at(locationOf(e.getLocation()), "", kind + withoutClassNames(oneLine(e.getOriginalMessage())),
+                e);
     }
 
     private static <T extends Throwable> T findCause(Throwable t, Class<T> type) {
@@ -307,6 +308,26 @@ final class SpecTreeReader {
             }
         }
         return null;
+    }
+
+    /** Why a file could not be read, in words (not "java.nio.file.NoSuchFileException: x"). */
+    static String readable(IOException e) {
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such file";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        if (m.contains("Is a directory")) {
+            return "it is a directory";
+        }
+        return withoutClassNames(oneLine(m));
+    }
+
+    /** Drops the "java.io.CharConversionException: " a library puts before its words. */
+    static String withoutClassNames(String message) {
+        return message.replaceAll("\\b(?:[a-z][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_]*(?:Exception|Error): ", "");
     }
 
     static String oneLine(String message) {

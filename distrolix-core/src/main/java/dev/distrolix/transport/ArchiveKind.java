@@ -1,28 +1,30 @@
 package dev.distrolix.transport;
 
+import dev.distrolix.InputException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import java.nio.file.StandardOpenOption;
 
 /** Tells a docker-archive (has manifest.json) from an oci-archive by its member names. */
 final class ArchiveKind {
     private ArchiveKind() {}
 
     static boolean isDockerArchive(Path file) {
-        try (InputStream in = Files.newInputStream(file); TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
-            TarArchiveEntry e;
-            while ((e = tar.getNextEntry()) != null) {
-                String n = e.getName().startsWith("./") ? e.getName().substring(2) : e.getName();
-                if (n.equals("manifest.json")) {
-                    return true;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            TarIndex index = TarIndex.scan(file.toString(), ch);
+            return index.files.keySet().stream().map(ArchiveKind::strip).anyMatch("manifest.json"::equals)
+                    || index.links.keySet().stream().map(ArchiveKind::strip).anyMatch("manifest.json"::equals);
+        } catch (IOException | InputException e) {
             return false; // the OCI reader reports what is wrong with it
         }
-        return false;
+    }
+
+    private static String strip(String n) {
+        String s = n;
+        while (s.startsWith("./")) {
+            s = s.substring(2);
+        }
+        return s;
     }
 }

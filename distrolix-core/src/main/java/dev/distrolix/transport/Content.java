@@ -56,8 +56,17 @@ sealed interface Content permits Content.Bytes, Content.StoredBlob, Content.Unco
     record Uncompressed(Layer layer, long size) implements Content {
         @Override
         public void writeTo(OutputStream out) throws IOException {
-            try (InputStream raw = open(layer); InputStream in = Compression.sniff(raw).decompressed()) {
-                copyVerified(in, out, size, layer.diffId(), "uncompressed content of " + layer.label());
+            String what = "uncompressed content of " + layer.label();
+            try (InputStream raw = open(layer); InputStream in = decompressed(raw, what)) {
+                copyVerified(in, out, size, layer.diffId(), what);
+            }
+        }
+
+        private static InputStream decompressed(InputStream raw, String what) throws IOException {
+            try {
+                return Compression.sniff(raw).decompressed();
+            } catch (IOException e) {
+                throw sourceFault("cannot read " + what + ": " + OutputFiles.oneLine(e), e);
             }
         }
     }
@@ -66,13 +75,13 @@ sealed interface Content permits Content.Bytes, Content.StoredBlob, Content.Unco
         try {
             return layer.openRaw();
         } catch (NoSuchFileException e) {
-            throw new ImageOutputException(layer.label() + " is missing", e);
+            throw sourceFault(layer.label() + " is missing", e);
         } catch (ImageOutputException e) {
             throw e;
         } catch (dev.distrolix.DistrolixException e) {
             throw new ImageOutputException(e.getMessage(), e); // the layer, not the output folder, is at fault
         } catch (IOException e) {
-            throw new ImageOutputException("cannot read " + layer.label() + ": " + OutputFiles.oneLine(e), e);
+            throw sourceFault("cannot read " + layer.label() + ": " + OutputFiles.oneLine(e), e);
         }
     }
 
@@ -88,21 +97,21 @@ sealed interface Content permits Content.Bytes, Content.StoredBlob, Content.Unco
         while (left > 0) {
             int n = read(in, buf, (int) Math.min(buf.length, left), what);
             if (n < 0) {
-                throw new ImageOutputException(what + " is " + (size - left) + " bytes, expected " + size
-                        + " (changed since it was built?)");
+                throw sourceFault(what + " is " + (size - left) + " bytes, expected " + size
+                        + " (changed since it was built?)", null);
             }
             md.update(buf, 0, n);
             out.write(buf, 0, n);
             left -= n;
         }
         if (read(in, buf, 1, what) >= 0) {
-            throw new ImageOutputException(what + " is larger than the expected " + size
-                    + " bytes (changed since it was built?)");
+            throw sourceFault(what + " is larger than the expected " + size
+                    + " bytes (changed since it was built?)", null);
         }
         Digest actual = Digest.ofSha256(md);
         if (!actual.equals(expected)) {
-            throw new ImageOutputException(what + " has digest " + actual + ", expected " + expected
-                    + " (changed since it was built?)");
+            throw sourceFault(what + " has digest " + actual + ", expected " + expected
+                    + " (changed since it was built?)", null);
         }
     }
 
@@ -111,7 +120,17 @@ sealed interface Content permits Content.Bytes, Content.StoredBlob, Content.Unco
         try {
             return in.read(buf, 0, len);
         } catch (IOException e) {
-            throw new ImageOutputException("cannot read " + what + ": " + OutputFiles.oneLine(e), e);
+            throw sourceFault("cannot read " + what + ": " + OutputFiles.oneLine(e), e);
         }
+    }
+
+    /**
+     * The image being written is at fault, not the output: still an {@link ImageOutputException}
+     * (writers undo their partial output on it), with an {@link dev.distrolix.InputException} as
+     * its cause, so that a copy — whose image is the user's input — reports it as an input error.
+     */
+    private static ImageOutputException sourceFault(String message, Throwable cause) {
+        dev.distrolix.InputException input = new dev.distrolix.InputException(message, cause);
+        return new ImageOutputException(message, input);
     }
 }

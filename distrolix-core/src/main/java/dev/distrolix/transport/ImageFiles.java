@@ -19,15 +19,24 @@ public interface ImageFiles extends Closeable {
     /** Opens the file; a missing file is a {@link java.nio.file.NoSuchFileException}. */
     InputStream open(String path) throws IOException;
 
-    /** The whole file, for small JSON documents; refuses anything over {@code limit} bytes. */
+    /**
+     * The whole file, for small JSON documents; anything over {@code limit} bytes is refused
+     * before a byte of it is read (an {@link dev.distrolix.InputException}: the image is bad).
+     */
     default byte[] readSmall(String path, int limit) throws IOException {
         long size = size(path);
         if (size > limit) {
-            throw new IOException(path + " is " + size + " bytes, more than the " + limit + " a JSON document may have");
+            throw tooLarge(path, size, limit);
         }
         try (InputStream in = open(path)) {
             return in.readNBytes(limit);
         }
+    }
+
+    /** The error for a JSON document over its limit. */
+    static dev.distrolix.InputException tooLarge(String path, long size, int limit) {
+        return new dev.distrolix.InputException(path + " is " + size + " bytes, more than the " + limit
+                + " a JSON document may have");
     }
 
     /** Normalizes an archive member or relative path: no leading "./" or "/", no "..". */

@@ -172,7 +172,7 @@ public sealed interface ImageReference {
         try {
             return ReferenceParser.parse(text);
         } catch (IllegalArgumentException | InputException e) {
-            throw new InputException("invalid image reference '" + text + "': " + e.getMessage() + " (expected "
+            throw new InputException("invalid image reference '" + printable(text) + "': " + printable(e.getMessage()) + " (expected "
                     + FORMS + ")", e);
         }
     }
@@ -181,7 +181,7 @@ public sealed interface ImageReference {
     static ImageReference parseTarget(String text) {
         ImageReference r = parse(text);
         if (r instanceof Registry g && g.digest() != null) {
-            throw new InputException("invalid image reference '" + text + "': an image is pushed under tags, not to "
+            throw new InputException("invalid image reference '" + printable(text) + "': an image is pushed under tags, not to "
                     + "a digest (expected docker://HOST[:PORT]/REPO[:TAG[,TAG…]])");
         }
         return r;
@@ -206,14 +206,14 @@ public sealed interface ImageReference {
             if (p != null && !text.isEmpty() && Files.isRegularFile(p)) {
                 return ArchiveKind.isDockerArchive(p) ? new DockerArchive(p, null, null) : new OciArchive(p, null, null);
             }
-            throw new InputException("'" + text + "': no such image (expected " + FORMS + " or a path)");
+            throw new InputException("'" + printable(text) + "': no such image (expected " + FORMS + " or a path)");
         }
         ImageReference r = parse(text);
         if (r instanceof Daemon d && d.name() == null) {
-            throw new InputException("'" + text + "': no image name (expected " + d.engine().command() + ":NAME[:TAG])");
+            throw new InputException("'" + printable(text) + "': no image name (expected " + d.engine().command() + ":NAME[:TAG])");
         }
         if (r instanceof Registry g && !g.moreTags().isEmpty()) {
-            throw new InputException("'" + text + "': an image to read has one tag, not " + g.tags().size());
+            throw new InputException("'" + printable(text) + "': an image to read has one tag, not " + g.tags().size());
         }
         return r;
     }
@@ -232,5 +232,21 @@ public sealed interface ImageReference {
             throw new InputException(e.getMessage(), e);
         }
         return dflt;
+    }
+
+    /** The text with control characters (a newline in a reference) escaped: messages are one line. */
+    static String printable(String text) {
+        if (text == null) {
+            return null;
+        }
+        StringBuilder sb = new StringBuilder();
+        text.codePoints().forEach(c -> {
+            if (Character.isISOControl(c)) {
+                sb.append(String.format("\\x%02x", c));
+            } else {
+                sb.appendCodePoint(c);
+            }
+        });
+        return sb.toString();
     }
 }

@@ -140,7 +140,7 @@ final class RegistryFiles implements ImageFiles {
         }
         long size = blob(d).get();
         if (size > limit) {
-            throw new IOException(path + " is " + size + " bytes, more than the " + limit + " a JSON document may have");
+            throw ImageFiles.tooLarge(path, size, limit);
         }
         return reader.blobBytes(Descriptor.of("application/octet-stream", d, size));
     }
