@@ -96,7 +96,8 @@ public final class OciLayoutWriter {
         if (Files.exists(root) && !Files.isDirectory(root)) {
             throw new ImageOutputException("cannot write to " + root + ": it exists and is not a directory");
         }
-        if (Files.isDirectory(root) && !Files.exists(root.resolve(LayoutContent.OCI_LAYOUT)) && !ownFilesOnly(root)) {
+        // list first, then look for oci-layout: another writer may create it (and more) in between
+        if (Files.isDirectory(root) && !ownFilesOnly(root) && !Files.exists(root.resolve(LayoutContent.OCI_LAYOUT))) {
             throw notALayout(root);
         }
     }
