@@ -127,8 +127,10 @@ class InspectBadInputTest {
                 + "'\\.\\.' component \\(path traversal\\)");
         Path link = TestLayouts.ociLayout(tmp.resolve("link"),
                 List.of(new Tar().dir("etc", 0755).symlink("etc/escape", "/../../../../etc/shadow").bytes()), Zip.NONE, false);
-        assertRefused("oci:" + link, 3, Pattern.quote("oci:" + link + ": ")
-                + "layer 1 \\(sha256:[0-9a-f]{12}…\\): symlink /etc/escape -> /\\.\\./\\.\\./\\.\\./\\.\\./etc/shadow points outside the image root");
+        // a symlink above the root is read as the runtime reads it (clamped at the root), shown as written
+        Cli shown = Cli.run("inspect", "oci:" + link, "--tree");
+        assertThat(shown.exitCode()).as(shown.err()).isZero();
+        assertThat(shown.out()).contains("/etc/escape -> /../../../../etc/shadow");
         assertThat(Path.of("/tmp/evil")).doesNotExist();
     }
 

@@ -60,13 +60,6 @@ public final class FlatFilesystem {
         /** Sees every tar entry of every layer (whiteouts included), before it is merged. */
         default void entry(LayerInfo layer, TarEntry entry) throws IOException {}
 
-        /**
-         * Whether symlinks whose target climbs above the root are kept (an audit reports them)
-         * instead of failing the read; see {@link LayerWalker.Visitor#acceptsEscapingSymlinks()}.
-         */
-        default boolean acceptsEscapingSymlinks() {
-            return false;
-        }
     }
 
     /** securejoin's limit on symlinks followed while resolving one name. */
@@ -179,10 +172,6 @@ public final class FlatFilesystem {
             storePaths = new TreeSet<>();
         }
 
-        @Override
-        public boolean acceptsEscapingSymlinks() {
-            return tap != null && tap.acceptsEscapingSymlinks();
-        }
 
         @Override
         public void entry(LayerInfo layer, TarEntry raw, LayerWalker.Content content) throws IOException {

@@ -35,15 +35,6 @@ public final class LayerWalker {
 
         /** The layer ended and was verified; {@code stream} tells its sizes and compression. */
         default void layerEnd(LayerInfo layer, LayerStream stream) throws IOException {}
-
-        /**
-         * True to receive symlinks whose target climbs above the image root (runtimes clamp them
-         * at the root) instead of an {@link InputException}; for a visitor that reports them and
-         * never follows links on the host.
-         */
-        default boolean acceptsEscapingSymlinks() {
-            return false;
-        }
     }
 
     /**
@@ -157,7 +148,7 @@ public final class LayerWalker {
             TarArchiveInputStream tar = new TarArchiveInputStream(guard, StandardCharsets.UTF_8.name());
             TarArchiveEntry raw;
             while ((raw = nextEntry(tar, guard, layer)) != null) {
-                TarEntry entry = entry(layer, raw, visitor.acceptsEscapingSymlinks());
+                TarEntry entry = entry(layer, raw);
                 if (entry == null) {
                     continue; // the root directory itself
                 }
@@ -181,10 +172,6 @@ public final class LayerWalker {
     }
 
     static TarEntry entry(LayerInfo layer, TarArchiveEntry e) {
-        return entry(layer, e, false);
-    }
-
-    static TarEntry entry(LayerInfo layer, TarArchiveEntry e, boolean acceptEscapingSymlinks) {
         String path = normalize(e.getName());
         if (path == null) {
             throw new InputException(layer.label() + ": entry '" + e.getName() + "' has a '..' component (path traversal)");
@@ -199,10 +186,8 @@ public final class LayerWalker {
         } else if (e.isSymbolicLink()) {
             type = FsEntry.Type.SYMLINK;
             link = e.getLinkName();
-            if (!acceptEscapingSymlinks && escapesRoot(path, link)) {
-                throw new InputException(layer.label() + ": symlink " + path + " -> " + link
-                        + " points outside the image root");
-            }
+            // a target above the root is kept as written: runtimes clamp it at the root, the flattened
+            // tree resolves it the same way, nothing follows it on the host, and audit reports it
         } else if (e.isLink()) {
             type = FsEntry.Type.HARDLINK;
             link = normalize(e.getLinkName());

@@ -204,19 +204,18 @@ class ImageReaderTest {
     }
 
     @Test
-    void pathTraversalAndEscapingSymlinksAreRefusedButAbsoluteLinksInsideAreFine() throws IOException {
+    void pathTraversalIsRefusedAndSymlinksAboveTheRootAreReadAsTheRuntimeReadsThem() throws IOException {
         Path dots = TestLayouts.ociLayout(tmp.resolve("dots"), List.of(new Tar().file("etc/../../evil", "x").bytes()),
                 Zip.GZIP, false);
         assertThatThrownBy(() -> read("oci:" + dots)).isInstanceOf(InputException.class)
                 .hasMessageMatching(layerLabel("oci:" + dots, 1) + ": entry 'etc/../../evil' has a '\\.\\.' component \\(path traversal\\)");
         Path link = TestLayouts.ociLayout(tmp.resolve("link"),
                 List.of(new Tar().symlink("etc/shadow", "../../../etc/shadow").bytes()), Zip.GZIP, false);
-        assertThatThrownBy(() -> read("oci:" + link)).isInstanceOf(InputException.class)
-                .hasMessageMatching(layerLabel("oci:" + link, 1) + ": symlink /etc/shadow -> \\.\\./\\.\\./\\.\\./etc/shadow points outside the image root");
+        // runc and umoci clamp such a target at the root; nothing here follows it on the host
+        assertThat(read("oci:" + link).get("/etc/shadow").linkTarget()).isEqualTo("../../../etc/shadow");
         Path abs = TestLayouts.ociLayout(tmp.resolve("abs"),
                 List.of(new Tar().symlink("x", "/../etc/passwd").bytes()), Zip.GZIP, false);
-        assertThatThrownBy(() -> read("oci:" + abs)).isInstanceOf(InputException.class)
-                .hasMessageContaining("symlink /x -> /../etc/passwd points outside the image root");
+        assertThat(read("oci:" + abs).get("/x").linkTarget()).isEqualTo("/../etc/passwd");
         Path fine = TestLayouts.ociLayout(tmp.resolve("fine"), List.of(new Tar().symlink("bin/sh", ZLIB + "/bin/sh")
                 .symlink("lib/x/y", "../../usr/lib/y").symlink("etc/passwd", "/etc/shadow").bytes()), Zip.GZIP, false);
         assertThat(read("oci:" + fine).get("/bin/sh").linkTarget()).isEqualTo(ZLIB + "/bin/sh");

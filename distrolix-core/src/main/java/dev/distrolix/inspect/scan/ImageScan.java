@@ -41,10 +41,6 @@ public final class ImageScan {
             this.collectors = collectors;
         }
 
-        @Override
-        public boolean acceptsEscapingSymlinks() {
-            return true;
-        }
 
         @Override
         public void entry(LayerInfo layer, TarEntry entry) {

@@ -415,8 +415,8 @@ public final class HostileCorpus {
         add("tar: GNU long name declaring 1 GiB", content("long-name", gzip(longName), longName, GZIP_LAYER),
                 Stage.CONTENT, "layer 1 \\(sha256:.*(headers|long name)");
         byte[] escaping = new HostileTar().symlink("etc/evil", "../../../etc/shadow").bytes();
-        add("tar: symlink out of the root", content("escaping", gzip(escaping), escaping, GZIP_LAYER), Stage.CONTENT,
-                "outside the image root");
+        // read as the runtime reads it (clamped at the root); audit reports it as a finding
+        add("tar: symlink out of the root", content("escaping", gzip(escaping), escaping, GZIP_LAYER), Stage.OK, "");
         byte[] nonUtf8 = new HostileTar().entry(new byte[] {'b', (byte) 0xff, (byte) 0xfe, 'x'}, '0',
                 "x".getBytes(StandardCharsets.UTF_8), null).file("etc/hostname", "n\n").bytes();
         add("tar: non-UTF-8 member name", content("non-utf8", gzip(nonUtf8), nonUtf8, GZIP_LAYER), Stage.OK, "");
