@@ -59,7 +59,7 @@ public final class Workers {
     /**
      * Runs {@code task} on every item, at most {@code parallelism} at a time on the {@code io}
      * pool, and returns the results in the items' order. The first failure stops the rest (those
-     * running are interrupted) and is rethrown as it was thrown.
+     * running are interrupted), and once every worker has stopped it is rethrown as it was thrown.
      */
     public <T, R> List<R> forEach(List<T> items, int parallelism, Task<T, R> task) throws IOException {
         if (parallelism < 1) {
@@ -67,7 +67,8 @@ public final class Workers {
         }
         int n = items.size();
         Object[] results = new Object[n];
-        Throwable[] failures = new Throwable[n];
+        // the first failure in time is the cause; failures after it may only be the interruptions it caused
+        java.util.concurrent.atomic.AtomicReference<Throwable> first = new java.util.concurrent.atomic.AtomicReference<>();
         AtomicInteger next = new AtomicInteger();
         int workers = Math.min(parallelism, n);
         CountDownLatch stopped = new CountDownLatch(workers);
@@ -79,7 +80,7 @@ public final class Workers {
                         try {
                             results[i] = task.run(items.get(i));
                         } catch (Throwable t) {
-                            failures[i] = t;
+                            first.compareAndSet(null, t);
                             next.set(n); // items not started yet are not started at all
                             loops.forEach(f -> f.cancel(true)); // running ones stop at their next check
                             return;
@@ -97,11 +98,8 @@ public final class Workers {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted");
         }
-        Throwable cause = firstOtherFailure(failures);
-        for (Throwable t : failures) {
-            if (t != null) {
-                throw rethrow(cause != null ? cause : t);
-            }
+        if (first.get() != null) {
+            throw rethrow(first.get());
         }
         List<R> out = new ArrayList<>(n);
         for (Object r : results) {
@@ -110,17 +108,6 @@ public final class Workers {
             out.add(cast);
         }
         return out;
-    }
-
-    /** The lowest-index failure that is not an interruption we caused: the one to report. */
-    private static Throwable firstOtherFailure(Throwable[] failures) {
-        for (Throwable t : failures) {
-            if (t != null && !(t instanceof InterruptedIOException)
-                    && !(t instanceof java.nio.channels.ClosedByInterruptException)) {
-                return t;
-            }
-        }
-        return null;
     }
 
     private static IOException rethrow(Throwable t) {

@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>If a layer fails, layers not yet started are cancelled, running ones are interrupted (they
  * stop at their next entry and delete their temporary file), and the failure of the
- * lowest-index failing layer is thrown once every worker has stopped. Blobs of layers that had
+ * first layer to fail is thrown once every worker has stopped. Blobs of layers that had
  * already completed stay in {@code dir}.
  */
 public final class ParallelLayerWriter {
