@@ -299,7 +299,7 @@ public final class ImageBuild {
         Path blobs = cache != null ? cache.blobsDir()
                 : workDir != null ? Files.createDirectories(workDir) : dev.distrolix.TempFiles.createTempDirectory("build");
         try {
-            WrittenLayers layersOut = writeLayers(producers, keys, cache, blobs, comp);
+            WrittenLayers layersOut = writeLayers(producers, keys, cache, blobs, comp, listener);
             List<LayerBlob> written = layersOut.blobs();
             java.util.Set<Integer> cached = layersOut.cached();
             List<HistoryEntry> history = new ArrayList<>();
@@ -349,11 +349,14 @@ public final class ImageBuild {
     private record WrittenLayers(List<LayerBlob> blobs, java.util.Set<Integer> cached) {}
 
     private static WrittenLayers writeLayers(List<LayerWriter.EntryProducer> producers, List<String> keys, LayerCache cache,
-                                        Path blobs, Compression comp) throws IOException {
+                                        Path blobs, Compression comp, BuildListener events) throws IOException {
         LayerBlob[] out = new LayerBlob[producers.size()];
         java.util.Set<Integer> cached = new java.util.HashSet<>();
         List<Integer> misses = new ArrayList<>();
         List<java.util.Optional<LayerBlob>> hits = lookUpAll(cache, keys, comp);
+        if (cache != null) {
+            cache.drainWarnings().forEach(w -> events.on(new BuildEvent.Notice(w)));
+        }
         for (int i = 0; i < producers.size(); i++) {
             var hit = hits.get(i);
             if (hit.isPresent()) {

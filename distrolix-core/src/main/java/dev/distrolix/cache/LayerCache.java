@@ -14,6 +14,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -29,6 +30,7 @@ import java.util.stream.Stream;
  */
 public final class LayerCache implements Closeable {
     private static final ObjectMapper JSON = dev.distrolix.json.Mappers.json();
+    private final List<String> warnings = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
 
     private final Path dir;
     private final CacheLock lock;
@@ -85,7 +87,12 @@ public final class LayerCache implements Closeable {
         }
         Path blob = blobsDir().resolve(digest.hex());
         long size = rec.path("size").asLong(-1);
-        if (!rec.path("compression").asText().equals(compression.name()) || !intact(blob, digest, size)) {
+        boolean sameCompression = rec.path("compression").asText().equals(compression.name());
+        if (!sameCompression || !intact(blob, digest, size)) {
+            if (sameCompression) {
+                warnings.add("layer cache: the cached blob " + digest.hex().substring(0, 12)
+                        + " was damaged (missing, or its bytes no longer hash to its digest); rebuilding that layer");
+            }
             Files.deleteIfExists(keyFile);
             Files.deleteIfExists(blob);
             return Optional.empty();
@@ -93,6 +100,15 @@ public final class LayerCache implements Closeable {
         Files.setLastModifiedTime(keyFile, FileTime.from(Instant.now())); // for prune --older-than
         return Optional.of(new LayerBlob(blob, digest, size, diffId,
                 rec.path("uncompressedSize").asLong(), compression));
+    }
+
+    /** What lookups found damaged since the last call (a damaged entry is a miss, rebuilt, and said). */
+    public List<String> drainWarnings() {
+        synchronized (warnings) {
+            List<String> out = List.copyOf(warnings);
+            warnings.clear();
+            return out;
+        }
     }
 
     /** Records a blob written into {@link #blobsDir()} under {@code key}. */

@@ -81,6 +81,7 @@ class LayerCacheTest {
             assertThat(cache.lookup(KEY, Compression.ZSTD)).isEmpty();
             assertThat(dir.resolve("keys/" + KEY + ".json")).doesNotExist();
             assertThat(b.file()).doesNotExist();
+            assertThat(cache.drainWarnings()).as("another compression is no damage").isEmpty();
         }
     }
 
@@ -103,6 +104,9 @@ class LayerCacheTest {
             Files.delete(gone.file());
             assertThat(cache.lookup(KEY, Compression.GZIP)).isEmpty();
             assertThat(dir.resolve("keys/" + KEY + ".json")).doesNotExist();
+            // each damaged entry is said once, so the build can warn that it rebuilds it
+            assertThat(cache.drainWarnings()).hasSize(3).allMatch(w -> w.contains("was damaged"));
+            assertThat(cache.drainWarnings()).isEmpty();
         }
     }
 
