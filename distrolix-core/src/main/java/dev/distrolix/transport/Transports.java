@@ -169,17 +169,20 @@ public final class Transports {
         Image img = DockerToOci.convert(PlatformChoice.pick(artifact, platform, target.toString()));
         if (target instanceof OciLayout t) {
             Path dir = t.dir().toAbsolutePath().normalize();
+            FreeSpace.check(dir, FreeSpace.blobBytes(img));
             OciLayoutWriter.write(img, dir, t.tag(), optionalName(t));
             return new WriteResult(img.manifestDigest(), "oci:" + dir + ":" + t.tag());
         }
         if (target instanceof OciArchive t) {
             Path file = t.file().toAbsolutePath().normalize();
+            FreeSpace.check(file.getParent(), FreeSpace.blobBytes(img));
             OciArchiveWriter.write(img, file, t.tag(), optionalName(t));
             return new WriteResult(img.manifestDigest(), "oci-archive:" + file + ":" + t.tag());
         }
         ImageName name = requireName(target);
         if (target instanceof DockerArchive t) {
             Path file = t.file().toAbsolutePath().normalize();
+            FreeSpace.check(file.getParent(), FreeSpace.blobBytes(img)); // plus the plain tars, checked as they are sized
             DockerArchiveWriter.write(img, file, name);
             return new WriteResult(img.manifestDigest(), "docker-archive:" + file + ":" + name);
         }
