@@ -105,7 +105,7 @@ public final class Toolkit {
     public Prepared prepare(NixCli nix, List<String> includes) {
         Path dir = null;
         try {
-            dir = Files.createTempDirectory("distrolix-toolkit-");
+            dir = dev.distrolix.TempFiles.createTempDirectory("toolkit");
             Path file = dir.resolve(RESOURCE);
             Files.writeString(file, specText, StandardCharsets.UTF_8);
             ImageSpec spec = SpecLoader.load(file);
@@ -187,7 +187,7 @@ public final class Toolkit {
     private static List<String> packageNames(String text) {
         Path dir = null;
         try {
-            dir = Files.createTempDirectory("distrolix-toolkit-");
+            dir = dev.distrolix.TempFiles.createTempDirectory("toolkit");
             Path file = dir.resolve(RESOURCE);
             Files.writeString(file, text, StandardCharsets.UTF_8);
             return SpecLoader.load(file).packages().stream().map(PackageEntry::name).toList();

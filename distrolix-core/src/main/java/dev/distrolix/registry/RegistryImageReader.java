@@ -88,7 +88,7 @@ public final class RegistryImageReader {
     public void downloadBlob(Descriptor d, Path file) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         repo.client().settings().retry().run(a -> {
-            Path temp = Files.createTempFile(dir, file.getFileName() + ".part-", "");
+            Path temp = dev.distrolix.TempFiles.createBeside(file); // PID-named: swept if this process is killed
             try {
                 try (InputStream in = openBlob(d); OutputStream out = Files.newOutputStream(temp)) {
                     in.transferTo(out);

@@ -34,10 +34,14 @@ import java.util.List;
 final class GzipForPush {
     private GzipForPush() {}
 
-    /** {@code image} itself unless it is converted and has uncompressed layers. */
+    /** Whether {@code image} is one to compress: converted, with uncompressed layers. */
+    static boolean needed(Image image) {
+        return image.converted() && image.layers().stream().anyMatch(l -> l.compression() == Compression.NONE);
+    }
+
+    /** {@code image} itself unless {@link #needed}. */
     static Image prepare(Image image, Path tmpDir, PushListener listener) throws IOException {
-        boolean plain = image.layers().stream().anyMatch(l -> l.compression() == Compression.NONE);
-        if (!image.converted() || !plain) {
+        if (!needed(image)) {
             return image;
         }
         List<Layer> layers = new ArrayList<>();

@@ -42,7 +42,13 @@ final class RegistryWriter {
                 children.add(manifest(child));
             }
         } else {
-            Path tmp = Files.createTempDirectory("distrolix-push-");
+            if (!GzipForPush.needed((Image) artifact)) {
+                addBlobs((Image) artifact, to, blobs);
+                return ImagePusher.push(new ImagePusher.Request(to, target.tags(), List.copyOf(blobs.values()),
+                        children, manifest((Image) artifact)), settings);
+            }
+            // named after this process, so a run killed here leaves nothing the next run does not sweep
+            Path tmp = dev.distrolix.TempFiles.createTempDirectory("push");
             try {
                 artifact = GzipForPush.prepare((Image) artifact, tmp, settings.listener());
                 addBlobs((Image) artifact, to, blobs);
