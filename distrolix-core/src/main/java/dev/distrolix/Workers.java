@@ -9,7 +9,6 @@ import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -72,29 +71,42 @@ public final class Workers {
         AtomicInteger next = new AtomicInteger();
         int workers = Math.min(parallelism, n);
         CountDownLatch stopped = new CountDownLatch(workers);
-        List<Future<?>> loops = new java.util.concurrent.CopyOnWriteArrayList<>();
+        // the threads running a task now: interrupted when another task fails. Loops are never
+        // cancelled as futures — a loop cancelled before it started would never count down — they
+        // start, find nothing left to take, and stop.
+        java.util.Set<Thread> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Runnable stopAll = () -> {
+            next.set(n);
+            running.forEach(t -> {
+                if (t != Thread.currentThread()) {
+                    t.interrupt();
+                }
+            });
+        };
         for (int w = 0; w < workers; w++) {
-            loops.add(io.submit(() -> {
+            io.execute(() -> {
+                running.add(Thread.currentThread());
                 try {
                     for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
                         try {
                             results[i] = task.run(items.get(i));
                         } catch (Throwable t) {
                             first.compareAndSet(null, t);
-                            next.set(n); // items not started yet are not started at all
-                            loops.forEach(f -> f.cancel(true)); // running ones stop at their next check
+                            stopAll.run(); // items not started are not started; running ones stop at their next check
                             return;
                         }
                     }
                 } finally {
+                    running.remove(Thread.currentThread());
+                    Thread.interrupted(); // a pool thread goes back clean
                     stopped.countDown();
                 }
-            }));
+            });
         }
         try {
             stopped.await(); // every worker has stopped (and cleaned up) before anything is thrown
         } catch (InterruptedException e) {
-            loops.forEach(f -> f.cancel(true));
+            stopAll.run();
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted");
         }
