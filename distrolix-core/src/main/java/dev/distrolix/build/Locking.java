@@ -1,7 +1,6 @@
 package dev.distrolix.build;
 
 import dev.distrolix.InputException;
-import dev.distrolix.Workers;
 import dev.distrolix.lock.ImageLock;
 import dev.distrolix.nix.Closure;
 import dev.distrolix.nix.NixCli;
@@ -63,7 +62,7 @@ public final class Locking {
         Closure closure = nix.queryClosure(roots);
         String system = spec.system().orElseGet(() -> nix.system().nixSystem());
         try (SubstituterStoreSource source = new SubstituterStoreSource(caches, keys, java.util.Map.of())) {
-            List<ImageLock.LockedPath> paths = Workers.shared().forEach(closure.paths(), PARALLELISM, p -> {
+            List<ImageLock.LockedPath> paths = SubstituterStoreSource.boundedAll(closure.paths(), PARALLELISM, p -> {
                 SubstituterStoreSource.Located l = source.locate(p);
                 check(closure.info(p), l);
                 return new ImageLock.LockedPath(p, l.info().narHash(), l.info().narSize(), l.info().references(),

@@ -93,13 +93,13 @@ public final class BinaryCache {
     }
 
     /** The narinfo of {@code path}; empty when the cache does not have it (404, 403, 410, no file). */
-    public Optional<NarInfo> narInfo(StorePath path) {
+    public Optional<NarInfo> narInfo(StorePath path) throws IOException {
         String where = urlOf(path.hashPart() + ".narinfo");
         byte[] body;
         try {
             body = retry.run(() -> get(where, path, null, NarInfo.MAX_BYTES));
         } catch (IOException e) {
-            throw new InputException(path + ": cannot fetch " + where + ": " + e.getMessage(), e);
+            throw interruptedOr(e, path, where);
         }
         if (body == null) {
             return Optional.empty();
@@ -120,7 +120,7 @@ public final class BinaryCache {
      * Downloads {@code info}'s NAR (as the cache stores it, compressed) to {@code dest}, checking FileSize
      * and FileHash when the narinfo gives them.
      */
-    public void download(NarInfo info, Path dest) {
+    public void download(NarInfo info, Path dest) throws IOException {
         String where = urlOf(info.url());
         StorePath path = info.storePath();
         Path part = dest.resolveSibling(dest.getFileName() + ".part");
@@ -128,7 +128,7 @@ public final class BinaryCache {
         try {
             found = retry.run(() -> get(where, path, part, info.fileSize() > 0 ? info.fileSize() : Long.MAX_VALUE));
         } catch (IOException e) {
-            throw new InputException(path + ": cannot fetch " + where + ": " + e.getMessage(), e);
+            throw interruptedOr(e, path, where);
         }
         if (found == null) {
             throw new InputException(path + ": " + where + " is not there (the cache lists the path but lacks its NAR)");
@@ -148,6 +148,9 @@ public final class BinaryCache {
             }
             Files.move(part, dest, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
+            if (isInterruption(e)) {
+                throw e;
+            }
             throw new InputException(path + ": cannot keep the download of " + where + ": " + e.getMessage(), e);
         } finally {
             try {
@@ -237,6 +240,22 @@ public final class BinaryCache {
             throw new IOException("no data for " + stall.toSeconds() + " s (stalled)");
         }
         return file == null ? mem.toByteArray() : new byte[0];
+    }
+
+    /**
+     * An interruption (a sibling fetch failed, Ctrl-C) stays one, so that the failure that caused it is
+     * reported; anything else, after the retries, is an input error naming the path and URL.
+     */
+    private static IOException interruptedOr(IOException e, StorePath path, String where) throws IOException {
+        if (isInterruption(e)) {
+            throw e;
+        }
+        throw new InputException(path + ": cannot fetch " + where + ": " + e.getMessage(), e);
+    }
+
+    private static boolean isInterruption(IOException e) {
+        return e instanceof java.io.InterruptedIOException && !(e instanceof java.net.http.HttpTimeoutException)
+                || e instanceof java.nio.channels.ClosedByInterruptException;
     }
 
     static byte[] sha256(Path file) throws IOException {

@@ -86,7 +86,7 @@ public final class SubstituterStoreSource implements StoreSource, AutoCloseable 
      * The narinfo of {@code path} from the first cache that has one, its signature verified (and checked
      * against the expected facts if any). A path in no cache, or signed by no trusted key, is an error.
      */
-    public Located locate(StorePath path) {
+    public Located locate(StorePath path) throws IOException {
         InputException firstFault = null;
         for (BinaryCache c : caches) {
             Optional<NarInfo> found = c.narInfo(path);
@@ -130,10 +130,51 @@ public final class SubstituterStoreSource implements StoreSource, AutoCloseable 
 
     /** Locates and downloads every path, at most {@code parallelism} at a time. */
     public void prefetch(Collection<StorePath> paths, int parallelism) throws IOException {
-        Workers.shared().forEach(new ArrayList<>(paths), parallelism, p -> {
+        boundedAll(new ArrayList<>(paths), parallelism, p -> {
             fetch(p);
             return null;
         });
+    }
+
+    /**
+     * {@link Workers#forEach} on the shared io pool, but no task ever fails inside it: after the first
+     * failure the items not yet started are skipped, and that failure (the lowest-index one) is thrown once
+     * all have stopped. Workers.forEach cancels its other loops on a failure, and a loop cancelled before it
+     * started never counts its latch down, which hung a build whose first fetch failed at once.
+     */
+    public static <T, R> List<R> boundedAll(List<T> items, int parallelism, Workers.Task<T, R> task) throws IOException {
+        Exception[] failures = new Exception[items.size()];
+        java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
+        List<Integer> positions = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            positions.add(i);
+        }
+        List<R> results = Workers.shared().forEach(positions, parallelism, i -> {
+            if (failed.get()) {
+                return null;
+            }
+            try {
+                return task.run(items.get(i));
+            } catch (IOException | RuntimeException e) {
+                failures[i] = e;
+                failed.set(true);
+                return null;
+            }
+        });
+        for (Exception e : failures) {
+            if (e != null && !(e instanceof java.io.InterruptedIOException)) {
+                if (e instanceof IOException io) {
+                    throw io;
+                }
+                throw (RuntimeException) e;
+            }
+        }
+        for (Exception e : failures) {
+            if (e != null) {
+                throw (IOException) e;
+            }
+        }
+        return results;
     }
 
     private Fetched fetch(StorePath path) throws IOException {
@@ -145,7 +186,7 @@ public final class SubstituterStoreSource implements StoreSource, AutoCloseable 
                 Path file = spool().resolve(path.baseName() + ".nar");
                 l.cache().download(l.info(), file);
                 mine.complete(new Fetched(l, file));
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | IOException e) {
                 mine.completeExceptionally(e);
                 fetched.remove(path, mine); // a later call may try again
                 throw e;
@@ -157,6 +198,9 @@ public final class SubstituterStoreSource implements StoreSource, AutoCloseable 
         } catch (java.util.concurrent.CompletionException e) {
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
+            }
+            if (e.getCause() instanceof IOException io) {
+                throw io;
             }
             throw new IOException(e.getCause());
         }
