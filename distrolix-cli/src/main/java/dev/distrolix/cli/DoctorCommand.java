@@ -15,7 +15,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 @Command(name = "doctor", mixinStandardHelpOptions = true,
-        description = {"Says which of the tools distrolix can use are installed (nix, podman, docker, skopeo) and what each enables.",
+        description = {"Lists the tools found (nix, podman, docker, skopeo) and their uses.",
             "", "Only `nix` is needed to build from a spec; `build --locked` needs none of them."})
 final class DoctorCommand implements Callable<Integer> {
     @Spec

@@ -22,8 +22,9 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "lock", mixinStandardHelpOptions = true,
         description = {
-            "Pins a spec's packages and their whole closure to a binary cache, in SPEC's folder as NAME.lock.json "
-                + "(image.yaml gives image.lock.json).",
+            "Pins a spec's whole closure to signed binary-cache entries.",
+            "",
+            "Writes NAME.lock.json beside SPEC (image.yaml gives image.lock.json).",
             "",
             "Nix evaluates the packages and the closure; every closure path's narinfo is read from the substituters, "
                 + "its signature checked against the trusted keys, and its NarHash, NarSize, references and signatures "
