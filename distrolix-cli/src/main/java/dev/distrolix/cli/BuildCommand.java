@@ -98,6 +98,10 @@ final class BuildCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the result as JSON on stdout (with each pushed blob's fate).")
     boolean json;
 
+    @Option(names = "--locked",
+            description = "Build from SPEC's lock (NAME.lock.json, written by distrolix lock) and its binary caches alone: no Nix, nothing read from /nix/store. Fails if the lock is missing or the spec changed since.")
+    boolean locked;
+
     @Mixin
     RegistryOptions registry = new RegistryOptions();
 
@@ -134,7 +138,17 @@ final class BuildCommand implements Callable<Integer> {
         }
         PushProgress push = new PushProgress(err, System.console() != null, quiet || json);
         BuildResult r;
-        r = build.registry(registry.settings(push)).build();
+        if (locked) {
+            if (specFile.toString().equals("-")) {
+                throw new dev.distrolix.InputException("--locked needs a spec file (its lock is beside it), not -");
+            }
+            try (dev.distrolix.build.LockedInputs inputs = dev.distrolix.build.LockedInputs.load(specFile,
+                    dev.distrolix.lock.SubstituterRetry.of(dev.distrolix.registry.RetryPolicy.DEFAULT))) {
+                r = build.locked(inputs).registry(registry.settings(push)).build();
+            }
+        } else {
+            r = build.registry(registry.settings(push)).build();
+        }
         progress.finish();
         if (json) {
             out.println(toJson(r, push.result()));

@@ -18,7 +18,7 @@ import picocli.CommandLine.ScopeType;
         },
         subcommands = {BuildCommand.class, CopyCommand.class, InspectCommand.class, AuditCommand.class,
             CompareCommand.class, DiffCommand.class, SbomCommand.class, WhyCommand.class, DebugCommand.class,
-            CacheCommand.class, CommandLine.HelpCommand.class},
+            CacheCommand.class, LockCommand.class, DoctorCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",

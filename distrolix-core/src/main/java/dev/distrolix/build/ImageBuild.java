@@ -78,6 +78,7 @@ public final class ImageBuild {
     private Path cacheDir = LayerCache.defaultDir();
     private RegistrySettings registry = RegistrySettings.defaults();
     private Path digestFile;
+    private LockedInputs locked;
 
     private ImageBuild(Supplier<ImageSpec> specSource) {
         this.specSource = Objects.requireNonNull(specSource, "specSource");
@@ -199,6 +200,15 @@ public final class ImageBuild {
         return this;
     }
 
+    /**
+     * Builds from a lock ({@code build --locked}): packages, closure and system come from it and store paths
+     * from its substituters; no Nix program runs and /nix/store is not read. The caller closes it.
+     */
+    public ImageBuild locked(LockedInputs locked) {
+        this.locked = locked;
+        return this;
+    }
+
     public BuildResult build() throws IOException {
         dev.distrolix.TempFiles.sweepTempDirectory(); // what killed runs left in the temp folder
         // A registry target is pinged while the spec loads and Nix resolves rather than before
@@ -270,9 +280,19 @@ public final class ImageBuild {
             throw e;
         }
 
-        NixCli nixCli = nix != null ? nix : NixCli.create();
-        NixInputs nixInputs = registryCheck == null ? NixInputs.of(spec, nixCli, includes, listener)
-                : whileChecking(registryCheck, () -> NixInputs.of(spec, nixCli, includes, listener));
+        NixInputs nixInputs;
+        StoreSource storeSource = this.storeSource;
+        StoreDirectoryLister lister = this.lister;
+        if (locked != null) {
+            nixInputs = registryCheck == null ? locked.nixInputs(spec, listener)
+                    : whileChecking(registryCheck, () -> locked.nixInputs(spec, listener));
+            storeSource = locked.source();
+            lister = locked.lister();
+        } else {
+            NixCli nixCli = nix != null ? nix : NixCli.create();
+            nixInputs = registryCheck == null ? NixInputs.of(spec, nixCli, includes, listener)
+                    : whileChecking(registryCheck, () -> NixInputs.of(spec, nixCli, includes, listener));
+        }
         ResolvedSpec resolved = nixInputs.resolved();
         Closure closure = nixInputs.closure();
         NixSystem system = nixInputs.system();

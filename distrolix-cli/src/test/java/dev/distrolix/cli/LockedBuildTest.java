@@ -1,0 +1,398 @@
+package dev.distrolix.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.distrolix.testing.Fixtures;
+import dev.distrolix.testing.IntegrationTest;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * {@code distrolix lock} and {@code build --locked} against real signed binary caches of the nginx fixture's
+ * closure ({@code nix copy --to file://…?compression=xz|zstd|bzip2}, then {@code nix store sign --store} on the
+ * cache, never the local store), served by a real nginx (the fixture's own, which is Debian's nginx 1.22.1
+ * relinked) on 127.0.0.1. The locked build runs in a mount namespace with an empty tmpfs on /nix and
+ * /bin/false over every nix program, and must give the normal build's manifest digest.
+ */
+@IntegrationTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class LockedBuildTest {
+    static final String X = "--extra-experimental-features";
+    static final String NIX_COMMAND = "nix-command";
+    static final Map<String, String> NIX_ENV = Map.of("NIX_CONFIG", "substituters =");
+
+    @TempDir
+    static Path tmp;
+
+    Path caches;
+    String publicKey;
+    String otherSecretKey;
+    Process nginx;
+    int port;
+    String localDigest;
+    String nginxPath;
+
+    @BeforeAll
+    void makeCachesAndServe() throws Exception {
+        caches = Files.createDirectories(tmp.resolve("caches"));
+        Path keys = Files.createDirectories(tmp.resolve("keys"));
+        nix(keys, "nix-store", "--generate-binary-cache-key", "test-cache-1", "sk", "pk");
+        nix(keys, "nix-store", "--generate-binary-cache-key", "other-key", "sk2", "pk2");
+        publicKey = Files.readString(keys.resolve("pk")).strip();
+        otherSecretKey = keys.resolve("sk2").toString();
+        nginxPath = Fixtures.storePath("nginx");
+        for (String c : List.of("xz", "zstd", "bzip2")) {
+            Path dir = caches.resolve(c);
+            nix(tmp, "nix", X, NIX_COMMAND, "copy", "--to", "file://" + dir + "?compression=" + c, nginxPath);
+            nix(tmp, "nix", X, NIX_COMMAND, "store", "sign", "--store", "file://" + dir, "--key-file",
+                    keys.resolve("sk").toString(), "-r", nginxPath);
+        }
+        // Nix's own check of one cache, so that a broken cache is never blamed on distrolix
+        nix(tmp, "nix", X, NIX_COMMAND, "store", "verify", "--store", "file://" + caches.resolve("zstd"), "-r", nginxPath,
+                "--trusted-public-keys", publicKey);
+        startNginx();
+        Path spec = specCopy("local");
+        Cli local = CliProcess.run(NIX_ENV, tmp, "build", spec.toString(), "-I", "nixpkgs=" + Fixtures.debianPackageSet(),
+                "--no-cache", "-o", "oci:" + tmp.resolve("local-out"), "-q");
+        assertThat(local.exitCode()).as(local.err()).isZero();
+        localDigest = local.out().strip();
+        assertThat(localDigest).startsWith("sha256:");
+    }
+
+    @AfterAll
+    void stopNginx() throws Exception {
+        if (nginx != null) {
+            nginx.destroy();
+            nginx.waitFor();
+        }
+    }
+
+    void startNginx() throws Exception {
+        Path w = Files.createDirectories(tmp.resolve("nginx"));
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        String conf = "daemon off; master_process off; pid " + w + "/nginx.pid; error_log stderr;\n"
+                + "events {}\nhttp {\n"
+                + "  client_body_temp_path " + w + "/b; proxy_temp_path " + w + "/p; fastcgi_temp_path " + w + "/f;\n"
+                + "  uwsgi_temp_path " + w + "/u; scgi_temp_path " + w + "/s; access_log off;\n"
+                + "  types { text/x-nix-narinfo narinfo; } default_type application/octet-stream;\n"
+                + "  server { listen 127.0.0.1:" + port + "; root " + caches + "; }\n}\n";
+        Files.writeString(w.resolve("nginx.conf"), conf);
+        nginx = new ProcessBuilder(nginxPath + "/bin/nginx", "-e", "stderr", "-p", w.toString(), "-c",
+                w.resolve("nginx.conf").toString()).redirectErrorStream(true).redirectOutput(w.resolve("log").toFile()).start();
+        HttpClient c = HttpClient.newHttpClient();
+        for (int i = 0; ; i++) {
+            try {
+                HttpResponse<String> r = c.send(HttpRequest.newBuilder(URI.create(url("zstd") + "/nix-cache-info")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200 && r.body().contains("StoreDir: /nix/store")) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // polled below
+            }
+            if (i > 100 || !nginx.isAlive()) {
+                throw new AssertionError("nginx does not serve the cache: " + Files.readString(w.resolve("log")));
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    String url(String cache) {
+        return "http://127.0.0.1:" + port + "/" + cache;
+    }
+
+    /** The nginx example spec, in a folder of its own. */
+    Path specCopy(String name) throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("spec-" + name));
+        Path src = Fixtures.repo().resolve("examples/nginx");
+        try (Stream<Path> s = Files.list(src)) {
+            for (Path f : s.filter(Files::isRegularFile).toList()) {
+                Files.copy(f, dir.resolve(f.getFileName()));
+            }
+        }
+        return dir.resolve("image.yaml");
+    }
+
+    Cli lock(Path spec, String cache) {
+        return CliProcess.run(NIX_ENV, tmp, "lock", spec.toString(), "-I", "nixpkgs=" + Fixtures.debianPackageSet(),
+                "--substituter", url(cache), "--trusted-public-key", publicKey);
+    }
+
+    /** build --locked in a fresh JVM with no /nix (empty tmpfs) and every nix program replaced by /bin/false. */
+    Cli lockedBuildWithoutNix(Path spec, Path out) {
+        List<String> cmd = new ArrayList<>(List.of("unshare", "-m", "--", "bash", "-c",
+                "mount -t tmpfs -o size=1m,mode=0755 none /nix"
+                        + " && for f in /usr/bin/nix /usr/bin/nix-* /usr/libexec/nix/*; do"
+                        + " [ -e \"$f\" ] && mount --bind /bin/false \"$f\"; done;"
+                        + " test ! -e /nix/store || exit 97; ! nix-store --version >/dev/null 2>&1 || exit 98;"
+                        + " exec \"$@\"",
+                "nonix", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Distrolix.class.getName(),
+                "build", spec.toString(), "--locked", "--no-cache", "-o", "oci:" + out, "-q"));
+        Fixtures.Exit e = Fixtures.exec(new ProcessBuilder(cmd).directory(tmp.toFile()));
+        assertThat(e.code()).as("the no-Nix namespace works: " + e.err()).isNotIn(97, 98);
+        return new Cli(e.code(), e.out(), e.err());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"xz", "zstd", "bzip2"})
+    void lockedBuildWithoutNixGivesTheLocalBuildsDigest(String compression) throws Exception {
+        Path spec = specCopy(compression);
+        Cli l = lock(spec, compression);
+        assertThat(l.exitCode()).as(l.err()).isZero();
+        Path lockFile = spec.resolveSibling("image.lock.json");
+        String lock = Files.readString(lockFile);
+        assertThat(lock).contains("\"schemaVersion\" : 1", nginxPath, url(compression), publicKey,
+                "\"sigs\"", "test-cache-1:");
+        assertThat(lock.split("\"narHash\"", -1)).hasSize(7); // the whole closure: 6 paths
+
+        Cli b = lockedBuildWithoutNix(spec, tmp.resolve("out-" + compression));
+        assertThat(b.exitCode()).as(b.err()).isZero();
+        assertThat(b.out().strip()).isEqualTo(localDigest);
+    }
+
+    @Test
+    void reLockingAnUnchangedSpecIsByteIdentical() throws Exception {
+        Path spec = specCopy("relock");
+        assertThat(lock(spec, "zstd").exitCode()).isZero();
+        byte[] first = Files.readAllBytes(spec.resolveSibling("image.lock.json"));
+        assertThat(lock(spec, "zstd").exitCode()).isZero();
+        assertThat(Files.readAllBytes(spec.resolveSibling("image.lock.json"))).isEqualTo(first);
+    }
+
+    @Test
+    void aStaleOrMissingLockIsAnInputError() throws Exception {
+        Path spec = specCopy("stale");
+        Cli missing = Cli.run("build", spec.toString(), "--locked", "-o", "oci:" + tmp.resolve("stale-out"));
+        assertThat(missing.exitCode()).isEqualTo(3);
+        assertThat(missing.errLine()).contains("run distrolix lock");
+        assertThat(lock(spec, "zstd").exitCode()).isZero();
+        Files.writeString(spec, Files.readString(spec) + "# changed\n");
+        Cli stale = Cli.run("build", spec.toString(), "--locked", "-o", "oci:" + tmp.resolve("stale-out"));
+        assertThat(stale.exitCode()).isEqualTo(3);
+        assertThat(stale.errLine()).contains("stale").contains("run distrolix lock");
+        assertThat(tmp.resolve("stale-out")).doesNotExist();
+    }
+
+    /** A copy of the zstd cache with one fault; the lock (made from the good cache) is pointed at it. */
+    Cli lockedBuildFromFaultyCache(String name, UnaryOperator<Path> fault) throws Exception {
+        Path spec = specCopy("fault-" + name);
+        assertThat(lock(spec, "zstd").exitCode()).isZero();
+        Path dir = caches.resolve("fault-" + name);
+        copyTree(caches.resolve("zstd"), dir);
+        fault.apply(dir);
+        Path lockFile = spec.resolveSibling("image.lock.json");
+        Files.writeString(lockFile, Files.readString(lockFile).replace(url("zstd"), url("fault-" + name)));
+        Path out = tmp.resolve("fault-out-" + name);
+        Cli r = Cli.run("build", spec.toString(), "--locked", "--no-cache", "-o", "oci:" + out);
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(3);
+        assertThat(r.err().lines().filter(l -> l.startsWith("distrolix: "))).hasSize(1);
+        assertThat(out).as("no target written").doesNotExist();
+        return r;
+    }
+
+    static final String GLIBC = "-glibc-2.36";
+
+    Path narinfoOf(Path cache, String nameSuffix) throws IOException {
+        try (Stream<Path> s = Files.list(cache)) {
+            for (Path p : s.filter(f -> f.toString().endsWith(".narinfo")).toList()) {
+                if (Files.readString(p).lines().anyMatch(l -> l.startsWith("StorePath: ") && l.endsWith(nameSuffix))) {
+                    return p;
+                }
+            }
+        }
+        throw new AssertionError("no narinfo for " + nameSuffix);
+    }
+
+    static String field(String narinfo, String key) {
+        return narinfo.lines().filter(l -> l.startsWith(key + ": ")).findFirst().orElseThrow().substring(key.length() + 2);
+    }
+
+    Path editNarinfo(Path cache, UnaryOperator<String> edit) {
+        try {
+            Path p = narinfoOf(cache, GLIBC);
+            Files.writeString(p, edit.apply(Files.readString(p)));
+            return p;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    String glibcPath() throws IOException {
+        return field(Files.readString(narinfoOf(caches.resolve("zstd"), GLIBC)), "StorePath");
+    }
+
+    @Test
+    void aNarWhoseHashDiffersIsRefused() throws Exception {
+        Cli r = lockedBuildFromFaultyCache("narhash", cache -> {
+            // one byte of a file changed, recompressed, FileHash/FileSize made to match: only NarHash can tell
+            try {
+                Path info = narinfoOf(cache, GLIBC);
+                String text = Files.readString(info);
+                Path nar = cache.resolve(field(text, "URL"));
+                Path plain = tmp.resolve("glibc.nar");
+                Fixtures.run("zstd", "-q", "-d", "-f", nar.toString(), "-o", plain.toString());
+                byte[] b = Files.readAllBytes(plain);
+                b[b.length / 2] ^= 0x01;
+                Files.write(plain, b);
+                Fixtures.run("zstd", "-q", "-f", plain.toString(), "-o", nar.toString());
+                String hex = Fixtures.run("sha256sum", nar.toString()).split(" ")[0];
+                String nix32 = Fixtures.run("nix-hash", "--type", "sha256", "--to-base32", hex).strip();
+                Files.writeString(info, text.replace(field(text, "FileHash"), "sha256:" + nix32)
+                        .replace("FileSize: " + field(text, "FileSize"), "FileSize: " + Files.size(nar)));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return cache;
+        });
+        assertThat(r.errLine()).contains(glibcPath()).contains("NarHash").contains("http://127.0.0.1:" + port);
+    }
+
+    @Test
+    void aNarinfoWithAnEditedNarHashIsRefused() throws Exception {
+        String other = field(Files.readString(narinfoOf(caches.resolve("zstd"), "-zlib-1.2.13")), "NarHash");
+        Cli r = lockedBuildFromFaultyCache("edited", cache -> {
+            editNarinfo(cache, t -> t.replace(field(t, "NarHash"), other));
+            return cache;
+        });
+        assertThat(r.errLine()).contains(glibcPath()).contains(".narinfo").contains("signature");
+    }
+
+    @Test
+    void aSignatureByAnUntrustedKeyIsRefused() throws Exception {
+        Cli r = lockedBuildFromFaultyCache("untrusted", cache -> {
+            editNarinfo(cache, t -> t.lines().filter(l -> !l.startsWith("Sig: ")).map(l -> l + "\n")
+                    .reduce("", String::concat));
+            nix(tmp, "nix", X, NIX_COMMAND, "store", "sign", "--store", "file://" + cache, "--key-file", otherSecretKey,
+                    glibcPathUnchecked());
+            return cache;
+        });
+        assertThat(r.errLine()).contains(glibcPath()).contains("no valid signature by a trusted key").contains("other-key");
+    }
+
+    @Test
+    void noSignatureIsRefused() throws Exception {
+        Cli r = lockedBuildFromFaultyCache("unsigned", cache -> {
+            editNarinfo(cache, t -> t.lines().filter(l -> !l.startsWith("Sig: ")).map(l -> l + "\n")
+                    .reduce("", String::concat));
+            return cache;
+        });
+        assertThat(r.errLine()).contains(glibcPath()).contains("no signature");
+    }
+
+    @Test
+    void aTruncatedNarIsRefused() throws Exception {
+        Cli r = lockedBuildFromFaultyCache("truncated", cache -> {
+            truncateGlibcNar(cache);
+            return cache;
+        });
+        assertThat(r.errLine()).contains(glibcPath()).contains("FileSize").contains("http://127.0.0.1:" + port);
+    }
+
+    @Test
+    void aTruncatedNarWithoutFileSizeIsRefusedByTheNarCheck() throws Exception {
+        Cli r = lockedBuildFromFaultyCache("truncated-nosize", cache -> {
+            truncateGlibcNar(cache);
+            editNarinfo(cache, t -> t.lines().filter(l -> !l.startsWith("FileSize: ") && !l.startsWith("FileHash: "))
+                    .map(l -> l + "\n").reduce("", String::concat));
+            return cache;
+        });
+        assertThat(r.errLine()).contains(glibcPath()).contains("damaged").contains(".nar.zst");
+    }
+
+    @Test
+    void aMissingNarIs404() throws Exception {
+        Cli r = lockedBuildFromFaultyCache("404", cache -> {
+            try {
+                Files.delete(cache.resolve(field(Files.readString(narinfoOf(cache, GLIBC)), "URL")));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return cache;
+        });
+        assertThat(r.errLine()).contains(glibcPath()).contains("is not there").contains(".nar.zst");
+    }
+
+    @Test
+    void aMissingNarinfoIsInNoSubstituter() throws Exception {
+        Cli r = lockedBuildFromFaultyCache("no-narinfo", cache -> {
+            try {
+                Files.delete(narinfoOf(cache, GLIBC));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return cache;
+        });
+        assertThat(r.errLine()).contains(glibcPath()).contains("in no substituter");
+    }
+
+    @Test
+    void doctorSaysWhatItFound() {
+        Cli r = Cli.run("doctor");
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).contains("nix ").contains("podman").contains("docker").contains("skopeo");
+        assertThat(r.out().lines().filter(l -> l.startsWith("nix ")).findFirst().orElseThrow()).contains("nix (Nix)");
+    }
+
+    void truncateGlibcNar(Path cache) {
+        try {
+            Path nar = cache.resolve(field(Files.readString(narinfoOf(cache, GLIBC)), "URL"));
+            byte[] b = Files.readAllBytes(nar);
+            Files.write(nar, java.util.Arrays.copyOf(b, b.length / 2));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    String glibcPathUnchecked() {
+        try {
+            return glibcPath();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : s.sorted(Comparator.naturalOrder()).toList()) {
+                Path t = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(t);
+                } else {
+                    Files.copy(p, t);
+                }
+            }
+        }
+    }
+
+    static void nix(Path dir, String... command) {
+        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
+        pb.environment().putAll(NIX_ENV);
+        Fixtures.Exit e = Fixtures.exec(pb);
+        if (e.code() != 0) {
+            throw new AssertionError(String.join(" ", command) + " exited " + e.code() + ": " + e.err());
+        }
+    }
+}

@@ -1,0 +1,226 @@
+package dev.distrolix.build;
+
+import dev.distrolix.InputException;
+import dev.distrolix.lock.ImageLock;
+import dev.distrolix.nix.Closure;
+import dev.distrolix.nix.NixSystem;
+import dev.distrolix.nix.PathInfo;
+import dev.distrolix.nix.StorePath;
+import dev.distrolix.nix.StoreSource;
+import dev.distrolix.nix.substituter.BinaryCache;
+import dev.distrolix.nix.substituter.Retry;
+import dev.distrolix.nix.substituter.SubstituterStoreSource;
+import dev.distrolix.nix.substituter.TrustedKeys;
+import dev.distrolix.rootfs.StoreDirectoryLister;
+import dev.distrolix.spec.ImageSpec;
+import dev.distrolix.spec.PackageEntry;
+import dev.distrolix.spec.ResolvedSpec;
+import dev.distrolix.spec.SpecRenderer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The inputs of {@code distrolix build --locked}: everything Nix would say, read from the lock, and the
+ * store paths' contents from its substituters. Runs no Nix program and reads nothing from /nix/store.
+ */
+public final class LockedInputs implements AutoCloseable {
+    /** How many store paths are fetched at once. */
+    public static final int PARALLELISM = 4;
+
+    private final ImageLock lock;
+    private final Path lockFile;
+    private final SubstituterStoreSource source;
+    private final int parallelism;
+
+    private LockedInputs(ImageLock lock, Path lockFile, SubstituterStoreSource source, int parallelism) {
+        this.lock = lock;
+        this.lockFile = lockFile;
+        this.source = source;
+        this.parallelism = parallelism;
+    }
+
+    /**
+     * The lock beside {@code specFile}; missing, unreadable or stale (the spec's content changed since) is an
+     * InputException saying to run {@code distrolix lock}.
+     */
+    public static LockedInputs load(Path specFile, Retry retry) {
+        Path lockFile = ImageLock.fileFor(specFile);
+        byte[] spec;
+        try {
+            spec = Files.readAllBytes(specFile);
+        } catch (NoSuchFileException e) {
+            throw new InputException(specFile + ": no such file");
+        } catch (IOException e) {
+            throw new InputException(specFile + ": cannot read: " + e.getMessage(), e);
+        }
+        ImageLock lock = ImageLock.read(lockFile);
+        if (!lock.specSha256().equals(ImageLock.sha256Hex(spec))) {
+            throw new InputException(lockFile + " is stale (" + specFile + " changed since it was locked); run distrolix lock "
+                    + specFile);
+        }
+        TrustedKeys keys;
+        try {
+            keys = TrustedKeys.of(lock.trustedPublicKeys());
+        } catch (IllegalArgumentException e) {
+            throw new InputException(lockFile + ": " + e.getMessage(), e);
+        }
+        List<BinaryCache> caches = lock.substituters().stream().map(u -> BinaryCache.of(u, retry)).toList();
+        return new LockedInputs(lock, lockFile, new SubstituterStoreSource(caches, keys, lock.expected()), PARALLELISM);
+    }
+
+    public ImageLock lock() {
+        return lock;
+    }
+
+    StoreSource source() {
+        return source;
+    }
+
+    /** What Nix would have said, from the lock; then every path fetched and its narinfo checked (in parallel). */
+    NixInputs nixInputs(ImageSpec spec, BuildListener listener) throws IOException {
+        Map<String, ImageLock.Package> locked = new LinkedHashMap<>();
+        lock.packages().forEach(p -> locked.put(p.name(), p));
+        Map<String, StorePath> byName = new LinkedHashMap<>();
+        List<StorePath> roots = new ArrayList<>();
+        for (PackageEntry e : spec.packages()) {
+            ImageLock.Package p = locked.get(e.name());
+            if (p == null || p.outputs().isEmpty()) {
+                throw new InputException(lockFile + " has no package '" + e.name() + "'; run distrolix lock again");
+            }
+            byName.put(e.name(), p.outputs().get(0));
+            p.outputs().stream().filter(o -> !roots.contains(o)).forEach(roots::add);
+        }
+        listener.on(new BuildEvent.PackagesResolved(roots.stream().map(StorePath::fullPath).toList()));
+        ResolvedSpec resolved = SpecRenderer.render(spec, byName);
+        List<PathInfo> infos = new ArrayList<>();
+        for (ImageLock.LockedPath p : lock.paths()) {
+            infos.add(new PathInfo(p.path(), p.narSize(), p.narHash().toString(), p.references()));
+        }
+        Closure closure;
+        try {
+            closure = new Closure(roots, infos);
+        } catch (IllegalArgumentException e) {
+            throw new InputException(lockFile + ": " + e.getMessage() + "; run distrolix lock again", e);
+        }
+        listener.on(new BuildEvent.ClosureComputed(closure.size(), closure.totalNarSize()));
+        NixSystem system = NixSystem.parse(spec.system().orElse(lock.system()));
+        source.prefetch(closure.paths(), parallelism);
+        return new NixInputs(resolved, closure, system);
+    }
+
+    /** Lists directories inside store paths from their NARs, following symlinks as the file system would. */
+    StoreDirectoryLister lister() {
+        return new StoreDirectoryLister() {
+            @Override
+            public List<Listed> list(String storeDirectory) throws IOException {
+                Located d = resolve(storeDirectory, true, 0);
+                List<Listed> out = new ArrayList<>();
+                String prefix = d.rel().isEmpty() ? "" : d.rel() + "/";
+                for (Map.Entry<String, SubstituterStoreSource.Node> e : source.listing(d.path()).entrySet()) {
+                    String k = e.getKey();
+                    if (!k.isEmpty() && k.startsWith(prefix) && k.indexOf('/', prefix.length()) < 0) {
+                        out.add(new Listed(k.substring(prefix.length()), e.getValue().directory()));
+                    }
+                }
+                out.sort((a, b) -> java.util.Arrays.compareUnsigned(a.name().getBytes(StandardCharsets.UTF_8),
+                        b.name().getBytes(StandardCharsets.UTF_8)));
+                return out;
+            }
+
+            @Override
+            public boolean isDirectory(String storeFullPath) throws IOException {
+                try {
+                    Located l = resolve(storeFullPath, false, 0);
+                    SubstituterStoreSource.Node n = source.listing(l.path()).get(l.rel());
+                    return n != null && n.directory();
+                } catch (NoSuchFileException e) {
+                    return false;
+                }
+            }
+        };
+    }
+
+    private record Located(StorePath path, String rel) {}
+
+    /** A full path inside the closure, symlinks followed (the last one only if {@code followLast}). */
+    private Located resolve(String full, boolean followLast, int hops) throws IOException {
+        if (hops > 40) {
+            throw new IOException("too many levels of symbolic links: " + full);
+        }
+        String storeDir = StorePath.DEFAULT_STORE_DIR + "/";
+        if (!full.startsWith(storeDir)) {
+            throw new NoSuchFileException(full + " (not in " + StorePath.DEFAULT_STORE_DIR + ")");
+        }
+        String rest = full.substring(storeDir.length());
+        int slash = rest.indexOf('/');
+        StorePath sp;
+        try {
+            sp = StorePath.fromBaseName(StorePath.DEFAULT_STORE_DIR, slash < 0 ? rest : rest.substring(0, slash));
+        } catch (IllegalArgumentException e) {
+            throw new NoSuchFileException(full);
+        }
+        if (lock.expected().get(sp) == null) {
+            throw new NoSuchFileException(full + " (not in the locked closure)");
+        }
+        Map<String, SubstituterStoreSource.Node> listing = source.listing(sp);
+        List<String> parts = slash < 0 ? List.of() : List.of(rest.substring(slash + 1).split("/"));
+        List<String> at = new ArrayList<>();
+        for (int i = 0; i < parts.size(); i++) {
+            String part = parts.get(i);
+            if (part.isEmpty() || part.equals(".")) {
+                continue;
+            }
+            if (part.equals("..")) {
+                if (at.isEmpty()) {
+                    throw new NoSuchFileException(full);
+                }
+                at.remove(at.size() - 1);
+                continue;
+            }
+            at.add(part);
+            String rel = String.join("/", at);
+            SubstituterStoreSource.Node n = listing.get(rel);
+            if (n == null) {
+                throw new NoSuchFileException(full);
+            }
+            boolean last = i == parts.size() - 1;
+            if (n.symlinkTarget() != null && (!last || followLast)) {
+                String target = n.symlinkTarget();
+                String base = sp.fullPath() + (at.size() > 1 ? "/" + String.join("/", at.subList(0, at.size() - 1)) : "");
+                String next = target.startsWith("/") ? target : base + "/" + target;
+                String remaining = String.join("/", parts.subList(i + 1, parts.size()));
+                return resolve(normalize(remaining.isEmpty() ? next : next + "/" + remaining), followLast, hops + 1);
+            }
+        }
+        return new Located(sp, String.join("/", at));
+    }
+
+    private static String normalize(String p) {
+        List<String> out = new ArrayList<>();
+        for (String s : p.split("/")) {
+            if (s.isEmpty() || s.equals(".")) {
+                continue;
+            }
+            if (s.equals("..")) {
+                if (!out.isEmpty()) {
+                    out.remove(out.size() - 1);
+                }
+            } else {
+                out.add(s);
+            }
+        }
+        return "/" + String.join("/", out);
+    }
+
+    @Override
+    public void close() throws IOException {
+        source.close();
+    }
+}

@@ -1,0 +1,111 @@
+package dev.distrolix.build;
+
+import dev.distrolix.InputException;
+import dev.distrolix.lock.ImageLock;
+import dev.distrolix.nix.Closure;
+import dev.distrolix.nix.NixCli;
+import dev.distrolix.nix.PackageRef;
+import dev.distrolix.nix.PathInfo;
+import dev.distrolix.nix.StorePath;
+import dev.distrolix.nix.substituter.BinaryCache;
+import dev.distrolix.nix.substituter.NarHash;
+import dev.distrolix.nix.substituter.Retry;
+import dev.distrolix.nix.substituter.SubstituterStoreSource;
+import dev.distrolix.nix.substituter.TrustedKeys;
+import dev.distrolix.spec.ImageSpec;
+import dev.distrolix.spec.PackageEntry;
+import dev.distrolix.spec.SpecLoader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * {@code distrolix lock}: Nix evaluates the spec's packages and their closure; each closure path's narinfo
+ * is read from the substituters (signature checked, and NarHash, NarSize and references compared with
+ * the local store's) and recorded as the cache states it.
+ */
+public final class Locking {
+    /** How many narinfo requests run at once. */
+    public static final int PARALLELISM = 8;
+
+    private Locking() {}
+
+    /** The lock of {@code specFile} (not written). */
+    public static ImageLock lock(Path specFile, NixCli nix, List<String> includes, List<String> substituters,
+                                 List<String> trustedKeys, Retry retry) throws IOException {
+        if (substituters.isEmpty()) {
+            throw new InputException("no substituter: pass --substituter URL (or set substituters in nix.conf)");
+        }
+        if (trustedKeys.isEmpty()) {
+            throw new InputException("no trusted public key: pass --trusted-public-key NAME:KEY"
+                    + " (or set trusted-public-keys in nix.conf)");
+        }
+        TrustedKeys keys;
+        try {
+            keys = TrustedKeys.of(trustedKeys);
+        } catch (IllegalArgumentException e) {
+            throw new InputException(e.getMessage(), e);
+        }
+        List<BinaryCache> caches = substituters.stream().map(u -> BinaryCache.of(u, retry)).toList();
+        byte[] bytes = Files.readAllBytes(specFile);
+        ImageSpec spec = SpecLoader.load(specFile);
+        List<ImageLock.Package> packages = new ArrayList<>();
+        List<StorePath> roots = new ArrayList<>();
+        for (PackageEntry e : spec.packages()) {
+            List<StorePath> outs = nix.resolve(NixRefs.of(e, spec), includes);
+            packages.add(new ImageLock.Package(e.name(), describe(e.ref()), outs));
+            outs.stream().filter(o -> !roots.contains(o)).forEach(roots::add);
+        }
+        Closure closure = nix.queryClosure(roots);
+        String system = spec.system().orElseGet(() -> nix.system().nixSystem());
+        try (SubstituterStoreSource source = new SubstituterStoreSource(caches, keys, java.util.Map.of())) {
+            List<ImageLock.LockedPath> paths = SubstituterStoreSource.boundedAll(closure.paths(), PARALLELISM, p -> {
+                SubstituterStoreSource.Located l = source.locate(p);
+                check(closure.info(p), l);
+                return new ImageLock.LockedPath(p, l.info().narHash(), l.info().narSize(), l.info().references(),
+                        l.info().sigs());
+            });
+            return new ImageLock(ImageLock.sha256Hex(bytes), system, packages, paths,
+                    caches.stream().map(BinaryCache::url).toList(), keys.texts());
+        }
+    }
+
+    /** The cache must hold the same content as the local store (a path's hash fixes its inputs, not its bytes). */
+    private static void check(PathInfo local, SubstituterStoreSource.Located l) {
+        String where = l.narInfoUrl();
+        if (local.narSize() != l.info().narSize()) {
+            throw new InputException(local.path() + ": " + where + " says NarSize " + l.info().narSize()
+                    + ", the local store " + local.narSize());
+        }
+        try {
+            NarHash h = NarHash.parse(local.narHash());
+            if (!h.equals(l.info().narHash())) {
+                throw new InputException(local.path() + ": " + where + " says NarHash " + l.info().narHash()
+                        + ", the local store " + h);
+            }
+        } catch (IllegalArgumentException unreadable) {
+            // a hash form we do not parse: the size and references still have to agree
+        }
+        List<StorePath> refs = l.info().references().stream().filter(r -> !r.equals(local.path())).toList();
+        if (!refs.equals(local.references())) {
+            throw new InputException(local.path() + ": " + where + " lists other references than the local store");
+        }
+    }
+
+    private static String describe(PackageRef ref) {
+        Objects.requireNonNull(ref);
+        if (ref instanceof PackageRef.Attribute a) {
+            return a.packageSet().map(s -> s.getFileName() + "#").orElse("") + a.attrPath();
+        }
+        if (ref instanceof PackageRef.StorePathRef s) {
+            return s.path().fullPath();
+        }
+        if (ref instanceof PackageRef.NixFile f) {
+            return f.file().getFileName() + f.attrPath().map(a -> "#" + a).orElse("");
+        }
+        return "flake:" + ((PackageRef.Flake) ref).ref();
+    }
+}

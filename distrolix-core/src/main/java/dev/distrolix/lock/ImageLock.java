@@ -1,0 +1,190 @@
+package dev.distrolix.lock;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.distrolix.InputException;
+import dev.distrolix.json.Mappers;
+import dev.distrolix.nix.StorePath;
+import dev.distrolix.nix.substituter.NarHash;
+import dev.distrolix.nix.substituter.SubstituterStoreSource;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * The contents of {@code image.lock.json}. Written canonically (keys in a fixed, sorted order, two-space
+ * indentation, paths sorted, one trailing newline), so re-locking an unchanged spec gives the same bytes.
+ *
+ * @param specSha256        sha256 (hex) of the spec file's bytes; a lock with another is stale
+ * @param system            the Nix system the image is for
+ * @param packages          each spec package: its name, its reference as written, its outputs
+ * @param paths             the whole runtime closure, sorted by base name
+ * @param substituters      binary caches, in the order they are tried
+ * @param trustedPublicKeys {@code name:base64} Ed25519 keys; every path needs a signature by one of them
+ */
+public record ImageLock(String specSha256, String system, List<Package> packages, List<LockedPath> paths,
+                        List<String> substituters, List<String> trustedPublicKeys) {
+    public static final int SCHEMA_VERSION = 1;
+
+    public record Package(String name, String ref, List<StorePath> outputs) {
+        public Package {
+            outputs = List.copyOf(outputs);
+        }
+    }
+
+    /** One closure path as the cache's narinfo states it ({@code references} include the path itself if it refers to itself). */
+    public record LockedPath(StorePath path, NarHash narHash, long narSize, List<StorePath> references, List<String> sigs) {
+        public LockedPath {
+            references = List.copyOf(new TreeSet<>(references));
+            sigs = List.copyOf(new TreeSet<>(sigs));
+        }
+    }
+
+    public ImageLock {
+        packages = List.copyOf(packages);
+        paths = paths.stream().sorted((a, b) -> a.path().compareTo(b.path())).toList();
+        substituters = List.copyOf(substituters);
+        trustedPublicKeys = List.copyOf(trustedPublicKeys);
+    }
+
+    /** The lock of {@code specFile}: {@code image.yaml} → {@code image.lock.json} beside it. */
+    public static Path fileFor(Path specFile) {
+        String name = specFile.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String stem = dot > 0 ? name.substring(0, dot) : name;
+        return specFile.resolveSibling(stem + ".lock.json");
+    }
+
+    public static String sha256Hex(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** What the lock expects of each path, for {@link SubstituterStoreSource}. */
+    public Map<StorePath, SubstituterStoreSource.Expected> expected() {
+        Map<StorePath, SubstituterStoreSource.Expected> m = new LinkedHashMap<>();
+        for (LockedPath p : paths) {
+            m.put(p.path(), new SubstituterStoreSource.Expected(p.narHash(), p.narSize(), p.references()));
+        }
+        return m;
+    }
+
+    public byte[] toJson() {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        ObjectNode root = f.objectNode();
+        ArrayNode pkgs = root.putArray("packages");
+        for (Package p : packages) {
+            ObjectNode o = pkgs.addObject();
+            o.put("name", p.name());
+            ArrayNode outs = o.putArray("outputs");
+            p.outputs().forEach(s -> outs.add(s.fullPath()));
+            o.put("ref", p.ref());
+        }
+        ArrayNode ps = root.putArray("paths");
+        for (LockedPath p : paths) {
+            ObjectNode o = ps.addObject();
+            o.put("narHash", p.narHash().toString());
+            o.put("narSize", p.narSize());
+            o.put("path", p.path().fullPath());
+            ArrayNode refs = o.putArray("references");
+            p.references().forEach(r -> refs.add(r.fullPath()));
+            ArrayNode sigs = o.putArray("sigs");
+            p.sigs().forEach(sigs::add);
+        }
+        root.put("schemaVersion", SCHEMA_VERSION);
+        root.putObject("spec").put("sha256", specSha256);
+        ArrayNode subs = root.putArray("substituters");
+        substituters.forEach(subs::add);
+        root.put("system", system);
+        ArrayNode keys = root.putArray("trustedPublicKeys");
+        trustedPublicKeys.forEach(keys::add);
+        try {
+            String s = Mappers.pretty().writer(new com.fasterxml.jackson.core.util.DefaultPrettyPrinter()
+                    .withArrayIndenter(com.fasterxml.jackson.core.util.DefaultIndenter.SYSTEM_LINEFEED_INSTANCE
+                            .withLinefeed("\n"))
+                    .withObjectIndenter(com.fasterxml.jackson.core.util.DefaultIndenter.SYSTEM_LINEFEED_INSTANCE
+                            .withLinefeed("\n"))).writeValueAsString(root);
+            return (s + "\n").getBytes(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Reads {@code file}; a missing or malformed lock is an InputException that says to run {@code distrolix lock}. */
+    public static ImageLock read(Path file) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new InputException(file + ": no lock file; run distrolix lock first");
+        } catch (IOException e) {
+            throw new InputException(file + ": cannot read the lock: " + e.getMessage(), e);
+        }
+        try {
+            return parse(bytes);
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof InputException) {
+                throw (InputException) e;
+            }
+            throw new InputException(file + ": not a valid lock (" + e.getMessage() + "); run distrolix lock again", e);
+        }
+    }
+
+    static ImageLock parse(byte[] bytes) throws IOException {
+        JsonNode root = Mappers.json().readTree(bytes);
+        int version = need(root, "schemaVersion").asInt(-1);
+        if (version != SCHEMA_VERSION) {
+            throw new IllegalArgumentException("schemaVersion " + version + ", distrolix reads " + SCHEMA_VERSION);
+        }
+        List<Package> packages = new ArrayList<>();
+        for (JsonNode p : need(root, "packages")) {
+            List<StorePath> outs = new ArrayList<>();
+            for (JsonNode o : need(p, "outputs")) {
+                outs.add(StorePath.parse(o.asText()));
+            }
+            packages.add(new Package(need(p, "name").asText(), need(p, "ref").asText(), outs));
+        }
+        List<LockedPath> paths = new ArrayList<>();
+        for (JsonNode p : need(root, "paths")) {
+            List<StorePath> refs = new ArrayList<>();
+            for (JsonNode r : need(p, "references")) {
+                refs.add(StorePath.parse(r.asText()));
+            }
+            List<String> sigs = new ArrayList<>();
+            for (JsonNode s : need(p, "sigs")) {
+                sigs.add(s.asText());
+            }
+            paths.add(new LockedPath(StorePath.parse(need(p, "path").asText()), NarHash.parse(need(p, "narHash").asText()),
+                    need(p, "narSize").asLong(), refs, sigs));
+        }
+        List<String> subs = new ArrayList<>();
+        need(root, "substituters").forEach(s -> subs.add(s.asText()));
+        List<String> keys = new ArrayList<>();
+        need(root, "trustedPublicKeys").forEach(s -> keys.add(s.asText()));
+        return new ImageLock(need(need(root, "spec"), "sha256").asText(), need(root, "system").asText(), packages, paths,
+                subs, keys);
+    }
+
+    private static JsonNode need(JsonNode n, String key) {
+        JsonNode v = n.get(key);
+        if (v == null || v.isNull()) {
+            throw new IllegalArgumentException("no '" + key + "'");
+        }
+        return v;
+    }
+}

@@ -1,0 +1,71 @@
+package dev.distrolix.lock;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code substituters} and {@code trusted-public-keys} that Nix itself would use: nix.conf in
+ * {@code $NIX_CONF_DIR} (default /etc/nix), then {@code $XDG_CONFIG_HOME/nix/nix.conf} (default
+ * ~/.config), then {@code $NIX_CONFIG}; a later setting replaces an earlier one, {@code extra-…} appends.
+ * Other settings and {@code include} lines are ignored.
+ */
+public record NixConf(List<String> substituters, List<String> trustedPublicKeys) {
+    public static NixConf load() {
+        Map<String, List<String>> s = new LinkedHashMap<>();
+        String confDir = System.getenv().getOrDefault("NIX_CONF_DIR", "/etc/nix");
+        read(Path.of(confDir, "nix.conf"), s);
+        String xdg = System.getenv("XDG_CONFIG_HOME");
+        Path user = xdg != null && !xdg.isEmpty() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".config");
+        read(user.resolve("nix/nix.conf"), s);
+        String env = System.getenv("NIX_CONFIG");
+        if (env != null) {
+            parse(env, s);
+        }
+        return new NixConf(s.getOrDefault("substituters", List.of()), s.getOrDefault("trusted-public-keys", List.of()));
+    }
+
+    private static void read(Path file, Map<String, List<String>> s) {
+        try {
+            if (Files.isRegularFile(file)) {
+                parse(Files.readString(file), s);
+            }
+        } catch (IOException ignored) {
+            // an unreadable nix.conf gives no defaults; --substituter still works
+        }
+    }
+
+    static void parse(String text, Map<String, List<String>> s) {
+        for (String line : text.split("\n")) {
+            int hash = line.indexOf('#');
+            String l = (hash >= 0 ? line.substring(0, hash) : line).strip();
+            int eq = l.indexOf('=');
+            if (eq <= 0) {
+                continue;
+            }
+            String key = l.substring(0, eq).strip();
+            List<String> values = new ArrayList<>();
+            for (String v : l.substring(eq + 1).strip().split("\\s+")) {
+                if (!v.isEmpty()) {
+                    values.add(v);
+                }
+            }
+            boolean extra = key.startsWith("extra-");
+            String name = extra ? key.substring(6) : key;
+            if (!name.equals("substituters") && !name.equals("trusted-public-keys")) {
+                continue;
+            }
+            if (extra) {
+                List<String> all = new ArrayList<>(s.getOrDefault(name, List.of()));
+                values.stream().filter(v -> !all.contains(v)).forEach(all::add);
+                s.put(name, all);
+            } else {
+                s.put(name, values);
+            }
+        }
+    }
+}

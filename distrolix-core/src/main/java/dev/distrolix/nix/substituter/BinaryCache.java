@@ -1,0 +1,285 @@
+package dev.distrolix.nix.substituter;
+
+import dev.distrolix.InputException;
+import dev.distrolix.nix.StorePath;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One binary cache (substituter): {@code http(s)://…} or {@code file://…}. Reads narinfo files and
+ * downloads NARs (still compressed) with connect, answer and stall timeouts; transient faults
+ * (I/O errors, stalls, 408/429/5xx) are retried by {@link Retry}, then reported as an
+ * {@link InputException} naming the store path and the URL.
+ */
+public final class BinaryCache {
+    public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(30);
+    public static final Duration STALL_TIMEOUT = Duration.ofSeconds(30);
+
+    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "distrolix-substituter-watchdog");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private final String url;
+    private final URI base;
+    private final HttpClient http;
+    private final Retry retry;
+    private final Duration stall;
+
+    private BinaryCache(String url, HttpClient http, Retry retry, Duration stall) {
+        this.url = url;
+        this.base = URI.create(url.endsWith("/") ? url : url + "/");
+        this.http = http;
+        this.retry = Objects.requireNonNull(retry);
+        this.stall = stall;
+    }
+
+    /** A cache at {@code url} (http, https or file), its requests retried by {@code retry}. */
+    public static BinaryCache of(String url, Retry retry) {
+        return of(url, retry, STALL_TIMEOUT);
+    }
+
+    public static BinaryCache of(String url, Retry retry, Duration stall) {
+        String u = url.strip();
+        while (u.endsWith("/") && u.length() > "file:///".length()) {
+            u = u.substring(0, u.length() - 1);
+        }
+        URI uri;
+        try {
+            uri = URI.create(u);
+        } catch (IllegalArgumentException e) {
+            throw new InputException("substituter '" + url + "' is not a URL: " + e.getMessage());
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme();
+        if (!scheme.equals("http") && !scheme.equals("https") && !scheme.equals("file")) {
+            throw new InputException("substituter '" + url + "': only http://, https:// and file:// binary caches"
+                    + " are supported");
+        }
+        HttpClient client = scheme.equals("file") ? null
+                : HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).followRedirects(HttpClient.Redirect.NORMAL).build();
+        return new BinaryCache(u, client, retry, stall);
+    }
+
+    public String url() {
+        return url;
+    }
+
+    /** The URL of {@code relative} in this cache. */
+    public String urlOf(String relative) {
+        return base.resolve(relative).toString();
+    }
+
+    /** The narinfo of {@code path}; empty when the cache does not have it (404, 403, 410, no file). */
+    public Optional<NarInfo> narInfo(StorePath path) throws IOException {
+        String where = urlOf(path.hashPart() + ".narinfo");
+        byte[] body;
+        try {
+            body = retry.run(() -> get(where, path, null, NarInfo.MAX_BYTES));
+        } catch (IOException e) {
+            throw interruptedOr(e, path, where);
+        }
+        if (body == null) {
+            return Optional.empty();
+        }
+        NarInfo info;
+        try {
+            info = NarInfo.parse(body);
+        } catch (IllegalArgumentException e) {
+            throw new InputException(path + ": bad narinfo " + where + ": " + e.getMessage(), e);
+        }
+        if (!info.storePath().equals(path)) {
+            throw new InputException(path + ": narinfo " + where + " is for another path, " + info.storePath());
+        }
+        return Optional.of(info);
+    }
+
+    /**
+     * Downloads {@code info}'s NAR (as the cache stores it, compressed) to {@code dest}, checking FileSize
+     * and FileHash when the narinfo gives them.
+     */
+    public void download(NarInfo info, Path dest) throws IOException {
+        String where = urlOf(info.url());
+        StorePath path = info.storePath();
+        Path part = dest.resolveSibling(dest.getFileName() + ".part");
+        byte[] found;
+        try {
+            found = retry.run(() -> get(where, path, part, info.fileSize() > 0 ? info.fileSize() : Long.MAX_VALUE));
+        } catch (IOException e) {
+            throw interruptedOr(e, path, where);
+        }
+        if (found == null) {
+            throw new InputException(path + ": " + where + " is not there (the cache lists the path but lacks its NAR)");
+        }
+        try {
+            long size = Files.size(part);
+            if (info.fileSize() > 0 && size != info.fileSize()) {
+                throw new InputException(path + ": " + where + " has " + size + " bytes, but the narinfo says FileSize "
+                        + info.fileSize() + " (truncated?)");
+            }
+            if (info.fileHash().isPresent()) {
+                NarHash h = NarHash.ofBytes(sha256(part));
+                if (!h.equals(info.fileHash().get())) {
+                    throw new InputException(path + ": " + where + " has hash " + h + ", but the narinfo says FileHash "
+                            + info.fileHash().get());
+                }
+            }
+            Files.move(part, dest, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            if (isInterruption(e)) {
+                throw e;
+            }
+            throw new InputException(path + ": cannot keep the download of " + where + ": " + e.getMessage(), e);
+        } finally {
+            try {
+                Files.deleteIfExists(part);
+            } catch (IOException ignored) {
+                // a temporary file in the build's own spool folder
+            }
+        }
+    }
+
+    /**
+     * One GET: the body (into {@code file} if given, else returned), null when absent. Throws IOException
+     * for what may pass (retried), InputException for answers that will not change.
+     */
+    private byte[] get(String where, StorePath path, Path file, long limit) throws IOException {
+        if (http == null) {
+            return getFile(where, path, file, limit);
+        }
+        HttpRequest req = HttpRequest.newBuilder(URI.create(where)).timeout(ANSWER_TIMEOUT).GET().build();
+        HttpResponse<InputStream> r;
+        try {
+            r = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while fetching " + where);
+        }
+        try (InputStream body = r.body()) {
+            int s = r.statusCode();
+            if (s == 404 || s == 403 || s == 410) {
+                return null;
+            }
+            if (s == 408 || s == 429 || s >= 500) {
+                throw new IOException("HTTP " + s);
+            }
+            if (s != 200) {
+                throw new InputException(path + ": " + where + " answered HTTP " + s);
+            }
+            return copy(body, where, path, file, limit);
+        }
+    }
+
+    private byte[] getFile(String where, StorePath path, Path file, long limit) throws IOException {
+        Path p = Path.of(URI.create(where));
+        try (InputStream in = Files.newInputStream(p)) {
+            return copy(in, where, path, file, limit);
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+    }
+
+    /** Copies with a stall watchdog (no byte for {@code stall} closes the stream) and a size limit. */
+    private byte[] copy(InputStream in, String where, StorePath path, Path file, long limit) throws IOException {
+        AtomicLong last = new AtomicLong(System.nanoTime());
+        AtomicBoolean stalled = new AtomicBoolean();
+        ScheduledFuture<?> dog = WATCHDOG.scheduleAtFixedRate(() -> {
+            if (System.nanoTime() - last.get() > stall.toNanos() && stalled.compareAndSet(false, true)) {
+                try {
+                    in.close();
+                } catch (IOException ignored) {
+                    // closing is how the reader is woken
+                }
+            }
+        }, Math.max(1, stall.toMillis() / 4), Math.max(1, stall.toMillis() / 4), TimeUnit.MILLISECONDS);
+        ByteArrayOutputStream mem = file == null ? new ByteArrayOutputStream() : null;
+        try (OutputStream out = file == null ? mem : Files.newOutputStream(file)) {
+            byte[] buf = new byte[65536];
+            long total = 0;
+            int n;
+            while ((n = in.read(buf)) >= 0) {
+                last.set(System.nanoTime());
+                total += n;
+                if (total > limit) {
+                    throw new InputException(path + ": " + where + " is larger than "
+                            + (file == null ? limit + " bytes" : "its narinfo's FileSize " + limit));
+                }
+                out.write(buf, 0, n);
+            }
+        } catch (IOException e) {
+            if (stalled.get()) {
+                throw new IOException("no data for " + stall.toSeconds() + " s (stalled)", e);
+            }
+            throw e;
+        } finally {
+            dog.cancel(false);
+        }
+        if (stalled.get()) {
+            throw new IOException("no data for " + stall.toSeconds() + " s (stalled)");
+        }
+        return file == null ? mem.toByteArray() : new byte[0];
+    }
+
+    /**
+     * An interruption (a sibling fetch failed, Ctrl-C) stays one, so that the failure that caused it is
+     * reported; anything else, after the retries, is an input error naming the path and URL.
+     */
+    private static IOException interruptedOr(IOException e, StorePath path, String where) throws IOException {
+        if (isInterruption(e)) {
+            throw e;
+        }
+        throw new InputException(path + ": cannot fetch " + where + ": " + e.getMessage(), e);
+    }
+
+    private static boolean isInterruption(IOException e) {
+        return e instanceof java.io.InterruptedIOException && !(e instanceof java.net.http.HttpTimeoutException)
+                || e instanceof java.nio.channels.ClosedByInterruptException;
+    }
+
+    static byte[] sha256(Path file) throws IOException {
+        MessageDigest md = sha256();
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buf = new byte[65536];
+            int n;
+            while ((n = in.read(buf)) >= 0) {
+                md.update(buf, 0, n);
+            }
+        }
+        return md.digest();
+    }
+
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return url;
+    }
+}
