@@ -75,7 +75,7 @@ public record RegistrySettings(CredentialStore credentials, boolean insecure, Se
             }
         }
         return new RegistrySettings(CredentialStore.of(env, home), false, insecure, RetryPolicy.DEFAULT, 3, 0,
-                Duration.ofMinutes(2), DEFAULT_CONNECT_TIMEOUT, dev.distrolix.CacheDirs.root(env, home), PushListener.NONE,
+                DEFAULT_STALL_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, dev.distrolix.CacheDirs.root(env, home), PushListener.NONE,
                 DEFAULT_STALL_TIMEOUT, Deadline.NONE, CertDirs.defaults(home));
     }
 

@@ -91,8 +91,11 @@ public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay
             throw e;
         }
         Duration wait = delay(attempt, e);
-        boolean late = wait != null && attempt < maxAttempts && deadline.wouldPass(wait);
-        if (attempt >= maxAttempts || wait == null || late) {
+        // a server that did not answer in time is tried once more, not six times: a hang costs
+        // two timeouts, not minutes
+        int attempts = timedOut(e) ? Math.min(maxAttempts, 2) : maxAttempts;
+        boolean late = wait != null && attempt < attempts && deadline.wouldPass(wait);
+        if (attempt >= attempts || wait == null || late) {
             throw e.withHint(gaveUp(wait, attempt, late));
         }
         return wait;
@@ -103,8 +106,11 @@ public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay
             throw e;
         }
         Duration wait = delay(attempt, e);
-        boolean late = wait != null && attempt < maxAttempts && deadline.wouldPass(wait);
-        if (attempt >= maxAttempts || wait == null || late) {
+        // a server that did not answer in time is tried once more, not six times: a hang costs
+        // two timeouts, not minutes
+        int attempts = timedOut(e) ? Math.min(maxAttempts, 2) : maxAttempts;
+        boolean late = wait != null && attempt < attempts && deadline.wouldPass(wait);
+        if (attempt >= attempts || wait == null || late) {
             throw new IOException(e.getMessage() + "; " + gaveUp(wait, attempt, late), e);
         }
         return wait;
@@ -125,6 +131,17 @@ public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay
         long cap = Math.min(maxDelay.toMillis(), baseDelay.toMillis() << Math.min(attempt - 1, 20));
         long half = cap / 2;
         return Duration.ofMillis(half + (half > 0 ? ThreadLocalRandom.current().nextLong(half + 1) : 0));
+    }
+
+    /** Whether {@code e} (or its cause) says a server did not answer, or stopped sending, in time. */
+    static boolean timedOut(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof Http.TimedOut || c instanceof HttpTimeoutException
+                    || c instanceof java.net.SocketTimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether trying again could help. */

@@ -120,18 +120,37 @@ class RegistryTimeoutTest {
 
     @Test
     void retriesDoNotRunPastTheOverallTimeout() throws Exception {
-        try (StubRegistry s = StubRegistry.start((m, p, h, in, out) -> sleepForever())) {
+        // a registry that keeps answering 503 slowly: worth retrying, until the --timeout says stop
+        try (StubRegistry s = StubRegistry.start((m, p, h, in, out) -> {
+            Thread.sleep(300);
+            StubRegistry.respond(out, 503, Map.of(), new byte[0]);
+        })) {
             RegistrySettings st = settings()
                     .withRetry(new RetryPolicy(10, Duration.ofMillis(400), Duration.ofSeconds(1), Duration.ofSeconds(10)))
                     .withDeadline(Duration.ofMillis(3500));
             Repository repo = RegistryClient.connect(s.address(), st).repository("r", false);
             long start = System.nanoTime();
             assertThatThrownBy(() -> repo.getManifest("1")).isInstanceOf(RegistryException.class)
-                    .hasMessageContaining("GET http://" + s.address() + "/v2/r/manifests/1")
+                    .hasMessageContaining("reading manifest 1: HTTP 503")
                     .hasMessageContaining("--timeout of 3.5 s");
             long took = millisSince(start);
             System.out.println("retries under a 3.5 s --timeout: failed after " + took + " ms");
             assertThat(took).isLessThan(4000L);
+        }
+    }
+
+    @Test
+    void aServerThatNeverAnswersIsTriedTwiceNotTenTimes() throws Exception {
+        try (StubRegistry s = StubRegistry.start((m, p, h, in, out) -> sleepForever())) {
+            RegistrySettings st = settings()
+                    .withRetry(new RetryPolicy(10, Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(10)));
+            Repository repo = RegistryClient.connect(s.address(), st).repository("r", false);
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> repo.getManifest("1")).isInstanceOf(RegistryException.class)
+                    .hasMessageContaining("GET http://" + s.address() + "/v2/r/manifests/1")
+                    .hasMessageContaining("gave up after 2 attempts");
+            long took = millisSince(start);
+            assertThat(took).as("two timeouts, not ten").isLessThan(5000L);
         }
     }
 
