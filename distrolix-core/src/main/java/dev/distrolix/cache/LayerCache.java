@@ -88,7 +88,7 @@ public final class LayerCache implements Closeable {
         Path blob = blobsDir().resolve(digest.hex());
         long size = rec.path("size").asLong(-1);
         boolean sameCompression = rec.path("compression").asText().equals(compression.name());
-        if (!sameCompression || !intact(blob, digest, size)) {
+        if (!sameCompression || !intact(blob, digest, size, rec.path("identity").asText(""))) {
             if (sameCompression) {
                 warnings.add("layer cache: the cached blob " + digest.hex().substring(0, 12)
                         + " was damaged (missing, or its bytes no longer hash to its digest); rebuilding that layer");
@@ -119,6 +119,7 @@ public final class LayerCache implements Closeable {
         rec.put("size", blob.size());
         rec.put("uncompressedSize", blob.uncompressedSize());
         rec.put("compression", blob.compression().name());
+        rec.put("identity", identity(blob.file()));
         Path tmp = dev.distrolix.TempFiles.createBeside(keyFile(key));
         try {
             Files.write(tmp, JSON.writeValueAsBytes(rec));
@@ -132,11 +133,28 @@ public final class LayerCache implements Closeable {
         return dir.resolve("keys").resolve(key + ".json");
     }
 
-    private static boolean intact(Path blob, Digest digest, long size) throws IOException {
+    /**
+     * A hit is trusted when the blob is the very file recorded (same file identity, size and
+     * modification time): re-hashing every cached blob made an unchanged rebuild cost as much as
+     * reading it all. Anything else — another file, a record from before identities, a changed
+     * file — is hashed in full. Bytes that rot in place without a new mtime are still caught: every
+     * output and push verifies each blob's digest as it copies it.
+     */
+    private static boolean intact(Path blob, Digest digest, long size, String recorded) throws IOException {
         if (!Files.isRegularFile(blob) || Files.size(blob) != size) {
             return false;
         }
+        if (!recorded.isEmpty() && recorded.equals(identity(blob))) {
+            return true;
+        }
         return Digest.sha256(blob).equals(digest);
+    }
+
+    /** The file's identity as the file system states it: its key (device and inode), size and mtime. */
+    private static String identity(Path file) throws IOException {
+        java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(file,
+                java.nio.file.attribute.BasicFileAttributes.class);
+        return a.fileKey() + ":" + a.size() + ":" + a.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     /** How much the cache holds. */

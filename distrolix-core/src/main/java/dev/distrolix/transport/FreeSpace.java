@@ -13,9 +13,6 @@ import java.nio.file.Path;
  * with one line instead of filling the disk and failing half-way.
  */
 final class FreeSpace {
-    /** Room kept free for everything else on the disk. */
-    static final long RESERVE = 64L << 20;
-
     private FreeSpace() {}
 
     /** The bytes of the blobs an image's files take (layers as stored, config, manifest). */
@@ -42,7 +39,7 @@ final class FreeSpace {
         } catch (IOException e) {
             return; // no answer from the file system: the write itself will tell
         }
-        if (usable - RESERVE < bytes) {
+        if (usable < bytes) {
             throw new ImageOutputException("not enough free space in " + p + ": the image needs " + bytes
                     + " bytes, " + Math.max(0, usable) + " are free");
         }

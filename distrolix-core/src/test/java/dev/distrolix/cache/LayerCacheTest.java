@@ -90,12 +90,16 @@ class LayerCacheTest {
         try (LayerCache cache = LayerCache.open(dir)) {
             LayerBlob changed = blob(cache, "original bytes", Compression.GZIP);
             cache.store(KEY, changed);
+            // a hit trusts the file identity recorded at store time (inode, size, mtime); a later change
+            // gets a new mtime — wait past the file system's timestamp tick so it does here too
+            Thread.sleep(30);
             Files.writeString(changed.file(), "altered  bytes"); // same size, other digest
             assertThat(cache.lookup(KEY, Compression.GZIP)).isEmpty();
             assertThat(changed.file()).doesNotExist();
 
             LayerBlob truncated = blob(cache, "to be truncated", Compression.GZIP);
             cache.store(OTHER_KEY, truncated);
+            Thread.sleep(30);
             Files.writeString(truncated.file(), "to be");
             assertThat(cache.lookup(OTHER_KEY, Compression.GZIP)).isEmpty();
 
