@@ -56,14 +56,25 @@ public final class ProgramSignatures {
     }
 
     private static final int MAX_LEN = SIGNATURES.stream().mapToInt(s -> s.bytes().length).max().orElse(1);
-    /** Signatures by first byte, so each content byte costs one table look-up. */
-    private static final int[][] BY_FIRST = new int[256][];
+    /**
+     * Signatures by their first two bytes, so each content byte costs one table look-up and almost
+     * never a comparison (by first byte alone, common letters matched at most offsets of every file).
+     */
+    private static final int[][] BY_FIRST_TWO = new int[1 << 16][];
 
     static {
-        for (int b = 0; b < 256; b++) {
-            final int fb = b;
-            BY_FIRST[b] = java.util.stream.IntStream.range(0, SIGNATURES.size())
-                    .filter(i -> (SIGNATURES.get(i).bytes()[0] & 0xff) == fb).toArray();
+        int[] none = new int[0];
+        java.util.Arrays.fill(BY_FIRST_TWO, none);
+        for (int i = 0; i < SIGNATURES.size(); i++) {
+            byte[] p = SIGNATURES.get(i).bytes();
+            if (p.length < 2) {
+                throw new IllegalStateException("a signature needs two bytes at least: " + SIGNATURES.get(i));
+            }
+            int k = ((p[0] & 0xff) << 8) | (p[1] & 0xff);
+            int[] old = BY_FIRST_TWO[k];
+            int[] grown = java.util.Arrays.copyOf(old, old.length + 1);
+            grown[old.length] = i;
+            BY_FIRST_TWO[k] = grown;
         }
     }
 
@@ -117,8 +128,11 @@ public final class ProgramSignatures {
     /** Searches window[0, end), keeps the last MAX_LEN - 1 bytes as the next carry. */
     private void search(int end) {
         boolean elf = state == State.ELF;
-        for (int i = 0; i < end && found < 0; i++) {
-            int[] cands = BY_FIRST[window[i] & 0xff];
+        for (int i = 0; i + 1 < end && found < 0; i++) {
+            int[] cands = BY_FIRST_TWO[((window[i] & 0xff) << 8) | (window[i + 1] & 0xff)];
+            if (cands.length == 0) {
+                continue;
+            }
             for (int c : cands) {
                 Signature s = SIGNATURES.get(c);
                 if (s.elf() == elf && matches(s.bytes(), i, end)) {
@@ -137,7 +151,7 @@ public final class ProgramSignatures {
         if (at + p.length > end) {
             return false;
         }
-        for (int j = 1; j < p.length; j++) {
+        for (int j = 2; j < p.length; j++) {
             if (window[at + j] != p[j]) {
                 return false;
             }
