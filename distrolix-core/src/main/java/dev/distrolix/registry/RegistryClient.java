@@ -44,15 +44,15 @@ public final class RegistryClient {
     private final RegistrySettings settings;
     private final Http http;
     private final Authenticator auth;
+    private final TlsFiles tlsFiles;
     private volatile URI base;
 
     private RegistryClient(String registry, RegistrySettings settings) throws RegistryException {
         this.registry = registry;
         this.settings = settings;
         RegistrySettings.Transport t = settings.transport(registry);
-        TlsFiles tlsFiles;
         try {
-            tlsFiles = settings.certDirs().read(registry);
+            this.tlsFiles = settings.certDirs().read(registry);
         } catch (IOException e) {
             throw RegistryException.of(registry, null, "reading its TLS files", Errors.oneLine(e), null);
         }
@@ -101,7 +101,8 @@ public final class RegistryClient {
             return;
         } catch (RegistryException e) {
             boolean notTls = hasCause(e, SSLException.class) && !hasCause(e, CertificateException.class);
-            if (wantsClientCertificate(e)) {
+            if (wantsClientCertificate(e) || (tlsFiles.key() == null && closedDuringTls(e)
+                    && ClientCertificateProbe.asks(host, PROBE_TIMEOUT))) {
                 throw e.withHint("the registry asks for a client certificate: put NAME.cert and NAME.key in "
                         + "/etc/containers/certs.d/" + registry + "/ (or ~/.config/containers/certs.d/…) or a folder"
                         + " given with --cert-dir");
@@ -216,6 +217,13 @@ public final class RegistryClient {
             }
         }
         return false;
+    }
+
+    /** A TLS failure or a connection closed early: not a timeout, a refusal or an untrusted server. */
+    private static boolean closedDuringTls(Throwable e) {
+        return !hasCause(e, java.net.http.HttpTimeoutException.class) && !hasCause(e, ConnectException.class)
+                && !hasCause(e, java.net.UnknownHostException.class) && !hasCause(e, CertificateException.class)
+                && hasCause(e, IOException.class);
     }
 
     private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {

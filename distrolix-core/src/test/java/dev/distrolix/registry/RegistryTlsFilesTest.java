@@ -141,6 +141,13 @@ class RegistryTlsFilesTest {
         push(mutual, "mtls", settings(home));
     }
 
+    /** The hint must not depend on whether the client read the server's alert before it closed (a TLS 1.3 race). */
+    @Test
+    void theProbeTellsWhichServerAsksForAClientCertificate() {
+        assertThat(ClientCertificateProbe.asks(mutual.address(), java.time.Duration.ofSeconds(5))).isTrue();
+        assertThat(ClientCertificateProbe.asks(tls.address(), java.time.Duration.ofSeconds(5))).isFalse();
+    }
+
     @Test
     void keysThatCannotBeReadAreOneLineErrors() throws Exception {
         Path dir = folder(tmp.resolve("sec1"), "ca.crt", "client.cert", "sec1.key=client.key");
