@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.distrolix.build.BuildResult;
 import dev.distrolix.build.ImageBuild;
+import dev.distrolix.build.LockedInputs;
 import dev.distrolix.registry.PushResult;
 import dev.distrolix.registry.RegistrySettings;
 import dev.distrolix.spec.SpecLoader;
@@ -102,6 +103,10 @@ final class BuildCommand implements Callable<Integer> {
             description = "Build from SPEC's lock (NAME.lock.json, written by distrolix lock) and its binary caches alone: no Nix, nothing read from /nix/store. Fails if the lock is missing or the spec changed since.")
     boolean locked;
 
+    @Option(names = "--no-lock",
+            description = "Evaluate the spec with Nix even when a fresh lock is beside it (by default a fresh NAME.lock.json pins the packages, read from the local store when it has them as locked, else from the lock's binary caches).")
+    boolean noLock;
+
     @Mixin
     RegistryOptions registry = new RegistryOptions();
 
@@ -138,15 +143,18 @@ final class BuildCommand implements Callable<Integer> {
         }
         PushProgress push = new PushProgress(err, System.console() != null, quiet || json);
         BuildResult r;
-        if (locked) {
-            if (specFile.toString().equals("-")) {
-                throw new dev.distrolix.InputException("--locked needs a spec file (its lock is beside it), not -");
+        if (locked && noLock) {
+            throw new dev.distrolix.InputException("--locked and --no-lock contradict each other: choose one");
+        }
+        LockedInputs.LockUse use = locked ? LockedInputs.LockUse.REQUIRED
+                : noLock ? LockedInputs.LockUse.IGNORED : LockedInputs.LockUse.IF_FRESH;
+        java.util.Optional<LockedInputs> lock = LockedInputs.forBuild(specFile.toString().equals("-") ? null : specFile,
+                use, includes, dev.distrolix.lock.SubstituterRetry.of(dev.distrolix.registry.RetryPolicy.DEFAULT),
+                m -> progress.on(new dev.distrolix.build.BuildEvent.Notice(m)));
+        try (LockedInputs inputs = lock.orElse(null)) {
+            if (inputs != null) {
+                build.locked(inputs);
             }
-            try (dev.distrolix.build.LockedInputs inputs = dev.distrolix.build.LockedInputs.load(specFile,
-                    dev.distrolix.lock.SubstituterRetry.of(dev.distrolix.registry.RetryPolicy.DEFAULT))) {
-                r = build.locked(inputs).registry(registry.settings(push)).build();
-            }
-        } else {
             r = build.registry(registry.settings(push)).build();
         }
         progress.finish();

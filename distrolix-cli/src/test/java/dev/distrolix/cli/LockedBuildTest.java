@@ -5,25 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.distrolix.testing.Fixtures;
 import dev.distrolix.testing.IntegrationTest;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
-import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -37,123 +25,43 @@ import org.junit.jupiter.params.provider.ValueSource;
 @IntegrationTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LockedBuildTest {
-    static final String X = "--extra-experimental-features";
-    static final String NIX_COMMAND = "nix-command";
-    static final Map<String, String> NIX_ENV = Map.of("NIX_CONFIG", "substituters =");
+    static final String X = SignedCache.X;
+    static final String NIX_COMMAND = SignedCache.NIX_COMMAND;
 
-    @TempDir
-    static Path tmp;
-
+    SignedCache c;
+    Path tmp;
     Path caches;
     String publicKey;
     String otherSecretKey;
-    Process nginx;
     int port;
     String localDigest;
-    String nginxPath;
 
     @BeforeAll
-    void makeCachesAndServe() throws Exception {
-        caches = Files.createDirectories(tmp.resolve("caches"));
-        Path keys = Files.createDirectories(tmp.resolve("keys"));
-        nix(keys, "nix-store", "--generate-binary-cache-key", "test-cache-1", "sk", "pk");
-        nix(keys, "nix-store", "--generate-binary-cache-key", "other-key", "sk2", "pk2");
-        publicKey = Files.readString(keys.resolve("pk")).strip();
-        otherSecretKey = keys.resolve("sk2").toString();
-        nginxPath = Fixtures.storePath("nginx");
-        for (String c : List.of("xz", "zstd", "bzip2")) {
-            Path dir = caches.resolve(c);
-            nix(tmp, "nix", X, NIX_COMMAND, "copy", "--to", "file://" + dir + "?compression=" + c, nginxPath);
-            nix(tmp, "nix", X, NIX_COMMAND, "store", "sign", "--store", "file://" + dir, "--key-file",
-                    keys.resolve("sk").toString(), "-r", nginxPath);
-        }
-        // Nix's own check of one cache, so that a broken cache is never blamed on distrolix
-        nix(tmp, "nix", X, NIX_COMMAND, "store", "verify", "--store", "file://" + caches.resolve("zstd"), "-r", nginxPath,
-                "--trusted-public-keys", publicKey);
-        startNginx();
-        Path spec = specCopy("local");
-        Cli local = CliProcess.run(NIX_ENV, tmp, "build", spec.toString(), "-I", "nixpkgs=" + Fixtures.debianPackageSet(),
-                "--no-cache", "-o", "oci:" + tmp.resolve("local-out"), "-q");
-        assertThat(local.exitCode()).as(local.err()).isZero();
-        localDigest = local.out().strip();
-        assertThat(localDigest).startsWith("sha256:");
-    }
-
-    @AfterAll
-    void stopNginx() throws Exception {
-        if (nginx != null) {
-            nginx.destroy();
-            nginx.waitFor();
-        }
-    }
-
-    void startNginx() throws Exception {
-        Path w = Files.createDirectories(tmp.resolve("nginx"));
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        String conf = "daemon off; master_process off; pid " + w + "/nginx.pid; error_log stderr;\n"
-                + "events {}\nhttp {\n"
-                + "  client_body_temp_path " + w + "/b; proxy_temp_path " + w + "/p; fastcgi_temp_path " + w + "/f;\n"
-                + "  uwsgi_temp_path " + w + "/u; scgi_temp_path " + w + "/s; access_log off;\n"
-                + "  types { text/x-nix-narinfo narinfo; } default_type application/octet-stream;\n"
-                + "  server { listen 127.0.0.1:" + port + "; root " + caches + "; }\n}\n";
-        Files.writeString(w.resolve("nginx.conf"), conf);
-        nginx = new ProcessBuilder(nginxPath + "/bin/nginx", "-e", "stderr", "-p", w.toString(), "-c",
-                w.resolve("nginx.conf").toString()).redirectErrorStream(true).redirectOutput(w.resolve("log").toFile()).start();
-        HttpClient c = HttpClient.newHttpClient();
-        for (int i = 0; ; i++) {
-            try {
-                HttpResponse<String> r = c.send(HttpRequest.newBuilder(URI.create(url("zstd") + "/nix-cache-info")).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200 && r.body().contains("StoreDir: /nix/store")) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // polled below
-            }
-            if (i > 100 || !nginx.isAlive()) {
-                throw new AssertionError("nginx does not serve the cache: " + Files.readString(w.resolve("log")));
-            }
-            Thread.sleep(100);
-        }
+    void caches() throws Exception {
+        c = SignedCache.get();
+        tmp = c.tmp;
+        caches = c.caches;
+        publicKey = c.publicKey;
+        otherSecretKey = c.otherSecretKey;
+        port = c.port;
+        localDigest = c.localDigest;
     }
 
     String url(String cache) {
-        return "http://127.0.0.1:" + port + "/" + cache;
+        return c.url(cache);
     }
 
-    /** The nginx example spec, in a folder of its own. */
     Path specCopy(String name) throws IOException {
-        Path dir = Files.createDirectories(tmp.resolve("spec-" + name));
-        Path src = Fixtures.repo().resolve("examples/nginx");
-        try (Stream<Path> s = Files.list(src)) {
-            for (Path f : s.filter(Files::isRegularFile).toList()) {
-                Files.copy(f, dir.resolve(f.getFileName()));
-            }
-        }
-        return dir.resolve("image.yaml");
+        return c.specCopy(name);
     }
 
     Cli lock(Path spec, String cache) {
-        return CliProcess.run(NIX_ENV, tmp, "lock", spec.toString(), "-I", "nixpkgs=" + Fixtures.debianPackageSet(),
-                "--substituter", url(cache), "--trusted-public-key", publicKey);
+        return c.lock(spec, cache);
     }
 
-    /** build --locked in a fresh JVM with no /nix (empty tmpfs) and every nix program replaced by /bin/false. */
+    /** build --locked with no /nix (empty tmpfs) and every nix program replaced by /bin/false. */
     Cli lockedBuildWithoutNix(Path spec, Path out) {
-        List<String> cmd = new ArrayList<>(List.of("unshare", "-m", "--", "bash", "-c",
-                "mount -t tmpfs -o size=1m,mode=0755 none /nix"
-                        + " && for f in /usr/bin/nix /usr/bin/nix-* /usr/libexec/nix/*; do"
-                        + " [ -e \"$f\" ] && mount --bind /bin/false \"$f\"; done;"
-                        + " test ! -e /nix/store || exit 97; ! nix-store --version >/dev/null 2>&1 || exit 98;"
-                        + " exec \"$@\"",
-                "nonix", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Distrolix.class.getName(),
-                "build", spec.toString(), "--locked", "--no-cache", "-o", "oci:" + out, "-q"));
-        Fixtures.Exit e = Fixtures.exec(new ProcessBuilder(cmd).directory(tmp.toFile()));
-        assertThat(e.code()).as("the no-Nix namespace works: " + e.err()).isNotIn(97, 98);
-        return new Cli(e.code(), e.out(), e.err());
+        return c.withoutNix("build", spec.toString(), "--locked", "--no-cache", "-o", "oci:" + out, "-q");
     }
 
     @ParameterizedTest
@@ -164,7 +72,7 @@ class LockedBuildTest {
         assertThat(l.exitCode()).as(l.err()).isZero();
         Path lockFile = spec.resolveSibling("image.lock.json");
         String lock = Files.readString(lockFile);
-        assertThat(lock).contains("\"schemaVersion\" : 1", nginxPath, url(compression), publicKey,
+        assertThat(lock).contains("\"schemaVersion\" : 1", c.nginxPath, url(compression), publicKey,
                 "\"sigs\"", "test-cache-1:");
         assertThat(lock.split("\"narHash\"", -1)).hasSize(7); // the whole closure: 6 paths
 
@@ -375,24 +283,10 @@ class LockedBuildTest {
     }
 
     static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> s = Files.walk(from)) {
-            for (Path p : s.sorted(Comparator.naturalOrder()).toList()) {
-                Path t = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(t);
-                } else {
-                    Files.copy(p, t);
-                }
-            }
-        }
+        SignedCache.copyTree(from, to);
     }
 
     static void nix(Path dir, String... command) {
-        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
-        pb.environment().putAll(NIX_ENV);
-        Fixtures.Exit e = Fixtures.exec(pb);
-        if (e.code() != 0) {
-            throw new AssertionError(String.join(" ", command) + " exited " + e.code() + ": " + e.err());
-        }
+        SignedCache.nix(dir, command);
     }
 }

@@ -3,11 +3,14 @@ package dev.distrolix.build;
 import dev.distrolix.InputException;
 import dev.distrolix.lock.ImageLock;
 import dev.distrolix.nix.Closure;
+import dev.distrolix.nix.LocalStoreSource;
+import dev.distrolix.nix.NixCli;
 import dev.distrolix.nix.NixSystem;
 import dev.distrolix.nix.PathInfo;
 import dev.distrolix.nix.StorePath;
 import dev.distrolix.nix.StoreSource;
 import dev.distrolix.nix.substituter.BinaryCache;
+import dev.distrolix.nix.substituter.NarHash;
 import dev.distrolix.nix.substituter.Retry;
 import dev.distrolix.nix.substituter.SubstituterStoreSource;
 import dev.distrolix.nix.substituter.TrustedKeys;
@@ -25,6 +28,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The inputs of {@code distrolix build --locked}: everything Nix would say, read from the lock, and the
@@ -38,6 +43,8 @@ public final class LockedInputs implements AutoCloseable {
     private final Path lockFile;
     private final SubstituterStoreSource source;
     private final int parallelism;
+    private NixCli localNix;
+    private boolean fromLocalStore;
 
     private LockedInputs(ImageLock lock, Path lockFile, SubstituterStoreSource source, int parallelism) {
         this.lock = lock;
@@ -75,12 +82,85 @@ public final class LockedInputs implements AutoCloseable {
         return new LockedInputs(lock, lockFile, new SubstituterStoreSource(caches, keys, lock.expected()), PARALLELISM);
     }
 
+    /** How a build treats the lock beside its spec. */
+    public enum LockUse {
+        /** {@code --locked}: the lock alone, from its substituters; missing or stale is an error. */
+        REQUIRED,
+        /** The default: a fresh lock pins the packages (read from the local store where it has them as locked). */
+        IF_FRESH,
+        /** {@code --no-lock}: evaluate the spec with Nix, whatever lock there is. */
+        IGNORED
+    }
+
+    /**
+     * The lock a build of {@code specFile} uses ({@code null} for a spec read from stdin): with {@link
+     * LockUse#IF_FRESH} none when the build names a package set of its own ({@code -I}: the lock may pin
+     * another one), when there is no lock, or when it is stale (said to {@code notice}).
+     */
+    public static Optional<LockedInputs> forBuild(Path specFile, LockUse use, List<String> includes, Retry retry,
+                                                  Consumer<String> notice) {
+        if (use == LockUse.REQUIRED) {
+            if (specFile == null) {
+                throw new InputException("--locked needs a spec file (its lock is beside it), not -");
+            }
+            return Optional.of(load(specFile, retry));
+        }
+        if (use == LockUse.IGNORED || specFile == null) {
+            return Optional.empty();
+        }
+        if (!includes.isEmpty()) {
+            if (Files.isRegularFile(ImageLock.fileFor(specFile))) {
+                notice.accept(ImageLock.fileFor(specFile).getFileName() + " not used: -I names the package set;"
+                        + " Nix evaluates the spec");
+            }
+            return Optional.empty();
+        }
+        return loadIfFresh(specFile, retry, notice).map(l -> l.preferringLocalStore(NixCli.create()));
+    }
+
+    /**
+     * The lock beside {@code specFile} when there is one and it is fresh; empty when there is none, and when it
+     * is stale (told to {@code notice}: the build then evaluates the spec as if there were none). A lock that
+     * cannot be read is an error, as with {@code --locked}.
+     */
+    public static Optional<LockedInputs> loadIfFresh(Path specFile, Retry retry, Consumer<String> notice) {
+        Path lockFile = ImageLock.fileFor(specFile);
+        if (!Files.isRegularFile(lockFile)) {
+            return Optional.empty();
+        }
+        try {
+            if (!ImageLock.read(lockFile).specSha256().equals(ImageLock.sha256Hex(Files.readAllBytes(specFile)))) {
+                notice.accept(lockFile.getFileName() + " is stale (the spec changed since it was locked): not used;"
+                        + " run distrolix lock " + specFile + " to pin this spec again");
+                return Optional.empty();
+            }
+        } catch (IOException e) {
+            return Optional.empty(); // the spec cannot be read: the build reports it as it always does
+        }
+        return Optional.of(load(specFile, retry));
+    }
+
+    /**
+     * Where the local store holds every locked path with the NAR hash the lock records (asked of {@code nix}
+     * in one query), the paths are read from it instead of fetched; otherwise, or without Nix, from the
+     * substituters. Either way nothing is evaluated: the lock says what the packages are.
+     */
+    public LockedInputs preferringLocalStore(NixCli nix) {
+        this.localNix = nix;
+        return this;
+    }
+
+    /** Whether the last {@link #nixInputs} found every path, as locked, in the local store. */
+    public boolean fromLocalStore() {
+        return fromLocalStore;
+    }
+
     public ImageLock lock() {
         return lock;
     }
 
     StoreSource source() {
-        return source;
+        return fromLocalStore ? new LocalStoreSource() : source;
     }
 
     /** What Nix would have said, from the lock; then every path fetched and its narinfo checked (in parallel). */
@@ -111,12 +191,46 @@ public final class LockedInputs implements AutoCloseable {
         }
         listener.on(new BuildEvent.ClosureComputed(closure.size(), closure.totalNarSize()));
         NixSystem system = NixSystem.parse(spec.system().orElse(lock.system()));
-        source.prefetch(closure.paths(), parallelism);
+        fromLocalStore = localNix != null && localStoreHasAsLocked(roots);
+        if (localNix != null) {
+            listener.on(new BuildEvent.Notice("using " + lockFile.getFileName() + " (" + closure.size() + " store paths, "
+                    + (fromLocalStore ? "from the local store" : "fetched from " + String.join(", ", lock.substituters()))
+                    + "); build with --no-lock to evaluate the spec with Nix instead"));
+        }
+        if (!fromLocalStore) {
+            source.prefetch(closure.paths(), parallelism);
+        }
         return new NixInputs(resolved, closure, system);
+    }
+
+    /** True when the local store's closure of {@code roots} is the locked one, path for path and hash for hash. */
+    private boolean localStoreHasAsLocked(List<StorePath> roots) {
+        Closure local;
+        try {
+            local = localNix.queryClosure(roots);
+        } catch (RuntimeException noNixOrNotValid) {
+            return false; // not there, or no Nix to ask: the substituters have them
+        }
+        if (local.size() != lock.paths().size()) {
+            return false;
+        }
+        try {
+            for (ImageLock.LockedPath p : lock.paths()) {
+                if (!local.contains(p.path()) || !NarHash.parse(local.info(p.path()).narHash()).equals(p.narHash())) {
+                    return false;
+                }
+            }
+        } catch (IllegalArgumentException unreadableHash) {
+            return false;
+        }
+        return true;
     }
 
     /** Lists directories inside store paths from their NARs, following symlinks as the file system would. */
     StoreDirectoryLister lister() {
+        if (fromLocalStore) {
+            return StoreDirectoryLister.local(Path.of("/"));
+        }
         return new StoreDirectoryLister() {
             @Override
             public List<Listed> list(String storeDirectory) throws IOException {

@@ -1,0 +1,106 @@
+package dev.distrolix.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.distrolix.testing.Fixtures;
+import dev.distrolix.testing.IntegrationTest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * A build without {@code --locked} uses a lock that is present and fresh: the packages are pinned by it (Nix
+ * evaluates nothing), read from the local store where it holds every path with the locked NAR hash, else
+ * fetched from the lock's caches; a stale lock, {@code -I} and {@code --no-lock} make Nix evaluate the spec.
+ * "Nix evaluates nothing" is shown by an empty NIX_PATH: evaluating {@code nginx} then fails.
+ */
+@IntegrationTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class LockUseTest {
+    SignedCache c;
+
+    @BeforeAll
+    void caches() throws Exception {
+        c = SignedCache.get();
+    }
+
+    /** The CLI with no package set to evaluate against: only a lock can name the packages. */
+    Cli buildWithoutNixPath(Path spec, String out, String... more) {
+        Map<String, String> env = new HashMap<>(SignedCache.NIX_ENV);
+        env.put("NIX_PATH", "");
+        String[] args = new String[5 + more.length];
+        args[0] = "build";
+        args[1] = spec.toString();
+        args[2] = "--no-cache";
+        args[3] = "-o";
+        args[4] = "oci:" + c.tmp.resolve(out);
+        System.arraycopy(more, 0, args, 5, more.length);
+        return CliProcess.run(env, c.tmp, args);
+    }
+
+    static String digest(Cli r) {
+        return r.out().lines().filter(l -> l.startsWith("digest ")).map(l -> l.substring(6).strip()).findFirst()
+                .orElseThrow(() -> new AssertionError("no digest line in: " + r.out()));
+    }
+
+    @Test
+    void aFreshLockPinsThePackagesAndTheLocalStoreServesThem() throws Exception {
+        Path spec = c.specCopy("use-local");
+        Cli unlocked = buildWithoutNixPath(spec, "use-local-none");
+        assertThat(unlocked.exitCode()).as("without a lock Nix must evaluate, and has no nixpkgs").isEqualTo(3);
+
+        assertThat(c.lock(spec, "zstd").exitCode()).isZero();
+        Cli r = buildWithoutNixPath(spec, "use-local-out");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.err()).contains("using image.lock.json (6 store paths, from the local store)");
+        assertThat(digest(r)).isEqualTo(c.localDigest);
+    }
+
+    @Test
+    void withoutNixAFreshLockIsFetchedFromItsCaches() throws Exception {
+        Path spec = c.specCopy("use-fetch");
+        assertThat(c.lock(spec, "xz").exitCode()).isZero();
+        Path out = c.tmp.resolve("use-fetch-out");
+        Cli r = c.withoutNix("build", spec.toString(), "--no-cache", "-o", "oci:" + out);
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.err()).contains("using image.lock.json (6 store paths, fetched from " + c.url("xz") + ")");
+        assertThat(digest(r)).isEqualTo(c.localDigest);
+    }
+
+    @Test
+    void aStaleLockIsNotUsedAndSaysSo() throws Exception {
+        Path spec = c.specCopy("use-stale");
+        assertThat(c.lock(spec, "zstd").exitCode()).isZero();
+        Files.writeString(spec, Files.readString(spec) + "# edited after locking\n");
+        Map<String, String> env = new HashMap<>(SignedCache.NIX_ENV);
+        env.put("NIX_PATH", "nixpkgs=" + Fixtures.debianPackageSet());
+        Cli r = CliProcess.run(env, c.tmp, "build", spec.toString(), "--no-cache", "-o", "oci:" + c.tmp.resolve("use-stale-out"));
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.err()).contains("image.lock.json is stale").contains("run distrolix lock").doesNotContain("using image.lock.json");
+        assertThat(digest(r)).as("a comment changes no byte of the image").isEqualTo(c.localDigest);
+    }
+
+    @Test
+    void dashIAndNoLockMakeNixEvaluate() throws Exception {
+        Path spec = c.specCopy("use-ignored");
+        assertThat(c.lock(spec, "zstd").exitCode()).isZero();
+        Cli withI = CliProcess.run(SignedCache.NIX_ENV, c.tmp, "build", spec.toString(), "-I",
+                "nixpkgs=" + Fixtures.debianPackageSet(), "--no-cache", "-o", "oci:" + c.tmp.resolve("use-i-out"));
+        assertThat(withI.exitCode()).as(withI.err()).isZero();
+        assertThat(withI.err()).contains("image.lock.json not used: -I names the package set");
+        assertThat(digest(withI)).isEqualTo(c.localDigest);
+
+        Cli noLock = buildWithoutNixPath(spec, "use-nolock-out", "--no-lock");
+        assertThat(noLock.exitCode()).as("--no-lock evaluates, and there is no nixpkgs").isEqualTo(3);
+        assertThat(noLock.err()).doesNotContain("using image.lock.json");
+        assertThat(c.tmp.resolve("use-nolock-out")).doesNotExist();
+
+        Cli both = Cli.run("build", spec.toString(), "--locked", "--no-lock", "-o", "oci:" + c.tmp.resolve("both"));
+        assertThat(both.exitCode()).isEqualTo(3);
+        assertThat(both.errLine()).contains("--locked and --no-lock");
+    }
+}
