@@ -23,7 +23,10 @@ final class DockerDaemon {
             return;
         }
         if (Files.exists(SOCKET)) {
-            throw new AssertionError(SOCKET + " exists but no Docker API answers on it");
+            if (listening()) {
+                throw new AssertionError(SOCKET + " exists, something listens, but no Docker API answers on it");
+            }
+            Files.delete(SOCKET); // left by a service that was killed: nobody listens
         }
         Process service = new ProcessBuilder("podman", "system", "service", "--time=0", "unix://" + SOCKET)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
@@ -43,6 +46,16 @@ final class DockerDaemon {
             throw new AssertionError("podman system service did not answer on " + SOCKET);
         }
         ready = true;
+    }
+
+    /** Whether a process accepts connections on the socket (a killed service leaves the file behind). */
+    private static boolean listening() {
+        try (java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            ch.connect(java.net.UnixDomainSocketAddress.of(SOCKET));
+            return true;
+        } catch (IOException refused) {
+            return false;
+        }
     }
 
     private static boolean answers() {
