@@ -81,7 +81,26 @@ public final class Distrolix {
             c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
             return EXIT_USAGE;
         });
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            err.println("distrolix: out of memory (" + e.getMessage() + "); give the JVM more with DISTROLIX_JAVA_OPTS=-Xmx…");
+            err.flush();
+            return dev.distrolix.DistrolixException.EXIT_FAILURE;
+        } catch (Error e) {
+            // picocli hands only Exceptions to the handler; an Error (a native library that cannot load, a
+            // class missing from a broken install) is still one line, the trace with --debug
+            boolean debug = System.getenv(ErrorHandler.DEBUG_VARIABLE) != null
+                    || java.util.Arrays.asList(args).contains(ErrorHandler.DEBUG_OPTION);
+            err.println("distrolix: internal error: " + e.getClass().getName() + ": "
+                    + String.valueOf(e.getMessage()).lines().findFirst().orElse("")
+                    + (debug ? "" : " (run with " + ErrorHandler.DEBUG_OPTION + " for the trace)"));
+            if (debug) {
+                e.printStackTrace(err);
+            }
+            err.flush();
+            return dev.distrolix.DistrolixException.EXIT_FAILURE;
+        }
     }
 
     private static void withVersion(CommandLine cl) {
