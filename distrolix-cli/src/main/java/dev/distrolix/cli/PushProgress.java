@@ -59,6 +59,10 @@ final class PushProgress implements PushListener {
         } else if (e instanceof PushEvent.ManifestPushed m) {
             freeze();
             print("manifest  " + m.reference() + " " + m.digest());
+        } else if (e instanceof PushEvent.Unchanged u) {
+            lines.clear();
+            freeze();
+            print("unchanged " + String.join(", ", u.references()) + " already " + u.digest());
         } else if (e instanceof PushEvent.Finished f) {
             freeze();
             PushResult r = f.result();

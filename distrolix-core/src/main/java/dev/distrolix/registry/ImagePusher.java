@@ -69,6 +69,23 @@ public final class ImagePusher {
             announced.add(new PushEvent.Blob(b.descriptor().digest(), b.descriptor().size(), b.kind()));
         }
         listener.on(new PushEvent.Started(req.target().toString(), announced));
+        if (unchanged(req, repo)) {
+            // A registry accepts a manifest only when it has every blob the manifest names, and keeps them
+            // while it is tagged: one HEAD per tag settles an unchanged re-push.
+            List<PushResult.BlobOutcome> there = new ArrayList<>();
+            BlobLocations seen = BlobLocations.load(settings.blobCacheDir(), client.registry());
+            for (Blob b : blobs) {
+                there.add(new PushResult.BlobOutcome(b.descriptor().digest(), b.descriptor().size(),
+                        b.descriptor().mediaType(), PushResult.Fate.EXISTS, null));
+                seen.add(b.descriptor().digest(), repo.name()); // a place to mount them from, as after any push
+            }
+            seen.save();
+            listener.on(new PushEvent.Unchanged(req.tags(), req.top().digest()));
+            PushResult result = new PushResult(client.registry(), repo.name(), req.tags(), req.top().digest(),
+                    req.top().mediaType(), there);
+            listener.on(new PushEvent.Finished(result));
+            return result;
+        }
         BlobLocations locations = BlobLocations.load(settings.blobCacheDir(), client.registry());
         List<PushResult.BlobOutcome> outcomes;
         try {
@@ -89,6 +106,19 @@ public final class ImagePusher {
                 req.top().mediaType(), outcomes);
         listener.on(new PushEvent.Finished(result));
         return result;
+    }
+
+    /** Whether every tag already names the manifest being pushed (never for a push by digest alone). */
+    private static boolean unchanged(Request req, Repository repo) throws IOException {
+        if (req.tags().isEmpty()) {
+            return false;
+        }
+        for (String tag : req.tags()) {
+            if (!repo.manifestDigest(tag).map(req.top().digest()::equals).orElse(false)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static List<Blob> distinct(List<Blob> blobs) {

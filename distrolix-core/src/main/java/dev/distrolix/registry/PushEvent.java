@@ -52,4 +52,7 @@ public sealed interface PushEvent {
 
     /** The push completed. */
     record Finished(PushResult result) implements PushEvent {}
+
+    /** Every tag already names this manifest: nothing was sent (a registry keeps a manifest's blobs). */
+    record Unchanged(List<String> references, Digest digest) implements PushEvent {}
 }

@@ -115,6 +115,30 @@ public final class Repository {
         }, client.retryListener(null));
     }
 
+    /**
+     * {@code HEAD /v2/NAME/manifests/REF}: the digest the registry holds under {@code reference}; empty when it
+     * has none (404) or does not say ({@code Docker-Content-Digest} missing or unreadable).
+     */
+    public Optional<Digest> manifestDigest(String reference) throws IOException {
+        String what = "checking manifest " + reference;
+        Http.Call call = Http.Call.of("HEAD", url("/manifests/" + reference), timeout())
+                .withHeader("Accept", String.join(", ", ManifestBytes.SUPPORTED));
+        return client.settings().retry().run(a -> {
+            HttpResponse<byte[]> r = send(call, scopes, what);
+            if (r.statusCode() == 404) {
+                return Optional.<Digest>empty();
+            }
+            if (r.statusCode() != 200) {
+                throw client.failure(name, what, r, r.body(), scopes);
+            }
+            try {
+                return r.headers().firstValue("Docker-Content-Digest").map(Digest::parse);
+            } catch (IllegalArgumentException unreadable) {
+                return Optional.<Digest>empty();
+            }
+        }, client.retryListener(null));
+    }
+
     /** {@code GET /v2/NAME/manifests/REF}, accepting OCI and Docker manifests and indexes; verified. */
     public ManifestBytes getManifest(String reference) throws IOException {
         String what = "reading manifest " + reference;

@@ -58,8 +58,25 @@ class RegistryPushTest {
         Fixtures.run("skopeo", "copy", "--src-tls-verify=false", "docker://" + registry.address() + "/smoke:1",
                 "dir:" + tmp.resolve("copy"));
 
-        Transports.write(img, target, settings());
+        long blobChecks = registry.countRequests("\"HEAD /v2/smoke/blobs/");
+        long manifestPuts = registry.countRequests("\"PUT /v2/smoke/manifests/");
+        List<PushEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        WriteResult again = Transports.write(img, target, settings().withListener(events::add));
+        assertThat(again.manifestDigest()).isEqualTo(img.manifestDigest());
         assertThat(registry.blobUploads("smoke")).as("second push uploads nothing").isEqualTo(4);
+        assertThat(registry.countRequests("\"HEAD /v2/smoke/blobs/")).as("nor asks for a blob").isEqualTo(blobChecks);
+        assertThat(registry.countRequests("\"PUT /v2/smoke/manifests/")).as("nor puts a manifest").isEqualTo(manifestPuts);
+        assertThat(events).filteredOn(e -> e instanceof PushEvent.Unchanged).hasSize(1);
+
+        // one tag moved elsewhere: the blobs are checked (all there) and both tags put again
+        Transports.write(TestImages.image(tmp.resolve("other"), "other", 1, 1_000),
+                ImageReference.parse("docker://" + registry.address() + "/smoke:latest"), settings());
+        Transports.write(img, target, settings());
+        assertThat(registry.countRequests("\"HEAD /v2/smoke/blobs/")).isGreaterThan(blobChecks);
+        assertThat(registry.blobUploads("smoke")).as("the other image's 2 blobs only").isEqualTo(6);
+        assertThat(Fixtures.run("skopeo", "inspect", "--tls-verify=false", "--raw",
+                "docker://" + registry.address() + "/smoke:latest"))
+                .isEqualTo(new String(img.manifestBytes(), java.nio.charset.StandardCharsets.UTF_8));
     }
 
     @Test
