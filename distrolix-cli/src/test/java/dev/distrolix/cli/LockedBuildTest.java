@@ -152,30 +152,58 @@ class LockedBuildTest {
         return field(Files.readString(narinfoOf(caches.resolve("zstd"), GLIBC)), "StorePath");
     }
 
+    /** One byte of a file changed, recompressed, FileHash/FileSize made to match: only NarHash can tell. */
+    void tamperNar(Path cache, String nameSuffix) {
+        try {
+            Path info = narinfoOf(cache, nameSuffix);
+            String text = Files.readString(info);
+            Path nar = cache.resolve(field(text, "URL"));
+            Path plain = tmp.resolve("tampered-" + cache.getFileName() + ".nar");
+            Fixtures.run("zstd", "-q", "-d", "-f", nar.toString(), "-o", plain.toString());
+            byte[] b = Files.readAllBytes(plain);
+            b[b.length / 2] ^= 0x01;
+            Files.write(plain, b);
+            Fixtures.run("zstd", "-q", "-f", plain.toString(), "-o", nar.toString());
+            String hex = Fixtures.run("sha256sum", nar.toString()).split(" ")[0];
+            String nix32 = Fixtures.run("nix-hash", "--type", "sha256", "--to-base32", hex).strip();
+            Files.writeString(info, text.replace(field(text, "FileHash"), "sha256:" + nix32)
+                    .replace("FileSize: " + field(text, "FileSize"), "FileSize: " + Files.size(nar)));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     @Test
     void aNarWhoseHashDiffersIsRefused() throws Exception {
         Cli r = lockedBuildFromFaultyCache("narhash", cache -> {
-            // one byte of a file changed, recompressed, FileHash/FileSize made to match: only NarHash can tell
-            try {
-                Path info = narinfoOf(cache, GLIBC);
-                String text = Files.readString(info);
-                Path nar = cache.resolve(field(text, "URL"));
-                Path plain = tmp.resolve("glibc.nar");
-                Fixtures.run("zstd", "-q", "-d", "-f", nar.toString(), "-o", plain.toString());
-                byte[] b = Files.readAllBytes(plain);
-                b[b.length / 2] ^= 0x01;
-                Files.write(plain, b);
-                Fixtures.run("zstd", "-q", "-f", plain.toString(), "-o", nar.toString());
-                String hex = Fixtures.run("sha256sum", nar.toString()).split(" ")[0];
-                String nix32 = Fixtures.run("nix-hash", "--type", "sha256", "--to-base32", hex).strip();
-                Files.writeString(info, text.replace(field(text, "FileHash"), "sha256:" + nix32)
-                        .replace("FileSize: " + field(text, "FileSize"), "FileSize: " + Files.size(nar)));
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
+            tamperNar(cache, GLIBC);
             return cache;
         });
         assertThat(r.errLine()).contains(glibcPath()).contains("NarHash").contains("http://127.0.0.1:" + port);
+    }
+
+    /**
+     * nginx's NAR is read for the profile's links (/usr/local/bin → …) even when its layer comes from the
+     * layer cache: that read is checked too, before anything is written.
+     */
+    @Test
+    void aNarReadOnlyForProfileLinksIsCheckedToo() throws Exception {
+        Path spec = specCopy("listing");
+        assertThat(lock(spec, "zstd").exitCode()).isZero();
+        Path layerCache = tmp.resolve("listing-layer-cache");
+        Cli warm = Cli.run("build", spec.toString(), "--locked", "--cache-dir", layerCache.toString(), "-o",
+                "oci:" + tmp.resolve("listing-warm"), "-q");
+        assertThat(warm.exitCode()).as(warm.err()).isZero();
+        Path dir = caches.resolve("fault-listing");
+        copyTree(caches.resolve("zstd"), dir);
+        tamperNar(dir, "-nginx-1.22.1");
+        Path lockFile = spec.resolveSibling("image.lock.json");
+        Files.writeString(lockFile, Files.readString(lockFile).replace(url("zstd"), url("fault-listing")));
+        Path out = tmp.resolve("listing-out");
+        Cli r = Cli.run("build", spec.toString(), "--locked", "--cache-dir", layerCache.toString(), "-o", "oci:" + out);
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(3);
+        assertThat(r.errLine()).contains("-nginx-1.22.1").contains("NarHash").contains(url("fault-listing"));
+        assertThat(out).as("no target written").doesNotExist();
     }
 
     @Test

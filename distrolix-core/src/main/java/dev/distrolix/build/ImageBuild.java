@@ -320,6 +320,9 @@ public final class ImageBuild {
                 : workDir != null ? Files.createDirectories(workDir) : dev.distrolix.TempFiles.createTempDirectory("build");
         try {
             WrittenLayers layersOut = writeLayers(producers, keys, cache, blobs, comp, listener);
+            if (locked != null) {
+                locked.verifyListed(); // what the declared-files layer was made from is checked, written or not
+            }
             List<LayerBlob> written = layersOut.blobs();
             java.util.Set<Integer> cached = layersOut.cached();
             List<HistoryEntry> history = new ArrayList<>();

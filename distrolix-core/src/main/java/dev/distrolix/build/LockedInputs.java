@@ -198,7 +198,7 @@ public final class LockedInputs implements AutoCloseable {
                     + "); build with --no-lock to evaluate the spec with Nix instead"));
         }
         if (!fromLocalStore) {
-            source.prefetch(closure.paths(), parallelism);
+            source.prefetchInBackground(closure.paths(), parallelism);
         }
         return new NixInputs(resolved, closure, system);
     }
@@ -224,6 +224,13 @@ public final class LockedInputs implements AutoCloseable {
             return false;
         }
         return true;
+    }
+
+    /** Before the image is written: the NARs read for their listing only are checked too. */
+    void verifyListed() throws IOException {
+        if (!fromLocalStore) {
+            source.verifyListed(parallelism);
+        }
     }
 
     /** Lists directories inside store paths from their NARs, following symlinks as the file system would. */

@@ -97,7 +97,7 @@ public final class BinaryCache {
         String where = urlOf(path.hashPart() + ".narinfo");
         byte[] body;
         try {
-            body = retry.run(() -> get(where, path, null, NarInfo.MAX_BYTES));
+            body = retry.run(() -> get(where, path, null, NarInfo.MAX_BYTES, null));
         } catch (IOException e) {
             throw interruptedOr(e, path, where);
         }
@@ -125,8 +125,12 @@ public final class BinaryCache {
         StorePath path = info.storePath();
         Path part = dest.resolveSibling(dest.getFileName() + ".part");
         byte[] found;
+        MessageDigest fileHash = sha256();
         try {
-            found = retry.run(() -> get(where, path, part, info.fileSize() > 0 ? info.fileSize() : Long.MAX_VALUE));
+            found = retry.run(() -> {
+                fileHash.reset(); // each attempt hashes what it writes, as it writes it
+                return get(where, path, part, info.fileSize() > 0 ? info.fileSize() : Long.MAX_VALUE, fileHash);
+            });
         } catch (IOException e) {
             throw interruptedOr(e, path, where);
         }
@@ -140,7 +144,7 @@ public final class BinaryCache {
                         + info.fileSize() + " (truncated?)");
             }
             if (info.fileHash().isPresent()) {
-                NarHash h = NarHash.ofBytes(sha256(part));
+                NarHash h = NarHash.ofBytes(fileHash.digest());
                 if (!h.equals(info.fileHash().get())) {
                     throw new InputException(path + ": " + where + " has hash " + h + ", but the narinfo says FileHash "
                             + info.fileHash().get());
@@ -165,9 +169,9 @@ public final class BinaryCache {
      * One GET: the body (into {@code file} if given, else returned), null when absent. Throws IOException
      * for what may pass (retried), InputException for answers that will not change.
      */
-    private byte[] get(String where, StorePath path, Path file, long limit) throws IOException {
+    private byte[] get(String where, StorePath path, Path file, long limit, MessageDigest md) throws IOException {
         if (http == null) {
-            return getFile(where, path, file, limit);
+            return getFile(where, path, file, limit, md);
         }
         HttpRequest req = HttpRequest.newBuilder(URI.create(where)).timeout(ANSWER_TIMEOUT).GET().build();
         HttpResponse<InputStream> r;
@@ -188,21 +192,22 @@ public final class BinaryCache {
             if (s != 200) {
                 throw new InputException(path + ": " + where + " answered HTTP " + s);
             }
-            return copy(body, where, path, file, limit);
+            return copy(body, where, path, file, limit, md);
         }
     }
 
-    private byte[] getFile(String where, StorePath path, Path file, long limit) throws IOException {
+    private byte[] getFile(String where, StorePath path, Path file, long limit, MessageDigest md) throws IOException {
         Path p = Path.of(URI.create(where));
         try (InputStream in = Files.newInputStream(p)) {
-            return copy(in, where, path, file, limit);
+            return copy(in, where, path, file, limit, md);
         } catch (NoSuchFileException e) {
             return null;
         }
     }
 
     /** Copies with a stall watchdog (no byte for {@code stall} closes the stream) and a size limit. */
-    private byte[] copy(InputStream in, String where, StorePath path, Path file, long limit) throws IOException {
+    private byte[] copy(InputStream in, String where, StorePath path, Path file, long limit, MessageDigest md)
+            throws IOException {
         AtomicLong last = new AtomicLong(System.nanoTime());
         AtomicBoolean stalled = new AtomicBoolean();
         ScheduledFuture<?> dog = WATCHDOG.scheduleAtFixedRate(() -> {
@@ -227,6 +232,9 @@ public final class BinaryCache {
                             + (file == null ? limit + " bytes" : "its narinfo's FileSize " + limit));
                 }
                 out.write(buf, 0, n);
+                if (md != null) {
+                    md.update(buf, 0, n);
+                }
             }
         } catch (IOException e) {
             if (stalled.get()) {
@@ -256,18 +264,6 @@ public final class BinaryCache {
     private static boolean isInterruption(IOException e) {
         return e instanceof java.io.InterruptedIOException && !(e instanceof java.net.http.HttpTimeoutException)
                 || e instanceof java.nio.channels.ClosedByInterruptException;
-    }
-
-    static byte[] sha256(Path file) throws IOException {
-        MessageDigest md = sha256();
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] buf = new byte[65536];
-            int n;
-            while ((n = in.read(buf)) >= 0) {
-                md.update(buf, 0, n);
-            }
-        }
-        return md.digest();
     }
 
     static MessageDigest sha256() {

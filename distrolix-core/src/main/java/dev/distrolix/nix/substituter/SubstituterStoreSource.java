@@ -64,6 +64,9 @@ public final class SubstituterStoreSource implements StoreSource, AutoCloseable 
     private final Map<StorePath, Expected> expected;
     private final Map<StorePath, CompletableFuture<Fetched>> fetched = new ConcurrentHashMap<>();
     private final Map<StorePath, Map<String, Node>> listings = new ConcurrentHashMap<>();
+    /** Paths whose whole NAR was read with its NarSize and NarHash checked. */
+    private final java.util.Set<StorePath> verified = ConcurrentHashMap.newKeySet();
+    private java.util.concurrent.ExecutorService background;
     private Path spool;
 
     public SubstituterStoreSource(List<BinaryCache> caches, TrustedKeys keys, Map<StorePath, Expected> expected) {
@@ -137,6 +140,31 @@ public final class SubstituterStoreSource implements StoreSource, AutoCloseable 
     }
 
     /**
+     * Starts locating and downloading every path, at most {@code parallelism} at a time, and returns at once:
+     * a {@link #walk} of a path waits for its download only, so layers are written while the rest arrive. A
+     * failure is reported by the walk that needs the path; one that no walk needs (its layer was cached) is
+     * never reported. {@link #close()} stops what is still running.
+     */
+    public synchronized void prefetchInBackground(Collection<StorePath> paths, int parallelism) {
+        if (background == null) {
+            background = java.util.concurrent.Executors.newFixedThreadPool(parallelism, r -> {
+                Thread t = new Thread(r, "distrolix-nar-fetch");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        for (StorePath p : paths) {
+            background.execute(() -> {
+                try {
+                    fetch(p);
+                } catch (IOException | RuntimeException reportedByTheWalk) {
+                    // kept by fetch(): the walk that needs the path reports it
+                }
+            });
+        }
+    }
+
+    /**
      * {@link Workers#forEach} on the shared io pool, but no task ever fails inside it: after the first
      * failure the items not yet started are skipped, and that failure (the lowest-index one) is thrown once
      * all have stopped. Workers.forEach cancels its other loops on a failure, and a loop cancelled before it
@@ -187,8 +215,7 @@ public final class SubstituterStoreSource implements StoreSource, AutoCloseable 
                 l.cache().download(l.info(), file);
                 mine.complete(new Fetched(l, file));
             } catch (RuntimeException | IOException e) {
-                mine.completeExceptionally(e);
-                fetched.remove(path, mine); // a later call may try again
+                mine.completeExceptionally(e); // after the retries, final: every later call gets this failure
                 throw e;
             }
             f = mine;
@@ -215,12 +242,21 @@ public final class SubstituterStoreSource implements StoreSource, AutoCloseable 
 
     @Override
     public void walk(StorePath path, NarVisitor visitor) throws IOException {
+        walk(path, visitor, true);
+        verified.add(path);
+    }
+
+    /** Reads the NAR; with {@code check}, its NarSize and NarHash are checked (else the caller must see to it). */
+    private void walk(StorePath path, NarVisitor visitor, boolean check) throws IOException {
         Fetched f = fetch(path);
         NarInfo info = f.located().info();
         String where = f.located().narUrl();
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(f.file()), 65536);
-             Verifying nar = new Verifying(decompress(info.compression(), raw, path, where), info.narSize())) {
+             Verifying nar = new Verifying(decompress(info.compression(), raw, path, where), info.narSize(), check)) {
             NarReader.read(nar, visitor);
+            if (!check) {
+                return;
+            }
             if (nar.count != info.narSize()) {
                 throw new InputException(path + ": the NAR from " + where + " has " + nar.count
                         + " bytes, but NarSize is " + info.narSize());
@@ -247,12 +283,27 @@ public final class SubstituterStoreSource implements StoreSource, AutoCloseable 
         Map<String, Node> l = listings.get(path);
         if (l == null) {
             Map<String, Node> m = new TreeMap<>();
+            // Unchecked here: hashing a path's NAR twice (the JRE's is 190 MB) would cost more than the rest of
+            // its share of the build. The layer that holds the path reads it again, checked; {@link
+            // #verifyListed} checks the paths no layer read, before the image is written.
             walk(path, e -> m.put(e.path(), new Node(e instanceof NarEntry.Directory,
-                    e instanceof NarEntry.Symlink s ? s.target() : null)));
+                    e instanceof NarEntry.Symlink s ? s.target() : null)), false);
             l = java.util.Collections.unmodifiableMap(m);
             listings.put(path, l);
         }
         return l;
+    }
+
+    /**
+     * Checks the NarSize and NarHash of every path a {@link #listing} was read from that no checked {@link #walk}
+     * has read since (its layer came from the cache): call it before anything made from a listing is written.
+     */
+    public void verifyListed(int parallelism) throws IOException {
+        List<StorePath> unchecked = listings.keySet().stream().filter(p -> !verified.contains(p)).sorted().toList();
+        boundedAll(unchecked, parallelism, p -> {
+            walk(p, e -> { });
+            return null;
+        });
     }
 
     private static NarFormatException contentFault(Throwable e) {
@@ -305,11 +356,13 @@ public final class SubstituterStoreSource implements StoreSource, AutoCloseable 
     private static final class Verifying extends FilterInputStream {
         final MessageDigest md = BinaryCache.sha256();
         final long limit;
+        final boolean hash;
         long count;
 
-        Verifying(InputStream in, long limit) {
+        Verifying(InputStream in, long limit, boolean hash) {
             super(in);
             this.limit = limit;
+            this.hash = hash;
         }
 
         @Override
@@ -326,14 +379,16 @@ public final class SubstituterStoreSource implements StoreSource, AutoCloseable 
                 if (count > limit) {
                     throw new NarFormatException("longer than its NarSize " + limit);
                 }
-                md.update(b, off, n);
+                if (hash) {
+                    md.update(b, off, n);
+                }
             }
             return n;
         }
 
         @Override
         public long skip(long n) throws IOException {
-            byte[] buf = new byte[(int) Math.min(n, 8192)];
+            byte[] buf = new byte[(int) Math.min(n, 65536)];
             int r = read(buf, 0, buf.length);
             return Math.max(r, 0);
         }
@@ -341,6 +396,14 @@ public final class SubstituterStoreSource implements StoreSource, AutoCloseable 
 
     @Override
     public synchronized void close() throws IOException {
+        if (background != null) {
+            background.shutdownNow(); // downloads still running are interrupted; their files go with the spool
+            try {
+                background.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (spool != null) {
             FileTrees.deleteTree(spool);
             spool = null;
