@@ -25,7 +25,7 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * Transient faults of a binary cache — a reset connection, a body cut short, 5xx, 429 — are retried like the
- * registry client's requests, and a fault that does not pass ends the build with one line naming the store
+ * registry client's requests (a redirect to another server is followed), and a fault that does not pass ends the build with one line naming the store
  * path, the URL and the fault, exit 3, nothing written. The faults come from a small HTTP server of the test's
  * own, in front of the real signed cache's files, that answers each request for a file with the next fault
  * planned for it, then with the file.
@@ -33,7 +33,7 @@ import org.junit.jupiter.api.TestInstance;
 @IntegrationTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SubstituterFaultsTest {
-    enum Fault { RESET, CUT_SHORT, HTTP_500, HTTP_503, HTTP_429 }
+    enum Fault { RESET, CUT_SHORT, HTTP_500, HTTP_503, HTTP_429, REDIRECT }
 
     SignedCache c;
     ServerSocket server;
@@ -97,6 +97,11 @@ class SubstituterFaultsTest {
                         .getBytes(StandardCharsets.ISO_8859_1));
                 return;
             }
+            if (f == Fault.REDIRECT) { // not a fault: a cache may send its files from elsewhere
+                out.write(("HTTP/1.1 302 Found\r\nLocation: " + c.url("zstd") + "/" + name
+                        + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                return;
+            }
             if (!Files.isRegularFile(file)) {
                 out.write("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
                         .getBytes(StandardCharsets.ISO_8859_1));
@@ -146,7 +151,7 @@ class SubstituterFaultsTest {
         Path spec = lockedSpec("faults-pass");
         String info = glibcNarinfo();
         String nar = urlField(info);
-        plan.put(info, new ArrayDeque<>(List.of(Fault.HTTP_429, Fault.RESET)));
+        plan.put(info, new ArrayDeque<>(List.of(Fault.HTTP_429, Fault.RESET, Fault.REDIRECT)));
         plan.put(nar, new ArrayDeque<>(List.of(Fault.RESET, Fault.HTTP_503, Fault.CUT_SHORT, Fault.HTTP_500)));
         int before = requests.getOrDefault(nar, new AtomicInteger()).get();
         Cli r = Cli.run("build", spec.toString(), "--locked", "--no-cache", "-o", "oci:" + c.tmp.resolve("faults-pass-out"),

@@ -67,15 +67,78 @@ public final class Popularity implements LayeringStrategy {
 
     /** All paths, most popular first. */
     public static List<StorePath> order(Closure closure) {
-        Map<StorePath, BigInteger> scores = scores(closure);
+        Graph g = new Graph(closure);
         List<StorePath> paths = new ArrayList<>(closure.paths());
-        paths.sort(Comparator.comparing((StorePath p) -> scores.get(p)).reversed().thenComparing(NIXPKGS_NAME_ORDER));
+        long[] exact = longScores(g);
+        if (exact != null) {
+            Map<StorePath, Long> scores = new HashMap<>();
+            for (int i = 0; i < exact.length; i++) {
+                scores.put(g.paths.get(i), exact[i]);
+            }
+            paths.sort(Comparator.comparing((StorePath p) -> scores.get(p)).reversed().thenComparing(NIXPKGS_NAME_ORDER));
+        } else {
+            Map<StorePath, BigInteger> scores = bigScores(g);
+            paths.sort(Comparator.comparing((StorePath p) -> scores.get(p)).reversed().thenComparing(NIXPKGS_NAME_ORDER));
+        }
         return List.copyOf(paths);
     }
 
     /** The popularity score of every path, as nixpkgs' graph_popularity_contest computes it. */
     public static Map<StorePath, BigInteger> scores(Closure closure) {
         Graph g = new Graph(closure);
+        long[] exact = longScores(g);
+        if (exact == null) {
+            return bigScores(g);
+        }
+        Map<StorePath, BigInteger> out = new HashMap<>();
+        for (int i = 0; i < exact.length; i++) {
+            out.put(g.paths.get(i), BigInteger.valueOf(exact[i]));
+        }
+        return out;
+    }
+
+    /**
+     * The scores in long arithmetic — what every real closure needs, at a fraction of BigInteger's cost
+     * (3,000 paths: milliseconds) — or null when one overflows (diamonds 60 deep), for {@link #bigScores}.
+     */
+    static long[] longScores(Graph g) {
+        int n = g.size();
+        long[] pathsFromRoots = new long[n];
+        BitSet[] dependents = new BitSet[n];
+        int[] remainingReferences = new int[n];
+        long[] score = new long[n];
+        try {
+            for (int y : g.topological(false, Graph.BY_NAME_THEN_HASH)) { // referrers before references
+                long count = g.referrers[y].length == 0 ? 1 : 0;
+                BitSet anc = new BitSet(n);
+                anc.set(y);
+                for (int u : g.referrers[y]) {
+                    count = Math.addExact(count, pathsFromRoots[u]);
+                    anc.or(dependents[u]);
+                    if (--remainingReferences[u] == 0) {
+                        dependents[u] = null;
+                    }
+                }
+                pathsFromRoots[y] = count;
+                dependents[y] = anc;
+                remainingReferences[y] = g.refs[y].length;
+                long s = 0;
+                for (int w = anc.nextSetBit(0); w >= 0; w = anc.nextSetBit(w + 1)) {
+                    s = Math.addExact(s, pathsFromRoots[w]);
+                }
+                score[y] = s;
+                if (remainingReferences[y] == 0) {
+                    dependents[y] = null;
+                }
+            }
+        } catch (ArithmeticException overflow) {
+            return null;
+        }
+        return score;
+    }
+
+    /** The same in BigInteger arithmetic: path counts grow exponentially with the depth of diamonds. */
+    static Map<StorePath, BigInteger> bigScores(Graph g) {
         int n = g.size();
         BigInteger[] pathsFromRoots = new BigInteger[n];
         BitSet[] dependents = new BitSet[n]; // w such that w == y or w depends on y

@@ -37,12 +37,8 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * with the same TLS rule and connect timeout ({@link #shared}), so a second connection to a
  * registry (the push after the fail-fast check) reuses the first one's kept-alive connections.
  *
- * <p>At JVM exit the clients' selector threads are stopped: the JVM waits up to 0.3 s for any
- * thread blocked in native code before it exits — {@code System.exit} included, measured — and a
- * selector thread always is (in {@code epoll_wait}); a JDK 17 client has no {@code close()}. Each
- * client is built on a short-lived thread of a {@link ThreadGroup} of ours, so the threads the
- * client starts (its selector) belong to that group, and interrupting the group (what ends a
- * selector thread) stops exactly them: no thread names or {@code toString()} formats are relied on.
+ * <p>At JVM exit the clients' selector threads are stopped ({@link dev.distrolix.HttpClients}: else the
+ * JVM waits 0.3 s for them).
  */
 final class Http {
     static final int MAX_REDIRECTS = 5;
@@ -53,9 +49,6 @@ final class Http {
         throw new IllegalStateException("Http.STREAM is only a marker for Http.send");
     };
     private static final Map<Key, Http> SHARED = new ConcurrentHashMap<>();
-    /** The threads of every client of ours, one subgroup per {@link Http}. */
-    private static final ThreadGroup THREADS = new ThreadGroup("distrolix-http");
-    private static final java.util.concurrent.atomic.AtomicBoolean EXIT_HOOK = new java.util.concurrent.atomic.AtomicBoolean();
     private static final java.util.concurrent.atomic.AtomicInteger IDS = new java.util.concurrent.atomic.AtomicInteger();
 
     private record Key(boolean verifyTls, Duration connectTimeout, String userAgent, TlsFiles tlsFiles) {}
@@ -75,12 +68,12 @@ final class Http {
     /** {@code tlsFiles}: CAs trusted besides the system's and a client certificate, for HTTPS. */
     Http(boolean verifyTls, Duration connectTimeout, String userAgent, TlsFiles tlsFiles) {
         this.tlsFiles = tlsFiles;
-        this.threads = new ThreadGroup(THREADS, "distrolix-http-" + IDS.incrementAndGet());
+        this.threads = dev.distrolix.HttpClients.group("distrolix-http-" + IDS.incrementAndGet());
         this.verifyTls = verifyTls;
         this.connectTimeout = connectTimeout;
         this.userAgent = userAgent;
         // No TLS context to set up; explicit parameters, else the client asks the context for its defaults.
-        this.plain = build(builder(connectTimeout).sslContext(NoTls.context()).sslParameters(new SSLParameters()));
+        this.plain = build(builder(connectTimeout).sslContext(dev.distrolix.NoTls.context()).sslParameters(new SSLParameters()));
     }
 
     /** The process-wide instance for these settings (java.net.http clients are meant to be shared). */
@@ -129,45 +122,9 @@ final class Http {
         return c;
     }
 
-    /**
-     * Builds a client on a thread of this instance's group, so the selector thread it starts is in
-     * the group too; the first client also registers the exit hook that stops them all.
-     */
+    /** Builds a client whose threads are in this instance's group, stopped at exit ({@link dev.distrolix.HttpClients}). */
     private HttpClient build(HttpClient.Builder b) {
-        if (EXIT_HOOK.compareAndSet(false, true)) {
-            try {
-                Runtime.getRuntime().addShutdownHook(new Thread(THREADS::interrupt, "distrolix-http-exit"));
-            } catch (IllegalStateException shuttingDown) {
-                // first used while the JVM exits: nothing to speed up
-            }
-        }
-        HttpClient[] built = new HttpClient[1];
-        RuntimeException[] failed = new RuntimeException[1];
-        Thread t = new Thread(threads, () -> {
-            try {
-                built[0] = b.build();
-            } catch (RuntimeException e) {
-                failed[0] = e;
-            }
-        }, threads.getName() + "-build");
-        t.setDaemon(true);
-        t.start();
-        boolean interrupted = false;
-        while (true) {
-            try {
-                t.join();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true; // a client is built in well under a second: finish, then say so
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-        if (failed[0] != null) {
-            throw failed[0];
-        }
-        return built[0];
+        return dev.distrolix.HttpClients.build(b, threads);
     }
 
     /** Stops the threads of this instance's clients (their selectors), as the exit hook does for all; for tests. */

@@ -77,6 +77,29 @@ class PopularityTest {
     }
 
     @Test
+    void longArithmeticAgreesWithBigIntegerAndOverflowFallsBack() {
+        for (long seed = 1; seed <= 30; seed++) {
+            Graph g = new Graph(TestClosures.random(seed, 40, 0.2));
+            long[] fast = Popularity.longScores(g);
+            assertThat(fast).as("seed %d fits a long", seed).isNotNull();
+            Map<StorePath, BigInteger> big = Popularity.bigScores(g);
+            for (int i = 0; i < fast.length; i++) {
+                assertThat(BigInteger.valueOf(fast[i])).isEqualTo(big.get(g.paths.get(i)));
+            }
+        }
+        TestClosures t = TestClosures.builder();
+        for (int k = 0; k < 70; k++) {
+            t.path("x" + k, 1, "a" + (k + 1), "b" + (k + 1));
+            t.path("a" + (k + 1), 1, "x" + (k + 1));
+            t.path("b" + (k + 1), 1, "x" + (k + 1));
+        }
+        t.path("x70", 1);
+        Closure deep = t.build();
+        assertThat(Popularity.longScores(new Graph(deep))).as("2^72 overflows").isNull();
+        assertThat(Popularity.order(deep).get(0)).as("the bottom, under everything, first").isEqualTo(t.sp("x70"));
+    }
+
+    @Test
     void matchesALiteralTreeExpansionOnRandomGraphs() {
         for (long seed = 1; seed <= 30; seed++) {
             Closure c = TestClosures.random(seed, 14, 0.3);

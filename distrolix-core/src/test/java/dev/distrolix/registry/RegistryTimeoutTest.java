@@ -130,9 +130,13 @@ class RegistryTimeoutTest {
                     .withDeadline(Duration.ofMillis(3500));
             Repository repo = RegistryClient.connect(s.address(), st).repository("r", false);
             long start = System.nanoTime();
+            // either the retry that would start too late is not made (the last answer, 503, is reported), or the
+            // deadline passes during the 300 ms an attempt waits for its answer: which one is a matter of timing
             assertThatThrownBy(() -> repo.getManifest("1")).isInstanceOf(RegistryException.class)
-                    .hasMessageContaining("reading manifest 1: HTTP 503")
-                    .hasMessageContaining("--timeout of 3.5 s");
+                    .hasMessageContaining("reading manifest 1: ")
+                    .hasMessageContaining("--timeout of 3.5 s")
+                    .satisfiesAnyOf(e -> assertThat(e).hasMessageContaining("HTTP 503"),
+                            e -> assertThat(e).hasMessageContaining("the --timeout of 3.5 s has passed"));
             long took = millisSince(start);
             System.out.println("retries under a 3.5 s --timeout: failed after " + took + " ms");
             assertThat(took).isLessThan(4000L);

@@ -43,16 +43,21 @@ public final class BinaryCache {
         return t;
     });
 
+    private static final ThreadGroup THREADS = dev.distrolix.HttpClients.group("distrolix-substituter-http");
+
     private final String url;
     private final URI base;
-    private final HttpClient http;
+    private final boolean local;
+    /** Clients per scheme, built on first use: an http:// cache never sets TLS up (0.1-0.3 s of a short run). */
+    private volatile HttpClient plain;
+    private volatile HttpClient tls;
     private final Retry retry;
     private final Duration stall;
 
-    private BinaryCache(String url, HttpClient http, Retry retry, Duration stall) {
+    private BinaryCache(String url, boolean local, Retry retry, Duration stall) {
         this.url = url;
         this.base = URI.create(url.endsWith("/") ? url : url + "/");
-        this.http = http;
+        this.local = local;
         this.retry = Objects.requireNonNull(retry);
         this.stall = stall;
     }
@@ -78,9 +83,8 @@ public final class BinaryCache {
             throw new InputException("substituter '" + url + "': only http://, https:// and file:// binary caches"
                     + " are supported");
         }
-        HttpClient client = scheme.equals("file") ? null
-                : HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).followRedirects(HttpClient.Redirect.NORMAL).build();
-        return new BinaryCache(u, client, retry, stall);
+        boolean local = scheme.equals("file");
+        return new BinaryCache(u, local, retry, stall);
     }
 
     public String url() {
@@ -170,17 +174,10 @@ public final class BinaryCache {
      * for what may pass (retried), InputException for answers that will not change.
      */
     private byte[] get(String where, StorePath path, Path file, long limit, MessageDigest md) throws IOException {
-        if (http == null) {
+        if (local) {
             return getFile(where, path, file, limit, md);
         }
-        HttpRequest req = HttpRequest.newBuilder(URI.create(where)).timeout(ANSWER_TIMEOUT).GET().build();
-        HttpResponse<InputStream> r;
-        try {
-            r = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while fetching " + where);
-        }
+        HttpResponse<InputStream> r = send(URI.create(where));
         try (InputStream body = r.body()) {
             int s = r.statusCode();
             if (s == 404 || s == 403 || s == 410) {
@@ -194,6 +191,55 @@ public final class BinaryCache {
             }
             return copy(body, where, path, file, limit, md);
         }
+    }
+
+    /** A GET, redirects followed (at most 5, never from https:// to http://), each on its scheme's client. */
+    private HttpResponse<InputStream> send(URI uri) throws IOException {
+        for (int hops = 0; ; hops++) {
+            HttpRequest req = HttpRequest.newBuilder(uri).timeout(ANSWER_TIMEOUT).GET().build();
+            HttpResponse<InputStream> r;
+            try {
+                r = client(uri).send(req, HttpResponse.BodyHandlers.ofInputStream());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while fetching " + uri);
+            }
+            int s = r.statusCode();
+            java.util.Optional<String> location = r.headers().firstValue("Location");
+            if (!(s == 301 || s == 302 || s == 303 || s == 307 || s == 308) || location.isEmpty() || hops == 5) {
+                return r;
+            }
+            r.body().close();
+            URI next = uri.resolve(location.get());
+            if ("https".equals(uri.getScheme()) && !"https".equals(next.getScheme())) {
+                throw new InputException(uri + " redirects to " + next + ": from https:// to plain HTTP, not followed");
+            }
+            uri = next;
+        }
+    }
+
+    private HttpClient client(URI uri) {
+        boolean secure = "https".equalsIgnoreCase(uri.getScheme());
+        HttpClient c = secure ? tls : plain;
+        if (c == null) {
+            synchronized (this) {
+                c = secure ? tls : plain;
+                if (c == null) {
+                    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT)
+                            .followRedirects(HttpClient.Redirect.NEVER);
+                    if (!secure) {
+                        b.sslContext(dev.distrolix.NoTls.context()).sslParameters(new javax.net.ssl.SSLParameters());
+                    }
+                    c = dev.distrolix.HttpClients.build(b, THREADS); // its threads stopped at exit (else 0.3 s more)
+                    if (secure) {
+                        tls = c;
+                    } else {
+                        plain = c;
+                    }
+                }
+            }
+        }
+        return c;
     }
 
     private byte[] getFile(String where, StorePath path, Path file, long limit, MessageDigest md) throws IOException {

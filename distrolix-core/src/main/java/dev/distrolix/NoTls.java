@@ -1,4 +1,4 @@
-package dev.distrolix.registry;
+package dev.distrolix;
 
 import java.security.SecureRandom;
 import javax.net.ssl.KeyManager;
@@ -12,15 +12,15 @@ import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 
 /**
- * A TLS context that refuses to make connections, for the client {@link Http} uses for
+ * A TLS context that refuses to make connections, for the clients (the registry's, a binary cache's) that serve
  * {@code http://} URLs only: {@code java.net.http} wants a context when a client is built and
  * would otherwise set the JDK's default up (security providers, the trust store) for nothing.
  * Were it ever asked for a TLS connection, it would fail, never connect unverified.
  */
-final class NoTls extends SSLContextSpi {
+public final class NoTls extends SSLContextSpi {
     private NoTls() {}
 
-    static SSLContext context() {
+    public static SSLContext context() {
         return new SSLContext(new NoTls(), null, "none") { };
     }
 
