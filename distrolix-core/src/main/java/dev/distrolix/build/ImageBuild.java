@@ -298,8 +298,16 @@ public final class ImageBuild {
         NixSystem system = nixInputs.system();
 
         List<List<StorePath>> plan = Layering.plan(strategy, closure, layers);
-        CustomisationLayer custom = CustomisationLayer.of(resolved, lister);
-        custom.notices().forEach(n -> listener.on(new BuildEvent.Notice(n)));
+        // From the local store the last layer's links cost a few directory listings: made first, so a fault
+        // in them stops the build before any work. From a binary cache each profile package's NAR is read for
+        // them (the JRE's is 190 MB): that runs beside the store layers instead of before them.
+        final StoreDirectoryLister links = lister;
+        Background<CustomisationLayer> customJob = locked == null ? null
+                : Background.start("distrolix-declared-files", () -> CustomisationLayer.of(resolved, links));
+        CustomisationLayer customNow = locked == null ? CustomisationLayer.of(resolved, lister) : null;
+        if (customNow != null) {
+            customNow.notices().forEach(n -> listener.on(new BuildEvent.Notice(n)));
+        }
         listener.on(new BuildEvent.LayersPlanned(plan.size() + 1, strategy));
 
         List<LayerWriter.EntryProducer> producers = new ArrayList<>();
@@ -308,18 +316,31 @@ public final class ImageBuild {
             producers.add(StoreLayerEntries.producer(group, storeSource));
             keys.add(LayerKeys.storeLayer(group, comp));
         }
-        producers.add(sink -> {
-            for (var e : custom.entries()) {
-                sink.accept(e);
-            }
-        });
-        keys.add(LayerKeys.entriesLayer(custom.entries(), comp));
 
         LayerCache cache = cacheDir != null ? LayerCache.open(cacheDir) : null;
         Path blobs = cache != null ? cache.blobsDir()
                 : workDir != null ? Files.createDirectories(workDir) : dev.distrolix.TempFiles.createTempDirectory("build");
         try {
-            WrittenLayers layersOut = writeLayers(producers, keys, cache, blobs, comp, listener);
+            WrittenLayers storeOut;
+            CustomisationLayer custom;
+            try {
+                storeOut = writeLayers(producers, keys, cache, blobs, comp, listener);
+                custom = customNow != null ? customNow : customJob.join();
+            } finally {
+                if (customJob != null) {
+                    customJob.cancel();
+                }
+            }
+            if (customNow == null) {
+                custom.notices().forEach(n -> listener.on(new BuildEvent.Notice(n)));
+            }
+            final CustomisationLayer last = custom;
+            WrittenLayers lastOut = writeLayers(List.of(sink -> {
+                for (var e : last.entries()) {
+                    sink.accept(e);
+                }
+            }), List.of(LayerKeys.entriesLayer(custom.entries(), comp)), cache, blobs, comp, listener);
+            WrittenLayers layersOut = WrittenLayers.concat(storeOut, lastOut);
             if (locked != null) {
                 locked.verifyListed(); // what the declared-files layer was made from is checked, written or not
             }
@@ -369,7 +390,15 @@ public final class ImageBuild {
     }
 
     /** Takes what the cache has (verified), writes the rest in parallel, and records them. */
-    private record WrittenLayers(List<LayerBlob> blobs, java.util.Set<Integer> cached) {}
+    private record WrittenLayers(List<LayerBlob> blobs, java.util.Set<Integer> cached) {
+        static WrittenLayers concat(WrittenLayers a, WrittenLayers b) {
+            List<LayerBlob> all = new ArrayList<>(a.blobs());
+            all.addAll(b.blobs());
+            java.util.Set<Integer> cached = new java.util.HashSet<>(a.cached());
+            b.cached().forEach(i -> cached.add(i + a.blobs().size()));
+            return new WrittenLayers(List.copyOf(all), cached);
+        }
+    }
 
     private static WrittenLayers writeLayers(List<LayerWriter.EntryProducer> producers, List<String> keys, LayerCache cache,
                                         Path blobs, Compression comp, BuildListener events) throws IOException {
