@@ -242,8 +242,13 @@ public final class SubstituterStoreSource implements StoreSource, AutoCloseable 
 
     @Override
     public void walk(StorePath path, NarVisitor visitor) throws IOException {
-        walk(path, visitor, true);
-        verified.add(path);
+        // The NAR is checked on its first complete read; a later read (the layer after the profile's listing)
+        // is of the same file in this source's own spool folder (0700, never shared), as a cache hit is
+        boolean check = !verified.contains(path);
+        walk(path, visitor, check);
+        if (check) {
+            verified.add(path);
+        }
     }
 
     /** Reads the NAR; with {@code check}, its NarSize and NarHash are checked (else the caller must see to it). */
@@ -283,11 +288,9 @@ public final class SubstituterStoreSource implements StoreSource, AutoCloseable 
         Map<String, Node> l = listings.get(path);
         if (l == null) {
             Map<String, Node> m = new TreeMap<>();
-            // Unchecked here: hashing a path's NAR twice (the JRE's is 190 MB) would cost more than the rest of
-            // its share of the build. The layer that holds the path reads it again, checked; {@link
-            // #verifyListed} checks the paths no layer read, before the image is written.
+            // checked as any first read is: the layer that holds the path then reads it without hashing again
             walk(path, e -> m.put(e.path(), new Node(e instanceof NarEntry.Directory,
-                    e instanceof NarEntry.Symlink s ? s.target() : null)), false);
+                    e instanceof NarEntry.Symlink s ? s.target() : null)));
             l = java.util.Collections.unmodifiableMap(m);
             listings.put(path, l);
         }
