@@ -1,0 +1,73 @@
+package dev.distrolix.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.distrolix.testing.Fixtures;
+import dev.distrolix.testing.IntegrationTest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code bin/distrolix}, as users run it: the first build after the jars change makes its start-up archive
+ * (an AOT cache on a Java 25+, else an AppCDS archive) without a word on stdout or stderr, the next run uses it,
+ * and each gives the digest a run without any archive gives.
+ */
+@IntegrationTest
+class LauncherTest {
+    @TempDir
+    Path tmp;
+
+    static Fixtures.Exit launch(Path out, String... env) {
+        ProcessBuilder pb = new ProcessBuilder(Fixtures.repo().resolve("bin/distrolix").toString(), "build",
+                "examples/nginx/image.yaml", "-I", "nixpkgs=" + Fixtures.debianPackageSet(), "--no-cache", "-q",
+                "-o", "oci:" + out).directory(Fixtures.repo().toFile());
+        pb.environment().put("NIX_CONFIG", "substituters =");
+        for (int i = 0; i < env.length; i += 2) {
+            pb.environment().put(env[i], env[i + 1]);
+        }
+        return Fixtures.exec(pb);
+    }
+
+    @Test
+    void theFirstRunMakesTheArchiveQuietlyAndTheNextUsesIt() throws Exception {
+        Path target = Fixtures.repo().resolve("distrolix-cli/target");
+        try (Stream<Path> s = Files.list(target)) {
+            for (Path p : s.filter(f -> f.getFileName().toString().matches("distrolix\\.(aot|jsa).*")).toList()) {
+                Files.delete(p);
+            }
+        }
+        Fixtures.Exit plain = launch(tmp.resolve("plain"), "DISTROLIX_CDS", "off");
+        assertThat(plain.code()).as(plain.err()).isZero();
+        String digest = plain.out().strip();
+        assertThat(digest).startsWith("sha256:");
+
+        Fixtures.Exit first = launch(tmp.resolve("first"));
+        assertThat(first.code()).as(first.err()).isZero();
+        assertThat(first.out()).isEqualTo(digest + "\n");
+        assertThat(first.err()).isEmpty();
+        Path stamp = null;
+        for (int i = 0; i < 300 && stamp == null; i++) { // an AOT cache is made in the background: ~2 s
+            for (String name : new String[] {"distrolix.aot.stamp", "distrolix.jsa.stamp"}) {
+                if (Files.exists(target.resolve(name))) {
+                    stamp = target.resolve(name);
+                }
+            }
+            Thread.sleep(100);
+        }
+        assertThat(stamp).as("an archive was made").isNotNull();
+        Path archive = target.resolve(stamp.getFileName().toString().replace(".stamp", ""));
+        assertThat(Files.readString(stamp).split(" ")[0]).isEqualTo(Long.toString(Files.size(archive)));
+
+        var made = Files.getLastModifiedTime(archive);
+        Fixtures.Exit second = launch(tmp.resolve("second"));
+        assertThat(second.code()).as(second.err()).isZero();
+        assertThat(second.out()).isEqualTo(digest + "\n");
+        assertThat(second.err()).isEmpty();
+        Thread.sleep(500); // a maker would have started by now
+        assertThat(Files.getLastModifiedTime(archive)).as("used, not made again").isEqualTo(made);
+        assertThat(target.resolve(archive.getFileName() + ".making")).doesNotExist();
+    }
+}
