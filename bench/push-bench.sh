@@ -1,69 +1,53 @@
 #!/usr/bin/env bash
-# Benchmark: the edit–rebuild–push loop against a local registry (the real distribution registry).
-#   cold:  empty layer cache, empty repository: build + push of the nginx example (whole process)
-#   warm:  index.html edited, rebuild + push (whole process): one layer built, two blobs uploaded
-#   peer:  the same pushes done by `skopeo copy oci:… docker://…` from a prebuilt layout
-# Reported as seconds and as ratios measured in this run. Usage: bench/push-bench.sh [RUNS]
+# Benchmark: pushes to a local registry (the real distribution registry), the nginx example,
+# interleaved A B A B … against skopeo measured in the same run:
+#   unchanged re-push  A = skopeo copy of the pushed image's layout again, B = build + push, nothing changed
+#   edit + push        A = skopeo copy of a layout with index.html edited (built beforehand, untimed),
+#                      B = distrolix rebuild + push of that edit (warm layer cache)
+#   copy               A = skopeo copy oci:LAYOUT docker://…/NEW, B = distrolix copy of the same
+# Usage: bench/push-bench.sh [ROUNDS]   (default 5; CI runs 1 so that it never rots)
 set -euo pipefail
 here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 cd "$here"
-# This machine reaches no binary cache: without this, Nix spends seconds retrying cache.nixos.org.
+. bench/lib.sh
 export NIX_CONFIG="${NIX_CONFIG:-substituters =}"
-runs=${1:-5}
+rounds=${1:-5}
 testing/install-tools.sh
 testing/build-fixtures.sh nginx >/dev/null
 ls distrolix-cli/target/lib >/dev/null 2>&1 || mvn -B -q -DskipTests package
 work=$(mktemp -d /tmp/distrolix-push-bench.XXXXXX)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$((20000 + RANDOM % 20000))
 cat > "$work/registry.yml" <<CONF
 version: 0.1
 storage: { filesystem: { rootdirectory: $work/registry-data } }
 http: { addr: 127.0.0.1:$port }
-log: { level: error }
+log: { level: error, accesslog: { disabled: true } }
 CONF
 docker-registry serve "$work/registry.yml" >"$work/registry.log" 2>&1 &
 regpid=$!
 trap 'kill $regpid 2>/dev/null || true; rm -rf "$work"' EXIT
 for _ in $(seq 1 50); do curl -fsS "http://127.0.0.1:$port/v2/" >/dev/null 2>&1 && break; sleep 0.1; done
 cp -r examples/nginx "$work/nginx"
-inc=(-I "nixpkgs=$here/testing/debian-pkgs")
+spec="$work/nginx/image.yaml"
+inc="-I nixpkgs=$here/testing/debian-pkgs"
 reg="127.0.0.1:$port"
+D="$here/bin/distrolix"
+sk="skopeo copy -q --dest-tls-verify=false"
 
-now() { date +%s.%N; }
-elapsed() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.3f", b-a}'; }
-median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-
-t0=$(now)
-bin/distrolix build "$work/nginx/image.yaml" "${inc[@]}" -q --cache-dir "$work/cache" -o "docker://$reg/web:1" >/dev/null
-cold=$(elapsed "$t0" "$(now)")
-
-warm=()
-for i in $(seq 1 "$runs"); do
-  echo "<h1>edit $i</h1>" > "$work/nginx/index.html"
-  t0=$(now)
-  bin/distrolix build "$work/nginx/image.yaml" "${inc[@]}" -q --cache-dir "$work/cache" -o "docker://$reg/web:1" >/dev/null
-  warm+=("$(elapsed "$t0" "$(now)")")
-done
-warm_med=$(printf '%s\n' "${warm[@]}" | median)
-
-# the peer: skopeo pushes layouts that distrolix wrote beforehand (not timed)
-bin/distrolix build "$work/nginx/image.yaml" "${inc[@]}" -q --cache-dir "$work/cache" -o "oci:$work/layout:1" >/dev/null
-t0=$(now)
-skopeo copy -q --dest-tls-verify=false "oci:$work/layout:1" "docker://$reg/peer:1" >/dev/null
-skopeo_cold=$(elapsed "$t0" "$(now)")
-sk=()
-for i in $(seq 1 "$runs"); do
-  echo "<h1>peer edit $i</h1>" > "$work/nginx/index.html"
-  rm -rf "$work/layout"
-  bin/distrolix build "$work/nginx/image.yaml" "${inc[@]}" -q --cache-dir "$work/cache" -o "oci:$work/layout:1" >/dev/null
-  t0=$(now)
-  skopeo copy -q --dest-tls-verify=false "oci:$work/layout:1" "docker://$reg/peer:1" >/dev/null
-  sk+=("$(elapsed "$t0" "$(now)")")
-done
-skopeo_warm=$(printf '%s\n' "${sk[@]}" | median)
-
-echo "edit–rebuild–push loop, nginx example, local registry, $(nproc) cores, median of $runs warm runs, $(date -u +%Y-%m-%dT%H:%MZ)"
-printf 'distrolix build+push: cold %.2fs | warm (index.html edited) %.2fs | cold/warm %.1fx\n' "$cold" "$warm_med" \
-  "$(awk -v a="$cold" -v b="$warm_med" 'BEGIN{print a/b}')"
-printf 'skopeo copy (push only, layout prebuilt): cold %.2fs | warm %.2fs\n' "$skopeo_cold" "$skopeo_warm"
-printf 'distrolix warm rebuild+push / skopeo warm push alone: %.2fx\n' "$(awk -v a="$warm_med" -v b="$skopeo_warm" 'BEGIN{print a/b}')"
+echo "push benchmark, nginx example, local registry, $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ), median (min–max) of $rounds interleaved rounds"
+"$D" build "$spec" $inc -q --cache-dir "$work/cache" -o "oci:$work/layout:1" >/dev/null
+"$D" build "$spec" $inc -q --cache-dir "$work/cache" -o "docker://$reg/web:1" >/dev/null
+$sk "oci:$work/layout:1" "docker://$reg/peer:1"
+bench_pair "unchanged re-push" "$rounds" \
+  ":" "$sk oci:$work/layout:1 docker://$reg/peer:1" \
+  ":" "$D build $spec $inc -q --cache-dir $work/cache -o docker://$reg/web:1"
+n=0
+edit() { n=$((n + 1)); echo "<h1>edit $n</h1>" > "$work/nginx/index.html"; }
+bench_pair "edit + push" "$rounds" \
+  "edit; rm -rf $work/l2; $D build $spec $inc -q --cache-dir $work/cache -o oci:$work/l2:1 >/dev/null" \
+  "$sk oci:$work/l2:1 docker://$reg/peer:1" \
+  "edit" "$D build $spec $inc -q --cache-dir $work/cache -o docker://$reg/web:1"
+m=0
+bench_pair "copy to a new repo" "$rounds" \
+  "m=\$((m + 1)); export m" "$sk oci:$work/layout:1 docker://$reg/sk\$m:1" \
+  ":" "$D copy -q oci:$work/layout:1 docker://$reg/dx\$m:1"
