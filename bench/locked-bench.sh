@@ -29,9 +29,10 @@ nginx_path=$(readlink -f testing/result/nginx)
 jre_path=$(readlink -f testing/result/jre)
 nix "${X[@]}" copy --to "file://$work/cache?compression=$comp" "$nginx_path" "$jre_path" 2>/dev/null
 nix "${X[@]}" store sign --store "file://$work/cache" --key-file "$work/sk" -r "$nginx_path" "$jre_path"
-port=$((20000 + RANDOM % 20000))
 mkdir -p "$work/nginx"
-cat > "$work/nginx/nginx.conf" <<CONF
+for _ in 1 2 3 4 5; do # a random free port: another one when it is taken
+  port=$((20000 + RANDOM % 20000))
+  cat > "$work/nginx/nginx.conf" <<CONF
 daemon off; master_process off; pid $work/nginx/pid; error_log stderr;
 events {}
 http {
@@ -41,10 +42,13 @@ http {
   server { listen 127.0.0.1:$port; root $work/cache; }
 }
 CONF
-"$nginx_path/bin/nginx" -e stderr -p "$work/nginx" -c "$work/nginx/nginx.conf" 2>"$work/nginx/log" &
-nginx_pid=$!
-url="http://127.0.0.1:$port"
-for _ in $(seq 50); do curl -fs "$url/nix-cache-info" >/dev/null && break; sleep 0.1; done
+  "$nginx_path/bin/nginx" -e stderr -p "$work/nginx" -c "$work/nginx/nginx.conf" 2>"$work/nginx/log" &
+  nginx_pid=$!
+  url="http://127.0.0.1:$port"
+  for _ in $(seq 50); do curl -fs "$url/nix-cache-info" >/dev/null && break; sleep 0.1; done
+  curl -fs "$url/nix-cache-info" >/dev/null && break
+  kill "$nginx_pid" 2>/dev/null || true
+done
 
 # The specs, naming the store paths, and their locks.
 mkdir -p "$work/nginx-spec" "$work/jre-spec"
