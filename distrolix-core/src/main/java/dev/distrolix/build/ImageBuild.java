@@ -26,7 +26,6 @@ import dev.distrolix.spec.SpecLoader;
 import dev.distrolix.blob.Compression;
 import dev.distrolix.tar.LayerBlob;
 import dev.distrolix.tar.LayerWriter;
-import dev.distrolix.tar.ParallelLayerWriter;
 import dev.distrolix.tar.StoreLayerEntries;
 import dev.distrolix.transport.ImageReference;
 import dev.distrolix.transport.StagedFile;
@@ -321,10 +320,10 @@ public final class ImageBuild {
         Path blobs = cache != null ? cache.blobsDir()
                 : workDir != null ? Files.createDirectories(workDir) : dev.distrolix.TempFiles.createTempDirectory("build");
         try {
-            WrittenLayers storeOut;
+            LayerWriting.Written storeOut;
             CustomisationLayer custom;
             try {
-                storeOut = writeLayers(producers, keys, cache, blobs, comp, listener);
+                storeOut = LayerWriting.write(producers, keys, cache, blobs, comp, listener);
                 custom = customNow != null ? customNow : customJob.join();
             } finally {
                 if (customJob != null) {
@@ -335,12 +334,12 @@ public final class ImageBuild {
                 custom.notices().forEach(n -> listener.on(new BuildEvent.Notice(n)));
             }
             final CustomisationLayer last = custom;
-            WrittenLayers lastOut = writeLayers(List.of(sink -> {
+            LayerWriting.Written lastOut = LayerWriting.write(List.of(sink -> {
                 for (var e : last.entries()) {
                     sink.accept(e);
                 }
             }), List.of(LayerKeys.entriesLayer(custom.entries(), comp)), cache, blobs, comp, listener);
-            WrittenLayers layersOut = WrittenLayers.concat(storeOut, lastOut);
+            LayerWriting.Written layersOut = LayerWriting.Written.concat(storeOut, lastOut);
             if (locked != null) {
                 locked.verifyListed(); // what the declared-files layer was made from is checked, written or not
             }
@@ -389,47 +388,6 @@ public final class ImageBuild {
         }
     }
 
-    /** Takes what the cache has (verified), writes the rest in parallel, and records them. */
-    private record WrittenLayers(List<LayerBlob> blobs, java.util.Set<Integer> cached) {
-        static WrittenLayers concat(WrittenLayers a, WrittenLayers b) {
-            List<LayerBlob> all = new ArrayList<>(a.blobs());
-            all.addAll(b.blobs());
-            java.util.Set<Integer> cached = new java.util.HashSet<>(a.cached());
-            b.cached().forEach(i -> cached.add(i + a.blobs().size()));
-            return new WrittenLayers(List.copyOf(all), cached);
-        }
-    }
-
-    private static WrittenLayers writeLayers(List<LayerWriter.EntryProducer> producers, List<String> keys, LayerCache cache,
-                                        Path blobs, Compression comp, BuildListener events) throws IOException {
-        LayerBlob[] out = new LayerBlob[producers.size()];
-        java.util.Set<Integer> cached = new java.util.HashSet<>();
-        List<Integer> misses = new ArrayList<>();
-        List<java.util.Optional<LayerBlob>> hits = lookUpAll(cache, keys, comp);
-        if (cache != null) {
-            cache.drainWarnings().forEach(w -> events.on(new BuildEvent.Notice(w)));
-        }
-        for (int i = 0; i < producers.size(); i++) {
-            var hit = hits.get(i);
-            if (hit.isPresent()) {
-                out[i] = hit.get();
-                cached.add(i);
-            } else {
-                misses.add(i);
-            }
-        }
-        List<LayerBlob> built = ParallelLayerWriter.writeAll(blobs, comp,
-                misses.stream().map(producers::get).toList());
-        for (int j = 0; j < misses.size(); j++) {
-            int i = misses.get(j);
-            out[i] = built.get(j);
-            if (cache != null) {
-                cache.store(keys.get(i), out[i]);
-            }
-        }
-        return new WrittenLayers(List.of(out), cached);
-    }
-
     /** Nix works on a thread of its own while the registry answers; a registry failure stops it and is the error. */
     private static NixInputs whileChecking(Background<Void> registryCheck, Callable<NixInputs> nixWork)
             throws IOException {
@@ -439,25 +397,6 @@ public final class ImageBuild {
             return work.join();
         } finally {
             work.cancel();
-        }
-    }
-
-    /** Cache lookups side by side: each one re-hashes its blob, most of a warm build's own work. */
-    private static List<java.util.Optional<LayerBlob>> lookUpAll(LayerCache cache, List<String> keys, Compression comp)
-            throws IOException {
-        if (cache == null) {
-            return java.util.Collections.nCopies(keys.size(), java.util.Optional.empty());
-        }
-        try {
-            return keys.parallelStream().map(k -> {
-                try {
-                    return cache.lookup(k, comp);
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }).toList();
-        } catch (java.io.UncheckedIOException e) {
-            throw e.getCause();
         }
     }
 
