@@ -18,7 +18,7 @@ import java.util.TreeSet;
  * whenever the bytes those rules produce change, or stale blobs would be reused.
  */
 public final class LayerKeys {
-    public static final String FORMAT = "distrolix-layer-2;tar=ustar-pax-1;gzip=blocks-128k-dict32k;zstd=jni-1.5.7";
+    public static final String FORMAT = "distrolix-layer-2;tar=ustar-pax-1;gzip=blocks-128k-dict32k;zstd=jni-1.5.7-workers-job2m";
 
     private LayerKeys() {}
 

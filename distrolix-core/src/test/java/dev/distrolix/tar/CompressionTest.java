@@ -63,6 +63,36 @@ class CompressionTest {
         assertThat(descriptor & 0x03).as("dictionary id").isZero();
     }
 
+    /** The cores must not decide the bytes: zstd with 1, 2 and 4 workers, over several of its jobs. */
+    @Test
+    void zstdBytesDoNotDependOnTheWorkerCount() throws Exception {
+        byte[] data = new byte[24 << 20];
+        java.util.Random r = new java.util.Random(7);
+        for (int i = 0; i < data.length; i += 4096) { // compressible, not trivially: runs of random text
+            byte[] run = new byte[64 + r.nextInt(512)];
+            r.nextBytes(run);
+            for (int j = i; j < Math.min(data.length, i + 4096); j++) {
+                data[j] = (byte) ('a' + (run[(j - i) % run.length] & 0x0f));
+            }
+        }
+        byte[] first = null;
+        for (int workers : new int[] {1, 2, 4}) {
+            var out = new java.io.ByteArrayOutputStream();
+            try (java.io.OutputStream z = Compressors.zstd(out, workers)) {
+                z.write(data);
+            }
+            if (first == null) {
+                first = out.toByteArray();
+                assertThat(first.length).isLessThan(data.length / 2);
+            } else {
+                assertThat(out.toByteArray()).as("%d workers", workers).isEqualTo(first);
+            }
+        }
+        try (InputStream in = new com.github.luben.zstd.ZstdInputStream(new java.io.ByteArrayInputStream(first))) {
+            assertThat(in.readAllBytes()).isEqualTo(data);
+        }
+    }
+
     /** Returns at most {@code max} bytes per read, and varies it, like a pipe or a network stream. */
     static final class ChoppyStream extends InputStream {
         private final InputStream in;
