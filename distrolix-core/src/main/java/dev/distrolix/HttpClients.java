@@ -11,7 +11,7 @@ import java.net.http.HttpClient;
  */
 public final class HttpClients {
     /** The threads of every client built here, one subgroup per caller's group. */
-    public static final ThreadGroup THREADS = new ThreadGroup("distrolix-http");
+    private static final ThreadGroup THREADS = new ThreadGroup("distrolix-http");
     private static final java.util.concurrent.atomic.AtomicBoolean EXIT_HOOK = new java.util.concurrent.atomic.AtomicBoolean();
 
     private HttpClients() {

@@ -92,9 +92,7 @@ public final class Distrolix {
             // class missing from a broken install) is still one line, the trace with --debug
             boolean debug = System.getenv(ErrorHandler.DEBUG_VARIABLE) != null
                     || java.util.Arrays.asList(args).contains(ErrorHandler.DEBUG_OPTION);
-            err.println("distrolix: internal error: " + e.getClass().getName() + ": "
-                    + String.valueOf(e.getMessage()).lines().findFirst().orElse("")
-                    + (debug ? "" : " (run with " + ErrorHandler.DEBUG_OPTION + " for the trace)"));
+            ErrorHandler.printInternalError(err, e, debug);
             if (debug) {
                 e.printStackTrace(err);
             }

@@ -53,9 +53,7 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
             err.println("distrolix: " + firstLine(t));
             code = DistrolixException.EXIT_FAILURE;
         } else {
-            String m = t.getMessage() == null ? "" : ": " + firstLine(t);
-            err.println("distrolix: internal error: " + t.getClass().getName() + m
-                    + (debug ? "" : " (run with " + DEBUG_OPTION + " for the trace)"));
+            printInternalError(err, t, debug);
             code = DistrolixException.EXIT_FAILURE;
         }
         if (debug) {
@@ -63,6 +61,13 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
         }
         err.flush();
         return code;
+    }
+
+    /** The one line for a bug: any throwable that is no expected failure (the trace follows with --debug). */
+    static void printInternalError(PrintWriter err, Throwable t, boolean debug) {
+        String m = t.getMessage() == null ? "" : ": " + firstLine(t);
+        err.println("distrolix: internal error: " + t.getClass().getName() + m
+                + (debug ? "" : " (run with " + DEBUG_OPTION + " for the trace)"));
     }
 
     /** Whether {@code --debug} was given, on the top-level command or on any subcommand (it is inherited). */

@@ -301,12 +301,9 @@ public final class ImageBuild {
         // in them stops the build before any work. From a binary cache each profile package's NAR is read for
         // them (the JRE's is 190 MB): that runs beside the store layers instead of before them.
         final StoreDirectoryLister links = lister;
-        Background<CustomisationLayer> customJob = locked == null ? null
+        CustomisationLayer custom = locked == null ? announced(CustomisationLayer.of(resolved, links)) : null;
+        Background<CustomisationLayer> customJob = custom != null ? null
                 : Background.start("distrolix-declared-files", () -> CustomisationLayer.of(resolved, links));
-        CustomisationLayer customNow = locked == null ? CustomisationLayer.of(resolved, lister) : null;
-        if (customNow != null) {
-            customNow.notices().forEach(n -> listener.on(new BuildEvent.Notice(n)));
-        }
         listener.on(new BuildEvent.LayersPlanned(plan.size() + 1, strategy));
 
         List<LayerWriter.EntryProducer> producers = new ArrayList<>();
@@ -321,17 +318,15 @@ public final class ImageBuild {
                 : workDir != null ? Files.createDirectories(workDir) : dev.distrolix.TempFiles.createTempDirectory("build");
         try {
             LayerWriting.Written storeOut;
-            CustomisationLayer custom;
             try {
                 storeOut = LayerWriting.write(producers, keys, cache, blobs, comp, listener);
-                custom = customNow != null ? customNow : customJob.join();
+                if (custom == null) {
+                    custom = announced(customJob.join());
+                }
             } finally {
                 if (customJob != null) {
                     customJob.cancel();
                 }
-            }
-            if (customNow == null) {
-                custom.notices().forEach(n -> listener.on(new BuildEvent.Notice(n)));
             }
             final CustomisationLayer last = custom;
             LayerWriting.Written lastOut = LayerWriting.write(List.of(sink -> {
@@ -340,9 +335,6 @@ public final class ImageBuild {
                 }
             }), List.of(LayerKeys.entriesLayer(custom.entries(), comp)), cache, blobs, comp, listener);
             LayerWriting.Written layersOut = LayerWriting.Written.concat(storeOut, lastOut);
-            if (locked != null) {
-                locked.verifyListed(); // what the declared-files layer was made from is checked, written or not
-            }
             List<LayerBlob> written = layersOut.blobs();
             java.util.Set<Integer> cached = layersOut.cached();
             List<HistoryEntry> history = new ArrayList<>();
@@ -398,6 +390,12 @@ public final class ImageBuild {
         } finally {
             work.cancel();
         }
+    }
+
+    /** The last layer, its notices told to the listener. */
+    private CustomisationLayer announced(CustomisationLayer custom) {
+        custom.notices().forEach(n -> listener.on(new BuildEvent.Notice(n)));
+        return custom;
     }
 
     private static Compression parseCompression(String compression) {

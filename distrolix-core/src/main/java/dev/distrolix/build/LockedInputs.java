@@ -72,6 +72,11 @@ public final class LockedInputs implements AutoCloseable {
             throw new InputException(lockFile + " is stale (" + specFile + " changed since it was locked); run distrolix lock "
                     + specFile);
         }
+        return open(lock, lockFile, retry);
+    }
+
+    /** A lock already read and found fresh, with its keys and caches. */
+    private static LockedInputs open(ImageLock lock, Path lockFile, Retry retry) {
         TrustedKeys keys;
         try {
             keys = TrustedKeys.of(lock.trustedPublicKeys());
@@ -108,36 +113,37 @@ public final class LockedInputs implements AutoCloseable {
         if (use == LockUse.IGNORED || specFile == null) {
             return Optional.empty();
         }
-        if (!includes.isEmpty()) {
-            if (Files.isRegularFile(ImageLock.fileFor(specFile))) {
-                notice.accept(ImageLock.fileFor(specFile).getFileName() + " not used: -I names the package set;"
-                        + " Nix evaluates the spec");
-            }
-            return Optional.empty();
-        }
-        return loadIfFresh(specFile, retry, notice).map(l -> l.preferringLocalStore(NixCli.create()));
-    }
-
-    /**
-     * The lock beside {@code specFile} when there is one and it is fresh; empty when there is none, and when it
-     * is stale (told to {@code notice}: the build then evaluates the spec as if there were none). A lock that
-     * cannot be read is an error, as with {@code --locked}.
-     */
-    public static Optional<LockedInputs> loadIfFresh(Path specFile, Retry retry, Consumer<String> notice) {
         Path lockFile = ImageLock.fileFor(specFile);
         if (!Files.isRegularFile(lockFile)) {
             return Optional.empty();
         }
+        if (!includes.isEmpty()) {
+            notice.accept(lockFile.getFileName() + " not used: -I names the package set; Nix evaluates the spec");
+            return Optional.empty();
+        }
+        return loadIfFresh(specFile, lockFile, retry, notice).map(l -> l.preferringLocalStore(NixCli.create()));
+    }
+
+    /**
+     * The lock {@code lockFile} of {@code specFile} when it is fresh; empty when it is stale (told to {@code
+     * notice}: the build then evaluates the spec as if there were none). A lock that cannot be read is an error,
+     * as with {@code --locked}.
+     */
+    private static Optional<LockedInputs> loadIfFresh(Path specFile, Path lockFile, Retry retry,
+                                                      Consumer<String> notice) {
+        byte[] spec;
         try {
-            if (!ImageLock.read(lockFile).specSha256().equals(ImageLock.sha256Hex(Files.readAllBytes(specFile)))) {
-                notice.accept(lockFile.getFileName() + " is stale (the spec changed since it was locked): not used;"
-                        + " run distrolix lock " + specFile + " to pin this spec again");
-                return Optional.empty();
-            }
+            spec = Files.readAllBytes(specFile);
         } catch (IOException e) {
             return Optional.empty(); // the spec cannot be read: the build reports it as it always does
         }
-        return Optional.of(load(specFile, retry));
+        ImageLock lock = ImageLock.read(lockFile);
+        if (!lock.specSha256().equals(ImageLock.sha256Hex(spec))) {
+            notice.accept(lockFile.getFileName() + " is stale (the spec changed since it was locked): not used;"
+                    + " run distrolix lock " + specFile + " to pin this spec again");
+            return Optional.empty();
+        }
+        return Optional.of(open(lock, lockFile, retry));
     }
 
     /**
@@ -145,14 +151,9 @@ public final class LockedInputs implements AutoCloseable {
      * in one query), the paths are read from it instead of fetched; otherwise, or without Nix, from the
      * substituters. Either way nothing is evaluated: the lock says what the packages are.
      */
-    public LockedInputs preferringLocalStore(NixCli nix) {
+    private LockedInputs preferringLocalStore(NixCli nix) {
         this.localNix = nix;
         return this;
-    }
-
-    /** Whether the last {@link #nixInputs} found every path, as locked, in the local store. */
-    public boolean fromLocalStore() {
-        return fromLocalStore;
     }
 
     public ImageLock lock() {
@@ -224,13 +225,6 @@ public final class LockedInputs implements AutoCloseable {
             return false;
         }
         return true;
-    }
-
-    /** Before the image is written: the NARs read for their listing only are checked too. */
-    void verifyListed() throws IOException {
-        if (!fromLocalStore) {
-            source.verifyListed(parallelism);
-        }
     }
 
     /** Lists directories inside store paths from their NARs, following symlinks as the file system would. */

@@ -67,19 +67,9 @@ public final class Popularity implements LayeringStrategy {
 
     /** All paths, most popular first. */
     public static List<StorePath> order(Closure closure) {
-        Graph g = new Graph(closure);
+        Map<StorePath, BigInteger> scores = scores(closure); // summed as longs; n BigIntegers only to compare
         List<StorePath> paths = new ArrayList<>(closure.paths());
-        long[] exact = longScores(g);
-        if (exact != null) {
-            Map<StorePath, Long> scores = new HashMap<>();
-            for (int i = 0; i < exact.length; i++) {
-                scores.put(g.paths.get(i), exact[i]);
-            }
-            paths.sort(Comparator.comparing((StorePath p) -> scores.get(p)).reversed().thenComparing(NIXPKGS_NAME_ORDER));
-        } else {
-            Map<StorePath, BigInteger> scores = bigScores(g);
-            paths.sort(Comparator.comparing((StorePath p) -> scores.get(p)).reversed().thenComparing(NIXPKGS_NAME_ORDER));
-        }
+        paths.sort(Comparator.comparing((StorePath p) -> scores.get(p)).reversed().thenComparing(NIXPKGS_NAME_ORDER));
         return List.copyOf(paths);
     }
 

@@ -69,43 +69,46 @@ public final class ImagePusher {
             announced.add(new PushEvent.Blob(b.descriptor().digest(), b.descriptor().size(), b.kind()));
         }
         listener.on(new PushEvent.Started(req.target().toString(), announced));
-        if (unchanged(req, repo)) {
-            // A registry accepts a manifest only when it has every blob the manifest names, and keeps them
-            // while it is tagged: one HEAD per tag settles an unchanged re-push.
-            List<PushResult.BlobOutcome> there = new ArrayList<>();
-            BlobLocations seen = BlobLocations.load(settings.blobCacheDir(), client.registry());
-            for (Blob b : blobs) {
-                there.add(new PushResult.BlobOutcome(b.descriptor().digest(), b.descriptor().size(),
-                        b.descriptor().mediaType(), PushResult.Fate.EXISTS, null));
-                seen.add(b.descriptor().digest(), repo.name()); // a place to mount them from, as after any push
-            }
-            seen.save();
-            listener.on(new PushEvent.Unchanged(req.tags(), req.top().digest()));
-            PushResult result = new PushResult(client.registry(), repo.name(), req.tags(), req.top().digest(),
-                    req.top().mediaType(), there);
-            listener.on(new PushEvent.Finished(result));
-            return result;
-        }
+        // A registry accepts a manifest only when it has every blob the manifest names, and keeps them while
+        // it is tagged: one HEAD per tag settles an unchanged re-push.
+        boolean unchanged = unchanged(req, repo);
         BlobLocations locations = BlobLocations.load(settings.blobCacheDir(), client.registry());
         List<PushResult.BlobOutcome> outcomes;
         try {
-            outcomes = new BlobPushes(repo, locations, settings).pushAll(blobs);
+            outcomes = unchanged ? alreadyThere(blobs, repo, locations)
+                    : new BlobPushes(repo, locations, settings).pushAll(blobs);
         } finally {
             locations.save();
         }
-        for (ManifestBytes child : req.children()) {
-            repo.putManifest(child.digest().toString(), child);
-            listener.on(new PushEvent.ManifestPushed(child.digest().toString(), child.digest(), child.mediaType()));
-        }
-        List<String> refs = req.tags().isEmpty() ? List.of(req.top().digest().toString()) : req.tags();
-        for (String ref : refs) {
-            repo.putManifest(ref, req.top());
-            listener.on(new PushEvent.ManifestPushed(ref, req.top().digest(), req.top().mediaType()));
+        if (unchanged) {
+            listener.on(new PushEvent.Unchanged(req.tags(), req.top().digest()));
+        } else {
+            for (ManifestBytes child : req.children()) {
+                repo.putManifest(child.digest().toString(), child);
+                listener.on(new PushEvent.ManifestPushed(child.digest().toString(), child.digest(), child.mediaType()));
+            }
+            List<String> refs = req.tags().isEmpty() ? List.of(req.top().digest().toString()) : req.tags();
+            for (String ref : refs) {
+                repo.putManifest(ref, req.top());
+                listener.on(new PushEvent.ManifestPushed(ref, req.top().digest(), req.top().mediaType()));
+            }
         }
         PushResult result = new PushResult(client.registry(), repo.name(), req.tags(), req.top().digest(),
                 req.top().mediaType(), outcomes);
         listener.on(new PushEvent.Finished(result));
         return result;
+    }
+
+    /** Every blob as already there, each recorded as a place to mount it from (as after any push). */
+    private static List<PushResult.BlobOutcome> alreadyThere(List<Blob> blobs, Repository repo,
+                                                             BlobLocations locations) {
+        List<PushResult.BlobOutcome> there = new ArrayList<>();
+        for (Blob b : blobs) {
+            there.add(new PushResult.BlobOutcome(b.descriptor().digest(), b.descriptor().size(),
+                    b.descriptor().mediaType(), PushResult.Fate.EXISTS, null));
+            locations.add(b.descriptor().digest(), repo.name());
+        }
+        return there;
     }
 
     /** Whether every tag already names the manifest being pushed (never for a push by digest alone). */

@@ -131,14 +131,6 @@ public final class SubstituterStoreSource implements StoreSource, AutoCloseable 
         return keyed.stream().map(s -> s.indexOf(':') > 0 ? s.substring(0, s.indexOf(':')) : "?").distinct().toList();
     }
 
-    /** Locates and downloads every path, at most {@code parallelism} at a time. */
-    public void prefetch(Collection<StorePath> paths, int parallelism) throws IOException {
-        boundedAll(new ArrayList<>(paths), parallelism, p -> {
-            fetch(p);
-            return null;
-        });
-    }
-
     /**
      * Starts locating and downloading every path, at most {@code parallelism} at a time, and returns at once:
      * a {@link #walk} of a path waits for its download only, so layers are written while the rest arrive. A
@@ -295,18 +287,6 @@ public final class SubstituterStoreSource implements StoreSource, AutoCloseable 
             listings.put(path, l);
         }
         return l;
-    }
-
-    /**
-     * Checks the NarSize and NarHash of every path a {@link #listing} was read from that no checked {@link #walk}
-     * has read since (its layer came from the cache): call it before anything made from a listing is written.
-     */
-    public void verifyListed(int parallelism) throws IOException {
-        List<StorePath> unchecked = listings.keySet().stream().filter(p -> !verified.contains(p)).sorted().toList();
-        boundedAll(unchecked, parallelism, p -> {
-            walk(p, e -> { });
-            return null;
-        });
     }
 
     private static NarFormatException contentFault(Throwable e) {
