@@ -84,6 +84,20 @@ class LockUseTest {
         assertThat(digest(r)).as("a comment changes no byte of the image").isEqualTo(c.localDigest);
     }
 
+    /** A damaged lock beside the spec is not silently skipped: one line naming it, exit 3, nothing written. */
+    @Test
+    void aDamagedLockIsAnInputError() throws Exception {
+        Path spec = c.specCopy("use-damaged");
+        Files.writeString(spec.resolveSibling("image.lock.json"), "{\"schemaVersion\" : 1, \"spec\" : ");
+        Path out = c.tmp.resolve("use-damaged-out");
+        Cli r = buildWithoutNixPath(spec, "use-damaged-out");
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(3);
+        assertThat(r.err().lines().filter(l -> l.startsWith("distrolix: "))).hasSize(1);
+        assertThat(r.errLine()).contains("image.lock.json").contains("not a valid lock").contains("run distrolix lock");
+        assertThat(r.err()).doesNotContain("\tat ");
+        assertThat(out).doesNotExist();
+    }
+
     @Test
     void dashIAndNoLockMakeNixEvaluate() throws Exception {
         Path spec = c.specCopy("use-ignored");

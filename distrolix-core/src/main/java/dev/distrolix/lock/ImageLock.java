@@ -141,7 +141,9 @@ public record ImageLock(String specSha256, String system, List<Package> packages
             if (e instanceof InputException) {
                 throw (InputException) e;
             }
-            throw new InputException(file + ": not a valid lock (" + e.getMessage() + "); run distrolix lock again", e);
+            // Jackson's messages run over several lines (the source excerpt): its first, so the hint stays on the line
+            String why = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+            throw new InputException(file + ": not a valid lock (" + why + "); run distrolix lock again", e);
         }
     }
 
