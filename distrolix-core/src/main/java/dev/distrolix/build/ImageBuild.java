@@ -78,6 +78,7 @@ public final class ImageBuild {
     private RegistrySettings registry = RegistrySettings.defaults();
     private Path digestFile;
     private LockedInputs locked;
+    private BuiltImage.AfterWrite afterWrite;
 
     private ImageBuild(Supplier<ImageSpec> specSource) {
         this.specSource = Objects.requireNonNull(specSource, "specSource");
@@ -205,6 +206,15 @@ public final class ImageBuild {
      */
     public ImageBuild locked(LockedInputs locked) {
         this.locked = locked;
+        return this;
+    }
+
+    /**
+     * A step run right after the image is written, before the build's blobs are removed (signing and
+     * attesting it); its failure fails the build, the image stays written.
+     */
+    public ImageBuild afterWrite(BuiltImage.AfterWrite step) {
+        this.afterWrite = step;
         return this;
     }
 
@@ -364,11 +374,18 @@ public final class ImageBuild {
             if (digestOut != null) {
                 digestOut.write(image.manifestDigest() + "\n");
             }
+            if (afterWrite != null) {
+                afterWrite.beforeWrite();
+            }
             WriteResult wr = Transports.write(image, t, registry);
             if (digestOut != null) {
                 digestOut.commit(); // a rename in a folder checked at the start: the one step after the image's commit
             }
             listener.on(new BuildEvent.ImageWritten(wr.where(), wr.manifestDigest()));
+            if (afterWrite != null) {
+                afterWrite.written(new BuiltImage(spec, image, t, wr, closure, system, createdAt,
+                        locked == null ? java.util.Optional.empty() : java.util.Optional.of(locked.lockFile())));
+            }
             return new BuildResult(t.name() != null ? t.name() : spec.name(), t.tag(), wr.where(), image.manifestDigest(), image.configDigest(),
                     summaries, custom.notices());
         } finally {

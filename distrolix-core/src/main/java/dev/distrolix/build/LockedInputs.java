@@ -160,6 +160,11 @@ public final class LockedInputs implements AutoCloseable {
         return lock;
     }
 
+    /** The lock file the build is pinned by. */
+    public Path lockFile() {
+        return lockFile;
+    }
+
     StoreSource source() {
         return fromLocalStore ? new LocalStoreSource() : source;
     }

@@ -174,6 +174,32 @@ public final class Repository {
         return r.body();
     }
 
+    /**
+     * A small blob in memory (a signature, an attestation), with retries: at most {@code size} + 1 bytes are
+     * read, and the bytes must have that size and that digest.
+     */
+    public byte[] readBlob(Digest digest, long size) throws IOException {
+        String what = "reading blob " + digest;
+        if (size > Integer.MAX_VALUE - 16) {
+            throw RegistryException.of(client.registry(), name, what, "it is too large to hold in memory", null);
+        }
+        return client.settings().retry().run(a -> {
+            byte[] bytes;
+            try (InputStream in = openBlob(digest)) {
+                bytes = in.readNBytes((int) size + 1);
+            } catch (RegistryException e) {
+                throw e;
+            } catch (IOException e) {
+                throw client.io(name, what, e);
+            }
+            if (bytes.length != size || !Digest.sha256(bytes).equals(digest)) {
+                throw RegistryException.of(client.registry(), name, what, "its bytes do not match the digest and size"
+                        + " the manifest gives", null);
+            }
+            return bytes;
+        }, client.retryListener(digest));
+    }
+
     private HttpResponse<byte[]> send(Http.Call call, List<String> s, String what) throws IOException {
         try {
             return client.send(call, s, HttpResponse.BodyHandlers.ofByteArray());

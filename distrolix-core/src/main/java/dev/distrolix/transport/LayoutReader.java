@@ -50,7 +50,10 @@ final class LayoutReader {
         byte[] indexBytes = files.readSmall("index.json", Json.MAX_DOCUMENT);
         JsonNode index = j.parse(indexBytes, "index.json");
         List<Descriptor> entries = descriptors(index, "index.json", "manifests");
-        if (tag != null) {
+        if (tag == null) {
+            // a signed image's .sig/.att manifests are entries too, but never the image a reader means
+            entries = entries.stream().filter(d -> !isAttachment(d.annotations().get(REF_NAME))).toList();
+        } else {
             entries = entries.stream().filter(d -> tag.equals(d.annotations().get(REF_NAME))
                     || tag.equals(d.annotations().get(CONTAINERD_NAME))).toList();
             if (entries.isEmpty()) {
@@ -76,6 +79,14 @@ final class LayoutReader {
         }
         return new Selected(artifact(chosen), names);
     }
+
+    /** Cosign's tags for what is attached to an image: {@code sha256-<hex>.sig}, {@code .att}, {@code .sbom}. */
+    static boolean isAttachment(String tag) {
+        return tag != null && ATTACHMENT_TAG.matcher(tag).matches();
+    }
+
+    private static final java.util.regex.Pattern ATTACHMENT_TAG = java.util.regex.Pattern.compile(
+            "sha256-[0-9a-f]{64}\\.(sig|att|sbom)");
 
     /** The image or index a descriptor names. */
     Artifact artifact(Descriptor d) throws IOException {

@@ -71,6 +71,47 @@ public final class OciLayoutWriter {
         }
     }
 
+    /**
+     * Adds a manifest that is not an image (a signature or attestation manifest) with its blobs under
+     * {@code tag}, with the same locking, rollback and commit point as an image write.
+     */
+    static void writeManifest(Path dir, String tag, byte[] manifest, String mediaType,
+                              Map<dev.distrolix.blob.Digest, byte[]> blobs) throws IOException {
+        Path root = dir.toAbsolutePath().normalize();
+        OutputFiles.Rollback rollback = new OutputFiles.Rollback();
+        try {
+            checkFolder(root);
+            try (LayoutLock lock = LayoutLock.acquire(root, rollback)) {
+                try {
+                    ObjectNode index = openLayout(root);
+                    if (!Files.exists(root.resolve(LayoutContent.OCI_LAYOUT))) {
+                        throw new ImageOutputException(root + " is not an OCI image layout (no oci-layout file)");
+                    }
+                    Path blobDir = root.resolve(LayoutContent.BLOBS);
+                    rollback.createDirectories(blobDir);
+                    dev.distrolix.blob.Digest digest = dev.distrolix.blob.Digest.sha256(manifest);
+                    for (Map.Entry<dev.distrolix.blob.Digest, byte[]> b : blobs.entrySet()) {
+                        placeBlob(root.resolve(LayoutContent.blobPath(b.getKey())), new Content.Bytes(b.getValue()), rollback);
+                    }
+                    placeBlob(root.resolve(LayoutContent.blobPath(digest)), new Content.Bytes(manifest), rollback);
+                    OutputFiles.syncDirectory(blobDir);
+                    ObjectNode entry = CanonicalJson.descriptor(dev.distrolix.image.Descriptor.of(mediaType, digest,
+                            manifest.length).withAnnotations(Map.of(LayoutContent.REF_NAME, tag)));
+                    putEntry(index, entry, tag);
+                    writeFile(root.resolve(LayoutContent.INDEX), CanonicalJson.bytes(index), rollback); // commit point
+                    rollback.forget();
+                } catch (IOException | RuntimeException e) {
+                    rollback.undo();
+                    throw e;
+                }
+            }
+            OutputFiles.syncDirectory(root);
+        } catch (IOException | RuntimeException e) {
+            rollback.undo();
+            throw OutputFiles.translate(e, root);
+        }
+    }
+
     private static void writeLocked(Image img, Path root, String tag, ImageName name, OutputFiles.Rollback rollback)
             throws IOException {
         Path blobs = root.resolve(LayoutContent.BLOBS);

@@ -1,0 +1,38 @@
+package dev.distrolix.sign;
+
+import dev.distrolix.blob.Digest;
+import dev.distrolix.image.Descriptor;
+import java.io.IOException;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Where an image and the manifests attached to it live: a registry repository or an OCI layout.
+ * Opened on one image: its digest is resolved once, so everything attached afterwards names the
+ * digest that was checked, even if the tag moves meanwhile.
+ */
+public sealed interface AttachmentStore permits RegistryAttachments, LayoutAttachments {
+    /** Where, for messages: {@code HOST/REPO} or {@code oci:DIR}. */
+    String where();
+
+    /** The image's manifest (or index) digest. */
+    Digest imageDigest();
+
+    /** What a signature names as {@code docker-reference}: {@code HOST/REPO:TAG} (or without the tag). */
+    String identity();
+
+    /** The name in an attestation's subject: {@code HOST/REPO}. */
+    String subjectName();
+
+    /** The manifest tagged {@code tag} in the image's repository or layout, if any. */
+    Optional<byte[]> manifest(String tag) throws IOException;
+
+    /** A blob the repository or layout holds, checked against its descriptor; at most {@code max} bytes. */
+    byte[] blob(Descriptor d, long max) throws IOException;
+
+    /**
+     * Stores {@code manifest} under {@code tag}: {@code newBlobs} are the blobs not stored yet; every other
+     * blob it names is already there.
+     */
+    void put(String tag, AttachmentManifest manifest, Map<Digest, byte[]> newBlobs) throws IOException;
+}

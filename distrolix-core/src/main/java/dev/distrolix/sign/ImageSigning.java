@@ -1,0 +1,127 @@
+package dev.distrolix.sign;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.distrolix.InputException;
+import dev.distrolix.blob.Digest;
+import dev.distrolix.image.Descriptor;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Signs and attests an image the way cosign does, in an {@link AttachmentStore}. Signatures are
+ * appended to what is there (other keys' stay); a signature this key already made for this digest
+ * is not added again (ECDSA is randomized, so re-signing would otherwise grow the list on every
+ * push). Attestations replace this key's earlier one of the same predicate type.
+ */
+public final class ImageSigning {
+    /** Payloads and envelopes larger than this are not read back (a signature payload is ~300 bytes). */
+    static final long MAX_SIGNATURE_PAYLOAD = 64 << 10;
+    static final long MAX_ATTESTATION = 32L << 20;
+
+    private ImageSigning() {}
+
+    /** What a signing did. */
+    public record Signed(Digest imageDigest, String tag, boolean added, String identity) {}
+
+    /** Signs the store's image for its identity. */
+    public static Signed sign(AttachmentStore store, Signer signer, String creator) throws IOException {
+        Digest digest = store.imageDigest();
+        String tag = AttachmentManifest.tag(digest, "sig");
+        AttachmentManifest existing = read(store, tag);
+        String identity = store.identity();
+        for (Descriptor l : existing.layers()) {
+            if (!SimpleSigning.MEDIA_TYPE.equals(l.mediaType()) || l.size() > MAX_SIGNATURE_PAYLOAD) {
+                continue;
+            }
+            byte[] payload = store.blob(l, MAX_SIGNATURE_PAYLOAD);
+            if (signedBy(signer, l, payload) && covers(payload, digest, identity)) {
+                return new Signed(digest, tag, false, identity);
+            }
+        }
+        byte[] payload = SimpleSigning.payload(identity, digest, creator);
+        String sig = Base64.getEncoder().encodeToString(signer.sign(payload));
+        Descriptor layer = Descriptor.of(SimpleSigning.MEDIA_TYPE, Digest.sha256(payload), payload.length)
+                .withAnnotations(Map.of(AttachmentManifest.SIGNATURE_ANNOTATION, sig));
+        store.put(tag, existing.plus(layer), Map.of(layer.digest(), payload));
+        return new Signed(digest, tag, true, identity);
+    }
+
+    /** A predicate to attest: its kind and the document. */
+    public record Predicate(Statements.Kind kind, JsonNode document) {}
+
+    /** Attests the store's image with each predicate, in one write of the {@code .att} manifest. */
+    public static String attest(AttachmentStore store, Signer signer, List<Predicate> predicates) throws IOException {
+        Digest digest = store.imageDigest();
+        String tag = AttachmentManifest.tag(digest, "att");
+        AttachmentManifest existing = read(store, tag);
+        Set<String> types = new HashSet<>();
+        predicates.forEach(p -> types.add(p.kind().predicateType()));
+        List<Descriptor> kept = new ArrayList<>();
+        for (Descriptor l : existing.layers()) {
+            String type = l.annotations().get(AttachmentManifest.PREDICATE_TYPE_ANNOTATION);
+            if (Dsse.MEDIA_TYPE.equals(l.mediaType()) && types.contains(type) && l.size() <= MAX_ATTESTATION
+                    && ourEnvelope(store.blob(l, MAX_ATTESTATION), signer)) {
+                continue; // replaced below: one per predicate type per key
+            }
+            kept.add(l);
+        }
+        Map<Digest, byte[]> blobs = new LinkedHashMap<>();
+        for (Predicate p : predicates) {
+            byte[] statement = Statements.statement(store.subjectName(), digest, p.kind().predicateType(), p.document());
+            byte[] envelope = Dsse.sign(statement, signer);
+            Descriptor layer = Descriptor.of(Dsse.MEDIA_TYPE, Digest.sha256(envelope), envelope.length)
+                    .withAnnotations(Map.of(AttachmentManifest.SIGNATURE_ANNOTATION, "",
+                            AttachmentManifest.PREDICATE_TYPE_ANNOTATION, p.kind().predicateType()));
+            kept.add(layer);
+            blobs.put(layer.digest(), envelope);
+        }
+        store.put(tag, new AttachmentManifest(kept), blobs);
+        return tag;
+    }
+
+    /** The manifest under {@code tag}, or an empty one; one that is not readable is an input error. */
+    static AttachmentManifest read(AttachmentStore store, String tag) throws IOException {
+        Optional<byte[]> bytes = store.manifest(tag);
+        if (bytes.isEmpty()) {
+            return AttachmentManifest.empty();
+        }
+        try {
+            return AttachmentManifest.parse(bytes.get());
+        } catch (IllegalArgumentException e) {
+            throw new InputException(store.where() + ":" + tag + ": " + e.getMessage());
+        }
+    }
+
+    private static boolean signedBy(Signer signer, Descriptor layer, byte[] payload) {
+        String sig = layer.annotations().get(AttachmentManifest.SIGNATURE_ANNOTATION);
+        try {
+            return sig != null && SignatureCheck.verifies(signer.publicKey(), payload, Base64.getDecoder().decode(sig));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static boolean covers(byte[] payload, Digest digest, String identity) {
+        try {
+            SimpleSigning.Payload p = SimpleSigning.parse(payload);
+            return p.manifestDigest().equals(digest) && p.dockerReference().equals(identity);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static boolean ourEnvelope(byte[] envelope, Signer signer) {
+        try {
+            return Dsse.parse(envelope).signedBy(signer.publicKey());
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package dev.distrolix.sign;
+
+import dev.distrolix.InputException;
+import dev.distrolix.blob.Digest;
+import dev.distrolix.image.Descriptor;
+import dev.distrolix.image.MediaTypes;
+import dev.distrolix.registry.BlobContent;
+import dev.distrolix.registry.ImagePusher;
+import dev.distrolix.registry.ManifestBytes;
+import dev.distrolix.registry.PushListener;
+import dev.distrolix.registry.RegistryClient;
+import dev.distrolix.registry.RegistryRef;
+import dev.distrolix.registry.RegistrySettings;
+import dev.distrolix.registry.Repository;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Attachments in the image's own registry repository, under cosign's tags. */
+public final class RegistryAttachments implements AttachmentStore {
+    private final RegistryRef ref;
+    private final RegistryClient client;
+    private final Repository repo;
+    private final Digest digest;
+
+    private RegistryAttachments(RegistryRef ref, RegistryClient client, Repository repo, Digest digest) {
+        this.ref = ref;
+        this.client = client;
+        this.repo = repo;
+        this.digest = digest;
+    }
+
+    /**
+     * Resolves {@code ref} (its digest, else its tag: the manifest is read and its bytes hashed, never the
+     * registry's word for it). {@code push}: whether attachments will be written.
+     */
+    public static RegistryAttachments open(RegistryRef ref, RegistrySettings settings, boolean push)
+            throws IOException {
+        RegistryClient client = RegistryClient.connect(ref.registry(), settings.withListener(PushListener.NONE));
+        Repository repo = client.repository(ref.repository(), push);
+        ManifestBytes top = repo.getManifest(ref.reference());
+        if (ref.digest() != null && !ref.digest().equals(top.digest())) {
+            throw new InputException(ref + ": the registry returned a manifest with digest " + top.digest());
+        }
+        return new RegistryAttachments(ref, client, repo, top.digest());
+    }
+
+    /** The same store for an image known by digest (just pushed): nothing is read. */
+    public static RegistryAttachments of(RegistryRef ref, RegistrySettings settings, Digest digest) throws IOException {
+        RegistryClient client = RegistryClient.connect(ref.registry(), settings.withListener(PushListener.NONE));
+        return new RegistryAttachments(ref, client, client.repository(ref.repository(), true), digest);
+    }
+
+    @Override
+    public String where() {
+        return ref.registry() + "/" + ref.repository();
+    }
+
+    @Override
+    public Digest imageDigest() {
+        return digest;
+    }
+
+    @Override
+    public String identity() {
+        // the push's own name with its tag, as skopeo writes it: podman's default identity rule then accepts a
+        // pull by that tag or by digest
+        return ref.tag() != null ? where() + ":" + ref.tag() : where();
+    }
+
+    @Override
+    public String subjectName() {
+        return where();
+    }
+
+    @Override
+    public Optional<byte[]> manifest(String tag) throws IOException {
+        if (repo.manifestDigest(tag).isEmpty()) {
+            return Optional.empty();
+        }
+        ManifestBytes m = repo.getManifest(tag);
+        return Optional.of(m.bytes());
+    }
+
+    @Override
+    public byte[] blob(Descriptor d, long max) throws IOException {
+        if (d.size() > max) {
+            throw new InputException(where() + ": blob " + d.digest() + " is " + d.size() + " bytes, more than the "
+                    + max + " an attachment may have");
+        }
+        return repo.readBlob(d.digest(), d.size());
+    }
+
+    @Override
+    public void put(String tag, AttachmentManifest manifest, Map<Digest, byte[]> newBlobs) throws IOException {
+        byte[] config = manifest.config();
+        List<ImagePusher.Blob> blobs = new ArrayList<>();
+        blobs.add(ImagePusher.Blob.of(Descriptor.of(MediaTypes.OCI_CONFIG, Digest.sha256(config), config.length),
+                BlobContent.of(config), "config"));
+        for (Descriptor l : manifest.layers()) {
+            byte[] bytes = newBlobs.get(l.digest());
+            // a blob already attached is in the repository: the pusher's HEAD finds it and nothing is read
+            BlobContent content = bytes != null ? BlobContent.of(bytes) : offset -> {
+                throw new IOException("blob " + l.digest() + " vanished from " + where());
+            };
+            blobs.add(ImagePusher.Blob.of(l, content, "layer"));
+        }
+        ImagePusher.push(new ImagePusher.Request(ref.withTag(tag), List.of(tag), blobs, List.of(),
+                ManifestBytes.of(manifest.bytes(), MediaTypes.OCI_MANIFEST)), client);
+    }
+}

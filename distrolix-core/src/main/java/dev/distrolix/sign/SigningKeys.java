@@ -1,0 +1,75 @@
+package dev.distrolix.sign;
+
+import dev.distrolix.InputException;
+import dev.distrolix.sign.keys.CosignKeys;
+import dev.distrolix.sign.keys.KeyPassword;
+import dev.distrolix.sign.keys.PrivateKeyFile;
+import dev.distrolix.sign.keys.PublicKeyFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.interfaces.ECPrivateKey;
+import java.security.interfaces.ECPublicKey;
+import java.util.function.Function;
+
+/**
+ * Keys named the way the CLI takes them: a file path, or {@code env://NAME} for the PEM text in an
+ * environment variable (CI secrets). The password comes from {@link KeyPassword}, never an argument.
+ */
+public final class SigningKeys {
+    static final String ENV_PREFIX = "env://";
+
+    private SigningKeys() {}
+
+    /** A signer from a cosign private key; the password from COSIGN_PASSWORD or the terminal. */
+    public static Signer signer(String keyRef, Function<String, String> env) {
+        ECPrivateKey key;
+        try (KeyPassword password = KeyPassword.read(env, KeyPassword.Prompter.console(), false)) {
+            key = keyRef.startsWith(ENV_PREFIX)
+                    ? PrivateKeyFile.decode(keyRef, envBytes(keyRef, env), password.chars())
+                    : PrivateKeyFile.read(Path.of(keyRef), password.chars());
+        }
+        return Signer.of(key, CosignKeys.publicKeyOf(key));
+    }
+
+    /**
+     * {@link #signer} started at once on a thread of its own (scrypt takes ~0.3 s and the build needs the key
+     * only when its image is written); {@code get()} waits for it and throws what loading threw.
+     */
+    public static java.util.function.Supplier<Signer> signerInBackground(String keyRef, Function<String, String> env) {
+        java.util.concurrent.FutureTask<Signer> task = new java.util.concurrent.FutureTask<>(() -> signer(keyRef, env));
+        Thread t = new Thread(task, "distrolix-signing-key");
+        t.setDaemon(true);
+        t.start();
+        return () -> {
+            try {
+                return task.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while loading the signing key", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+                if (e.getCause() instanceof Error err) {
+                    throw err;
+                }
+                throw new IllegalStateException(e.getCause());
+            }
+        };
+    }
+
+    /** A cosign public key (PEM). */
+    public static ECPublicKey publicKey(String keyRef, Function<String, String> env) {
+        return keyRef.startsWith(ENV_PREFIX) ? PublicKeyFile.decode(keyRef, envBytes(keyRef, env))
+                : PublicKeyFile.read(Path.of(keyRef));
+    }
+
+    private static byte[] envBytes(String keyRef, Function<String, String> env) {
+        String name = keyRef.substring(ENV_PREFIX.length());
+        String value = name.isEmpty() ? null : env.apply(name);
+        if (value == null) {
+            throw new InputException(keyRef + ": the environment variable " + name + " is not set");
+        }
+        return value.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,85 @@
+package dev.distrolix.sign;
+
+import dev.distrolix.InputException;
+import dev.distrolix.build.BuiltImage;
+import dev.distrolix.registry.RegistrySettings;
+import dev.distrolix.transport.ImageReference;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * Signs what a build just wrote and attests it with its SBOM and provenance ({@code build --sign-key}).
+ * The signer is a supplier so that the key can be decrypted (scrypt: ~0.3 s) while the build runs.
+ */
+public final class SigningStep implements BuiltImage.AfterWrite {
+    private final Supplier<Signer> signer;
+    private final RegistrySettings settings;
+    private final String identity;
+    private final boolean attest;
+    private final Instant sbomTimestamp;
+    private final String version;
+    private final Consumer<String> report;
+
+    /**
+     * @param identity      for an {@code oci:} target: the reference the signature names (null: the image's name)
+     * @param sbomTimestamp the SBOM's {@code metadata.timestamp}, as {@code distrolix sbom} sets it
+     * @param report        told one line per thing done
+     */
+    public SigningStep(Supplier<Signer> signer, RegistrySettings settings, String identity, boolean attest,
+                       Instant sbomTimestamp, String version, Consumer<String> report) {
+        this.signer = Objects.requireNonNull(signer, "signer");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.identity = identity;
+        this.attest = attest;
+        this.sbomTimestamp = Objects.requireNonNull(sbomTimestamp, "sbomTimestamp");
+        this.version = Objects.requireNonNull(version, "version");
+        this.report = Objects.requireNonNull(report, "report");
+    }
+
+    /** Fails unless signatures can be stored beside {@code target}: a registry or an OCI layout. */
+    public static void checkTarget(ImageReference target) {
+        if (!(target instanceof ImageReference.Registry) && !(target instanceof ImageReference.OciLayout)) {
+            throw new InputException("signing needs a docker:// or oci: target, where signatures are stored beside"
+                    + " the image; " + target + " has no place for them (sign the oci: layout, then copy it)");
+        }
+    }
+
+    /** The key is ready (or its error is thrown) before anything is written. */
+    @Override
+    public void beforeWrite() {
+        signer.get();
+    }
+
+    @Override
+    public void written(BuiltImage b) throws IOException {
+        AttachmentStore store;
+        String sbomReference;
+        if (b.target() instanceof ImageReference.Registry r) {
+            store = RegistryAttachments.of(r.ref(), settings, b.written().manifestDigest());
+            // the name `distrolix sbom docker://HOST/REPO:TAG` gives the image, so that its output is this document
+            sbomReference = r.ref().registry() + "/" + r.ref().repository() + ":" + r.tag();
+        } else if (b.target() instanceof ImageReference.OciLayout l) {
+            store = LayoutAttachments.open(l.dir(), l.tag(), identity);
+            sbomReference = b.written().where();
+        } else {
+            checkTarget(b.target());
+            return;
+        }
+        Signer s = signer.get();
+        ImageSigning.Signed signed = ImageSigning.sign(store, s, "distrolix " + version);
+        report.accept((signed.added() ? "signed " : "already signed ") + store.where() + " " + signed.imageDigest()
+                + " as " + signed.identity() + " (" + signed.tag() + ")");
+        if (attest) {
+            List<ImageSigning.Predicate> predicates = List.of(
+                    new ImageSigning.Predicate(Statements.Kind.SBOM,
+                            SbomPredicate.of(sbomReference, b.image(), sbomTimestamp, version)),
+                    new ImageSigning.Predicate(Statements.Kind.PROVENANCE, Provenance.predicate(b, version)));
+            String tag = ImageSigning.attest(store, s, predicates);
+            report.accept("attested " + store.where() + " " + signed.imageDigest() + ": sbom, provenance (" + tag + ")");
+        }
+    }
+}
