@@ -42,3 +42,7 @@ default_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]
 runtime = "runc"
 CONF
 fi
+
+# Debian 12's podman and skopeo are built without sigstore: the signing tests use Debian 13's,
+# fetched beside them (nothing installed, cached; see testing/trixie-tools.sh).
+"$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/trixie-tools.sh"

@@ -107,6 +107,19 @@ final class BuildCommand implements Callable<Integer> {
             description = "Evaluate the spec with Nix even when a fresh lock is beside it (by default a fresh NAME.lock.json pins the packages, read from the local store when it has them as locked, else from the lock's binary caches).")
     boolean noLock;
 
+    @Option(names = "--sign-key", paramLabel = "KEY",
+            description = "Sign the image (cosign's format, sha256-<digest>.sig) and attest its SBOM and SLSA provenance "
+                    + "(sha256-<digest>.att) with this cosign private key: a file, or env://NAME. Password: COSIGN_PASSWORD. "
+                    + "For docker:// and oci: targets.")
+    String signKey;
+
+    @Option(names = "--no-attest", description = "With --sign-key: sign only, attach no SBOM or provenance.")
+    boolean noAttest;
+
+    @Option(names = "--identity", paramLabel = "HOST/REPO:TAG",
+            description = "With --sign-key and an oci: target: the reference the signature names (where the image will be pulled from).")
+    String identity;
+
     @Mixin
     RegistryOptions registry = new RegistryOptions();
 
@@ -142,6 +155,18 @@ final class BuildCommand implements Callable<Integer> {
             build.digestFile(digestFile); // committed with the image, never after a failed one
         }
         PushProgress push = new PushProgress(err, System.console() != null, quiet || json);
+        List<String> signingLines = new ArrayList<>();
+        if (signKey != null) {
+            if (target != null) {
+                dev.distrolix.sign.SigningStep.checkTarget(dev.distrolix.transport.ImageReference.parseTarget(target));
+            }
+            build.afterWrite(new dev.distrolix.sign.SigningStep(
+                    dev.distrolix.sign.SigningKeys.signerInBackground(signKey, System::getenv),
+                    registry.settings(), identity, !noAttest, SbomCommand.created(), SbomCommand.toolVersion(),
+                    signingLines::add));
+        } else if (noAttest || identity != null) {
+            throw new dev.distrolix.InputException((noAttest ? "--no-attest" : "--identity") + " needs --sign-key");
+        }
         BuildResult r;
         if (locked && noLock) {
             throw new dev.distrolix.InputException("--locked and --no-lock contradict each other: choose one");
@@ -164,6 +189,7 @@ final class BuildCommand implements Callable<Integer> {
             out.println(r.manifestDigest());
         } else {
             out.println(Sizes.summary(r));
+            signingLines.forEach(out::println);
         }
         out.flush();
         return 0;

@@ -18,14 +18,15 @@ import picocli.CommandLine.ScopeType;
         },
         subcommands = {BuildCommand.class, CopyCommand.class, InspectCommand.class, AuditCommand.class,
             CompareCommand.class, DiffCommand.class, SbomCommand.class, WhyCommand.class, DebugCommand.class,
-            CacheCommand.class, LockCommand.class, DoctorCommand.class, CommandLine.HelpCommand.class},
+            CacheCommand.class, LockCommand.class, KeygenCommand.class, SignCommand.class, VerifyCommand.class,
+            DoctorCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",
             "1:failure (a tool failed, an I/O error, a bug)",
             "2:usage error (unknown option, missing argument)",
             "3:input error (a bad spec, package, path or image)",
-            "4:audit: findings at or above the --fail-on threshold"
+            "4:audit: findings at or above the --fail-on threshold; verify: not verified"
         })
 public final class Distrolix {
     /** The help's width when stdout is not a terminal (tests, pipes, `man`-like captures). */

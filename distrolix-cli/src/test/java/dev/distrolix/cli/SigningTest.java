@@ -1,0 +1,221 @@
+package dev.distrolix.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.distrolix.blob.Digest;
+import dev.distrolix.image.Descriptor;
+import dev.distrolix.nix.substituter.NarHash;
+import dev.distrolix.registry.RegistryRef;
+import dev.distrolix.registry.RegistrySettings;
+import dev.distrolix.sign.AttachmentManifest;
+import dev.distrolix.sign.RegistryAttachments;
+import dev.distrolix.sign.SimpleSigning;
+import dev.distrolix.testing.Fixtures;
+import dev.distrolix.testing.IntegrationTest;
+import dev.distrolix.testing.RegistryServer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Signed and attested builds, checked by a real sigstore verifier: Debian 13's podman and skopeo
+ * (Debian 12's have sigstore cut out), against the real registry.
+ */
+@IntegrationTest
+class SigningTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String PASSWORD = "correct horse";
+    static final String EPOCH = "1700000000";
+
+    @TempDir
+    static Path work;
+    static RegistryServer registry;
+    static SigstoreTools tools;
+    static String signedDigest;
+
+    @BeforeAll
+    static void buildSignedAndUnsigned() throws Exception {
+        tools = SigstoreTools.locate();
+        registry = RegistryServer.in(work.resolve("registry")).start();
+        assertThat(cli("keygen").exitCode()).isZero();
+        assertThat(cli("keygen", "--output-prefix", "other").exitCode()).isZero();
+        Cli signed = cli("build", NginxImageTest.EXAMPLE.toString(), "-I", NginxImageTest.INCLUDE,
+                "-o", "docker://" + ref("nginx:signed"), "--sign-key", "cosign.key", "--json");
+        assertThat(signed.exitCode()).as(signed.err()).isZero();
+        signedDigest = JSON.readTree(signed.out()).get("manifestDigest").asText();
+        // the same image, unsigned, in another repository: signatures live per repository
+        Cli unsigned = cli("build", NginxImageTest.EXAMPLE.toString(), "-I", NginxImageTest.INCLUDE,
+                "-o", "docker://" + ref("unsigned:1"), "-q");
+        assertThat(unsigned.out().strip()).isEqualTo(signedDigest);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        registry.close();
+    }
+
+    static String ref(String repoAndTag) {
+        return registry.address() + "/" + repoAndTag;
+    }
+
+    static Cli cli(String... args) {
+        return CliProcess.run(Map.of("COSIGN_PASSWORD", PASSWORD, "SOURCE_DATE_EPOCH", EPOCH), work, args);
+    }
+
+    static Cli verify(String image, String... more) {
+        List<String> args = new ArrayList<>(List.of("verify", "docker://" + image, "--key", "cosign.pub", "--insecure"));
+        args.addAll(List.of(more));
+        return cli(args.toArray(String[]::new));
+    }
+
+    @Test
+    void podmanPullsTheSignedBuildAndRefusesItUnsignedOrSignedByAnotherKey() {
+        SigstoreTools.Sandbox ours = tools.sandbox(work.resolve("podman-ours"), registry.port(), work.resolve("cosign.pub"));
+        Fixtures.Exit pulled = tools.podmanPull(ours, ref("nginx:signed"));
+        assertThat(pulled.code()).as(pulled.err()).isZero();
+        Fixtures.Exit unsigned = tools.podmanPull(ours, ref("unsigned:1"));
+        assertThat(unsigned.code()).isNotZero();
+        assertThat(unsigned.err()).contains("A signature was required, but no signature exists");
+        SigstoreTools.Sandbox other = tools.sandbox(work.resolve("podman-other"), registry.port(), work.resolve("other.pub"));
+        Fixtures.Exit otherKey = tools.podmanPull(other, ref("nginx:signed"));
+        assertThat(otherKey.code()).isNotZero();
+        assertThat(otherKey.err()).contains("cryptographic signature verification failed");
+    }
+
+    @Test
+    void distrolixVerifiesItsSignatureAndAttestationsAndRefusesAnotherKey() throws Exception {
+        Cli ok = verify(ref("nginx:signed"), "--attestation", "sbom");
+        assertThat(ok.exitCode()).as(ok.err()).isZero();
+        assertThat(ok.out()).startsWith("verified " + ref("nginx") + " " + signedDigest + ": 1 signature by cosign.pub")
+                .contains("sbom attestation verified");
+        assertThat(verify(ref("nginx:signed"), "--attestation", "provenance").exitCode()).isZero();
+        Cli other = cli("verify", "docker://" + ref("nginx:signed"), "--key", "other.pub", "--insecure");
+        assertThat(other.exitCode()).isEqualTo(4);
+        assertThat(other.err().strip()).startsWith("distrolix: no signature by this key for " + signedDigest).doesNotContain("\n");
+        Cli unsigned = verify(ref("unsigned:1"));
+        assertThat(unsigned.exitCode()).isEqualTo(4);
+        assertThat(unsigned.err().strip()).isEqualTo("distrolix: no signature for " + signedDigest + " in " + ref("unsigned"));
+        // building again signs nothing twice: the same key's signature for the same digest is there
+        Cli again = cli("build", NginxImageTest.EXAMPLE.toString(), "-I", NginxImageTest.INCLUDE,
+                "-o", "docker://" + ref("nginx:signed"), "--sign-key", "cosign.key");
+        assertThat(again.out()).contains("already signed " + ref("nginx"));
+        assertThat(sigManifest("nginx").layers()).hasSize(1);
+        assertThat(attManifest("nginx").layers()).hasSize(2); // sbom and provenance, replaced, not added
+    }
+
+    @Test
+    void skopeoSignsWithADistrolixKeyAndDistrolixVerifiesItUntilTheTagMoves() throws Exception {
+        Files.writeString(work.resolve("password"), PASSWORD);
+        SigstoreTools.Sandbox s = tools.sandbox(work.resolve("skopeo"), registry.port(), work.resolve("cosign.pub"));
+        Fixtures.Exit signed = tools.skopeoSign(s, ref("unsigned:1"), ref("by-skopeo:1"), work.resolve("cosign.key"),
+                work.resolve("password"));
+        assertThat(signed.code()).as(signed.err()).isZero();
+        Cli ok = verify(ref("by-skopeo:1"), "--json");
+        assertThat(ok.exitCode()).as(ok.err()).isZero();
+        JsonNode sig = JSON.readTree(ok.out()).get("signatures").get(0);
+        assertThat(sig.get("dockerReference").asText()).isEqualTo(ref("by-skopeo:1"));
+        assertThat(sig.get("optional").get("creator").asText()).startsWith("containers/image");
+        // skopeo attaches no attestations
+        Cli noSbom = verify(ref("by-skopeo:1"), "--attestation", "sbom");
+        assertThat(noSbom.exitCode()).isEqualTo(4);
+        assertThat(noSbom.err()).contains("no attestations for " + signedDigest);
+        // the tag moved to another image: its digest has no signature
+        Cli rebuilt = cli("build", NginxImageTest.EXAMPLE.toString(), "-I", NginxImageTest.INCLUDE,
+                "-o", "docker://" + ref("by-skopeo:1"), "--layering", "single", "-q");
+        String moved = rebuilt.out().strip();
+        assertThat(moved).isNotEqualTo(signedDigest);
+        Cli refused = verify(ref("by-skopeo:1"));
+        assertThat(refused.exitCode()).isEqualTo(4);
+        assertThat(refused.err().strip()).isEqualTo("distrolix: no signature for " + moved + " in " + ref("by-skopeo"));
+        // and the old signature copied onto the new digest's tag is for the old digest
+        RegistryAttachments store = store("by-skopeo:1");
+        AttachmentManifest old = AttachmentManifest.parse(store.manifest(AttachmentManifest.tag(Digest.parse(signedDigest), "sig")).orElseThrow());
+        store.put(AttachmentManifest.tag(Digest.parse(moved), "sig"), old, Map.of());
+        Cli replayed = verify(ref("by-skopeo:1"));
+        assertThat(replayed.exitCode()).isEqualTo(4);
+        assertThat(replayed.err()).contains("is for " + signedDigest + ", but the image is " + moved);
+    }
+
+    @Test
+    void aTamperedSignatureLayerOrAnnotationFails() throws Exception {
+        Fixtures.run("skopeo", "copy", "--src-tls-verify=false", "--dest-tls-verify=false",
+                "docker://" + ref("nginx:signed"), "docker://" + ref("tampered:1"));
+        RegistryAttachments store = store("tampered:1");
+        AttachmentManifest good = sigManifest("nginx");
+        Descriptor layer = good.layers().get(0);
+        byte[] payload = store("nginx:signed").blob(layer, 1 << 16);
+        // the annotation tampered: another signature (base64 of garbage DER)
+        Descriptor badSig = layer.withAnnotations(Map.of(AttachmentManifest.SIGNATURE_ANNOTATION, "MEUCIQDx"));
+        store.put(tag("sig"), new AttachmentManifest(List.of(badSig)), Map.of(layer.digest(), payload));
+        assertThat(verify(ref("tampered:1")).exitCode()).isEqualTo(4);
+        // the payload tampered (another reference), the signature kept
+        byte[] altered = new String(payload, StandardCharsets.UTF_8).replace("nginx:signed", "nginx:other")
+                .getBytes(StandardCharsets.UTF_8);
+        Descriptor alteredLayer = new Descriptor(SimpleSigning.MEDIA_TYPE, Digest.sha256(altered), altered.length,
+                layer.annotations(), null);
+        store.put(tag("sig"), new AttachmentManifest(List.of(alteredLayer)), Map.of(alteredLayer.digest(), altered));
+        Cli refused = verify(ref("tampered:1"));
+        assertThat(refused.exitCode()).isEqualTo(4);
+        assertThat(refused.err()).contains("does not verify with it (another key, or altered)");
+        // the untampered layer put back verifies (the test itself is not what fails)
+        store.put(tag("sig"), good, Map.of());
+        assertThat(verify(ref("tampered:1")).exitCode()).isZero();
+    }
+
+    @Test
+    void theProvenanceListsEveryStorePathWithItsNixNarHashAndTheSbomIsDistrolixSbom() throws Exception {
+        Cli prov = verify(ref("nginx:signed"), "--attestation", "provenance", "--json");
+        JsonNode predicate = JSON.readTree(prov.out()).get("attestations").get(0).get("predicate");
+        assertThat(predicate.at("/runDetails/builder/id").asText()).isEqualTo("https://distrolix.dev/builder/cli");
+        assertThat(predicate.at("/buildDefinition/externalParameters/spec/digest/sha256").asText())
+                .isEqualTo(Digest.sha256(Files.readAllBytes(NginxImageTest.EXAMPLE)).hex());
+        assertThat(predicate.at("/buildDefinition/internalParameters/sourceDateEpoch").asLong()).isEqualTo(Long.parseLong(EPOCH));
+        Map<String, String> attested = new TreeMap<>();
+        for (JsonNode d : predicate.at("/buildDefinition/resolvedDependencies")) {
+            attested.put(d.get("uri").asText().substring("nix:".length()), d.at("/digest/sha256").asText());
+        }
+        JsonNode sbom = JSON.readTree(cli("sbom", "docker://" + ref("nginx:signed"), "--insecure", "--json").out());
+        List<String> inImage = new ArrayList<>();
+        sbom.get("components").forEach(c -> inImage.add(c.get("storePath").asText()));
+        assertThat(attested.keySet()).containsExactlyInAnyOrderElementsOf(inImage).hasSize(6);
+        List<String> cmd = new ArrayList<>(List.of("nix", "--extra-experimental-features", "nix-command", "path-info", "--json"));
+        cmd.addAll(attested.keySet());
+        Map<String, String> nix = new TreeMap<>();
+        for (JsonNode p : JSON.readTree(Fixtures.run(cmd.toArray(String[]::new)))) {
+            nix.put(p.get("path").asText(), HexFormat.of().formatHex(NarHash.parse(p.get("narHash").asText()).bytes()));
+        }
+        assertThat(attested).isEqualTo(nix);
+
+        Cli att = verify(ref("nginx:signed"), "--attestation", "sbom", "--json");
+        JsonNode attestedSbom = JSON.readTree(att.out()).get("attestations").get(0).get("predicate");
+        Cli doc = cli("sbom", "docker://" + ref("nginx:signed"), "--insecure", "-f", "cyclonedx");
+        assertThat(attestedSbom).isEqualTo(JSON.readTree(doc.out()));
+    }
+
+    static RegistryAttachments store(String repoAndTag) throws Exception {
+        return RegistryAttachments.open(RegistryRef.parse(ref(repoAndTag)), RegistrySettings.defaults().withInsecure(true), true);
+    }
+
+    static String tag(String suffix) {
+        return AttachmentManifest.tag(Digest.parse(signedDigest), suffix);
+    }
+
+    static AttachmentManifest sigManifest(String repo) throws Exception {
+        return AttachmentManifest.parse(store(repo + "@" + signedDigest).manifest(tag("sig")).orElseThrow());
+    }
+
+    static AttachmentManifest attManifest(String repo) throws Exception {
+        return AttachmentManifest.parse(store(repo + "@" + signedDigest).manifest(tag("att")).orElseThrow());
+    }
+}
