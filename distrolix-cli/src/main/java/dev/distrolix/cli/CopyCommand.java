@@ -10,6 +10,7 @@ import dev.distrolix.registry.RegistrySettings;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -79,6 +80,10 @@ final class CopyCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the result as JSON on stdout (with each pushed blob's fate).")
     boolean json;
 
+    @Option(names = "--remove-signatures",
+            description = "Do not carry the image's signatures and attestations (sha256-<digest>.sig/.att) along. By default they go with it between registries and oci: layouts.")
+    boolean removeSignatures;
+
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
@@ -89,6 +94,7 @@ final class CopyCommand implements Callable<Integer> {
                 : settings.withExplicitCredentials(Credentials.parse(sourceCreds, "--src-creds"));
         CopyResult r = ImageCopy.copy(source, destination, sourceSettings, settings,
                 platform == null ? null : dev.distrolix.image.PlatformChoice.parse(platform));
+        List<String> carried = removeSignatures ? List.of() : carrySignatures(r, sourceSettings, settings);
         if (json) {
             out.println(toJson(r));
         } else if (quiet) {
@@ -103,9 +109,23 @@ final class CopyCommand implements Callable<Integer> {
                         p.count(PushResult.Fate.UPLOADED), Sizes.human(p.uploadedBytes()),
                         p.count(PushResult.Fate.EXISTS), p.count(PushResult.Fate.MOUNTED)));
             }
+            carried.forEach(t -> out.println("carried  " + t));
         }
         out.flush();
         return 0;
+    }
+
+    /** The source's signatures and attestations of the copied digest, added to the destination's. */
+    private List<String> carrySignatures(CopyResult r, RegistrySettings sourceSettings, RegistrySettings settings)
+            throws IOException {
+        var from = dev.distrolix.sign.AttachmentCopy.storeOf(dev.distrolix.transport.ImageReference.parseSource(source),
+                sourceSettings, r.digest(), false);
+        if (from.isEmpty()) {
+            return List.of();
+        }
+        var to = dev.distrolix.sign.AttachmentCopy.storeOf(dev.distrolix.transport.ImageReference.parseTarget(r.target()),
+                settings, r.digest(), true);
+        return to.isEmpty() ? List.of() : dev.distrolix.sign.AttachmentCopy.carry(from.get(), to.get());
     }
 
     static String toJson(CopyResult r) throws IOException {

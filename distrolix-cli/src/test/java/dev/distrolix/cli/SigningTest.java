@@ -203,6 +203,109 @@ class SigningTest {
         assertThat(attestedSbom).isEqualTo(JSON.readTree(doc.out()));
     }
 
+    @Test
+    void anImageSignedInItsLayoutArrivesSignedWhereItIsCopied() throws Exception {
+        String layout = "oci:" + work.resolve("layout") + ":1";
+        Cli built = cli("build", NginxImageTest.EXAMPLE.toString(), "-I", NginxImageTest.INCLUDE, "-o", layout,
+                "--sign-key", "cosign.key", "--identity", ref("from-layout:1"));
+        assertThat(built.exitCode()).as(built.err()).isZero();
+        assertThat(cli("verify", layout, "--key", "cosign.pub", "--attestation", "provenance").exitCode()).isZero();
+        // the .sig/.att entries beside the image do not make the layout ambiguous to a reader
+        Cli inspect = cli("inspect", "oci:" + work.resolve("layout"));
+        assertThat(inspect.exitCode()).as(inspect.err()).isZero();
+        Cli copied = cli("copy", layout, "docker://" + ref("from-layout:1"), "--insecure");
+        assertThat(copied.exitCode()).as(copied.err()).isZero();
+        assertThat(copied.out()).contains("carried  " + tag("sig")).contains("carried  " + tag("att"));
+        assertThat(verify(ref("from-layout:1"), "--attestation", "sbom").exitCode()).isZero();
+        SigstoreTools.Sandbox s = tools.sandbox(work.resolve("podman-layout"), registry.port(), work.resolve("cosign.pub"));
+        Fixtures.Exit pulled = tools.podmanPull(s, ref("from-layout:1"));
+        assertThat(pulled.code()).as(pulled.err()).isZero();
+        // --remove-signatures leaves them behind
+        Cli bare = cli("copy", layout, "docker://" + ref("copied-bare:1"), "--insecure", "--remove-signatures");
+        assertThat(bare.out()).doesNotContain("carried");
+        assertThat(verify(ref("copied-bare:1")).exitCode()).isEqualTo(4);
+    }
+
+    @Test
+    void aKeyFromAnEnvironmentVariableSigns() throws Exception {
+        Fixtures.run("skopeo", "copy", "--src-tls-verify=false", "--dest-tls-verify=false",
+                "docker://" + ref("unsigned:1"), "docker://" + ref("env-signed:1"));
+        Cli signed = CliProcess.run(Map.of("COSIGN_PASSWORD", PASSWORD, "SIGNING_KEY",
+                Files.readString(work.resolve("cosign.key"))), work, "sign", "docker://" + ref("env-signed:1"),
+                "--key", "env://SIGNING_KEY", "--insecure");
+        assertThat(signed.exitCode()).as(signed.err()).isZero();
+        assertThat(signed.out()).startsWith("signed " + ref("env-signed") + " " + signedDigest + " as " + ref("env-signed:1"));
+        Cli ok = CliProcess.run(Map.of("PUB", Files.readString(work.resolve("cosign.pub"))), work, "verify",
+                "docker://" + ref("env-signed:1"), "--key", "env://PUB", "--insecure");
+        assertThat(ok.exitCode()).as(ok.err()).isZero();
+    }
+
+    @Test
+    void badKeysAreOneLineInputErrorsThatWriteNothing() throws Exception {
+        Fixtures.run("skopeo", "copy", "--src-tls-verify=false", "--dest-tls-verify=false",
+                "docker://" + ref("unsigned:1"), "docker://" + ref("bad-keys:1"));
+        Cli wrong = CliProcess.run(Map.of("COSIGN_PASSWORD", "not the password"), work,
+                "sign", "docker://" + ref("bad-keys:1"), "--key", "cosign.key", "--insecure");
+        assertOneInputLine(wrong, "distrolix: cosign.key: wrong password");
+        // even the --debug trace holds neither the password nor the key
+        Cli debug = CliProcess.run(Map.of("COSIGN_PASSWORD", "not the password"), work,
+                "sign", "docker://" + ref("bad-keys:1"), "--key", "cosign.key", "--insecure", "--debug");
+        assertThat(debug.exitCode()).isEqualTo(3);
+        assertThat(debug.err()).doesNotContain("not the password").doesNotContain("ENCRYPTED")
+                .doesNotContain(Files.readString(work.resolve("cosign.key")).lines().skip(1).findFirst().orElseThrow());
+        // a build with a wrong password pushes nothing: the key is checked before the image is written
+        Cli build = CliProcess.run(Map.of("COSIGN_PASSWORD", "not the password"), work, "build",
+                NginxImageTest.EXAMPLE.toString(), "-I", NginxImageTest.INCLUDE, "-o", "docker://" + ref("never:1"),
+                "--sign-key", "cosign.key");
+        // the build's progress lines come first (the key is decrypted beside Nix's work); the error is the last line
+        assertThat(build.exitCode()).isEqualTo(3);
+        assertThat(build.errLine()).startsWith("distrolix: cosign.key: wrong password");
+        assertThat(build.err()).doesNotContain("Exception").doesNotContain("push ");
+        assertThat(Fixtures.exec(new ProcessBuilder("skopeo", "inspect", "--tls-verify=false", "docker://" + ref("never:1")))
+                .code()).isNotZero();
+        Files.writeString(work.resolve("corrupt.key"), "-----BEGIN ENCRYPTED COSIGN PRIVATE KEY-----\nnot base64!\n"
+                + "-----END ENCRYPTED COSIGN PRIVATE KEY-----\n");
+        assertOneInputLine(cli("sign", "docker://" + ref("bad-keys:1"), "--key", "corrupt.key", "--insecure"),
+                "distrolix: corrupt.key: ");
+        java.security.KeyPairGenerator rsa = java.security.KeyPairGenerator.getInstance("RSA");
+        rsa.initialize(2048);
+        Files.writeString(work.resolve("rsa.pub"), "-----BEGIN PUBLIC KEY-----\n" + java.util.Base64.getMimeEncoder(64,
+                "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(rsa.generateKeyPair().getPublic().getEncoded())
+                + "\n-----END PUBLIC KEY-----\n");
+        Cli rsaVerify = cli("verify", "docker://" + ref("nginx:signed"), "--key", "rsa.pub", "--insecure");
+        assertOneInputLine(rsaVerify, "distrolix: rsa.pub: not an ECDSA P-256 public key (it is RSA 2048)");
+        assertThat(store("bad-keys:1").manifest(tag("sig"))).isEmpty();
+    }
+
+    @Test
+    void garbageOrHugeSignatureLayersAreInputErrorsReadWithinBounds() throws Exception {
+        Fixtures.run("skopeo", "copy", "--src-tls-verify=false", "--dest-tls-verify=false",
+                "docker://" + ref("unsigned:1"), "docker://" + ref("garbage:1"));
+        RegistryAttachments store = store("garbage:1");
+        byte[] junk = "{\"not\":\"a payload\"}".getBytes(StandardCharsets.UTF_8);
+        Descriptor notBase64 = new Descriptor(SimpleSigning.MEDIA_TYPE, Digest.sha256(junk), junk.length,
+                Map.of(AttachmentManifest.SIGNATURE_ANNOTATION, "%%% not base64"), null);
+        store.put(tag("sig"), new AttachmentManifest(List.of(notBase64)), Map.of(notBase64.digest(), junk));
+        assertOneInputLine(verify(ref("garbage:1")), "distrolix: " + ref("garbage") + ":" + tag("sig")
+                + ": layer 1: the signature annotation is not base64");
+        // a 100 MB payload is refused by its size, never downloaded
+        byte[] huge = new byte[100 << 20];
+        Descriptor big = new Descriptor(SimpleSigning.MEDIA_TYPE, Digest.sha256(huge), huge.length,
+                Map.of(AttachmentManifest.SIGNATURE_ANNOTATION, "MEUCIQDx"), null);
+        store.put(tag("sig"), new AttachmentManifest(List.of(big)), Map.of(big.digest(), huge));
+        huge = null;
+        long start = System.nanoTime();
+        Cli refused = verify(ref("garbage:1"));
+        assertOneInputLine(refused, "distrolix: " + ref("garbage") + ":" + tag("sig") + ": layer 1 is 104857600 bytes,"
+                + " more than a signature payload");
+        assertThat((System.nanoTime() - start) / 1_000_000_000.0).isLessThan(10);
+    }
+
+    static void assertOneInputLine(Cli r, String start) {
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(3);
+        assertThat(r.err().strip()).startsWith(start).doesNotContain("\n").doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
     static RegistryAttachments store(String repoAndTag) throws Exception {
         return RegistryAttachments.open(RegistryRef.parse(ref(repoAndTag)), RegistrySettings.defaults().withInsecure(true), true);
     }

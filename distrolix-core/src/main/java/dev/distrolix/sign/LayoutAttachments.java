@@ -41,6 +41,11 @@ public final class LayoutAttachments implements AttachmentStore {
         return new LayoutAttachments(dir, t.digest(), id);
     }
 
+    /** The layout's attachments of the image {@code digest} (carried by a copy: no identity is needed). */
+    public static LayoutAttachments ofDigest(Path dir, Digest digest) {
+        return new LayoutAttachments(dir, digest, null);
+    }
+
     @Override
     public String where() {
         return "oci:" + dir;

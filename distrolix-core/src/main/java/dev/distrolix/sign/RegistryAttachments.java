@@ -49,8 +49,14 @@ public final class RegistryAttachments implements AttachmentStore {
 
     /** The same store for an image known by digest (just pushed): nothing is read. */
     public static RegistryAttachments of(RegistryRef ref, RegistrySettings settings, Digest digest) throws IOException {
+        return of(ref, settings, digest, true);
+    }
+
+    /** As {@link #of(RegistryRef, RegistrySettings, Digest)}, asking for push access only when {@code push}. */
+    public static RegistryAttachments of(RegistryRef ref, RegistrySettings settings, Digest digest, boolean push)
+            throws IOException {
         RegistryClient client = RegistryClient.connect(ref.registry(), settings.withListener(PushListener.NONE));
-        return new RegistryAttachments(ref, client, client.repository(ref.repository(), true), digest);
+        return new RegistryAttachments(ref, client, client.repository(ref.repository(), push), digest);
     }
 
     @Override
