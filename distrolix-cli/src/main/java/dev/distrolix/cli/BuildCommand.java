@@ -184,7 +184,7 @@ final class BuildCommand implements Callable<Integer> {
         }
         progress.finish();
         if (json) {
-            out.println(toJson(r, push.result()));
+            out.println(toJson(r, push.result(), signingLines));
         } else if (quiet) {
             out.println(r.manifestDigest());
         } else {
@@ -205,6 +205,10 @@ final class BuildCommand implements Callable<Integer> {
     }
 
     static String toJson(BuildResult r, PushResult pushed) throws IOException {
+        return toJson(r, pushed, List.of());
+    }
+
+    static String toJson(BuildResult r, PushResult pushed, List<String> signing) throws IOException {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("image", r.imageName() + ":" + r.tag());
         m.put("target", r.target());
@@ -228,6 +232,9 @@ final class BuildCommand implements Callable<Integer> {
         m.put("notices", r.notices());
         if (pushed != null) {
             m.put("push", PushJson.of(pushed));
+        }
+        if (!signing.isEmpty()) {
+            m.put("signing", signing);
         }
         return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m);
     }

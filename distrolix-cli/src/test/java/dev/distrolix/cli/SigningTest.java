@@ -54,6 +54,7 @@ class SigningTest {
                 "-o", "docker://" + ref("nginx:signed"), "--sign-key", "cosign.key", "--json");
         assertThat(signed.exitCode()).as(signed.err()).isZero();
         signedDigest = JSON.readTree(signed.out()).get("manifestDigest").asText();
+        assertThat(JSON.readTree(signed.out()).get("signing").get(0).asText()).startsWith("signed " + ref("nginx"));
         // the same image, unsigned, in another repository: signatures live per repository
         Cli unsigned = cli("build", NginxImageTest.EXAMPLE.toString(), "-I", NginxImageTest.INCLUDE,
                 "-o", "docker://" + ref("unsigned:1"), "-q");

@@ -36,7 +36,7 @@ public record BuiltImage(ImageSpec spec, AssembledImage image, ImageReference ta
          * Run once the image is assembled, just before it is written: a step that cannot succeed (a wrong key
          * password) fails here, so that no unsigned image is pushed.
          */
-        default void beforeWrite() throws java.io.IOException {}
+        default void beforeWrite(AssembledImage image, ImageReference target) throws java.io.IOException {}
 
         void written(BuiltImage built) throws java.io.IOException;
     }

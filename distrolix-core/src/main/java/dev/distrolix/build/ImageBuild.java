@@ -375,7 +375,7 @@ public final class ImageBuild {
                 digestOut.write(image.manifestDigest() + "\n");
             }
             if (afterWrite != null) {
-                afterWrite.beforeWrite();
+                afterWrite.beforeWrite(image, t);
             }
             WriteResult wr = Transports.write(image, t, registry);
             if (digestOut != null) {

@@ -40,6 +40,26 @@ public final class SigningStep implements BuiltImage.AfterWrite {
         this.report = Objects.requireNonNull(report, "report");
     }
 
+    private com.fasterxml.jackson.databind.JsonNode sbom(BuiltImage b) throws IOException {
+        if (sbom == null) {
+            return SbomPredicate.of(sbomReference(b.target(), b.written().where()), b.image(), sbomTimestamp, version);
+        }
+        try {
+            return sbom.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while making the SBOM");
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
     /** Fails unless signatures can be stored beside {@code target}: a registry or an OCI layout. */
     public static void checkTarget(ImageReference target) {
         if (!(target instanceof ImageReference.Registry) && !(target instanceof ImageReference.OciLayout)) {
@@ -48,23 +68,42 @@ public final class SigningStep implements BuiltImage.AfterWrite {
         }
     }
 
-    /** The key is ready (or its error is thrown) before anything is written. */
+    private java.util.concurrent.FutureTask<com.fasterxml.jackson.databind.JsonNode> sbom;
+
+    /**
+     * The key is ready (or its error is thrown) before anything is written; the SBOM (a scan of every layer)
+     * is made beside the write.
+     */
     @Override
-    public void beforeWrite() {
+    public void beforeWrite(dev.distrolix.image.AssembledImage image, ImageReference target) {
         signer.get();
+        if (attest && target instanceof ImageReference.Registry) { // a folder's name is known once written
+            String reference = sbomReference(target, null);
+            sbom = new java.util.concurrent.FutureTask<>(() -> SbomPredicate.of(reference, image, sbomTimestamp, version));
+            Thread t = new Thread(sbom, "distrolix-sbom");
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+
+    /**
+     * The name {@code distrolix sbom} gives the image when it is read back from where it was written, so that
+     * its output for that reference is this document: HOST/REPO:TAG for a registry, the target otherwise.
+     */
+    private static String sbomReference(ImageReference target, String where) {
+        if (target instanceof ImageReference.Registry r) {
+            return r.ref().registry() + "/" + r.ref().repository() + ":" + r.tag();
+        }
+        return where != null ? where : target.toString();
     }
 
     @Override
     public void written(BuiltImage b) throws IOException {
         AttachmentStore store;
-        String sbomReference;
         if (b.target() instanceof ImageReference.Registry r) {
             store = RegistryAttachments.of(r.ref(), settings, b.written().manifestDigest());
-            // the name `distrolix sbom docker://HOST/REPO:TAG` gives the image, so that its output is this document
-            sbomReference = r.ref().registry() + "/" + r.ref().repository() + ":" + r.tag();
         } else if (b.target() instanceof ImageReference.OciLayout l) {
             store = LayoutAttachments.open(l.dir(), l.tag(), identity);
-            sbomReference = b.written().where();
         } else {
             checkTarget(b.target());
             return;
@@ -76,7 +115,7 @@ public final class SigningStep implements BuiltImage.AfterWrite {
         if (attest) {
             List<ImageSigning.Predicate> predicates = List.of(
                     new ImageSigning.Predicate(Statements.Kind.SBOM,
-                            SbomPredicate.of(sbomReference, b.image(), sbomTimestamp, version)),
+                            sbom(b)),
                     new ImageSigning.Predicate(Statements.Kind.PROVENANCE, Provenance.predicate(b, version)));
             String tag = ImageSigning.attest(store, s, predicates);
             report.accept("attested " + store.where() + " " + signed.imageDigest() + ": sbom, provenance (" + tag + ")");
