@@ -113,6 +113,13 @@ class SigningTest {
         assertThat(again.out()).contains("already signed " + ref("nginx"));
         assertThat(sigManifest("nginx").layers()).hasSize(1);
         assertThat(attManifest("nginx").layers()).hasSize(2); // sbom and provenance, replaced, not added
+        // this registry (distribution 2.8) has no referrers API: the tag scheme is all there is, and nothing else
+        // was pushed (a registry with the API gets each attestation as a referrer too)
+        var repo = dev.distrolix.registry.RegistryClient.connect(registry.address(),
+                RegistrySettings.defaults().withInsecure(true)).repository("nginx", false);
+        assertThat(repo.supportsReferrers(Digest.parse(signedDigest))).isFalse();
+        JsonNode tags = JSON.readTree(Fixtures.run("skopeo", "list-tags", "--tls-verify=false", "docker://" + ref("nginx")));
+        assertThat(tags.get("Tags")).extracting(JsonNode::asText).containsExactlyInAnyOrder("signed", tag("sig"), tag("att"));
     }
 
     @Test

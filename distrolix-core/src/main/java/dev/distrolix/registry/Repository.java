@@ -175,6 +175,19 @@ public final class Repository {
     }
 
     /**
+     * Whether the registry serves the OCI 1.1 referrers API for this repository: {@code GET …/referrers/D}
+     * answers 200 with an image index (a registry without it answers 404).
+     */
+    public boolean supportsReferrers(Digest digest) throws IOException {
+        String what = "asking for the referrers of " + digest;
+        Http.Call call = Http.Call.of("GET", url("/referrers/" + digest), timeout())
+                .withHeader("Accept", dev.distrolix.image.MediaTypes.OCI_INDEX).withMaxBody(1 << 20);
+        HttpResponse<byte[]> r = send(call, scopes, what);
+        return r.statusCode() == 200 && r.headers().firstValue("Content-Type").orElse("")
+                .startsWith(dev.distrolix.image.MediaTypes.OCI_INDEX);
+    }
+
+    /**
      * A small blob in memory (a signature, an attestation), with retries: at most {@code size} + 1 bytes are
      * read, and the bytes must have that size and that digest.
      */

@@ -35,4 +35,12 @@ public sealed interface AttachmentStore permits RegistryAttachments, LayoutAttac
      * blob it names is already there.
      */
     void put(String tag, AttachmentManifest manifest, Map<Digest, byte[]> newBlobs) throws IOException;
+
+    /**
+     * Where the store serves the OCI 1.1 referrers API, also attaches each layer as a referrer of the image;
+     * returns how many were attached (0 where there is no such API: the tag scheme is then all there is).
+     */
+    default int addReferrers(java.util.List<Descriptor> layers, Map<Digest, byte[]> blobs) throws IOException {
+        return 0;
+    }
 }

@@ -73,6 +73,7 @@ public final class ImageSigning {
             kept.add(l);
         }
         Map<Digest, byte[]> blobs = new LinkedHashMap<>();
+        List<Descriptor> added = new ArrayList<>();
         for (Predicate p : predicates) {
             byte[] statement = Statements.statement(store.subjectName(), digest, p.kind().predicateType(), p.document());
             byte[] envelope = Dsse.sign(statement, signer);
@@ -80,9 +81,11 @@ public final class ImageSigning {
                     .withAnnotations(Map.of(AttachmentManifest.SIGNATURE_ANNOTATION, "",
                             AttachmentManifest.PREDICATE_TYPE_ANNOTATION, p.kind().predicateType()));
             kept.add(layer);
+            added.add(layer);
             blobs.put(layer.digest(), envelope);
         }
         store.put(tag, new AttachmentManifest(kept), blobs);
+        store.addReferrers(added, blobs); // the tag scheme first: it is what podman and cosign 2 read
         return tag;
     }
 

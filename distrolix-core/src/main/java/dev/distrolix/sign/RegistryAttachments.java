@@ -100,6 +100,24 @@ public final class RegistryAttachments implements AttachmentStore {
     }
 
     @Override
+    public int addReferrers(List<Descriptor> layers, Map<Digest, byte[]> blobs) throws IOException {
+        if (layers.isEmpty() || !repo.supportsReferrers(digest)) {
+            return 0;
+        }
+        ManifestBytes image = repo.getManifest(digest.toString());
+        Descriptor subject = Descriptor.of(image.mediaType(), image.digest(), image.size());
+        for (Descriptor l : layers) {
+            List<ImagePusher.Blob> push = new ArrayList<>();
+            Referrers.emptyConfig().forEach((d, bytes) -> push.add(ImagePusher.Blob.of(
+                    Descriptor.of(Referrers.EMPTY_CONFIG_TYPE, d, bytes.length), BlobContent.of(bytes), "config")));
+            push.add(ImagePusher.Blob.of(l, BlobContent.of(blobs.get(l.digest())), "layer"));
+            ImagePusher.push(new ImagePusher.Request(ref, List.of(), push, List.of(),
+                    ManifestBytes.of(Referrers.manifest(subject, l), MediaTypes.OCI_MANIFEST)), client);
+        }
+        return layers.size();
+    }
+
+    @Override
     public void put(String tag, AttachmentManifest manifest, Map<Digest, byte[]> newBlobs) throws IOException {
         byte[] config = manifest.config();
         List<ImagePusher.Blob> blobs = new ArrayList<>();

@@ -10,6 +10,7 @@ import java.security.KeyPairGenerator;
 import java.security.interfaces.ECPrivateKey;
 import java.security.spec.ECGenParameterSpec;
 import java.util.Base64;
+import dev.distrolix.image.Descriptor;
 import org.junit.jupiter.api.Test;
 
 class PayloadsTest {
@@ -102,5 +103,19 @@ class PayloadsTest {
                 .hasMessage("layer 1 has no valid sha256 digest");
         assertThatThrownBy(() -> AttachmentManifest.parse("{}".getBytes(StandardCharsets.UTF_8)))
                 .hasMessageContaining("no layers");
+    }
+
+    @Test
+    void aReferrerManifestNamesTheImageAsItsSubject() throws Exception {
+        Descriptor image = Descriptor.of(dev.distrolix.image.MediaTypes.OCI_MANIFEST, D, 1234);
+        Descriptor envelope = Descriptor.of(Dsse.MEDIA_TYPE, Digest.sha256(new byte[3]), 3)
+                .withAnnotations(java.util.Map.of(AttachmentManifest.PREDICATE_TYPE_ANNOTATION, "https://slsa.dev/provenance/v1"));
+        var m = new com.fasterxml.jackson.databind.ObjectMapper().readTree(Referrers.manifest(image, envelope));
+        assertThat(m.at("/subject/digest").asText()).isEqualTo(D.toString());
+        assertThat(m.at("/subject/size").asLong()).isEqualTo(1234);
+        assertThat(m.at("/artifactType").asText()).isEqualTo(Dsse.MEDIA_TYPE);
+        assertThat(m.at("/config/mediaType").asText()).isEqualTo("application/vnd.oci.empty.v1+json");
+        assertThat(m.at("/config/digest").asText()).isEqualTo(Digest.sha256("{}".getBytes(StandardCharsets.UTF_8)).toString());
+        assertThat(m.at("/layers/0/digest").asText()).isEqualTo(envelope.digest().toString());
     }
 }
