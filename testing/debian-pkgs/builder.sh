@@ -8,16 +8,31 @@
 #   isGlibc      "1": this output is glibc (interpreter = own ld.so; RUNPATH only
 #                where a library needs a sibling besides libc.so.6)
 #   postInstall  shell snippet run at the end, with $out filled
+#   debArch      Debian architecture of the .debs (amd64, arm64): each ELF file must match it
+#   multiarch    Debian's multiarch folder name (x86_64-linux-gnu, aarch64-linux-gnu)
+#   ldso         the ELF interpreter's file name (ld-linux-x86-64.so.2, ld-linux-aarch64.so.1)
 #
-# Layout of $out: /usr/X and /X are merged into $out/X, lib/x86_64-linux-gnu/* is
+# Layout of $out: /usr/X and /X are merged into $out/X, lib/$multiarch/* is
 # flattened into lib/, documentation is dropped. Absolute symlinks are made relative
 # when their target exists inside $out, and removed otherwise (they would point to the
 # host). Every ELF file except ld.so and libc.so.6 gets the interpreter
-# $glibc/lib/ld-linux-x86-64.so.2 and RUNPATH "<own \$ORIGIN entries>:$out/lib:<deps>/lib:$glibc/lib",
+# $glibc/lib/$ldso and RUNPATH "<own \$ORIGIN entries>:$out/lib:<deps>/lib:$glibc/lib",
 # so Nix's reference scan sees exactly the libraries' store paths.
 set -eu
 PATH=/usr/bin:/bin
 export PATH LC_ALL=C
+: "${debArch:?}" "${multiarch:?}" "${ldso:?}"
+# ELF e_machine (u16 little-endian at offset 18) of the architecture: every ELF file must have it.
+case "$debArch" in
+  amd64) machine="3e 00" ;;
+  arm64) machine="b7 00" ;;
+  *) echo "builder: unsupported debArch $debArch" >&2; exit 1 ;;
+esac
+for d in $debs; do
+  a="$(dpkg-deb -f "$d" Architecture)"
+  [ "$a" = "$debArch" ] || [ "$a" = all ] || {
+    echo "builder: ${d##*/} is for architecture $a, this derivation for $debArch" >&2; exit 1; }
+done
 
 root="$TMPDIR/root"
 mkdir -p "$root" "$out"
@@ -35,9 +50,11 @@ for d in bin sbin lib lib64 libexec etc share; do
     cp -a "$root/$d/." "$out/$d/"
   fi
 done
-if [ -d "$out/lib/x86_64-linux-gnu" ]; then
-  cp -a "$out/lib/x86_64-linux-gnu/." "$out/lib/"
-  rm -rf "$out/lib/x86_64-linux-gnu"
+# --remove-destination: arm64's libc6 ships lib/ld-linux-aarch64.so.1 as a link to
+# lib/aarch64-linux-gnu/ld-linux-aarch64.so.1 (plain cp -a: "are the same file").
+if [ -d "$out/lib/$multiarch" ]; then
+  cp -a --remove-destination "$out/lib/$multiarch/." "$out/lib/"
+  rm -rf "$out/lib/$multiarch"
 fi
 rm -rf "$out/share/doc" "$out/share/man" "$out/share/info" "$out/share/lintian" \
        "$out/share/bug" "$out/share/doc-base" "$out/lib/debug" "$out/games" \
@@ -50,7 +67,7 @@ find "$out" -type l | while IFS= read -r l; do
     /*)
       m="$t"
       case "$m" in /usr/*) m="${m#/usr}" ;; esac
-      case "$m" in /lib/x86_64-linux-gnu/*) m="/lib/${m#/lib/x86_64-linux-gnu/}" ;; esac
+      case "$m" in "/lib/$multiarch/"*) m="/lib/${m#"/lib/$multiarch/"}" ;; esac
       if [ -e "$out$m" ] || [ -L "$out$m" ]; then
         rel="$(realpath -m -s --relative-to="$(dirname "$l")" "$out$m")"
         ln -sfn "$rel" "$l"
@@ -70,16 +87,19 @@ find "$out" -type l | while IFS= read -r l; do
   esac
 done
 # 3. relink ELF files.
-if [ "${isGlibc:-}" != 1 ]; then interp="$glibc/lib/ld-linux-x86-64.so.2"; glibcLib="$glibc/lib"
-else interp="$out/lib/ld-linux-x86-64.so.2"; glibcLib=""; fi
+if [ "${isGlibc:-}" != 1 ]; then interp="$glibc/lib/$ldso"; glibcLib="$glibc/lib"
+else interp="$out/lib/$ldso"; glibcLib=""; fi
+[ -e "$interp" ] || { echo "builder: no ELF interpreter $interp" >&2; exit 1; }
 rpath="$out/lib"
 for d in $deps; do rpath="$rpath:$d/lib"; done
 [ -n "$glibcLib" ] && rpath="$rpath:$glibcLib"
 
 elfmagic="$(printf '\177ELF')"
 find "$out" -type f | while IFS= read -r f; do
-  case "${f##*/}" in ld-linux-x86-64.so.2|libc.so.6) continue ;; esac
   [ "$(head -c 4 "$f")" = "$elfmagic" ] || continue
+  m="$(od -An -t x1 -j 18 -N 2 "$f" | tr -s ' ' | sed 's/^ //; s/ $//')"
+  [ "$m" = "$machine" ] || { echo "builder: ${f#$out/} has ELF machine '$m', not $debArch's '$machine'" >&2; exit 1; }
+  case "${f##*/}" in "$ldso"|libc.so.6) continue ;; esac
   chmod u+w "$f"
   if patchelf --print-interpreter "$f" >/dev/null 2>&1; then
     patchelf --set-interpreter "$interp" "$f"
@@ -91,7 +111,7 @@ find "$out" -type f | while IFS= read -r f; do
     # glibc's own libraries: those without a RUNPATH (gconv modules have $ORIGIN) that
     # need a sibling other than libc/ld.so (libmvec -> libm, libnss_hesiod ->
     # libresolv) get RUNPATH $out/lib.
-    if [ -z "$old" ] && [ -n "$(printf '%s\n' $needed | grep -v -x -e libc.so.6 -e ld-linux-x86-64.so.2)" ]; then
+    if [ -z "$old" ] && [ -n "$(printf '%s\n' $needed | grep -v -x -e libc.so.6 -e "$ldso")" ]; then
       patchelf --set-rpath "$out/lib" "$f"
     fi
   else

@@ -10,10 +10,17 @@
 #   NIX_PATH=nixpkgs=$PWD/testing/debian-pkgs nix-build '<nixpkgs>' -A nginx
 #   import ./testing/debian-pkgs { }        # works too (all arguments have defaults)
 #
+# Systems: x86_64-linux (amd64 .debs from ./debs) and aarch64-linux (arm64 .debs from
+# ./debs-arm64, DEB_ARCH=arm64 ./fetch-debs.sh). Every derivation's `system` is the one asked
+# for, and its binaries are that system's (arm64 ones run on an x86_64 host only through qemu
+# binfmt, with Nix's extra-platforms = aarch64-linux; testing/install-tools.sh sets both):
+#   nix-build testing/debian-pkgs -A nginx --argstr system aarch64-linux
+#
 # Closures: nginx = nginx openssl pcre2 zlib libxcrypt glibc (6 paths);
 #           nginxWithZlib2 = the same with zlib2 (1.2.13.1) instead of zlib (1.2.13).
 { system ? builtins.currentSystem
-, debsDir ? ./debs
+  # the .debs of `system`'s Debian architecture (see `arches` below)
+, debsDir ? null
   # version string of the second zlib (same Debian library, plus a marker file);
   # null = "<Debian's zlib version>.1", e.g. 1.2.13.1
 , zlib2Version ? null
@@ -21,15 +28,31 @@
 }:
 
 let
-  versionsFile = debsDir + "/versions.nix";
+  # Nix system -> Debian architecture, multiarch folder (lib/<multiarch>) and ELF interpreter.
+  arches = {
+    x86_64-linux = {
+      debArch = "amd64"; multiarch = "x86_64-linux-gnu"; ldso = "ld-linux-x86-64.so.2";
+      defaultDebs = ./debs; fetch = "testing/debian-pkgs/fetch-debs.sh";
+    };
+    aarch64-linux = {
+      debArch = "arm64"; multiarch = "aarch64-linux-gnu"; ldso = "ld-linux-aarch64.so.1";
+      defaultDebs = ./debs-arm64; fetch = "DEB_ARCH=arm64 testing/debian-pkgs/fetch-debs.sh";
+    };
+  };
+  arch = arches.${system} or (throw
+    "testing/debian-pkgs: system '${system}' is not supported (only ${builtins.concatStringsSep " and " (builtins.attrNames arches)})");
+  inherit (arch) debArch multiarch ldso;
+  debsDir' = if debsDir != null then debsDir else arch.defaultDebs;
+
+  versionsFile = debsDir' + "/versions.nix";
   versions =
     if builtins.pathExists versionsFile then import versionsFile
-    else throw "testing/debian-pkgs: ${toString debsDir} has no versions.nix; run testing/debian-pkgs/fetch-debs.sh first";
+    else throw "testing/debian-pkgs: ${toString debsDir'} has no versions.nix; run ${arch.fetch} first";
 
   deb = pkg:
-    let p = debsDir + "/${pkg}.deb"; in
+    let p = debsDir' + "/${pkg}.deb"; in
     if builtins.pathExists p then p
-    else throw "testing/debian-pkgs: missing ${toString p}; run testing/debian-pkgs/fetch-debs.sh";
+    else throw "testing/debian-pkgs: missing ${toString p}; run ${arch.fetch}";
 
   # mkDeb { pname; debs = [ "debian-package" ... ]; deps = [ drv ... ]; }
   # version defaults to the upstream version of the first .deb.
@@ -37,7 +60,7 @@ let
           , postInstall ? "", isGlibc ? false }:
     derivation {
       name = "${pname}-${version}";
-      inherit pname version system postInstall deps;
+      inherit pname version system postInstall deps debArch multiarch ldso;
       builder = "/bin/sh";
       args = [ "-e" ./builder.sh ];
       debs = map deb debs;
@@ -120,7 +143,7 @@ let
   pcsclite = mkDeb { pname = "pcsclite"; debs = [ "libpcsclite1" ]; };
   alsa-lib = mkDeb { pname = "alsa-lib"; debs = [ "libasound2" "libasound2-data" ]; };
 
-  # openjdk-17-jre-headless; JAVA_HOME is $out/lib/jvm/java-17-openjdk-amd64 and
+  # openjdk-17-jre-headless; JAVA_HOME is $out/lib/jvm/java-17-openjdk-<debArch> and
   # $out/bin holds links to its programs. Unresolved on purpose (headless): the X11
   # libraries of libawt_xawt.so/libsplashscreen.so, and lib/security/cacerts (a link
   # to the host's /etc/ssl/certs/java/cacerts, removed).
@@ -130,9 +153,10 @@ let
     deps = [ zlib gccLibs libjpeg lcms2 freetype harfbuzz pcsclite alsa-lib ];
     postInstall = ''
       mkdir -p "$out/bin"
-      for p in "$out"/lib/jvm/java-17-openjdk-amd64/bin/*; do
-        ln -s "../lib/jvm/java-17-openjdk-amd64/bin/''${p##*/}" "$out/bin/''${p##*/}"
+      for p in "$out"/lib/jvm/java-17-openjdk-${debArch}/bin/*; do
+        ln -s "../lib/jvm/java-17-openjdk-${debArch}/bin/''${p##*/}" "$out/bin/''${p##*/}"
       done
+      [ -x "$out/bin/java" ]
     '';
   };
 
@@ -153,7 +177,7 @@ in {
   inherit glibc zlib zlib2 pcre2 libxcrypt openssl nginx nginxWithZlib2 busybox
     strace jre xz libunwind gccLibs libjpeg lcms2 brotli libpng freetype graphite2
     libffi libselinux libblkid libmount glib harfbuzz pcsclite alsa-lib
-    writeText runCommand versions;
+    writeText runCommand versions system debArch;
   # alias: the brief named the second zlib this way
   zlib_1_3 = zlib2;
 }
