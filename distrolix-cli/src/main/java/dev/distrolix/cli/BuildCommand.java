@@ -107,6 +107,10 @@ final class BuildCommand implements Callable<Integer> {
             description = "Evaluate the spec with Nix even when a fresh lock is beside it (by default a fresh NAME.lock.json pins the packages, read from the local store when it has them as locked, else from the lock's binary caches).")
     boolean noLock;
 
+    @Option(names = "--platform", paramLabel = "OS/ARCH[,…]", split = ",",
+            description = "Build these platforms (e.g. linux/amd64,linux/arm64): an image index, each image from the packages evaluated for its system. Default: the spec's platforms, else one image for Nix's own system.")
+    List<String> platforms;
+
     @Option(names = "--sign-key", paramLabel = "KEY",
             description = "Sign the image (cosign's format, sha256-<digest>.sig) and attest its SBOM and SLSA provenance "
                     + "(sha256-<digest>.att) with this cosign private key: a file, or env://NAME. Password: COSIGN_PASSWORD. "
@@ -150,6 +154,9 @@ final class BuildCommand implements Callable<Integer> {
         }
         if (compression != null) {
             build.compression(compression);
+        }
+        if (platforms != null) {
+            build.platforms(platforms);
         }
         if (digestFile != null) {
             build.digestFile(digestFile); // committed with the image, never after a failed one
@@ -214,6 +221,15 @@ final class BuildCommand implements Callable<Integer> {
         m.put("target", r.target());
         m.put("manifestDigest", r.manifestDigest().toString());
         m.put("configDigest", r.configDigest().toString());
+        if (!r.platforms().isEmpty()) {
+            m.put("platforms", r.platforms().stream().map(p -> {
+                Map<String, Object> pm = new LinkedHashMap<>();
+                pm.put("platform", p.platform());
+                pm.put("manifestDigest", p.manifestDigest().toString());
+                pm.put("configDigest", p.configDigest().toString());
+                return pm;
+            }).toList());
+        }
         m.put("compressedSize", r.compressedSize());
         m.put("uncompressedSize", r.uncompressedSize());
         List<Map<String, Object>> layers = new ArrayList<>();

@@ -24,20 +24,34 @@ final class Sizes {
 
     static String summary(BuildResult r) {
         StringBuilder sb = new StringBuilder();
+        if (r.platforms().isEmpty()) {
+            layerTable(sb, r.layers());
+        } else {
+            for (BuildResult.PlatformImage p : r.platforms()) {
+                sb.append(p.platform()).append("  ").append(p.manifestDigest()).append('\n');
+                layerTable(sb, p.layers());
+            }
+        }
+        sb.append("image    ").append(r.imageName()).append(':').append(r.tag()).append('\n');
+        sb.append("target   ").append(r.target()).append('\n');
+        sb.append(r.platforms().isEmpty() ? "digest   " : "index    ").append(r.manifestDigest());
+        return sb.toString();
+    }
+
+    private static void layerTable(StringBuilder sb, java.util.List<BuildResult.LayerSummary> layers) {
         sb.append(String.format(Locale.ROOT, "%-6s %-14s %10s %10s  %-7s%s%n", "LAYER", "DIGEST", "SIZE", "UNPACKED", "FATE", "CONTENT"));
         int i = 1;
-        for (BuildResult.LayerSummary l : r.layers()) {
+        long size = 0;
+        long unpacked = 0;
+        for (BuildResult.LayerSummary l : layers) {
             String content = l.storePaths().isEmpty() ? "(" + ImageBuild.describeDeclared(l.declaredPaths()) + ")"
                     : shortNames(l.storePaths());
             sb.append(String.format(Locale.ROOT, "%-6d %-14s %10s %10s  %-7s%s%n", i++, l.digest().hex().substring(0, 12),
                     human(l.size()), human(l.uncompressedSize()), l.cached() ? "cached" : "built", content));
+            size += l.size();
+            unpacked += l.uncompressedSize();
         }
-        sb.append(String.format(Locale.ROOT, "%-6s %-14s %10s %10s%n", "total", "", human(r.compressedSize()),
-                human(r.uncompressedSize())));
-        sb.append("image    ").append(r.imageName()).append(':').append(r.tag()).append('\n');
-        sb.append("target   ").append(r.target()).append('\n');
-        sb.append("digest   ").append(r.manifestDigest());
-        return sb.toString();
+        sb.append(String.format(Locale.ROOT, "%-6s %-14s %10s %10s%n", "total", "", human(size), human(unpacked)));
     }
 
     /** Store paths' names (without the hash) up to 60 characters, then how many more: "…+2" when 2 are not shown. */

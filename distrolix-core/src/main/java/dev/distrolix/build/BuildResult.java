@@ -5,10 +5,27 @@ import java.util.List;
 
 /** What a build produced: where, under which name, with which digests, and each layer. */
 public record BuildResult(String imageName, String tag, String target, Digest manifestDigest, Digest configDigest,
-                          List<LayerSummary> layers, List<String> notices) {
+                          List<LayerSummary> layers, List<String> notices, List<PlatformImage> platforms) {
     public BuildResult {
         layers = List.copyOf(layers);
         notices = List.copyOf(notices);
+        platforms = List.copyOf(platforms);
+    }
+
+    /** A single-platform build. */
+    public BuildResult(String imageName, String tag, String target, Digest manifestDigest, Digest configDigest,
+                       List<LayerSummary> layers, List<String> notices) {
+        this(imageName, tag, target, manifestDigest, configDigest, layers, notices, List.of());
+    }
+
+    /**
+     * One image of a multi-platform build ({@code manifestDigest} is then the index's; {@code configDigest}
+     * and {@code layers} hold the first platform's, then every platform's layers in turn).
+     */
+    public record PlatformImage(String platform, Digest manifestDigest, Digest configDigest, List<LayerSummary> layers) {
+        public PlatformImage {
+            layers = List.copyOf(layers);
+        }
     }
 
     /**

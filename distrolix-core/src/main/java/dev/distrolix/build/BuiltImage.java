@@ -39,5 +39,8 @@ public record BuiltImage(ImageSpec spec, AssembledImage image, ImageReference ta
         default void beforeWrite(AssembledImage image, ImageReference target) throws java.io.IOException {}
 
         void written(BuiltImage built) throws java.io.IOException;
+
+        /** After every platform's {@link #written}: the index of a multi-platform build was written. */
+        default void writtenIndex(ImageReference target, WriteResult index) throws java.io.IOException {}
     }
 }

@@ -5,7 +5,9 @@ import dev.distrolix.image.ClosureGraphLabel;
 import dev.distrolix.InputException;
 import dev.distrolix.cache.LayerCache;
 import dev.distrolix.cache.LayerKeys;
+import dev.distrolix.image.Artifact;
 import dev.distrolix.image.AssembledImage;
+import dev.distrolix.image.AssembledIndex;
 import dev.distrolix.image.ContainerConfig;
 import dev.distrolix.image.HistoryEntry;
 import dev.distrolix.image.ImageAssembler;
@@ -79,6 +81,7 @@ public final class ImageBuild {
     private Path digestFile;
     private LockedInputs locked;
     private BuiltImage.AfterWrite afterWrite;
+    private List<String> platforms;
 
     private ImageBuild(Supplier<ImageSpec> specSource) {
         this.specSource = Objects.requireNonNull(specSource, "specSource");
@@ -147,6 +150,18 @@ public final class ImageBuild {
     public ImageBuild compression(Compression compression) {
         this.compression = compression;
         this.compressionName = null;
+        return this;
+    }
+
+    /**
+     * The platforms to build ({@code linux/amd64}, {@code linux/arm64}): an image index, each image from the
+     * packages evaluated for its system. Replaces the spec's {@code platforms}; null: the spec's.
+     */
+    public ImageBuild platforms(List<String> platforms) {
+        this.platforms = platforms == null ? null : List.copyOf(platforms);
+        if (this.platforms != null) {
+            this.platforms.forEach(NixSystem::ofPlatform);
+        }
         return this;
     }
 
@@ -289,111 +304,129 @@ public final class ImageBuild {
             throw e;
         }
 
-        NixInputs nixInputs;
+        List<String> platforms = this.platforms != null ? this.platforms : spec.platforms();
+        List<NixInputs> inputs = new ArrayList<>();
         StoreSource storeSource = this.storeSource;
         StoreDirectoryLister lister = this.lister;
-        if (locked != null) {
-            nixInputs = registryCheck == null ? locked.nixInputs(spec, listener)
-                    : whileChecking(registryCheck, () -> locked.nixInputs(spec, listener));
+        if (!platforms.isEmpty()) {
+            if (locked != null) {
+                throw new InputException("a multi-platform build is not pinned by a lock yet: build it with --no-lock");
+            }
+            if (registryCheck != null) {
+                registryCheck.join();
+            }
+            inputs.addAll(evaluateEach(spec, platforms));
+        } else if (locked != null) {
+            inputs.add(registryCheck == null ? locked.nixInputs(spec, listener)
+                    : whileChecking(registryCheck, () -> locked.nixInputs(spec, listener)));
             storeSource = locked.source();
             lister = locked.lister();
         } else {
             NixCli nixCli = nix != null ? nix : NixCli.create();
-            nixInputs = registryCheck == null ? NixInputs.of(spec, nixCli, includes, listener)
-                    : whileChecking(registryCheck, () -> NixInputs.of(spec, nixCli, includes, listener));
-        }
-        ResolvedSpec resolved = nixInputs.resolved();
-        Closure closure = nixInputs.closure();
-        NixSystem system = nixInputs.system();
-
-        List<List<StorePath>> plan = Layering.plan(strategy, closure, layers);
-        // From the local store the last layer's links cost a few directory listings: made first, so a fault
-        // in them stops the build before any work. From a binary cache each profile package's NAR is read for
-        // them (the JRE's is 190 MB): that runs beside the store layers instead of before them.
-        final StoreDirectoryLister links = lister;
-        CustomisationLayer custom = locked == null ? announced(CustomisationLayer.of(resolved, links)) : null;
-        Background<CustomisationLayer> customJob = custom != null ? null
-                : Background.start("distrolix-declared-files", () -> CustomisationLayer.of(resolved, links));
-        listener.on(new BuildEvent.LayersPlanned(plan.size() + 1, strategy));
-
-        List<LayerWriter.EntryProducer> producers = new ArrayList<>();
-        List<String> keys = new ArrayList<>();
-        for (List<StorePath> group : plan) {
-            producers.add(StoreLayerEntries.producer(group, storeSource));
-            keys.add(LayerKeys.storeLayer(group, comp));
+            inputs.add(registryCheck == null ? NixInputs.of(spec, nixCli, includes, listener)
+                    : whileChecking(registryCheck, () -> NixInputs.of(spec, nixCli, includes, listener)));
         }
 
         LayerCache cache = cacheDir != null ? LayerCache.open(cacheDir) : null;
         Path blobs = cache != null ? cache.blobsDir()
                 : workDir != null ? Files.createDirectories(workDir) : dev.distrolix.TempFiles.createTempDirectory("build");
         try {
-            LayerWriting.Written storeOut;
-            try {
-                storeOut = LayerWriting.write(producers, keys, cache, blobs, comp, listener);
-                if (custom == null) {
-                    custom = announced(customJob.join());
-                }
-            } finally {
-                if (customJob != null) {
-                    customJob.cancel();
-                }
-            }
-            final CustomisationLayer last = custom;
-            LayerWriting.Written lastOut = LayerWriting.write(List.of(sink -> {
-                for (var e : last.entries()) {
-                    sink.accept(e);
-                }
-            }), List.of(LayerKeys.entriesLayer(custom.entries(), comp)), cache, blobs, comp, listener);
-            LayerWriting.Written layersOut = LayerWriting.Written.concat(storeOut, lastOut);
-            List<LayerBlob> written = layersOut.blobs();
-            java.util.Set<Integer> cached = layersOut.cached();
-            List<HistoryEntry> history = new ArrayList<>();
-            List<BuildResult.LayerSummary> summaries = new ArrayList<>();
-            for (int i = 0; i < written.size(); i++) {
-                LayerBlob b = written.get(i);
-                List<String> paths = i < plan.size() ? plan.get(i).stream().map(StorePath::fullPath).toList() : List.of();
-                // what the layer holds, never where the spec came from: its file name is not part of the image
-                String createdBy = i < plan.size()
-                        ? "distrolix: store paths " + String.join(" ", paths)
-                        : "distrolix: declared files";
-                history.add(HistoryEntry.layer(createdAt, createdBy, null));
-                int declared = i < plan.size() ? 0 : resolved.paths().size();
-                summaries.add(new BuildResult.LayerSummary(b.digest(), b.diffId(), b.size(), b.uncompressedSize(),
-                        b.mediaType(), paths, cached.contains(i), declared));
-                listener.on(new BuildEvent.LayerWritten(i + 1, written.size(),
-                        i < plan.size() ? describe(plan.get(i)) : describeDeclared(declared), b.digest(), b.size(),
-                        b.uncompressedSize(), cached.contains(i)));
-            }
-            Platform platform = new Platform(system.architecture(), system.os(), system.variant().orElse(null));
-            // the build-time reference graph rides along as a label, for `distrolix sbom` to check against
-            ContainerConfig config = ClosureGraphLabel.withLabel(ContainerConfigs.of(resolved.config()), closure);
-            AssembledImage image = ImageAssembler.assemble(platform, config, createdAt,
-                    written, history, Map.of());
-            String finalTag = tag != null ? tag : spec.tag().orElse(image.manifestDigest().hex().substring(0, 32));
+            PlatformBuild.Settings settings = new PlatformBuild.Settings(strategy, layers, comp, createdAt, cache, blobs,
+                    listener, locked != null);
+            List<PlatformBuild.Result> results = assembleEach(inputs, storeSource, lister, settings);
+            Artifact artifact = platforms.isEmpty() ? results.get(0).image()
+                    : AssembledIndex.of(results.stream().map(PlatformBuild.Result::image).toList());
+            String finalTag = tag != null ? tag : spec.tag().orElse(artifact.manifestDigest().hex().substring(0, 32));
             ImageReference t = parsedTarget.withDefaults(spec.name(), finalTag);
-            if (digestOut != null) {
-                digestOut.write(image.manifestDigest() + "\n");
+            if (artifact instanceof AssembledIndex && !(t instanceof ImageReference.Registry
+                    || t instanceof ImageReference.OciLayout || t instanceof ImageReference.OciArchive)) {
+                listener.on(new BuildEvent.Notice(t + " holds one image: writing the host's platform (or the only one)"
+                        + " of " + String.join(", ", platforms) + "; an index goes to docker://, oci: or oci-archive:"));
             }
-            if (afterWrite != null) {
+            if (digestOut != null) {
+                digestOut.write(artifact.manifestDigest() + "\n");
+            }
+            if (afterWrite != null && artifact instanceof AssembledImage image) {
                 afterWrite.beforeWrite(image, t);
             }
-            WriteResult wr = Transports.write(image, t, registry);
+            WriteResult wr = Transports.write(artifact, t, registry);
             if (digestOut != null) {
                 digestOut.commit(); // a rename in a folder checked at the start: the one step after the image's commit
             }
             listener.on(new BuildEvent.ImageWritten(wr.where(), wr.manifestDigest()));
             if (afterWrite != null) {
-                afterWrite.written(new BuiltImage(spec, image, t, wr, closure, system, createdAt,
-                        locked == null ? java.util.Optional.empty() : java.util.Optional.of(locked.lockFile())));
+                java.util.Optional<Path> lockFile = locked == null ? java.util.Optional.empty()
+                        : java.util.Optional.of(locked.lockFile());
+                for (PlatformBuild.Result r : results) {
+                    WriteResult each = artifact instanceof AssembledIndex
+                            ? new WriteResult(r.image().manifestDigest(), wr.where()) : wr;
+                    afterWrite.written(new BuiltImage(spec, r.image(), t, each, r.closure(), r.system(), createdAt, lockFile));
+                }
+                if (artifact instanceof AssembledIndex) {
+                    afterWrite.writtenIndex(t, wr);
+                }
             }
-            return new BuildResult(t.name() != null ? t.name() : spec.name(), t.tag(), wr.where(), image.manifestDigest(), image.configDigest(),
-                    summaries, custom.notices());
+            List<BuildResult.LayerSummary> summaries = new ArrayList<>();
+            List<String> notices = new ArrayList<>();
+            List<BuildResult.PlatformImage> images = new ArrayList<>();
+            for (PlatformBuild.Result r : results) {
+                summaries.addAll(r.layers());
+                r.notices().stream().filter(n -> !notices.contains(n)).forEach(notices::add);
+                images.add(new BuildResult.PlatformImage(r.system().platform(), r.image().manifestDigest(),
+                        r.image().configDigest(), r.layers()));
+            }
+            return new BuildResult(t.name() != null ? t.name() : spec.name(), t.tag(), wr.where(),
+                    artifact.manifestDigest(), results.get(0).image().configDigest(), summaries, notices,
+                    platforms.isEmpty() ? List.of() : images);
         } finally {
             if (cache != null) {
                 cache.close();
             } else if (workDir == null) {
                 dev.distrolix.FileTrees.deleteTree(blobs);
             }
+        }
+    }
+
+    /** Every platform's packages evaluated for its system, all at once (separate Nix processes). */
+    private List<NixInputs> evaluateEach(ImageSpec spec, List<String> platforms) throws IOException {
+        NixCli nixCli = nix != null ? nix : NixCli.create();
+        List<Background<NixInputs>> jobs = new ArrayList<>();
+        try {
+            for (String p : platforms) {
+                ImageSpec forSystem = spec.forSystem(NixSystem.ofPlatform(p).nixSystem());
+                jobs.add(Background.start("distrolix-nix-" + p.replace('/', '-'),
+                        () -> NixInputs.of(forSystem, nixCli, includes, listener)));
+            }
+            List<NixInputs> out = new ArrayList<>();
+            for (Background<NixInputs> j : jobs) {
+                out.add(j.join());
+            }
+            return out;
+        } finally {
+            jobs.forEach(Background::cancel);
+        }
+    }
+
+    /** One image per input; several platforms are made at once (their shared layers meet in the cache). */
+    private static List<PlatformBuild.Result> assembleEach(List<NixInputs> inputs, StoreSource source,
+                                                           StoreDirectoryLister lister, PlatformBuild.Settings settings)
+            throws IOException {
+        if (inputs.size() == 1) {
+            return List.of(PlatformBuild.assemble(inputs.get(0), source, lister, settings));
+        }
+        List<Background<PlatformBuild.Result>> jobs = new ArrayList<>();
+        try {
+            for (NixInputs in : inputs) {
+                jobs.add(Background.start("distrolix-platform-" + in.system().nixSystem(),
+                        () -> PlatformBuild.assemble(in, source, lister, settings)));
+            }
+            List<PlatformBuild.Result> out = new ArrayList<>();
+            for (Background<PlatformBuild.Result> j : jobs) {
+                out.add(j.join());
+            }
+            return out;
+        } finally {
+            jobs.forEach(Background::cancel);
         }
     }
 
@@ -407,12 +440,6 @@ public final class ImageBuild {
         } finally {
             work.cancel();
         }
-    }
-
-    /** The last layer, its notices told to the listener. */
-    private CustomisationLayer announced(CustomisationLayer custom) {
-        custom.notices().forEach(n -> listener.on(new BuildEvent.Notice(n)));
-        return custom;
     }
 
     private static Compression parseCompression(String compression) {
@@ -429,11 +456,6 @@ public final class ImageBuild {
      */
     public static String describeDeclared(int declaredPaths) {
         return "declared files: " + declaredPaths + (declaredPaths == 1 ? " path" : " paths");
-    }
-
-    private static String describe(List<StorePath> group) {
-        String first = group.get(0).name();
-        return group.size() == 1 ? first : first + " +" + (group.size() - 1) + " more";
     }
 
     static Instant createdFromEnvironment() {

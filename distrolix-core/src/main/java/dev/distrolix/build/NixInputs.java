@@ -26,6 +26,9 @@ record NixInputs(ResolvedSpec resolved, Closure closure, NixSystem system) {
                 : Background.start("distrolix-nix-system", nix::system);
         try {
             PackageResolution packages = PackageResolution.resolve(spec, nix, includes);
+            if (spec.system().isPresent()) {
+                checkSystem(spec, packages, nix);
+            }
             listener.on(new BuildEvent.PackagesResolved(packages.roots().stream().map(StorePath::fullPath).toList()));
             ResolvedSpec resolved = SpecRenderer.render(spec, packages.byName());
             Closure closure = nix.queryClosure(packages.roots());
@@ -39,13 +42,40 @@ record NixInputs(ResolvedSpec resolved, Closure closure, NixSystem system) {
         }
     }
 
+    /**
+     * Each package's derivation was evaluated for the spec's system: an expression that takes no {@code system}
+     * (Nix passes it only to functions that ask for it) would build the host's and label it as the other.
+     */
+    private static void checkSystem(ImageSpec spec, PackageResolution packages, NixCli nix) {
+        String wanted = spec.system().get();
+        Map<StorePath, String> systems = nix.derivationSystems(packages.byName().values());
+        packages.byName().forEach((name, out) -> {
+            String got = systems.get(out);
+            if (got != null && !got.equals(wanted)) {
+                throw new dev.distrolix.InputException(spec.file() + ": packages: " + name + " was built for " + got
+                        + ", not " + wanted + ": its Nix expression ignores system (give it a system ? builtins.currentSystem"
+                        + " argument and pass it on to import <nixpkgs> { inherit system; })");
+            }
+        });
+    }
+
     /** Package name → its (first) output, and every output as a closure root. */
     record PackageResolution(Map<String, StorePath> byName, List<StorePath> roots) {
         static PackageResolution resolve(ImageSpec spec, NixCli nix, List<String> includes) {
             Map<String, StorePath> byName = new LinkedHashMap<>();
             List<StorePath> roots = new ArrayList<>();
+            // the spec's system is the one its packages are evaluated for, as nixpkgs takes it: import <nixpkgs>
+            // { system = …; } (nix-build --argstr system …); a store path is what it is, a flake names its own
+            Map<String, String> args = spec.system().map(s -> Map.of("system", s)).orElse(Map.of());
             for (dev.distrolix.spec.PackageEntry ref : spec.packages()) {
-                List<StorePath> outs = nix.resolve(NixRefs.of(ref, spec), includes);
+                dev.distrolix.nix.PackageRef r = NixRefs.of(ref, spec);
+                if (!args.isEmpty() && r instanceof dev.distrolix.nix.PackageRef.Flake f) {
+                    throw new dev.distrolix.InputException(spec.file() + ": packages: " + ref.name() + ": a flake reference"
+                            + " names its system itself (…#packages." + spec.system().get() + ".NAME); system/platforms"
+                            + " apply to <nixpkgs> attributes and .nix files");
+                }
+                List<StorePath> outs = r instanceof dev.distrolix.nix.PackageRef.StorePathRef
+                        ? nix.resolve(r, includes) : nix.resolve(r, includes, args);
                 byName.put(ref.name(), outs.get(0));
                 for (StorePath o : outs) {
                     if (!roots.contains(o)) {

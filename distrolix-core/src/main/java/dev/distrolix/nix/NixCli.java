@@ -160,6 +160,37 @@ public final class NixCli {
         return q.withNixStore(roots);
     }
 
+    /**
+     * The {@code system} of the derivations that built {@code outputs} (by output path; an output whose
+     * derivation is unknown, e.g. substituted without one, is left out): what a package was really evaluated
+     * for, whatever was asked — an expression that ignores {@code system} builds the host's.
+     */
+    public Map<StorePath, String> derivationSystems(Collection<StorePath> outputs) {
+        if (outputs.isEmpty()) {
+            return Map.of();
+        }
+        List<String> args = new ArrayList<>(List.of("--extra-experimental-features", "nix-command", "show-derivation"));
+        outputs.forEach(o -> args.add(o.fullPath()));
+        ProcessRunner.Result r = tools.run(queryTimeout, "nix", args);
+        Map<StorePath, String> systems = new java.util.LinkedHashMap<>();
+        if (!r.ok()) {
+            return systems; // no deriver recorded: nothing to check against
+        }
+        try {
+            com.fasterxml.jackson.databind.JsonNode drvs = dev.distrolix.json.Mappers.json().readTree(r.stdout());
+            drvs.fields().forEachRemaining(drv -> drv.getValue().path("outputs").fields().forEachRemaining(out -> {
+                String path = out.getValue().path("path").asText("");
+                StorePath sp = outputs.stream().filter(o -> o.fullPath().equals(path)).findFirst().orElse(null);
+                if (sp != null && drv.getValue().path("system").isTextual()) {
+                    systems.put(sp, drv.getValue().get("system").asText());
+                }
+            }));
+        } catch (java.io.IOException e) {
+            throw NixErrors.generic(r.command(), "nix show-derivation", "unreadable JSON: " + e.getMessage());
+        }
+        return systems;
+    }
+
     /** Absolute path of one of the Nix tools as this instance finds it (e.g. "nix-build"). */
     public String locate(String tool) {
         return tools.locate(tool);

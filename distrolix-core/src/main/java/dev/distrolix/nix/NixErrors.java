@@ -28,6 +28,11 @@ final class NixErrors {
 
     private NixErrors() {}
 
+    /** Nix 2.8: "a 'aarch64-linux' with features {} is required to build '…', but I am a 'x86_64-linux' …". */
+    static final Pattern WRONG_SYSTEM = Pattern.compile(
+            "a '([^']+)' with features \\{[^}]*\\} is required to build '[^']*', but I am a '([^']+)'");
+    static final Pattern NO_SYSTEM_ARGUMENT = Pattern.compile("called with unexpected argument 'system'");
+
     static String invalidStorePath(String path) {
         return "store path " + path + " does not exist (or is not valid)";
     }
@@ -54,6 +59,18 @@ final class NixErrors {
                     : "'<" + m.group(1) + ">' is not in the Nix search path: set NIX_PATH or pass -I "
                     + m.group(1) + "=PATH";
             return new NixInputException(argv, msg, stderr);
+        }
+        m = WRONG_SYSTEM.matcher(err);
+        if (m.find()) {
+            return new NixInputException(argv, "Nix cannot build for " + m.group(1) + " on this " + m.group(2)
+                    + " machine: set extra-platforms = " + m.group(1) + " in nix.conf with emulation (qemu-user-static"
+                    + " and binfmt_misc), or add a remote builder (builders = ssh://HOST " + m.group(1)
+                    + "), or use a binary cache that has the paths", stderr);
+        }
+        m = NO_SYSTEM_ARGUMENT.matcher(err);
+        if (m.find()) {
+            return new NixInputException(argv, setDescription + " takes no 'system' argument, which system: and"
+                    + " platforms: pass: add system ? builtins.currentSystem to its function's arguments", stderr);
         }
         m = NO_SUCH_FILE.matcher(err);
         if (m.find()) {

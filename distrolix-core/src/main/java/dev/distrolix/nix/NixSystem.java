@@ -55,6 +55,34 @@ public record NixSystem(String nixSystem, String architecture, String os, Option
         return new NixSystem(s, cpu[0], os, cpu[1].isEmpty() ? Optional.empty() : Optional.of(cpu[1]));
     }
 
+    /**
+     * The Nix system an OCI platform ({@code os/arch[/variant]}, e.g. {@code linux/arm64}) is built by
+     * ({@code aarch64-linux}); arm64 takes no variant or v8, arm v5–v7.
+     *
+     * @throws dev.distrolix.InputException for a platform no Nix system builds, naming it
+     */
+    public static NixSystem ofPlatform(String platform) {
+        String[] p = platform == null ? new String[0] : platform.strip().split("/", -1);
+        if (p.length < 2 || p.length > 3 || p[0].isEmpty() || p[1].isEmpty() || (p.length == 3 && p[2].isEmpty())) {
+            throw new dev.distrolix.InputException("not a platform: '" + platform + "' (expected OS/ARCH[/VARIANT], e.g. linux/arm64)");
+        }
+        String variant = p.length == 3 ? p[2] : "";
+        for (Map.Entry<String, String[]> cpu : CPUS.entrySet()) {
+            String[] oci = cpu.getValue();
+            boolean variantFits = variant.equals(oci[1]) || (variant.isEmpty() && !oci[0].equals("arm"));
+            if (oci[0].equals(p[1]) && variantFits && OSES.containsKey(p[0]) && preferred(cpu.getKey())) {
+                return parse(cpu.getKey() + "-" + p[0]);
+            }
+        }
+        throw new dev.distrolix.InputException("no Nix system builds platform '" + platform
+                + "' (known: linux/amd64, linux/arm64, linux/386, linux/arm/v7, linux/arm/v6, linux/riscv64, linux/ppc64le, linux/s390x, …)");
+    }
+
+    /** Of the Nix CPU names that map to one OCI platform, the one nixpkgs uses for it. */
+    private static boolean preferred(String nixCpu) {
+        return !nixCpu.equals("i586") && !nixCpu.equals("i386") && !nixCpu.equals("armv7a");
+    }
+
     /** "linux/amd64", "linux/arm64/v8": the usual platform notation. */
     public String platform() {
         return os + "/" + architecture + variant.map(v -> "/" + v).orElse("");

@@ -46,6 +46,11 @@ public final class LayoutAttachments implements AttachmentStore {
         return new LayoutAttachments(dir, digest, null);
     }
 
+    /** Another image of the same layout (a platform of a tagged index), signed under the same identity. */
+    public LayoutAttachments forDigest(Digest other) {
+        return new LayoutAttachments(dir, other, identity);
+    }
+
     @Override
     public String where() {
         return "oci:" + dir;

@@ -60,6 +60,30 @@ public final class SigningStep implements BuiltImage.AfterWrite {
         }
     }
 
+    /** A multi-platform build's index is signed too: what its tag resolves to. */
+    @Override
+    public void writtenIndex(ImageReference target, dev.distrolix.transport.WriteResult index) throws IOException {
+        AttachmentStore store = storeFor(target, index.manifestDigest());
+        if (store != null) {
+            ImageSigning.Signed signed = ImageSigning.sign(store, signer.get(), "distrolix " + version);
+            report.accept((signed.added() ? "signed " : "already signed ") + store.where() + " " + signed.imageDigest()
+                    + " (the index) as " + signed.identity() + " (" + signed.tag() + ")");
+        }
+    }
+
+    /** The store of the image {@code digest} written to {@code target} (for a layout: the entry's name as identity). */
+    private AttachmentStore storeFor(ImageReference target, dev.distrolix.blob.Digest digest) throws IOException {
+        if (target instanceof ImageReference.Registry r) {
+            return RegistryAttachments.of(r.ref(), settings, digest);
+        }
+        if (target instanceof ImageReference.OciLayout l) {
+            LayoutAttachments tagged = LayoutAttachments.open(l.dir(), l.tag(), identity);
+            return tagged.imageDigest().equals(digest) ? tagged : tagged.forDigest(digest);
+        }
+        checkTarget(target);
+        return null;
+    }
+
     /** Fails unless signatures can be stored beside {@code target}: a registry or an OCI layout. */
     public static void checkTarget(ImageReference target) {
         if (!(target instanceof ImageReference.Registry) && !(target instanceof ImageReference.OciLayout)) {
@@ -99,13 +123,8 @@ public final class SigningStep implements BuiltImage.AfterWrite {
 
     @Override
     public void written(BuiltImage b) throws IOException {
-        AttachmentStore store;
-        if (b.target() instanceof ImageReference.Registry r) {
-            store = RegistryAttachments.of(r.ref(), settings, b.written().manifestDigest());
-        } else if (b.target() instanceof ImageReference.OciLayout l) {
-            store = LayoutAttachments.open(l.dir(), l.tag(), identity);
-        } else {
-            checkTarget(b.target());
+        AttachmentStore store = storeFor(b.target(), b.written().manifestDigest());
+        if (store == null) {
             return;
         }
         Signer s = signer.get();

@@ -24,6 +24,8 @@ import java.util.Optional;
  * @param paths       extra files, directories and symlinks, in file order
  * @param profile     links of package contents into a prefix; absent means no links
  * @param compression absent means the build's default (gzip)
+ * @param system      the Nix system the packages are evaluated for ({@code x86_64-linux}); absent: Nix's own
+ * @param platforms   {@code os/arch[/variant]} of each image of a multi-platform build; empty: one image
  */
 public record ImageSpec(
         Path file,
@@ -32,6 +34,7 @@ public record ImageSpec(
         Optional<String> tag,
         Optional<Nixpkgs> nixpkgs,
         Optional<String> system,
+        List<String> platforms,
         Map<String, String> vars,
         List<PackageEntry> packages,
         Accounts accounts,
@@ -48,6 +51,7 @@ public record ImageSpec(
         Objects.requireNonNull(tag, "tag");
         Objects.requireNonNull(nixpkgs, "nixpkgs");
         Objects.requireNonNull(system, "system");
+        platforms = List.copyOf(platforms);
         vars = OrderedMaps.copyOf(vars);
         packages = List.copyOf(packages);
         Objects.requireNonNull(accounts, "accounts");
@@ -56,6 +60,21 @@ public record ImageSpec(
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(layering, "layering");
         Objects.requireNonNull(compression, "compression");
+    }
+
+    /** A spec without {@code platforms} (one image). */
+    public ImageSpec(Path file, Path baseDir, String name, Optional<String> tag, Optional<Nixpkgs> nixpkgs,
+                     Optional<String> system, Map<String, String> vars, List<PackageEntry> packages, Accounts accounts,
+                     List<PathSpec> paths, Optional<ProfileSpec> profile, ConfigSpec config, LayeringSpec layering,
+                     Optional<Compression> compression) {
+        this(file, baseDir, name, tag, nixpkgs, system, List.of(), vars, packages, accounts, paths, profile, config,
+                layering, compression);
+    }
+
+    /** The same spec for one platform of a multi-platform build: its system, no platform list. */
+    public ImageSpec forSystem(String nixSystem) {
+        return new ImageSpec(file, baseDir, name, tag, nixpkgs, Optional.of(nixSystem), List.of(), vars, packages,
+                accounts, paths, profile, config, layering, compression);
     }
 
     /** A spec written in Java: the same keys, checked by the same rules as a spec file. */

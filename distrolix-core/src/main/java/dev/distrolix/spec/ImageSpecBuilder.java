@@ -87,6 +87,12 @@ public final class ImageSpecBuilder {
         return this;
     }
 
+    /** The platforms of a multi-platform build ({@code linux/amd64}, {@code linux/arm64}): an image index. */
+    public ImageSpecBuilder platforms(String... platforms) {
+        top.put("platforms", list(java.util.Arrays.stream(platforms).map(ImageSpecBuilder::str).toList()));
+        return this;
+    }
+
     public ImageSpecBuilder var(String name, String value) {
         vars.put(Objects.requireNonNull(name, "name"), str(value));
         return this;
@@ -269,7 +275,7 @@ public final class ImageSpecBuilder {
                     f.location()));
         });
         return new ImageSpec(spec.file(), spec.baseDir(), spec.name(), spec.tag(), spec.nixpkgs(), spec.system(),
-                spec.vars(), spec.packages(), spec.accounts(), withBytes, spec.profile(), spec.config(),
+                spec.platforms(), spec.vars(), spec.packages(), spec.accounts(), withBytes, spec.profile(), spec.config(),
                 spec.layering(), spec.compression());
     }
 

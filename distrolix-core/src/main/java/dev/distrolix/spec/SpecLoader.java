@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  * against them), then accounts (paths and config.user refer to them), then the rest.
  */
 public final class SpecLoader {
-    static final String[] TOP_LEVEL_KEYS = {"name", "tag", "nixpkgs", "system", "vars", "packages", "accounts",
+    static final String[] TOP_LEVEL_KEYS = {"name", "tag", "nixpkgs", "system", "platforms", "vars", "packages", "accounts",
             "paths", "profile", "config", "layering", "compression"};
     /** An image repository path, as the OCI distribution spec defines it. */
     private static final Pattern IMAGE_NAME =
@@ -116,6 +116,10 @@ public final class SpecLoader {
         Optional<String> tag = top.get("tag").map(SpecLoader::tag);
         Optional<Nixpkgs> nixpkgs = top.get("nixpkgs").map(v -> nixpkgs(v, baseDir));
         Optional<String> system = top.get("system").map(SpecLoader::system);
+        List<String> platforms = top.get("platforms").map(SpecLoader::platforms).orElse(List.of());
+        if (system.isPresent() && !platforms.isEmpty()) {
+            throw top.get("platforms").get().error("give either system (one image) or platforms (an index), not both");
+        }
         Map<String, String> vars = vars(top.get("vars"));
         List<PackageEntry> packages = PackagesBinder.bind(top.get("packages"), baseDir);
         List<String> packageNames = packages.stream().map(PackageEntry::name).toList();
@@ -126,8 +130,8 @@ public final class SpecLoader {
         ConfigSpec config = ConfigBinder.bind(top.get("config"), accounts, templates);
         LayeringSpec layering = top.get("layering").map(SpecLoader::layering).orElse(LayeringSpec.DEFAULT);
         Optional<Compression> compression = top.get("compression").map(SpecLoader::compression);
-        return new ImageSpec(file, baseDir, name, tag, nixpkgs, system, vars, packages, accounts, paths, profile,
-                config, layering, compression);
+        return new ImageSpec(file, baseDir, name, tag, nixpkgs, system, platforms, vars, packages, accounts, paths,
+                profile, config, layering, compression);
     }
 
     private static String imageName(SpecValue value) {
@@ -160,6 +164,27 @@ public final class SpecLoader {
                     + "; for a NIX_PATH entry write '<" + text + ">')");
         }
         return new Nixpkgs.LocalPath(path, value.location());
+    }
+
+    /** {@code [linux/amd64, linux/arm64]}: each a platform some Nix system builds, none twice. */
+    private static List<String> platforms(SpecValue value) {
+        List<String> out = new ArrayList<>();
+        for (SpecValue v : value.listOrSingle()) {
+            String p = v.nonEmptyString();
+            try {
+                dev.distrolix.nix.NixSystem.ofPlatform(p);
+            } catch (dev.distrolix.InputException e) {
+                throw v.error(e.getMessage());
+            }
+            if (out.contains(p)) {
+                throw v.error("platform '" + p + "' is listed twice");
+            }
+            out.add(p);
+        }
+        if (out.isEmpty()) {
+            throw value.error("list at least one platform, e.g. [linux/amd64, linux/arm64]");
+        }
+        return out;
     }
 
     private static String system(SpecValue value) {

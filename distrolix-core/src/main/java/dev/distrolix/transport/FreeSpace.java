@@ -15,6 +15,19 @@ import java.nio.file.Path;
 final class FreeSpace {
     private FreeSpace() {}
 
+    /** The bytes of the blobs an index's images take (a layer shared by two counted twice: an upper bound). */
+    static long blobBytes(dev.distrolix.image.Artifact artifact) throws java.io.IOException {
+        if (artifact instanceof Image img) {
+            return blobBytes(img);
+        }
+        dev.distrolix.image.ImageIndex index = (dev.distrolix.image.ImageIndex) artifact;
+        long total = index.manifestBytes().length;
+        for (dev.distrolix.image.Descriptor d : index.manifests()) {
+            total = addExact(total, blobBytes(index.image(d)));
+        }
+        return total;
+    }
+
     /** The bytes of the blobs an image's files take (layers as stored, config, manifest). */
     static long blobBytes(Image img) {
         long total = img.configDescriptor().size() + img.manifestBytes().length;

@@ -1,7 +1,9 @@
 package dev.distrolix.transport;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.distrolix.image.Artifact;
 import dev.distrolix.image.Image;
+import dev.distrolix.image.ImageIndex;
 import dev.distrolix.image.Layer;
 import dev.distrolix.image.CanonicalJson;
 import dev.distrolix.image.Descriptor;
@@ -33,6 +35,20 @@ final class LayoutContent {
      * The blobs of the image, by layout path: layers as stored, then config and manifest.
      * A layer that occurs twice in the stack is one blob.
      */
+    static SortedMap<String, Content> blobs(Artifact artifact) throws java.io.IOException {
+        if (artifact instanceof Image img) {
+            return blobs(img);
+        }
+        // an index, nested as skopeo copy --all writes it: every image's blobs, then the index itself
+        ImageIndex index = (ImageIndex) artifact;
+        SortedMap<String, Content> files = new TreeMap<>();
+        for (Descriptor d : index.manifests()) {
+            files.putAll(blobs(index.image(d)));
+        }
+        files.put(blobPath(index.manifestDigest()), new Content.Bytes(index.manifestBytes()));
+        return files;
+    }
+
     static SortedMap<String, Content> blobs(Image img) {
         SortedMap<String, Content> files = new TreeMap<>();
         for (Layer layer : img.layers()) {
@@ -49,6 +65,21 @@ final class LayoutContent {
      * name, which containerd needs and podman prefers when it loads an oci-archive — the two
      * annotations Docker 25's {@code save} writes.
      */
+    static Descriptor indexEntry(Artifact artifact, String tag, ImageName name) {
+        if (artifact instanceof Image img) {
+            return indexEntry(img, tag, name);
+        }
+        Map<String, String> annotations = new LinkedHashMap<>();
+        if (tag != null) {
+            annotations.put(REF_NAME, tag);
+        }
+        if (name != null) {
+            annotations.put(CONTAINERD_NAME, name.normalized());
+        }
+        return Descriptor.of(artifact.mediaType(), artifact.manifestDigest(), artifact.manifestBytes().length)
+                .withAnnotations(annotations);
+    }
+
     static Descriptor indexEntry(Image img, String tag, ImageName name) {
         Map<String, String> annotations = new LinkedHashMap<>();
         if (tag != null) {
@@ -61,7 +92,7 @@ final class LayoutContent {
     }
 
     /** A complete single-image layout (for the archives), sorted by path. */
-    static SortedMap<String, Content> singleImage(Image img, String tag, ImageName name) {
+    static SortedMap<String, Content> singleImage(Artifact img, String tag, ImageName name) throws java.io.IOException {
         SortedMap<String, Content> files = blobs(img);
         files.put(OCI_LAYOUT, new Content.Bytes(OCI_LAYOUT_BYTES));
         byte[] index = CanonicalJson.index(new IndexManifest(List.of(indexEntry(img, tag, name)), null));
@@ -70,7 +101,7 @@ final class LayoutContent {
     }
 
     /** The descriptor as a tree node, for merging into an index.json read from disk. */
-    static ObjectNode indexEntryNode(Image img, String tag, ImageName name) {
+    static ObjectNode indexEntryNode(Artifact img, String tag, ImageName name) {
         return CanonicalJson.descriptor(indexEntry(img, tag, name));
     }
 }

@@ -17,7 +17,7 @@ public final class OciArchiveWriter {
      * @param name may be null; when set, its normalized form goes into
      *             {@code io.containerd.image.name}, which podman uses to name the loaded image
      */
-    public static void write(Image img, Path file, String tag, ImageName name) throws IOException {
+    public static void write(dev.distrolix.image.Artifact img, Path file, String tag, ImageName name) throws IOException {
         OutputFiles.writeAtomically(file, out -> ArchiveTar.write(LayoutContent.singleImage(img, tag, name), out));
     }
 }

@@ -49,7 +49,7 @@ public final class OciLayoutWriter {
      * @param tag  required; {@code org.opencontainers.image.ref.name} of the new index entry
      * @param name optional; its normalized form becomes {@code io.containerd.image.name}
      */
-    public static void write(Image img, Path dir, String tag, ImageName name) throws IOException {
+    public static void write(dev.distrolix.image.Artifact img, Path dir, String tag, ImageName name) throws IOException {
         Objects.requireNonNull(tag, "an oci: output needs a tag");
         Path root = dir.toAbsolutePath().normalize();
         OutputFiles.Rollback rollback = new OutputFiles.Rollback();
@@ -112,7 +112,7 @@ public final class OciLayoutWriter {
         }
     }
 
-    private static void writeLocked(Image img, Path root, String tag, ImageName name, OutputFiles.Rollback rollback)
+    private static void writeLocked(dev.distrolix.image.Artifact img, Path root, String tag, ImageName name, OutputFiles.Rollback rollback)
             throws IOException {
         Path blobs = root.resolve(LayoutContent.BLOBS);
         TempFiles.sweep(root); // what killed writers left (their process is gone)

@@ -165,8 +165,12 @@ public final class Transports {
             PushResult r = RegistryWriter.push(pushed, t, settings);
             return new WriteResult(r.digest(), t.toString(), r);
         }
+        // an OCI index goes whole into a layout (nested, as skopeo copy --all writes it) when no platform is named
+        boolean wholeIndex = artifact instanceof dev.distrolix.image.ImageIndex && platform == null
+                && artifact.mediaType().equals(dev.distrolix.image.MediaTypes.OCI_INDEX)
+                && (target instanceof OciLayout || target instanceof OciArchive);
         // every local output is (or contains) an OCI layout, which lists OCI manifests
-        Image img = DockerToOci.convert(PlatformChoice.pick(artifact, platform, target.toString()));
+        Artifact img = wholeIndex ? artifact : DockerToOci.convert(PlatformChoice.pick(artifact, platform, target.toString()));
         if (target instanceof OciLayout t) {
             Path dir = t.dir().toAbsolutePath().normalize();
             FreeSpace.check(dir, FreeSpace.blobBytes(img));
@@ -180,18 +184,19 @@ public final class Transports {
             return new WriteResult(img.manifestDigest(), "oci-archive:" + file + ":" + t.tag());
         }
         ImageName name = requireName(target);
+        Image one = (Image) img;
         if (target instanceof DockerArchive t) {
             Path file = t.file().toAbsolutePath().normalize();
-            FreeSpace.check(file.getParent(), FreeSpace.blobBytes(img)); // plus the plain tars, checked as they are sized
-            DockerArchiveWriter.write(img, file, name);
-            return new WriteResult(img.manifestDigest(), "docker-archive:" + file + ":" + name);
+            FreeSpace.check(file.getParent(), FreeSpace.blobBytes(one)); // plus the plain tars, checked as they are sized
+            DockerArchiveWriter.write(one, file, name);
+            return new WriteResult(one.manifestDigest(), "docker-archive:" + file + ":" + name);
         }
         Daemon d = (Daemon) target;
         if (d.engine() == ImageReference.Engine.PODMAN) {
             name = name.podmanLocal();
         }
-        String loaded = DaemonLoader.load(img, d.engine(), name);
-        return new WriteResult(img.manifestDigest(), d.engine().command() + ":" + loaded);
+        String loaded = DaemonLoader.load(one, d.engine(), name);
+        return new WriteResult(one.manifestDigest(), d.engine().command() + ":" + loaded);
     }
 
     /** {@link #write(Artifact, ImageReference, RegistrySettings, Platform)} by the default platform rule. */

@@ -30,6 +30,35 @@ class NixSystemTest {
         assertThat(s.variant().orElse("")).isEqualTo(variant);
     }
 
+    @ParameterizedTest
+    @CsvSource({
+        "linux/amd64, x86_64-linux",
+        "linux/arm64, aarch64-linux",
+        "linux/arm64/v8, aarch64-linux",
+        "linux/386, i686-linux",
+        "linux/arm/v7, armv7l-linux",
+        "linux/arm/v6, armv6l-linux",
+        "linux/riscv64, riscv64-linux",
+        "linux/ppc64le, powerpc64le-linux",
+    })
+    void aPlatformIsBuiltByOneNixSystem(String platform, String system) {
+        assertThat(NixSystem.ofPlatform(platform).nixSystem()).isEqualTo(system);
+        // and back: the system's platform is the one asked for (arm64 with its conventional v8)
+        assertThat(NixSystem.ofPlatform(NixSystem.parse(system).platform()).nixSystem()).isEqualTo(system);
+    }
+
+    @Test
+    void aPlatformNoNixSystemBuildsIsOneLine() {
+        assertThatThrownBy(() -> NixSystem.ofPlatform("windows/amd64")).isInstanceOf(InputException.class)
+                .hasMessageStartingWith("no Nix system builds platform 'windows/amd64'");
+        assertThatThrownBy(() -> NixSystem.ofPlatform("linux/arm")).isInstanceOf(InputException.class)
+                .hasMessageStartingWith("no Nix system builds platform 'linux/arm'");
+        assertThatThrownBy(() -> NixSystem.ofPlatform("linux/arm64/v7")).isInstanceOf(InputException.class);
+        assertThatThrownBy(() -> NixSystem.ofPlatform("amd64")).isInstanceOf(InputException.class)
+                .hasMessage("not a platform: 'amd64' (expected OS/ARCH[/VARIANT], e.g. linux/arm64)");
+        assertThatThrownBy(() -> NixSystem.ofPlatform("linux//")).isInstanceOf(InputException.class);
+    }
+
     @Test
     void platformNotation() {
         assertThat(NixSystem.parse("aarch64-linux").platform()).isEqualTo("linux/arm64/v8");

@@ -1,0 +1,128 @@
+package dev.distrolix.build;
+
+import dev.distrolix.blob.Compression;
+import dev.distrolix.cache.LayerCache;
+import dev.distrolix.cache.LayerKeys;
+import dev.distrolix.image.AssembledImage;
+import dev.distrolix.image.ClosureGraphLabel;
+import dev.distrolix.image.ContainerConfig;
+import dev.distrolix.image.HistoryEntry;
+import dev.distrolix.image.ImageAssembler;
+import dev.distrolix.image.Platform;
+import dev.distrolix.layering.Layering;
+import dev.distrolix.nix.Closure;
+import dev.distrolix.nix.NixSystem;
+import dev.distrolix.nix.StorePath;
+import dev.distrolix.nix.StoreSource;
+import dev.distrolix.rootfs.StoreDirectoryLister;
+import dev.distrolix.spec.ResolvedSpec;
+import dev.distrolix.tar.LayerBlob;
+import dev.distrolix.tar.LayerWriter;
+import dev.distrolix.tar.StoreLayerEntries;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One platform's image from what Nix said about it: the layer plan, the layers (through the cache),
+ * the declared-files layer, the assembled image. A multi-platform build runs one per platform; layers
+ * whose inputs are the same (the declared files, arch-independent store paths) have the same cache key
+ * and bytes, so they are built once and shared.
+ */
+final class PlatformBuild {
+    private PlatformBuild() {}
+
+    /** What the layers are made with. */
+    record Settings(String strategy, int maxLayers, Compression compression, Instant created, LayerCache cache,
+                    Path blobs, BuildListener listener, boolean fromLock) {}
+
+    /** The image, a summary per layer, the declared-files layer's notices, and what it was made from. */
+    record Result(AssembledImage image, List<BuildResult.LayerSummary> layers, List<String> notices, Closure closure,
+                  NixSystem system) {}
+
+    static Result assemble(NixInputs nixInputs, StoreSource storeSource, StoreDirectoryLister lister, Settings s)
+            throws IOException {
+        BuildListener listener = s.listener();
+        Compression comp = s.compression();
+        LayerCache cache = s.cache();
+        Path blobs = s.blobs();
+        Instant createdAt = s.created();
+        String strategy = s.strategy();
+        ResolvedSpec resolved = nixInputs.resolved();
+        Closure closure = nixInputs.closure();
+        NixSystem system = nixInputs.system();
+
+        List<List<StorePath>> plan = Layering.plan(strategy, closure, s.maxLayers());
+        // From the local store the last layer's links cost a few directory listings: made first, so a fault
+        // in them stops the build before any work. From a binary cache each profile package's NAR is read for
+        // them (the JRE's is 190 MB): that runs beside the store layers instead of before them.
+        final StoreDirectoryLister links = lister;
+        CustomisationLayer custom = !s.fromLock() ? announced(CustomisationLayer.of(resolved, links), listener) : null;
+        Background<CustomisationLayer> customJob = custom != null ? null
+                : Background.start("distrolix-declared-files", () -> CustomisationLayer.of(resolved, links));
+        listener.on(new BuildEvent.LayersPlanned(plan.size() + 1, strategy));
+
+        List<LayerWriter.EntryProducer> producers = new ArrayList<>();
+        List<String> keys = new ArrayList<>();
+        for (List<StorePath> group : plan) {
+            producers.add(StoreLayerEntries.producer(group, storeSource));
+            keys.add(LayerKeys.storeLayer(group, comp));
+        }
+        LayerWriting.Written storeOut;
+        try {
+            storeOut = LayerWriting.write(producers, keys, cache, blobs, comp, listener);
+            if (custom == null) {
+                custom = announced(customJob.join(), listener);
+            }
+        } finally {
+            if (customJob != null) {
+                customJob.cancel();
+            }
+        }
+        final CustomisationLayer last = custom;
+        LayerWriting.Written lastOut = LayerWriting.write(List.of(sink -> {
+            for (var e : last.entries()) {
+                sink.accept(e);
+            }
+        }), List.of(LayerKeys.entriesLayer(custom.entries(), comp)), cache, blobs, comp, listener);
+        LayerWriting.Written layersOut = LayerWriting.Written.concat(storeOut, lastOut);
+        List<LayerBlob> written = layersOut.blobs();
+        java.util.Set<Integer> cached = layersOut.cached();
+        List<HistoryEntry> history = new ArrayList<>();
+        List<BuildResult.LayerSummary> summaries = new ArrayList<>();
+        for (int i = 0; i < written.size(); i++) {
+            LayerBlob b = written.get(i);
+            List<String> paths = i < plan.size() ? plan.get(i).stream().map(StorePath::fullPath).toList() : List.of();
+            // what the layer holds, never where the spec came from: its file name is not part of the image
+            String createdBy = i < plan.size()
+                    ? "distrolix: store paths " + String.join(" ", paths)
+                    : "distrolix: declared files";
+            history.add(HistoryEntry.layer(createdAt, createdBy, null));
+            int declared = i < plan.size() ? 0 : resolved.paths().size();
+            summaries.add(new BuildResult.LayerSummary(b.digest(), b.diffId(), b.size(), b.uncompressedSize(),
+                    b.mediaType(), paths, cached.contains(i), declared));
+            listener.on(new BuildEvent.LayerWritten(i + 1, written.size(),
+                    i < plan.size() ? describe(plan.get(i)) : ImageBuild.describeDeclared(declared), b.digest(), b.size(),
+                    b.uncompressedSize(), cached.contains(i)));
+        }
+        Platform platform = new Platform(system.architecture(), system.os(), system.variant().orElse(null));
+        // the build-time reference graph rides along as a label, for `distrolix sbom` to check against
+        ContainerConfig config = ClosureGraphLabel.withLabel(ContainerConfigs.of(resolved.config()), closure);
+        AssembledImage image = ImageAssembler.assemble(platform, config, createdAt, written, history, Map.of());
+        return new Result(image, summaries, custom.notices(), closure, system);
+    }
+
+    /** The last layer, its notices told to the listener. */
+    private static CustomisationLayer announced(CustomisationLayer custom, BuildListener listener) {
+        custom.notices().forEach(n -> listener.on(new BuildEvent.Notice(n)));
+        return custom;
+    }
+
+    private static String describe(List<StorePath> group) {
+        String first = group.get(0).name();
+        return group.size() == 1 ? first : first + " +" + (group.size() - 1) + " more";
+    }
+}
