@@ -332,7 +332,7 @@ public final class ImageBuild {
                 : workDir != null ? Files.createDirectories(workDir) : dev.distrolix.TempFiles.createTempDirectory("build");
         try {
             PlatformBuild.Settings settings = new PlatformBuild.Settings(strategy, layers, comp, createdAt, cache, blobs,
-                    listener, locked != null);
+                    listener, locked != null, !platforms.isEmpty());
             List<PlatformBuild.Result> results = assembleEach(inputs, storeSource, lister, settings);
             Artifact artifact = platforms.isEmpty() ? results.get(0).image()
                     : AssembledIndex.of(results.stream().map(PlatformBuild.Result::image).toList());

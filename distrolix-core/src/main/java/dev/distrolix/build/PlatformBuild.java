@@ -17,6 +17,7 @@ import dev.distrolix.nix.StoreSource;
 import dev.distrolix.rootfs.StoreDirectoryLister;
 import dev.distrolix.spec.ResolvedSpec;
 import dev.distrolix.tar.LayerBlob;
+import dev.distrolix.tar.LayerEntry;
 import dev.distrolix.tar.LayerWriter;
 import dev.distrolix.tar.StoreLayerEntries;
 import java.io.IOException;
@@ -37,7 +38,7 @@ final class PlatformBuild {
 
     /** What the layers are made with. */
     record Settings(String strategy, int maxLayers, Compression compression, Instant created, LayerCache cache,
-                    Path blobs, BuildListener listener, boolean fromLock) {}
+                    Path blobs, BuildListener listener, boolean fromLock, boolean splitDeclared) {}
 
     /** The image, a summary per layer, the declared-files layer's notices, and what it was made from. */
     record Result(AssembledImage image, List<BuildResult.LayerSummary> layers, List<String> notices, Closure closure,
@@ -82,12 +83,22 @@ final class PlatformBuild {
                 customJob.cancel();
             }
         }
-        final CustomisationLayer last = custom;
-        LayerWriting.Written lastOut = LayerWriting.write(List.of(sink -> {
-            for (var e : last.entries()) {
-                sink.accept(e);
-            }
-        }), List.of(LayerKeys.entriesLayer(custom.entries(), comp)), cache, blobs, comp, listener);
+        // Several platforms: the declared files that name no store path (accounts, static files, folders) are
+        // the same bytes on every platform, a layer shared by all; profile links and files that name store paths
+        // differ per platform and go in a layer of their own. One platform: one layer, as always.
+        List<List<LayerEntry>> declaredLayers = s.splitDeclared() ? DeclaredFiles.split(custom.entries())
+                : List.of(custom.entries());
+        List<LayerWriter.EntryProducer> lastProducers = new ArrayList<>();
+        List<String> lastKeys = new ArrayList<>();
+        for (List<LayerEntry> entries : declaredLayers) {
+            lastProducers.add(sink -> {
+                for (var e : entries) {
+                    sink.accept(e);
+                }
+            });
+            lastKeys.add(LayerKeys.entriesLayer(entries, comp));
+        }
+        LayerWriting.Written lastOut = LayerWriting.write(lastProducers, lastKeys, cache, blobs, comp, listener);
         LayerWriting.Written layersOut = LayerWriting.Written.concat(storeOut, lastOut);
         List<LayerBlob> written = layersOut.blobs();
         java.util.Set<Integer> cached = layersOut.cached();
@@ -95,17 +106,20 @@ final class PlatformBuild {
         List<BuildResult.LayerSummary> summaries = new ArrayList<>();
         for (int i = 0; i < written.size(); i++) {
             LayerBlob b = written.get(i);
-            List<String> paths = i < plan.size() ? plan.get(i).stream().map(StorePath::fullPath).toList() : List.of();
+            boolean storeLayer = i < plan.size();
+            List<String> paths = storeLayer ? plan.get(i).stream().map(StorePath::fullPath).toList() : List.of();
+            int d = i - plan.size();
             // what the layer holds, never where the spec came from: its file name is not part of the image
-            String createdBy = i < plan.size()
-                    ? "distrolix: store paths " + String.join(" ", paths)
-                    : "distrolix: declared files";
+            String createdBy = storeLayer ? "distrolix: store paths " + String.join(" ", paths)
+                    : declaredLayers.size() == 1 ? "distrolix: declared files"
+                    : d == 0 ? "distrolix: declared files (every platform)" : "distrolix: declared files naming store paths";
             history.add(HistoryEntry.layer(createdAt, createdBy, null));
-            int declared = i < plan.size() ? 0 : resolved.paths().size();
+            int declared = storeLayer ? 0 : declaredLayers.size() == 1 ? resolved.paths().size()
+                    : DeclaredFiles.countDeclared(declaredLayers.get(d), resolved);
             summaries.add(new BuildResult.LayerSummary(b.digest(), b.diffId(), b.size(), b.uncompressedSize(),
                     b.mediaType(), paths, cached.contains(i), declared));
             listener.on(new BuildEvent.LayerWritten(i + 1, written.size(),
-                    i < plan.size() ? describe(plan.get(i)) : ImageBuild.describeDeclared(declared), b.digest(), b.size(),
+                    storeLayer ? describe(plan.get(i)) : ImageBuild.describeDeclared(declared), b.digest(), b.size(),
                     b.uncompressedSize(), cached.contains(i)));
         }
         Platform platform = new Platform(system.architecture(), system.os(), system.variant().orElse(null));
