@@ -80,6 +80,10 @@ final class CopyCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the result as JSON on stdout (with each pushed blob's fate).")
     boolean json;
 
+    @Option(names = "--all-platforms",
+            description = "Copy an index whole to an oci: or oci-archive: destination too (nested, as skopeo copy --all writes it). A registry always takes the whole index.")
+    boolean allPlatforms;
+
     @Option(names = "--remove-signatures",
             description = "Do not carry the image's signatures and attestations (sha256-<digest>.sig/.att) along. By default they go with it between registries and oci: layouts.")
     boolean removeSignatures;
@@ -93,7 +97,7 @@ final class CopyCommand implements Callable<Integer> {
         RegistrySettings sourceSettings = sourceCreds == null ? settings
                 : settings.withExplicitCredentials(Credentials.parse(sourceCreds, "--src-creds"));
         CopyResult r = ImageCopy.copy(source, destination, sourceSettings, settings,
-                platform == null ? null : dev.distrolix.image.PlatformChoice.parse(platform));
+                platform == null ? null : dev.distrolix.image.PlatformChoice.parse(platform), allPlatforms);
         List<String> carried = removeSignatures ? List.of() : carrySignatures(r, sourceSettings, settings);
         if (json) {
             out.println(toJson(r));

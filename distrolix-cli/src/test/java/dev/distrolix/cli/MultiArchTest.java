@@ -167,6 +167,27 @@ class MultiArchTest {
         assertThat(correct.out()).doesNotContain("aarch64 but the image is");
     }
 
+    @Test
+    void singleImageOutputsTakeOnePlatformAndSaySoAndCopyKeepsTheIndexWhenAsked() throws Exception {
+        Path archive = work.resolve("one.tar");
+        Cli one = NginxImageTest.build(NginxImageTest.EXAMPLE, "docker-archive:" + archive + ":nginx:1", "--platform", BOTH);
+        assertThat(one.err()).contains("holds one image: writing the host's platform");
+        try (OpenedImage o = Transports.open("docker-archive:" + archive, RegistrySettings.defaults())) {
+            assertThat(o.image().platform().architecture()).isEqualTo("amd64");
+        }
+        Path whole = work.resolve("copied-whole");
+        Cli copied = Cli.run("copy", "--all-platforms", layout, "oci:" + whole + ":1");
+        assertThat(copied.exitCode()).as(copied.err()).isZero();
+        assertThat(copied.out()).contains("digest   " + indexDigest);
+        Cli picked = Cli.run("copy", "--platform", "linux/arm64", layout, "oci:" + work.resolve("copied-arm64") + ":1");
+        assertThat(JSON.readTree(Fixtures.run("skopeo", "inspect", "--raw", "oci:" + work.resolve("copied-arm64") + ":1"))
+                .get("mediaType").asText()).isEqualTo("application/vnd.oci.image.manifest.v1+json");
+        assertThat(picked.exitCode()).isZero();
+        Cli refused = Cli.run("copy", "--all-platforms", layout, "docker-archive:" + work.resolve("x.tar") + ":a:1");
+        assertThat(refused.exitCode()).isEqualTo(3);
+        assertThat(refused.errLine()).contains("holds one image: --all-platforms needs a docker://, oci: or oci-archive:");
+    }
+
     /** e_machine of the nginx binary in the image for {@code platform}, read from its layers. */
     static int elfMachineOfNginx(String platform) throws Exception {
         try (OpenedImage o = Transports.open(layout, RegistrySettings.defaults())) {

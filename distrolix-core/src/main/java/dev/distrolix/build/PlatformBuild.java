@@ -98,7 +98,11 @@ final class PlatformBuild {
             });
             lastKeys.add(LayerKeys.entriesLayer(entries, comp));
         }
-        LayerWriting.Written lastOut = LayerWriting.write(lastProducers, lastKeys, cache, blobs, comp, listener);
+        LayerWriting.Written lastOut;
+        // one platform at a time: the shared layer is written by the first and found in the cache by the others
+        synchronized (s) {
+            lastOut = LayerWriting.write(lastProducers, lastKeys, cache, blobs, comp, listener);
+        }
         LayerWriting.Written layersOut = LayerWriting.Written.concat(storeOut, lastOut);
         List<LayerBlob> written = layersOut.blobs();
         java.util.Set<Integer> cached = layersOut.cached();

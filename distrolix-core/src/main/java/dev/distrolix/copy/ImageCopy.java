@@ -39,6 +39,18 @@ public final class ImageCopy {
     /** {@code platform}: the image to take from an index (null: all of them to a registry, else the default rule). */
     public static CopyResult copy(String src, String dst, RegistrySettings sourceSettings, RegistrySettings settings,
                                   Platform platform) throws IOException {
+        return copy(src, dst, sourceSettings, settings, platform, false);
+    }
+
+    /**
+     * {@code allPlatforms}: an index goes whole to an {@code oci:} or {@code oci-archive:} destination too (a registry
+     * always takes it whole); the other destinations hold one image and refuse it.
+     */
+    public static CopyResult copy(String src, String dst, RegistrySettings sourceSettings, RegistrySettings settings,
+                                  Platform platform, boolean allPlatforms) throws IOException {
+        if (allPlatforms && platform != null) {
+            throw new dev.distrolix.InputException("--all-platforms and --platform contradict each other: choose one");
+        }
         dev.distrolix.TempFiles.sweepTempDirectory(); // what killed runs left in the temp folder
         ImageReference target = ImageReference.parseTarget(dst);
         ImageReference source = ImageReference.parseSource(src);
@@ -48,8 +60,13 @@ public final class ImageCopy {
             String tag = defaults.get(1) != null ? defaults.get(1) : "latest";
             ImageReference t = target.withDefaults(defaults.get(0), tag);
             // a registry takes an index whole; every other output one image, picked (and named) at the source
-            Artifact artifact = t instanceof ImageReference.Registry && platform == null ? opened.artifact()
-                    : opened.image(platform);
+            if (allPlatforms && !(t instanceof ImageReference.Registry || t instanceof ImageReference.OciLayout
+                    || t instanceof ImageReference.OciArchive)) {
+                throw new dev.distrolix.InputException(dst + " holds one image: --all-platforms needs a docker://, oci: or"
+                        + " oci-archive: destination (or name one platform with --platform)");
+            }
+            Artifact artifact = (t instanceof ImageReference.Registry && platform == null) || allPlatforms
+                    ? opened.artifact() : opened.image(platform);
             WriteResult w;
             try {
                 w = Transports.write(artifact, t, settings, platform);

@@ -24,6 +24,18 @@ class NixErrorsTest {
     }
 
     @Test
+    void aSystemNixCannotBuildForSaysWhatToSetUp() {
+        // Nix 2.8's words without extra-platforms (seen on our machines)
+        DistrolixException e = NixErrors.forBuild(ARGV, "nix-build", "error: a 'aarch64-linux' with features {} is"
+                + " required to build '/nix/store/x-glibc-2.36.drv', but I am a 'x86_64-linux' with features {benchmark,"
+                + " big-parallel, nixos-test}\n", "<nixpkgs>");
+        assertThat(e).isInstanceOf(NixInputException.class);
+        assertThat(e.getMessage()).isEqualTo("Nix cannot build for aarch64-linux on this x86_64-linux machine: set"
+                + " extra-platforms = aarch64-linux in nix.conf with emulation (qemu-user-static and binfmt_misc), or"
+                + " add a remote builder (builders = ssh://HOST aarch64-linux), or use a binary cache that has the paths");
+    }
+
+    @Test
     void nixpkgsMissingFromSearchPath() {
         DistrolixException e = NixErrors.forBuild(ARGV, "nix-build",
                 "error: file 'nixpkgs' was not found in the Nix search path (add it using $NIX_PATH or -I)\n", "<nixpkgs>");
