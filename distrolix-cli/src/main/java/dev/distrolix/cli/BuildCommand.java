@@ -180,6 +180,12 @@ final class BuildCommand implements Callable<Integer> {
         }
         LockedInputs.LockUse use = locked ? LockedInputs.LockUse.REQUIRED
                 : noLock ? LockedInputs.LockUse.IGNORED : LockedInputs.LockUse.IF_FRESH;
+        if (platforms != null && locked) {
+            throw new dev.distrolix.InputException("--locked builds the one platform its lock pins: drop --platform");
+        }
+        if (platforms != null) {
+            use = LockedInputs.LockUse.IGNORED; // a lock pins one platform's closure; --platform asks for others
+        }
         java.util.Optional<LockedInputs> lock = LockedInputs.forBuild(specFile.toString().equals("-") ? null : specFile,
                 use, includes, dev.distrolix.lock.SubstituterRetry.of(dev.distrolix.registry.RetryPolicy.DEFAULT),
                 m -> progress.on(new dev.distrolix.build.BuildEvent.Notice(m)));

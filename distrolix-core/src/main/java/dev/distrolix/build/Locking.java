@@ -52,10 +52,18 @@ public final class Locking {
         List<BinaryCache> caches = substituters.stream().map(u -> BinaryCache.of(u, retry)).toList();
         byte[] bytes = Files.readAllBytes(specFile);
         ImageSpec spec = SpecLoader.load(specFile);
+        if (!spec.platforms().isEmpty()) {
+            throw new InputException(specFile + ": a lock pins one platform's closure; a spec with platforms: is not"
+                    + " locked yet (lock a copy with system: for each platform, or build with --no-lock)");
+        }
+        // the same evaluation a build makes: the spec's system, as nixpkgs takes it
+        java.util.Map<String, String> args = spec.system().map(sys -> java.util.Map.of("system", sys)).orElse(java.util.Map.of());
         List<ImageLock.Package> packages = new ArrayList<>();
         List<StorePath> roots = new ArrayList<>();
         for (PackageEntry e : spec.packages()) {
-            List<StorePath> outs = nix.resolve(NixRefs.of(e, spec), includes);
+            PackageRef ref = NixRefs.of(e, spec);
+            List<StorePath> outs = ref instanceof PackageRef.Attribute || ref instanceof PackageRef.NixFile
+                    ? nix.resolve(ref, includes, args) : nix.resolve(ref, includes);
             packages.add(new ImageLock.Package(e.name(), describe(e.ref()), outs));
             outs.stream().filter(o -> !roots.contains(o)).forEach(roots::add);
         }
