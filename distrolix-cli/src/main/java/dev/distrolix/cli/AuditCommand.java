@@ -2,6 +2,10 @@ package dev.distrolix.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.distrolix.InputException;
+import dev.distrolix.image.ImageIndex;
+import dev.distrolix.image.PlatformChoice;
+import dev.distrolix.inspect.PlatformImage;
 import dev.distrolix.inspect.audit.AuditPolicy;
 import dev.distrolix.inspect.audit.AuditReport;
 import dev.distrolix.inspect.audit.AuditVerdict;
@@ -39,15 +43,19 @@ import picocli.CommandLine.Spec;
                     + "libraries the loader would not find in the image (RPATH/RUNPATH with $ORIGIN, "
                     + "LD_LIBRARY_PATH, the default directories; ld.so.conf and ld.so.cache are not read), an "
                     + "Entrypoint/Cmd that is missing or cannot start (found through the config's PATH), TLS "
-                    + "libraries without CA certificates, and dive's layer efficiency and wasted bytes.",
+                    + "libraries without CA certificates, ELF files built for another processor than the "
+                    + "image's platform, and dive's layer efficiency and wasted bytes.",
+            "",
+            "An index: the image --platform names (else the only one, else the host's), also checked "
+                    + "against the platform the index lists it under; --all-platforms audits every image of it.",
             "",
             "The layers are streamed once; nothing is unpacked.",
         },
         footerHeading = "%nCI use:%n",
         footer = {
             "Exit codes: 0 no finding at or above the threshold (and efficiency/wasted within limits), "
-                    + "4 findings at or above it (or a limit exceeded), 3 a bad image, option or config file, "
-                    + "1 a failure (a tool or I/O error).",
+                    + "4 findings at or above it (or a limit exceeded; with --all-platforms: in any image), 3 a bad "
+                    + "image, option or config file, 1 a failure (a tool or I/O error).",
             "",
             "  The config file (--config, default ./" + AuditPolicy.DEFAULT_FILE + " when present):",
             "    fail-on: high                # info|low|medium|high|critical|none; default high",
@@ -63,6 +71,7 @@ import picocli.CommandLine.Spec;
             "  distrolix audit oci:out/nginx",
             "  distrolix audit podman:docker.io/library/debian:bookworm --fail-on critical",
             "  distrolix audit docker-archive:app.tar --config ci/audit.yaml --json > audit.json",
+            "  distrolix audit oci:out/nginx-multi --all-platforms",
             "  distrolix audit --list-rules",
         },
         mixinStandardHelpOptions = true)
@@ -106,6 +115,10 @@ final class AuditCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the result as JSON on stdout.")
     boolean json;
 
+    @Option(names = "--all-platforms",
+            description = "Audit every image of an index, each against the platform the index lists it under (one report per platform).")
+    boolean allPlatforms;
+
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
@@ -121,19 +134,84 @@ final class AuditCommand implements Callable<Integer> {
         if (image == null) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing required parameter: 'IMAGE'");
         }
+        if (allPlatforms && platformOption.platform != null) {
+            throw new InputException("--all-platforms audits every platform: leave out --platform " + platformOption.platform);
+        }
         AuditPolicy policy = policy();
+        if (allPlatforms) {
+            return allPlatforms(out, policy);
+        }
         AuditReport report;
+        String platformLine = null;
         try (OpenedImage o = Transports.open(image, registry.settings())) {
-            report = Auditor.audit(image, o.image(platformOption.platform()));
+            PlatformImage chosen = PlatformImage.chosen(o.artifact(), platformOption.platform(), image);
+            report = Auditor.audit(image, chosen);
+            if (o.artifact() instanceof ImageIndex index) {
+                long images = index.manifests().stream().filter(PlatformImage::isImage).count();
+                platformLine = chosen.name() + " (" + images + (images == 1 ? " image" : " images")
+                        + " in the index; --all-platforms audits each)";
+            }
         }
         AuditVerdict verdict = policy.apply(report);
         if (json) {
             out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(toJson(verdict)));
         } else {
-            print(out, verdict);
+            print(out, verdict, platformLine);
         }
         out.flush();
         return verdict.failed() ? EXIT_FINDINGS : 0;
+    }
+
+    /** One report per image of the index, each judged by the policy; fails when any one does. */
+    private int allPlatforms(PrintWriter out, AuditPolicy policy) throws IOException {
+        List<AuditVerdict> verdicts = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        List<String> headers = new ArrayList<>();
+        String digest;
+        boolean index;
+        try (OpenedImage o = Transports.open(image, registry.settings())) {
+            index = o.artifact() instanceof ImageIndex;
+            digest = o.artifact().manifestDigest().toString();
+            List<PlatformImage> images = PlatformImage.all(o.artifact());
+            if (images.isEmpty()) {
+                throw new InputException(image + ": the index lists no image");
+            }
+            for (PlatformImage p : images) {
+                verdicts.add(policy.apply(Auditor.audit(image, p)));
+                names.add(p.name());
+                headers.add("== " + p.name() + (p.relabelled() ? " (its config says " + PlatformChoice.format(p.platform())
+                        + ")" : "") + " ==");
+            }
+        }
+        List<String> failed = new ArrayList<>();
+        for (int i = 0; i < verdicts.size(); i++) {
+            if (verdicts.get(i).failed()) {
+                failed.add(names.get(i));
+            }
+        }
+        if (json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("image", image);
+            m.put("digest", digest);
+            m.put("index", index);
+            m.put("platforms", verdicts.stream().map(AuditCommand::toJson).toList());
+            m.put("failed", failed);
+            m.put("result", failed.isEmpty() ? "pass" : "fail");
+            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m));
+        } else {
+            if (index) {
+                out.printf("Index       %s (%s): %d image%s%n%n", image, digest, verdicts.size(), verdicts.size() == 1 ? "" : "s");
+            }
+            for (int i = 0; i < verdicts.size(); i++) {
+                out.println(headers.get(i));
+                print(out, verdicts.get(i), null);
+                out.println();
+            }
+            out.println("All platforms: " + (failed.isEmpty() ? "pass (" + verdicts.size() + " audited)"
+                    : "FAIL (" + String.join(", ", failed) + " failed)"));
+        }
+        out.flush();
+        return failed.isEmpty() ? 0 : EXIT_FINDINGS;
     }
 
     private AuditPolicy policy() throws IOException {
@@ -160,9 +238,13 @@ final class AuditCommand implements Callable<Integer> {
         return p;
     }
 
-    private void print(PrintWriter out, AuditVerdict v) {
+    /** The report as today; {@code platformLine} (for an image chosen from an index) says which one. */
+    private void print(PrintWriter out, AuditVerdict v, String platformLine) {
         AuditReport r = v.report();
         out.printf("Image       %s (%s)%n", r.image(), r.digest());
+        if (platformLine != null) {
+            out.printf("Platform    %s%n", platformLine);
+        }
         out.printf("Contents    %d layers, %d files (%s), %d ELF files%n", r.layers(), r.files(), Sizes.human(r.bytes()),
                 r.elfFiles());
         out.printf(Locale.ROOT, "Efficiency  %.1f %%, %s wasted (paths in 2+ layers)%n", r.efficiency().efficiency() * 100,
@@ -201,6 +283,8 @@ final class AuditCommand implements Callable<Integer> {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("image", r.image());
         m.put("digest", r.digest());
+        m.put("platform", PlatformChoice.format(r.platform()));
+        m.put("indexPlatform", r.indexPlatform() == null ? null : PlatformChoice.format(r.indexPlatform()));
         m.put("layers", r.layers());
         m.put("files", r.files());
         m.put("bytes", r.bytes());

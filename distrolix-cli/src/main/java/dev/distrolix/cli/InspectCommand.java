@@ -3,12 +3,17 @@ package dev.distrolix.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.distrolix.image.ContainerConfig;
+import dev.distrolix.image.ImageIndex;
 import dev.distrolix.image.Platform;
 import dev.distrolix.inspect.FsEntry;
 import dev.distrolix.inspect.ImageReport;
+import dev.distrolix.inspect.IndexListing;
 import dev.distrolix.inspect.LayerSummary;
+import dev.distrolix.inspect.PlatformImage;
 import dev.distrolix.image.Image;
 import dev.distrolix.inspect.StorePathIndex;
+import dev.distrolix.transport.OpenedImage;
+import dev.distrolix.transport.Transports;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -38,6 +43,9 @@ import picocli.CommandLine.Spec;
             "            whiteouts applied (what `docker export | tar -tv` shows)",
             "--packages  one row per /nix/store path: name, version, size, share",
             "            of the image, layer",
+            "",
+            "An index (a multi-platform image): its platforms with their manifest digests and sizes, "
+                    + "then the image --platform names (else the only one, else the host's) as above.",
         },
         footerHeading = "%nImages:%n",
         footer = {
@@ -83,13 +91,25 @@ final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        ImageReport r = ImageReport.read(image, registry.settings(), platformOption.platform());
+        ImageReport r;
+        IndexListing index = null;
+        try (OpenedImage o = Transports.open(image, registry.settings())) {
+            PlatformImage chosen = PlatformImage.chosen(o.artifact(), platformOption.platform(), image);
+            r = ImageReport.of(image, o.names(), chosen.image());
+            if (o.artifact() instanceof ImageIndex i) {
+                index = IndexListing.of(i, chosen);
+            }
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
+            Map<String, Object> m = toJson(r, tree);
+            if (index != null) {
+                m = withIndex(m, index);
+            }
             // written as it goes: with --tree the file list is serialized entry by entry, never held as text
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                     .disable(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET)
-                    .writeValue(out, toJson(r, tree));
+                    .writeValue(out, m);
             out.println();
         } else {
             if (tree) {
@@ -99,6 +119,9 @@ final class InspectCommand implements Callable<Integer> {
                 out.print(packages(r));
             }
             if (!tree && !packages) {
+                if (index != null) {
+                    out.print(platforms(r, index, platformOption.platform != null));
+                }
                 out.print(summary(r));
             }
         }
@@ -108,6 +131,51 @@ final class InspectCommand implements Callable<Integer> {
 
     static String platform(Platform p) {
         return p.os() + "/" + p.architecture() + (p.variant() == null ? "" : "/" + p.variant());
+    }
+
+    /** An index's entries, the one shown below marked: what comes before an index's summary. */
+    static String platforms(ImageReport r, IndexListing index, boolean asked) {
+        StringBuilder sb = new StringBuilder();
+        kv(sb, "Index", r.reference() + (r.names().isEmpty() ? "" : "  (" + String.join(", ", r.names()) + ")"));
+        kv(sb, "Digest", index.digest().toString());
+        kv(sb, "Media type", index.mediaType());
+        sb.append("\nPlatforms\n");
+        Table t = new Table("PLATFORM", "MANIFEST DIGEST", ">SIZE", "");
+        for (IndexListing.Row row : index.rows()) {
+            t.row(row.platform() == null ? "-" : row.platform(), row.digest(), Sizes.human(row.size()),
+                    row.selected() ? "*" : row.image() ? "" : "(attestation, no image)");
+        }
+        sb.append(t);
+        String why = asked ? "as --platform asks" : index.images() == 1 ? "the only image"
+                : "the host's platform; --platform picks another";
+        sb.append(String.format(Locale.ROOT, "%d image%s; * is shown below (%s)%n%n", index.images(),
+                index.images() == 1 ? "" : "s", why));
+        return sb.toString();
+    }
+
+    /** The JSON of an image read from an index: the same, with the index's entries after the names. */
+    static Map<String, Object> withIndex(Map<String, Object> image, IndexListing index) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        image.forEach((k, v) -> {
+            m.put(k, v);
+            if (k.equals("repoTags")) {
+                Map<String, Object> x = new LinkedHashMap<>();
+                x.put("digest", index.digest().toString());
+                x.put("mediaType", index.mediaType());
+                x.put("manifests", index.rows().stream().map(row -> {
+                    Map<String, Object> e = new LinkedHashMap<>();
+                    e.put("platform", row.platform());
+                    e.put("digest", row.digest().toString());
+                    e.put("size", row.size());
+                    e.put("mediaType", row.mediaType());
+                    e.put("image", row.image());
+                    e.put("selected", row.selected());
+                    return e;
+                }).toList());
+                m.put("index", x);
+            }
+        });
+        return m;
     }
 
     static String summary(ImageReport r) {

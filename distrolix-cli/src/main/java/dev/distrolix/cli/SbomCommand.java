@@ -3,6 +3,7 @@ package dev.distrolix.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.distrolix.InputException;
+import dev.distrolix.inspect.PlatformImage;
 import dev.distrolix.inspect.sbom.CycloneDxWriter;
 import dev.distrolix.inspect.sbom.GraphCheck;
 import dev.distrolix.inspect.sbom.ImageSbom;
@@ -17,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -46,6 +48,8 @@ import picocli.CommandLine.Spec;
             "  cyclonedx   CycloneDX 1.6 JSON (official cyclonedx-core-java model and generator)",
             "  spdx        SPDX 2.3 JSON",
             "  The document goes to stdout, or to --output FILE (the table then goes to stdout).",
+            "  --all-platforms: one table (or --json entry) per image of an index; a CycloneDX or SPDX",
+            "  document describes one image, so run those once per --platform.",
             "  created/timestamp is SOURCE_DATE_EPOCH when set, else now.",
             "",
             "Examples:",
@@ -86,6 +90,10 @@ final class SbomCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print distrolix's own JSON (components, edges, graph check) on stdout.")
     boolean json;
 
+    @Option(names = "--all-platforms",
+            description = "Every image of an index, one section per platform (table or --json only).")
+    boolean allPlatforms;
+
     @Override
     public Integer call() throws IOException {
         String fmt = format == null ? (output != null ? "cyclonedx" : "table") : format.toLowerCase(Locale.ROOT);
@@ -97,6 +105,16 @@ final class SbomCommand implements Callable<Integer> {
         }
         if (output != null && (output.getParent() != null && !Files.isDirectory(output.getParent()))) {
             throw new InputException(output + ": no such directory " + output.getParent());
+        }
+        if (allPlatforms) {
+            if (!fmt.equals("table")) {
+                throw new InputException("--all-platforms prints a table or --json: a " + (fmt.equals("spdx") ? "SPDX"
+                        : "CycloneDX") + " document describes one image (write one per --platform)");
+            }
+            if (platformOption.platform != null) {
+                throw new InputException("--all-platforms reads every platform: leave out --platform " + platformOption.platform);
+            }
+            return allPlatforms();
         }
         ImageSbom sbom;
         try (OpenedImage o = Transports.open(image, registry.settings())) {
@@ -141,6 +159,56 @@ final class SbomCommand implements Callable<Integer> {
         }
         out.flush();
         return check && sbom.check().status() == GraphCheck.Status.DIFFERS ? AuditCommand.EXIT_FINDINGS : 0;
+    }
+
+    /** One SBOM per image of the index, printed one after the other; --check fails if any graph differs. */
+    private int allPlatforms() throws IOException {
+        List<String> names = new ArrayList<>();
+        List<ImageSbom> sboms = new ArrayList<>();
+        String digest;
+        try (OpenedImage o = Transports.open(image, registry.settings())) {
+            digest = o.artifact().manifestDigest().toString();
+            for (PlatformImage p : PlatformImage.all(o.artifact())) {
+                names.add(p.name());
+                sboms.add(SbomBuilder.build(image, o.displayName(), p.image()));
+            }
+        }
+        if (sboms.isEmpty()) {
+            throw new InputException(image + ": the index lists no image");
+        }
+        for (int i = 0; i < sboms.size(); i++) {
+            if (sboms.get(i).components().isEmpty()) {
+                String none = image + " (" + names.get(i) + ") has no /nix/store paths: its SBOM lists no components";
+                if (requireStorePaths) {
+                    throw new InputException(none + " (--require-store-paths)");
+                }
+                spec.commandLine().getErr().println("distrolix: warning: " + none);
+            }
+        }
+        spec.commandLine().getErr().flush();
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("image", image);
+            m.put("digest", digest);
+            List<Map<String, Object>> platforms = new ArrayList<>();
+            for (int i = 0; i < sboms.size(); i++) {
+                Map<String, Object> p = new LinkedHashMap<>();
+                p.put("platform", names.get(i));
+                p.putAll(toJson(sboms.get(i)));
+                platforms.add(p);
+            }
+            m.put("platforms", platforms);
+            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m));
+        } else {
+            for (int i = 0; i < sboms.size(); i++) {
+                out.println((i == 0 ? "" : "\n") + "== " + names.get(i) + " ==");
+                printTable(out, sboms.get(i));
+            }
+        }
+        out.flush();
+        boolean differs = sboms.stream().anyMatch(s -> s.check().status() == GraphCheck.Status.DIFFERS);
+        return check && differs ? AuditCommand.EXIT_FINDINGS : 0;
     }
 
     private static byte[] randomBytes() {

@@ -29,6 +29,9 @@
  *       the same pass (for audit: /etc/os-release, dpkg status, …).
  *   <li>{@link dev.distrolix.inspect.StorePathIndex} — the Nix view, for any image that has /nix/store.
  *   <li>{@link dev.distrolix.inspect.Detectors} — name-based shells / package managers / setuid.
+ *   <li>{@link dev.distrolix.inspect.PlatformImage} — an image with the index entry that lists it
+ *       (the one {@code --platform} picks, or every platform's for {@code --all-platforms});
+ *       {@link dev.distrolix.inspect.IndexListing} — an index's entries as {@code inspect} lists them.
  * </ul>
  *
  * <p>Errors: everything wrong with the image (missing file or blob, bad JSON, digest or diff_id

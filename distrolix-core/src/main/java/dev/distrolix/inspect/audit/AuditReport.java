@@ -1,5 +1,6 @@
 package dev.distrolix.inspect.audit;
 
+import dev.distrolix.image.Platform;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
@@ -11,11 +12,13 @@ import java.util.Map;
  *
  * @param image        the reference as given
  * @param digest       manifest digest ({@code sha256:…}), or the config digest for a docker-archive
+ * @param platform     what the image's config says it is built for
+ * @param indexPlatform the platform an index lists the image under; null for an image not read from an index
  * @param files        entries of the merged filesystem that are not directories (as inspect and compare count)
  * @param bytes        bytes of its regular files
  * @param elfFiles     ELF files read (programs and libraries)
  */
-public record AuditReport(String image, String digest, int layers, int files, long bytes, int elfFiles, List<Finding> findings,
+public record AuditReport(String image, String digest, Platform platform, Platform indexPlatform, int layers, int files, long bytes, int elfFiles, List<Finding> findings,
                           Efficiency efficiency) {
     /** dive's figures, see {@link LayerEfficiency}. */
     public record Efficiency(double efficiency, long wastedBytes, double userWastedShare, List<WastedPath> topWasted) {}
@@ -46,6 +49,6 @@ public record AuditReport(String image, String digest, int layers, int files, lo
     }
 
     public AuditReport withFindings(List<Finding> kept) {
-        return new AuditReport(image, digest, layers, files, bytes, elfFiles, kept, efficiency);
+        return new AuditReport(image, digest, platform, indexPlatform, layers, files, bytes, elfFiles, kept, efficiency);
     }
 }

@@ -19,6 +19,8 @@ public enum Rule {
     ELF_INTERPRETER_MISSING("elf-interpreter-missing", Severity.HIGH, "a program whose ELF interpreter (ld.so) is not in the image: it cannot start"),
     ELF_UNRESOLVED("elf-unresolved", Severity.HIGH, "a program needing a shared library the image lacks: it cannot start"),
     ELF_LIBRARY_UNRESOLVED("elf-library-unresolved", Severity.MEDIUM, "a shared library needing a library the image lacks: loading it fails"),
+    ELF_WRONG_MACHINE("elf-wrong-machine", Severity.HIGH, "ELF programs or libraries built for another processor than the image's platform (low for 32-bit compat ones: i386 on amd64, arm on arm64)"),
+    INDEX_PLATFORM_MISMATCH("index-platform-mismatch", Severity.HIGH, "an index lists the image under another platform than its config names: hosts of that platform pull the wrong image"),
     ELF_UNREADABLE("elf-unreadable", Severity.INFO, "an ELF file whose dynamic section could not be read in one pass (not judged)"),
     NO_COMMAND("no-command", Severity.INFO, "neither Entrypoint nor Cmd: a command must be given at run time"),
     ENTRYPOINT_MISSING("entrypoint-missing", Severity.CRITICAL, "the Entrypoint/Cmd program is not in the image"),

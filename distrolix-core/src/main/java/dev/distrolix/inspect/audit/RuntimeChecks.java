@@ -1,6 +1,7 @@
 package dev.distrolix.inspect.audit;
 
 import dev.distrolix.image.ContainerConfig;
+import dev.distrolix.image.Platform;
 import dev.distrolix.inspect.FsEntry;
 import dev.distrolix.inspect.elf.ElfCollector;
 import dev.distrolix.inspect.elf.ElfInfo;
@@ -13,8 +14,8 @@ import java.util.regex.Pattern;
 /**
  * Checks of how the image will run: the user (root, or a name the image cannot resolve), the
  * Entrypoint/Cmd program (found through PATH from the config's Env, links followed inside the
- * image, executable, and its ELF interpreter and libraries or its {@code #!} interpreter present),
- * and CA certificates wherever TLS libraries are.
+ * image, executable, built for the platform's processor, and its ELF interpreter and libraries or
+ * its {@code #!} interpreter present), and CA certificates wherever TLS libraries are.
  */
 final class RuntimeChecks {
     /** What runc and podman use when the config sets no PATH. */
@@ -28,15 +29,17 @@ final class RuntimeChecks {
 
     private final ImageTree tree;
     private final ContainerConfig config;
+    private final Platform platform;
     private final FileHeads heads;
     private final ElfCollector elf;
     private final ElfChecks elfChecks;
     private final Map<String, String> env;
 
-    RuntimeChecks(ImageTree tree, ContainerConfig config, FileHeads heads, ElfCollector elf, ElfChecks elfChecks,
+    RuntimeChecks(ImageTree tree, ContainerConfig config, Platform platform, FileHeads heads, ElfCollector elf, ElfChecks elfChecks,
                   Map<String, String> env) {
         this.tree = tree;
         this.config = config;
+        this.platform = platform;
         this.heads = heads;
         this.elf = elf;
         this.elfChecks = elfChecks;
@@ -97,6 +100,10 @@ final class RuntimeChecks {
     private String cannotStart(String path, FsEntry file, int depth) {
         ElfInfo info = elf.get(file);
         if (info != null) {
+            String foreign = PlatformChecks.foreignProgram(info, platform);
+            if (foreign != null) {
+                return foreign; // exec fails before any loader runs: "exec format error"
+            }
             if (!info.complete()) {
                 return null; // not judged
             }

@@ -17,6 +17,12 @@
  *       what is out of scope: /etc/ld.so.conf and ld.so.cache, hwcaps, dlopen). Programs are
  *       checked through their whole load; a library on its own fails only for a library found
  *       nowhere in the image.
+ *   <li>The platform: ELF programs and libraries built for another processor than the config's
+ *       architecture (amd64 x86-64, arm64 aarch64, 386 i386, arm, riscv64, ppc64le, ppc64, s390x,
+ *       loong64; i386 on amd64 and arm on arm64 only low: compat kernels run them), an
+ *       Entrypoint/Cmd of another processor, and for an image read from an index, the platform
+ *       the index lists it under against the one its config names
+ *       ({@link dev.distrolix.inspect.audit.PlatformChecks}).
  *   <li>The user (no User or uid 0: runs as root; a name missing from /etc/passwd); the
  *       Entrypoint/Cmd program through the config's PATH (runc's default when unset), links
  *       followed, executable, its ELF needs or #! interpreter present; CA certificates wherever

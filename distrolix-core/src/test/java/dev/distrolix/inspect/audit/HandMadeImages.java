@@ -18,14 +18,19 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /**
  * OCI layouts written by hand, entry by entry, for what real builds rarely make: whiteouts,
- * symlinks climbing above the root, world-writable files. Layers are uncompressed tars.
+ * symlinks climbing above the root, world-writable files, a config naming another platform than
+ * the files are built for. Layers are uncompressed tars. {@link HandMadeIndex} puts several in
+ * one index.
  */
-final class HandMadeImages {
+public final class HandMadeImages {
     private final List<byte[]> layers = new ArrayList<>();
     private final ObjectNode runtime = new ObjectMapper().createObjectNode();
+    private String architecture = "amd64";
+    private String os = "linux";
+    private String variant;
 
     /** Adds a layer; the consumer adds its entries. */
-    HandMadeImages layer(Consumer<Layer> entries) {
+    public HandMadeImages layer(Consumer<Layer> entries) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes)) {
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
@@ -38,55 +43,63 @@ final class HandMadeImages {
         return this;
     }
 
-    HandMadeImages config(Consumer<ObjectNode> edit) {
+    public HandMadeImages config(Consumer<ObjectNode> edit) {
         edit.accept(runtime);
         return this;
     }
 
+    /** The config's architecture, os and variant (null: none); linux/amd64 unless set. */
+    public HandMadeImages platform(String architecture, String os, String variant) {
+        this.architecture = architecture;
+        this.os = os;
+        this.variant = variant;
+        return this;
+    }
+
     /** One layer's entries. */
-    static final class Layer {
+    public static final class Layer {
         private final TarArchiveOutputStream tar;
 
         Layer(TarArchiveOutputStream tar) {
             this.tar = tar;
         }
 
-        Layer dir(String path, int mode) {
+        public Layer dir(String path, int mode) {
             TarArchiveEntry e = new TarArchiveEntry(path.endsWith("/") ? path : path + "/");
             e.setMode(040000 | mode);
             return put(e, null);
         }
 
-        Layer file(String path, int mode, byte[] content) {
+        public Layer file(String path, int mode, byte[] content) {
             TarArchiveEntry e = new TarArchiveEntry(path);
             e.setMode(0100000 | mode);
             e.setSize(content.length);
             return put(e, content);
         }
 
-        Layer file(String path, int mode, String content) {
+        public Layer file(String path, int mode, String content) {
             return file(path, mode, content.getBytes(StandardCharsets.UTF_8));
         }
 
-        Layer symlink(String path, String target) {
+        public Layer symlink(String path, String target) {
             TarArchiveEntry e = new TarArchiveEntry(path, TarConstants.LF_SYMLINK);
             e.setLinkName(target);
             e.setMode(0120777);
             return put(e, null);
         }
 
-        Layer hardlink(String path, String target) {
+        public Layer hardlink(String path, String target) {
             TarArchiveEntry e = new TarArchiveEntry(path, TarConstants.LF_LINK);
             e.setLinkName(target);
             e.setMode(0100755);
             return put(e, null);
         }
 
-        Layer opaque(String dir) {
+        public Layer opaque(String dir) {
             return file((dir.endsWith("/") ? dir : dir + "/") + ".wh..wh..opq", 0644, new byte[0]);
         }
 
-        Layer whiteout(String path) {
+        public Layer whiteout(String path) {
             int slash = path.lastIndexOf('/');
             return file(path.substring(0, slash + 1) + ".wh." + path.substring(slash + 1), 0644, new byte[0]);
         }
@@ -106,11 +119,24 @@ final class HandMadeImages {
     }
 
     /** Writes the layout and returns {@code oci:DIR}. */
-    String write(Path dir) throws IOException {
+    public String write(Path dir) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode index = json.createObjectNode().put("schemaVersion", 2);
+        index.putArray("manifests").add(writeBlobs(dir));
+        Files.write(dir.resolve("index.json"), json.writeValueAsBytes(index));
+        Files.writeString(dir.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
+        return "oci:" + dir;
+    }
+
+    /** Writes the layers, config and manifest into {@code dir/blobs} and returns the manifest's descriptor. */
+    ObjectNode writeBlobs(Path dir) throws IOException {
         ObjectMapper json = new ObjectMapper();
         Path blobs = Files.createDirectories(dir.resolve("blobs/sha256"));
         ObjectNode config = json.createObjectNode();
-        config.put("architecture", "amd64").put("os", "linux");
+        config.put("architecture", architecture).put("os", os);
+        if (variant != null) {
+            config.put("variant", variant);
+        }
         config.set("config", runtime);
         ObjectNode rootfs = config.putObject("rootfs").put("type", "layers");
         ArrayNode diffIds = rootfs.putArray("diff_ids");
@@ -128,15 +154,11 @@ final class HandMadeImages {
                 .put("digest", put(blobs, configBytes)).put("size", configBytes.length);
         manifest.set("layers", layerDescs);
         byte[] manifestBytes = json.writeValueAsBytes(manifest);
-        ObjectNode index = json.createObjectNode().put("schemaVersion", 2);
-        index.putArray("manifests").addObject().put("mediaType", "application/vnd.oci.image.manifest.v1+json")
+        return json.createObjectNode().put("mediaType", "application/vnd.oci.image.manifest.v1+json")
                 .put("digest", put(blobs, manifestBytes)).put("size", manifestBytes.length);
-        Files.write(dir.resolve("index.json"), json.writeValueAsBytes(index));
-        Files.writeString(dir.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
-        return "oci:" + dir;
     }
 
-    private static String put(Path blobs, byte[] bytes) throws IOException {
+    static String put(Path blobs, byte[] bytes) throws IOException {
         Digest d = Digest.sha256(bytes);
         Files.write(blobs.resolve(d.hex()), bytes);
         return d.toString();
