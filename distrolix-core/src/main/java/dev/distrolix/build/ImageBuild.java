@@ -315,7 +315,7 @@ public final class ImageBuild {
             if (registryCheck != null) {
                 registryCheck.join();
             }
-            inputs.addAll(evaluateEach(spec, platforms));
+            inputs.addAll(PlatformBuild.evaluateEach(spec, platforms, nix != null ? nix : NixCli.create(), includes, listener));
         } else if (locked != null) {
             inputs.add(registryCheck == null ? locked.nixInputs(spec, listener)
                     : whileChecking(registryCheck, () -> locked.nixInputs(spec, listener)));
@@ -333,7 +333,7 @@ public final class ImageBuild {
         try {
             PlatformBuild.Settings settings = new PlatformBuild.Settings(strategy, layers, comp, createdAt, cache, blobs,
                     listener, locked != null, !platforms.isEmpty());
-            List<PlatformBuild.Result> results = assembleEach(inputs, storeSource, lister, settings);
+            List<PlatformBuild.Result> results = PlatformBuild.assembleEach(inputs, storeSource, lister, settings);
             Artifact artifact = platforms.isEmpty() ? results.get(0).image()
                     : AssembledIndex.of(results.stream().map(PlatformBuild.Result::image).toList());
             String finalTag = tag != null ? tag : spec.tag().orElse(artifact.manifestDigest().hex().substring(0, 32));
@@ -384,49 +384,6 @@ public final class ImageBuild {
             } else if (workDir == null) {
                 dev.distrolix.FileTrees.deleteTree(blobs);
             }
-        }
-    }
-
-    /** Every platform's packages evaluated for its system, all at once (separate Nix processes). */
-    private List<NixInputs> evaluateEach(ImageSpec spec, List<String> platforms) throws IOException {
-        NixCli nixCli = nix != null ? nix : NixCli.create();
-        List<Background<NixInputs>> jobs = new ArrayList<>();
-        try {
-            for (String p : platforms) {
-                ImageSpec forSystem = spec.forSystem(NixSystem.ofPlatform(p).nixSystem());
-                jobs.add(Background.start("distrolix-nix-" + p.replace('/', '-'),
-                        () -> NixInputs.of(forSystem, nixCli, includes, listener)));
-            }
-            List<NixInputs> out = new ArrayList<>();
-            for (Background<NixInputs> j : jobs) {
-                out.add(j.join());
-            }
-            return out;
-        } finally {
-            jobs.forEach(Background::cancel);
-        }
-    }
-
-    /** One image per input; several platforms are made at once (their shared layers meet in the cache). */
-    private static List<PlatformBuild.Result> assembleEach(List<NixInputs> inputs, StoreSource source,
-                                                           StoreDirectoryLister lister, PlatformBuild.Settings settings)
-            throws IOException {
-        if (inputs.size() == 1) {
-            return List.of(PlatformBuild.assemble(inputs.get(0), source, lister, settings));
-        }
-        List<Background<PlatformBuild.Result>> jobs = new ArrayList<>();
-        try {
-            for (NixInputs in : inputs) {
-                jobs.add(Background.start("distrolix-platform-" + in.system().nixSystem(),
-                        () -> PlatformBuild.assemble(in, source, lister, settings)));
-            }
-            List<PlatformBuild.Result> out = new ArrayList<>();
-            for (Background<PlatformBuild.Result> j : jobs) {
-                out.add(j.join());
-            }
-            return out;
-        } finally {
-            jobs.forEach(Background::cancel);
         }
     }
 

@@ -133,6 +133,49 @@ final class PlatformBuild {
         return new Result(image, summaries, custom.notices(), closure, system);
     }
 
+    /** Every platform's packages evaluated for its system, all at once (separate Nix processes). */
+    static List<NixInputs> evaluateEach(dev.distrolix.spec.ImageSpec spec, List<String> platforms, dev.distrolix.nix.NixCli nixCli,
+                                        List<String> includes, BuildListener listener) throws IOException {
+        List<Background<NixInputs>> jobs = new ArrayList<>();
+        try {
+            for (String p : platforms) {
+                dev.distrolix.spec.ImageSpec forSystem = spec.forSystem(NixSystem.ofPlatform(p).nixSystem());
+                jobs.add(Background.start("distrolix-nix-" + p.replace('/', '-'),
+                        () -> NixInputs.of(forSystem, nixCli, includes, listener)));
+            }
+            List<NixInputs> out = new ArrayList<>();
+            for (Background<NixInputs> j : jobs) {
+                out.add(j.join());
+            }
+            return out;
+        } finally {
+            jobs.forEach(Background::cancel);
+        }
+    }
+
+    /** One image per input; several platforms are made at once (their shared layers meet in the cache). */
+    static List<PlatformBuild.Result> assembleEach(List<NixInputs> inputs, StoreSource source,
+                                                           StoreDirectoryLister lister, PlatformBuild.Settings settings)
+            throws IOException {
+        if (inputs.size() == 1) {
+            return List.of(assemble(inputs.get(0), source, lister, settings));
+        }
+        List<Background<PlatformBuild.Result>> jobs = new ArrayList<>();
+        try {
+            for (NixInputs in : inputs) {
+                jobs.add(Background.start("distrolix-platform-" + in.system().nixSystem(),
+                        () -> assemble(in, source, lister, settings)));
+            }
+            List<PlatformBuild.Result> out = new ArrayList<>();
+            for (Background<PlatformBuild.Result> j : jobs) {
+                out.add(j.join());
+            }
+            return out;
+        } finally {
+            jobs.forEach(Background::cancel);
+        }
+    }
+
     /** The last layer, its notices told to the listener. */
     private static CustomisationLayer announced(CustomisationLayer custom, BuildListener listener) {
         custom.notices().forEach(n -> listener.on(new BuildEvent.Notice(n)));
