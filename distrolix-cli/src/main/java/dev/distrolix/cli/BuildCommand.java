@@ -165,7 +165,12 @@ final class BuildCommand implements Callable<Integer> {
         List<String> signingLines = new ArrayList<>();
         if (signKey != null) {
             if (target != null) {
-                dev.distrolix.sign.SigningStep.checkTarget(dev.distrolix.transport.ImageReference.parseTarget(target));
+                var parsed = dev.distrolix.transport.ImageReference.parseTarget(target);
+                dev.distrolix.sign.SigningStep.checkTarget(parsed);
+                if (identity != null && parsed instanceof dev.distrolix.transport.ImageReference.Registry) {
+                    throw new dev.distrolix.InputException("--identity is for oci: targets; a pushed image is signed as"
+                            + " the name it is pushed under");
+                }
             }
             build.afterWrite(new dev.distrolix.sign.SigningStep(
                     dev.distrolix.sign.SigningKeys.signerInBackground(signKey, System::getenv),

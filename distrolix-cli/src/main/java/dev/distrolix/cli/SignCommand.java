@@ -70,9 +70,20 @@ final class SignCommand implements Callable<Integer> {
         out.println((signed.added() ? "signed " : "already signed (nothing added) ") + store.where() + " "
                 + signed.imageDigest() + " as " + signed.identity() + " (" + signed.tag() + ")");
         if (sbom) {
+            // the image the signature names, by digest: the tag may have moved since it was resolved
+            String source = store instanceof dev.distrolix.sign.RegistryAttachments
+                    ? "docker://" + store.where() + "@" + signed.imageDigest() : image;
             com.fasterxml.jackson.databind.JsonNode doc;
-            try (OpenedImage o = Transports.open(image, registry.settings())) {
-                doc = SbomPredicate.of(o.displayName(), o.image(null), SbomCommand.created(), SbomCommand.toolVersion());
+            try (OpenedImage o = Transports.open(source, registry.settings())) {
+                if (!(o.artifact() instanceof dev.distrolix.image.Image img)) {
+                    throw new dev.distrolix.InputException(image + " is an index: --sbom attests one image (sign each"
+                            + " platform's image by digest with --sbom)");
+                }
+                if (!img.manifestDigest().equals(signed.imageDigest())) {
+                    throw new dev.distrolix.InputException(image + " changed while it was signed (now "
+                            + img.manifestDigest() + "): run sign again");
+                }
+                doc = SbomPredicate.of(store.identity(), img, SbomCommand.created(), SbomCommand.toolVersion());
             }
             String tag = ImageSigning.attest(store, signer,
                     List.of(new ImageSigning.Predicate(Statements.Kind.SBOM, doc)));

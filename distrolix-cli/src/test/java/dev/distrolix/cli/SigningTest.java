@@ -309,6 +309,30 @@ class SigningTest {
         assertThat((System.nanoTime() - start) / 1_000_000_000.0).isLessThan(10);
     }
 
+    @Test
+    void aMultiPlatformBuildSignsTheIndexAndEachImageAndAWrongPasswordPushesNothing() throws Exception {
+        Cli wrong = CliProcess.run(Map.of("COSIGN_PASSWORD", "not the password"), work, "build",
+                NginxImageTest.EXAMPLE.toString(), "-I", NginxImageTest.INCLUDE, "--platform", "linux/amd64,linux/arm64",
+                "-o", "docker://" + ref("multi-never:1"), "--sign-key", "cosign.key");
+        assertThat(wrong.exitCode()).isEqualTo(3);
+        assertThat(wrong.errLine()).startsWith("distrolix: cosign.key: wrong password");
+        assertThat(Fixtures.exec(new ProcessBuilder("skopeo", "inspect", "--raw", "--tls-verify=false",
+                "docker://" + ref("multi-never:1"))).code()).as("nothing pushed").isNotZero();
+        Cli built = cli("build", NginxImageTest.EXAMPLE.toString(), "-I", NginxImageTest.INCLUDE,
+                "--platform", "linux/amd64,linux/arm64", "-o", "docker://" + ref("multi:1"), "--sign-key", "cosign.key",
+                "--json");
+        assertThat(built.exitCode()).as(built.err()).isZero();
+        JsonNode result = JSON.readTree(built.out());
+        assertThat(verify(ref("multi:1")).exitCode()).as("the index").isZero();
+        for (JsonNode p : result.get("platforms")) {
+            String byDigest = ref("multi") + "@" + p.get("manifestDigest").asText();
+            assertThat(verify(byDigest, "--attestation", "provenance").exitCode()).as(p.get("platform").asText()).isZero();
+        }
+        SigstoreTools.Sandbox s = tools.sandbox(work.resolve("podman-multi"), registry.port(), work.resolve("cosign.pub"));
+        Fixtures.Exit pulled = tools.podmanPull(s, ref("multi:1"));
+        assertThat(pulled.code()).as(pulled.err()).isZero();
+    }
+
     static void assertOneInputLine(Cli r, String start) {
         assertThat(r.exitCode()).as(r.err()).isEqualTo(3);
         assertThat(r.err().strip()).startsWith(start).doesNotContain("\n").doesNotContain("Exception").doesNotContain("\tat ");

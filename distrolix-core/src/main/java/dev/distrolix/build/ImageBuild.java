@@ -160,7 +160,12 @@ public final class ImageBuild {
     public ImageBuild platforms(List<String> platforms) {
         this.platforms = platforms == null ? null : List.copyOf(platforms);
         if (this.platforms != null) {
-            this.platforms.forEach(NixSystem::ofPlatform);
+            java.util.Set<String> systems = new java.util.HashSet<>();
+            for (String p : this.platforms) {
+                if (!systems.add(NixSystem.ofPlatform(p).nixSystem())) {
+                    throw new InputException("--platform: " + p + " is listed twice (as another name of the same platform)");
+                }
+            }
         }
         return this;
     }
@@ -338,16 +343,21 @@ public final class ImageBuild {
                     : AssembledIndex.of(results.stream().map(PlatformBuild.Result::image).toList());
             String finalTag = tag != null ? tag : spec.tag().orElse(artifact.manifestDigest().hex().substring(0, 32));
             ImageReference t = parsedTarget.withDefaults(spec.name(), finalTag);
-            if (artifact instanceof AssembledIndex && !(t instanceof ImageReference.Registry
+            if (artifact instanceof AssembledIndex index && !(t instanceof ImageReference.Registry
                     || t instanceof ImageReference.OciLayout || t instanceof ImageReference.OciArchive)) {
-                listener.on(new BuildEvent.Notice(t + " holds one image: writing the host's platform (or the only one)"
+                // one image is written: it is what the digest file, -q and the result name
+                artifact = dev.distrolix.image.PlatformChoice.pick(index, null, t.toString());
+                Artifact picked = artifact;
+                results = results.stream().filter(r -> r.image().manifestDigest().equals(picked.manifestDigest())).toList();
+                listener.on(new BuildEvent.Notice(t + " holds one image: writing " + results.get(0).system().platform()
                         + " of " + String.join(", ", platforms) + "; an index goes to docker://, oci: or oci-archive:"));
             }
             if (digestOut != null) {
                 digestOut.write(artifact.manifestDigest() + "\n");
             }
-            if (afterWrite != null && artifact instanceof AssembledImage image) {
-                afterWrite.beforeWrite(image, t);
+            if (afterWrite != null) {
+                // a signing step checks its key here, for an index too: a wrong password pushes nothing
+                afterWrite.beforeWrite(artifact instanceof AssembledImage image && platforms.isEmpty() ? image : null, t);
             }
             WriteResult wr = Transports.write(artifact, t, registry);
             if (digestOut != null) {
@@ -382,7 +392,11 @@ public final class ImageBuild {
             if (cache != null) {
                 cache.close();
             } else if (workDir == null) {
-                dev.distrolix.FileTrees.deleteTree(blobs);
+                try {
+                    dev.distrolix.FileTrees.deleteTree(blobs);
+                } catch (IOException | RuntimeException leftover) {
+                    // never hides the build's own error; a folder left behind is swept by a later run (its pid gone)
+                }
             }
         }
     }

@@ -69,13 +69,10 @@ record NixInputs(ResolvedSpec resolved, Closure closure, NixSystem system) {
             Map<String, String> args = spec.system().map(s -> Map.of("system", s)).orElse(Map.of());
             for (dev.distrolix.spec.PackageEntry ref : spec.packages()) {
                 dev.distrolix.nix.PackageRef r = NixRefs.of(ref, spec);
-                if (!args.isEmpty() && r instanceof dev.distrolix.nix.PackageRef.Flake f) {
-                    throw new dev.distrolix.InputException(spec.file() + ": packages: " + ref.name() + ": a flake reference"
-                            + " names its system itself (…#packages." + spec.system().get() + ".NAME); system/platforms"
-                            + " apply to <nixpkgs> attributes and .nix files");
-                }
-                List<StorePath> outs = r instanceof dev.distrolix.nix.PackageRef.StorePathRef
-                        ? nix.resolve(r, includes) : nix.resolve(r, includes, args);
+                // a flake names its system itself (…#packages.aarch64-linux.NAME): checked below like a store path
+                boolean takesSystem = r instanceof dev.distrolix.nix.PackageRef.Attribute
+                        || r instanceof dev.distrolix.nix.PackageRef.NixFile;
+                List<StorePath> outs = takesSystem ? nix.resolve(r, includes, args) : nix.resolve(r, includes);
                 byName.put(ref.name(), outs.get(0));
                 for (StorePath o : outs) {
                     if (!roots.contains(o)) {

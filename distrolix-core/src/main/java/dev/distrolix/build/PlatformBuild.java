@@ -56,7 +56,8 @@ final class PlatformBuild {
         Closure closure = nixInputs.closure();
         NixSystem system = nixInputs.system();
 
-        List<List<StorePath>> plan = Layering.plan(strategy, closure, s.maxLayers());
+        // split declared files take two of the layers
+        List<List<StorePath>> plan = Layering.plan(strategy, closure, s.splitDeclared() ? s.maxLayers() - 1 : s.maxLayers());
         // From the local store the last layer's links cost a few directory listings: made first, so a fault
         // in them stops the build before any work. From a binary cache each profile package's NAR is read for
         // them (the JRE's is 190 MB): that runs beside the store layers instead of before them.
@@ -64,7 +65,7 @@ final class PlatformBuild {
         CustomisationLayer custom = !s.fromLock() ? announced(CustomisationLayer.of(resolved, links), listener) : null;
         Background<CustomisationLayer> customJob = custom != null ? null
                 : Background.start("distrolix-declared-files", () -> CustomisationLayer.of(resolved, links));
-        listener.on(new BuildEvent.LayersPlanned(plan.size() + 1, strategy));
+        listener.on(new BuildEvent.LayersPlanned(plan.size() + (s.splitDeclared() ? 2 : 1), strategy));
 
         List<LayerWriter.EntryProducer> producers = new ArrayList<>();
         List<String> keys = new ArrayList<>();

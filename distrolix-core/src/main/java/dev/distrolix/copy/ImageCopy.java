@@ -65,6 +65,11 @@ public final class ImageCopy {
                 throw new dev.distrolix.InputException(dst + " holds one image: --all-platforms needs a docker://, oci: or"
                         + " oci-archive: destination (or name one platform with --platform)");
             }
+            if (allPlatforms && !(t instanceof ImageReference.Registry) && opened.artifact() instanceof dev.distrolix.image.ImageIndex
+                    && !opened.artifact().mediaType().equals(dev.distrolix.image.MediaTypes.OCI_INDEX)) {
+                throw new dev.distrolix.InputException(src + " is a Docker manifest list: an OCI layout holds OCI indexes;"
+                        + " copy it to a registry whole, or one platform at a time (--platform)");
+            }
             Artifact artifact = (t instanceof ImageReference.Registry && platform == null) || allPlatforms
                     ? opened.artifact() : opened.image(platform);
             WriteResult w;

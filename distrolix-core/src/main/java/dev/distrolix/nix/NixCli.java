@@ -174,7 +174,11 @@ public final class NixCli {
         ProcessRunner.Result r = tools.run(queryTimeout, "nix", args);
         Map<StorePath, String> systems = new java.util.LinkedHashMap<>();
         if (!r.ok()) {
-            return systems; // no deriver recorded: nothing to check against
+            // one output without a known deriver (substituted) fails the whole call: ask for each alone
+            if (outputs.size() > 1) {
+                outputs.forEach(o -> systems.putAll(derivationSystems(List.of(o))));
+            }
+            return systems; // none known: nothing to check against
         }
         try {
             com.fasterxml.jackson.databind.JsonNode drvs = dev.distrolix.json.Mappers.json().readTree(r.stdout());

@@ -23,7 +23,8 @@ import java.util.Set;
 public final class ImageSigning {
     /** Payloads and envelopes larger than this are not read back (a signature payload is ~300 bytes). */
     static final long MAX_SIGNATURE_PAYLOAD = 64 << 10;
-    static final long MAX_ATTESTATION = 32L << 20;
+    /** The largest envelope that is read back: what the JSON reader takes (a statement of ~3 MiB, base64 grown). */
+    static final long MAX_ATTESTATION = dev.distrolix.json.Mappers.MAX_DOCUMENT;
 
     private ImageSigning() {}
 
@@ -77,6 +78,10 @@ public final class ImageSigning {
         for (Predicate p : predicates) {
             byte[] statement = Statements.statement(store.subjectName(), digest, p.kind().predicateType(), p.document());
             byte[] envelope = Dsse.sign(statement, signer);
+            if (envelope.length > MAX_ATTESTATION) {
+                throw new InputException("the " + p.kind().label() + " attestation of " + digest + " would be "
+                        + envelope.length + " bytes, more than the " + MAX_ATTESTATION + " a verifier reads: not attached");
+            }
             Descriptor layer = Descriptor.of(Dsse.MEDIA_TYPE, Digest.sha256(envelope), envelope.length)
                     .withAnnotations(Map.of(AttachmentManifest.SIGNATURE_ANNOTATION, "",
                             AttachmentManifest.PREDICATE_TYPE_ANNOTATION, p.kind().predicateType()));

@@ -71,7 +71,13 @@ public final class ImageVerification {
                         + ImageSigning.MAX_SIGNATURE_PAYLOAD + ")");
                 continue;
             }
-            byte[] payload = store.blob(l, ImageSigning.MAX_SIGNATURE_PAYLOAD);
+            byte[] payload;
+            try {
+                payload = store.blob(l, ImageSigning.MAX_SIGNATURE_PAYLOAD);
+            } catch (dev.distrolix.DistrolixException e) {
+                problems.malformed("layer " + layer + ": " + e.getMessage()); // another layer may still verify
+                continue;
+            }
             if (!SignatureCheck.verifies(key, payload, sig)) {
                 problems.otherKey++;
                 continue;
@@ -116,7 +122,13 @@ public final class ImageVerification {
             Dsse.Envelope env;
             Statements.Parsed s;
             try {
-                env = Dsse.parse(store.blob(l, ImageSigning.MAX_ATTESTATION));
+                byte[] bytes;
+                try {
+                    bytes = store.blob(l, ImageSigning.MAX_ATTESTATION);
+                } catch (dev.distrolix.DistrolixException e) {
+                    throw new IllegalArgumentException(e.getMessage());
+                }
+                env = Dsse.parse(bytes);
                 if (!env.signedBy(key)) {
                     problems.seen++;
                     problems.otherKey++;

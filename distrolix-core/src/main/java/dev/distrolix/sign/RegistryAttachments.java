@@ -83,11 +83,7 @@ public final class RegistryAttachments implements AttachmentStore {
 
     @Override
     public Optional<byte[]> manifest(String tag) throws IOException {
-        if (repo.manifestDigest(tag).isEmpty()) {
-            return Optional.empty();
-        }
-        ManifestBytes m = repo.getManifest(tag);
-        return Optional.of(m.bytes());
+        return repo.findManifest(tag).map(ManifestBytes::bytes);
     }
 
     @Override

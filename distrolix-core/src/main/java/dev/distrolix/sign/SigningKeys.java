@@ -36,7 +36,22 @@ public final class SigningKeys {
      * only when its image is written); {@code get()} waits for it and throws what loading threw.
      */
     public static java.util.function.Supplier<Signer> signerInBackground(String keyRef, Function<String, String> env) {
-        java.util.concurrent.FutureTask<Signer> task = new java.util.concurrent.FutureTask<>(() -> signer(keyRef, env));
+        // the password is read here, on the caller's thread (a prompt must not race the progress display);
+        // only scrypt and the decryption run in the background
+        char[] password;
+        try (KeyPassword p = KeyPassword.read(env, KeyPassword.Prompter.console(), false)) {
+            password = p.chars().clone();
+        }
+        java.util.concurrent.FutureTask<Signer> task = new java.util.concurrent.FutureTask<>(() -> {
+            try {
+                ECPrivateKey key = keyRef.startsWith(ENV_PREFIX)
+                        ? PrivateKeyFile.decode(keyRef, envBytes(keyRef, env), password)
+                        : PrivateKeyFile.read(Path.of(keyRef), password);
+                return Signer.of(key, CosignKeys.publicKeyOf(key));
+            } finally {
+                java.util.Arrays.fill(password, '\0');
+            }
+        });
         Thread t = new Thread(task, "distrolix-signing-key");
         t.setDaemon(true);
         t.start();
@@ -45,7 +60,7 @@ public final class SigningKeys {
                 return task.get();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while loading the signing key", e);
+                throw new dev.distrolix.FailureException("interrupted while loading the signing key", e);
             } catch (java.util.concurrent.ExecutionException e) {
                 if (e.getCause() instanceof RuntimeException r) {
                     throw r;

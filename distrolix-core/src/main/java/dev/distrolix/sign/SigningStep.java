@@ -101,7 +101,7 @@ public final class SigningStep implements BuiltImage.AfterWrite {
     @Override
     public void beforeWrite(dev.distrolix.image.AssembledImage image, ImageReference target) {
         signer.get();
-        if (attest && target instanceof ImageReference.Registry) { // a folder's name is known once written
+        if (image != null && attest && target instanceof ImageReference.Registry) { // a folder's name is known once written
             String reference = sbomReference(target, null);
             sbom = new java.util.concurrent.FutureTask<>(() -> SbomPredicate.of(reference, image, sbomTimestamp, version));
             Thread t = new Thread(sbom, "distrolix-sbom");

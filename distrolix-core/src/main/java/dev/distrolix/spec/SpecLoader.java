@@ -176,7 +176,8 @@ public final class SpecLoader {
             } catch (dev.distrolix.InputException e) {
                 throw v.error(e.getMessage());
             }
-            if (out.contains(p)) {
+            String system = dev.distrolix.nix.NixSystem.ofPlatform(p).nixSystem();
+            if (out.stream().anyMatch(o -> dev.distrolix.nix.NixSystem.ofPlatform(o).nixSystem().equals(system))) {
                 throw v.error("platform '" + p + "' is listed twice");
             }
             out.add(p);

@@ -30,20 +30,33 @@ public final class LayoutManifests {
             throw new InputException("oci:" + dir + ": not an OCI image layout (no index.json)");
         }
         JsonNode root = parse(index, readBounded(index, Json.MAX_DOCUMENT));
+        // the entries a reader of oci:DIR:TAG would take (LayoutReader's rule): several is ambiguous, so no
+        // signature check can stand for what a reader gets
+        JsonNode match = null;
+        int matches = 0;
         for (JsonNode m : root.path("manifests")) {
-            if (tag.equals(m.path("annotations").path(LayoutContent.REF_NAME).asText(null))) {
-                Digest d;
-                try {
-                    d = Digest.parse(m.path("digest").asText(""));
-                } catch (IllegalArgumentException e) {
-                    throw new InputException("oci:" + dir + ": index.json: the entry " + tag + " has no valid digest");
-                }
-                byte[] bytes = blob(dir, d, Json.MAX_DOCUMENT);
-                return Optional.of(new Tagged(bytes, m.path("mediaType").asText(""), d,
-                        m.path("annotations").path(LayoutContent.CONTAINERD_NAME).asText(null)));
+            JsonNode a = m.path("annotations");
+            if (tag.equals(a.path(LayoutContent.REF_NAME).asText(null)) || tag.equals(a.path(LayoutContent.CONTAINERD_NAME).asText(null))) {
+                match = m;
+                matches++;
             }
         }
-        return Optional.empty();
+        if (match == null) {
+            return Optional.empty();
+        }
+        if (matches > 1) {
+            throw new InputException("oci:" + dir + ": the tag " + tag + " names " + matches + " entries of index.json;"
+                    + " signatures need one image or index per tag");
+        }
+        Digest d;
+        try {
+            d = Digest.parse(match.path("digest").asText(""));
+        } catch (IllegalArgumentException e) {
+            throw new InputException("oci:" + dir + ": index.json: the entry " + tag + " has no valid digest");
+        }
+        byte[] bytes = blob(dir, d, Json.MAX_DOCUMENT);
+        return Optional.of(new Tagged(bytes, match.path("mediaType").asText(""), d,
+                match.path("annotations").path(LayoutContent.CONTAINERD_NAME).asText(null)));
     }
 
     /** A blob of the layout, at most {@code max} bytes, its digest checked. */

@@ -143,4 +143,19 @@ class LayoutSigningTest {
                 .hasMessageContaining("--identity HOST/REPO:TAG");
         assertThat(LayoutAttachments.open(dir, "1", ID).subjectName()).isEqualTo("127.0.0.1:5000/app");
     }
+
+    @Test
+    void aTagNamingSeveralEntriesIsAmbiguousNotTheFirstOne() throws Exception {
+        // two entries called 1 (another writer's, or a flat multi-platform layout): a reader takes both
+        LayoutManifests.Tagged one = LayoutManifests.read(dir, "1").orElseThrow();
+        image("2", "second");
+        LayoutManifests.Tagged two = LayoutManifests.read(dir, "2").orElseThrow();
+        String entry = "{\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\",\"digest\":\"%s\",\"size\":%d,"
+                + "\"annotations\":{\"org.opencontainers.image.ref.name\":\"1\"}}";
+        Files.writeString(dir.resolve("index.json"), "{\"schemaVersion\":2,\"manifests\":["
+                + String.format(entry, one.digest(), one.bytes().length) + ","
+                + String.format(entry, two.digest(), two.bytes().length) + "]}");
+        assertThatThrownBy(() -> store("1")).isInstanceOf(InputException.class)
+                .hasMessageContaining("the tag 1 names 2 entries of index.json");
+    }
 }

@@ -39,5 +39,8 @@ class PlatformsSpecTest {
         assertThatThrownBy(() -> load("system: x86_64-linux\nplatforms: [linux/amd64]\n"))
                 .hasMessageContaining("give either system (one image) or platforms (an index), not both");
         assertThatThrownBy(() -> load("platforms: []\n")).hasMessageContaining("list at least one platform");
+        // two names of one platform (both built by aarch64-linux) would make an index with two equal entries
+        assertThatThrownBy(() -> load("platforms: [linux/arm64, linux/arm64/v8]\n"))
+                .hasMessageContaining("platform 'linux/arm64/v8' is listed twice");
     }
 }
