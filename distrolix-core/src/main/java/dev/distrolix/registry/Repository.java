@@ -144,34 +144,28 @@ public final class Repository {
      * which would let an attachment manifest that exists be taken for a missing one and replaced).
      */
     public Optional<ManifestBytes> findManifest(String reference) throws IOException {
-        String what = "reading manifest " + reference;
-        Http.Call call = Http.Call.of("GET", url("/manifests/" + reference), timeout())
-                .withHeader("Accept", String.join(", ", ManifestBytes.SUPPORTED))
-                .withMaxBody(dev.distrolix.json.Mappers.MAX_DOCUMENT);
-        return client.settings().retry().run(a -> {
-            HttpResponse<byte[]> r = send(call, scopes, what);
-            if (r.statusCode() == 404) {
-                return Optional.<ManifestBytes>empty();
-            }
-            if (r.statusCode() != 200) {
-                throw client.failure(name, what, r, r.body(), scopes);
-            }
-            return Optional.of(ManifestCheck.verify(client.registry(), name, what, reference, r));
-        }, client.retryListener(null));
+        return readManifest(reference, true);
     }
 
     /** {@code GET /v2/NAME/manifests/REF}, accepting OCI and Docker manifests and indexes; verified. */
     public ManifestBytes getManifest(String reference) throws IOException {
+        return readManifest(reference, false).orElseThrow();
+    }
+
+    private Optional<ManifestBytes> readManifest(String reference, boolean missingIsEmpty) throws IOException {
         String what = "reading manifest " + reference;
         Http.Call call = Http.Call.of("GET", url("/manifests/" + reference), timeout())
                 .withHeader("Accept", String.join(", ", ManifestBytes.SUPPORTED))
                 .withMaxBody(dev.distrolix.json.Mappers.MAX_DOCUMENT); // read at most this (+1 buffer), then refuse
         return client.settings().retry().run(a -> {
             HttpResponse<byte[]> r = send(call, scopes, what);
+            if (r.statusCode() == 404 && missingIsEmpty) {
+                return Optional.<ManifestBytes>empty();
+            }
             if (r.statusCode() != 200) {
                 throw client.failure(name, what, r, r.body(), scopes);
             }
-            return ManifestCheck.verify(client.registry(), name, what, reference, r);
+            return Optional.of(ManifestCheck.verify(client.registry(), name, what, reference, r));
         }, client.retryListener(null));
     }
 
