@@ -41,3 +41,25 @@ bench_pair() {
   read -r _ amem _ <<<"$(bench_stats "${am[@]}")"; read -r _ bmem _ <<<"$(bench_stats "${bm[@]}")"
   printf '%-20s rss  A %6.0f MB  B %6.0f MB\n' "$label" "$amem" "$bmem"
 }
+
+# bench_registry DIR: starts the distribution registry on a random free loopback port (another one when it
+# is taken), its data and log in DIR; sets port and regpid (the caller's EXIT trap kills it).
+bench_registry() {
+  local dir=$1
+  for _ in 1 2 3 4 5; do
+    port=$((20000 + RANDOM % 20000))
+    cat > "$dir/registry.yml" <<CONF
+version: 0.1
+storage: { filesystem: { rootdirectory: $dir/registry-data } }
+http: { addr: 127.0.0.1:$port }
+log: { level: error, accesslog: { disabled: true } }
+CONF
+    docker-registry serve "$dir/registry.yml" >"$dir/registry.log" 2>&1 &
+    regpid=$!
+    for _ in $(seq 1 50); do curl -fsS "http://127.0.0.1:$port/v2/" >/dev/null 2>&1 && break; sleep 0.1; done
+    curl -fsS "http://127.0.0.1:$port/v2/" >/dev/null 2>&1 && return 0
+    kill $regpid 2>/dev/null || true
+  done
+  echo "bench: the registry did not start (see $dir/registry.log)" >&2
+  return 1
+}

@@ -16,20 +16,7 @@ ls distrolix-cli/target/lib >/dev/null 2>&1 || mvn -B -q -DskipTests package
 work=$(mktemp -d /tmp/distrolix-sign-bench.XXXXXX)
 regpid=
 trap 'kill $regpid 2>/dev/null || true; rm -rf "$work"' EXIT
-for _ in 1 2 3 4 5; do # a random free port: another one when it is taken
-  port=$((20000 + RANDOM % 20000))
-  cat > "$work/registry.yml" <<CONF
-version: 0.1
-storage: { filesystem: { rootdirectory: $work/registry-data } }
-http: { addr: 127.0.0.1:$port }
-log: { level: error, accesslog: { disabled: true } }
-CONF
-  docker-registry serve "$work/registry.yml" >"$work/registry.log" 2>&1 &
-  regpid=$!
-  for _ in $(seq 1 50); do curl -fsS "http://127.0.0.1:$port/v2/" >/dev/null 2>&1 && break; sleep 0.1; done
-  curl -fsS "http://127.0.0.1:$port/v2/" >/dev/null 2>&1 && break
-  kill $regpid 2>/dev/null || true
-done
+bench_registry "$work" # sets port and regpid
 cp -r examples/nginx "$work/nginx"
 spec="$work/nginx/image.yaml"
 inc="-I nixpkgs=$here/testing/debian-pkgs"

@@ -127,9 +127,13 @@ final class CopyCommand implements Callable<Integer> {
         if (from.isEmpty()) {
             return List.of();
         }
-        var to = dev.distrolix.sign.AttachmentCopy.storeOf(dev.distrolix.transport.ImageReference.parseTarget(r.target()),
-                settings, r.digest(), true);
-        return to.isEmpty() ? List.of() : dev.distrolix.sign.AttachmentCopy.carry(from.get(), to.get());
+        var target = dev.distrolix.transport.ImageReference.parseTarget(r.target());
+        if (!(target instanceof dev.distrolix.transport.ImageReference.Registry
+                || target instanceof dev.distrolix.transport.ImageReference.OciLayout)) {
+            return List.of();
+        }
+        return dev.distrolix.sign.AttachmentCopy.carry(from.get(),
+                () -> dev.distrolix.sign.AttachmentCopy.storeOf(target, settings, r.digest(), true).orElseThrow());
     }
 
     static String toJson(CopyResult r) throws IOException {

@@ -14,7 +14,7 @@ import java.util.concurrent.FutureTask;
  * (a Nix process it waits for is then killed) when the build ends without needing it, and waits
  * for it to stop, so nothing it started outlives the build.
  */
-final class Background<T> {
+public final class Background<T> {
     /** How long {@link #cancel()} waits for the step to wind down (killing a process is quick). */
     private static final long STOP_WAIT_MILLIS = 10_000;
 
@@ -27,13 +27,13 @@ final class Background<T> {
         thread.setDaemon(true);
     }
 
-    static <T> Background<T> start(String name, Callable<T> step) {
+    public static <T> Background<T> start(String name, Callable<T> step) {
         Background<T> b = new Background<>(step, name);
         b.thread.start();
         return b;
     }
 
-    T join() throws IOException {
+    public T join() throws IOException {
         try {
             return task.get();
         } catch (InterruptedException e) {
@@ -56,7 +56,7 @@ final class Background<T> {
     }
 
     /** Stops the step if it is still running, and waits until it has; its result or failure is then ignored. */
-    void cancel() {
+    public void cancel() {
         if (task.cancel(true)) {
             try {
                 thread.join(STOP_WAIT_MILLIS);

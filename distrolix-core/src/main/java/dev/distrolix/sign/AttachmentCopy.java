@@ -36,15 +36,26 @@ public final class AttachmentCopy {
         return Optional.empty();
     }
 
-    /** Copies {@code from}'s attachments of its image into {@code to}; returns the tags written. */
-    public static List<String> carry(AttachmentStore from, AttachmentStore to) throws IOException {
+    /** Opens the destination's store, only once there is something to carry (a copy usually has nothing). */
+    @FunctionalInterface
+    public interface Destination {
+        AttachmentStore open() throws IOException;
+    }
+
+    /** Copies {@code from}'s attachments of its image into the destination; returns the tags written. */
+    public static List<String> carry(AttachmentStore from, Destination destination) throws IOException {
         List<String> written = new ArrayList<>();
+        AttachmentStore to = null;
         for (String suffix : SUFFIXES) {
             String tag = AttachmentManifest.tag(from.imageDigest(), suffix);
-            if (from.manifest(tag).isEmpty()) {
+            Optional<AttachmentManifest> found = ImageSigning.find(from, tag);
+            if (found.isEmpty()) {
                 continue;
             }
-            AttachmentManifest source = ImageSigning.read(from, tag);
+            AttachmentManifest source = found.get();
+            if (to == null) {
+                to = destination.open();
+            }
             AttachmentManifest target = ImageSigning.read(to, tag);
             Set<Digest> there = new LinkedHashSet<>();
             target.layers().forEach(l -> there.add(l.digest()));

@@ -8,7 +8,6 @@ import dev.distrolix.image.CanonicalJson;
 import dev.distrolix.image.Descriptor;
 import dev.distrolix.image.MediaTypes;
 import dev.distrolix.json.Mappers;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -36,12 +35,7 @@ public record AttachmentManifest(List<Descriptor> layers) {
 
     /** Parses the manifest; an {@link IllegalArgumentException} says what is wrong. */
     public static AttachmentManifest parse(byte[] bytes) {
-        JsonNode root;
-        try {
-            root = Mappers.json().readTree(bytes);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("the manifest is not JSON");
-        }
+        JsonNode root = SignJson.read(bytes, "the manifest");
         if (root == null || !root.isObject() || !root.path("layers").isArray()) {
             throw new IllegalArgumentException("not an image manifest (no layers)");
         }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.distrolix.json.Mappers;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
 import java.util.ArrayList;
@@ -59,21 +58,12 @@ public final class Dsse {
         env.put("payloadType", IN_TOTO);
         env.put("payload", Base64.getEncoder().encodeToString(statement));
         env.putArray("signatures").addObject().put("keyid", "").put("sig", Base64.getEncoder().encodeToString(sig));
-        try {
-            return Mappers.json().writeValueAsBytes(env);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return SignJson.write(env);
     }
 
     /** Parses an envelope; an {@link IllegalArgumentException} says what is wrong with it. */
     public static Envelope parse(byte[] bytes) {
-        JsonNode env;
-        try {
-            env = Mappers.json().readTree(bytes);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("the envelope is not JSON");
-        }
+        JsonNode env = SignJson.read(bytes, "the envelope");
         if (env == null || !env.isObject() || !env.path("payloadType").isTextual() || !env.path("payload").isTextual()
                 || !env.path("signatures").isArray()) {
             throw new IllegalArgumentException("not a DSSE envelope (payloadType, payload, signatures)");

@@ -94,14 +94,19 @@ public final class ImageSigning {
         return tag;
     }
 
-    /** The manifest under {@code tag}, or an empty one; one that is not readable is an input error. */
+    /** The manifest under {@code tag}, or an empty one. */
     static AttachmentManifest read(AttachmentStore store, String tag) throws IOException {
+        return find(store, tag).orElse(AttachmentManifest.empty());
+    }
+
+    /** The manifest under {@code tag} if there is one (read once); one that is not readable is an input error. */
+    static Optional<AttachmentManifest> find(AttachmentStore store, String tag) throws IOException {
         Optional<byte[]> bytes = store.manifest(tag);
         if (bytes.isEmpty()) {
-            return AttachmentManifest.empty();
+            return Optional.empty();
         }
         try {
-            return AttachmentManifest.parse(bytes.get());
+            return Optional.of(AttachmentManifest.parse(bytes.get()));
         } catch (IllegalArgumentException e) {
             throw new InputException(store.where() + ":" + tag + ": " + e.getMessage());
         }

@@ -166,10 +166,7 @@ public final class ImageVerification {
     }
 
     private static AttachmentManifest existing(AttachmentStore store, String tag, String none) throws IOException {
-        if (store.manifest(tag).isEmpty()) {
-            throw new NotVerifiedException(none);
-        }
-        return ImageSigning.read(store, tag);
+        return ImageSigning.find(store, tag).orElseThrow(() -> new NotVerifiedException(none));
     }
 
     /** Why nothing verified, worst news first. */

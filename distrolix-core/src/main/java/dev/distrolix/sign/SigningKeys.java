@@ -1,6 +1,7 @@
 package dev.distrolix.sign;
 
 import dev.distrolix.InputException;
+import dev.distrolix.build.Background;
 import dev.distrolix.sign.keys.CosignKeys;
 import dev.distrolix.sign.keys.KeyPassword;
 import dev.distrolix.sign.keys.PrivateKeyFile;
@@ -22,55 +23,42 @@ public final class SigningKeys {
 
     /** A signer from a cosign private key; the password from COSIGN_PASSWORD or the terminal. */
     public static Signer signer(String keyRef, Function<String, String> env) {
-        ECPrivateKey key;
-        try (KeyPassword password = KeyPassword.read(env, KeyPassword.Prompter.console(), false)) {
-            key = keyRef.startsWith(ENV_PREFIX)
-                    ? PrivateKeyFile.decode(keyRef, envBytes(keyRef, env), password.chars())
-                    : PrivateKeyFile.read(Path.of(keyRef), password.chars());
-        }
-        return Signer.of(key, CosignKeys.publicKeyOf(key));
+        return load(keyRef, env, password(env));
     }
 
     /**
-     * {@link #signer} started at once on a thread of its own (scrypt takes ~0.3 s and the build needs the key
-     * only when its image is written); {@code get()} waits for it and throws what loading threw.
+     * {@link #signer} with scrypt and the decryption on a thread of their own, started at once (~0.3 s, and the
+     * build needs the key only when its image is written); {@code get()} waits and throws what loading threw.
+     * The password is read here, on the caller's thread: a prompt must not race the progress display.
      */
     public static java.util.function.Supplier<Signer> signerInBackground(String keyRef, Function<String, String> env) {
-        // the password is read here, on the caller's thread (a prompt must not race the progress display);
-        // only scrypt and the decryption run in the background
-        char[] password;
-        try (KeyPassword p = KeyPassword.read(env, KeyPassword.Prompter.console(), false)) {
-            password = p.chars().clone();
-        }
-        java.util.concurrent.FutureTask<Signer> task = new java.util.concurrent.FutureTask<>(() -> {
-            try {
-                ECPrivateKey key = keyRef.startsWith(ENV_PREFIX)
-                        ? PrivateKeyFile.decode(keyRef, envBytes(keyRef, env), password)
-                        : PrivateKeyFile.read(Path.of(keyRef), password);
-                return Signer.of(key, CosignKeys.publicKeyOf(key));
-            } finally {
-                java.util.Arrays.fill(password, '\0');
-            }
-        });
-        Thread t = new Thread(task, "distrolix-signing-key");
-        t.setDaemon(true);
-        t.start();
+        char[] password = password(env);
+        Background<Signer> loading = Background.start("distrolix-signing-key", () -> load(keyRef, env, password));
         return () -> {
             try {
-                return task.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                return loading.join();
+            } catch (java.io.IOException e) { // only an interruption: loading does no I/O that throws one
                 throw new dev.distrolix.FailureException("interrupted while loading the signing key", e);
-            } catch (java.util.concurrent.ExecutionException e) {
-                if (e.getCause() instanceof RuntimeException r) {
-                    throw r;
-                }
-                if (e.getCause() instanceof Error err) {
-                    throw err;
-                }
-                throw new IllegalStateException(e.getCause());
             }
         };
+    }
+
+    private static char[] password(Function<String, String> env) {
+        try (KeyPassword p = KeyPassword.read(env, KeyPassword.Prompter.console(), false)) {
+            return p.chars().clone();
+        }
+    }
+
+    /** Decrypts the key with {@code password}, then wipes it. */
+    private static Signer load(String keyRef, Function<String, String> env, char[] password) {
+        try {
+            ECPrivateKey key = keyRef.startsWith(ENV_PREFIX)
+                    ? PrivateKeyFile.decode(keyRef, envBytes(keyRef, env), password)
+                    : PrivateKeyFile.read(Path.of(keyRef), password);
+            return Signer.of(key, CosignKeys.publicKeyOf(key));
+        } finally {
+            java.util.Arrays.fill(password, '\0');
+        }
     }
 
     /** A cosign public key (PEM). */

@@ -44,20 +44,7 @@ public final class SigningStep implements BuiltImage.AfterWrite {
         if (sbom == null) {
             return SbomPredicate.of(sbomReference(b.target(), b.written().where()), b.image(), sbomTimestamp, version);
         }
-        try {
-            return sbom.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while making the SBOM");
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new IllegalStateException(e.getCause());
-        }
+        return sbom.join();
     }
 
     /** A multi-platform build's index is signed too: what its tag resolves to. */
@@ -92,7 +79,7 @@ public final class SigningStep implements BuiltImage.AfterWrite {
         }
     }
 
-    private java.util.concurrent.FutureTask<com.fasterxml.jackson.databind.JsonNode> sbom;
+    private dev.distrolix.build.Background<com.fasterxml.jackson.databind.JsonNode> sbom;
 
     /**
      * The key is ready (or its error is thrown) before anything is written; the SBOM (a scan of every layer)
@@ -103,10 +90,8 @@ public final class SigningStep implements BuiltImage.AfterWrite {
         signer.get();
         if (image != null && attest && target instanceof ImageReference.Registry) { // a folder's name is known once written
             String reference = sbomReference(target, null);
-            sbom = new java.util.concurrent.FutureTask<>(() -> SbomPredicate.of(reference, image, sbomTimestamp, version));
-            Thread t = new Thread(sbom, "distrolix-sbom");
-            t.setDaemon(true);
-            t.start();
+            sbom = dev.distrolix.build.Background.start("distrolix-sbom",
+                    () -> SbomPredicate.of(reference, image, sbomTimestamp, version));
         }
     }
 

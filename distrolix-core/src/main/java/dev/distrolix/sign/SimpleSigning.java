@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.distrolix.blob.Digest;
 import dev.distrolix.json.Mappers;
-import java.io.IOException;
 import java.util.Iterator;
 import java.util.Objects;
 import java.util.Set;
@@ -43,21 +42,12 @@ public final class SimpleSigning {
         } else {
             root.putObject("optional").put("creator", creator);
         }
-        try {
-            return Mappers.json().writeValueAsBytes(root);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return SignJson.write(root);
     }
 
     /** Parses a payload; an {@link IllegalArgumentException} says what is wrong with it. */
     public static Payload parse(byte[] bytes) {
-        JsonNode root;
-        try {
-            root = Mappers.json().readTree(bytes);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("the payload is not JSON");
-        }
+        JsonNode root = SignJson.read(bytes, "the payload");
         exactly(root, "payload", Set.of("critical", "optional"), Set.of("critical"));
         JsonNode critical = root.get("critical");
         exactly(critical, "critical", Set.of("identity", "image", "type"), Set.of("identity", "image", "type"));

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.distrolix.blob.Digest;
 import dev.distrolix.json.Mappers;
-import java.io.IOException;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -62,11 +61,7 @@ public final class Statements {
         subject.putObject("digest").put(digest.algorithm(), digest.hex());
         s.put("predicateType", predicateType);
         s.set("predicate", predicate);
-        try {
-            return Mappers.json().writeValueAsBytes(s);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return SignJson.write(s);
     }
 
     /** A parsed statement: its predicate type, whether a subject is {@code digest}, and the predicate. */
@@ -74,12 +69,7 @@ public final class Statements {
 
     /** Reads a statement; an {@link IllegalArgumentException} says what is wrong. */
     public static Parsed parse(byte[] bytes, Digest digest) {
-        JsonNode s;
-        try {
-            s = Mappers.json().readTree(bytes);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("the statement is not JSON");
-        }
+        JsonNode s = SignJson.read(bytes, "the statement");
         if (s == null || !s.isObject() || !s.path("predicateType").isTextual() || !s.path("subject").isArray()) {
             throw new IllegalArgumentException("not an in-toto statement (predicateType, subject)");
         }
