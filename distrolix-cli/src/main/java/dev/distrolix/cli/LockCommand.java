@@ -72,10 +72,14 @@ final class LockCommand implements Callable<Integer> {
         } finally {
             Files.deleteIfExists(tmp);
         }
-        long bytes = lock.paths().stream().mapToLong(ImageLock.LockedPath::narSize).sum();
-        spec.commandLine().getOut().printf("locked    %s: %d packages, %d store paths, %s, from %s%n",
+        long bytes = lock.allPaths().stream().mapToLong(ImageLock.LockedPath::narSize).sum();
+        String platforms = !lock.multiPlatform() ? "" : lock.closures().size() + " platforms ("
+                + String.join(", ", lock.systems().stream().map(s -> dev.distrolix.nix.NixSystem.parse(s).platform()).toList())
+                + "), ";
+        spec.commandLine().getOut().printf("locked    %s: %s%d packages, %d store paths, %s, from %s%n",
                 specFile.getParent() == null ? file.getFileName() : specFile.getParent().resolve(file.getFileName().toString()),
-                lock.packages().size(), lock.paths().size(), Sizes.human(bytes), String.join(" ", lock.substituters()));
+                platforms, lock.closure().packages().size(), lock.allPaths().size(), Sizes.human(bytes),
+                String.join(" ", lock.substituters()));
         spec.commandLine().getOut().flush();
         return 0;
     }

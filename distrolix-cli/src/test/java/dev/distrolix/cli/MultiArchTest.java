@@ -188,17 +188,6 @@ class MultiArchTest {
         assertThat(refused.errLine()).contains("holds one image: --all-platforms needs a docker://, oci: or oci-archive:");
     }
 
-    @Test
-    void aMultiPlatformSpecIsNotLockedYetAndSaysSo() throws Exception {
-        Path spec = work.resolve("multi.yaml");
-        Files.writeString(spec, "name: multi\nplatforms: [linux/amd64, linux/arm64]\npackages: [nginx]\n");
-        Cli lock = Cli.run("lock", spec.toString(), "-I", NginxImageTest.INCLUDE, "--substituter", "http://127.0.0.1:1",
-                "--trusted-public-key", "k:" + java.util.Base64.getEncoder().encodeToString(new byte[32]));
-        assertThat(lock.exitCode()).as(lock.err()).isEqualTo(3);
-        assertThat(lock.errLine()).contains("a spec with platforms: is not locked yet");
-        assertThat(Files.exists(work.resolve("multi.lock.json"))).isFalse();
-    }
-
     /** e_machine of the nginx binary in the image for {@code platform}, read from its layers. */
     static int elfMachineOfNginx(String platform) throws Exception {
         try (OpenedImage o = Transports.open(layout, RegistrySettings.defaults())) {

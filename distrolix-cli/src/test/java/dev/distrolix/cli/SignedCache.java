@@ -39,6 +39,8 @@ final class SignedCache {
     final int port;
     final String localDigest;
     private final Process nginx;
+    private final Path secretKey;
+    private boolean bothPlatforms;
 
     /** The caches, made and served on first use; nginx stops with the JVM. */
     static synchronized SignedCache get() throws Exception {
@@ -55,6 +57,7 @@ final class SignedCache {
         nix(keys, "nix-store", "--generate-binary-cache-key", "test-cache-1", "sk", "pk");
         nix(keys, "nix-store", "--generate-binary-cache-key", "other-key", "sk2", "pk2");
         publicKey = Files.readString(keys.resolve("pk")).strip();
+        secretKey = keys.resolve("sk");
         otherSecretKey = keys.resolve("sk2").toString();
         nginxPath = Fixtures.storePath("nginx");
         for (String c : List.of("xz", "zstd", "bzip2")) {
@@ -110,6 +113,22 @@ final class SignedCache {
             }
             Thread.sleep(100);
         }
+    }
+
+    /**
+     * The name of a cache (zstd) holding the nginx closures of both fixture platforms, x86-64 and aarch64, signed
+     * by the test key; made on first use.
+     */
+    synchronized String bothPlatforms() {
+        if (!bothPlatforms) {
+            String dir = "file://" + caches.resolve("both") + "?compression=zstd";
+            String arm64 = Fixtures.storePath("nginx-arm64");
+            nix(tmp, "nix", X, NIX_COMMAND, "copy", "--to", dir, nginxPath, arm64);
+            nix(tmp, "nix", X, NIX_COMMAND, "store", "sign", "--store", "file://" + caches.resolve("both"), "--key-file",
+                    secretKey.toString(), "-r", nginxPath, arm64);
+            bothPlatforms = true;
+        }
+        return "both";
     }
 
     /** The URL nginx serves {@code cache} (a folder under {@link #caches}) at. */

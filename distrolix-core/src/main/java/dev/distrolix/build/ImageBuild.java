@@ -313,10 +313,12 @@ public final class ImageBuild {
         List<NixInputs> inputs = new ArrayList<>();
         StoreSource storeSource = this.storeSource;
         StoreDirectoryLister lister = this.lister;
-        if (!platforms.isEmpty()) {
-            if (locked != null) {
-                throw new InputException("a multi-platform build is not pinned by a lock yet: build it with --no-lock");
-            }
+        if (!platforms.isEmpty() && locked != null) {
+            inputs.addAll(registryCheck == null ? locked.nixInputs(spec, platforms, listener)
+                    : whileChecking(registryCheck, () -> locked.nixInputs(spec, platforms, listener)));
+            storeSource = locked.source();
+            lister = locked.lister();
+        } else if (!platforms.isEmpty()) {
             if (registryCheck != null) {
                 registryCheck.join();
             }
@@ -402,9 +404,8 @@ public final class ImageBuild {
     }
 
     /** Nix works on a thread of its own while the registry answers; a registry failure stops it and is the error. */
-    private static NixInputs whileChecking(Background<Void> registryCheck, Callable<NixInputs> nixWork)
-            throws IOException {
-        Background<NixInputs> work = Background.start("distrolix-nix", nixWork);
+    private static <T> T whileChecking(Background<Void> registryCheck, Callable<T> nixWork) throws IOException {
+        Background<T> work = Background.start("distrolix-nix", nixWork);
         try {
             registryCheck.join();
             return work.join();

@@ -169,14 +169,57 @@ public final class LockedInputs implements AutoCloseable {
         return fromLocalStore ? new LocalStoreSource() : source;
     }
 
-    /** What Nix would have said, from the lock; then every path fetched and its narinfo checked (in parallel). */
+    /** What Nix would have said of a spec without platforms, from the lock; then its paths fetched (in parallel). */
     NixInputs nixInputs(ImageSpec spec, BuildListener listener) throws IOException {
-        Map<String, ImageLock.Package> locked = new LinkedHashMap<>();
-        lock.packages().forEach(p -> locked.put(p.name(), p));
+        if (lock.multiPlatform()) {
+            throw new InputException(lockFile + " pins the platforms " + platformNames(lock.systems())
+                    + " but the spec names none; run distrolix lock again");
+        }
+        NixInputs in = nixInputs(spec, lock.closure(), listener);
+        prepare(List.of(in), listener);
+        return in;
+    }
+
+    /**
+     * Each of {@code platforms}' inputs from its locked closure, in that order; a platform the lock does not pin
+     * is an error saying to lock again.
+     */
+    List<NixInputs> nixInputs(ImageSpec spec, List<String> platforms, BuildListener listener) throws IOException {
+        List<NixInputs> out = new ArrayList<>();
+        for (String p : platforms) {
+            String system = NixSystem.ofPlatform(p).nixSystem();
+            ImageLock.PlatformClosure c = lock.closureFor(system).orElseThrow(() -> new InputException(lockFile
+                    + " pins " + platformNames(lock.systems()) + ", not " + p + "; run distrolix lock with it in platforms:"));
+            out.add(nixInputs(spec.forSystem(system), c, listener));
+        }
+        prepare(out, listener);
+        return out;
+    }
+
+    /** True when the lock pins every one of {@code platforms} (empty: a spec without platforms). */
+    public boolean pins(List<String> platforms) {
+        if (platforms.isEmpty()) {
+            return !lock.multiPlatform();
+        }
+        for (String p : platforms) {
+            if (lock.closureFor(NixSystem.ofPlatform(p).nixSystem()).isEmpty()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String platformNames(List<String> systems) {
+        return String.join(", ", systems.stream().map(s -> NixSystem.parse(s).platform()).toList());
+    }
+
+    private NixInputs nixInputs(ImageSpec spec, ImageLock.PlatformClosure locked, BuildListener listener) {
+        Map<String, ImageLock.Package> packages = new LinkedHashMap<>();
+        locked.packages().forEach(p -> packages.put(p.name(), p));
         Map<String, StorePath> byName = new LinkedHashMap<>();
         List<StorePath> roots = new ArrayList<>();
         for (PackageEntry e : spec.packages()) {
-            ImageLock.Package p = locked.get(e.name());
+            ImageLock.Package p = packages.get(e.name());
             if (p == null || p.outputs().isEmpty()) {
                 throw new InputException(lockFile + " has no package '" + e.name() + "'; run distrolix lock again");
             }
@@ -186,7 +229,7 @@ public final class LockedInputs implements AutoCloseable {
         listener.on(new BuildEvent.PackagesResolved(roots.stream().map(StorePath::fullPath).toList()));
         ResolvedSpec resolved = SpecRenderer.render(spec, byName);
         List<PathInfo> infos = new ArrayList<>();
-        for (ImageLock.LockedPath p : lock.paths()) {
+        for (ImageLock.LockedPath p : locked.paths()) {
             infos.add(new PathInfo(p.path(), p.narSize(), p.narHash().toString(), p.references()));
         }
         Closure closure;
@@ -196,33 +239,44 @@ public final class LockedInputs implements AutoCloseable {
             throw new InputException(lockFile + ": " + e.getMessage() + "; run distrolix lock again", e);
         }
         listener.on(new BuildEvent.ClosureComputed(closure.size(), closure.totalNarSize()));
-        NixSystem system = NixSystem.parse(spec.system().orElse(lock.system()));
-        fromLocalStore = localNix != null && localStoreHasAsLocked(roots);
+        NixSystem system = NixSystem.parse(spec.system().orElse(locked.system()));
+        return new NixInputs(resolved, closure, system);
+    }
+
+    /** Where the paths of {@code inputs} are read from (the local store when it holds them as locked), said once. */
+    private void prepare(List<NixInputs> inputs, BuildListener listener) {
+        List<StorePath> roots = new ArrayList<>();
+        java.util.Set<StorePath> paths = new java.util.TreeSet<>();
+        for (NixInputs in : inputs) {
+            in.closure().roots().stream().filter(r -> !roots.contains(r)).forEach(roots::add);
+            paths.addAll(in.closure().paths());
+        }
+        fromLocalStore = localNix != null && localStoreHasAsLocked(roots, paths);
         if (localNix != null) {
-            listener.on(new BuildEvent.Notice("using " + lockFile.getFileName() + " (" + closure.size() + " store paths, "
+            listener.on(new BuildEvent.Notice("using " + lockFile.getFileName() + " (" + paths.size() + " store paths, "
                     + (fromLocalStore ? "from the local store" : "fetched from " + String.join(", ", lock.substituters()))
                     + "); build with --no-lock to evaluate the spec with Nix instead"));
         }
         if (!fromLocalStore) {
-            source.prefetchInBackground(closure.paths(), parallelism);
+            source.prefetchInBackground(List.copyOf(paths), parallelism);
         }
-        return new NixInputs(resolved, closure, system);
     }
 
-    /** True when the local store's closure of {@code roots} is the locked one, path for path and hash for hash. */
-    private boolean localStoreHasAsLocked(List<StorePath> roots) {
+    /** True when the local store's closure of {@code roots} is exactly {@code locked}, hash for hash. */
+    private boolean localStoreHasAsLocked(List<StorePath> roots, java.util.Set<StorePath> locked) {
         Closure local;
         try {
             local = localNix.queryClosure(roots);
         } catch (RuntimeException noNixOrNotValid) {
             return false; // not there, or no Nix to ask: the substituters have them
         }
-        if (local.size() != lock.paths().size()) {
+        if (local.size() != locked.size()) {
             return false;
         }
+        Map<StorePath, SubstituterStoreSource.Expected> expected = lock.expected();
         try {
-            for (ImageLock.LockedPath p : lock.paths()) {
-                if (!local.contains(p.path()) || !NarHash.parse(local.info(p.path()).narHash()).equals(p.narHash())) {
+            for (StorePath p : locked) {
+                if (!local.contains(p) || !NarHash.parse(local.info(p).narHash()).equals(expected.get(p).narHash())) {
                     return false;
                 }
             }

@@ -4,6 +4,7 @@ import dev.distrolix.InputException;
 import dev.distrolix.lock.ImageLock;
 import dev.distrolix.nix.Closure;
 import dev.distrolix.nix.NixCli;
+import dev.distrolix.nix.NixSystem;
 import dev.distrolix.nix.PackageRef;
 import dev.distrolix.nix.PathInfo;
 import dev.distrolix.nix.StorePath;
@@ -52,33 +53,65 @@ public final class Locking {
         List<BinaryCache> caches = substituters.stream().map(u -> BinaryCache.of(u, retry)).toList();
         byte[] bytes = Files.readAllBytes(specFile);
         ImageSpec spec = SpecLoader.load(specFile);
-        if (!spec.platforms().isEmpty()) {
-            throw new InputException(specFile + ": a lock pins one platform's closure; a spec with platforms: is not"
-                    + " locked yet (lock a copy with system: for each platform, or build with --no-lock)");
+        // the same evaluation a build makes: per platform its system (all at once), else the spec's system
+        List<Evaluated> evaluated = new ArrayList<>();
+        if (spec.platforms().isEmpty()) {
+            evaluated.add(evaluate(spec, nix, includes));
+        } else {
+            List<Background<Evaluated>> jobs = new ArrayList<>();
+            try {
+                for (String p : spec.platforms()) {
+                    ImageSpec forSystem = spec.forSystem(NixSystem.ofPlatform(p).nixSystem());
+                    jobs.add(Background.start("distrolix-lock-" + p.replace('/', '-'), () -> evaluate(forSystem, nix, includes)));
+                }
+                for (Background<Evaluated> j : jobs) {
+                    evaluated.add(j.join());
+                }
+            } finally {
+                jobs.forEach(Background::cancel);
+            }
         }
-        // the same evaluation a build makes: the spec's system, as nixpkgs takes it
+        java.util.Set<StorePath> all = new java.util.TreeSet<>();
+        evaluated.forEach(e -> all.addAll(e.closure().paths()));
+        try (SubstituterStoreSource source = new SubstituterStoreSource(caches, keys, java.util.Map.of())) {
+            List<ImageLock.LockedPath> located = SubstituterStoreSource.boundedAll(List.copyOf(all), PARALLELISM, p -> {
+                SubstituterStoreSource.Located l = source.locate(p);
+                PathInfo local = evaluated.stream().filter(e -> e.closure().contains(p)).findFirst().orElseThrow()
+                        .closure().info(p);
+                check(local, l);
+                return new ImageLock.LockedPath(p, l.info().narHash(), l.info().narSize(), l.info().references(),
+                        l.info().sigs());
+            });
+            java.util.Map<StorePath, ImageLock.LockedPath> byPath = new java.util.HashMap<>();
+            located.forEach(l -> byPath.put(l.path(), l));
+            List<ImageLock.PlatformClosure> closures = evaluated.stream().map(e -> new ImageLock.PlatformClosure(e.system(),
+                    e.packages(), e.closure().paths().stream().map(byPath::get).toList())).toList();
+            return new ImageLock(ImageLock.sha256Hex(bytes), closures, !spec.platforms().isEmpty(),
+                    caches.stream().map(BinaryCache::url).toList(), keys.texts());
+        }
+    }
+
+    /** One system's packages and closure, as Nix evaluates them. */
+    private record Evaluated(String system, List<ImageLock.Package> packages, Closure closure) {}
+
+    private static Evaluated evaluate(ImageSpec spec, NixCli nix, List<String> includes) {
         java.util.Map<String, String> args = spec.system().map(sys -> java.util.Map.of("system", sys)).orElse(java.util.Map.of());
         List<ImageLock.Package> packages = new ArrayList<>();
+        java.util.Map<String, StorePath> byName = new java.util.LinkedHashMap<>();
         List<StorePath> roots = new ArrayList<>();
         for (PackageEntry e : spec.packages()) {
             PackageRef ref = NixRefs.of(e, spec);
             List<StorePath> outs = ref instanceof PackageRef.Attribute || ref instanceof PackageRef.NixFile
                     ? nix.resolve(ref, includes, args) : nix.resolve(ref, includes);
             packages.add(new ImageLock.Package(e.name(), describe(e.ref()), outs));
+            byName.put(e.name(), outs.get(0));
             outs.stream().filter(o -> !roots.contains(o)).forEach(roots::add);
         }
-        Closure closure = nix.queryClosure(roots);
-        String system = spec.system().orElseGet(() -> nix.system().nixSystem());
-        try (SubstituterStoreSource source = new SubstituterStoreSource(caches, keys, java.util.Map.of())) {
-            List<ImageLock.LockedPath> paths = SubstituterStoreSource.boundedAll(closure.paths(), PARALLELISM, p -> {
-                SubstituterStoreSource.Located l = source.locate(p);
-                check(closure.info(p), l);
-                return new ImageLock.LockedPath(p, l.info().narHash(), l.info().narSize(), l.info().references(),
-                        l.info().sigs());
-            });
-            return new ImageLock(ImageLock.sha256Hex(bytes), system, packages, paths,
-                    caches.stream().map(BinaryCache::url).toList(), keys.texts());
+        if (spec.system().isPresent()) {
+            NixInputs.checkSystem(spec, new NixInputs.PackageResolution(byName, roots), nix);
         }
+        String system = spec.system().orElseGet(() -> nix.system().nixSystem());
+        return new Evaluated(system, packages, nix.queryClosure(roots));
     }
 
     /** The cache must hold the same content as the local store (a path's hash fixes its inputs, not its bytes). */

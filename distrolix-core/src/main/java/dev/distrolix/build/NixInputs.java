@@ -46,7 +46,7 @@ record NixInputs(ResolvedSpec resolved, Closure closure, NixSystem system) {
      * Each package's derivation was evaluated for the spec's system: an expression that takes no {@code system}
      * (Nix passes it only to functions that ask for it) would build the host's and label it as the other.
      */
-    private static void checkSystem(ImageSpec spec, PackageResolution packages, NixCli nix) {
+    static void checkSystem(ImageSpec spec, PackageResolution packages, NixCli nix) {
         String wanted = spec.system().get();
         Map<StorePath, String> systems = nix.derivationSystems(packages.byName().values());
         packages.byName().forEach((name, out) -> {

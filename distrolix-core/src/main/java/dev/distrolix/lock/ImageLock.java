@@ -21,20 +21,22 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 
 /**
  * The contents of {@code image.lock.json}. Written canonically (keys in a fixed, sorted order, two-space
  * indentation, paths sorted, one trailing newline), so re-locking an unchanged spec gives the same bytes.
+ * A spec with {@code platforms:} pins each platform's closure in a section of its own ({@code platforms});
+ * a spec without writes its one closure at the top level.
  *
  * @param specSha256        sha256 (hex) of the spec file's bytes; a lock with another is stale
- * @param system            the Nix system the image is for
- * @param packages          each spec package: its name, its reference as written, its outputs
- * @param paths             the whole runtime closure, sorted by base name
+ * @param closures          one closure per platform, by Nix system; {@code multiPlatform} false: exactly one
+ * @param multiPlatform     whether the spec names platforms (the lock's form, not how many there are)
  * @param substituters      binary caches, in the order they are tried
  * @param trustedPublicKeys {@code name:base64} Ed25519 keys; every path needs a signature by one of them
  */
-public record ImageLock(String specSha256, String system, List<Package> packages, List<LockedPath> paths,
+public record ImageLock(String specSha256, List<PlatformClosure> closures, boolean multiPlatform,
                         List<String> substituters, List<String> trustedPublicKeys) {
     public static final int SCHEMA_VERSION = 1;
 
@@ -52,11 +54,67 @@ public record ImageLock(String specSha256, String system, List<Package> packages
         }
     }
 
+    /**
+     * One platform's pinned closure.
+     *
+     * @param system   the Nix system the packages were evaluated for
+     * @param packages each spec package: its name, its reference as written, its outputs
+     * @param paths    the whole runtime closure, sorted by base name
+     */
+    public record PlatformClosure(String system, List<Package> packages, List<LockedPath> paths) {
+        public PlatformClosure {
+            packages = List.copyOf(packages);
+            paths = paths.stream().sorted((a, b) -> a.path().compareTo(b.path())).toList();
+        }
+    }
+
     public ImageLock {
-        packages = List.copyOf(packages);
-        paths = paths.stream().sorted((a, b) -> a.path().compareTo(b.path())).toList();
+        closures = closures.stream().sorted((a, b) -> a.system().compareTo(b.system())).toList();
+        if (!multiPlatform && closures.size() != 1) {
+            throw new IllegalArgumentException("a lock without platforms pins one closure, not " + closures.size());
+        }
+        if (closures.stream().map(PlatformClosure::system).distinct().count() != closures.size()) {
+            throw new IllegalArgumentException("a system is locked twice");
+        }
+        Map<StorePath, LockedPath> seen = new LinkedHashMap<>();
+        for (PlatformClosure c : closures) {
+            for (LockedPath p : c.paths()) {
+                LockedPath before = seen.putIfAbsent(p.path(), p);
+                if (before != null && !before.equals(p)) {
+                    throw new IllegalArgumentException(p.path() + " is locked twice, differently");
+                }
+            }
+        }
         substituters = List.copyOf(substituters);
         trustedPublicKeys = List.copyOf(trustedPublicKeys);
+    }
+
+    /** The lock of a spec without {@code platforms:}: one closure. */
+    public ImageLock(String specSha256, String system, List<Package> packages, List<LockedPath> paths,
+                     List<String> substituters, List<String> trustedPublicKeys) {
+        this(specSha256, List.of(new PlatformClosure(system, packages, paths)), false, substituters, trustedPublicKeys);
+    }
+
+    /** The one closure of a lock without platforms (the first of one with). */
+    public PlatformClosure closure() {
+        return closures.get(0);
+    }
+
+    /** The closure locked for {@code nixSystem}, if any. */
+    public Optional<PlatformClosure> closureFor(String nixSystem) {
+        return closures.stream().filter(c -> c.system().equals(nixSystem)).findFirst();
+    }
+
+    /** The locked systems, sorted. */
+    public List<String> systems() {
+        return closures.stream().map(PlatformClosure::system).toList();
+    }
+
+    /** Every locked path once (a path shared by platforms is the same path), sorted. */
+    public List<LockedPath> allPaths() {
+        Map<StorePath, LockedPath> m = new java.util.TreeMap<>();
+        closures.forEach(c -> c.paths().forEach(p -> m.putIfAbsent(p.path(), p)));
+        return List.copyOf(m.values());
     }
 
     /** The lock of {@code specFile}: {@code image.yaml} → {@code image.lock.json} beside it. */
@@ -78,7 +136,7 @@ public record ImageLock(String specSha256, String system, List<Package> packages
     /** What the lock expects of each path, for {@link SubstituterStoreSource}. */
     public Map<StorePath, SubstituterStoreSource.Expected> expected() {
         Map<StorePath, SubstituterStoreSource.Expected> m = new LinkedHashMap<>();
-        for (LockedPath p : paths) {
+        for (LockedPath p : allPaths()) {
             m.put(p.path(), new SubstituterStoreSource.Expected(p.narHash(), p.narSize(), p.references()));
         }
         return m;
@@ -87,30 +145,24 @@ public record ImageLock(String specSha256, String system, List<Package> packages
     public byte[] toJson() {
         JsonNodeFactory f = JsonNodeFactory.instance;
         ObjectNode root = f.objectNode();
-        ArrayNode pkgs = root.putArray("packages");
-        for (Package p : packages) {
-            ObjectNode o = pkgs.addObject();
-            o.put("name", p.name());
-            ArrayNode outs = o.putArray("outputs");
-            p.outputs().forEach(s -> outs.add(s.fullPath()));
-            o.put("ref", p.ref());
-        }
-        ArrayNode ps = root.putArray("paths");
-        for (LockedPath p : paths) {
-            ObjectNode o = ps.addObject();
-            o.put("narHash", p.narHash().toString());
-            o.put("narSize", p.narSize());
-            o.put("path", p.path().fullPath());
-            ArrayNode refs = o.putArray("references");
-            p.references().forEach(r -> refs.add(r.fullPath()));
-            ArrayNode sigs = o.putArray("sigs");
-            p.sigs().forEach(sigs::add);
+        if (multiPlatform) {
+            ArrayNode platforms = root.putArray("platforms");
+            for (PlatformClosure c : closures) {
+                ObjectNode o = platforms.addObject();
+                writeClosure(o, c);
+                o.put("platform", dev.distrolix.nix.NixSystem.parse(c.system()).platform());
+                o.put("system", c.system());
+            }
+        } else {
+            writeClosure(root, closure());
         }
         root.put("schemaVersion", SCHEMA_VERSION);
         root.putObject("spec").put("sha256", specSha256);
         ArrayNode subs = root.putArray("substituters");
         substituters.forEach(subs::add);
-        root.put("system", system);
+        if (!multiPlatform) {
+            root.put("system", closure().system());
+        }
         ArrayNode keys = root.putArray("trustedPublicKeys");
         trustedPublicKeys.forEach(keys::add);
         try {
@@ -122,6 +174,29 @@ public record ImageLock(String specSha256, String system, List<Package> packages
             return (s + "\n").getBytes(StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** {@code packages} then {@code paths} of {@code c} into {@code o} (keys in sorted order). */
+    private static void writeClosure(ObjectNode o, PlatformClosure c) {
+        ArrayNode pkgs = o.putArray("packages");
+        for (Package p : c.packages()) {
+            ObjectNode po = pkgs.addObject();
+            po.put("name", p.name());
+            ArrayNode outs = po.putArray("outputs");
+            p.outputs().forEach(s -> outs.add(s.fullPath()));
+            po.put("ref", p.ref());
+        }
+        ArrayNode ps = o.putArray("paths");
+        for (LockedPath p : c.paths()) {
+            ObjectNode po = ps.addObject();
+            po.put("narHash", p.narHash().toString());
+            po.put("narSize", p.narSize());
+            po.put("path", p.path().fullPath());
+            ArrayNode refs = po.putArray("references");
+            p.references().forEach(r -> refs.add(r.fullPath()));
+            ArrayNode sigs = po.putArray("sigs");
+            p.sigs().forEach(sigs::add);
         }
     }
 
@@ -153,6 +228,26 @@ public record ImageLock(String specSha256, String system, List<Package> packages
         if (version != SCHEMA_VERSION) {
             throw new IllegalArgumentException("schemaVersion " + version + ", distrolix reads " + SCHEMA_VERSION);
         }
+        List<String> subs = new ArrayList<>();
+        need(root, "substituters").forEach(s -> subs.add(s.asText()));
+        List<String> keys = new ArrayList<>();
+        need(root, "trustedPublicKeys").forEach(s -> keys.add(s.asText()));
+        String spec = need(need(root, "spec"), "sha256").asText();
+        JsonNode platforms = root.get("platforms");
+        if (platforms == null) {
+            return new ImageLock(spec, List.of(readClosure(root)), false, subs, keys);
+        }
+        List<PlatformClosure> closures = new ArrayList<>();
+        for (JsonNode c : platforms) {
+            closures.add(readClosure(c));
+        }
+        if (closures.isEmpty()) {
+            throw new IllegalArgumentException("'platforms' is empty");
+        }
+        return new ImageLock(spec, closures, true, subs, keys);
+    }
+
+    private static PlatformClosure readClosure(JsonNode root) {
         List<Package> packages = new ArrayList<>();
         for (JsonNode p : need(root, "packages")) {
             List<StorePath> outs = new ArrayList<>();
@@ -174,12 +269,7 @@ public record ImageLock(String specSha256, String system, List<Package> packages
             paths.add(new LockedPath(StorePath.parse(need(p, "path").asText()), NarHash.parse(need(p, "narHash").asText()),
                     need(p, "narSize").asLong(), refs, sigs));
         }
-        List<String> subs = new ArrayList<>();
-        need(root, "substituters").forEach(s -> subs.add(s.asText()));
-        List<String> keys = new ArrayList<>();
-        need(root, "trustedPublicKeys").forEach(s -> keys.add(s.asText()));
-        return new ImageLock(need(need(root, "spec"), "sha256").asText(), need(root, "system").asText(), packages, paths,
-                subs, keys);
+        return new PlatformClosure(need(root, "system").asText(), packages, paths);
     }
 
     private static JsonNode need(JsonNode n, String key) {

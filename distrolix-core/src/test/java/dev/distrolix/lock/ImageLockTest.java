@@ -41,6 +41,57 @@ class ImageLockTest {
         assertThat(new String(one, java.nio.charset.StandardCharsets.UTF_8)).endsWith("}\n").doesNotContain("\r");
     }
 
+    static final StorePath C = StorePath.parse("/nix/store/0i3ns1vqdwpgm8x6qhyy3gps8qabbnfj-nginx-1.22.1");
+
+    @Test
+    void aMultiPlatformLockHasAClosurePerSystemSortedAndReadsBack() throws Exception {
+        NarHash h = NarHash.parse("sha256:0xkgn1k0s2714sqzqlyc0kfrh5mzpn6bv8krcc81m45pna0g7z2j");
+        ImageLock.LockedPath amd = new ImageLock.LockedPath(A, h, 10, List.of(B), List.of("k1:a"));
+        ImageLock.LockedPath arm = new ImageLock.LockedPath(C, h, 11, List.of(B), List.of("k1:c"));
+        ImageLock.LockedPath shared = new ImageLock.LockedPath(B, h, 20, List.of(), List.of("k1:b"));
+        ImageLock.PlatformClosure x86 = new ImageLock.PlatformClosure("x86_64-linux",
+                List.of(new ImageLock.Package("nginx", "nginx", List.of(A))), List.of(amd, shared));
+        ImageLock.PlatformClosure a64 = new ImageLock.PlatformClosure("aarch64-linux",
+                List.of(new ImageLock.Package("nginx", "nginx", List.of(C))), List.of(shared, arm));
+        List<String> subs = List.of("http://127.0.0.1:1/c");
+        List<String> keys = List.of("k1:" + "A".repeat(43) + "=");
+        ImageLock lock = new ImageLock("ab".repeat(32), List.of(x86, a64), true, subs, keys);
+        byte[] json = lock.toJson();
+        assertThat(new ImageLock("ab".repeat(32), List.of(a64, x86), true, subs, keys).toJson())
+                .as("the spec's platform order does not matter").isEqualTo(json);
+        String text = new String(json, java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(text).contains("\"platform\" : \"linux/arm64/v8\"", "\"platform\" : \"linux/amd64\"")
+                .doesNotContain("\n  \"system\"");
+        assertThat(text.indexOf("aarch64-linux")).isLessThan(text.indexOf("x86_64-linux"));
+        ImageLock back = ImageLock.read(Files.write(tmp.resolve("image.lock.json"), json));
+        assertThat(back).isEqualTo(lock);
+        assertThat(back.systems()).containsExactly("aarch64-linux", "x86_64-linux");
+        assertThat(back.closureFor("aarch64-linux").orElseThrow().packages().get(0).outputs()).containsExactly(C);
+        assertThat(back.allPaths()).extracting(ImageLock.LockedPath::path).containsExactlyInAnyOrder(A, B, C);
+        assertThat(back.expected()).containsOnlyKeys(A, B, C);
+    }
+
+    @Test
+    void aPathLockedTwiceDifferentlyIsRefused() throws Exception {
+        NarHash h = NarHash.parse("sha256:0xkgn1k0s2714sqzqlyc0kfrh5mzpn6bv8krcc81m45pna0g7z2j");
+        ImageLock.PlatformClosure one = new ImageLock.PlatformClosure("x86_64-linux", List.of(),
+                List.of(new ImageLock.LockedPath(B, h, 20, List.of(), List.of())));
+        ImageLock.PlatformClosure other = new ImageLock.PlatformClosure("aarch64-linux", List.of(),
+                List.of(new ImageLock.LockedPath(B, h, 21, List.of(), List.of())));
+        assertThatThrownBy(() -> new ImageLock("ab".repeat(32), List.of(one, other), true, List.of(), List.of()))
+                .hasMessageContaining(B.fullPath()).hasMessageContaining("locked twice");
+        ImageLock.PlatformClosure same = new ImageLock.PlatformClosure("aarch64-linux", List.of(), one.paths());
+        // a file whose second closure says another size for the same path
+        String twice = new String(new ImageLock("ab".repeat(32), List.of(one, same), true, List.of(), List.of()).toJson(),
+                java.nio.charset.StandardCharsets.UTF_8).replaceFirst("\"narSize\" : 20", "\"narSize\" : 21");
+        Path f = Files.writeString(tmp.resolve("twice.lock.json"), twice);
+        assertThatThrownBy(() -> ImageLock.read(f)).isInstanceOf(InputException.class)
+                .hasMessageContaining("locked twice").hasMessageContaining("run distrolix lock again");
+        Path none = Files.writeString(tmp.resolve("none.lock.json"), "{\"schemaVersion\": 1, \"platforms\": [],"
+                + " \"spec\": {\"sha256\": \"ab\"}, \"substituters\": [], \"trustedPublicKeys\": []}");
+        assertThatThrownBy(() -> ImageLock.read(none)).isInstanceOf(InputException.class).hasMessageContaining("empty");
+    }
+
     @Test
     void aMissingOrBrokenLockSaysToLock() throws Exception {
         assertThatThrownBy(() -> ImageLock.read(tmp.resolve("nope.lock.json")))
