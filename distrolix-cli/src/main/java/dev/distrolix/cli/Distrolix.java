@@ -16,10 +16,6 @@ import picocli.CommandLine.ScopeType;
             "",
             "Start with:  distrolix build examples/nginx/image.yaml -o oci:out/nginx"
         },
-        subcommands = {BuildCommand.class, CopyCommand.class, InspectCommand.class, AuditCommand.class,
-            CompareCommand.class, DiffCommand.class, SbomCommand.class, WhyCommand.class, DebugCommand.class,
-            CacheCommand.class, LockCommand.class, KeygenCommand.class, SignCommand.class, VerifyCommand.class,
-            DoctorCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",
@@ -40,6 +36,58 @@ public final class Distrolix {
     @Option(names = ErrorHandler.DEBUG_OPTION, scope = ScopeType.INHERIT,
             description = "On an error, also print the stack trace (as DISTROLIX_DEBUG=1 does).")
     boolean debug;
+
+    /**
+     * The subcommands, in the order the help lists them. Added to the command line when it is made, not
+     * declared on the annotation: picocli reads every declared command's options by reflection on each
+     * run, and a run uses one ({@link #commandsFor}).
+     */
+    static final java.util.Map<String, Class<?>> COMMANDS = commands();
+
+    private static java.util.Map<String, Class<?>> commands() {
+        java.util.Map<String, Class<?>> m = new java.util.LinkedHashMap<>();
+        m.put("build", BuildCommand.class);
+        m.put("copy", CopyCommand.class);
+        m.put("inspect", InspectCommand.class);
+        m.put("audit", AuditCommand.class);
+        m.put("compare", CompareCommand.class);
+        m.put("diff", DiffCommand.class);
+        m.put("sbom", SbomCommand.class);
+        m.put("why", WhyCommand.class);
+        m.put("debug", DebugCommand.class);
+        m.put("cache", CacheCommand.class);
+        m.put("lock", LockCommand.class);
+        m.put("keygen", KeygenCommand.class);
+        m.put("sign", SignCommand.class);
+        m.put("verify", VerifyCommand.class);
+        m.put("doctor", DoctorCommand.class);
+        m.put("help", CommandLine.HelpCommand.class);
+        return java.util.Collections.unmodifiableMap(m);
+    }
+
+    /**
+     * The subcommands a run with {@code args} needs: the one it names (its first word that is not an option),
+     * none for {@code --version}, all of them for anything else (the help lists them; a misspelt name gets
+     * picocli's suggestions).
+     */
+    static java.util.Map<String, Class<?>> commandsFor(String... args) {
+        for (String a : args) {
+            if (a.equals("--")) {
+                break;
+            }
+            if (a.equals("-V") || a.equals("--version")) {
+                return java.util.Map.of();
+            }
+            if (!a.startsWith("-")) {
+                Class<?> c = COMMANDS.get(a);
+                return c == null || a.equals("help") ? COMMANDS : java.util.Map.of(a, c);
+            }
+            if (!a.equals(ErrorHandler.DEBUG_OPTION)) {
+                break; // another top-level option (-h, or a wrong one): picocli answers it with everything there
+            }
+        }
+        return COMMANDS;
+    }
 
     /** Whether System.in/out/err are this run's streams: child processes (the debug sidecar) may then use them directly. */
     final boolean realStdio;
@@ -67,7 +115,7 @@ public final class Distrolix {
     }
 
     static int run(boolean realStdio, java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
-        CommandLine cl = new CommandLine(new Distrolix(realStdio));
+        CommandLine cl = commandLine(realStdio, commandsFor(args));
         // every command's help: 80 columns, or the terminal's width when there is one (never narrower than
         // picocli's 55); prose is one string per paragraph, wrapped once, by picocli
         cl.setUsageHelpWidth(HELP_WIDTH);
@@ -100,6 +148,17 @@ public final class Distrolix {
             err.flush();
             return dev.distrolix.DistrolixException.EXIT_FAILURE;
         }
+    }
+
+    /** The whole command line, every subcommand in it. */
+    static CommandLine commandLine() {
+        return commandLine(false, COMMANDS);
+    }
+
+    private static CommandLine commandLine(boolean realStdio, java.util.Map<String, Class<?>> commands) {
+        CommandLine cl = new CommandLine(new Distrolix(realStdio));
+        commands.forEach(cl::addSubcommand);
+        return cl;
     }
 
     private static void withVersion(CommandLine cl) {

@@ -23,10 +23,31 @@ class HelpTest {
     }
 
     @Test
+    void aRunMakesOnlyTheCommandItNames() {
+        assertThat(Distrolix.commandLine().getSubcommands().keySet()).containsExactlyElementsOf(Distrolix.COMMANDS.keySet());
+        Distrolix.COMMANDS.forEach((name, type) -> assertThat(type.getAnnotation(CommandLine.Command.class).name())
+                .as("the key is the command's own name").isEqualTo(name));
+        assertThat(Distrolix.commandsFor("build", "x.yaml", "-o", "oci:o")).containsOnlyKeys("build");
+        assertThat(Distrolix.commandsFor("--debug", "sbom", "oci:o")).containsOnlyKeys("sbom");
+        assertThat(Distrolix.commandsFor("--version")).isEmpty();
+        assertThat(Distrolix.commandsFor("help", "build")).isEqualTo(Distrolix.COMMANDS);
+        assertThat(Distrolix.commandsFor("biuld")).isEqualTo(Distrolix.COMMANDS);
+        assertThat(Distrolix.commandsFor()).isEqualTo(Distrolix.COMMANDS);
+        assertThat(Distrolix.commandsFor("-h")).isEqualTo(Distrolix.COMMANDS);
+        // what a run made that way does: the same as with every command there
+        Cli debugOnSub = Cli.run("sbom", "--debug", "--help");
+        assertThat(debugOnSub.exitCode()).isZero();
+        assertThat(debugOnSub.out()).contains("Usage: distrolix sbom").contains("--debug");
+        Cli typo = Cli.run("biuld");
+        assertThat(typo.exitCode()).isEqualTo(2);
+        assertThat(typo.err()).contains("Unmatched argument at index 0: 'biuld'");
+    }
+
+    @Test
     void theCommandListGivesEachCommandOneWholeSentence() {
         Cli root = Cli.run("--help");
         assertThat(root.exitCode()).isZero();
-        CommandLine cl = new CommandLine(new Distrolix());
+        CommandLine cl = Distrolix.commandLine();
         assertThat(cl.getSubcommands()).containsKeys("build", "copy", "inspect", "audit", "compare", "diff", "sbom",
                 "why", "debug", "cache");
         List<String> lines = root.out().lines().toList();
@@ -42,7 +63,7 @@ class HelpTest {
 
     @Test
     void noHelpLineIsWiderThanTheWidth() {
-        List<List<String>> all = commands(new CommandLine(new Distrolix()), List.of());
+        List<List<String>> all = commands(Distrolix.commandLine(), List.of());
         all.add(0, List.of());
         assertThat(all).hasSizeGreaterThan(12);
         for (List<String> c : all) {
