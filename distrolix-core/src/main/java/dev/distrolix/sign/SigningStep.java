@@ -52,7 +52,7 @@ public final class SigningStep implements BuiltImage.AfterWrite {
     public void writtenIndex(ImageReference target, dev.distrolix.transport.WriteResult index) throws IOException {
         AttachmentStore store = storeFor(target, index.manifestDigest());
         if (store != null) {
-            ImageSigning.Signed signed = ImageSigning.sign(store, signer.get(), "distrolix " + version);
+            ImageSigning.Signed signed = ImageSigning.sign(store, signer.get(), creator());
             report.accept((signed.added() ? "signed " : "already signed ") + store.where() + " " + signed.imageDigest()
                     + " (the index) as " + signed.identity() + " (" + signed.tag() + ")");
         }
@@ -81,17 +81,29 @@ public final class SigningStep implements BuiltImage.AfterWrite {
 
     private dev.distrolix.build.Background<com.fasterxml.jackson.databind.JsonNode> sbom;
 
+    /** A registry push's signature, made and its store opened (a connection, a ping) beside the push. */
+    private record Early(RegistryAttachments store, ImageSigning.Prepared signature) {}
+
+    private dev.distrolix.build.Background<Early> early;
+
     /**
      * The key is ready (or its error is thrown) before anything is written; the SBOM (a scan of every layer)
      * is made beside the write.
      */
     @Override
     public void beforeWrite(dev.distrolix.image.AssembledImage image, ImageReference target) {
-        signer.get();
+        Signer s = signer.get();
         if (image != null && attest && target instanceof ImageReference.Registry) { // a folder's name is known once written
             String reference = sbomReference(target, null);
             sbom = dev.distrolix.build.Background.start("distrolix-sbom",
                     () -> SbomPredicate.of(reference, image, sbomTimestamp, version));
+        }
+        if (image != null && target instanceof ImageReference.Registry r) {
+            dev.distrolix.blob.Digest digest = image.manifestDigest();
+            early = dev.distrolix.build.Background.start("distrolix-sign", () -> {
+                RegistryAttachments store = RegistryAttachments.of(r.ref(), settings, digest);
+                return new Early(store, ImageSigning.Prepared.of(s, digest, store.identity(), creator()));
+            });
         }
     }
 
@@ -106,14 +118,20 @@ public final class SigningStep implements BuiltImage.AfterWrite {
         return where != null ? where : target.toString();
     }
 
+    private String creator() {
+        return "distrolix " + version;
+    }
+
     @Override
     public void written(BuiltImage b) throws IOException {
-        AttachmentStore store = storeFor(b.target(), b.written().manifestDigest());
+        Early e = early != null ? early.join() : null;
+        AttachmentStore store = e != null && e.store().imageDigest().equals(b.written().manifestDigest()) ? e.store()
+                : storeFor(b.target(), b.written().manifestDigest());
         if (store == null) {
             return;
         }
         Signer s = signer.get();
-        ImageSigning.Signed signed = ImageSigning.sign(store, s, "distrolix " + version);
+        ImageSigning.Signed signed = ImageSigning.sign(store, s, creator(), e != null ? e.signature() : null);
         report.accept((signed.added() ? "signed " : "already signed ") + store.where() + " " + signed.imageDigest()
                 + " as " + signed.identity() + " (" + signed.tag() + ")");
         if (attest) {
