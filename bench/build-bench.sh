@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Benchmark: `distrolix build` (the whole process, JVM start included), interleaved A B A B … with
-# floors and peers measured in the same run, on the nginx example and the JRE closure:
+# floors and peers measured in the same run, on the nginx example, the JRE closure and two synthetic
+# closures (testing/synthetic: 3,001 small store paths; one ~1 GB store path), then `inspect`:
 #   gzip cold    A = tar | pigz -p2 -6 | sha256sum of the closure (the floor: read, gzip, hash)
 #   zstd cold    A = tar | zstd -T2 -3 | sha256sum                 B = build --compression zstd
 #   uncompressed A = podman build of a FROM-scratch Dockerfile that COPYs the closure (podman
 #                    keeps layers uncompressed: the like-for-like build is --compression none)
 #   warm         A = the gzip floor, B = build with every layer in the cache
+#   (the synthetic closures: gzip cold and warm only)
+#   inspect      A = skopeo inspect --raw of the layout (reads the manifest only), B = distrolix inspect
+#                (reads every layer: files, sizes, store paths): not the same work, a scale of it
 # Every B is `distrolix build … --no-cache` unless said. Lower B/A is better for distrolix.
 # Usage: bench/build-bench.sh [ROUNDS]   (default 5; CI runs 1 so that it never rots)
 set -euo pipefail
@@ -16,7 +20,7 @@ cd "$here"
 export NIX_CONFIG="${NIX_CONFIG:-substituters =}"
 rounds=${1:-5}
 testing/install-tools.sh
-testing/build-fixtures.sh nginx jre >/dev/null
+testing/build-fixtures.sh nginx jre syn-paths3000 syn-gigabyte >/dev/null
 ls distrolix-cli/target/lib >/dev/null 2>&1 || mvn -B -q -DskipTests package
 work=$(mktemp -d /tmp/distrolix-bench.XXXXXX)
 trap 'rm -rf "$work"; podman rmi -f localhost/distrolix-bench:pb >/dev/null 2>&1 || true' EXIT
@@ -24,18 +28,30 @@ inc="-I nixpkgs=$here/testing/debian-pkgs"
 D="$here/bin/distrolix"
 
 echo "distrolix build benchmark, $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ), median (min–max) of $rounds interleaved rounds"
-for name in nginx jre; do
-  spec=examples/nginx/image.yaml; [ $name = jre ] && spec=bench/jre.yaml
-  root=$(readlink -f "testing/result/$name")
+for name in nginx jre paths3000 gigabyte; do
+  case $name in
+    nginx) spec=examples/nginx/image.yaml; fixture=nginx ;;
+    jre) spec=bench/jre.yaml; fixture=jre ;;
+    *) spec=bench/$name.yaml; fixture=syn-$name ;;
+  esac
+  root=$(readlink -f "testing/result/$fixture")
   paths=$(nix-store -qR "$root" | sed 's|^/||' | tr '\n' ' ')
   echo "$name: $(nix-store -qR "$root" | wc -l) paths, $(du -scb $(nix-store -qR "$root") | tail -n 1 | awk '{printf "%.1f MB", $1/1e6}')"
-  rm -rf "$work/ctx"; mkdir -p "$work/ctx/nix/store"
-  for p in $paths; do cp -a "/$p" "$work/ctx/nix/store/"; done
-  printf 'FROM scratch\nCOPY nix /nix\n' > "$work/ctx/Dockerfile"
-  floor="tar -C / -cf - $paths | pigz -p2 -6 | sha256sum"
+  nix-store -qR "$root" | sed 's|^/||' > "$work/paths"
+  floor="tar -C / -cf - -T $work/paths | pigz -p2 -6 | sha256sum"
   bench_pair "$name gzip cold" "$rounds" \
     ":" "$floor" \
     "rm -rf $work/g" "$D build $spec $inc -q --no-cache -o oci:$work/g:1"
+  if [ $name = paths3000 ] || [ $name = gigabyte ]; then
+    "$D" build "$spec" $inc -q --cache-dir "$work/cache" -o "oci:$work/w:1" >/dev/null
+    bench_pair "$name warm" "$rounds" \
+      ":" "$floor" \
+      "rm -rf $work/w" "$D build $spec $inc -q --cache-dir $work/cache -o oci:$work/w:1"
+    continue
+  fi
+  rm -rf "$work/ctx"; mkdir -p "$work/ctx/nix/store"
+  for p in $paths; do cp -a "/$p" "$work/ctx/nix/store/"; done
+  printf 'FROM scratch\nCOPY nix /nix\n' > "$work/ctx/Dockerfile"
   bench_pair "$name zstd cold" "$rounds" \
     ":" "tar -C / -cf - $paths | zstd -q -T2 -3 | sha256sum" \
     "rm -rf $work/z" "$D build $spec $inc -q --no-cache --compression zstd -o oci:$work/z:1"
@@ -46,4 +62,7 @@ for name in nginx jre; do
   bench_pair "$name warm" "$rounds" \
     ":" "$floor" \
     "rm -rf $work/w" "$D build $spec $inc -q --cache-dir $work/cache -o oci:$work/w:1"
+  bench_pair "$name inspect" "$rounds" \
+    ":" "skopeo inspect --raw oci:$work/w:1" \
+    ":" "$D inspect oci:$work/w:1"
 done

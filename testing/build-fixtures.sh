@@ -42,11 +42,15 @@ FIXTURES=(
   "busybox-arm64|debian-pkgs|-A busybox --argstr system aarch64-linux"
   "tiny-big|tiny-closure|-A big"
   "tiny-big-salted|tiny-closure|-A big --argstr leafSalt 1"
+  "syn-paths3000|synthetic|-A paths3000"
+  "syn-gigabyte|synthetic|-A gigabyte"
 )
+# Built only when named (the benches name them): the gigabyte takes ~8 s and 1 GB of store.
+BENCH_ONLY=" syn-paths3000 syn-gigabyte "
 
 wanted=("$@")
 selected() {
-  [ "${#wanted[@]}" -eq 0 ] && return 0
+  [ "${#wanted[@]}" -eq 0 ] && { [[ $BENCH_ONLY != *" $1 "* ]]; return; }
   local w; for w in "${wanted[@]}"; do [ "$w" = "$1" ] && return 0; done
   return 1
 }
@@ -109,6 +113,10 @@ if selected nginx-arm64; then
 fi
 if selected busybox-arm64; then
   [ "$(machine "$results/busybox-arm64/bin/busybox")" = b700 ] || die "busybox-arm64's bin/busybox is not an aarch64 program"
+fi
+if selected syn-paths3000; then
+  n="$(count "$results/syn-paths3000")"
+  [ "$n" -eq 3001 ] || die "syn-paths3000 closure has $n store paths, expected 3001"
 fi
 if selected tiny-big; then
   n="$(count "$results/tiny-big")"

@@ -42,9 +42,6 @@ import java.util.Map;
 public final class Popularity implements LayeringStrategy {
     public static final String NAME = "popularity";
 
-    /** nixpkgs' package_name: "{@code <storeDir>/<hash>-<name>}" becomes "{@code <name>-<storeDir>/<hash>}". */
-    static final Comparator<StorePath> NIXPKGS_NAME_ORDER = Comparator.comparing(Popularity::packageNameKey);
-
     @Override
     public String name() {
         return NAME;
@@ -69,7 +66,9 @@ public final class Popularity implements LayeringStrategy {
     public static List<StorePath> order(Closure closure) {
         Map<StorePath, BigInteger> scores = scores(closure); // summed as longs; n BigIntegers only to compare
         List<StorePath> paths = new ArrayList<>(closure.paths());
-        paths.sort(Comparator.comparing((StorePath p) -> scores.get(p)).reversed().thenComparing(NIXPKGS_NAME_ORDER));
+        Map<StorePath, String> names = new HashMap<>(); // each key made once, not once per comparison
+        paths.forEach(p -> names.put(p, packageNameKey(p)));
+        paths.sort(Comparator.comparing((StorePath p) -> scores.get(p)).reversed().thenComparing(names::get));
         return List.copyOf(paths);
     }
 
@@ -164,6 +163,7 @@ public final class Popularity implements LayeringStrategy {
         return out;
     }
 
+    /** nixpkgs' package_name: "{@code <storeDir>/<hash>-<name>}" becomes "{@code <name>-<storeDir>/<hash>}". */
     private static String packageNameKey(StorePath p) {
         String full = p.fullPath();
         int dash = full.indexOf('-'); // Python's path.split('-') splits at the first '-', as here

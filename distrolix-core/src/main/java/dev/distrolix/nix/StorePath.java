@@ -58,9 +58,27 @@ public record StorePath(String storeDir, String hashPart, String name) implement
         return storeDir + "/" + baseName();
     }
 
+    /**
+     * Base-name order (base names are ASCII: String order is byte order). Every hash part is 32 characters,
+     * so that is the hash parts' order, then the names': compared without building the base names.
+     */
     @Override
     public int compareTo(StorePath o) {
-        return baseName().compareTo(o.baseName()); // base names are ASCII: String order == byte order
+        int c = hashPart.compareTo(o.hashPart);
+        return c != 0 ? c : name.compareTo(o.name);
+    }
+
+    // Written out: a record's generated equals and hashCode go through method handles, slow in the first
+    // hundreds of thousands of calls that a closure of thousands of paths makes in maps and sets.
+    @Override
+    public boolean equals(Object o) {
+        return this == o || o instanceof StorePath p && hashPart.equals(p.hashPart) && name.equals(p.name)
+                && storeDir.equals(p.storeDir);
+    }
+
+    @Override
+    public int hashCode() {
+        return hashPart.hashCode() * 31 + name.hashCode();
     }
 
     @Override
