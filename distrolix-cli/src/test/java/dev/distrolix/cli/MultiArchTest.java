@@ -188,6 +188,23 @@ class MultiArchTest {
         assertThat(refused.errLine()).contains("holds one image: --all-platforms needs a docker://, oci: or oci-archive:");
     }
 
+    @Test
+    void anExpressionThatIgnoresSystemIsRefusedNotMislabelled() throws Exception {
+        // a package set that takes no system argument: Nix builds the host's whatever the spec asks for
+        Path set = work.resolve("ignores-system.nix");
+        Files.writeString(set, "{ }: { hello = derivation { name = \"hello\"; system = builtins.currentSystem;"
+                + " builder = \"/bin/sh\"; args = [ \"-c\" \"echo hi > $out\" ]; }; }\n");
+        Path spec = work.resolve("ignores.yaml");
+        Files.writeString(spec, "name: ignores\nplatforms: [linux/arm64]\npackages:\n  - ignores-system.nix#hello\n"
+                + "  - nginx\n");
+        Path out = work.resolve("ignores-out");
+        Cli r = Cli.run("build", spec.toString(), "-I", NginxImageTest.INCLUDE, "--no-cache", "-o", "oci:" + out + ":1");
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(3);
+        assertThat(r.errLine()).contains("packages: hello was built for x86_64-linux, not aarch64-linux")
+                .contains("ignores system");
+        assertThat(out).doesNotExist();
+    }
+
     /** e_machine of the nginx binary in the image for {@code platform}, read from its layers. */
     static int elfMachineOfNginx(String platform) throws Exception {
         try (OpenedImage o = Transports.open(layout, RegistrySettings.defaults())) {

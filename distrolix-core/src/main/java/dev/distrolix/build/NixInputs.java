@@ -26,12 +26,31 @@ record NixInputs(ResolvedSpec resolved, Closure closure, NixSystem system) {
                 : Background.start("distrolix-nix-system", nix::system);
         try {
             PackageResolution packages = PackageResolution.resolve(spec, nix, includes);
-            if (spec.system().isPresent()) {
-                checkSystem(spec, packages, nix);
+            // the derivations' systems are asked beside the closure query (two Nix processes at once)
+            Background<Void> systemCheck = spec.system().isEmpty() ? null
+                    : Background.start("distrolix-nix-system-check", () -> {
+                        checkSystem(spec, packages, nix);
+                        return null;
+                    });
+            Closure closure;
+            ResolvedSpec resolved;
+            try {
+                listener.on(new BuildEvent.PackagesResolved(packages.roots().stream().map(StorePath::fullPath).toList()));
+                resolved = SpecRenderer.render(spec, packages.byName());
+                closure = nix.queryClosure(packages.roots());
+                if (systemCheck != null) {
+                    systemCheck.join();
+                }
+            } catch (RuntimeException e) {
+                if (systemCheck != null) {
+                    systemCheck.join(); // a package built for another system is the error to report
+                }
+                throw e;
+            } finally {
+                if (systemCheck != null) {
+                    systemCheck.cancel(); // after a failure: not waited for
+                }
             }
-            listener.on(new BuildEvent.PackagesResolved(packages.roots().stream().map(StorePath::fullPath).toList()));
-            ResolvedSpec resolved = SpecRenderer.render(spec, packages.byName());
-            Closure closure = nix.queryClosure(packages.roots());
             listener.on(new BuildEvent.ClosureComputed(closure.size(), closure.totalNarSize()));
             NixSystem system = systemQuery == null ? NixSystem.parse(spec.system().get()) : systemQuery.join();
             return new NixInputs(resolved, closure, system);
@@ -67,18 +86,34 @@ record NixInputs(ResolvedSpec resolved, Closure closure, NixSystem system) {
             // the spec's system is the one its packages are evaluated for, as nixpkgs takes it: import <nixpkgs>
             // { system = …; } (nix-build --argstr system …); a store path is what it is, a flake names its own
             Map<String, String> args = spec.system().map(s -> Map.of("system", s)).orElse(Map.of());
+            // every package's nix-build starts at once (Nix locks what two of them build in common); the
+            // results are taken in the spec's order, and the first failure in that order is the error
+            List<dev.distrolix.nix.PackageRef> refs = new ArrayList<>();
             for (dev.distrolix.spec.PackageEntry ref : spec.packages()) {
-                dev.distrolix.nix.PackageRef r = NixRefs.of(ref, spec);
-                // a flake names its system itself (…#packages.aarch64-linux.NAME): checked below like a store path
-                boolean takesSystem = r instanceof dev.distrolix.nix.PackageRef.Attribute
-                        || r instanceof dev.distrolix.nix.PackageRef.NixFile;
-                List<StorePath> outs = takesSystem ? nix.resolve(r, includes, args) : nix.resolve(r, includes);
-                byName.put(ref.name(), outs.get(0));
-                for (StorePath o : outs) {
-                    if (!roots.contains(o)) {
-                        roots.add(o);
+                refs.add(NixRefs.of(ref, spec));
+            }
+            List<Background<List<StorePath>>> jobs = new ArrayList<>();
+            try {
+                for (dev.distrolix.nix.PackageRef r : refs) {
+                    // a flake names its system itself (…#packages.aarch64-linux.NAME): checked like a store path
+                    boolean takesSystem = r instanceof dev.distrolix.nix.PackageRef.Attribute
+                            || r instanceof dev.distrolix.nix.PackageRef.NixFile;
+                    jobs.add(Background.start("distrolix-nix-build",
+                            () -> takesSystem ? nix.resolve(r, includes, args) : nix.resolve(r, includes)));
+                }
+                for (int i = 0; i < jobs.size(); i++) {
+                    List<StorePath> outs = jobs.get(i).join();
+                    byName.put(spec.packages().get(i).name(), outs.get(0));
+                    for (StorePath o : outs) {
+                        if (!roots.contains(o)) {
+                            roots.add(o);
+                        }
                     }
                 }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } finally {
+                jobs.forEach(Background::cancel);
             }
             return new PackageResolution(byName, roots);
         }
