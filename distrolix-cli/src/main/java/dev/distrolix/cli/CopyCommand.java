@@ -119,21 +119,16 @@ final class CopyCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The source's signatures and attestations of the copied digest, added to the destination's. */
+    /**
+     * The source's signatures and attestations of the copied digest (and of each image of an index copied whole),
+     * added to the destination's.
+     */
     private List<String> carrySignatures(CopyResult r, RegistrySettings sourceSettings, RegistrySettings settings)
             throws IOException {
-        var from = dev.distrolix.sign.AttachmentCopy.storeOf(dev.distrolix.transport.ImageReference.parseSource(source),
-                sourceSettings, r.digest(), false);
-        if (from.isEmpty()) {
-            return List.of();
-        }
-        var target = dev.distrolix.transport.ImageReference.parseTarget(r.target());
-        if (!(target instanceof dev.distrolix.transport.ImageReference.Registry
-                || target instanceof dev.distrolix.transport.ImageReference.OciLayout)) {
-            return List.of();
-        }
-        return dev.distrolix.sign.AttachmentCopy.carry(from.get(),
-                () -> dev.distrolix.sign.AttachmentCopy.storeOf(target, settings, r.digest(), true).orElseThrow());
+        List<dev.distrolix.blob.Digest> digests = new java.util.ArrayList<>(List.of(r.digest()));
+        digests.addAll(r.entries());
+        return dev.distrolix.sign.AttachmentCopy.carry(dev.distrolix.transport.ImageReference.parseSource(source),
+                sourceSettings, dev.distrolix.transport.ImageReference.parseTarget(r.target()), settings, digests);
     }
 
     static String toJson(CopyResult r) throws IOException {

@@ -331,6 +331,22 @@ class SigningTest {
         SigstoreTools.Sandbox s = tools.sandbox(work.resolve("podman-multi"), registry.port(), work.resolve("cosign.pub"));
         Fixtures.Exit pulled = tools.podmanPull(s, ref("multi:1"));
         assertThat(pulled.code()).as(pulled.err()).isZero();
+
+        // a copy of the index carries the index's signature and each image's signature and attestations
+        Cli copied = cli("copy", "docker://" + ref("multi:1"), "docker://" + ref("multi-copy:1"), "--insecure");
+        assertThat(copied.exitCode()).as(copied.err()).isZero();
+        assertThat(copied.out().lines().filter(l -> l.startsWith("carried  "))).hasSize(5); // 1 + 2 × (.sig, .att)
+        Path layout = work.resolve("multi-layout");
+        Cli toLayout = cli("copy", "--all-platforms", "docker://" + ref("multi:1"), "oci:" + layout + ":1", "--insecure");
+        assertThat(toLayout.exitCode()).as(toLayout.err()).isZero();
+        for (JsonNode p : result.get("platforms")) {
+            String digest = p.get("manifestDigest").asText();
+            assertThat(verify(ref("multi-copy") + "@" + digest, "--attestation", "provenance").exitCode())
+                    .as("copied: " + p.get("platform").asText()).isZero();
+            String hex = digest.substring("sha256:".length());
+            assertThat(Files.readString(layout.resolve("index.json"))).as("the layout's tags")
+                    .contains("\"sha256-" + hex + ".sig\"", "\"sha256-" + hex + ".att\"");
+        }
     }
 
     static void assertOneInputLine(Cli r, String start) {

@@ -78,7 +78,9 @@ public final class ImageCopy {
             } catch (IOException e) {
                 throw sourceFault(e, src);
             }
-            return new CopyResult(src, w.where(), w.manifestDigest(), w.push());
+            List<dev.distrolix.blob.Digest> entries = artifact instanceof dev.distrolix.image.ImageIndex index
+                    ? index.manifests().stream().map(dev.distrolix.image.Descriptor::digest).toList() : List.of();
+            return new CopyResult(src, w.where(), w.manifestDigest(), w.push(), entries);
         }
     }
 

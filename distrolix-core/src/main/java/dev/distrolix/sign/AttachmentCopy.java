@@ -42,6 +42,27 @@ public final class AttachmentCopy {
         AttachmentStore open() throws IOException;
     }
 
+    /**
+     * The attachments of each of {@code digests} (an image, or an index and the manifests it lists: each platform's
+     * image is signed and attested on its own) carried from {@code source} to {@code target}, where both hold
+     * attachments (registries and OCI layouts); returns the tags written.
+     */
+    public static List<String> carry(ImageReference source, RegistrySettings sourceSettings, ImageReference target,
+                                     RegistrySettings settings, List<Digest> digests) throws IOException {
+        List<String> written = new ArrayList<>();
+        if (!(target instanceof ImageReference.Registry || target instanceof ImageReference.OciLayout)) {
+            return written;
+        }
+        for (Digest d : digests) {
+            Optional<AttachmentStore> from = storeOf(source, sourceSettings, d, false);
+            if (from.isEmpty()) {
+                return written;
+            }
+            written.addAll(carry(from.get(), () -> storeOf(target, settings, d, true).orElseThrow()));
+        }
+        return written;
+    }
+
     /** Copies {@code from}'s attachments of its image into the destination; returns the tags written. */
     public static List<String> carry(AttachmentStore from, Destination destination) throws IOException {
         List<String> written = new ArrayList<>();
