@@ -86,8 +86,12 @@ final class BuildCommand implements Callable<Integer> {
             description = "The layer cache (default: layers/ under $DISTROLIX_CACHE_DIR, else $XDG_CACHE_HOME/distrolix, else ~/.cache/distrolix). A layer whose inputs did not change is reused, verified, not rebuilt.")
     Path cacheDir;
 
-    @Option(names = "--no-cache", description = "Build every layer; neither read nor write the cache.")
+    @Option(names = "--no-cache", description = "Build every layer; neither read nor write the cache (nor take layers from registries).")
     boolean noCache;
+
+    @Option(names = "--cache-from", paramLabel = "docker://REF",
+            description = "Also take layers from this image in a registry where their cache keys match (repeatable), as from the image already under a docker:// target's tag, which is always consulted: each is fetched and checked against its digest and diff_id instead of made.")
+    List<String> cacheFrom = new ArrayList<>();
 
     @Option(names = "--digest-file", paramLabel = "FILE",
             description = "Also write the manifest digest to FILE (its folder must exist). Written together with the image: if either fails, neither is replaced.")
@@ -155,6 +159,7 @@ final class BuildCommand implements Callable<Integer> {
         if (compression != null) {
             build.compression(compression);
         }
+        build.cacheFrom(cacheFrom);
         if (platforms != null) {
             build.platforms(platforms);
         }
@@ -258,7 +263,7 @@ final class BuildCommand implements Callable<Integer> {
             lm.put("size", l.size());
             lm.put("uncompressedSize", l.uncompressedSize());
             lm.put("storePaths", l.storePaths());
-            lm.put("fate", l.cached() ? "cached" : "built");
+            lm.put("fate", l.fate());
             layers.add(lm);
         }
         m.put("layers", layers);

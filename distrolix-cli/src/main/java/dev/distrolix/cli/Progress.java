@@ -66,7 +66,7 @@ abstract class Progress implements BuildListener {
             return "layers    " + l.layers() + " (" + l.strategy() + ")";
         } else if (e instanceof BuildEvent.LayerWritten l) {
             return String.format("layer %3d/%d %s %9s  %-6s %s", l.index(), l.total(), l.digest().hex().substring(0, 12),
-                    Sizes.human(l.size()), l.cached() ? "cached" : "built", l.description());
+                    Sizes.human(l.size()), l.fate(), l.description());
         } else if (e instanceof BuildEvent.Notice n) {
             return "note      " + n.message();
         } else if (e instanceof BuildEvent.ImageWritten w) {

@@ -39,15 +39,18 @@ final class Sizes {
     }
 
     private static void layerTable(StringBuilder sb, java.util.List<BuildResult.LayerSummary> layers) {
-        sb.append(String.format(Locale.ROOT, "%-6s %-14s %10s %10s  %-7s%s%n", "LAYER", "DIGEST", "SIZE", "UNPACKED", "FATE", "CONTENT"));
+        // FATE is as wide as its longest word ("registry" is two wider than "cached" and "built")
+        int fate = Math.max(6, layers.stream().mapToInt(l -> l.fate().length()).max().orElse(6)) + 1;
+        String row = "%-6s %-14s %10s %10s  %-" + fate + "s%s%n";
+        sb.append(String.format(Locale.ROOT, row, "LAYER", "DIGEST", "SIZE", "UNPACKED", "FATE", "CONTENT"));
         int i = 1;
         long size = 0;
         long unpacked = 0;
         for (BuildResult.LayerSummary l : layers) {
             String content = l.storePaths().isEmpty() ? "(" + ImageBuild.describeDeclared(l.declaredPaths()) + ")"
                     : shortNames(l.storePaths());
-            sb.append(String.format(Locale.ROOT, "%-6d %-14s %10s %10s  %-7s%s%n", i++, l.digest().hex().substring(0, 12),
-                    human(l.size()), human(l.uncompressedSize()), l.cached() ? "cached" : "built", content));
+            sb.append(String.format(Locale.ROOT, row, i++, l.digest().hex().substring(0, 12),
+                    human(l.size()), human(l.uncompressedSize()), l.fate(), content));
             size += l.size();
             unpacked += l.uncompressedSize();
         }

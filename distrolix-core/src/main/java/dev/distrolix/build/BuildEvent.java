@@ -14,8 +14,14 @@ public sealed interface BuildEvent {
     record LayersPlanned(int layers, String strategy) implements BuildEvent {}
 
     /** A layer is ready; {@code cached} when it came from the layer cache (no tar, no compression). */
+    /** {@code fate}: "cached", "registry" or "built", as {@link BuildResult.LayerSummary#fate()}. */
     record LayerWritten(int index, int total, String description, Digest digest, long size, long uncompressedSize,
-                        boolean cached) implements BuildEvent {}
+                        boolean cached, String fate) implements BuildEvent {
+        public LayerWritten(int index, int total, String description, Digest digest, long size, long uncompressedSize,
+                            boolean cached) {
+            this(index, total, description, digest, size, uncompressedSize, cached, cached ? "cached" : "built");
+        }
+    }
 
     record Notice(String message) implements BuildEvent {}
 

@@ -32,11 +32,22 @@ public record BuildResult(String imageName, String tag, String target, Digest ma
      * One layer. {@code declaredPaths} counts, for the last layer, the entries of the spec's {@code paths:}
      * (each file, directory or symlink it declares, once); parent directories made implicitly, the
      * accounts files (/etc/passwd, /etc/group) and profile links are not counted. 0 for store layers.
+     * {@code fetched}: taken from an image in a registry (by its cache key) instead of made.
      */
     public record LayerSummary(Digest digest, Digest diffId, long size, long uncompressedSize, String mediaType,
-                               List<String> storePaths, boolean cached, int declaredPaths) {
+                               List<String> storePaths, boolean cached, int declaredPaths, boolean fetched) {
         public LayerSummary {
             storePaths = List.copyOf(storePaths);
+        }
+
+        public LayerSummary(Digest digest, Digest diffId, long size, long uncompressedSize, String mediaType,
+                            List<String> storePaths, boolean cached, int declaredPaths) {
+            this(digest, diffId, size, uncompressedSize, mediaType, storePaths, cached, declaredPaths, false);
+        }
+
+        /** "cached" (the layer cache), "registry" (fetched from a registry image), or "built". */
+        public String fate() {
+            return cached ? "cached" : fetched ? "registry" : "built";
         }
 
         /** A layer of store paths. */

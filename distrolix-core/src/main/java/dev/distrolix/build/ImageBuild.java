@@ -80,6 +80,7 @@ public final class ImageBuild {
     private RegistrySettings registry = RegistrySettings.defaults();
     private Path digestFile;
     private LockedInputs locked;
+    private List<String> cacheFrom = List.of();
     private BuiltImage.AfterWrite afterWrite;
     private List<String> platforms;
 
@@ -204,6 +205,16 @@ public final class ImageBuild {
         return this;
     }
 
+    /**
+     * Images in registries ({@code docker://…}) whose layers the build takes instead of making them when their
+     * cache keys match (besides the image already under a registry target's tag, always consulted). None are
+     * used without a layer cache ({@link #cacheDir} null: every layer is made).
+     */
+    public ImageBuild cacheFrom(List<String> refs) {
+        this.cacheFrom = List.copyOf(refs);
+        return this;
+    }
+
     /** Credentials, TLS rules, retries and push progress for {@code docker://} targets. */
     public ImageBuild registry(RegistrySettings registry) {
         this.registry = Objects.requireNonNull(registry);
@@ -309,6 +320,23 @@ public final class ImageBuild {
             throw e;
         }
 
+        // the registry as a cache: its images' layers are read beside Nix, used where the layer cache has none
+        String knownTag = tag != null ? tag : spec.tag().orElse(null);
+        ImageReference.Registry previous = parsedTarget instanceof ImageReference.Registry r
+                && (r.tag() != null || knownTag != null) ? (ImageReference.Registry) r.withDefaults(spec.name(), knownTag)
+                : null;
+        Background<RegistryLayers> remoteJob = cacheDir == null ? null
+                : RegistryLayers.start(cacheFrom, previous, registry, listener);
+        try {
+            return build(registryCheck, spec, parsedTarget, digestOut, comp, strategy, layers, createdAt, remoteJob);
+        } finally {
+            RegistryLayers.stop(remoteJob);
+        }
+    }
+
+    private BuildResult build(Background<Void> registryCheck, ImageSpec spec, ImageReference parsedTarget,
+                              StagedFile digestOut, Compression comp, String strategy, int layers, Instant createdAt,
+                              Background<RegistryLayers> remoteJob) throws IOException {
         List<String> platforms = this.platforms != null ? this.platforms : spec.platforms();
         List<NixInputs> inputs = new ArrayList<>();
         StoreSource storeSource = this.storeSource;
@@ -338,8 +366,9 @@ public final class ImageBuild {
         Path blobs = cache != null ? cache.blobsDir()
                 : workDir != null ? Files.createDirectories(workDir) : dev.distrolix.TempFiles.createTempDirectory("build");
         try {
+            RegistryLayers remote = remoteJob == null ? RegistryLayers.none() : remoteJob.join();
             PlatformBuild.Settings settings = new PlatformBuild.Settings(strategy, layers, comp, createdAt, cache, blobs,
-                    listener, locked != null, !platforms.isEmpty());
+                    listener, locked != null, !platforms.isEmpty(), remote);
             List<PlatformBuild.Result> results = PlatformBuild.assembleEach(inputs, storeSource, lister, settings);
             Artifact artifact = platforms.isEmpty() ? results.get(0).image()
                     : AssembledIndex.of(results.stream().map(PlatformBuild.Result::image).toList());

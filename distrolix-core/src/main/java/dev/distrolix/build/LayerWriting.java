@@ -17,23 +17,37 @@ import java.util.Set;
 
 /** Writing a build's layers: what the layer cache has is taken, the rest written in parallel and recorded. */
 final class LayerWriting {
+    /** Layers fetched from a registry at once. */
+    static final int FETCHES = 4;
+
     private LayerWriting() {
     }
 
-    /** The layers, in order, and which of them came from the cache. */
-    record Written(List<LayerBlob> blobs, Set<Integer> cached) {
+    /** The layers, in order, which of them came from the cache and which from a registry. */
+    record Written(List<LayerBlob> blobs, Set<Integer> cached, Set<Integer> fetched) {
         static Written concat(Written a, Written b) {
             List<LayerBlob> all = new ArrayList<>(a.blobs());
             all.addAll(b.blobs());
             Set<Integer> cached = new HashSet<>(a.cached());
             b.cached().forEach(i -> cached.add(i + a.blobs().size()));
-            return new Written(List.copyOf(all), cached);
+            Set<Integer> fetched = new HashSet<>(a.fetched());
+            b.fetched().forEach(i -> fetched.add(i + a.blobs().size()));
+            return new Written(List.copyOf(all), cached, fetched);
         }
     }
 
     /** Takes what the cache has (verified), writes the rest in parallel, and records them. */
     static Written write(List<LayerWriter.EntryProducer> producers, List<String> keys, LayerCache cache,
                          Path blobs, Compression comp, BuildListener events) throws IOException {
+        return write(producers, keys, cache, RegistryLayers.none(), blobs, comp, events);
+    }
+
+    /**
+     * Takes what the cache has (verified), fetches what a registry image has (verified), writes the rest in
+     * parallel, and records the fetched and written ones in the cache.
+     */
+    static Written write(List<LayerWriter.EntryProducer> producers, List<String> keys, LayerCache cache,
+                         RegistryLayers remote, Path blobs, Compression comp, BuildListener events) throws IOException {
         LayerBlob[] out = new LayerBlob[producers.size()];
         Set<Integer> cached = new HashSet<>();
         List<Integer> misses = new ArrayList<>();
@@ -41,15 +55,43 @@ final class LayerWriting {
         if (cache != null) {
             cache.drainWarnings().forEach(w -> events.on(new BuildEvent.Notice(w)));
         }
+        Set<Integer> fetched = new HashSet<>();
+        List<Integer> remoteHits = new ArrayList<>();
         for (int i = 0; i < producers.size(); i++) {
             var hit = hits.get(i);
             if (hit.isPresent()) {
                 out[i] = hit.get();
                 cached.add(i);
+            } else if (remote.find(keys.get(i), comp).isPresent()) {
+                remoteHits.add(i);
             } else {
                 misses.add(i);
             }
         }
+        // fetched side by side; one that fails its checks (or cannot be read) is made instead, and said
+        List<Optional<LayerBlob>> got = dev.distrolix.Workers.shared().forEach(remoteHits, FETCHES, i -> {
+            RegistryLayers.Found f = remote.find(keys.get(i), comp).orElseThrow();
+            try {
+                return Optional.of(RegistryLayers.fetch(f, blobs, comp));
+            } catch (IOException | dev.distrolix.DistrolixException e) {
+                events.on(new BuildEvent.Notice("layer " + f.layer().digest().hex().substring(0, 12) + " from " + f.where()
+                        + " not used (" + RegistryLayers.oneLine(e) + "): made instead"));
+                return Optional.empty();
+            }
+        });
+        for (int j = 0; j < remoteHits.size(); j++) {
+            int i = remoteHits.get(j);
+            if (got.get(j).isPresent()) {
+                out[i] = got.get(j).get();
+                fetched.add(i);
+                if (cache != null) {
+                    cache.store(keys.get(i), out[i]);
+                }
+            } else {
+                misses.add(i);
+            }
+        }
+        java.util.Collections.sort(misses);
         List<LayerBlob> built = ParallelLayerWriter.writeAll(blobs, comp,
                 misses.stream().map(producers::get).toList());
         for (int j = 0; j < misses.size(); j++) {
@@ -59,7 +101,7 @@ final class LayerWriting {
                 cache.store(keys.get(i), out[i]);
             }
         }
-        return new Written(List.of(out), cached);
+        return new Written(List.of(out), cached, fetched);
     }
 
     /** Cache lookups side by side: each one re-hashes its blob, most of a warm build's own work. */

@@ -38,7 +38,7 @@ final class PlatformBuild {
 
     /** What the layers are made with. */
     record Settings(String strategy, int maxLayers, Compression compression, Instant created, LayerCache cache,
-                    Path blobs, BuildListener listener, boolean fromLock, boolean splitDeclared) {}
+                    Path blobs, BuildListener listener, boolean fromLock, boolean splitDeclared, RegistryLayers remote) {}
 
     /** The image, a summary per layer, the declared-files layer's notices, and what it was made from. */
     record Result(AssembledImage image, List<BuildResult.LayerSummary> layers, List<String> notices, Closure closure,
@@ -75,7 +75,7 @@ final class PlatformBuild {
         }
         LayerWriting.Written storeOut;
         try {
-            storeOut = LayerWriting.write(producers, keys, cache, blobs, comp, listener);
+            storeOut = LayerWriting.write(producers, keys, cache, s.remote(), blobs, comp, listener);
             if (custom == null) {
                 custom = announced(customJob.join(), listener);
             }
@@ -102,11 +102,12 @@ final class PlatformBuild {
         LayerWriting.Written lastOut;
         // one platform at a time: the shared layer is written by the first and found in the cache by the others
         synchronized (s) {
-            lastOut = LayerWriting.write(lastProducers, lastKeys, cache, blobs, comp, listener);
+            lastOut = LayerWriting.write(lastProducers, lastKeys, cache, s.remote(), blobs, comp, listener);
         }
         LayerWriting.Written layersOut = LayerWriting.Written.concat(storeOut, lastOut);
         List<LayerBlob> written = layersOut.blobs();
         java.util.Set<Integer> cached = layersOut.cached();
+        java.util.Set<Integer> fetched = layersOut.fetched();
         List<HistoryEntry> history = new ArrayList<>();
         List<BuildResult.LayerSummary> summaries = new ArrayList<>();
         for (int i = 0; i < written.size(); i++) {
@@ -121,16 +122,19 @@ final class PlatformBuild {
             history.add(HistoryEntry.layer(createdAt, createdBy, null));
             int declared = storeLayer ? 0 : declaredLayers.size() == 1 ? resolved.paths().size()
                     : DeclaredFiles.countDeclared(declaredLayers.get(d), resolved);
-            summaries.add(new BuildResult.LayerSummary(b.digest(), b.diffId(), b.size(), b.uncompressedSize(),
-                    b.mediaType(), paths, cached.contains(i), declared));
+            BuildResult.LayerSummary summary = new BuildResult.LayerSummary(b.digest(), b.diffId(), b.size(),
+                    b.uncompressedSize(), b.mediaType(), paths, cached.contains(i), declared, fetched.contains(i));
+            summaries.add(summary);
             listener.on(new BuildEvent.LayerWritten(i + 1, written.size(),
                     storeLayer ? describe(plan.get(i)) : ImageBuild.describeDeclared(declared), b.digest(), b.size(),
-                    b.uncompressedSize(), cached.contains(i)));
+                    b.uncompressedSize(), cached.contains(i), summary.fate()));
         }
         Platform platform = new Platform(system.architecture(), system.os(), system.variant().orElse(null));
         // the build-time reference graph rides along as a label, for `distrolix sbom` to check against
         ContainerConfig config = ClosureGraphLabel.withLabel(ContainerConfigs.of(resolved.config()), closure);
-        AssembledImage image = ImageAssembler.assemble(platform, config, createdAt, written, history, Map.of());
+        List<String> layerKeys = new ArrayList<>(keys);
+        layerKeys.addAll(lastKeys);
+        AssembledImage image = ImageAssembler.assemble(platform, config, createdAt, written, history, Map.of(), layerKeys);
         return new Result(image, summaries, custom.notices(), closure, system);
     }
 

@@ -28,7 +28,25 @@ public final class ImageAssembler {
     public static AssembledImage assemble(Platform platform, ContainerConfig containerConfig, Instant created,
                                           List<LayerBlob> layers, List<HistoryEntry> history,
                                           Map<String, String> annotations) {
+        return assemble(platform, containerConfig, created, layers, history, annotations, null);
+    }
+
+    /** The layer descriptor annotation that names the cache key a layer was made under (see {@code LayerKeys}). */
+    public static final String LAYER_KEY_ANNOTATION = "dev.distrolix.layer.key";
+
+    /**
+     * As above, each layer's descriptor annotated with its cache key ({@link #LAYER_KEY_ANNOTATION}), so that a
+     * later build that finds this image in a registry can reuse the layer instead of making it again.
+     *
+     * @param layerKeys one per layer (null: none), or null
+     */
+    public static AssembledImage assemble(Platform platform, ContainerConfig containerConfig, Instant created,
+                                          List<LayerBlob> layers, List<HistoryEntry> history,
+                                          Map<String, String> annotations, List<String> layerKeys) {
         Objects.requireNonNull(platform, "platform");
+        if (layerKeys != null && layerKeys.size() != layers.size()) {
+            throw new IllegalArgumentException(layerKeys.size() + " layer keys for " + layers.size() + " layers");
+        }
         List<LayerBlob> blobs = List.copyOf(layers);
         List<Digest> diffIds = blobs.stream().map(LayerBlob::diffId).toList();
         ImageConfig config = new ImageConfig(created, platform, containerConfig, diffIds, history);
@@ -40,7 +58,12 @@ public final class ImageAssembler {
         byte[] configBytes = CanonicalJson.config(config);
         Digest configDigest = Digest.sha256(configBytes);
         Descriptor configDescriptor = Descriptor.of(MediaTypes.OCI_CONFIG, configDigest, configBytes.length);
-        List<Descriptor> layerDescriptors = blobs.stream().map(ImageAssembler::layerDescriptor).toList();
+        List<Descriptor> layerDescriptors = new java.util.ArrayList<>();
+        for (int i = 0; i < blobs.size(); i++) {
+            Descriptor d = layerDescriptor(blobs.get(i));
+            String key = layerKeys == null ? null : layerKeys.get(i);
+            layerDescriptors.add(key == null ? d : d.withAnnotations(Map.of(LAYER_KEY_ANNOTATION, key)));
+        }
         ImageManifest manifest = new ImageManifest(configDescriptor, layerDescriptors,
                 CanonicalJson.sortedCopy(annotations));
 

@@ -1,0 +1,166 @@
+package dev.distrolix.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.distrolix.testing.Fixtures;
+import dev.distrolix.testing.IntegrationTest;
+import dev.distrolix.testing.RegistryServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The registry as a layer cache, against the real distribution registry: a runner with an empty layer
+ * cache reuses the layers of the image already under its target tag (or of a {@code --cache-from} image),
+ * matched by the cache key each layer descriptor carries, fetched and checked instead of made; a layer the
+ * registry serves damaged is made instead.
+ */
+@IntegrationTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RegistryCacheTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path tmp;
+    RegistryServer registry;
+    Path spec;
+    String firstDigest;
+
+    @BeforeAll
+    void pushOnce() throws Exception {
+        registry = RegistryServer.in(tmp.resolve("registry")).start();
+        Path dir = Files.createDirectories(tmp.resolve("nginx"));
+        try (Stream<Path> s = Files.list(Fixtures.repo().resolve("examples/nginx"))) {
+            for (Path f : s.toList()) {
+                Files.copy(f, dir.resolve(f.getFileName()));
+            }
+        }
+        spec = dir.resolve("image.yaml");
+        JsonNode first = build("cache-first", "-o", "docker://" + registry.address() + "/web:1");
+        firstDigest = first.get("manifestDigest").asText();
+        assertThat(fates(first)).containsOnly("built");
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        registry.close();
+    }
+
+    JsonNode build(String cache, String... more) throws Exception {
+        List<String> args = new ArrayList<>(List.of("build", spec.toString(), "--json", "-I",
+                "nixpkgs=" + Fixtures.debianPackageSet(), "--cache-dir", tmp.resolve(cache).toString()));
+        args.addAll(List.of(more));
+        Cli r = Cli.run(args.toArray(String[]::new));
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        return JSON.readTree(r.out());
+    }
+
+    static List<String> fates(JsonNode result) {
+        List<String> out = new ArrayList<>();
+        result.get("layers").forEach(l -> out.add(l.get("fate").asText()));
+        return out;
+    }
+
+    @Test
+    void aColdRunnerTakesThePreviousImagesLayersFromItsTargetAndUploadsNothing() throws Exception {
+        String manifest = Fixtures.run("skopeo", "inspect", "--raw", "--tls-verify=false",
+                "docker://" + registry.address() + "/web:1");
+        assertThat(JSON.readTree(manifest).get("layers")).allSatisfy(l ->
+                assertThat(l.at("/annotations/dev.distrolix.layer.key").asText()).matches("[0-9a-f]{64}"));
+        long uploads = registry.blobUploads("web");
+        long blobGets = registry.countRequests("\"GET /v2/web/blobs/sha256:\\S+ HTTP/1.1\" 200");
+
+        JsonNode cold = build("cache-cold", "-o", "docker://" + registry.address() + "/web:1");
+        assertThat(fates(cold)).containsOnly("registry");
+        assertThat(cold.get("manifestDigest").asText()).as("the same image").isEqualTo(firstDigest);
+        assertThat(registry.blobUploads("web")).as("nothing uploaded").isEqualTo(uploads);
+        assertThat(registry.countRequests("\"GET /v2/web/blobs/sha256:\\S+ HTTP/1.1\" 200") - blobGets)
+                .as("each layer fetched once (and the config)").isBetween(7L, 8L);
+
+        // the fetched layers are now in the runner's own cache
+        JsonNode warm = build("cache-cold", "-o", "docker://" + registry.address() + "/web:1");
+        assertThat(fates(warm)).containsOnly("cached");
+
+        // an edit: the other layers still come from the registry, only the changed one is made
+        Path edited = Files.createDirectories(tmp.resolve("edited"));
+        try (Stream<Path> s = Files.list(spec.getParent())) {
+            for (Path f : s.filter(Files::isRegularFile).toList()) {
+                Files.copy(f, edited.resolve(f.getFileName()));
+            }
+        }
+        Files.writeString(edited.resolve("index.html"), "<h1>edited</h1>\n");
+        Cli r = Cli.run("build", edited.resolve("image.yaml").toString(), "--json", "-I",
+                "nixpkgs=" + Fixtures.debianPackageSet(), "--cache-dir", tmp.resolve("cache-edit").toString(),
+                "-o", "docker://" + registry.address() + "/web:2", "--cache-from", "docker://" + registry.address() + "/web:1");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        List<String> editFates = fates(JSON.readTree(r.out()));
+        assertThat(editFates.subList(0, 6)).containsOnly("registry");
+        assertThat(editFates.get(6)).isEqualTo("built");
+    }
+
+    @Test
+    void cacheFromAnotherImageIntoALayoutGivesTheSameDigestAndNoCacheMakesEverything() throws Exception {
+        JsonNode fromRegistry = build("cache-from", "-o", "oci:" + tmp.resolve("layout") + ":1",
+                "--cache-from", "docker://" + registry.address() + "/web:1");
+        assertThat(fates(fromRegistry)).containsOnly("registry");
+        assertThat(fromRegistry.get("manifestDigest").asText()).isEqualTo(firstDigest);
+        // the layout is whole: skopeo reads every blob of it
+        Fixtures.run("skopeo", "copy", "oci:" + tmp.resolve("layout") + ":1", "dir:" + tmp.resolve("dir-copy"));
+
+        Cli none = Cli.run("build", spec.toString(), "--json", "-I", "nixpkgs=" + Fixtures.debianPackageSet(),
+                "--no-cache", "-o", "oci:" + tmp.resolve("layout-none") + ":1",
+                "--cache-from", "docker://" + registry.address() + "/web:1");
+        assertThat(none.exitCode()).as(none.err()).isZero();
+        assertThat(fates(JSON.readTree(none.out()))).containsOnly("built");
+    }
+
+    @Test
+    void aLayerTheRegistryServesDamagedIsMadeInsteadAndAMissingImageIsANote() throws Exception {
+        // a copy of the image in a repository of its own, one of its layer blobs then damaged on the registry's disk
+        Fixtures.run("skopeo", "copy", "--src-tls-verify=false", "--dest-tls-verify=false",
+                "docker://" + registry.address() + "/web:1", "docker://" + registry.address() + "/damaged:1");
+        JsonNode manifest = JSON.readTree(Fixtures.run("skopeo", "inspect", "--raw", "--tls-verify=false",
+                "docker://" + registry.address() + "/damaged:1"));
+        String zlib = manifest.get("layers").get(4).get("digest").asText().substring("sha256:".length());
+        Path data = registry.dir().resolve("data/docker/registry/v2/blobs/sha256").resolve(zlib.substring(0, 2))
+                .resolve(zlib).resolve("data");
+        byte[] bytes = Files.readAllBytes(data);
+        bytes[bytes.length / 2] ^= 0x55;
+        Files.write(data, bytes);
+
+        Cli r = Cli.run("build", spec.toString(), "--json", "-I", "nixpkgs=" + Fixtures.debianPackageSet(),
+                "--cache-dir", tmp.resolve("cache-damaged").toString(), "-o", "oci:" + tmp.resolve("layout-damaged") + ":1",
+                "--cache-from", "docker://" + registry.address() + "/damaged:1",
+                "--cache-from", "docker://" + registry.address() + "/never-pushed:1");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode result = JSON.readTree(r.out());
+        assertThat(result.get("manifestDigest").asText()).as("the right image all the same").isEqualTo(firstDigest);
+        List<String> fates = fates(result);
+        assertThat(fates.get(4)).isEqualTo("built");
+        assertThat(fates.subList(0, 4)).containsOnly("registry");
+        // said as notes (--json prints none): the same build again, from an empty cache
+        Cli said = Cli.run("build", spec.toString(), "-I", "nixpkgs=" + Fixtures.debianPackageSet(),
+                "--cache-dir", tmp.resolve("cache-damaged-2").toString(), "-o", "oci:" + tmp.resolve("layout-damaged") + ":1",
+                "--cache-from", "docker://" + registry.address() + "/damaged:1",
+                "--cache-from", "docker://" + registry.address() + "/never-pushed:1");
+        assertThat(said.exitCode()).as(said.err()).isZero();
+        assertThat(said.err()).contains("layer " + zlib.substring(0, 12) + " from docker://" + registry.address()
+                + "/damaged:1 not used (").contains("made instead")
+                .contains("--cache-from docker://" + registry.address() + "/never-pushed:1 not used: ");
+
+        Cli bad = Cli.run("build", spec.toString(), "-I", "nixpkgs=" + Fixtures.debianPackageSet(),
+                "--cache-from", "oci:" + tmp.resolve("layout") + ":1", "-o", "oci:" + tmp.resolve("never") + ":1");
+        assertThat(bad.exitCode()).isEqualTo(3);
+        assertThat(bad.errLine()).contains("--cache-from oci:").contains("not a docker:// image");
+        assertThat(tmp.resolve("never")).doesNotExist();
+    }
+}

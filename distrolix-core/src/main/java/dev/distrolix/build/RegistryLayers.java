@@ -1,0 +1,202 @@
+package dev.distrolix.build;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.distrolix.DistrolixException;
+import dev.distrolix.blob.Compression;
+import dev.distrolix.image.Descriptor;
+import dev.distrolix.image.Image;
+import dev.distrolix.image.ImageAssembler;
+import dev.distrolix.image.ImageIndex;
+import dev.distrolix.image.Layer;
+import dev.distrolix.json.Mappers;
+import dev.distrolix.registry.RegistrySettings;
+import dev.distrolix.tar.LayerBlob;
+import dev.distrolix.transport.ImageReference;
+import dev.distrolix.transport.OpenedImage;
+import dev.distrolix.transport.Transports;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+/**
+ * The registry as a layer cache: the layers of images already in registries (the target tag's previous
+ * image, {@code --cache-from} images), by the cache key distrolix annotates each layer descriptor with
+ * ({@link ImageAssembler#LAYER_KEY_ANNOTATION}). A build whose layer cache lacks a key fetches that layer
+ * instead of making it: the blob is checked against its digest and size and its tar against the diff_id
+ * the image's config states, so nothing from the registry is trusted unread. Reading is best effort: an
+ * image that is not there, or cannot be read, only means the layers are made.
+ */
+public final class RegistryLayers implements AutoCloseable {
+    private static final Pattern KEY = Pattern.compile("[0-9a-f]{64}");
+
+    /** A layer found in a registry, and where (for messages). */
+    record Found(Layer layer, String where) {}
+
+    private final Map<String, Found> byKey;
+    private final List<OpenedImage> opened;
+
+    private RegistryLayers(Map<String, Found> byKey, List<OpenedImage> opened) {
+        this.byKey = byKey;
+        this.opened = opened;
+    }
+
+    /** None: every layer is made (or found in the local cache). */
+    public static RegistryLayers none() {
+        return new RegistryLayers(Map.of(), List.of());
+    }
+
+    /**
+     * The annotated layers of {@code refs}; a ref that cannot be read is said to {@code notice} when {@code
+     * quietIfAbsent} does not name it (the target's own tag is absent before its first push: nothing to say).
+     */
+    public static RegistryLayers read(List<ImageReference.Registry> refs, ImageReference.Registry quietIfAbsent,
+                                      RegistrySettings settings, Consumer<String> notice) {
+        Map<String, Found> byKey = new LinkedHashMap<>();
+        List<OpenedImage> opened = new ArrayList<>();
+        for (ImageReference.Registry ref : refs) {
+            String where = ref.toString();
+            OpenedImage o;
+            try {
+                o = Transports.open(ref, where, settings);
+            } catch (IOException | DistrolixException e) {
+                if (!ref.equals(quietIfAbsent)) {
+                    String why = oneLine(e);
+                    notice.accept("--cache-from " + where + " not used: "
+                            + (why.startsWith(where + ": ") ? why.substring(where.length() + 2) : why));
+                }
+                continue;
+            }
+            opened.add(o);
+            try {
+                for (Image image : images(o)) {
+                    JsonNode layers = Mappers.json().readTree(image.manifestBytes()).path("layers");
+                    for (int i = 0; i < image.layers().size() && i < layers.size(); i++) {
+                        String key = layers.get(i).path("annotations").path(ImageAssembler.LAYER_KEY_ANNOTATION).asText("");
+                        if (KEY.matcher(key).matches()) {
+                            byKey.putIfAbsent(key, new Found(image.layers().get(i), where));
+                        }
+                    }
+                }
+            } catch (IOException | DistrolixException e) {
+                notice.accept(where + " not used as a cache: " + oneLine(e));
+            }
+        }
+        return new RegistryLayers(byKey, opened);
+    }
+
+    private static List<Image> images(OpenedImage o) throws IOException {
+        if (!(o.artifact() instanceof ImageIndex index)) {
+            return List.of(o.image());
+        }
+        List<Image> out = new ArrayList<>();
+        for (Descriptor d : index.manifests()) {
+            if (d.platform() != null) {
+                out.add(o.image(d.platform()));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Reads, on a thread of its own (beside Nix), the layers a build can take from registries: those of {@code
+     * cacheFrom} ({@code docker://} references) and of the image now under the build's own registry target and
+     * tag ({@code target}, null for other targets or when the tag is not known before the build).
+     */
+    static Background<RegistryLayers> start(List<String> cacheFrom, ImageReference.Registry target,
+                                           RegistrySettings settings, BuildListener listener) {
+        List<ImageReference.Registry> refs = new ArrayList<>();
+        for (String c : cacheFrom) {
+            ImageReference r = ImageReference.parseSource(c);
+            if (!(r instanceof ImageReference.Registry reg)) {
+                throw new dev.distrolix.InputException("--cache-from " + c + ": not a docker:// image");
+            }
+            refs.add(reg);
+        }
+        if (target != null && !refs.contains(target)) {
+            refs.add(target);
+        }
+        if (refs.isEmpty()) {
+            return null;
+        }
+        return Background.start("distrolix-registry-layers",
+                () -> read(refs, target, settings, m -> listener.on(new BuildEvent.Notice(m))));
+    }
+
+    /** Stops {@code job} if it still runs, and closes what it read (null: nothing to do). */
+    static void stop(Background<RegistryLayers> job) {
+        if (job == null) {
+            return;
+        }
+        job.cancel();
+        try {
+            job.join().close();
+        } catch (IOException | RuntimeException cancelledOrFailed) {
+            // nothing was opened, or what failed was reported where it was joined
+        }
+    }
+
+    public boolean isEmpty() {
+        return byKey.isEmpty();
+    }
+
+    /** The layer made under {@code key} with {@code compression}, if a registry image has it. */
+    Optional<Found> find(String key, Compression compression) {
+        Found f = byKey.get(key);
+        return f != null && f.layer().mediaType().equals(compression.mediaType()) ? Optional.of(f) : Optional.empty();
+    }
+
+    /**
+     * Fetches {@code found} into {@code dir} (named by its digest, as a made layer is): the blob checked against
+     * its digest and size as it streams, then its tar against the config's diff_id (which also gives its size).
+     */
+    static LayerBlob fetch(Found found, Path dir, Compression compression) throws IOException {
+        Layer layer = found.layer();
+        Path tmp = dev.distrolix.TempFiles.createBeside(dir.resolve("layer"));
+        boolean done = false;
+        try {
+            try (InputStream in = layer.compressed(); OutputStream out = Files.newOutputStream(tmp)) {
+                in.transferTo(out);
+            }
+            LayerBlob candidate = new LayerBlob(tmp, layer.digest(), layer.size(), layer.diffId(), -1, compression);
+            long tarSize = 0;
+            try (InputStream tar = new dev.distrolix.image.FileLayer(candidate).uncompressed()) {
+                byte[] buf = new byte[65536];
+                for (int n; (n = tar.read(buf)) >= 0; ) {
+                    tarSize += n;
+                }
+            }
+            try {
+                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            } catch (UnsupportedOperationException notPosix) {
+                // keep the default permissions
+            }
+            Path target = dir.resolve(layer.digest().hex());
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            done = true;
+            return new LayerBlob(target, layer.digest(), layer.size(), layer.diffId(), tarSize, compression);
+        } finally {
+            if (!done) {
+                Files.deleteIfExists(tmp);
+            }
+        }
+    }
+
+    static String oneLine(Throwable e) {
+        return String.valueOf(e.getMessage()).lines().findFirst().orElse(e.getClass().getSimpleName());
+    }
+
+    @Override
+    public void close() {
+        opened.forEach(OpenedImage::close);
+    }
+}
