@@ -4,6 +4,8 @@
 #   unchanged re-push  A = skopeo copy of the pushed image's layout again, B = build + push, nothing changed
 #   edit + push        A = skopeo copy of a layout with index.html edited (built beforehand, untimed),
 #                      B = distrolix rebuild + push of that edit (warm layer cache)
+#   cold runner        A = the edit + push above (warm layer cache), B = the same from an empty layer cache:
+#                      the store layers are fetched from the image already under the target's tag
 #   copy               A = skopeo copy oci:LAYOUT docker://…/NEW, B = distrolix copy of the same
 # Usage: bench/push-bench.sh [ROUNDS]   (default 5; CI runs 1 so that it never rots)
 set -euo pipefail
@@ -39,6 +41,11 @@ bench_pair "edit + push" "$rounds" \
   "edit; rm -rf $work/l2; $D build $spec $inc -q --cache-dir $work/cache -o oci:$work/l2:1 >/dev/null" \
   "$sk oci:$work/l2:1 docker://$reg/peer:1" \
   "edit" "$D build $spec $inc -q --cache-dir $work/cache -o docker://$reg/web:1"
+# a runner whose layer cache is empty (a fresh CI machine) while the registry holds the previous image:
+# its layers are fetched (checked) from the target's tag instead of made. Goal: B <= 1.5 x A (warm).
+bench_pair "cold runner vs warm" "$rounds" \
+  "edit" "$D build $spec $inc -q --cache-dir $work/cache -o docker://$reg/web:1" \
+  "edit; rm -rf $work/cold" "$D build $spec $inc -q --cache-dir $work/cold -o docker://$reg/web:1"
 m=0
 bench_pair "copy to a new repo" "$rounds" \
   "m=\$((m + 1)); export m" "$sk oci:$work/layout:1 docker://$reg/sk\$m:1" \
