@@ -80,11 +80,13 @@ class RegistryCacheTest {
         long blobGets = registry.countRequests("\"GET /v2/web/blobs/sha256:\\S+ HTTP/1.1\" 200");
 
         JsonNode cold = build("cache-cold", "-o", "docker://" + registry.address() + "/web:1");
-        assertThat(fates(cold)).containsOnly("registry");
+        // the store layers come from the registry; the declared files (a few kB) are made here
+        assertThat(fates(cold)).containsExactly("registry", "registry", "registry", "registry", "registry", "registry",
+                "built");
         assertThat(cold.get("manifestDigest").asText()).as("the same image").isEqualTo(firstDigest);
         assertThat(registry.blobUploads("web")).as("nothing uploaded").isEqualTo(uploads);
         assertThat(registry.countRequests("\"GET /v2/web/blobs/sha256:\\S+ HTTP/1.1\" 200") - blobGets)
-                .as("each layer fetched once (and the config)").isBetween(7L, 8L);
+                .as("each store layer fetched once (and the config)").isBetween(6L, 7L);
 
         // the fetched layers are now in the runner's own cache
         JsonNode warm = build("cache-cold", "-o", "docker://" + registry.address() + "/web:1");
@@ -111,7 +113,7 @@ class RegistryCacheTest {
     void cacheFromAnotherImageIntoALayoutGivesTheSameDigestAndNoCacheMakesEverything() throws Exception {
         JsonNode fromRegistry = build("cache-from", "-o", "oci:" + tmp.resolve("layout") + ":1",
                 "--cache-from", "docker://" + registry.address() + "/web:1");
-        assertThat(fates(fromRegistry)).containsOnly("registry");
+        assertThat(fates(fromRegistry).subList(0, 6)).containsOnly("registry");
         assertThat(fromRegistry.get("manifestDigest").asText()).isEqualTo(firstDigest);
         // the layout is whole: skopeo reads every blob of it
         Fixtures.run("skopeo", "copy", "oci:" + tmp.resolve("layout") + ":1", "dir:" + tmp.resolve("dir-copy"));

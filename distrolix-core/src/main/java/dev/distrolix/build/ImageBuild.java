@@ -366,7 +366,7 @@ public final class ImageBuild {
         Path blobs = cache != null ? cache.blobsDir()
                 : workDir != null ? Files.createDirectories(workDir) : dev.distrolix.TempFiles.createTempDirectory("build");
         try {
-            RegistryLayers remote = remoteJob == null ? RegistryLayers.none() : remoteJob.join();
+            java.util.function.Supplier<RegistryLayers> remote = RegistryLayers.whenNeeded(remoteJob);
             PlatformBuild.Settings settings = new PlatformBuild.Settings(strategy, layers, comp, createdAt, cache, blobs,
                     listener, locked != null, !platforms.isEmpty(), remote);
             List<PlatformBuild.Result> results = PlatformBuild.assembleEach(inputs, storeSource, lister, settings);

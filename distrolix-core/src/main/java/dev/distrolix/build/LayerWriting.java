@@ -39,15 +39,17 @@ final class LayerWriting {
     /** Takes what the cache has (verified), writes the rest in parallel, and records them. */
     static Written write(List<LayerWriter.EntryProducer> producers, List<String> keys, LayerCache cache,
                          Path blobs, Compression comp, BuildListener events) throws IOException {
-        return write(producers, keys, cache, RegistryLayers.none(), blobs, comp, events);
+        return write(producers, keys, cache, RegistryLayers::none, blobs, comp, events);
     }
 
     /**
      * Takes what the cache has (verified), fetches what a registry image has (verified), writes the rest in
-     * parallel, and records the fetched and written ones in the cache.
+     * parallel, and records the fetched and written ones in the cache. {@code registry} is asked only when the
+     * cache misses (it may still be reading the registry: a warm build never waits for it).
      */
     static Written write(List<LayerWriter.EntryProducer> producers, List<String> keys, LayerCache cache,
-                         RegistryLayers remote, Path blobs, Compression comp, BuildListener events) throws IOException {
+                         java.util.function.Supplier<RegistryLayers> registry, Path blobs, Compression comp,
+                         BuildListener events) throws IOException {
         LayerBlob[] out = new LayerBlob[producers.size()];
         Set<Integer> cached = new HashSet<>();
         List<Integer> misses = new ArrayList<>();
@@ -57,6 +59,11 @@ final class LayerWriting {
         }
         Set<Integer> fetched = new HashSet<>();
         List<Integer> remoteHits = new ArrayList<>();
+        boolean anyMiss = false;
+        for (var hit : hits) {
+            anyMiss |= hit.isEmpty();
+        }
+        RegistryLayers remote = anyMiss ? registry.get() : RegistryLayers.none();
         for (int i = 0; i < producers.size(); i++) {
             var hit = hits.get(i);
             if (hit.isPresent()) {

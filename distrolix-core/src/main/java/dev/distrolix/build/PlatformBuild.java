@@ -38,7 +38,8 @@ final class PlatformBuild {
 
     /** What the layers are made with. */
     record Settings(String strategy, int maxLayers, Compression compression, Instant created, LayerCache cache,
-                    Path blobs, BuildListener listener, boolean fromLock, boolean splitDeclared, RegistryLayers remote) {}
+                    Path blobs, BuildListener listener, boolean fromLock, boolean splitDeclared,
+                    java.util.function.Supplier<RegistryLayers> remote) {}
 
     /** The image, a summary per layer, the declared-files layer's notices, and what it was made from. */
     record Result(AssembledImage image, List<BuildResult.LayerSummary> layers, List<String> notices, Closure closure,
@@ -102,7 +103,7 @@ final class PlatformBuild {
         LayerWriting.Written lastOut;
         // one platform at a time: the shared layer is written by the first and found in the cache by the others
         synchronized (s) {
-            lastOut = LayerWriting.write(lastProducers, lastKeys, cache, s.remote(), blobs, comp, listener);
+            lastOut = LayerWriting.write(lastProducers, lastKeys, cache, blobs, comp, listener); // a few kB: made here
         }
         LayerWriting.Written layersOut = LayerWriting.Written.concat(storeOut, lastOut);
         List<LayerBlob> written = layersOut.blobs();

@@ -132,6 +132,31 @@ public final class RegistryLayers implements AutoCloseable {
                 () -> read(refs, target, settings, m -> listener.on(new BuildEvent.Notice(m))));
     }
 
+    /**
+     * What {@code job} read, waited for on first use only (a build whose layers are all in its cache never
+     * waits); none when there is no job or it failed.
+     */
+    static java.util.function.Supplier<RegistryLayers> whenNeeded(Background<RegistryLayers> job) {
+        if (job == null) {
+            return RegistryLayers::none;
+        }
+        return new java.util.function.Supplier<>() {
+            private RegistryLayers got;
+
+            @Override
+            public synchronized RegistryLayers get() {
+                if (got == null) {
+                    try {
+                        got = job.join();
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+                return got;
+            }
+        };
+    }
+
     /** Stops {@code job} if it still runs, and closes what it read (null: nothing to do). */
     static void stop(Background<RegistryLayers> job) {
         if (job == null) {
