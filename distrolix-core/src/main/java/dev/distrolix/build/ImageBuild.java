@@ -320,23 +320,23 @@ public final class ImageBuild {
             throw e;
         }
 
-        // the registry as a cache: its images' layers are read beside Nix, used where the layer cache has none
+        // the registry as a cache: its images' layers are used where the layer cache has none
         String knownTag = tag != null ? tag : spec.tag().orElse(null);
         ImageReference.Registry previous = parsedTarget instanceof ImageReference.Registry r
                 && (r.tag() != null || knownTag != null) ? (ImageReference.Registry) r.withDefaults(spec.name(), knownTag)
                 : null;
-        Background<RegistryLayers> remoteJob = cacheDir == null ? null
-                : RegistryLayers.start(cacheFrom, previous, registry, listener);
-        try {
-            return build(registryCheck, spec, parsedTarget, digestOut, comp, strategy, layers, createdAt, remoteJob);
-        } finally {
-            RegistryLayers.stop(remoteJob);
+        try (RegistryLayers.Lazy remote = RegistryLayers.lazy(cacheDir == null ? List.of() : cacheFrom,
+                cacheDir == null ? null : previous, registry, listener)) {
+            if (cacheDir != null && LayerCache.isEmpty(cacheDir)) {
+                remote.startNow(); // a fresh runner: every store layer will be asked for
+            }
+            return build(registryCheck, spec, parsedTarget, digestOut, comp, strategy, layers, createdAt, remote);
         }
     }
 
     private BuildResult build(Background<Void> registryCheck, ImageSpec spec, ImageReference parsedTarget,
                               StagedFile digestOut, Compression comp, String strategy, int layers, Instant createdAt,
-                              Background<RegistryLayers> remoteJob) throws IOException {
+                              java.util.function.Supplier<RegistryLayers> remote) throws IOException {
         List<String> platforms = this.platforms != null ? this.platforms : spec.platforms();
         List<NixInputs> inputs = new ArrayList<>();
         StoreSource storeSource = this.storeSource;
@@ -366,7 +366,6 @@ public final class ImageBuild {
         Path blobs = cache != null ? cache.blobsDir()
                 : workDir != null ? Files.createDirectories(workDir) : dev.distrolix.TempFiles.createTempDirectory("build");
         try {
-            java.util.function.Supplier<RegistryLayers> remote = RegistryLayers.whenNeeded(remoteJob);
             PlatformBuild.Settings settings = new PlatformBuild.Settings(strategy, layers, comp, createdAt, cache, blobs,
                     listener, locked != null, !platforms.isEmpty(), remote);
             List<PlatformBuild.Result> results = PlatformBuild.assembleEach(inputs, storeSource, lister, settings);

@@ -108,12 +108,13 @@ public final class RegistryLayers implements AutoCloseable {
     }
 
     /**
-     * Reads, on a thread of its own (beside Nix), the layers a build can take from registries: those of {@code
-     * cacheFrom} ({@code docker://} references) and of the image now under the build's own registry target and
-     * tag ({@code target}, null for other targets or when the tag is not known before the build).
+     * The layers a build can take from registries: those of {@code cacheFrom} ({@code docker://} references,
+     * checked now) and of the image now under the build's own registry target and tag ({@code target}, null for
+     * other targets or when the tag is not known before the build). Read on first use: a build whose store layers
+     * are all in its layer cache never asks a registry (reading one costs a warm push ~0.1 s of CPU).
      */
-    static Background<RegistryLayers> start(List<String> cacheFrom, ImageReference.Registry target,
-                                           RegistrySettings settings, BuildListener listener) {
+    static Lazy lazy(List<String> cacheFrom, ImageReference.Registry target, RegistrySettings settings,
+                     BuildListener listener) {
         List<ImageReference.Registry> refs = new ArrayList<>();
         for (String c : cacheFrom) {
             ImageReference r = ImageReference.parseSource(c);
@@ -125,48 +126,64 @@ public final class RegistryLayers implements AutoCloseable {
         if (target != null && !refs.contains(target)) {
             refs.add(target);
         }
-        if (refs.isEmpty()) {
-            return null;
-        }
-        return Background.start("distrolix-registry-layers",
-                () -> read(refs, target, settings, m -> listener.on(new BuildEvent.Notice(m))));
+        return new Lazy(refs, target, settings, m -> listener.on(new BuildEvent.Notice(m)));
     }
 
-    /**
-     * What {@code job} read, waited for on first use only (a build whose layers are all in its cache never
-     * waits); none when there is no job or it failed.
-     */
-    static java.util.function.Supplier<RegistryLayers> whenNeeded(Background<RegistryLayers> job) {
-        if (job == null) {
-            return RegistryLayers::none;
-        }
-        return new java.util.function.Supplier<>() {
-            private RegistryLayers got;
+    /** {@link #read} on first use, then kept; closes what it read. */
+    static final class Lazy implements java.util.function.Supplier<RegistryLayers>, AutoCloseable {
+        private final List<ImageReference.Registry> refs;
+        private final ImageReference.Registry quiet;
+        private final RegistrySettings settings;
+        private final Consumer<String> notice;
+        private RegistryLayers got;
 
-            @Override
-            public synchronized RegistryLayers get() {
+        private Lazy(List<ImageReference.Registry> refs, ImageReference.Registry quiet, RegistrySettings settings,
+                     Consumer<String> notice) {
+            this.refs = refs;
+            this.quiet = quiet;
+            this.settings = settings;
+            this.notice = notice;
+        }
+
+        private Background<RegistryLayers> early;
+
+        /**
+         * Starts reading now, on a thread of its own (beside Nix): for a runner whose layer cache is empty, which
+         * will need the registry's layers; a warm one reads only on a miss.
+         */
+        synchronized void startNow() {
+            if (early == null && got == null && !refs.isEmpty()) {
+                early = Background.start("distrolix-registry-layers", () -> read(refs, quiet, settings, notice));
+            }
+        }
+
+        @Override
+        public synchronized RegistryLayers get() {
+            if (got == null) {
+                try {
+                    got = early != null ? early.join() : refs.isEmpty() ? none() : read(refs, quiet, settings, notice);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+            return got;
+        }
+
+        @Override
+        public synchronized void close() {
+            if (early != null) {
+                early.cancel();
                 if (got == null) {
                     try {
-                        got = job.join();
-                    } catch (IOException e) {
-                        throw new java.io.UncheckedIOException(e);
+                        got = early.join(); // finished before it was cancelled: close what it opened
+                    } catch (IOException | RuntimeException cancelled) {
+                        // nothing was opened
                     }
                 }
-                return got;
             }
-        };
-    }
-
-    /** Stops {@code job} if it still runs, and closes what it read (null: nothing to do). */
-    static void stop(Background<RegistryLayers> job) {
-        if (job == null) {
-            return;
-        }
-        job.cancel();
-        try {
-            job.join().close();
-        } catch (IOException | RuntimeException cancelledOrFailed) {
-            // nothing was opened, or what failed was reported where it was joined
+            if (got != null) {
+                got.close();
+            }
         }
     }
 

@@ -8,6 +8,7 @@ import dev.distrolix.blob.Compression;
 import dev.distrolix.tar.LayerBlob;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -48,6 +49,15 @@ public final class LayerCache implements Closeable {
     /** Opens (creating) the cache for a build: shared with other builds. */
     public static LayerCache open(Path dir) throws IOException {
         return new LayerCache(dir, false);
+    }
+
+    /** Whether the cache in {@code dir} holds no layer at all (missing, or no key recorded): a fresh runner's. */
+    public static boolean isEmpty(Path dir) {
+        try (java.util.stream.Stream<Path> keys = Files.list(dir.resolve("keys"))) {
+            return keys.noneMatch(k -> k.getFileName().toString().endsWith(".json"));
+        } catch (IOException | UncheckedIOException missingOrUnreadable) {
+            return true;
+        }
     }
 
     /** The "layers" folder under {@link dev.distrolix.CacheDirs#root()}. */
