@@ -321,15 +321,8 @@ public final class ImageBuild {
         }
 
         // the registry as a cache: its images' layers are used where the layer cache has none
-        String knownTag = tag != null ? tag : spec.tag().orElse(null);
-        ImageReference.Registry previous = parsedTarget instanceof ImageReference.Registry r
-                && (r.tag() != null || knownTag != null) ? (ImageReference.Registry) r.withDefaults(spec.name(), knownTag)
-                : null;
-        try (RegistryLayers.Lazy remote = RegistryLayers.lazy(cacheDir == null ? List.of() : cacheFrom,
-                cacheDir == null ? null : previous, registry, listener)) {
-            if (cacheDir != null && LayerCache.isEmpty(cacheDir)) {
-                remote.startNow(); // a fresh runner: every store layer will be asked for
-            }
+        try (RegistryLayers.Lazy remote = RegistryLayers.forBuild(parsedTarget, tag != null ? tag : spec.tag().orElse(null),
+                spec.name(), cacheDir, cacheFrom, registry, listener)) {
             return build(registryCheck, spec, parsedTarget, digestOut, comp, strategy, layers, createdAt, remote);
         }
     }

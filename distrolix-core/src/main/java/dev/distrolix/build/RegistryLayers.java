@@ -129,6 +129,26 @@ public final class RegistryLayers implements AutoCloseable {
         return new Lazy(refs, target, settings, m -> listener.on(new BuildEvent.Notice(m)));
     }
 
+    /**
+     * What a build to {@code target} can take from registries: the image under the target's tag (when it is a
+     * registry and the tag is known: the target's own, else {@code knownTag}) and {@code cacheFrom}; nothing
+     * without a layer cache ({@code cacheDir} null: every layer is made). Read from the start, beside Nix, when
+     * the layer cache is empty (a fresh runner asks for every store layer); else on the first miss.
+     */
+    static Lazy forBuild(ImageReference target, String knownTag, String imageName, Path cacheDir, List<String> cacheFrom,
+                         RegistrySettings settings, BuildListener listener) {
+        if (cacheDir == null) {
+            return lazy(List.of(), null, settings, listener);
+        }
+        ImageReference.Registry previous = target instanceof ImageReference.Registry r && (r.tag() != null || knownTag != null)
+                ? r.withDefaults(imageName, knownTag) : null;
+        Lazy l = lazy(cacheFrom, previous, settings, listener);
+        if (dev.distrolix.cache.LayerCache.isEmpty(cacheDir)) {
+            l.startNow();
+        }
+        return l;
+    }
+
     /** {@link #read} on first use, then kept; closes what it read. */
     static final class Lazy implements java.util.function.Supplier<RegistryLayers>, AutoCloseable {
         private final List<ImageReference.Registry> refs;
