@@ -80,7 +80,7 @@ final class LayerWriting {
             RegistryLayers.Found f = remote.find(keys.get(i), comp).orElseThrow();
             try {
                 return Optional.of(RegistryLayers.fetch(f, blobs, comp));
-            } catch (IOException | dev.distrolix.DistrolixException e) {
+            } catch (IOException | java.io.UncheckedIOException | dev.distrolix.DistrolixException e) {
                 events.on(new BuildEvent.Notice("layer " + f.layer().digest().hex().substring(0, 12) + " from " + f.where()
                         + " not used (" + RegistryLayers.oneLine(e) + "): made instead"));
                 return Optional.empty();

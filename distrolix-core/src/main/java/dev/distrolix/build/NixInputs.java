@@ -93,13 +93,22 @@ record NixInputs(ResolvedSpec resolved, Closure closure, NixSystem system) {
                 refs.add(NixRefs.of(ref, spec));
             }
             List<Background<List<StorePath>>> jobs = new ArrayList<>();
+            // as many Nix evaluations at once as there are cores (each may take hundreds of MB)
+            java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(
+                    Math.max(2, Runtime.getRuntime().availableProcessors()));
             try {
                 for (dev.distrolix.nix.PackageRef r : refs) {
                     // a flake names its system itself (…#packages.aarch64-linux.NAME): checked like a store path
                     boolean takesSystem = r instanceof dev.distrolix.nix.PackageRef.Attribute
                             || r instanceof dev.distrolix.nix.PackageRef.NixFile;
-                    jobs.add(Background.start("distrolix-nix-build",
-                            () -> takesSystem ? nix.resolve(r, includes, args) : nix.resolve(r, includes)));
+                    jobs.add(Background.start("distrolix-nix-build", () -> {
+                        slots.acquire();
+                        try {
+                            return takesSystem ? nix.resolve(r, includes, args) : nix.resolve(r, includes);
+                        } finally {
+                            slots.release();
+                        }
+                    }));
                 }
                 for (int i = 0; i < jobs.size(); i++) {
                     List<StorePath> outs = jobs.get(i).join();

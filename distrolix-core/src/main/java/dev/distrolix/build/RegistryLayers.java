@@ -17,6 +17,7 @@ import dev.distrolix.transport.Transports;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -61,37 +62,50 @@ public final class RegistryLayers implements AutoCloseable {
      */
     public static RegistryLayers read(List<ImageReference.Registry> refs, ImageReference.Registry quietIfAbsent,
                                       RegistrySettings settings, Consumer<String> notice) {
+        return read(refs, quietIfAbsent, settings, notice, new ArrayList<>());
+    }
+
+    /** As above, each image opened added to {@code opened} as it is (for whoever must close them if this is stopped). */
+    private static RegistryLayers read(List<ImageReference.Registry> refs, ImageReference.Registry quietIfAbsent,
+                                       RegistrySettings settings, Consumer<String> notice, List<OpenedImage> opened) {
         Map<String, Found> byKey = new LinkedHashMap<>();
-        List<OpenedImage> opened = new ArrayList<>();
         for (ImageReference.Registry ref : refs) {
+            if (Thread.currentThread().isInterrupted()) {
+                break; // stopped (the build ended): nothing more to read, nothing to say
+            }
             String where = ref.toString();
             OpenedImage o;
             try {
                 o = Transports.open(ref, where, settings);
-            } catch (IOException | DistrolixException e) {
-                if (!ref.equals(quietIfAbsent)) {
+            } catch (IOException | UncheckedIOException | DistrolixException e) {
+                if (!ref.equals(quietIfAbsent) && !Thread.currentThread().isInterrupted()) {
                     String why = oneLine(e);
                     notice.accept("--cache-from " + where + " not used: "
                             + (why.startsWith(where + ": ") ? why.substring(where.length() + 2) : why));
                 }
                 continue;
             }
-            opened.add(o);
+            synchronized (opened) {
+                opened.add(o);
+            }
             try {
                 for (Image image : images(o)) {
                     JsonNode layers = Mappers.json().readTree(image.manifestBytes()).path("layers");
                     for (int i = 0; i < image.layers().size() && i < layers.size(); i++) {
                         String key = layers.get(i).path("annotations").path(ImageAssembler.LAYER_KEY_ANNOTATION).asText("");
                         if (KEY.matcher(key).matches()) {
-                            byKey.putIfAbsent(key, new Found(image.layers().get(i), where));
+                            Layer l = image.layers().get(i);
+                            byKey.putIfAbsent(key + " " + l.mediaType(), new Found(l, where));
                         }
                     }
                 }
-            } catch (IOException | DistrolixException e) {
-                notice.accept(where + " not used as a cache: " + oneLine(e));
+            } catch (IOException | UncheckedIOException | DistrolixException e) {
+                if (!Thread.currentThread().isInterrupted()) {
+                    notice.accept(where + " not used as a cache: " + oneLine(e));
+                }
             }
         }
-        return new RegistryLayers(byKey, opened);
+        return new RegistryLayers(byKey, List.copyOf(opened));
     }
 
     private static List<Image> images(OpenedImage o) throws IOException {
@@ -155,6 +169,8 @@ public final class RegistryLayers implements AutoCloseable {
         private final ImageReference.Registry quiet;
         private final RegistrySettings settings;
         private final Consumer<String> notice;
+        /** Every image a read opened, closed by {@link #close} whatever became of the read. */
+        private final List<OpenedImage> opened = new ArrayList<>();
         private RegistryLayers got;
 
         private Lazy(List<ImageReference.Registry> refs, ImageReference.Registry quiet, RegistrySettings settings,
@@ -173,7 +189,7 @@ public final class RegistryLayers implements AutoCloseable {
          */
         synchronized void startNow() {
             if (early == null && got == null && !refs.isEmpty()) {
-                early = Background.start("distrolix-registry-layers", () -> read(refs, quiet, settings, notice));
+                early = Background.start("distrolix-registry-layers", () -> read(refs, quiet, settings, notice, opened));
             }
         }
 
@@ -181,7 +197,8 @@ public final class RegistryLayers implements AutoCloseable {
         public synchronized RegistryLayers get() {
             if (got == null) {
                 try {
-                    got = early != null ? early.join() : refs.isEmpty() ? none() : read(refs, quiet, settings, notice);
+                    got = early != null ? early.join() : refs.isEmpty() ? none()
+                            : read(refs, quiet, settings, notice, opened);
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
@@ -192,17 +209,11 @@ public final class RegistryLayers implements AutoCloseable {
         @Override
         public synchronized void close() {
             if (early != null) {
-                early.cancel();
-                if (got == null) {
-                    try {
-                        got = early.join(); // finished before it was cancelled: close what it opened
-                    } catch (IOException | RuntimeException cancelled) {
-                        // nothing was opened
-                    }
-                }
+                early.cancel(); // stops a read still running (it ends at its next image, saying nothing)
             }
-            if (got != null) {
-                got.close();
+            synchronized (opened) {
+                opened.forEach(OpenedImage::close);
+                opened.clear();
             }
         }
     }
@@ -213,8 +224,7 @@ public final class RegistryLayers implements AutoCloseable {
 
     /** The layer made under {@code key} with {@code compression}, if a registry image has it. */
     Optional<Found> find(String key, Compression compression) {
-        Found f = byKey.get(key);
-        return f != null && f.layer().mediaType().equals(compression.mediaType()) ? Optional.of(f) : Optional.empty();
+        return Optional.ofNullable(byKey.get(key + " " + compression.mediaType()));
     }
 
     /**
