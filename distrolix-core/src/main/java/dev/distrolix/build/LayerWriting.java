@@ -59,11 +59,7 @@ final class LayerWriting {
         }
         Set<Integer> fetched = new HashSet<>();
         List<Integer> remoteHits = new ArrayList<>();
-        boolean anyMiss = false;
-        for (var hit : hits) {
-            anyMiss |= hit.isEmpty();
-        }
-        RegistryLayers remote = anyMiss ? registry.get() : RegistryLayers.none();
+        RegistryLayers remote = hits.stream().anyMatch(Optional::isEmpty) ? registry.get() : RegistryLayers.none();
         for (int i = 0; i < producers.size(); i++) {
             var hit = hits.get(i);
             if (hit.isPresent()) {

@@ -95,23 +95,16 @@ public final class Locking {
     private record Evaluated(String system, List<ImageLock.Package> packages, Closure closure) {}
 
     private static Evaluated evaluate(ImageSpec spec, NixCli nix, List<String> includes) {
-        java.util.Map<String, String> args = spec.system().map(sys -> java.util.Map.of("system", sys)).orElse(java.util.Map.of());
-        List<ImageLock.Package> packages = new ArrayList<>();
-        java.util.Map<String, StorePath> byName = new java.util.LinkedHashMap<>();
-        List<StorePath> roots = new ArrayList<>();
-        for (PackageEntry e : spec.packages()) {
-            PackageRef ref = NixRefs.of(e, spec);
-            List<StorePath> outs = ref instanceof PackageRef.Attribute || ref instanceof PackageRef.NixFile
-                    ? nix.resolve(ref, includes, args) : nix.resolve(ref, includes);
-            packages.add(new ImageLock.Package(e.name(), describe(e.ref()), outs));
-            byName.put(e.name(), outs.get(0));
-            outs.stream().filter(o -> !roots.contains(o)).forEach(roots::add);
-        }
+        NixInputs.PackageResolution resolved = NixInputs.PackageResolution.resolve(spec, nix, includes);
         if (spec.system().isPresent()) {
-            NixInputs.checkSystem(spec, new NixInputs.PackageResolution(byName, roots), nix);
+            NixInputs.checkSystem(spec, resolved, nix);
+        }
+        List<ImageLock.Package> packages = new ArrayList<>();
+        for (PackageEntry e : spec.packages()) {
+            packages.add(new ImageLock.Package(e.name(), describe(e.ref()), resolved.outputs().get(e.name())));
         }
         String system = spec.system().orElseGet(() -> nix.system().nixSystem());
-        return new Evaluated(system, packages, nix.queryClosure(roots));
+        return new Evaluated(system, packages, nix.queryClosure(resolved.roots()));
     }
 
     /** The cache must hold the same content as the local store (a path's hash fixes its inputs, not its bytes). */

@@ -78,10 +78,11 @@ record NixInputs(ResolvedSpec resolved, Closure closure, NixSystem system) {
         });
     }
 
-    /** Package name → its (first) output, and every output as a closure root. */
-    record PackageResolution(Map<String, StorePath> byName, List<StorePath> roots) {
+    /** Package name → its (first) output, every output as a closure root, and each package's outputs. */
+    record PackageResolution(Map<String, StorePath> byName, List<StorePath> roots, Map<String, List<StorePath>> outputs) {
         static PackageResolution resolve(ImageSpec spec, NixCli nix, List<String> includes) {
             Map<String, StorePath> byName = new LinkedHashMap<>();
+            Map<String, List<StorePath>> outputs = new LinkedHashMap<>();
             List<StorePath> roots = new ArrayList<>();
             // the spec's system is the one its packages are evaluated for, as nixpkgs takes it: import <nixpkgs>
             // { system = …; } (nix-build --argstr system …); a store path is what it is, a flake names its own
@@ -113,6 +114,7 @@ record NixInputs(ResolvedSpec resolved, Closure closure, NixSystem system) {
                 for (int i = 0; i < jobs.size(); i++) {
                     List<StorePath> outs = jobs.get(i).join();
                     byName.put(spec.packages().get(i).name(), outs.get(0));
+                    outputs.put(spec.packages().get(i).name(), outs);
                     for (StorePath o : outs) {
                         if (!roots.contains(o)) {
                             roots.add(o);
@@ -124,7 +126,7 @@ record NixInputs(ResolvedSpec resolved, Closure closure, NixSystem system) {
             } finally {
                 jobs.forEach(Background::cancel);
             }
-            return new PackageResolution(byName, roots);
+            return new PackageResolution(byName, roots, outputs);
         }
     }
 }

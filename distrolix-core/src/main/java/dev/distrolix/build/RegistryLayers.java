@@ -37,35 +37,28 @@ import java.util.regex.Pattern;
  * the image's config states, so nothing from the registry is trusted unread. Reading is best effort: an
  * image that is not there, or cannot be read, only means the layers are made.
  */
-public final class RegistryLayers implements AutoCloseable {
+public final class RegistryLayers {
     private static final Pattern KEY = Pattern.compile("[0-9a-f]{64}");
 
     /** A layer found in a registry, and where (for messages). */
     record Found(Layer layer, String where) {}
 
     private final Map<String, Found> byKey;
-    private final List<OpenedImage> opened;
 
-    private RegistryLayers(Map<String, Found> byKey, List<OpenedImage> opened) {
+    private RegistryLayers(Map<String, Found> byKey) {
         this.byKey = byKey;
-        this.opened = opened;
     }
 
     /** None: every layer is made (or found in the local cache). */
     public static RegistryLayers none() {
-        return new RegistryLayers(Map.of(), List.of());
+        return new RegistryLayers(Map.of());
     }
 
     /**
      * The annotated layers of {@code refs}; a ref that cannot be read is said to {@code notice} when {@code
-     * quietIfAbsent} does not name it (the target's own tag is absent before its first push: nothing to say).
+     * quietIfAbsent} does not name it (the target's own tag is absent before its first push: nothing to say);
+     * each image opened is added to {@code opened} as it is, for the caller to close whatever becomes of the read.
      */
-    public static RegistryLayers read(List<ImageReference.Registry> refs, ImageReference.Registry quietIfAbsent,
-                                      RegistrySettings settings, Consumer<String> notice) {
-        return read(refs, quietIfAbsent, settings, notice, new ArrayList<>());
-    }
-
-    /** As above, each image opened added to {@code opened} as it is (for whoever must close them if this is stopped). */
     private static RegistryLayers read(List<ImageReference.Registry> refs, ImageReference.Registry quietIfAbsent,
                                        RegistrySettings settings, Consumer<String> notice, List<OpenedImage> opened) {
         Map<String, Found> byKey = new LinkedHashMap<>();
@@ -105,7 +98,7 @@ public final class RegistryLayers implements AutoCloseable {
                 }
             }
         }
-        return new RegistryLayers(byKey, List.copyOf(opened));
+        return new RegistryLayers(byKey);
     }
 
     private static List<Image> images(OpenedImage o) throws IOException {
@@ -172,6 +165,7 @@ public final class RegistryLayers implements AutoCloseable {
         /** Every image a read opened, closed by {@link #close} whatever became of the read. */
         private final List<OpenedImage> opened = new ArrayList<>();
         private RegistryLayers got;
+        private Background<RegistryLayers> early;
 
         private Lazy(List<ImageReference.Registry> refs, ImageReference.Registry quiet, RegistrySettings settings,
                      Consumer<String> notice) {
@@ -180,8 +174,6 @@ public final class RegistryLayers implements AutoCloseable {
             this.settings = settings;
             this.notice = notice;
         }
-
-        private Background<RegistryLayers> early;
 
         /**
          * Starts reading now, on a thread of its own (beside Nix): for a runner whose layer cache is empty, which
@@ -218,10 +210,6 @@ public final class RegistryLayers implements AutoCloseable {
         }
     }
 
-    public boolean isEmpty() {
-        return byKey.isEmpty();
-    }
-
     /** The layer made under {@code key} with {@code compression}, if a registry image has it. */
     Optional<Found> find(String key, Compression compression) {
         return Optional.ofNullable(byKey.get(key + " " + compression.mediaType()));
@@ -240,18 +228,8 @@ public final class RegistryLayers implements AutoCloseable {
                 in.transferTo(out);
             }
             LayerBlob candidate = new LayerBlob(tmp, layer.digest(), layer.size(), layer.diffId(), -1, compression);
-            long tarSize = 0;
-            try (InputStream tar = new dev.distrolix.image.FileLayer(candidate).uncompressed()) {
-                byte[] buf = new byte[65536];
-                for (int n; (n = tar.read(buf)) >= 0; ) {
-                    tarSize += n;
-                }
-            }
-            try {
-                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-            } catch (UnsupportedOperationException notPosix) {
-                // keep the default permissions
-            }
+            long tarSize = dev.distrolix.image.Layers.uncompressedSize(new dev.distrolix.image.FileLayer(candidate));
+            dev.distrolix.tar.LayerWriter.setReadable(tmp);
             Path target = dir.resolve(layer.digest().hex());
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             done = true;
@@ -265,10 +243,5 @@ public final class RegistryLayers implements AutoCloseable {
 
     static String oneLine(Throwable e) {
         return String.valueOf(e.getMessage()).lines().findFirst().orElse(e.getClass().getSimpleName());
-    }
-
-    @Override
-    public void close() {
-        opened.forEach(OpenedImage::close);
     }
 }

@@ -82,7 +82,7 @@ public final class LayerWriter {
     }
 
     /** createTempFile makes 0600 files; a blob is public content, and other tools may copy it. */
-    private static void setReadable(Path p) throws IOException {
+    public static void setReadable(Path p) throws IOException {
         try {
             Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-r--r--"));
         } catch (UnsupportedOperationException e) {
