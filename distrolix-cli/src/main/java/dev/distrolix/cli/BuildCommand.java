@@ -180,7 +180,9 @@ final class BuildCommand implements Callable<Integer> {
             build.afterWrite(new dev.distrolix.sign.SigningStep(
                     dev.distrolix.sign.SigningKeys.signerInBackground(signKey, System::getenv),
                     registry.settings(), identity, !noAttest, SbomCommand.created(), SbomCommand.toolVersion(),
-                    signingLines::add));
+                    signingLines::add).scans(noCache ? null : dev.distrolix.inspect.scan.ScanCache.in(
+                    dev.distrolix.inspect.scan.ScanCache.beside(cacheDir != null ? cacheDir
+                            : dev.distrolix.cache.LayerCache.defaultDir()))));
         } else if (noAttest || identity != null) {
             throw new dev.distrolix.InputException((noAttest ? "--no-attest" : "--identity") + " needs --sign-key");
         }

@@ -118,7 +118,7 @@ final class SbomCommand implements Callable<Integer> {
         }
         ImageSbom sbom;
         try (OpenedImage o = Transports.open(image, registry.settings())) {
-            sbom = SbomBuilder.build(image, o.displayName(), o.image(platformOption.platform()));
+            sbom = SbomBuilder.build(image, o.displayName(), o.image(platformOption.platform()), scans());
         }
         PrintWriter out = spec.commandLine().getOut();
         if (sbom.components().isEmpty()) {
@@ -161,6 +161,15 @@ final class SbomCommand implements Callable<Integer> {
         return check && sbom.check().status() == GraphCheck.Status.DIFFERS ? AuditCommand.EXIT_FINDINGS : 0;
     }
 
+    /**
+     * The layer scans kept beside the default layer cache: a layer scanned once (by an SBOM, or a signing
+     * build) is replayed, not read again.
+     */
+    static dev.distrolix.inspect.scan.ScanCache scans() {
+        return dev.distrolix.inspect.scan.ScanCache.in(
+                dev.distrolix.inspect.scan.ScanCache.beside(dev.distrolix.cache.LayerCache.defaultDir()));
+    }
+
     /** One SBOM per image of the index, printed one after the other; --check fails if any graph differs. */
     private int allPlatforms() throws IOException {
         List<String> names = new ArrayList<>();
@@ -170,7 +179,7 @@ final class SbomCommand implements Callable<Integer> {
             digest = o.artifact().manifestDigest().toString();
             for (PlatformImage p : PlatformImage.all(o.artifact())) {
                 names.add(p.name());
-                sboms.add(SbomBuilder.build(image, o.displayName(), p.image()));
+                sboms.add(SbomBuilder.build(image, o.displayName(), p.image(), scans()));
             }
         }
         if (sboms.isEmpty()) {

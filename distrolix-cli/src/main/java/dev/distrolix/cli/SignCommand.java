@@ -83,7 +83,8 @@ final class SignCommand implements Callable<Integer> {
                     throw new dev.distrolix.InputException(image + " changed while it was signed (now "
                             + img.manifestDigest() + "): run sign again");
                 }
-                doc = SbomPredicate.of(store.identity(), img, SbomCommand.created(), SbomCommand.toolVersion());
+                doc = SbomPredicate.of(store.identity(), img, SbomCommand.created(), SbomCommand.toolVersion(),
+                        SbomCommand.scans());
             }
             String tag = ImageSigning.attest(store, signer,
                     List.of(new ImageSigning.Predicate(Statements.Kind.SBOM, doc)));

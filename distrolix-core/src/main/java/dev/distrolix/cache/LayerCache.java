@@ -215,6 +215,16 @@ public final class LayerCache implements Closeable {
                     }
                 }
             }
+            Path scans = dir.resolve("scans"); // records of layer scans (inspect.scan.ScanCache), one per blob
+            if (Files.isDirectory(scans)) {
+                try (Stream<Path> s = Files.list(scans)) {
+                    for (Path r : s.toList()) {
+                        if (!kept.contains(r.getFileName().toString())) {
+                            Files.deleteIfExists(r);
+                        }
+                    }
+                }
+            }
             return c.usage();
         }
     }

@@ -1,7 +1,6 @@
 package dev.distrolix.inspect;
 
 import dev.distrolix.image.Image;
-import dev.distrolix.image.LayerStream;
 import dev.distrolix.blob.Compression;
 import dev.distrolix.blob.Digest;
 
@@ -60,6 +59,24 @@ public final class FlatFilesystem {
         /** Sees every tar entry of every layer (whiteouts included), before it is merged. */
         default void entry(LayerInfo layer, TarEntry entry) throws IOException {}
 
+        /** A regular file of a replayed layer ({@link LayerWalker.KnownLayer}): its content is not read. */
+        default void known(LayerInfo layer, TarEntry entry) throws IOException {}
+
+        /** Whether {@link #layerEnd} should be given a record of each layer read. */
+        default boolean recording() {
+            return false;
+        }
+
+        default void layerStart(LayerInfo layer) throws IOException {}
+
+        /**
+         * The layer's last entry was merged. {@code asInTar} tells that every entry stayed at its tar path (no
+         * symlink of a lower layer moved it), so that what was seen of the layer depends on the layer alone;
+         * {@code record} is what was read of it, when {@link #recording()}, the layer was read (not replayed)
+         * and {@code asInTar}; else null.
+         */
+        default void layerEnd(LayerInfo layer, boolean asInTar, LayerWalker.KnownLayer record) throws IOException {}
+
     }
 
     /** securejoin's limit on symlinks followed while resolving one name. */
@@ -81,8 +98,13 @@ public final class FlatFilesystem {
     }
 
     public static FlatFilesystem read(Image image, ContentTap tap) throws IOException {
+        return read(image, tap, layer -> null);
+    }
+
+    /** Reads the image, replaying the layers {@code known} gives instead of reading them. */
+    public static FlatFilesystem read(Image image, ContentTap tap, LayerWalker.KnownLayers known) throws IOException {
         Merger merger = new Merger(tap);
-        LayerWalker.walk(image, merger);
+        LayerWalker.walk(image, merger, known);
         return new FlatFilesystem(merger.tree, merger.summaries, merger.programs);
     }
 
@@ -160,16 +182,25 @@ public final class FlatFilesystem {
         private int count;
         private long fileBytes;
         private TreeSet<String> storePaths;
+        private boolean moved;
+        private boolean replayed;
+        private List<LayerWalker.KnownEntry> record;
 
         Merger(ContentTap tap) {
             this.tap = tap;
         }
 
         @Override
-        public void layerStart(LayerInfo layer) {
+        public void layerStart(LayerInfo layer) throws IOException {
             count = 0;
             fileBytes = 0;
             storePaths = new TreeSet<>();
+            moved = false;
+            replayed = false;
+            record = tap != null && tap.recording() ? new ArrayList<>() : null;
+            if (tap != null) {
+                tap.layerStart(layer);
+            }
         }
 
 
@@ -177,6 +208,13 @@ public final class FlatFilesystem {
         public void entry(LayerInfo layer, TarEntry raw, LayerWalker.Content content) throws IOException {
             count++;
             TarEntry e = place(raw);
+            moved |= e != raw;
+            replayed |= content.known();
+            int slot = -1;
+            if (record != null) {
+                slot = record.size();
+                record.add(new LayerWalker.KnownEntry(raw, null, null, null));
+            }
             if (tap != null) {
                 tap.entry(layer, e);
             }
@@ -210,7 +248,9 @@ public final class FlatFilesystem {
             if (file && (e.mode() & 0111) != 0) {
                 content.identifyProgram();
             }
-            if (tap != null && file && tap.wants(e)) {
+            if (tap != null && file && content.known()) {
+                tap.known(layer, e);
+            } else if (tap != null && file && tap.wants(e)) {
                 tap.read(layer, e, content.stream());
             }
             var sha = file ? content.sha256() : null;
@@ -219,6 +259,9 @@ public final class FlatFilesystem {
                 ProgramSignatures.Signature program = content.program();
                 if (program != null) {
                     programs.putIfAbsent(sha, program);
+                }
+                if (record != null) {
+                    record.set(slot, new LayerWalker.KnownEntry(raw, sha, masked, program));
                 }
             }
             if (e.type() == FsEntry.Type.HARDLINK) {
@@ -346,9 +389,14 @@ public final class FlatFilesystem {
         }
 
         @Override
-        public void layerEnd(LayerInfo layer, LayerStream stream) {
-            summaries.add(new LayerSummary(layer, stream.compressedSize(), stream.uncompressedSize(),
-                    stream.compression(), count, fileBytes, new ArrayList<>(storePaths)));
+        public void layerEnd(LayerInfo layer, LayerWalker.Sizes sizes) throws IOException {
+            summaries.add(new LayerSummary(layer, sizes.compressed(), sizes.uncompressed(),
+                    sizes.compression(), count, fileBytes, new ArrayList<>(storePaths)));
+            if (tap != null) {
+                tap.layerEnd(layer, !moved, record != null && !replayed && !moved
+                        ? new LayerWalker.KnownLayer(record, sizes) : null);
+                record = null;
+            }
         }
     }
 }

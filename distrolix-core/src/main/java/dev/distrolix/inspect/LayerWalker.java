@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
@@ -33,8 +34,30 @@ public final class LayerWalker {
 
         void entry(LayerInfo layer, TarEntry entry, Content content) throws IOException;
 
-        /** The layer ended and was verified; {@code stream} tells its sizes and compression. */
-        default void layerEnd(LayerInfo layer, LayerStream stream) throws IOException {}
+        /** The layer ended and was verified (or was known from a record of an earlier read of it). */
+        default void layerEnd(LayerInfo layer, Sizes sizes) throws IOException {}
+    }
+
+    /** A layer's sizes as read: the blob's bytes, the tar's bytes, and the compression found. */
+    public record Sizes(long compressed, long uncompressed, Compression compression) {}
+
+    /**
+     * A layer already read once, as a record of what that read found: each entry (as in the tar, before it
+     * is placed) with its content's digests, and the layer's sizes. Replaying it skips the blob entirely,
+     * which is sound because the record is of the blob with the same digest and diff_id.
+     */
+    public record KnownLayer(List<KnownEntry> entries, Sizes sizes) {
+        public KnownLayer {
+            entries = List.copyOf(entries);
+        }
+    }
+
+    /** One entry of a {@link KnownLayer}; the digests and program are null for what is not a regular file. */
+    public record KnownEntry(TarEntry entry, Digest sha256, Digest storeRefDigest, ProgramSignatures.Signature program) {}
+
+    /** Gives the layers that need not be read; null for a layer that must be. */
+    public interface KnownLayers {
+        KnownLayer known(LayerInfo layer);
     }
 
     /**
@@ -44,14 +67,35 @@ public final class LayerWalker {
      */
     public static final class Content {
         private final InputStream in;
-        private final MessageDigest md = Digest.newSha256();
+        private final MessageDigest md;
         private StoreRefMasker masker;
         private ProgramSignatures signatures;
         private Digest digest;
         private Digest storeRefDigest;
+        private final boolean known;
+        private ProgramSignatures.Signature knownProgram;
 
         Content(InputStream in) {
             this.in = in;
+            this.md = Digest.newSha256();
+            this.known = false;
+        }
+
+        private Content(KnownEntry k) {
+            this.in = InputStream.nullInputStream();
+            this.md = null;
+            this.known = true;
+            this.digest = k.sha256();
+            this.storeRefDigest = k.storeRefDigest();
+            this.knownProgram = k.program();
+        }
+
+        /**
+         * True when the content is not read but known from a record ({@link KnownLayer}): its digests and
+         * program are those recorded, and {@link #stream()} is empty.
+         */
+        public boolean known() {
+            return known;
         }
 
         public InputStream stream() {
@@ -115,7 +159,7 @@ public final class LayerWalker {
         /** The program the content was recognised as, or null (also when not asked for). */
         public ProgramSignatures.Signature program() throws IOException {
             sha256();
-            return signatures == null ? null : signatures.result();
+            return known ? knownProgram : signatures == null ? null : signatures.result();
         }
 
         public Digest sha256() throws IOException {
@@ -135,8 +179,23 @@ public final class LayerWalker {
     }
 
     public static void walk(Image image, Visitor visitor) throws IOException {
+        walk(image, visitor, layer -> null);
+    }
+
+    /** Like {@link #walk(Image, Visitor)}, replaying the layers {@code known} gives instead of reading them. */
+    public static void walk(Image image, Visitor visitor, KnownLayers known) throws IOException {
         for (int i = 0; i < image.layers().size(); i++) {
-            walkLayer(image, i, visitor);
+            LayerInfo layer = new LayerInfo(i, image.layers().get(i));
+            KnownLayer k = known.known(layer);
+            if (k == null) {
+                walkLayer(image, i, visitor);
+                continue;
+            }
+            visitor.layerStart(layer);
+            for (KnownEntry e : k.entries()) {
+                visitor.entry(layer, e.entry(), new Content(e));
+            }
+            visitor.layerEnd(layer, k.sizes());
         }
     }
 
@@ -155,7 +214,7 @@ public final class LayerWalker {
                 visitor.entry(layer, entry, new Content(entry.type() == FsEntry.Type.FILE ? tar : InputStream.nullInputStream()));
             }
             stream.drain();
-            visitor.layerEnd(layer, stream);
+            visitor.layerEnd(layer, new Sizes(stream.compressedSize(), stream.uncompressedSize(), stream.compression()));
         }
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.distrolix.image.Image;
 import dev.distrolix.inspect.sbom.CycloneDxWriter;
 import dev.distrolix.inspect.sbom.SbomBuilder;
+import dev.distrolix.inspect.scan.ScanCache;
 import dev.distrolix.json.Mappers;
 import java.io.IOException;
 import java.time.Instant;
@@ -17,7 +18,13 @@ public final class SbomPredicate {
      *                  so that its output for that reference is this document
      */
     public static JsonNode of(String reference, Image image, Instant timestamp, String version) throws IOException {
-        String doc = CycloneDxWriter.write(SbomBuilder.build(reference, reference, image), timestamp, version);
+        return of(reference, image, timestamp, version, null);
+    }
+
+    /** Like {@link #of(String, Image, Instant, String)}, replaying the layer scans {@code scans} keeps (null: none). */
+    public static JsonNode of(String reference, Image image, Instant timestamp, String version, ScanCache scans)
+            throws IOException {
+        String doc = CycloneDxWriter.write(SbomBuilder.build(reference, reference, image, scans), timestamp, version);
         return Mappers.json().readTree(doc);
     }
 }

@@ -23,6 +23,7 @@ public final class SigningStep implements BuiltImage.AfterWrite {
     private final Instant sbomTimestamp;
     private final String version;
     private final Consumer<String> report;
+    private dev.distrolix.inspect.scan.ScanCache scans;
 
     /**
      * @param identity      for an {@code oci:} target: the reference the signature names (null: the image's name)
@@ -40,9 +41,15 @@ public final class SigningStep implements BuiltImage.AfterWrite {
         this.report = Objects.requireNonNull(report, "report");
     }
 
+    /** Where the SBOM's layer scans are kept and replayed from (a warm build scans only the layers it made); null: none. */
+    public SigningStep scans(dev.distrolix.inspect.scan.ScanCache scans) {
+        this.scans = scans;
+        return this;
+    }
+
     private com.fasterxml.jackson.databind.JsonNode sbom(BuiltImage b) throws IOException {
         if (sbom == null) {
-            return SbomPredicate.of(sbomReference(b.target(), b.written().where()), b.image(), sbomTimestamp, version);
+            return SbomPredicate.of(sbomReference(b.target(), b.written().where()), b.image(), sbomTimestamp, version, scans);
         }
         return sbom.join();
     }
@@ -96,7 +103,7 @@ public final class SigningStep implements BuiltImage.AfterWrite {
         if (image != null && attest && target instanceof ImageReference.Registry) { // a folder's name is known once written
             String reference = sbomReference(target, null);
             sbom = dev.distrolix.build.Background.start("distrolix-sbom",
-                    () -> SbomPredicate.of(reference, image, sbomTimestamp, version));
+                    () -> SbomPredicate.of(reference, image, sbomTimestamp, version, scans));
         }
         if (image != null && target instanceof ImageReference.Registry r) {
             dev.distrolix.blob.Digest digest = image.manifestDigest();

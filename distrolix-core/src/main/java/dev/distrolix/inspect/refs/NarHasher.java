@@ -7,7 +7,8 @@ import dev.distrolix.inspect.LayerInfo;
 import dev.distrolix.inspect.StorePathIndex;
 import dev.distrolix.inspect.TarEntry;
 import dev.distrolix.inspect.scan.ContentSink;
-import dev.distrolix.inspect.scan.ScanCollector;
+import dev.distrolix.inspect.scan.ImageScan;
+import dev.distrolix.inspect.scan.RecordableCollector;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -28,8 +29,10 @@ import java.util.TreeMap;
  * several layers, include a hard link, or are touched by a later layer, its hash is left out
  * rather than guessed (see {@link #failures()}).
  */
-public final class NarHasher implements ScanCollector {
+public final class NarHasher implements RecordableCollector {
     private final Map<String, PathState> states = new HashMap<>();
+    /** Layers replayed from a record: layer index → store path base name → the NAR hash made when it was read. */
+    private final Map<Integer, Map<String, String>> replayed = new HashMap<>();
 
     /** One store path's serialization in progress. */
     private static final class PathState {
@@ -37,6 +40,9 @@ public final class NarHasher implements ScanCollector {
         final MessageDigest md = Digest.newSha256();
         final List<String[]> stack = new ArrayList<>(); // {directory relative path, last child name}
         String failure;
+        /** From a replayed layer: the hash made when it was read (the content is not read again). */
+        boolean replayed;
+        Digest known;
         boolean rootSeen;
         boolean rootIsDirectory;
         long pendingPadding;
@@ -52,7 +58,7 @@ public final class NarHasher implements ScanCollector {
         if (base == null) {
             return;
         }
-        PathState s = states.computeIfAbsent(base, b -> new PathState(layer.index()));
+        PathState s = states.computeIfAbsent(base, b -> started(b, layer.index()));
         if (s.failure != null) {
             return;
         }
@@ -104,6 +110,67 @@ public final class NarHasher implements ScanCollector {
         node(s, e, rel);
     }
 
+    private PathState started(String base, int layer) {
+        PathState s = new PathState(layer);
+        Map<String, String> recorded = replayed.get(layer);
+        if (recorded != null) {
+            s.replayed = true;
+            String known = recorded.get(base);
+            s.known = known == null ? null : Digest.parse(known);
+        }
+        return s;
+    }
+
+    @Override
+    public void replayLayer(LayerInfo layer, Map<String, String> findings) {
+        replayed.put(layer.index(), findings);
+    }
+
+    @Override
+    public void replayFile(LayerInfo layer, TarEntry file, List<String> findings) {
+        String base = StorePathIndex.storePathOf(file.path());
+        PathState s = base == null ? null : states.get(base);
+        if (s != null && s.failure == null) {
+            fileEnd(s, relative(base, file));
+        }
+    }
+
+    /** The NAR hash of each store path this layer began and hashed whole so far, as if no later layer touched it. */
+    @Override
+    public Map<String, String> layerFindings(LayerInfo layer) {
+        Map<String, String> out = new TreeMap<>();
+        states.forEach((base, s) -> {
+            if (s.layer == layer.index() && s.failure == null && s.rootSeen) {
+                out.put(base, finalDigest(s).toString());
+            }
+        });
+        return out;
+    }
+
+    /** The hash once every directory still open is closed, on a copy: the state goes on. */
+    private static Digest finalDigest(PathState s) {
+        if (s.replayed) {
+            return s.known;
+        }
+        try {
+            MessageDigest md = (MessageDigest) s.md.clone();
+            for (int i = s.stack.size() - 1; i >= 0; i--) {
+                str(md, ")");
+                if (!s.stack.get(i)[0].isEmpty()) {
+                    str(md, ")");
+                }
+            }
+            return Digest.ofSha256(md);
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("SHA-256 cannot be cloned", e);
+        }
+    }
+
+    private static String relative(String base, TarEntry e) {
+        String root = "/nix/store/" + base;
+        return e.path().length() == root.length() ? "" : e.path().substring(root.length() + 1);
+    }
+
     /** Writes a node's header; a file's content follows through its sink, a directory's children as entries. */
     private void node(PathState s, TarEntry e, String rel) {
         str(s, "(");
@@ -142,8 +209,7 @@ public final class NarHasher implements ScanCollector {
         if (s == null || s.failure != null) {
             return null;
         }
-        String root = "/nix/store/" + base;
-        String rel = file.path().length() == root.length() ? "" : file.path().substring(root.length() + 1);
+        String rel = relative(base, file);
         return new ContentSink() {
             @Override
             public boolean accept(byte[] b, int off, int len) {
@@ -153,11 +219,16 @@ public final class NarHasher implements ScanCollector {
 
             @Override
             public void end() {
-                s.md.update(new byte[(int) s.pendingPadding]);
-                str(s, ")");
-                closeEntry(s, rel);
+                fileEnd(s, rel);
             }
         };
+    }
+
+    /** After a file's content: its padding and the closing of its node and entry. */
+    private static void fileEnd(PathState s, String rel) {
+        s.md.update(new byte[(int) s.pendingPadding]);
+        str(s, ")");
+        closeEntry(s, rel);
     }
 
     private static void closeEntry(PathState s, String rel) {
@@ -181,10 +252,10 @@ public final class NarHasher implements ScanCollector {
         states.forEach((base, s) -> {
             FsEntry top = fs.get("/nix/store/" + base);
             if (s.failure == null && s.rootSeen && top != null && top.layer() == s.layer) {
-                while (!s.stack.isEmpty()) {
-                    closeDirectory(s);
+                if (s.replayed && s.known == null) {
+                    throw new ImageScan.StaleRecordException("/nix/store/" + base + ": no NAR hash in the record of its layer");
                 }
-                out.put(base, Digest.ofSha256(s.md));
+                out.put(base, finalDigest(s));
                 s.failure = "finished"; // the digest is final
             }
         });
@@ -203,14 +274,22 @@ public final class NarHasher implements ScanCollector {
     }
 
     private static void str(PathState s, String v) {
+        str(s.md, v);
+    }
+
+    private static void str(MessageDigest md, String v) {
         byte[] b = v.getBytes(StandardCharsets.UTF_8);
-        num(s, b.length);
-        s.md.update(b);
-        s.md.update(new byte[(int) pad(b.length)]);
+        num(md, b.length);
+        md.update(b);
+        md.update(new byte[(int) pad(b.length)]);
     }
 
     private static void num(PathState s, long n) {
-        s.md.update(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(n).array());
+        num(s.md, n);
+    }
+
+    private static void num(MessageDigest md, long n) {
+        md.update(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(n).array());
     }
 
     private static long pad(long len) {

@@ -6,8 +6,10 @@ import dev.distrolix.inspect.LayerInfo;
 import dev.distrolix.inspect.StorePathIndex;
 import dev.distrolix.inspect.TarEntry;
 import dev.distrolix.inspect.scan.ContentSink;
-import dev.distrolix.inspect.scan.ScanCollector;
+import dev.distrolix.inspect.scan.RecordableCollector;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.SortedSet;
@@ -26,10 +28,12 @@ import java.util.TreeSet;
  * the roots, files outside the store ({@code /usr/local/bin/nginx -> /nix/store/…}). File names
  * are not scanned (Nix scans them too, as part of the NAR, but a hash in a name is unheard of).
  */
-public final class ReferenceScanner implements ScanCollector {
+public final class ReferenceScanner implements RecordableCollector {
     /** referrer (store base name, or absolute path outside the store) → candidate hash → first file naming it. */
     private final Map<String, Map<String, String>> candidates = new HashMap<>();
     private final Map<String, Integer> outsideLayer = new HashMap<>();
+    /** The candidates of the file read last, in the order found: what a record of its layer keeps. */
+    private LinkedHashSet<String> lastFile;
 
     @Override
     public void entry(LayerInfo layer, TarEntry e) {
@@ -42,11 +46,28 @@ public final class ReferenceScanner implements ScanCollector {
     @Override
     public ContentSink open(LayerInfo layer, TarEntry file) {
         Referrer r = referrer(layer, file);
-        HashWindowScanner scanner = new HashWindowScanner(r::add);
+        LinkedHashSet<String> found = new LinkedHashSet<>();
+        lastFile = found;
+        HashWindowScanner scanner = new HashWindowScanner(hash -> {
+            if (found.add(hash)) {
+                r.add(hash);
+            }
+        });
         return (b, off, len) -> {
             scanner.update(b, off, len);
             return true;
         };
+    }
+
+    @Override
+    public List<String> fileFindings() {
+        return lastFile == null ? List.of() : List.copyOf(lastFile);
+    }
+
+    @Override
+    public void replayFile(LayerInfo layer, TarEntry file, List<String> findings) {
+        Referrer r = referrer(layer, file);
+        findings.forEach(r::add);
     }
 
     /** Where a file's references are recorded, and the name they are recorded under. */

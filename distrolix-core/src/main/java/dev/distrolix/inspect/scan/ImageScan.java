@@ -2,12 +2,16 @@ package dev.distrolix.inspect.scan;
 
 import dev.distrolix.inspect.FlatFilesystem;
 import dev.distrolix.inspect.LayerInfo;
+import dev.distrolix.inspect.LayerWalker;
 import dev.distrolix.image.Image;
 import dev.distrolix.inspect.TarEntry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The one streaming pass that audit, sbom and why make over an image: the merged filesystem
@@ -15,38 +19,115 @@ import java.util.List;
  * bytes. Each file's content is read once, in 64 KiB chunks, and handed to every collector that
  * asked for it; memory stays bounded by what the collectors keep, never by file sizes.
  *
+ * <p>With a {@link ScanCache}, a layer scanned before by the same kind of collectors is replayed from
+ * its record instead of read, and a layer read is recorded. A record holds the layer's entries as they
+ * are in its tar; it is replayed only where every entry lands at its tar path again, which depends on
+ * the layers below (a symlink there can move an entry): where one does not, {@link StaleRecordException}
+ * tells the caller to scan again without records.
+ *
  * <p>Symlinks that climb above the root are kept (not refused as the plain reader does), so that
  * the audit can report them; nothing is ever followed on the host.
  */
 public final class ImageScan {
     private ImageScan() {}
 
+    /** A record could not be replayed as it was made; scan again without records. */
+    public static final class StaleRecordException extends RuntimeException {
+        public StaleRecordException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
     public static FlatFilesystem run(Image image, List<? extends ScanCollector> collectors) throws IOException {
-        Tap tap = new Tap(List.copyOf(collectors));
-        FlatFilesystem fs = FlatFilesystem.read(image, tap);
+        return run(image, collectors, null, null);
+    }
+
+    /**
+     * Scans with records: {@code kind} names the collectors (a record is replayed only to the same kind),
+     * each of which must be a {@link RecordableCollector}; a null cache reads every layer.
+     */
+    public static FlatFilesystem run(Image image, List<? extends ScanCollector> collectors, ScanCache cache, String kind)
+            throws IOException {
+        if (cache != null && !collectors.stream().allMatch(c -> c instanceof RecordableCollector)) {
+            throw new IllegalArgumentException("only recordable collectors can be replayed");
+        }
+        Tap tap = new Tap(List.copyOf(collectors), cache, kind);
+        FlatFilesystem fs = FlatFilesystem.read(image, tap, cache == null ? layer -> null : tap::known);
         for (ScanCollector c : collectors) {
             c.finish();
         }
         return fs;
     }
 
-    /** Fans one file's content out to the collectors' sinks. */
+    /** Fans one file's content out to the collectors' sinks; records and replays layers when given a cache. */
     private static final class Tap implements FlatFilesystem.ContentTap {
         private final List<ScanCollector> collectors;
+        private final ScanCache cache;
+        private final String kind;
         private final byte[] buffer = new byte[64 * 1024];
         private final List<ContentSink> sinks = new ArrayList<>();
+        private final Map<Integer, LayerScanRecord> replays = new HashMap<>();
         private LayerInfo layer;
+        private LayerScanRecord replaying;
+        private List<Map<Integer, List<String>>> findings;
+        private int ordinal;
 
-        Tap(List<ScanCollector> collectors) {
+        Tap(List<ScanCollector> collectors, ScanCache cache, String kind) {
             this.collectors = collectors;
+            this.cache = cache;
+            this.kind = kind;
         }
 
+        /** The layer's record, when there is one to replay. */
+        LayerWalker.KnownLayer known(LayerInfo layer) {
+            LayerScanRecord r = cache.load(layer, kind, collectors.size());
+            if (r == null) {
+                return null;
+            }
+            replays.put(layer.index(), r);
+            return r.layer();
+        }
+
+        @Override
+        public boolean recording() {
+            return cache != null;
+        }
+
+        @Override
+        public void layerStart(LayerInfo layer) {
+            this.layer = layer;
+            ordinal = -1;
+            replaying = replays.remove(layer.index());
+            findings = null;
+            if (replaying != null) {
+                for (int c = 0; c < collectors.size(); c++) {
+                    ((RecordableCollector) collectors.get(c)).replayLayer(layer, replaying.layerFindings().get(c));
+                }
+            } else if (cache != null) {
+                findings = new ArrayList<>();
+                for (int c = 0; c < collectors.size(); c++) {
+                    findings.add(new TreeMap<>());
+                }
+            }
+        }
 
         @Override
         public void entry(LayerInfo layer, TarEntry entry) {
             this.layer = layer;
+            ordinal++;
             for (ScanCollector c : collectors) {
                 c.entry(layer, entry);
+            }
+        }
+
+        @Override
+        public void known(LayerInfo layer, TarEntry entry) {
+            if (replaying == null) {
+                throw new StaleRecordException(layer.label() + ": a known entry outside a replayed layer");
+            }
+            for (int c = 0; c < collectors.size(); c++) {
+                List<String> found = replaying.fileFindings().get(c).getOrDefault(ordinal, List.of());
+                ((RecordableCollector) collectors.get(c)).replayFile(layer, entry, found);
             }
         }
 
@@ -80,6 +161,30 @@ public final class ImageScan {
                 }
                 sinks.clear();
             }
+            if (findings != null) {
+                for (int c = 0; c < collectors.size(); c++) {
+                    List<String> found = ((RecordableCollector) collectors.get(c)).fileFindings();
+                    if (!found.isEmpty()) {
+                        findings.get(c).put(ordinal, List.copyOf(found));
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void layerEnd(LayerInfo layer, boolean asInTar, LayerWalker.KnownLayer record) {
+            if (replaying != null && !asInTar) {
+                throw new StaleRecordException(layer.label() + ": an entry of the record lands elsewhere in this image");
+            }
+            if (record != null && findings != null) {
+                List<Map<String, String>> whole = new ArrayList<>();
+                for (ScanCollector c : collectors) {
+                    whole.add(((RecordableCollector) c).layerFindings(layer));
+                }
+                cache.store(layer, kind, new LayerScanRecord(record, findings, whole));
+            }
+            replaying = null;
+            findings = null;
         }
     }
 }

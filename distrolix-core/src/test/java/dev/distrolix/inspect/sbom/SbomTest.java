@@ -165,4 +165,40 @@ class SbomTest {
         String json = CycloneDxWriter.write(s, Instant.now(), "test");
         assertThat(new JsonParser().validate(json.getBytes(StandardCharsets.UTF_8), CycloneDxWriter.VERSION)).isEmpty();
     }
+
+    /**
+     * A scan with records gives the same SBOM as one without, and once every layer is recorded it reads no
+     * layer at all: the copy's layer blobs are overwritten with zeros and the SBOM is still the same (and
+     * cannot be made without the records: a blob that is not what its digest says is refused).
+     */
+    @Test
+    void aSecondScanReplaysEveryLayerAndReadsNoBlob(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        String ref = AuditFixtures.nginx();
+        java.nio.file.Path layout = java.nio.file.Path.of(ref.substring("oci:".length(), ref.lastIndexOf(':')));
+        java.nio.file.Path copyDir = tmp.resolve("layout");
+        try (var walk = java.nio.file.Files.walk(layout)) {
+            for (java.nio.file.Path p : walk.toList()) {
+                java.nio.file.Files.copy(p, copyDir.resolve(layout.relativize(p).toString()));
+            }
+        }
+        String copy = "oci:" + copyDir + ":test";
+        Instant at = Instant.parse("2026-01-02T03:04:05Z");
+        String read = CycloneDxWriter.write(sbom(copy), at, "test");
+        dev.distrolix.inspect.scan.ScanCache cache = dev.distrolix.inspect.scan.ScanCache.in(tmp.resolve("scans"));
+        try (OpenedImage h = Transports.open(copy, RegistrySettings.defaults())) {
+            assertThat(CycloneDxWriter.write(SbomBuilder.build(copy, h.displayName(), h.image(), cache), at, "test"))
+                    .isEqualTo(read);
+            assertThat(h.image().layers()).hasSizeGreaterThan(3);
+            for (dev.distrolix.image.Layer l : h.image().layers()) {
+                java.nio.file.Path blob = copyDir.resolve("blobs/sha256/" + l.digest().hex());
+                java.nio.file.Files.write(blob, new byte[(int) java.nio.file.Files.size(blob)]);
+            }
+        }
+        try (OpenedImage h = Transports.open(copy, RegistrySettings.defaults())) {
+            assertThat(CycloneDxWriter.write(SbomBuilder.build(copy, h.displayName(), h.image(), cache), at, "test"))
+                    .isEqualTo(read);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> SbomBuilder.build(copy, h.displayName(), h.image()))
+                    .isInstanceOf(dev.distrolix.InputException.class);
+        }
+    }
 }

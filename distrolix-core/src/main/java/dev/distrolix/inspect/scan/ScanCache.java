@@ -1,0 +1,264 @@
+package dev.distrolix.inspect.scan;
+
+import dev.distrolix.TempFiles;
+import dev.distrolix.blob.Compression;
+import dev.distrolix.blob.Digest;
+import dev.distrolix.inspect.FsEntry;
+import dev.distrolix.inspect.LayerInfo;
+import dev.distrolix.inspect.LayerWalker;
+import dev.distrolix.inspect.ProgramSignatures;
+import dev.distrolix.inspect.TarEntry;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Scans of layers already made, one file per layer blob ({@code <folder>/<blob hex>}), so that a layer
+ * scanned once is not decompressed and hashed again (a warm build's SBOM reads only the layer it changed).
+ * A record is of the blob with that digest and diff_id, read to its end and verified, for one set of
+ * collectors ({@code kind}); it is given back only for a layer with the same digest and diff_id. Records
+ * end with their own SHA-256: a damaged one is removed and the layer read. Writes are atomic (temp file and
+ * rename), so concurrent scans are fine. Records larger than {@link #MAX_BYTES} are not kept.
+ */
+public final class ScanCache {
+    static final int MAX_BYTES = 64 << 20;
+    private static final String MAGIC = "distrolix-scan-record";
+    private static final int VERSION = 1;
+    private static final int MAX_STRING_BYTES = 65_535; // DataOutput's modified UTF-8 limit
+    private static final FsEntry.Type[] TYPES = FsEntry.Type.values();
+    private static final Compression[] COMPRESSIONS = Compression.values();
+
+    private final Path dir;
+
+    private ScanCache(Path dir) {
+        this.dir = dir;
+    }
+
+    /** The records in {@code dir} (made when the first one is written). */
+    public static ScanCache in(Path dir) {
+        return new ScanCache(dir);
+    }
+
+    /** The scans folder of a layer cache folder. */
+    public static Path beside(Path layerCacheDir) {
+        return layerCacheDir.resolve("scans");
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** The record of this layer for collectors {@code kind}, or null (none, another kind, damaged). */
+    public LayerScanRecord load(LayerInfo layer, String kind, int collectors) {
+        Path file = dir.resolve(layer.digest().hex());
+        try {
+            if (!Files.isRegularFile(file) || Files.size(file) > MAX_BYTES) {
+                return null;
+            }
+            byte[] bytes = Files.readAllBytes(file);
+            LayerScanRecord r;
+            try {
+                r = decode(bytes, layer, kind, collectors);
+            } catch (IOException | RuntimeException damaged) {
+                r = null;
+            }
+            if (r == null) {
+                Files.deleteIfExists(file); // damaged or stale: the next scan writes it again
+            }
+            return r;
+        } catch (IOException | RuntimeException unreadable) {
+            return null;
+        }
+    }
+
+    /** Keeps the record of this layer; best effort (a record that cannot be written is only not kept). */
+    public void store(LayerInfo layer, String kind, LayerScanRecord record) {
+        Path file = dir.resolve(layer.digest().hex());
+        Path tmp = null;
+        try {
+            byte[] bytes = encode(layer, kind, record);
+            if (bytes == null) {
+                return;
+            }
+            Files.createDirectories(dir);
+            TempFiles.sweep(dir);
+            tmp = TempFiles.createBeside(file);
+            Files.write(tmp, bytes);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException | RuntimeException notKept) {
+            try {
+                if (tmp != null) {
+                    Files.deleteIfExists(tmp);
+                }
+            } catch (IOException ignored) {
+                // a temp file left behind is swept by the next write
+            }
+        }
+    }
+
+    /** The record's bytes, or null when it is too large or holds a string too long to write. */
+    static byte[] encode(LayerInfo layer, String kind, LayerScanRecord r) throws IOException {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(buf);
+        out.writeUTF(MAGIC);
+        out.writeInt(VERSION);
+        out.writeUTF(kind);
+        out.writeUTF(layer.digest().toString());
+        out.writeUTF(layer.diffId().toString());
+        LayerWalker.Sizes sizes = r.layer().sizes();
+        out.writeLong(sizes.compressed());
+        out.writeLong(sizes.uncompressed());
+        out.writeByte(sizes.compression().ordinal());
+        out.writeInt(r.layer().entries().size());
+        for (LayerWalker.KnownEntry k : r.layer().entries()) {
+            TarEntry e = k.entry();
+            if (!fits(e.path()) || !fits(e.linkTarget())) {
+                return null;
+            }
+            out.writeUTF(e.path());
+            out.writeByte(e.type().ordinal());
+            out.writeInt(e.mode());
+            out.writeLong(e.uid());
+            out.writeLong(e.gid());
+            out.writeLong(e.size());
+            writeNullable(out, e.linkTarget());
+            writeNullable(out, k.sha256() == null ? null : k.sha256().toString());
+            writeNullable(out, k.storeRefDigest() == null ? null : k.storeRefDigest().toString());
+            out.writeInt(k.program() == null ? -1 : ProgramSignatures.SIGNATURES.indexOf(k.program()));
+        }
+        out.writeInt(r.fileFindings().size());
+        for (int c = 0; c < r.fileFindings().size(); c++) {
+            Map<Integer, List<String>> files = r.fileFindings().get(c);
+            out.writeInt(files.size());
+            for (Map.Entry<Integer, List<String>> f : files.entrySet()) {
+                out.writeInt(f.getKey());
+                out.writeInt(f.getValue().size());
+                for (String s : f.getValue()) {
+                    if (!fits(s)) {
+                        return null;
+                    }
+                    out.writeUTF(s);
+                }
+            }
+            Map<String, String> whole = r.layerFindings().get(c);
+            out.writeInt(whole.size());
+            for (Map.Entry<String, String> w : whole.entrySet()) {
+                if (!fits(w.getKey()) || !fits(w.getValue())) {
+                    return null;
+                }
+                out.writeUTF(w.getKey());
+                out.writeUTF(w.getValue());
+            }
+            if (buf.size() > MAX_BYTES - 32) {
+                return null;
+            }
+        }
+        out.flush();
+        if (buf.size() > MAX_BYTES - 32) {
+            return null;
+        }
+        MessageDigest md = Digest.newSha256();
+        md.update(buf.toByteArray());
+        out.write(md.digest());
+        return buf.toByteArray();
+    }
+
+    /** The record, or null when the bytes are damaged or of another layer, kind or format. */
+    static LayerScanRecord decode(byte[] bytes, LayerInfo layer, String kind, int collectors) throws IOException {
+        if (bytes.length < 32) {
+            return null;
+        }
+        MessageDigest md = Digest.newSha256();
+        md.update(bytes, 0, bytes.length - 32);
+        if (!MessageDigest.isEqual(md.digest(), Arrays.copyOfRange(bytes, bytes.length - 32, bytes.length))) {
+            return null;
+        }
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, 0, bytes.length - 32));
+        if (!in.readUTF().equals(MAGIC) || in.readInt() != VERSION || !in.readUTF().equals(kind)
+                || !in.readUTF().equals(layer.digest().toString()) || !in.readUTF().equals(layer.diffId().toString())) {
+            return null;
+        }
+        LayerWalker.Sizes sizes = new LayerWalker.Sizes(in.readLong(), in.readLong(), COMPRESSIONS[in.readByte()]);
+        int n = count(in);
+        List<LayerWalker.KnownEntry> entries = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            TarEntry e = new TarEntry(in.readUTF(), TYPES[in.readByte()], in.readInt(), in.readLong(), in.readLong(),
+                    in.readLong(), readNullable(in));
+            String sha = readNullable(in);
+            String masked = readNullable(in);
+            int program = in.readInt();
+            entries.add(new LayerWalker.KnownEntry(e, sha == null ? null : Digest.parse(sha),
+                    masked == null ? null : Digest.parse(masked),
+                    program < 0 ? null : ProgramSignatures.SIGNATURES.get(program)));
+        }
+        int c = count(in);
+        if (c != collectors) {
+            return null;
+        }
+        List<Map<Integer, List<String>>> files = new ArrayList<>();
+        List<Map<String, String>> layers = new ArrayList<>();
+        for (int k = 0; k < c; k++) {
+            Map<Integer, List<String>> byEntry = new TreeMap<>();
+            int f = count(in);
+            for (int i = 0; i < f; i++) {
+                int entry = in.readInt();
+                if (entry < 0 || entry >= n) {
+                    return null;
+                }
+                int m = count(in);
+                List<String> found = new ArrayList<>(m);
+                for (int j = 0; j < m; j++) {
+                    found.add(in.readUTF());
+                }
+                byEntry.put(entry, List.copyOf(found));
+            }
+            Map<String, String> whole = new LinkedHashMap<>();
+            int w = count(in);
+            for (int i = 0; i < w; i++) {
+                whole.put(in.readUTF(), in.readUTF());
+            }
+            files.add(byEntry);
+            layers.add(whole);
+        }
+        if (in.available() != 0) {
+            return null;
+        }
+        return new LayerScanRecord(new LayerWalker.KnownLayer(entries, sizes), files, layers);
+    }
+
+    /** A count that the remaining bytes could hold (each item takes at least one byte). */
+    private static int count(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > in.available()) {
+            throw new IOException("count out of range");
+        }
+        return n;
+    }
+
+    private static boolean fits(String s) {
+        return s == null || s.length() * 3 <= MAX_STRING_BYTES;
+    }
+
+    private static void writeNullable(DataOutputStream out, String s) throws IOException {
+        out.writeBoolean(s != null);
+        if (s != null) {
+            out.writeUTF(s);
+        }
+    }
+
+    private static String readNullable(DataInputStream in) throws IOException {
+        return in.readBoolean() ? in.readUTF() : null;
+    }
+}
