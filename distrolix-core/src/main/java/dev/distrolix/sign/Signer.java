@@ -1,8 +1,6 @@
 package dev.distrolix.sign;
 
-import java.security.GeneralSecurityException;
 import java.security.PublicKey;
-import java.security.Signature;
 import java.security.interfaces.ECPrivateKey;
 import java.util.Objects;
 
@@ -24,15 +22,8 @@ public interface Signer {
         return new Signer() {
             @Override
             public byte[] sign(byte[] data) {
-                try {
-                    // never the P1363 form: older sigstore verifiers (in podman too) read DER only
-                    Signature s = Signature.getInstance("SHA256withECDSA");
-                    s.initSign(key);
-                    s.update(data);
-                    return s.sign();
-                } catch (GeneralSecurityException e) {
-                    throw new IllegalStateException("ECDSA signing failed", e);
-                }
+                // DER, never the P1363 form: older sigstore verifiers (in podman too) read DER only
+                return dev.distrolix.sign.keys.CosignKeys.sign(key, data);
             }
 
             @Override

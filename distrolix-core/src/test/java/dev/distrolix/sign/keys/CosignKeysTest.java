@@ -63,4 +63,27 @@ class CosignKeysTest {
     private static ECPrivateKey privateKey(BigInteger s, ECPublicKey like) throws Exception {
         return (ECPrivateKey) KeyFactory.getInstance("EC").generatePrivate(new ECPrivateKeySpec(s, like.getParams()));
     }
+
+    /** BouncyCastle's signatures are what the JDK (and every sigstore verifier) checks: DER, over SHA-256. */
+    @Test
+    void signaturesVerifyWithTheJdkAndAreDeterministic() throws Exception {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(3);
+        for (int i = 0; i < 20; i++) {
+            KeyPair pair = CosignKeys.generate();
+            byte[] data = new byte[r.nextInt(200)];
+            for (int j = 0; j < data.length; j++) {
+                data[j] = (byte) r.nextInt();
+            }
+            byte[] sig = CosignKeys.sign((java.security.interfaces.ECPrivateKey) pair.getPrivate(), data);
+            java.security.Signature v = java.security.Signature.getInstance("SHA256withECDSA");
+            v.initVerify(pair.getPublic());
+            v.update(data);
+            assertThat(v.verify(sig)).isTrue();
+            assertThat(CosignKeys.sign((java.security.interfaces.ECPrivateKey) pair.getPrivate(), data)).isEqualTo(sig);
+            byte[] other = java.util.Arrays.copyOf(data, data.length + 1);
+            v.initVerify(pair.getPublic());
+            v.update(other);
+            assertThat(v.verify(sig)).isFalse();
+        }
+    }
 }
