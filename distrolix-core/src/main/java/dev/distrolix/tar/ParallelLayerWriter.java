@@ -47,7 +47,10 @@ public final class ParallelLayerWriter {
         if (producers.isEmpty()) {
             return List.of();
         }
-        return Workers.shared().forEach(producers, threads, p -> LayerWriter.write(dir, compression, p));
+        // zstd streams compress on their own workers, one per core each: one stream at a time keeps their
+        // native buffers to one set while the cores stay busy
+        int streams = compression == Compression.ZSTD ? 1 : threads;
+        return Workers.shared().forEach(producers, streams, p -> LayerWriter.write(dir, compression, p));
     }
 
 }
