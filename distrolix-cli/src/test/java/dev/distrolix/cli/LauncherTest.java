@@ -69,5 +69,27 @@ class LauncherTest {
         Thread.sleep(500); // a maker would have started by now
         assertThat(Files.getLastModifiedTime(archive)).as("used, not made again").isEqualTo(made);
         assertThat(target.resolve(archive.getFileName() + ".making")).doesNotExist();
+
+        // an archive made under other JVM options is one the JVM refuses as a whole: it is made again
+        Fixtures.Exit other = launch(tmp.resolve("other"), "DISTROLIX_JAVA_OPTS", "-XX:+UseSerialGC -Xmn48m");
+        assertThat(other.code()).as(other.err()).isZero();
+        assertThat(other.out()).isEqualTo(digest + "\n");
+        assertThat(stampOnceItSays(stamp, "-Xmn48m")).doesNotContain("-Xmn32m");
+        Fixtures.Exit back = launch(tmp.resolve("back"));
+        assertThat(back.code()).as(back.err()).isZero();
+        assertThat(back.err()).isEmpty();
+        assertThat(stampOnceItSays(stamp, "-Xmn32m")).doesNotContain("-Xmn48m");
+    }
+
+    /** The stamp, once the archive made in the background says {@code what} (within 30 s). */
+    static String stampOnceItSays(Path stamp, String what) throws Exception {
+        for (int i = 0; i < 300; i++) {
+            String s = Files.exists(stamp) ? Files.readString(stamp) : "";
+            if (s.contains(what)) {
+                return s;
+            }
+            Thread.sleep(100);
+        }
+        return Files.exists(stamp) ? Files.readString(stamp) : "(no stamp)";
     }
 }
