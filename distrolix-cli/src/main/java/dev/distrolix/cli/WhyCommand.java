@@ -79,7 +79,7 @@ final class WhyCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         List<Why.Answer> answers;
         try (OpenedImage o = Transports.open(image, registry.settings())) {
-            answers = Why.explain(image, o.image(platformOption.platform()), target, from);
+            answers = Why.explain(image, o.image(platformOption.platform()), target, from, SbomCommand.scans());
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

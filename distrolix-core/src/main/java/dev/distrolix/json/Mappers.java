@@ -26,8 +26,11 @@ public final class Mappers {
             .build();
 
     private static final ObjectMapper JSON = new ObjectMapper(bounded(new JsonFactory()));
-    private static final ObjectMapper PRETTY = new ObjectMapper(bounded(new JsonFactory()))
-            .enable(SerializationFeature.INDENT_OUTPUT);
+    /** Made on first use: most runs print no JSON. */
+    private static final class Pretty {
+        static final ObjectMapper MAPPER = new ObjectMapper(bounded(new JsonFactory()))
+                .enable(SerializationFeature.INDENT_OUTPUT);
+    }
 
     private Mappers() {}
 
@@ -38,7 +41,7 @@ public final class Mappers {
 
     /** Indented output, for {@code --json} and files people read. */
     public static ObjectMapper pretty() {
-        return PRETTY;
+        return Pretty.MAPPER;
     }
 
     /** Applies the read limits to a factory (also used for YAML factories). */

@@ -155,6 +155,10 @@ class LayerCacheTest {
             Files.setLastModifiedTime(dir.resolve("keys/" + KEY + ".json"),
                     FileTime.from(Instant.now().minus(Duration.ofDays(3))));
         }
+        // records of layer scans (inspect.scan.ScanCache) go with their blobs
+        Path scans = Files.createDirectories(dir.resolve("scans"));
+        Files.writeString(scans.resolve(old.digest().hex()), "scan of the old layer");
+        Files.writeString(scans.resolve(recent.digest().hex()), "scan of the recent layer");
 
         LayerCache.Usage left = LayerCache.prune(dir, Duration.ofDays(1));
 
@@ -162,6 +166,8 @@ class LayerCacheTest {
         assertThat(old.file()).doesNotExist();
         assertThat(orphan).doesNotExist();
         assertThat(recent.file()).exists();
+        assertThat(scans.resolve(old.digest().hex())).doesNotExist();
+        assertThat(scans.resolve(recent.digest().hex())).exists();
         assertThat(LayerCache.prune(dir, Duration.ZERO)).as("zero: everything").isEqualTo(new LayerCache.Usage(0, 0, 0));
     }
 

@@ -48,7 +48,13 @@ public final class Why {
 
     /** Resolves targets and starting points in one pass over the image. */
     public static List<Answer> explain(String reference, Image image, String target, String from) throws IOException {
-        SbomBuilder.Scan scan = SbomBuilder.scan(image);
+        return explain(reference, image, target, from, null);
+    }
+
+    /** As {@link #explain(String, Image, String, String)}, replaying the layer scans {@code scans} keeps (null: none). */
+    public static List<Answer> explain(String reference, Image image, String target, String from,
+                                       dev.distrolix.inspect.scan.ScanCache scans) throws IOException {
+        SbomBuilder.Scan scan = SbomBuilder.scan(image, scans);
         ImageTree tree = new ImageTree(scan.fs());
         if (scan.store().isEmpty()) {
             throw new InputException(reference + ": has no /nix/store paths; why follows references between "
