@@ -51,6 +51,12 @@ public final class TempFiles {
         return Files.createTempDirectory("distrolix-" + pid() + "-" + what + "-");
     }
 
+    /** A name for a folder {@code distrolix-PID-WHAT-…} in {@code java.io.tmpdir}, not made. */
+    public static Path tempPath(String what) {
+        return Path.of(System.getProperty("java.io.tmpdir"), "distrolix-" + pid() + "-" + what + "-"
+                + Long.toUnsignedString(new java.security.SecureRandom().nextLong(), 36));
+    }
+
     /** A new empty file {@code distrolix-PID-WHAT-…SUFFIX} in {@code java.io.tmpdir}. */
     public static Path createTempFile(String what, String suffix) throws IOException {
         return Files.createTempFile("distrolix-" + pid() + "-" + what + "-", suffix);

@@ -35,9 +35,15 @@ public record BuildResult(String imageName, String tag, String target, Digest ma
      * {@code fetched}: taken from an image in a registry (by its cache key) instead of made.
      */
     public record LayerSummary(Digest digest, Digest diffId, long size, long uncompressedSize, String mediaType,
-                               List<String> storePaths, boolean cached, int declaredPaths, boolean fetched) {
+                               List<String> storePaths, boolean cached, int declaredPaths, boolean fetched,
+                               boolean streamed) {
         public LayerSummary {
             storePaths = List.copyOf(storePaths);
+        }
+
+        public LayerSummary(Digest digest, Digest diffId, long size, long uncompressedSize, String mediaType,
+                            List<String> storePaths, boolean cached, int declaredPaths, boolean fetched) {
+            this(digest, diffId, size, uncompressedSize, mediaType, storePaths, cached, declaredPaths, fetched, false);
         }
 
         public LayerSummary(Digest digest, Digest diffId, long size, long uncompressedSize, String mediaType,
@@ -45,9 +51,12 @@ public record BuildResult(String imageName, String tag, String target, Digest ma
             this(digest, diffId, size, uncompressedSize, mediaType, storePaths, cached, declaredPaths, false);
         }
 
-        /** "cached" (the layer cache), "registry" (fetched from a registry image), or "built". */
+        /**
+         * "cached" (the layer cache), "registry" (fetched from a registry image), "streamed" (made straight into
+         * the target registry's upload, no file), or "built".
+         */
         public String fate() {
-            return cached ? "cached" : fetched ? "registry" : "built";
+            return cached ? "cached" : fetched ? "registry" : streamed ? "streamed" : "built";
         }
 
         /** A layer of store paths. */

@@ -356,11 +356,18 @@ public final class ImageBuild {
         }
 
         LayerCache cache = cacheDir != null ? LayerCache.open(cacheDir) : null;
+        // no layer cache and a registry target: layers are made straight into its uploads, none on disk
+        dev.distrolix.registry.Repository streamTo = cache == null && workDir == null
+                && parsedTarget.withDefaults(spec.name(), "latest") instanceof ImageReference.Registry r
+                ? dev.distrolix.registry.RegistryClient.connect(r.ref().registry(), registry).repository(r.ref().repository(), true)
+                : null;
         Path blobs = cache != null ? cache.blobsDir()
-                : workDir != null ? Files.createDirectories(workDir) : dev.distrolix.TempFiles.createTempDirectory("build");
+                : workDir != null ? Files.createDirectories(workDir)
+                : streamTo != null ? dev.distrolix.TempFiles.tempPath("build") // made only if a layer falls back to disk
+                : dev.distrolix.TempFiles.createTempDirectory("build");
         try {
             PlatformBuild.Settings settings = new PlatformBuild.Settings(strategy, layers, comp, createdAt, cache, blobs,
-                    listener, locked != null, !platforms.isEmpty(), remote);
+                    listener, locked != null, !platforms.isEmpty(), remote, streamTo);
             List<PlatformBuild.Result> results = PlatformBuild.assembleEach(inputs, storeSource, lister, settings);
             Artifact artifact = platforms.isEmpty() ? results.get(0).image()
                     : AssembledIndex.of(results.stream().map(PlatformBuild.Result::image).toList());
@@ -414,7 +421,7 @@ public final class ImageBuild {
         } finally {
             if (cache != null) {
                 cache.close();
-            } else if (workDir == null) {
+            } else if (workDir == null && Files.exists(blobs)) {
                 try {
                     dev.distrolix.FileTrees.deleteTree(blobs);
                 } catch (IOException | RuntimeException leftover) {

@@ -39,7 +39,7 @@ final class PlatformBuild {
     /** What the layers are made with. */
     record Settings(String strategy, int maxLayers, Compression compression, Instant created, LayerCache cache,
                     Path blobs, BuildListener listener, boolean fromLock, boolean splitDeclared,
-                    java.util.function.Supplier<RegistryLayers> remote) {}
+                    java.util.function.Supplier<RegistryLayers> remote, dev.distrolix.registry.Repository streamTo) {}
 
     /** The image, a summary per layer, the declared-files layer's notices, and what it was made from. */
     record Result(AssembledImage image, List<BuildResult.LayerSummary> layers, List<String> notices, Closure closure,
@@ -76,7 +76,7 @@ final class PlatformBuild {
         }
         LayerWriting.Written storeOut;
         try {
-            storeOut = LayerWriting.write(producers, keys, cache, s.remote(), blobs, comp, listener);
+            storeOut = LayerWriting.write(producers, keys, cache, s.remote(), blobs, comp, listener, s.streamTo());
             if (custom == null) {
                 custom = announced(customJob.join(), listener);
             }
@@ -103,7 +103,7 @@ final class PlatformBuild {
         LayerWriting.Written lastOut;
         // one platform at a time: the shared layer is written by the first and found in the cache by the others
         synchronized (s) {
-            lastOut = LayerWriting.write(lastProducers, lastKeys, cache, blobs, comp, listener); // a few kB: made here
+            lastOut = LayerWriting.write(lastProducers, lastKeys, cache, blobs, comp, listener, s.streamTo()); // a few kB
         }
         LayerWriting.Written layersOut = LayerWriting.Written.concat(storeOut, lastOut);
         List<LayerBlob> written = layersOut.blobs();
@@ -124,7 +124,8 @@ final class PlatformBuild {
             int declared = storeLayer ? 0 : declaredLayers.size() == 1 ? resolved.paths().size()
                     : DeclaredFiles.countDeclared(declaredLayers.get(d), resolved);
             BuildResult.LayerSummary summary = new BuildResult.LayerSummary(b.digest(), b.diffId(), b.size(),
-                    b.uncompressedSize(), b.mediaType(), paths, cached.contains(i), declared, fetched.contains(i));
+                    b.uncompressedSize(), b.mediaType(), paths, cached.contains(i), declared, fetched.contains(i),
+                    b.file() == null);
             summaries.add(summary);
             listener.on(new BuildEvent.LayerWritten(i + 1, written.size(),
                     storeLayer ? describe(plan.get(i)) : ImageBuild.describeDeclared(declared), b.digest(), b.size(),
@@ -136,6 +137,9 @@ final class PlatformBuild {
         List<String> layerKeys = new ArrayList<>(keys);
         layerKeys.addAll(lastKeys);
         AssembledImage image = ImageAssembler.assemble(platform, config, createdAt, written, history, Map.of(), layerKeys);
+        if (s.streamTo() != null) {
+            image = image.withPushed(StreamedLayers.pushed(written, s.streamTo()));
+        }
         return new Result(image, summaries, custom.notices(), closure, system);
     }
 

@@ -4,6 +4,7 @@ import dev.distrolix.blob.Digest;
 
 import dev.distrolix.tar.LayerBlob;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -16,12 +17,13 @@ import java.util.Objects;
  */
 public record AssembledImage(ImageConfig config, byte[] configBytes, Digest configDigest,
                              byte[] manifestBytes, Digest manifestDigest, Descriptor manifestDescriptor,
-                             List<LayerBlob> blobs) implements Image {
+                             List<LayerBlob> blobs, Map<Digest, Layer> pushed) implements Image {
     public AssembledImage {
         Objects.requireNonNull(config, "config");
         configBytes = configBytes.clone();
         manifestBytes = manifestBytes.clone();
         blobs = List.copyOf(blobs);
+        pushed = Map.copyOf(pushed);
         if (!Digest.sha256(configBytes).equals(configDigest)) {
             throw new IllegalArgumentException("config digest does not match the config bytes");
         }
@@ -49,7 +51,17 @@ public record AssembledImage(ImageConfig config, byte[] configBytes, Digest conf
 
     @Override
     public List<Layer> layers() {
-        return blobs.stream().<Layer>map(FileLayer::new).toList();
+        return blobs.stream().<Layer>map(b -> pushed.containsKey(b.digest()) ? pushed.get(b.digest()) : new FileLayer(b))
+                .toList();
+    }
+
+    /**
+     * The same image, where the layers in {@code layers} are not files but blobs already in the registry the image
+     * goes to (made straight into its uploads: {@link LayerBlob#file()} is null for them).
+     */
+    public AssembledImage withPushed(Map<Digest, Layer> layers) {
+        return new AssembledImage(config, configBytes, configDigest, manifestBytes, manifestDigest, manifestDescriptor,
+                blobs, layers);
     }
 
     @Override

@@ -74,7 +74,7 @@ public final class ImageAssembler {
         Descriptor manifestDescriptor = new Descriptor(MediaTypes.OCI_MANIFEST, manifestDigest,
                 manifestBytes.length, null, platform);
         return new AssembledImage(config, configBytes, configDigest, manifestBytes, manifestDigest,
-                manifestDescriptor, blobs);
+                manifestDescriptor, blobs, Map.of());
     }
 
     private static Descriptor layerDescriptor(LayerBlob l) {

@@ -81,6 +81,32 @@ public final class LayerWriter {
         }
     }
 
+    /**
+     * Writes one layer into {@code out} (closed at the end) instead of a file: the bytes are the same as
+     * {@link #write(Path, Compression, EntryProducer)} writes. The result's {@link LayerBlob#file()} is null.
+     */
+    public static LayerBlob write(OutputStream out, Compression compression, EntryProducer producer) throws IOException {
+        Objects.requireNonNull(compression, "compression");
+        Objects.requireNonNull(producer, "producer");
+        try (OutputStream sink = new BufferedOutputStream(out, Compressors.CHUNK)) {
+            HashingOutputStream blob = new HashingOutputStream(sink);
+            HashingOutputStream tar = compression == Compression.NONE
+                    ? blob : new HashingOutputStream(Compressors.open(compression, blob));
+            try (ReproducibleTarWriter writer = new ReproducibleTarWriter(tar)) {
+                producer.produce(entry -> {
+                    if (Thread.currentThread().isInterrupted()) {
+                        throw new InterruptedIOException("layer writing interrupted");
+                    }
+                    writer.write(entry);
+                });
+                writer.finish();
+            }
+            Digest digest = blob.digest();
+            return new LayerBlob(null, digest, blob.count(), tar == blob ? digest : tar.digest(), tar.count(),
+                    compression);
+        }
+    }
+
     /** createTempFile makes 0600 files; a blob is public content, and other tools may copy it. */
     public static void setReadable(Path p) throws IOException {
         try {

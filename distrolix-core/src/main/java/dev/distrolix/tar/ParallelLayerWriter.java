@@ -38,6 +38,22 @@ public final class ParallelLayerWriter {
         return writeAll(dir, compression, producers, Runtime.getRuntime().availableProcessors());
     }
 
+    /** How one layer is written (to a file, into an upload, …). */
+    @FunctionalInterface
+    public interface OneLayer {
+        LayerBlob write(LayerWriter.EntryProducer producer) throws IOException;
+    }
+
+    /** Writes each layer with {@code one}, as many at once as {@link #writeAll(Path, Compression, List)} would. */
+    public static List<LayerBlob> writeAll(Compression compression, List<? extends LayerWriter.EntryProducer> producers,
+                                           OneLayer one) throws IOException {
+        if (producers.isEmpty()) {
+            return List.of();
+        }
+        int streams = compression == Compression.ZSTD ? 1 : Runtime.getRuntime().availableProcessors();
+        return Workers.shared().forEach(producers, streams, one::write);
+    }
+
     public static List<LayerBlob> writeAll(Path dir, Compression compression,
                                            List<? extends LayerWriter.EntryProducer> producers,
                                            int threads) throws IOException {

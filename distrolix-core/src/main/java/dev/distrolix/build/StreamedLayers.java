@@ -1,0 +1,97 @@
+package dev.distrolix.build;
+
+import dev.distrolix.blob.Compression;
+import dev.distrolix.blob.Digest;
+import dev.distrolix.image.Layer;
+import dev.distrolix.registry.BlobStream;
+import dev.distrolix.registry.Repository;
+import dev.distrolix.tar.LayerBlob;
+import dev.distrolix.tar.LayerWriter;
+import dev.distrolix.tar.ParallelLayerWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Layers made straight into the target registry's uploads, for a build with no layer cache whose image goes
+ * to a registry: each layer is tarred and compressed into a streamed upload (its digest given at the end),
+ * so no blob is written to disk; the push then finds every layer there. A layer whose upload fails is made
+ * again into a file (its bytes are the same) and pushed with the image, after a notice.
+ */
+final class StreamedLayers {
+    private StreamedLayers() {}
+
+    static List<LayerBlob> writeAll(Repository repo, Compression comp, List<LayerWriter.EntryProducer> producers,
+                                    Path fallback, BuildListener events) throws IOException {
+        return ParallelLayerWriter.writeAll(comp, producers, p -> one(repo, comp, p, fallback, events));
+    }
+
+    private static LayerBlob one(Repository repo, Compression comp, LayerWriter.EntryProducer producer, Path fallback,
+                                 BuildListener events) throws IOException {
+        try (BlobStream upload = BlobStream.open(repo)) {
+            LayerBlob b = LayerWriter.write(upload.out(), comp, producer);
+            upload.finish(b.digest());
+            return b;
+        } catch (IOException | dev.distrolix.registry.RegistryException e) {
+            if (Thread.currentThread().isInterrupted() || e instanceof java.io.InterruptedIOException) {
+                throw e;
+            }
+            String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+            events.on(new BuildEvent.Notice("a layer could not be streamed to " + repo.client().registry() + " (" + m
+                    + "): made on disk and pushed with the image"));
+            return LayerWriter.write(Files.createDirectories(fallback), comp, producer);
+        }
+    }
+
+    /** The pushed layers of {@code blobs} (those with no file), as layers read back from {@code repo}. */
+    static java.util.Map<Digest, Layer> pushed(List<LayerBlob> blobs, Repository repo) {
+        java.util.Map<Digest, Layer> out = new java.util.HashMap<>();
+        for (LayerBlob b : blobs) {
+            if (b.file() == null) {
+                out.put(b.digest(), new PushedLayer(b, repo));
+            }
+        }
+        return out;
+    }
+
+    /** A layer that went into the registry as it was made: read back from there (verified as any layer is). */
+    record PushedLayer(LayerBlob blob, Repository repo) implements Layer {
+        @Override
+        public Digest digest() {
+            return blob.digest();
+        }
+
+        @Override
+        public Digest diffId() {
+            return blob.diffId();
+        }
+
+        @Override
+        public long size() {
+            return blob.size();
+        }
+
+        @Override
+        public String mediaType() {
+            return blob.mediaType();
+        }
+
+        @Override
+        public long uncompressedSize() {
+            return blob.uncompressedSize();
+        }
+
+        @Override
+        public InputStream openRaw() throws IOException {
+            return repo.openBlob(blob.digest());
+        }
+
+        @Override
+        public String label() {
+            return "layer " + blob.digest().toString().substring(0, 19) + "… (in " + repo.client().registry() + "/"
+                    + repo.name() + ")";
+        }
+    }
+}
