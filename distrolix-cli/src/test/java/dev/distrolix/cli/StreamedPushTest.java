@@ -97,4 +97,31 @@ class StreamedPushTest {
             RealToolsCheck.skopeoCopyVerifies(registry.address() + "/broken:1", tmp.resolve("copy"));
         }
     }
+
+    /**
+     * With a layer cache, the store layers a build makes are written to it and uploaded as they are written: the
+     * push then finds them there and sends only the declared files (which a registry often has already, so
+     * they are asked for, not streamed) and the config.
+     */
+    @Test
+    void withALayerCacheMadeLayersAreUploadedAsTheyAreWritten() throws Exception {
+        Cli r = CliProcess.run(Map.of("HOME", tmp.resolve("home").toString(), "NIX_CONFIG", "substituters ="), tmp, "build",
+                Fixtures.repo().resolve("examples/nginx/image.yaml").toString(), "--json",
+                "-I", "nixpkgs=" + Fixtures.debianPackageSet(), "--cache-dir", tmp.resolve("cache").toString(),
+                "-o", "docker://" + registry.address() + "/copied:1");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out());
+        assertThat(json.get("manifestDigest").asText()).isEqualTo(reference());
+        java.util.List<String> fates = new java.util.ArrayList<>();
+        json.get("push").get("blobs").forEach(b -> fates.add(b.get("fate").asText()));
+        // the 6 store layers were there when the push asked; the declared files and the config were not (they
+        // are uploaded, or mounted from another repository of this registry that has them)
+        assertThat(fates).hasSize(8).filteredOn("exists"::equals).hasSize(6);
+        assertThat(fates).filteredOn(f -> !f.equals("exists")).allMatch(f -> f.equals("uploaded") || f.equals("mounted"));
+        assertThat(registry.blobUploads("copied")).as("the store layers, uploaded as they were made").isGreaterThanOrEqualTo(6);
+        try (var blobs = java.nio.file.Files.list(tmp.resolve("cache/blobs/sha256"))) {
+            assertThat(blobs.count()).as("every layer in the cache too").isEqualTo(7);
+        }
+        RealToolsCheck.skopeoCopyVerifies(registry.address() + "/copied:1", tmp.resolve("copy"));
+    }
 }

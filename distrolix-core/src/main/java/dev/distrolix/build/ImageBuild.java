@@ -356,8 +356,9 @@ public final class ImageBuild {
         }
 
         LayerCache cache = cacheDir != null ? LayerCache.open(cacheDir) : null;
-        // no layer cache and a registry target: layers are made straight into its uploads, none on disk
-        dev.distrolix.registry.Repository streamTo = cache == null && workDir == null
+        // a registry target: layers not in the cache are uploaded as they are made (with no layer cache, only
+        // uploaded: none on disk)
+        dev.distrolix.registry.Repository streamTo = workDir == null
                 && parsedTarget.withDefaults(spec.name(), "latest") instanceof ImageReference.Registry r
                 ? dev.distrolix.registry.RegistryClient.connect(r.ref().registry(), registry).repository(r.ref().repository(), true)
                 : null;

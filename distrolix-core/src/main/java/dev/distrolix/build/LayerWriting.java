@@ -98,8 +98,9 @@ final class LayerWriting {
         java.util.Collections.sort(misses);
         List<LayerWriter.EntryProducer> toMake = misses.stream().map(producers::get).toList();
         // with a registry to stream to (no layer cache), the made layers go straight into its uploads
-        List<LayerBlob> built = streamTo != null ? StreamedLayers.writeAll(streamTo, comp, toMake, blobs, events)
-                : ParallelLayerWriter.writeAll(blobs, comp, toMake);
+        List<LayerBlob> built = streamTo == null ? ParallelLayerWriter.writeAll(blobs, comp, toMake)
+                : cache == null ? StreamedLayers.writeAll(streamTo, comp, toMake, blobs, events)
+                : StreamedLayers.writeAllAndCopy(streamTo, comp, toMake, blobs, events);
         for (int j = 0; j < misses.size(); j++) {
             int i = misses.get(j);
             out[i] = built.get(j);

@@ -103,7 +103,10 @@ final class PlatformBuild {
         LayerWriting.Written lastOut;
         // one platform at a time: the shared layer is written by the first and found in the cache by the others
         synchronized (s) {
-            lastOut = LayerWriting.write(lastProducers, lastKeys, cache, blobs, comp, listener, s.streamTo()); // a few kB
+            // a few kB: with a layer cache made here and pushed with the image (the registry often has it: a push
+            // only asks), with none streamed like the rest
+            lastOut = LayerWriting.write(lastProducers, lastKeys, cache, blobs, comp, listener,
+                    cache == null ? s.streamTo() : null);
         }
         LayerWriting.Written layersOut = LayerWriting.Written.concat(storeOut, lastOut);
         List<LayerBlob> written = layersOut.blobs();

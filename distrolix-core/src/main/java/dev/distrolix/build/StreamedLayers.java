@@ -28,6 +28,46 @@ final class StreamedLayers {
         return ParallelLayerWriter.writeAll(comp, producers, p -> one(repo, comp, p, fallback, events));
     }
 
+    /**
+     * With a layer cache: each layer is written to the cache's folder and, as it is written, into an upload to
+     * {@code repo}; a failed upload is a note, and the file is pushed with the image instead.
+     */
+    static List<LayerBlob> writeAllAndCopy(Repository repo, Compression comp, List<LayerWriter.EntryProducer> producers,
+                                           Path dir, BuildListener events) throws IOException {
+        return ParallelLayerWriter.writeAll(comp, producers, p -> {
+            BlobStream upload = null;
+            try {
+                upload = BlobStream.open(repo);
+            } catch (IOException | dev.distrolix.registry.RegistryException e) {
+                notice(events, repo, e, "pushed with the image");
+            }
+            try {
+                LayerBlob b = LayerWriter.write(dir, comp, p, upload == null ? null : upload.out());
+                if (upload != null) {
+                    try {
+                        upload.finish(b.digest());
+                    } catch (IOException | dev.distrolix.registry.RegistryException e) {
+                        if (e instanceof java.io.InterruptedIOException) {
+                            throw e;
+                        }
+                        notice(events, repo, e, "pushed with the image");
+                    }
+                }
+                return b;
+            } finally {
+                if (upload != null) {
+                    upload.close();
+                }
+            }
+        });
+    }
+
+    private static void notice(BuildListener events, Repository repo, Exception e, String instead) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+        events.on(new BuildEvent.Notice("a layer could not be streamed to " + repo.client().registry() + " (" + m
+                + "): " + instead));
+    }
+
     private static LayerBlob one(Repository repo, Compression comp, LayerWriter.EntryProducer producer, Path fallback,
                                  BuildListener events) throws IOException {
         try (BlobStream upload = BlobStream.open(repo)) {
@@ -38,9 +78,7 @@ final class StreamedLayers {
             if (Thread.currentThread().isInterrupted() || e instanceof java.io.InterruptedIOException) {
                 throw e;
             }
-            String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
-            events.on(new BuildEvent.Notice("a layer could not be streamed to " + repo.client().registry() + " (" + m
-                    + "): made on disk and pushed with the image"));
+            notice(events, repo, e, "made on disk and pushed with the image");
             return LayerWriter.write(Files.createDirectories(fallback), comp, producer);
         }
     }

@@ -42,6 +42,16 @@ public final class LayerWriter {
     }
 
     public static LayerBlob write(Path dir, Compression compression, EntryProducer producer) throws IOException {
+        return write(dir, compression, producer, null);
+    }
+
+    /**
+     * As {@link #write(Path, Compression, EntryProducer)}, the blob's bytes also copied to {@code copy} (closed at the
+     * end) as they are written. A copy that fails is dropped, never the file: the caller learns of it from its
+     * own stream.
+     */
+    public static LayerBlob write(Path dir, Compression compression, EntryProducer producer, OutputStream copy)
+            throws IOException {
         Objects.requireNonNull(compression, "compression");
         Objects.requireNonNull(producer, "producer");
         Path tmp = dev.distrolix.TempFiles.createBeside(dir.resolve("layer")); // .layer.tmp-PID-…: swept once PID is gone
@@ -51,7 +61,8 @@ public final class LayerWriter {
             Digest diffId;
             long size;
             long tarSize;
-            try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(tmp), Compressors.CHUNK)) {
+            try (OutputStream file = new BufferedOutputStream(copy == null ? Files.newOutputStream(tmp)
+                    : new CopyingOutputStream(Files.newOutputStream(tmp), copy), Compressors.CHUNK)) {
                 HashingOutputStream blob = new HashingOutputStream(file);
                 HashingOutputStream tar = compression == Compression.NONE
                         ? blob : new HashingOutputStream(Compressors.open(compression, blob));
@@ -104,6 +115,47 @@ public final class LayerWriter {
             Digest digest = blob.digest();
             return new LayerBlob(null, digest, blob.count(), tar == blob ? digest : tar.digest(), tar.count(),
                     compression);
+        }
+    }
+
+    /** Writes to a file and to a copy; the copy's failures are swallowed (it is dropped), the file's are not. */
+    private static final class CopyingOutputStream extends java.io.FilterOutputStream {
+        private OutputStream copy;
+
+        CopyingOutputStream(OutputStream file, OutputStream copy) {
+            super(file);
+            this.copy = copy;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            if (copy != null) {
+                try {
+                    copy.write(b, off, len);
+                } catch (IOException dropped) {
+                    copy = null;
+                }
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                if (copy != null) {
+                    copy.close();
+                }
+            } catch (IOException dropped) {
+                // the copy's owner sees its failure
+            } finally {
+                copy = null;
+                super.close();
+            }
         }
     }
 
