@@ -120,6 +120,15 @@ class KillCliTest {
         Cli ref = CliProcess.run(env, tmp, first.args().toArray(String[]::new));
         long typicalMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         assertThat(ref.exitCode()).as("%s reference: %s", what, ref.err()).isZero();
+        if (what.equals("build")) {
+            // a first build pays for what the next ones find ready (the page cache, the store's files): the faster
+            // of two is the typical run, so that kills land inside the command, as the count below demands (a
+            // second copy or push would find its blobs there and be no measure)
+            long t1 = System.nanoTime();
+            Cli again0 = CliProcess.run(env, tmp, first.args().toArray(String[]::new));
+            typicalMs = Math.min(typicalMs, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t1));
+            assertThat(again0.out()).isEqualTo(ref.out());
+        }
         String digest = ref.out().strip();
         assertThat(digest).startsWith("sha256:");
 

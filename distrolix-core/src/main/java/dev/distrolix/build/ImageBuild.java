@@ -356,17 +356,19 @@ public final class ImageBuild {
         }
 
         LayerCache cache = cacheDir != null ? LayerCache.open(cacheDir) : null;
-        // a registry target: layers not in the cache are uploaded as they are made (with no layer cache, only
-        // uploaded: none on disk)
-        dev.distrolix.registry.Repository streamTo = workDir == null
-                && parsedTarget.withDefaults(spec.name(), "latest") instanceof ImageReference.Registry r
-                ? dev.distrolix.registry.RegistryClient.connect(r.ref().registry(), registry).repository(r.ref().repository(), true)
-                : null;
-        Path blobs = cache != null ? cache.blobsDir()
-                : workDir != null ? Files.createDirectories(workDir)
-                : streamTo != null ? dev.distrolix.TempFiles.tempPath("build") // made only if a layer falls back to disk
-                : dev.distrolix.TempFiles.createTempDirectory("build");
+        Path blobs = null;
         try {
+            // a registry target: layers not in the cache are uploaded as they are made (with no layer cache, only
+            // uploaded: none on disk). Not for a signing build: its key is checked before anything is pushed.
+            dev.distrolix.registry.Repository streamTo = workDir == null && afterWrite == null
+                    && parsedTarget.withDefaults(spec.name(), "latest") instanceof ImageReference.Registry r
+                    ? dev.distrolix.registry.RegistryClient.connect(r.ref().registry(), registry)
+                            .repository(r.ref().repository(), true)
+                    : null;
+            blobs = cache != null ? cache.blobsDir()
+                    : workDir != null ? Files.createDirectories(workDir)
+                    : streamTo != null ? dev.distrolix.TempFiles.tempPath("build") // made only if a layer falls back to disk
+                    : dev.distrolix.TempFiles.createTempDirectory("build");
             PlatformBuild.Settings settings = new PlatformBuild.Settings(strategy, layers, comp, createdAt, cache, blobs,
                     listener, locked != null, !platforms.isEmpty(), remote, streamTo);
             List<PlatformBuild.Result> results = PlatformBuild.assembleEach(inputs, storeSource, lister, settings);
@@ -422,7 +424,7 @@ public final class ImageBuild {
         } finally {
             if (cache != null) {
                 cache.close();
-            } else if (workDir == null && Files.exists(blobs)) {
+            } else if (workDir == null && blobs != null && Files.exists(blobs)) {
                 try {
                     dev.distrolix.FileTrees.deleteTree(blobs);
                 } catch (IOException | RuntimeException leftover) {

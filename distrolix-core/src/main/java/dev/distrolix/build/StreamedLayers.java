@@ -39,6 +39,7 @@ final class StreamedLayers {
             try {
                 upload = BlobStream.open(repo);
             } catch (IOException | dev.distrolix.registry.RegistryException e) {
+                stopIfInterrupted(e);
                 notice(events, repo, e, "pushed with the image");
             }
             try {
@@ -47,9 +48,7 @@ final class StreamedLayers {
                     try {
                         upload.finish(b.digest());
                     } catch (IOException | dev.distrolix.registry.RegistryException e) {
-                        if (e instanceof java.io.InterruptedIOException) {
-                            throw e;
-                        }
+                        stopIfInterrupted(e);
                         notice(events, repo, e, "pushed with the image");
                     }
                 }
@@ -62,25 +61,52 @@ final class StreamedLayers {
         });
     }
 
+    private static LayerBlob one(Repository repo, Compression comp, LayerWriter.EntryProducer producer, Path fallback,
+                                 BuildListener events) throws IOException {
+        BlobStream upload;
+        try {
+            upload = BlobStream.open(repo);
+        } catch (IOException | dev.distrolix.registry.RegistryException e) {
+            return onDisk(repo, comp, producer, fallback, events, e);
+        }
+        try (upload) {
+            LayerBlob b;
+            try {
+                b = LayerWriter.write(upload.out(), comp, producer);
+            } catch (IOException e) {
+                if (!upload.broken()) {
+                    throw e; // the layer's own failure (a store path that cannot be read): making it again cannot help
+                }
+                return onDisk(repo, comp, producer, fallback, events, e);
+            }
+            try {
+                upload.finish(b.digest());
+                return b;
+            } catch (IOException | dev.distrolix.registry.RegistryException e) {
+                return onDisk(repo, comp, producer, fallback, events, e);
+            }
+        }
+    }
+
+    /** The layer made again into a file (the same bytes), after a note on why its upload failed. */
+    private static LayerBlob onDisk(Repository repo, Compression comp, LayerWriter.EntryProducer producer, Path fallback,
+                                    BuildListener events, Exception why) throws IOException {
+        stopIfInterrupted(why);
+        notice(events, repo, why, "made on disk and pushed with the image");
+        return LayerWriter.write(Files.createDirectories(fallback), comp, producer);
+    }
+
+    /** An interruption (the build is stopping) is passed on, never taken for a failed upload. */
+    private static void stopIfInterrupted(Exception e) throws IOException {
+        if (Thread.currentThread().isInterrupted() || e instanceof java.io.InterruptedIOException) {
+            throw e instanceof IOException io ? io : new java.io.InterruptedIOException("interrupted");
+        }
+    }
+
     private static void notice(BuildListener events, Repository repo, Exception e, String instead) {
         String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
         events.on(new BuildEvent.Notice("a layer could not be streamed to " + repo.client().registry() + " (" + m
                 + "): " + instead));
-    }
-
-    private static LayerBlob one(Repository repo, Compression comp, LayerWriter.EntryProducer producer, Path fallback,
-                                 BuildListener events) throws IOException {
-        try (BlobStream upload = BlobStream.open(repo)) {
-            LayerBlob b = LayerWriter.write(upload.out(), comp, producer);
-            upload.finish(b.digest());
-            return b;
-        } catch (IOException | dev.distrolix.registry.RegistryException e) {
-            if (Thread.currentThread().isInterrupted() || e instanceof java.io.InterruptedIOException) {
-                throw e;
-            }
-            notice(events, repo, e, "made on disk and pushed with the image");
-            return LayerWriter.write(Files.createDirectories(fallback), comp, producer);
-        }
     }
 
     /** The pushed layers of {@code blobs} (those with no file), as layers read back from {@code repo}. */
@@ -95,31 +121,7 @@ final class StreamedLayers {
     }
 
     /** A layer that went into the registry as it was made: read back from there (verified as any layer is). */
-    record PushedLayer(LayerBlob blob, Repository repo) implements Layer {
-        @Override
-        public Digest digest() {
-            return blob.digest();
-        }
-
-        @Override
-        public Digest diffId() {
-            return blob.diffId();
-        }
-
-        @Override
-        public long size() {
-            return blob.size();
-        }
-
-        @Override
-        public String mediaType() {
-            return blob.mediaType();
-        }
-
-        @Override
-        public long uncompressedSize() {
-            return blob.uncompressedSize();
-        }
+    record PushedLayer(LayerBlob blob, Repository repo) implements dev.distrolix.image.BlobLayer {
 
         @Override
         public InputStream openRaw() throws IOException {

@@ -1,6 +1,5 @@
 package dev.distrolix.image;
 
-import dev.distrolix.blob.Digest;
 import dev.distrolix.tar.LayerBlob;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,34 +8,9 @@ import java.nio.file.NoSuchFileException;
 import java.util.Objects;
 
 /** A layer whose blob is a file we wrote (a build's output or the layer cache's entry). */
-public record FileLayer(LayerBlob blob) implements Layer {
+public record FileLayer(LayerBlob blob) implements BlobLayer {
     public FileLayer {
         Objects.requireNonNull(blob, "blob");
-    }
-
-    @Override
-    public Digest digest() {
-        return blob.digest();
-    }
-
-    @Override
-    public Digest diffId() {
-        return blob.diffId();
-    }
-
-    @Override
-    public long size() {
-        return blob.size();
-    }
-
-    @Override
-    public String mediaType() {
-        return blob.mediaType();
-    }
-
-    @Override
-    public long uncompressedSize() {
-        return blob.uncompressedSize();
     }
 
     @Override

@@ -28,6 +28,8 @@ public final class BlobStream implements AutoCloseable {
     static final int CHUNK = 256 * 1024;
     static final int BUFFERED_CHUNKS = 8;
     private static final byte[] END = new byte[0];
+    /** Ends the body with an error, so that the HTTP client aborts the request instead of completing it. */
+    private static final byte[] ABORT = new byte[0];
 
     private final Repository repo;
     private final BlockingQueue<byte[]> queue = new ArrayBlockingQueue<>(BUFFERED_CHUNKS);
@@ -94,12 +96,20 @@ public final class BlobStream implements AutoCloseable {
         }
     }
 
-    /** Stops the upload (the registry drops an unfinished session); safe after {@link #finish}. */
+    /**
+     * Whether the upload itself failed (the registry refused or the connection broke), as opposed to the
+     * writer: then making the bytes again and sending them another way can help.
+     */
+    public boolean broken() {
+        return failure != null;
+    }
+
+    /** Stops the upload if it has not finished: its request is aborted (the registry drops the session). */
     @Override
     public void close() {
         stopped = true;
         queue.clear();
-        queue.offer(END);
+        queue.offer(ABORT);
         sender.interrupt();
     }
 
@@ -217,6 +227,9 @@ public final class BlobStream implements AutoCloseable {
                     throw new InterruptedIOException("blob upload stopped");
                 }
                 pos = 0;
+                if (cur == ABORT) {
+                    throw new IOException("blob upload stopped");
+                }
                 if (cur == END) {
                     ended = true;
                     return -1;

@@ -125,16 +125,6 @@ public final class SigningStep implements BuiltImage.AfterWrite {
         return where != null ? where : target.toString();
     }
 
-    private static String callInLine(java.util.concurrent.Callable<String> step) throws IOException {
-        try {
-            return step.call();
-        } catch (IOException | RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     private String creator() {
         return "distrolix " + version;
     }
@@ -148,26 +138,14 @@ public final class SigningStep implements BuiltImage.AfterWrite {
             return;
         }
         Signer s = signer.get();
-        java.util.concurrent.Callable<String> attestation = () -> ImageSigning.attest(store, s, List.of(
-                new ImageSigning.Predicate(Statements.Kind.SBOM, sbom(b)),
-                new ImageSigning.Predicate(Statements.Kind.PROVENANCE, Provenance.predicate(b, version))));
-        // in a registry the .att manifest is written beside the .sig one (two tags, no order between them); a
-        // layout's tags share one index.json, written in turn
-        dev.distrolix.build.Background<String> attesting = attest && store instanceof RegistryAttachments
-                ? dev.distrolix.build.Background.start("distrolix-attest", attestation) : null;
-        ImageSigning.Signed signed;
-        try {
-            signed = ImageSigning.sign(store, s, creator(), e != null ? e.signature() : null);
-        } catch (IOException | RuntimeException failed) {
-            if (attesting != null) {
-                attesting.cancel();
-            }
-            throw failed;
-        }
+        ImageSigning.Signed signed = ImageSigning.sign(store, s, creator(), e != null ? e.signature() : null);
         report.accept((signed.added() ? "signed " : "already signed ") + store.where() + " " + signed.imageDigest()
                 + " as " + signed.identity() + " (" + signed.tag() + ")");
-        if (attest) {
-            String tag = attesting != null ? attesting.join() : callInLine(attestation);
+        if (attest) { // only once the signature is there: an attestation is never published without one
+            List<ImageSigning.Predicate> predicates = List.of(
+                    new ImageSigning.Predicate(Statements.Kind.SBOM, sbom(b)),
+                    new ImageSigning.Predicate(Statements.Kind.PROVENANCE, Provenance.predicate(b, version)));
+            String tag = ImageSigning.attest(store, s, predicates);
             report.accept("attested " + store.where() + " " + signed.imageDigest() + ": sbom, provenance (" + tag + ")");
         }
     }

@@ -57,34 +57,14 @@ public final class LayerWriter {
         Path tmp = dev.distrolix.TempFiles.createBeside(dir.resolve("layer")); // .layer.tmp-PID-…: swept once PID is gone
         boolean done = false;
         try {
-            Digest digest;
-            Digest diffId;
-            long size;
-            long tarSize;
-            try (OutputStream file = new BufferedOutputStream(copy == null ? Files.newOutputStream(tmp)
-                    : new CopyingOutputStream(Files.newOutputStream(tmp), copy), Compressors.CHUNK)) {
-                HashingOutputStream blob = new HashingOutputStream(file);
-                HashingOutputStream tar = compression == Compression.NONE
-                        ? blob : new HashingOutputStream(Compressors.open(compression, blob));
-                try (ReproducibleTarWriter writer = new ReproducibleTarWriter(tar)) {
-                    producer.produce(entry -> {
-                        if (Thread.currentThread().isInterrupted()) {
-                            throw new InterruptedIOException("layer writing interrupted");
-                        }
-                        writer.write(entry);
-                    });
-                    writer.finish();
-                } // closing finishes the compressor and closes the file
-                digest = blob.digest();
-                diffId = tar == blob ? digest : tar.digest();
-                size = blob.count();
-                tarSize = tar.count();
-            } // (closing the file again is a no-op; this one is for failures before the writer exists)
-            Path target = dir.resolve(digest.hex());
+            LayerBlob written = write(copy == null ? Files.newOutputStream(tmp)
+                    : new CopyingOutputStream(Files.newOutputStream(tmp), copy), compression, producer);
+            Path target = dir.resolve(written.digest().hex());
             setReadable(tmp);
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             done = true;
-            return new LayerBlob(target, digest, size, diffId, tarSize, compression);
+            return new LayerBlob(target, written.digest(), written.size(), written.diffId(), written.uncompressedSize(),
+                    compression);
         } finally {
             if (!done) {
                 Files.deleteIfExists(tmp);
@@ -99,6 +79,7 @@ public final class LayerWriter {
     public static LayerBlob write(OutputStream out, Compression compression, EntryProducer producer) throws IOException {
         Objects.requireNonNull(compression, "compression");
         Objects.requireNonNull(producer, "producer");
+        // closing the writer finishes the compressor and closes the sink; this one is for failures before that
         try (OutputStream sink = new BufferedOutputStream(out, Compressors.CHUNK)) {
             HashingOutputStream blob = new HashingOutputStream(sink);
             HashingOutputStream tar = compression == Compression.NONE

@@ -29,26 +29,88 @@ import java.util.TreeMap;
  * scanned once is not decompressed and hashed again (a warm build's SBOM reads only the layer it changed).
  * A record is of the blob with that digest and diff_id, read to its end and verified, for one set of
  * collectors ({@code kind}); it is given back only for a layer with the same digest and diff_id. Records
- * end with their own SHA-256: a damaged one is removed and the layer read. Writes are atomic (temp file and
- * rename), so concurrent scans are fine. Records larger than {@link #MAX_BYTES} are not kept.
+ * end with an HMAC-SHA256 under a key of this user's kept outside the cache folder ({@link #defaultKeyFile()},
+ * made on first use, 0600): a record is evidence that goes into signed SBOMs, so one that was damaged, or
+ * written by anyone without the key (a cache restored from another job), is removed and the layer read.
+ * Decoded entries must be normalized absolute paths, as the walker makes them. Writes are atomic (temp
+ * file and rename), so concurrent scans are fine. Records larger than {@link #MAX_BYTES} are not kept.
  */
 public final class ScanCache {
     static final int MAX_BYTES = 64 << 20;
     private static final String MAGIC = "distrolix-scan-record";
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
+    /** Each entry takes at least this many bytes of a record: bounds what a count can claim. */
+    private static final int MIN_ENTRY_BYTES = 16;
     private static final int MAX_STRING_BYTES = 65_535; // DataOutput's modified UTF-8 limit
-    private static final FsEntry.Type[] TYPES = FsEntry.Type.values();
-    private static final Compression[] COMPRESSIONS = Compression.values();
-
     private final Path dir;
+    private final Path keyFile;
+    private byte[] key;
 
-    private ScanCache(Path dir) {
+    private ScanCache(Path dir, Path keyFile) {
         this.dir = dir;
+        this.keyFile = keyFile;
     }
 
-    /** The records in {@code dir} (made when the first one is written). */
+    /** The records in {@code dir} (made when the first one is written), under this user's key. */
     public static ScanCache in(Path dir) {
-        return new ScanCache(dir);
+        return new ScanCache(dir, defaultKeyFile());
+    }
+
+    /** The records in {@code dir}, authenticated with the key in {@code keyFile} (made if missing). */
+    public static ScanCache in(Path dir, Path keyFile) {
+        return new ScanCache(dir, keyFile);
+    }
+
+    /** {@code $XDG_CONFIG_HOME/distrolix/scan-records.key}, else {@code ~/.config/distrolix/scan-records.key}. */
+    public static Path defaultKeyFile() {
+        String xdg = System.getenv("XDG_CONFIG_HOME");
+        Path config = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".config");
+        return config.resolve("distrolix").resolve("scan-records.key");
+    }
+
+    /** The key, read or made once; null when there is none to be had (then nothing is kept or replayed). */
+    private synchronized byte[] key() {
+        if (key != null) {
+            return key.length == 0 ? null : key;
+        }
+        key = new byte[0];
+        try {
+            if (!Files.exists(keyFile)) {
+                byte[] fresh = new byte[32];
+                new java.security.SecureRandom().nextBytes(fresh);
+                Files.createDirectories(keyFile.getParent());
+                Path tmp = TempFiles.createBeside(keyFile); // 0600, as every temp file
+                Files.write(tmp, fresh);
+                try {
+                    Files.move(tmp, keyFile, StandardCopyOption.ATOMIC_MOVE); // another process may win: theirs is read
+                } catch (java.nio.file.FileAlreadyExistsException lost) {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException e) {
+                    Files.deleteIfExists(tmp);
+                    if (!Files.exists(keyFile)) {
+                        throw e;
+                    }
+                }
+            }
+            byte[] k = Files.size(keyFile) == 32 ? Files.readAllBytes(keyFile) : null;
+            if (k != null && k.length == 32) {
+                key = k;
+            }
+        } catch (IOException | RuntimeException unavailable) {
+            // no key: scans are not kept, and none is replayed
+        }
+        return key.length == 0 ? null : key;
+    }
+
+    private static byte[] mac(byte[] key, byte[] bytes, int len) {
+        try {
+            javax.crypto.Mac m = javax.crypto.Mac.getInstance("HmacSHA256");
+            m.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
+            m.update(bytes, 0, len);
+            return m.doFinal();
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("this JDK has no HmacSHA256", e);
+        }
     }
 
     /** The scans folder of a layer cache folder. */
@@ -67,10 +129,14 @@ public final class ScanCache {
             if (!Files.isRegularFile(file) || Files.size(file) > MAX_BYTES) {
                 return null;
             }
+            byte[] k = key();
+            if (k == null) {
+                return null;
+            }
             byte[] bytes = Files.readAllBytes(file);
             LayerScanRecord r;
             try {
-                r = decode(bytes, layer, kind, collectors);
+                r = decode(bytes, k, layer, kind, collectors);
             } catch (IOException | RuntimeException damaged) {
                 r = null;
             }
@@ -88,7 +154,8 @@ public final class ScanCache {
         Path file = dir.resolve(layer.digest().hex());
         Path tmp = null;
         try {
-            byte[] bytes = encode(layer, kind, record);
+            byte[] k = key();
+            byte[] bytes = k == null ? null : encode(k, layer, kind, record);
             if (bytes == null) {
                 return;
             }
@@ -109,7 +176,7 @@ public final class ScanCache {
     }
 
     /** The record's bytes, or null when it is too large or holds a string too long to write. */
-    static byte[] encode(LayerInfo layer, String kind, LayerScanRecord r) throws IOException {
+    static byte[] encode(byte[] key, LayerInfo layer, String kind, LayerScanRecord r) throws IOException {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(buf);
         out.writeUTF(MAGIC);
@@ -120,7 +187,7 @@ public final class ScanCache {
         LayerWalker.Sizes sizes = r.layer().sizes();
         out.writeLong(sizes.compressed());
         out.writeLong(sizes.uncompressed());
-        out.writeByte(sizes.compression().ordinal());
+        out.writeUTF(sizes.compression().name());
         out.writeInt(r.layer().entries().size());
         for (LayerWalker.KnownEntry k : r.layer().entries()) {
             TarEntry e = k.entry();
@@ -128,7 +195,7 @@ public final class ScanCache {
                 return null;
             }
             out.writeUTF(e.path());
-            out.writeByte(e.type().ordinal());
+            out.writeUTF(e.type().name());
             out.writeInt(e.mode());
             out.writeLong(e.uid());
             out.writeLong(e.gid());
@@ -136,7 +203,7 @@ public final class ScanCache {
             writeNullable(out, e.linkTarget());
             writeNullable(out, k.sha256() == null ? null : k.sha256().toString());
             writeNullable(out, k.storeRefDigest() == null ? null : k.storeRefDigest().toString());
-            out.writeInt(k.program() == null ? -1 : ProgramSignatures.SIGNATURES.indexOf(k.program()));
+            writeNullable(out, k.program() == null ? null : k.program().program() + "/" + k.program().kind());
         }
         out.writeInt(r.fileFindings().size());
         for (int c = 0; c < r.fileFindings().size(); c++) {
@@ -169,20 +236,19 @@ public final class ScanCache {
         if (buf.size() > MAX_BYTES - 32) {
             return null;
         }
-        MessageDigest md = Digest.newSha256();
-        md.update(buf.toByteArray());
-        out.write(md.digest());
+        byte[] body = buf.toByteArray();
+        out.write(mac(key, body, body.length));
         return buf.toByteArray();
     }
 
     /** The record, or null when the bytes are damaged or of another layer, kind or format. */
-    static LayerScanRecord decode(byte[] bytes, LayerInfo layer, String kind, int collectors) throws IOException {
+    static LayerScanRecord decode(byte[] bytes, byte[] key, LayerInfo layer, String kind, int collectors)
+            throws IOException {
         if (bytes.length < 32) {
             return null;
         }
-        MessageDigest md = Digest.newSha256();
-        md.update(bytes, 0, bytes.length - 32);
-        if (!MessageDigest.isEqual(md.digest(), Arrays.copyOfRange(bytes, bytes.length - 32, bytes.length))) {
+        if (!MessageDigest.isEqual(mac(key, bytes, bytes.length - 32),
+                Arrays.copyOfRange(bytes, bytes.length - 32, bytes.length))) {
             return null;
         }
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, 0, bytes.length - 32));
@@ -190,18 +256,31 @@ public final class ScanCache {
                 || !in.readUTF().equals(layer.digest().toString()) || !in.readUTF().equals(layer.diffId().toString())) {
             return null;
         }
-        LayerWalker.Sizes sizes = new LayerWalker.Sizes(in.readLong(), in.readLong(), COMPRESSIONS[in.readByte()]);
-        int n = count(in);
-        List<LayerWalker.KnownEntry> entries = new ArrayList<>(n);
+        LayerWalker.Sizes sizes = new LayerWalker.Sizes(in.readLong(), in.readLong(), Compression.valueOf(in.readUTF()));
+        int n = in.readInt();
+        if (n < 0 || (long) n * MIN_ENTRY_BYTES > in.available()) {
+            return null;
+        }
+        List<LayerWalker.KnownEntry> entries = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            TarEntry e = new TarEntry(in.readUTF(), TYPES[in.readByte()], in.readInt(), in.readLong(), in.readLong(),
-                    in.readLong(), readNullable(in));
+            TarEntry e = new TarEntry(in.readUTF(), FsEntry.Type.valueOf(in.readUTF()), in.readInt(), in.readLong(),
+                    in.readLong(), in.readLong(), readNullable(in));
+            if (!normalized(e.path()) || e.type() == FsEntry.Type.HARDLINK && !normalized(e.linkTarget())) {
+                return null; // the walker never records such a path
+            }
             String sha = readNullable(in);
             String masked = readNullable(in);
-            int program = in.readInt();
+            String program = readNullable(in);
+            ProgramSignatures.Signature signature = null;
+            if (program != null) {
+                signature = ProgramSignatures.SIGNATURES.stream()
+                        .filter(s -> (s.program() + "/" + s.kind()).equals(program)).findFirst().orElse(null);
+                if (signature == null) {
+                    return null; // a program this version does not know: read the layer
+                }
+            }
             entries.add(new LayerWalker.KnownEntry(e, sha == null ? null : Digest.parse(sha),
-                    masked == null ? null : Digest.parse(masked),
-                    program < 0 ? null : ProgramSignatures.SIGNATURES.get(program)));
+                    masked == null ? null : Digest.parse(masked), signature));
         }
         int c = count(in);
         if (c != collectors) {
@@ -218,7 +297,7 @@ public final class ScanCache {
                     return null;
                 }
                 int m = count(in);
-                List<String> found = new ArrayList<>(m);
+                List<String> found = new ArrayList<>();
                 for (int j = 0; j < m; j++) {
                     found.add(in.readUTF());
                 }
@@ -245,6 +324,19 @@ public final class ScanCache {
             throw new IOException("count out of range");
         }
         return n;
+    }
+
+    /** "/a/b": absolute, no empty, "." or ".." component, not the root itself (what the walker makes of a name). */
+    static boolean normalized(String path) {
+        if (path == null || !path.startsWith("/") || path.length() < 2 || path.endsWith("/")) {
+            return false;
+        }
+        for (String part : path.substring(1).split("/", -1)) {
+            if (part.isEmpty() || part.equals(".") || part.equals("..")) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean fits(String s) {

@@ -80,6 +80,9 @@ public final class CosignKeys {
      * from the key and the digest (RFC 6979), so no randomness is drawn.
      */
     public static byte[] sign(ECPrivateKey key, byte[] data) {
+        if (!isP256(key.getParams()) || !scalarInRange(key.getS())) {
+            throw new IllegalArgumentException("not a P-256 private key");
+        }
         ECDSASigner signer = new ECDSASigner(new HMacDSAKCalculator(new SHA256Digest()));
         signer.init(true, new ECPrivateKeyParameters(key.getS(), DOMAIN));
         BigInteger[] rs = signer.generateSignature(dev.distrolix.blob.Digest.newSha256().digest(data));

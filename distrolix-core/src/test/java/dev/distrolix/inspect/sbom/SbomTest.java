@@ -184,7 +184,8 @@ class SbomTest {
         String copy = "oci:" + copyDir + ":test";
         Instant at = Instant.parse("2026-01-02T03:04:05Z");
         String read = CycloneDxWriter.write(sbom(copy), at, "test");
-        dev.distrolix.inspect.scan.ScanCache cache = dev.distrolix.inspect.scan.ScanCache.in(tmp.resolve("scans"));
+        dev.distrolix.inspect.scan.ScanCache cache = dev.distrolix.inspect.scan.ScanCache.in(tmp.resolve("scans"),
+                tmp.resolve("scan-records.key"));
         try (OpenedImage h = Transports.open(copy, RegistrySettings.defaults())) {
             assertThat(CycloneDxWriter.write(SbomBuilder.build(copy, h.displayName(), h.image(), cache), at, "test"))
                     .isEqualTo(read);

@@ -213,7 +213,7 @@ class ScanCacheTest {
         AtomicInteger run = new AtomicInteger();
         Trials.forAll(300, r -> layers(r, 1 + r.nextInt(5)), drawn -> {
             try {
-                ScanCache cache = ScanCache.in(tmp.resolve("c" + run.incrementAndGet()));
+                ScanCache cache = ScanCache.in(tmp.resolve("c" + run.incrementAndGet()), tmp.resolve("key"));
                 Image image = new Layers(List.copyOf(drawn));
                 Map<String, Object> read = outcome(SbomBuilder.scan(image));
                 assertThat(outcome(SbomBuilder.scan(image, cache))).as("recording").isEqualTo(read);
@@ -242,7 +242,7 @@ class ScanCacheTest {
                 drawn.add(l);
             }
         }
-        ScanCache cache = ScanCache.in(tmp.resolve("scans"));
+        ScanCache cache = ScanCache.in(tmp.resolve("scans"), tmp.resolve("key"));
         Image image = new Layers(List.copyOf(drawn));
         Map<String, Object> first = outcome(SbomBuilder.scan(image, cache));
         assertThat(drawn).allMatch(l -> l.opened().get() == 1);
@@ -257,7 +257,7 @@ class ScanCacheTest {
     @Test
     void aDamagedRecordIsReadAgainAndRewritten() throws IOException {
         List<MemoryLayer> drawn = layers(new SplittableRandom(11), 2);
-        ScanCache cache = ScanCache.in(tmp.resolve("scans"));
+        ScanCache cache = ScanCache.in(tmp.resolve("scans"), tmp.resolve("key"));
         Image image = new Layers(List.copyOf(drawn));
         Map<String, Object> first = outcome(SbomBuilder.scan(image, cache));
         Path record = cache.dir().resolve(drawn.get(0).digest().hex());
@@ -270,5 +270,47 @@ class ScanCacheTest {
         assertThat(Files.readAllBytes(record)).isNotEqualTo(b); // rewritten whole
         Files.write(record, new byte[] {1, 2, 3});
         assertThat(outcome(SbomBuilder.scan(image, cache))).isEqualTo(first);
+    }
+
+    /**
+     * A record is evidence that goes into signed SBOMs: one made under another key (a cache restored from another
+     * job) is not replayed but removed and the layer read; one under the right key whose entries are not what the
+     * walker makes (a ".." component) is refused too.
+     */
+    @Test
+    void onlyRecordsUnderThisUsersKeyWithWellFormedEntriesAreReplayed() throws IOException {
+        SplittableRandom r = new SplittableRandom(13);
+        List<MemoryLayer> drawn = layers(r, 1);
+        while (new String(drawn.get(0).tar(), StandardCharsets.ISO_8859_1).contains("opt")) {
+            drawn = layers(r, 1); // nothing that moves the layer's own entries: its record is kept
+        }
+        Image image = new Layers(List.copyOf(drawn));
+        Map<String, Object> read = outcome(SbomBuilder.scan(image));
+        ScanCache theirs = ScanCache.in(tmp.resolve("scans"), tmp.resolve("their-key"));
+        SbomBuilder.scan(image, theirs);
+        Path record = tmp.resolve("scans").resolve(drawn.get(0).digest().hex());
+        assertThat(record).exists();
+        assertThat(Files.size(tmp.resolve("their-key"))).as("a key made on first use").isEqualTo(32);
+
+        ScanCache ours = ScanCache.in(tmp.resolve("scans"), tmp.resolve("our-key"));
+        int before = drawn.get(0).opened().get();
+        assertThat(outcome(SbomBuilder.scan(image, ours))).isEqualTo(read);
+        assertThat(drawn.get(0).opened().get()).as("read, not replayed").isEqualTo(before + 1);
+
+        // a record under our key that names a path the walker never makes
+        dev.distrolix.inspect.LayerInfo info = new dev.distrolix.inspect.LayerInfo(0, drawn.get(0));
+        byte[] key = Files.readAllBytes(tmp.resolve("our-key"));
+        LayerScanRecord forged = new LayerScanRecord(new dev.distrolix.inspect.LayerWalker.KnownLayer(List.of(
+                new dev.distrolix.inspect.LayerWalker.KnownEntry(new dev.distrolix.inspect.TarEntry("/etc/../../x",
+                        dev.distrolix.inspect.FsEntry.Type.DIRECTORY, 0755, 0, 0, 0, null), null, null, null)),
+                new dev.distrolix.inspect.LayerWalker.Sizes(1, 1, Compression.NONE)), List.of(Map.of(), Map.of()),
+                List.of(Map.of(), Map.of()));
+        byte[] bytes = ScanCache.encode(key, info, "sbom: references + NAR hashes, 1", forged);
+        assertThat(ScanCache.decode(bytes, key, info, "sbom: references + NAR hashes, 1", 2)).isNull();
+        assertThat(ScanCache.normalized("/a/b")).isTrue();
+        assertThat(ScanCache.normalized("/a//b")).isFalse();
+        assertThat(ScanCache.normalized("/")).isFalse();
+        assertThat(ScanCache.normalized("a/b")).isFalse();
+        assertThat(ScanCache.normalized("/a/./b")).isFalse();
     }
 }
