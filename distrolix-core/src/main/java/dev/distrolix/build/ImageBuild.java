@@ -360,11 +360,9 @@ public final class ImageBuild {
         try {
             // a registry target: layers not in the cache are uploaded as they are made (with no layer cache, only
             // uploaded: none on disk). Not for a signing build: its key is checked before anything is pushed.
-            dev.distrolix.registry.Repository streamTo = workDir == null && afterWrite == null
+            StreamedLayers.Target streamTo = workDir == null && afterWrite == null
                     && parsedTarget.withDefaults(spec.name(), "latest") instanceof ImageReference.Registry r
-                    ? dev.distrolix.registry.RegistryClient.connect(r.ref().registry(), registry)
-                            .repository(r.ref().repository(), true)
-                    : null;
+                    ? new StreamedLayers.Target(r.ref(), registry) : null;
             blobs = cache != null ? cache.blobsDir()
                     : workDir != null ? Files.createDirectories(workDir)
                     : streamTo != null ? dev.distrolix.TempFiles.tempPath("build") // made only if a layer falls back to disk

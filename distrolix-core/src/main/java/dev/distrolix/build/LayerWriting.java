@@ -2,7 +2,6 @@ package dev.distrolix.build;
 
 import dev.distrolix.blob.Compression;
 import dev.distrolix.cache.LayerCache;
-import dev.distrolix.registry.Repository;
 import dev.distrolix.tar.LayerBlob;
 import dev.distrolix.tar.LayerWriter;
 import dev.distrolix.tar.ParallelLayerWriter;
@@ -39,7 +38,7 @@ final class LayerWriting {
 
     /** Takes what the cache has (verified), writes the rest in parallel, and records them. */
     static Written write(List<LayerWriter.EntryProducer> producers, List<String> keys, LayerCache cache,
-                         Path blobs, Compression comp, BuildListener events, Repository streamTo) throws IOException {
+                         Path blobs, Compression comp, BuildListener events, StreamedLayers.Target streamTo) throws IOException {
         return write(producers, keys, cache, RegistryLayers::none, blobs, comp, events, streamTo);
     }
 
@@ -50,7 +49,7 @@ final class LayerWriting {
      */
     static Written write(List<LayerWriter.EntryProducer> producers, List<String> keys, LayerCache cache,
                          java.util.function.Supplier<RegistryLayers> registry, Path blobs, Compression comp,
-                         BuildListener events, Repository streamTo) throws IOException {
+                         BuildListener events, StreamedLayers.Target streamTo) throws IOException {
         LayerBlob[] out = new LayerBlob[producers.size()];
         Set<Integer> cached = new HashSet<>();
         List<Integer> misses = new ArrayList<>();
@@ -98,9 +97,9 @@ final class LayerWriting {
         java.util.Collections.sort(misses);
         List<LayerWriter.EntryProducer> toMake = misses.stream().map(producers::get).toList();
         // with a registry to stream to (no layer cache), the made layers go straight into its uploads
-        List<LayerBlob> built = streamTo == null ? ParallelLayerWriter.writeAll(blobs, comp, toMake)
-                : cache == null ? StreamedLayers.writeAll(streamTo, comp, toMake, blobs, events)
-                : StreamedLayers.writeAllAndCopy(streamTo, comp, toMake, blobs, events);
+        List<LayerBlob> built = streamTo == null || toMake.isEmpty() ? ParallelLayerWriter.writeAll(blobs, comp, toMake)
+                : cache == null ? StreamedLayers.writeAll(streamTo.repository(), comp, toMake, blobs, events)
+                : StreamedLayers.writeAllAndCopy(streamTo.repository(), comp, toMake, blobs, events);
         for (int j = 0; j < misses.size(); j++) {
             int i = misses.get(j);
             out[i] = built.get(j);

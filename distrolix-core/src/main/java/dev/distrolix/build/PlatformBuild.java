@@ -39,7 +39,7 @@ final class PlatformBuild {
     /** What the layers are made with. */
     record Settings(String strategy, int maxLayers, Compression compression, Instant created, LayerCache cache,
                     Path blobs, BuildListener listener, boolean fromLock, boolean splitDeclared,
-                    java.util.function.Supplier<RegistryLayers> remote, dev.distrolix.registry.Repository streamTo) {}
+                    java.util.function.Supplier<RegistryLayers> remote, StreamedLayers.Target streamTo) {}
 
     /** The image, a summary per layer, the declared-files layer's notices, and what it was made from. */
     record Result(AssembledImage image, List<BuildResult.LayerSummary> layers, List<String> notices, Closure closure,

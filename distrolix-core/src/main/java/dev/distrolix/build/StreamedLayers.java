@@ -23,6 +23,29 @@ import java.util.List;
 final class StreamedLayers {
     private StreamedLayers() {}
 
+    /**
+     * The repository layers stream to, connected on first use: a build whose layers are all in its cache never
+     * connects for them.
+     */
+    static final class Target {
+        private final dev.distrolix.registry.RegistryRef ref;
+        private final dev.distrolix.registry.RegistrySettings settings;
+        private Repository repo;
+
+        Target(dev.distrolix.registry.RegistryRef ref, dev.distrolix.registry.RegistrySettings settings) {
+            this.ref = ref;
+            this.settings = settings;
+        }
+
+        synchronized Repository repository() throws IOException {
+            if (repo == null) {
+                repo = dev.distrolix.registry.RegistryClient.connect(ref.registry(), settings)
+                        .repository(ref.repository(), true);
+            }
+            return repo;
+        }
+    }
+
     static List<LayerBlob> writeAll(Repository repo, Compression comp, List<LayerWriter.EntryProducer> producers,
                                     Path fallback, BuildListener events) throws IOException {
         return ParallelLayerWriter.writeAll(comp, producers, p -> one(repo, comp, p, fallback, events));
@@ -109,12 +132,12 @@ final class StreamedLayers {
                 + "): " + instead));
     }
 
-    /** The pushed layers of {@code blobs} (those with no file), as layers read back from {@code repo}. */
-    static java.util.Map<Digest, Layer> pushed(List<LayerBlob> blobs, Repository repo) {
+    /** The pushed layers of {@code blobs} (those with no file), as layers read back from {@code target}. */
+    static java.util.Map<Digest, Layer> pushed(List<LayerBlob> blobs, Target target) throws IOException {
         java.util.Map<Digest, Layer> out = new java.util.HashMap<>();
         for (LayerBlob b : blobs) {
             if (b.file() == null) {
-                out.put(b.digest(), new PushedLayer(b, repo));
+                out.put(b.digest(), new PushedLayer(b, target.repository()));
             }
         }
         return out;

@@ -79,21 +79,7 @@ public final class BlobStream implements AutoCloseable {
         if (failure != null) {
             throw failure;
         }
-        String what = "completing the upload of blob " + digest;
-        URI location = next;
-        String sep = location.getRawQuery() == null ? "?" : "&";
-        URI put = URI.create(location + sep + "digest="
-                + java.net.URLEncoder.encode(digest.toString(), java.nio.charset.StandardCharsets.UTF_8));
-        HttpResponse<byte[]> r = repo.sendOnce(new Http.Call("PUT", put, Map.of("Content-Type", "application/octet-stream"),
-                HttpRequest.BodyPublishers::noBody, repo.timeout()), what);
-        if (r.statusCode() != 201 && r.statusCode() != 204) {
-            throw repo.client().failure(repo.name(), what, r, r.body(), repo.scopes());
-        }
-        String stored = r.headers().firstValue("Docker-Content-Digest").orElse(null);
-        if (stored != null && !stored.equals(digest.toString())) {
-            throw RegistryException.of(repo.client().registry(), repo.name(), what,
-                    "the registry stored " + stored + " instead", null);
-        }
+        BlobUploader.finish(repo, next, digest);
     }
 
     /**

@@ -51,7 +51,7 @@ final class BlobUploader {
                 location = patch(location, digest, content, offset, len, true, progress);
             }
         }
-        finish(location, digest);
+        finish(repo, location, digest);
     }
 
     private URI patch(URI location, Digest digest, BlobContent content, long offset, long len, boolean ranged,
@@ -69,7 +69,8 @@ final class BlobUploader {
         return r.headers().firstValue("Location").map(l -> repo.client().resolve(l)).orElse(location);
     }
 
-    private void finish(URI location, Digest digest) throws IOException {
+    /** {@code PUT ?digest=} on the session's newest location: the registry checks the bytes against the digest. */
+    static void finish(Repository repo, URI location, Digest digest) throws IOException {
         String what = "completing the upload of blob " + digest;
         String sep = location.getRawQuery() == null ? "?" : "&";
         URI put = URI.create(location + sep + "digest=" + URLEncoder.encode(digest.toString(), StandardCharsets.UTF_8));

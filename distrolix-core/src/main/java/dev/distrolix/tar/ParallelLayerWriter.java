@@ -47,16 +47,17 @@ public final class ParallelLayerWriter {
     /** Writes each layer with {@code one}, as many at once as {@link #writeAll(Path, Compression, List)} would. */
     public static List<LayerBlob> writeAll(Compression compression, List<? extends LayerWriter.EntryProducer> producers,
                                            OneLayer one) throws IOException {
-        if (producers.isEmpty()) {
-            return List.of();
-        }
-        int streams = compression == Compression.ZSTD ? 1 : Runtime.getRuntime().availableProcessors();
-        return Workers.shared().forEach(producers, streams, one::write);
+        return writeAll(compression, producers, Runtime.getRuntime().availableProcessors(), one);
     }
 
     public static List<LayerBlob> writeAll(Path dir, Compression compression,
                                            List<? extends LayerWriter.EntryProducer> producers,
                                            int threads) throws IOException {
+        return writeAll(compression, producers, threads, p -> LayerWriter.write(dir, compression, p));
+    }
+
+    private static List<LayerBlob> writeAll(Compression compression, List<? extends LayerWriter.EntryProducer> producers,
+                                            int threads, OneLayer one) throws IOException {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1: " + threads);
         }
@@ -66,8 +67,6 @@ public final class ParallelLayerWriter {
         // zstd streams compress on their own workers, one per core each: one stream at a time keeps their
         // native buffers to one set while the cores stay busy
         int streams = compression == Compression.ZSTD ? 1 : threads;
-        return Workers.shared().forEach(producers, streams, p -> LayerWriter.write(dir, compression, p));
+        return Workers.shared().forEach(producers, streams, one::write);
     }
-
 }
-
