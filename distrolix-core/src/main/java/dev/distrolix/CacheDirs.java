@@ -12,6 +12,12 @@ public final class CacheDirs {
         return root(System.getenv(), Path.of(System.getProperty("user.home")));
     }
 
+    /** {@code $XDG_CONFIG_HOME}, else {@code ~/.config}: where a user's configuration (and secrets) live, apart from caches. */
+    public static Path userConfig() {
+        String xdg = System.getenv("XDG_CONFIG_HOME");
+        return xdg != null && !xdg.isEmpty() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".config");
+    }
+
     public static Path root(Map<String, String> env, Path home) {
         String own = env.get("DISTROLIX_CACHE_DIR");
         if (own != null && !own.isBlank()) {

@@ -177,9 +177,10 @@ final class SbomCommand implements Callable<Integer> {
         String digest;
         try (OpenedImage o = Transports.open(image, registry.settings())) {
             digest = o.artifact().manifestDigest().toString();
+            dev.distrolix.inspect.scan.ScanCache scans = scans();
             for (PlatformImage p : PlatformImage.all(o.artifact())) {
                 names.add(p.name());
-                sboms.add(SbomBuilder.build(image, o.displayName(), p.image(), scans()));
+                sboms.add(SbomBuilder.build(image, o.displayName(), p.image(), scans));
             }
         }
         if (sboms.isEmpty()) {

@@ -208,24 +208,23 @@ public final class LayerCache implements Closeable {
                     }
                 }
             }
-            try (Stream<Path> s = Files.list(c.blobsDir())) {
-                for (Path b : s.toList()) {
-                    if (!kept.contains(b.getFileName().toString())) {
-                        Files.deleteIfExists(b);
-                    }
-                }
-            }
+            removeAllBut(c.blobsDir(), kept);
             Path scans = dir.resolve("scans"); // records of layer scans (inspect.scan.ScanCache), one per blob
             if (Files.isDirectory(scans)) {
-                try (Stream<Path> s = Files.list(scans)) {
-                    for (Path r : s.toList()) {
-                        if (!kept.contains(r.getFileName().toString())) {
-                            Files.deleteIfExists(r);
-                        }
-                    }
-                }
+                removeAllBut(scans, kept);
             }
             return c.usage();
+        }
+    }
+
+    /** Deletes the files of {@code folder} whose names (blob hex digests) are not in {@code kept}. */
+    private static void removeAllBut(Path folder, java.util.Set<String> kept) throws IOException {
+        try (Stream<Path> s = Files.list(folder)) {
+            for (Path f : s.toList()) {
+                if (!kept.contains(f.getFileName().toString())) {
+                    Files.deleteIfExists(f);
+                }
+            }
         }
     }
 

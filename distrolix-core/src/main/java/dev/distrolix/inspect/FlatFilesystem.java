@@ -62,7 +62,7 @@ public final class FlatFilesystem {
         /** A regular file of a replayed layer ({@link LayerWalker.KnownLayer}): its content is not read. */
         default void known(LayerInfo layer, TarEntry entry) throws IOException {}
 
-        /** Whether {@link #layerEnd} should be given a record of each layer read. */
+        /** Whether {@link #layerEnd} should be given a record of the layer just started (asked after layerStart). */
         default boolean recording() {
             return false;
         }
@@ -94,11 +94,7 @@ public final class FlatFilesystem {
     }
 
     public static FlatFilesystem read(Image image) throws IOException {
-        return read(image, null);
-    }
-
-    public static FlatFilesystem read(Image image, ContentTap tap) throws IOException {
-        return read(image, tap, layer -> null);
+        return read(image, null, layer -> null);
     }
 
     /** Reads the image, replaying the layers {@code known} gives instead of reading them. */
@@ -183,7 +179,6 @@ public final class FlatFilesystem {
         private long fileBytes;
         private TreeSet<String> storePaths;
         private boolean moved;
-        private boolean replayed;
         private List<LayerWalker.KnownEntry> record;
 
         Merger(ContentTap tap) {
@@ -196,11 +191,10 @@ public final class FlatFilesystem {
             fileBytes = 0;
             storePaths = new TreeSet<>();
             moved = false;
-            replayed = false;
-            record = tap != null && tap.recording() ? new ArrayList<>() : null;
             if (tap != null) {
                 tap.layerStart(layer);
             }
+            record = tap != null && tap.recording() ? new ArrayList<>() : null;
         }
 
 
@@ -209,7 +203,6 @@ public final class FlatFilesystem {
             count++;
             TarEntry e = place(raw);
             moved |= e != raw;
-            replayed |= content.known();
             int slot = -1;
             if (record != null) {
                 slot = record.size();
@@ -393,7 +386,7 @@ public final class FlatFilesystem {
             summaries.add(new LayerSummary(layer, sizes.compressed(), sizes.uncompressed(),
                     sizes.compression(), count, fileBytes, new ArrayList<>(storePaths)));
             if (tap != null) {
-                tap.layerEnd(layer, !moved, record != null && !replayed && !moved
+                tap.layerEnd(layer, !moved, record != null && !moved
                         ? new LayerWalker.KnownLayer(record, sizes) : null);
                 record = null;
             }

@@ -72,19 +72,16 @@ public final class LayerWalker {
         private ProgramSignatures signatures;
         private Digest digest;
         private Digest storeRefDigest;
-        private final boolean known;
         private ProgramSignatures.Signature knownProgram;
 
         Content(InputStream in) {
             this.in = in;
             this.md = Digest.newSha256();
-            this.known = false;
         }
 
         private Content(KnownEntry k) {
             this.in = InputStream.nullInputStream();
-            this.md = null;
-            this.known = true;
+            this.md = null; // nothing is read
             this.digest = k.sha256();
             this.storeRefDigest = k.storeRefDigest();
             this.knownProgram = k.program();
@@ -95,7 +92,7 @@ public final class LayerWalker {
          * program are those recorded, and {@link #stream()} is empty.
          */
         public boolean known() {
-            return known;
+            return md == null;
         }
 
         public InputStream stream() {
@@ -159,7 +156,7 @@ public final class LayerWalker {
         /** The program the content was recognised as, or null (also when not asked for). */
         public ProgramSignatures.Signature program() throws IOException {
             sha256();
-            return known ? knownProgram : signatures == null ? null : signatures.result();
+            return known() ? knownProgram : signatures == null ? null : signatures.result();
         }
 
         public Digest sha256() throws IOException {

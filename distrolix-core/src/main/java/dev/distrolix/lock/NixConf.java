@@ -19,8 +19,7 @@ public record NixConf(List<String> substituters, List<String> trustedPublicKeys)
         Map<String, List<String>> s = new LinkedHashMap<>();
         String confDir = System.getenv().getOrDefault("NIX_CONF_DIR", "/etc/nix");
         read(Path.of(confDir, "nix.conf"), s);
-        String xdg = System.getenv("XDG_CONFIG_HOME");
-        Path user = xdg != null && !xdg.isEmpty() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".config");
+        Path user = dev.distrolix.CacheDirs.userConfig();
         read(user.resolve("nix/nix.conf"), s);
         String env = System.getenv("NIX_CONFIG");
         if (env != null) {

@@ -17,11 +17,7 @@ public final class SbomPredicate {
      * @param reference the image as {@code distrolix sbom} would be given it ({@code docker://HOST/REPO:TAG}),
      *                  so that its output for that reference is this document
      */
-    public static JsonNode of(String reference, Image image, Instant timestamp, String version) throws IOException {
-        return of(reference, image, timestamp, version, null);
-    }
-
-    /** Like {@link #of(String, Image, Instant, String)}, replaying the layer scans {@code scans} keeps (null: none). */
+    /** @param scans the layer scans to replay and keep (null: every layer read, nothing kept) */
     public static JsonNode of(String reference, Image image, Instant timestamp, String version, ScanCache scans)
             throws IOException {
         String doc = CycloneDxWriter.write(SbomBuilder.build(reference, reference, image, scans), timestamp, version);

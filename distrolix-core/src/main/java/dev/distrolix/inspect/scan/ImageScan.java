@@ -90,7 +90,7 @@ public final class ImageScan {
 
         @Override
         public boolean recording() {
-            return cache != null;
+            return cache != null && replaying == null; // a replayed layer has its record already
         }
 
         @Override

@@ -63,9 +63,7 @@ public final class ScanCache {
 
     /** {@code $XDG_CONFIG_HOME/distrolix/scan-records.key}, else {@code ~/.config/distrolix/scan-records.key}. */
     public static Path defaultKeyFile() {
-        String xdg = System.getenv("XDG_CONFIG_HOME");
-        Path config = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".config");
-        return config.resolve("distrolix").resolve("scan-records.key");
+        return dev.distrolix.CacheDirs.userConfig().resolve("distrolix").resolve("scan-records.key");
     }
 
     /** The key, read or made once; null when there is none to be had (then nothing is kept or replayed). */

@@ -47,11 +47,7 @@ public final class Why {
                          long onlyThroughBytes) {}
 
     /** Resolves targets and starting points in one pass over the image. */
-    public static List<Answer> explain(String reference, Image image, String target, String from) throws IOException {
-        return explain(reference, image, target, from, null);
-    }
-
-    /** As {@link #explain(String, Image, String, String)}, replaying the layer scans {@code scans} keeps (null: none). */
+    /** {@code scans}: the layer scans to replay and keep (null: every layer read, nothing kept). */
     public static List<Answer> explain(String reference, Image image, String target, String from,
                                        dev.distrolix.inspect.scan.ScanCache scans) throws IOException {
         SbomBuilder.Scan scan = SbomBuilder.scan(image, scans);
