@@ -99,11 +99,20 @@ public final class SigningStep implements BuiltImage.AfterWrite {
      */
     @Override
     public void beforeWrite(dev.distrolix.image.AssembledImage image, ImageReference target) {
-        Signer s = signer.get();
         if (image != null && attest && target instanceof ImageReference.Registry) { // a folder's name is known once written
+            // started before the key is waited for: the scan only reads, and decrypting the key takes longer
             String reference = sbomReference(target, null);
             sbom = dev.distrolix.build.Background.start("distrolix-sbom",
                     () -> SbomPredicate.of(reference, image, sbomTimestamp, version, scans));
+        }
+        Signer s;
+        try {
+            s = signer.get();
+        } catch (RuntimeException | Error e) {
+            if (sbom != null) {
+                sbom.cancel();
+            }
+            throw e;
         }
         if (image != null && target instanceof ImageReference.Registry r) {
             dev.distrolix.blob.Digest digest = image.manifestDigest();
