@@ -10,8 +10,8 @@
  * so that the file list is unchanged and every transport keeps it); {@link dev.distrolix.inspect.sbom.GraphCheck}
  * compares: "graph: scanned, agrees with build-time graph", or the differing edges and paths.
  *
- * <p>Output: CycloneDX 1.6 JSON through the official cyclonedx-core-java model and generator
- * (validated by its parser in the tests), SPDX 2.3 JSON (validated against SPDX's 2.3 schema in
+ * <p>Output: CycloneDX 1.6 JSON with Jackson's streaming generator, the bytes the official
+ * cyclonedx-core-java generator writes (the tests compare them and validate against its schema), SPDX 2.3 JSON (validated against SPDX's 2.3 schema in
  * the tests).
  */
 package dev.distrolix.inspect.sbom;
