@@ -261,14 +261,15 @@ class SigningTest {
         assertThat(debug.exitCode()).isEqualTo(3);
         assertThat(debug.err()).doesNotContain("not the password").doesNotContain("ENCRYPTED")
                 .doesNotContain(Files.readString(work.resolve("cosign.key")).lines().skip(1).findFirst().orElseThrow());
-        // a build with a wrong password pushes nothing: the key is checked before the image is written
+        // a build with a wrong password publishes nothing: the key is checked before any manifest is pushed (the
+        // image's blobs go up while it is decrypted; nothing names them)
         Cli build = CliProcess.run(Map.of("COSIGN_PASSWORD", "not the password"), work, "build",
                 NginxImageTest.EXAMPLE.toString(), "-I", NginxImageTest.INCLUDE, "-o", "docker://" + ref("never:1"),
                 "--sign-key", "cosign.key");
         // the build's progress lines come first (the key is decrypted beside Nix's work); the error is the last line
         assertThat(build.exitCode()).isEqualTo(3);
         assertThat(build.errLine()).startsWith("distrolix: cosign.key: wrong password");
-        assertThat(build.err()).doesNotContain("Exception").doesNotContain("push ");
+        assertThat(build.err()).doesNotContain("Exception").doesNotContain("manifest ").doesNotContain("wrote ");
         assertThat(Fixtures.exec(new ProcessBuilder("skopeo", "inspect", "--tls-verify=false", "docker://" + ref("never:1")))
                 .code()).isNotZero();
         Files.writeString(work.resolve("corrupt.key"), "-----BEGIN ENCRYPTED COSIGN PRIVATE KEY-----\nnot base64!\n"

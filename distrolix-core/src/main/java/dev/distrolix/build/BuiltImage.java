@@ -33,10 +33,18 @@ public record BuiltImage(ImageSpec spec, AssembledImage image, ImageReference ta
     @FunctionalInterface
     public interface AfterWrite {
         /**
-         * Run once the image is assembled, just before it is written: a step that cannot succeed (a wrong key
-         * password) fails here, so that no unsigned image is pushed.
+         * Run once the image is assembled, just before it is written, to start work beside the write. {@code planned}
+         * is the image as {@link #written} will be given it if the write goes as planned (its result: the image's
+         * own digest, the target's name); null for a multi-platform index.
          */
-        default void beforeWrite(AssembledImage image, ImageReference target) throws java.io.IOException {}
+        default void beforeWrite(BuiltImage planned, ImageReference target) throws java.io.IOException {}
+
+        /**
+         * Waits until the step can succeed, or fails: called before anything is published (to a registry, once the
+         * blobs are stored and before any manifest), so that a step that cannot succeed (a wrong key password)
+         * leaves no unsigned image.
+         */
+        default void ready() throws java.io.IOException {}
 
         void written(BuiltImage built) throws java.io.IOException;
 

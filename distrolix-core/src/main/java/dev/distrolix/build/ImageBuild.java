@@ -387,17 +387,20 @@ public final class ImageBuild {
                 digestOut.write(artifact.manifestDigest() + "\n");
             }
             if (afterWrite != null) {
-                // a signing step checks its key here, for an index too: a wrong password pushes nothing
-                afterWrite.beforeWrite(artifact instanceof AssembledImage image && platforms.isEmpty() ? image : null, t);
+                // a signing step starts here; its key is checked before anything is published (for an index too)
+                BuiltImage planned = !(artifact instanceof AssembledImage image) || !platforms.isEmpty() ? null
+                        : new BuiltImage(spec, image, t, new WriteResult(image.manifestDigest(), t.toString()),
+                        results.get(0).closure(), results.get(0).system(), createdAt, lockFile(locked));
+                afterWrite.beforeWrite(planned, t);
             }
-            WriteResult wr = Transports.write(artifact, t, registry);
+            WriteResult wr = Transports.write(artifact, t, registry, null,
+                    afterWrite != null ? afterWrite::ready : dev.distrolix.registry.ImagePusher.Gate.OPEN);
             if (digestOut != null) {
                 digestOut.commit(); // a rename in a folder checked at the start: the one step after the image's commit
             }
             listener.on(new BuildEvent.ImageWritten(wr.where(), wr.manifestDigest()));
             if (afterWrite != null) {
-                java.util.Optional<Path> lockFile = locked == null ? java.util.Optional.empty()
-                        : java.util.Optional.of(locked.lockFile());
+                java.util.Optional<Path> lockFile = lockFile(locked);
                 for (PlatformBuild.Result r : results) {
                     WriteResult each = artifact instanceof AssembledIndex
                             ? new WriteResult(r.image().manifestDigest(), wr.where()) : wr;
@@ -430,6 +433,10 @@ public final class ImageBuild {
                 }
             }
         }
+    }
+
+    private static java.util.Optional<Path> lockFile(LockedInputs locked) {
+        return locked == null ? java.util.Optional.empty() : java.util.Optional.of(locked.lockFile());
     }
 
     /** Nix works on a thread of its own while the registry answers; a registry failure stops it and is the error. */

@@ -45,14 +45,31 @@ public final class ImagePusher {
      * each of {@code tags} (by digest when there are none).
      */
     public record Request(RegistryRef target, List<String> tags, List<Blob> blobs, List<ManifestBytes> children,
-                          ManifestBytes top) {
+                          ManifestBytes top, Gate gate) {
         public Request {
             Objects.requireNonNull(target, "target");
             Objects.requireNonNull(top, "top");
+            Objects.requireNonNull(gate, "gate");
             tags = List.copyOf(tags);
             blobs = List.copyOf(blobs);
             children = List.copyOf(children);
         }
+
+        public Request(RegistryRef target, List<String> tags, List<Blob> blobs, List<ManifestBytes> children,
+                       ManifestBytes top) {
+            this(target, tags, blobs, children, top, Gate.OPEN);
+        }
+    }
+
+    /**
+     * Passed once every blob is stored and before any manifest is (also when nothing is to change): what may still
+     * stop a push from publishing anything, such as a signing key being decrypted. A failure is the push's.
+     */
+    @FunctionalInterface
+    public interface Gate {
+        Gate OPEN = () -> {};
+
+        void pass() throws IOException;
     }
 
     public static PushResult push(Request req, RegistrySettings settings) throws IOException {
@@ -80,6 +97,7 @@ public final class ImagePusher {
         } finally {
             locations.save();
         }
+        req.gate().pass();
         if (unchanged) {
             listener.on(new PushEvent.Unchanged(req.tags(), req.top().digest()));
         } else {
@@ -97,6 +115,16 @@ public final class ImagePusher {
                 req.top().mediaType(), outcomes);
         listener.on(new PushEvent.Finished(result));
         return result;
+    }
+
+    /**
+     * Only the blobs (each HEAD, then uploaded when missing), for a manifest put later ({@link Repository#putManifest}):
+     * what signing stages beside the image's push. Where they went is not remembered for mounts: such blobs (a
+     * signature, an attestation) belong to one image.
+     */
+    public static void pushBlobs(RegistryRef target, List<Blob> blobs, RegistryClient client) throws IOException {
+        Repository repo = client.repository(target.repository(), true);
+        new BlobPushes(repo, BlobLocations.load(null, client.registry()), client.settings()).pushAll(distinct(blobs));
     }
 
     /** Every blob as already there, each recorded as a place to mount it from (as after any push). */

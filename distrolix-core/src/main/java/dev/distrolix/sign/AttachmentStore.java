@@ -36,6 +36,26 @@ public sealed interface AttachmentStore permits RegistryAttachments, LayoutAttac
      */
     void put(String tag, AttachmentManifest manifest, Map<Digest, byte[]> newBlobs) throws IOException;
 
+    /** A manifest whose new blobs are stored ({@link #stage}) and that {@link #publish} stores under its tag. */
+    record Staged(String tag, AttachmentManifest manifest, Map<Digest, byte[]> newBlobs) {
+        public Staged {
+            newBlobs = Map.copyOf(newBlobs);
+        }
+    }
+
+    /**
+     * The first half of {@link #put}: a registry stores the new blobs and the manifest's config now, where nothing
+     * names them yet, so that publishing is one request. A layout writes everything at {@link #publish}.
+     */
+    default Staged stage(String tag, AttachmentManifest manifest, Map<Digest, byte[]> newBlobs) throws IOException {
+        return new Staged(tag, manifest, newBlobs);
+    }
+
+    /** The second half of {@link #put}: the manifest under its tag. */
+    default void publish(Staged staged) throws IOException {
+        put(staged.tag(), staged.manifest(), staged.newBlobs());
+    }
+
     /**
      * Where the store serves the OCI 1.1 referrers API, also attaches each layer as a referrer of the image;
      * returns how many were attached (0 where there is no such API: the tag scheme is then all there is).

@@ -50,6 +50,19 @@ public final class ImageSigning {
     /** As {@link #sign(AttachmentStore, Signer, String)}, with {@code prepared} when it is for this digest and identity. */
     public static Signed sign(AttachmentStore store, Signer signer, String creator, Prepared prepared)
             throws IOException {
+        return publish(store, stageSignature(store, signer, creator, prepared));
+    }
+
+    /** A signature whose blobs are stored and whose manifest is not ({@code staged} null: this key had signed already). */
+    public record StagedSignature(Signed signed, AttachmentStore.Staged staged) {}
+
+    /**
+     * Everything {@link #sign(AttachmentStore, Signer, String, Prepared)} does but storing the {@code .sig} manifest:
+     * a build does it beside the image's push, so that the signature is published with one request once the image
+     * is there.
+     */
+    public static StagedSignature stageSignature(AttachmentStore store, Signer signer, String creator,
+                                                 Prepared prepared) throws IOException {
         Digest digest = store.imageDigest();
         String tag = AttachmentManifest.tag(digest, "sig");
         AttachmentManifest existing = read(store, tag);
@@ -60,7 +73,7 @@ public final class ImageSigning {
             }
             byte[] payload = store.blob(l, MAX_SIGNATURE_PAYLOAD);
             if (signedBy(signer, l, payload) && covers(payload, digest, identity)) {
-                return new Signed(digest, tag, false, identity);
+                return new StagedSignature(new Signed(digest, tag, false, identity), null);
             }
         }
         Prepared p = prepared != null && prepared.digest().equals(digest) && prepared.identity().equals(identity)
@@ -69,8 +82,16 @@ public final class ImageSigning {
         String sig = p.signature();
         Descriptor layer = Descriptor.of(SimpleSigning.MEDIA_TYPE, Digest.sha256(payload), payload.length)
                 .withAnnotations(Map.of(AttachmentManifest.SIGNATURE_ANNOTATION, sig));
-        store.put(tag, existing.plus(layer), Map.of(layer.digest(), payload));
-        return new Signed(digest, tag, true, identity);
+        AttachmentStore.Staged staged = store.stage(tag, existing.plus(layer), Map.of(layer.digest(), payload));
+        return new StagedSignature(new Signed(digest, tag, true, identity), staged);
+    }
+
+    /** Stores a staged signature's manifest. */
+    public static Signed publish(AttachmentStore store, StagedSignature s) throws IOException {
+        if (s.staged() != null) {
+            store.publish(s.staged());
+        }
+        return s.signed();
     }
 
     /** A predicate to attest: its kind and the document. */
@@ -78,6 +99,15 @@ public final class ImageSigning {
 
     /** Attests the store's image with each predicate, in one write of the {@code .att} manifest. */
     public static String attest(AttachmentStore store, Signer signer, List<Predicate> predicates) throws IOException {
+        return publish(store, stageAttestation(store, signer, predicates));
+    }
+
+    /** An attestation whose envelopes are stored and whose manifest is not; {@code added} are its new layers. */
+    public record StagedAttestation(AttachmentStore.Staged staged, List<Descriptor> added, Map<Digest, byte[]> blobs) {}
+
+    /** Everything {@link #attest} does but storing the {@code .att} manifest (and the referrers). */
+    public static StagedAttestation stageAttestation(AttachmentStore store, Signer signer, List<Predicate> predicates)
+            throws IOException {
         Digest digest = store.imageDigest();
         String tag = AttachmentManifest.tag(digest, "att");
         AttachmentManifest existing = read(store, tag);
@@ -108,9 +138,14 @@ public final class ImageSigning {
             added.add(layer);
             blobs.put(layer.digest(), envelope);
         }
-        store.put(tag, new AttachmentManifest(kept), blobs);
-        store.addReferrers(added, blobs); // the tag scheme first: it is what podman and cosign 2 read
-        return tag;
+        return new StagedAttestation(store.stage(tag, new AttachmentManifest(kept), blobs), added, blobs);
+    }
+
+    /** Stores a staged attestation's manifest, then its referrers; returns its tag. */
+    public static String publish(AttachmentStore store, StagedAttestation a) throws IOException {
+        store.publish(a.staged());
+        store.addReferrers(a.added(), a.blobs()); // the tag scheme first: it is what podman and cosign 2 read
+        return a.staged().tag();
     }
 
     /** The manifest under {@code tag}, or an empty one. */

@@ -114,6 +114,27 @@ public final class RegistryAttachments implements AttachmentStore {
     }
 
     @Override
+    public Staged stage(String tag, AttachmentManifest manifest, Map<Digest, byte[]> newBlobs) throws IOException {
+        byte[] config = manifest.config();
+        List<ImagePusher.Blob> blobs = new ArrayList<>();
+        blobs.add(ImagePusher.Blob.of(Descriptor.of(MediaTypes.OCI_CONFIG, Digest.sha256(config), config.length),
+                BlobContent.of(config), "config"));
+        for (Descriptor l : manifest.layers()) {
+            byte[] bytes = newBlobs.get(l.digest());
+            if (bytes != null) { // the others are named by the manifest now under the tag: the registry has them
+                blobs.add(ImagePusher.Blob.of(l, BlobContent.of(bytes), "layer"));
+            }
+        }
+        ImagePusher.pushBlobs(ref.withTag(tag), blobs, client);
+        return new Staged(tag, manifest, Map.of());
+    }
+
+    @Override
+    public void publish(Staged staged) throws IOException {
+        repo.putManifest(staged.tag(), ManifestBytes.of(staged.manifest().bytes(), MediaTypes.OCI_MANIFEST));
+    }
+
+    @Override
     public void put(String tag, AttachmentManifest manifest, Map<Digest, byte[]> newBlobs) throws IOException {
         byte[] config = manifest.config();
         List<ImagePusher.Blob> blobs = new ArrayList<>();

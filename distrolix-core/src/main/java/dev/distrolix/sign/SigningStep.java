@@ -1,6 +1,9 @@
 package dev.distrolix.sign;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.distrolix.InputException;
+import dev.distrolix.blob.Digest;
+import dev.distrolix.build.Background;
 import dev.distrolix.build.BuiltImage;
 import dev.distrolix.registry.RegistrySettings;
 import dev.distrolix.transport.ImageReference;
@@ -47,13 +50,6 @@ public final class SigningStep implements BuiltImage.AfterWrite {
         return this;
     }
 
-    private com.fasterxml.jackson.databind.JsonNode sbom(BuiltImage b) throws IOException {
-        if (sbom == null) {
-            return SbomPredicate.of(sbomReference(b.target(), b.written().where()), b.image(), sbomTimestamp, version, scans);
-        }
-        return sbom.join();
-    }
-
     /** A multi-platform build's index is signed too: what its tag resolves to. */
     @Override
     public void writtenIndex(ImageReference target, dev.distrolix.transport.WriteResult index) throws IOException {
@@ -66,7 +62,7 @@ public final class SigningStep implements BuiltImage.AfterWrite {
     }
 
     /** The store of the image {@code digest} written to {@code target} (for a layout: the entry's name as identity). */
-    private AttachmentStore storeFor(ImageReference target, dev.distrolix.blob.Digest digest) throws IOException {
+    private AttachmentStore storeFor(ImageReference target, Digest digest) throws IOException {
         if (target instanceof ImageReference.Registry r) {
             return RegistryAttachments.of(r.ref(), settings, digest);
         }
@@ -86,40 +82,57 @@ public final class SigningStep implements BuiltImage.AfterWrite {
         }
     }
 
-    private dev.distrolix.build.Background<com.fasterxml.jackson.databind.JsonNode> sbom;
-
-    /** A registry push's signature, made and its store opened (a connection, a ping) beside the push. */
-    private record Early(RegistryAttachments store, ImageSigning.Prepared signature) {}
-
-    private dev.distrolix.build.Background<Early> early;
+    private Background<RegistryAttachments> store;
+    private Background<ImageSigning.StagedSignature> signature;
+    private Background<ImageSigning.StagedAttestation> attestation;
 
     /**
-     * The key is ready (or its error is thrown) before anything is written; the SBOM (a scan of every layer)
-     * is made beside the write.
+     * For a registry, the signature and the attestations (the SBOM scans every layer) are made and their blobs
+     * stored beside the image's push, where nothing names them yet: once the image is there, each is published
+     * with one request.
      */
     @Override
-    public void beforeWrite(dev.distrolix.image.AssembledImage image, ImageReference target) {
-        if (image != null && attest && target instanceof ImageReference.Registry) { // a folder's name is known once written
-            // started before the key is waited for: the scan only reads, and decrypting the key takes longer
-            String reference = sbomReference(target, null);
-            sbom = dev.distrolix.build.Background.start("distrolix-sbom",
-                    () -> SbomPredicate.of(reference, image, sbomTimestamp, version, scans));
-        }
-        Signer s;
-        try {
-            s = signer.get();
-        } catch (RuntimeException | Error e) {
-            if (sbom != null) {
-                sbom.cancel();
+    public void beforeWrite(BuiltImage planned, ImageReference target) {
+        if (planned != null && target instanceof ImageReference.Registry r) {
+            Digest digest = planned.image().manifestDigest();
+            Background<RegistryAttachments> opened = Background.start("distrolix-attachments",
+                    () -> RegistryAttachments.of(r.ref(), settings, digest));
+            store = opened;
+            // each stored once the key is decrypted: a wrong password stores nothing
+            signature = Background.start("distrolix-sign",
+                    () -> ImageSigning.stageSignature(opened.join(), signer.get(), creator(), null));
+            if (attest) {
+                String reference = sbomReference(target, null);
+                attestation = Background.start("distrolix-attest", () -> {
+                    List<ImageSigning.Predicate> predicates = predicates(
+                            SbomPredicate.of(reference, planned.image(), sbomTimestamp, version, scans), planned);
+                    return ImageSigning.stageAttestation(opened.join(), signer.get(), predicates);
+                });
             }
+        }
+    }
+
+    /** The key, decrypted: a wrong password fails the build before the image's manifest is pushed. */
+    @Override
+    public void ready() {
+        try {
+            signer.get();
+        } catch (RuntimeException | Error e) {
+            cancel();
             throw e;
         }
-        if (image != null && target instanceof ImageReference.Registry r) {
-            dev.distrolix.blob.Digest digest = image.manifestDigest();
-            early = dev.distrolix.build.Background.start("distrolix-sign", () -> {
-                RegistryAttachments store = RegistryAttachments.of(r.ref(), settings, digest);
-                return new Early(store, ImageSigning.Prepared.of(s, digest, store.identity(), creator()));
-            });
+    }
+
+    private List<ImageSigning.Predicate> predicates(JsonNode sbom, BuiltImage b) throws IOException {
+        return List.of(new ImageSigning.Predicate(Statements.Kind.SBOM, sbom),
+                new ImageSigning.Predicate(Statements.Kind.PROVENANCE, Provenance.predicate(b, version)));
+    }
+
+    private void cancel() {
+        for (Background<?> b : java.util.Arrays.asList(attestation, signature, store)) {
+            if (b != null) {
+                b.cancel();
+            }
         }
     }
 
@@ -140,22 +153,34 @@ public final class SigningStep implements BuiltImage.AfterWrite {
 
     @Override
     public void written(BuiltImage b) throws IOException {
-        Early e = early != null ? early.join() : null;
-        AttachmentStore store = e != null && e.store().imageDigest().equals(b.written().manifestDigest()) ? e.store()
-                : storeFor(b.target(), b.written().manifestDigest());
+        RegistryAttachments staged = store != null ? store.join() : null;
+        if (staged != null && staged.imageDigest().equals(b.written().manifestDigest())) {
+            reportSigned(staged, ImageSigning.publish(staged, signature.join()));
+            if (attest) { // only once the signature is there: an attestation is never published without one
+                reportAttested(staged, ImageSigning.publish(staged, attestation.join()));
+            }
+            return;
+        }
+        cancel(); // not a registry, or (in theory) not the digest planned: all in line
+        AttachmentStore store = storeFor(b.target(), b.written().manifestDigest());
         if (store == null) {
             return;
         }
         Signer s = signer.get();
-        ImageSigning.Signed signed = ImageSigning.sign(store, s, creator(), e != null ? e.signature() : null);
+        reportSigned(store, ImageSigning.sign(store, s, creator()));
+        if (attest) {
+            JsonNode sbom = SbomPredicate.of(sbomReference(b.target(), b.written().where()), b.image(), sbomTimestamp,
+                    version, scans);
+            reportAttested(store, ImageSigning.attest(store, s, predicates(sbom, b)));
+        }
+    }
+
+    private void reportSigned(AttachmentStore store, ImageSigning.Signed signed) {
         report.accept((signed.added() ? "signed " : "already signed ") + store.where() + " " + signed.imageDigest()
                 + " as " + signed.identity() + " (" + signed.tag() + ")");
-        if (attest) { // only once the signature is there: an attestation is never published without one
-            List<ImageSigning.Predicate> predicates = List.of(
-                    new ImageSigning.Predicate(Statements.Kind.SBOM, sbom(b)),
-                    new ImageSigning.Predicate(Statements.Kind.PROVENANCE, Provenance.predicate(b, version)));
-            String tag = ImageSigning.attest(store, s, predicates);
-            report.accept("attested " + store.where() + " " + signed.imageDigest() + ": sbom, provenance (" + tag + ")");
-        }
+    }
+
+    private void reportAttested(AttachmentStore store, String tag) {
+        report.accept("attested " + store.where() + " " + store.imageDigest() + ": sbom, provenance (" + tag + ")");
     }
 }

@@ -30,8 +30,8 @@ import java.util.Map;
 final class RegistryWriter {
     private RegistryWriter() {}
 
-    static PushResult push(Artifact artifact, ImageReference.Registry target, RegistrySettings settings)
-            throws IOException {
+    static PushResult push(Artifact artifact, ImageReference.Registry target, RegistrySettings settings,
+                           ImagePusher.Gate gate) throws IOException {
         RegistryRef to = target.ref();
         Map<String, ImagePusher.Blob> blobs = new LinkedHashMap<>();
         List<ManifestBytes> children = new ArrayList<>();
@@ -45,7 +45,7 @@ final class RegistryWriter {
             if (!GzipForPush.needed((Image) artifact)) {
                 addBlobs((Image) artifact, to, blobs);
                 return ImagePusher.push(new ImagePusher.Request(to, target.tags(), List.copyOf(blobs.values()),
-                        children, manifest((Image) artifact)), settings);
+                        children, manifest((Image) artifact), gate), settings);
             }
             // named after this process, so a run killed here leaves nothing the next run does not sweep
             Path tmp = dev.distrolix.TempFiles.createTempDirectory("push");
@@ -53,14 +53,14 @@ final class RegistryWriter {
                 artifact = GzipForPush.prepare((Image) artifact, tmp, settings.listener());
                 addBlobs((Image) artifact, to, blobs);
                 return ImagePusher.push(new ImagePusher.Request(to, target.tags(), List.copyOf(blobs.values()),
-                        children, manifest((Image) artifact)), settings);
+                        children, manifest((Image) artifact), gate), settings);
             } finally {
                 dev.distrolix.FileTrees.deleteTree(tmp);
             }
         }
         ManifestBytes top = new ManifestBytes(artifact.manifestBytes(), artifact.mediaType(), artifact.manifestDigest());
-        return ImagePusher.push(new ImagePusher.Request(to, target.tags(), List.copyOf(blobs.values()), children, top),
-                settings);
+        return ImagePusher.push(new ImagePusher.Request(to, target.tags(), List.copyOf(blobs.values()), children, top,
+                gate), settings);
     }
 
     private static ManifestBytes manifest(Image image) {

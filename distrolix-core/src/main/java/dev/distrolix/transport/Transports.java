@@ -153,6 +153,18 @@ public final class Transports {
      */
     public static WriteResult write(Artifact artifact, ImageReference target, RegistrySettings settings,
                                     Platform platform) throws IOException {
+        return write(artifact, target, settings, platform, dev.distrolix.registry.ImagePusher.Gate.OPEN);
+    }
+
+    /**
+     * As {@link #write(Artifact, ImageReference, RegistrySettings, Platform)}, passing {@code gate} before anything
+     * is published: to a registry once the blobs are stored and before any manifest; elsewhere before writing.
+     */
+    public static WriteResult write(Artifact artifact, ImageReference target, RegistrySettings settings,
+                                    Platform platform, dev.distrolix.registry.ImagePusher.Gate gate) throws IOException {
+        if (!(target instanceof Registry)) {
+            gate.pass();
+        }
         if (target.tag() == null && !(target instanceof Registry g && g.digest() != null)) {
             throw new InputException("no tag for output " + target + " (give one, or a default tag)");
         }
@@ -162,7 +174,7 @@ public final class Transports {
             }
             Artifact pushed = artifact instanceof Image || platform == null ? artifact
                     : PlatformChoice.pick(artifact, platform, target.toString());
-            PushResult r = RegistryWriter.push(pushed, t, settings);
+            PushResult r = RegistryWriter.push(pushed, t, settings, gate);
             return new WriteResult(r.digest(), t.toString(), r);
         }
         // an OCI index goes whole into a layout (nested, as skopeo copy --all writes it) when no platform is named
