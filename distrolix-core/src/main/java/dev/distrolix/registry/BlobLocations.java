@@ -53,6 +53,12 @@ final class BlobLocations {
     }
 
     synchronized void add(Digest digest, String repository) {
+        List<String> repos = known.get(digest.toString());
+        if (repos != null && !repos.isEmpty() && repos.get(0).equals(repository)) {
+            // already the first place named: the file is not rewritten for it (an unchanged re-push writes
+            // nothing), at the price of its age, which only decides what goes first past MAX_BLOBS
+            return;
+        }
         addTo(known, digest.toString(), repository);
         addTo(added, digest.toString(), repository);
     }
