@@ -115,17 +115,8 @@ public final class RegistryAttachments implements AttachmentStore {
 
     @Override
     public Staged stage(String tag, AttachmentManifest manifest, Map<Digest, byte[]> newBlobs) throws IOException {
-        byte[] config = manifest.config();
-        List<ImagePusher.Blob> blobs = new ArrayList<>();
-        blobs.add(ImagePusher.Blob.of(Descriptor.of(MediaTypes.OCI_CONFIG, Digest.sha256(config), config.length),
-                BlobContent.of(config), "config"));
-        for (Descriptor l : manifest.layers()) {
-            byte[] bytes = newBlobs.get(l.digest());
-            if (bytes != null) { // the others are named by the manifest now under the tag: the registry has them
-                blobs.add(ImagePusher.Blob.of(l, BlobContent.of(bytes), "layer"));
-            }
-        }
-        ImagePusher.pushBlobs(ref.withTag(tag), blobs, client);
+        // the layers already attached are named by the manifest now under the tag: the registry has them
+        ImagePusher.pushBlobs(ref.withTag(tag), blobs(manifest, newBlobs, false), client);
         return new Staged(tag, manifest, Map.of());
     }
 
@@ -136,19 +127,29 @@ public final class RegistryAttachments implements AttachmentStore {
 
     @Override
     public void put(String tag, AttachmentManifest manifest, Map<Digest, byte[]> newBlobs) throws IOException {
+        ImagePusher.push(new ImagePusher.Request(ref.withTag(tag), List.of(tag), blobs(manifest, newBlobs, true),
+                List.of(), ManifestBytes.of(manifest.bytes(), MediaTypes.OCI_MANIFEST)), client);
+    }
+
+    /**
+     * The manifest's config and its new layers; {@code all}: its other layers too, already attached, which the
+     * pusher's HEAD finds (nothing is read).
+     */
+    private List<ImagePusher.Blob> blobs(AttachmentManifest manifest, Map<Digest, byte[]> newBlobs, boolean all) {
         byte[] config = manifest.config();
         List<ImagePusher.Blob> blobs = new ArrayList<>();
         blobs.add(ImagePusher.Blob.of(Descriptor.of(MediaTypes.OCI_CONFIG, Digest.sha256(config), config.length),
                 BlobContent.of(config), "config"));
         for (Descriptor l : manifest.layers()) {
             byte[] bytes = newBlobs.get(l.digest());
-            // a blob already attached is in the repository: the pusher's HEAD finds it and nothing is read
-            BlobContent content = bytes != null ? BlobContent.of(bytes) : offset -> {
-                throw new IOException("blob " + l.digest() + " vanished from " + where());
-            };
-            blobs.add(ImagePusher.Blob.of(l, content, "layer"));
+            if (bytes != null) {
+                blobs.add(ImagePusher.Blob.of(l, BlobContent.of(bytes), "layer"));
+            } else if (all) {
+                blobs.add(ImagePusher.Blob.of(l, offset -> {
+                    throw new IOException("blob " + l.digest() + " vanished from " + where());
+                }, "layer"));
+            }
         }
-        ImagePusher.push(new ImagePusher.Request(ref.withTag(tag), List.of(tag), blobs, List.of(),
-                ManifestBytes.of(manifest.bytes(), MediaTypes.OCI_MANIFEST)), client);
+        return blobs;
     }
 }
