@@ -5,6 +5,14 @@ import java.util.List;
 /** What Nix knows of one valid store path: its NAR size and hash and its direct references (self excluded). */
 public record PathInfo(StorePath path, long narSize, String narHash, List<StorePath> references) {
     public PathInfo {
-        references = references.stream().filter(r -> !r.equals(path)).sorted().toList();
+        // a loop, not a stream: one PathInfo per closure path, thousands in a fresh JVM
+        List<StorePath> refs = new java.util.ArrayList<>(references.size());
+        for (StorePath r : references) {
+            if (!r.equals(path)) {
+                refs.add(r);
+            }
+        }
+        refs.sort(null);
+        references = java.util.Collections.unmodifiableList(refs);
     }
 }

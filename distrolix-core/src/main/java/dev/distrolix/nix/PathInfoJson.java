@@ -49,42 +49,44 @@ public final class PathInfoJson {
         }
         List<PathInfo> infos = new ArrayList<>();
         List<StorePath> invalid = new ArrayList<>();
+        Paths paths = new Paths();
         if (root.isArray()) {
             for (JsonNode entry : root) {
-                StorePath path = toStorePath(text(entry, "path"), defaultStoreDir);
+                StorePath path = paths.of(text(entry, "path"), defaultStoreDir);
                 if (entry.path("valid").isBoolean() && !entry.get("valid").asBoolean()) {
                     invalid.add(path);
                 } else {
-                    infos.add(info(path, entry, defaultStoreDir));
+                    infos.add(info(path, entry, defaultStoreDir, paths));
                 }
             }
         } else if (root.isObject() && root.path("info").isObject() && root.has("version")) {
             String storeDir = root.path("storeDir").isTextual() ? root.get("storeDir").asText() : defaultStoreDir;
-            collectKeyed(root.get("info"), storeDir, infos, invalid);
+            collectKeyed(root.get("info"), storeDir, infos, invalid, paths);
         } else if (root.isObject()) {
-            collectKeyed(root, defaultStoreDir, infos, invalid);
+            collectKeyed(root, defaultStoreDir, infos, invalid, paths);
         } else {
             throw new IllegalArgumentException("nix path-info printed JSON of an unknown shape: " + root.getNodeType());
         }
         return new Parsed(infos, invalid);
     }
 
-    private static void collectKeyed(JsonNode object, String storeDir, List<PathInfo> infos, List<StorePath> invalid) {
+    private static void collectKeyed(JsonNode object, String storeDir, List<PathInfo> infos, List<StorePath> invalid,
+                                     Paths paths) {
         for (Map.Entry<String, JsonNode> f : object.properties()) {
             JsonNode entry = f.getValue();
             String dir = entry != null && entry.path("storeDir").isTextual() ? entry.get("storeDir").asText() : storeDir;
-            StorePath path = toStorePath(f.getKey(), dir);
+            StorePath path = paths.of(f.getKey(), dir);
             if (entry == null || entry.isNull()) {
                 invalid.add(path);
             } else if (!entry.isObject()) {
                 throw new IllegalArgumentException("nix path-info: entry for " + f.getKey() + " is not an object");
             } else {
-                infos.add(info(path, entry, dir));
+                infos.add(info(path, entry, dir, paths));
             }
         }
     }
 
-    private static PathInfo info(StorePath path, JsonNode entry, String storeDir) {
+    private static PathInfo info(StorePath path, JsonNode entry, String storeDir, Paths paths) {
         JsonNode size = entry.get("narSize");
         if (size == null || !size.canConvertToLong()) {
             throw new IllegalArgumentException("nix path-info: no narSize for " + path);
@@ -96,7 +98,7 @@ public final class PathInfoJson {
                 throw new IllegalArgumentException("nix path-info: references of " + path + " is not an array");
             }
             for (JsonNode r : references) {
-                refs.add(toStorePath(r.asText(), storeDir));
+                refs.add(paths.of(r.asText(), storeDir));
             }
         }
         return new PathInfo(path, size.asLong(), narHash(path, entry.get("narHash")), refs);
@@ -125,6 +127,21 @@ public final class PathInfoJson {
             throw new IllegalArgumentException("nix path-info: an entry has no '" + field + "'");
         }
         return n.asText();
+    }
+
+    /** Each path parsed once per document: a closure names most paths many times, as references. */
+    private static final class Paths {
+        private final Map<String, StorePath> parsed = new java.util.HashMap<>();
+
+        StorePath of(String pathOrBaseName, String storeDir) {
+            String key = pathOrBaseName.startsWith("/") ? pathOrBaseName : storeDir + "/" + pathOrBaseName;
+            StorePath p = parsed.get(key);
+            if (p == null) {
+                p = toStorePath(pathOrBaseName, storeDir);
+                parsed.put(key, p);
+            }
+            return p;
+        }
     }
 
     /** Full paths are parsed as such; anything else is a base name within {@code storeDir}. */

@@ -1,7 +1,6 @@
 package dev.distrolix.nix;
 
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * A Nix store path such as {@code /nix/store/<32-char hash>-<name>}. Immutable, validated on
@@ -9,18 +8,50 @@ import java.util.regex.Pattern;
  */
 public record StorePath(String storeDir, String hashPart, String name) implements Comparable<StorePath> {
     public static final String DEFAULT_STORE_DIR = "/nix/store";
-    private static final Pattern HASH = Pattern.compile("[0123456789abcdfghijklmnpqrsvwxyz]{32}");
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9+\\-._?=]{1,211}");
+    private static final String NIX32 = "0123456789abcdfghijklmnpqrsvwxyz";
+    private static final int MAX_NAME = 211;
 
     public StorePath {
         Objects.requireNonNull(storeDir, "storeDir");
-        if (!HASH.matcher(hashPart).matches()) {
+        if (!isHash(hashPart)) {
             throw new IllegalArgumentException("not a store path hash: " + hashPart);
         }
-        if (!NAME.matcher(name).matches() || name.equals(".") || name.equals("..")
-                || name.startsWith(".-") || name.startsWith("..-")) {
+        if (!isName(name) || name.equals(".") || name.equals("..") || name.startsWith(".-") || name.startsWith("..-")) {
             throw new IllegalArgumentException("not a store path name: " + name);
         }
+    }
+
+    // Checked a character at a time, not by regular expression: a closure of thousands of paths makes tens of
+    // thousands of these in a fresh JVM, where a regex match runs interpreted (~30 ms for 3,000 paths).
+
+    /** 32 characters of Nix's base-32 alphabet. */
+    private static boolean isHash(String s) {
+        if (s.length() != 32) {
+            return false;
+        }
+        for (int i = 0; i < 32; i++) {
+            if (NIX32.indexOf(s.charAt(i)) < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** 1 to 211 characters of {@code [A-Za-z0-9+-._?=]}. */
+    private static boolean isName(String s) {
+        int n = s.length();
+        if (n < 1 || n > MAX_NAME) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '+' || c == '-' || c == '.' || c == '_' || c == '?' || c == '=';
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Parses a full path ({@code /nix/store/abc…-name}); sub-paths below a store path are rejected. */
