@@ -147,6 +147,30 @@ class PathInfoJsonTest {
     }
 
     @Test
+    void aStoreDirAfterTheEntriesStillAppliesToThem() {
+        // read as a stream: the store folder may come after the entries that need it
+        String reordered = NIX_2_35_FORMAT_3.replace("{\"version\":3,\"storeDir\":\"/opt/nix/store\",\"info\":{", "{\"version\":3,\"info\":{")
+                .stripTrailing().replaceAll("}$", ",\"storeDir\":\"/opt/nix/store\"}");
+        assertThat(reordered).isNotEqualTo(NIX_2_35_FORMAT_3).endsWith("\"storeDir\":\"/opt/nix/store\"}");
+        PathInfo mid = find(PathInfoJson.parse(reordered, "/nix/store"), MID);
+        assertThat(mid.path().storeDir()).isEqualTo("/opt/nix/store");
+        assertThat(mid.references()).containsExactly(StorePath.fromBaseName("/opt/nix/store", LEAF));
+    }
+
+    @Test
+    void aTruncatedOrPaddedDocumentIsInvalidJson() {
+        String cut = NIX_2_8.substring(0, NIX_2_8.length() / 2);
+        assertThatThrownBy(() -> PathInfoJson.parse(cut, "/nix/store"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("invalid JSON");
+        assertThatThrownBy(() -> PathInfoJson.parse(NIX_2_8 + "[]", "/nix/store"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("invalid JSON");
+        assertThatThrownBy(() -> PathInfoJson.parse(NIX_2_23.replace("\"narSize\":168", "\"narSize\":\"168\""),
+                "/nix/store")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no narSize");
+        assertThatThrownBy(() -> PathInfoJson.parse(NIX_2_23.replace("\"references\":[]", "\"references\":{}"),
+                "/nix/store")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not an array");
+    }
+
+    @Test
     void everyShapeGivesTheSameGraph() {
         for (String json : List.of(NIX_2_19, NIX_2_23, NIX_2_33_FORMAT_1, NIX_2_33_FORMAT_2)) {
             PathInfoJson.Parsed p = PathInfoJson.parse(json, "/nix/store");
