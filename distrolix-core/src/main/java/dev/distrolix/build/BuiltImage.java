@@ -35,9 +35,12 @@ public record BuiltImage(ImageSpec spec, AssembledImage image, ImageReference ta
         /**
          * Run once the image is assembled, just before it is written, to start work beside the write. {@code planned}
          * is the image as {@link #written} will be given it if the write goes as planned (its result: the image's
-         * own digest, the target's name); null for a multi-platform index.
+         * own digest, the target's name); null for a multi-platform build.
          */
         default void beforeWrite(BuiltImage planned, ImageReference target) throws java.io.IOException {}
+
+        /** The build failed after {@link #beforeWrite}: what was started beside the write is stopped. */
+        default void abandon() {}
 
         /**
          * Waits until the step can succeed, or fails: called before anything is published (to a registry, once the

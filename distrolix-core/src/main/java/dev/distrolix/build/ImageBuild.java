@@ -359,7 +359,7 @@ public final class ImageBuild {
         Path blobs = null;
         try {
             // a registry target: layers not in the cache are uploaded as they are made (with no layer cache, only
-            // uploaded: none on disk). Not for a signing build: its key is checked before anything is pushed.
+            // uploaded: none on disk). Not for a signing build: its SBOM reads the layers from disk beside the push.
             StreamedLayers.Target streamTo = workDir == null && afterWrite == null
                     && parsedTarget.withDefaults(spec.name(), "latest") instanceof ImageReference.Registry r
                     ? new StreamedLayers.Target(r.ref(), registry) : null;
@@ -393,22 +393,31 @@ public final class ImageBuild {
                         results.get(0).closure(), results.get(0).system(), createdAt, lockFile(locked));
                 afterWrite.beforeWrite(planned, t);
             }
-            WriteResult wr = Transports.write(artifact, t, registry, null,
-                    afterWrite != null ? afterWrite::ready : dev.distrolix.registry.ImagePusher.Gate.OPEN);
-            if (digestOut != null) {
-                digestOut.commit(); // a rename in a folder checked at the start: the one step after the image's commit
-            }
-            listener.on(new BuildEvent.ImageWritten(wr.where(), wr.manifestDigest()));
-            if (afterWrite != null) {
-                java.util.Optional<Path> lockFile = lockFile(locked);
-                for (PlatformBuild.Result r : results) {
-                    WriteResult each = artifact instanceof AssembledIndex
-                            ? new WriteResult(r.image().manifestDigest(), wr.where()) : wr;
-                    afterWrite.written(new BuiltImage(spec, r.image(), t, each, r.closure(), r.system(), createdAt, lockFile));
+            WriteResult wr;
+            try {
+                wr = Transports.write(artifact, t, registry, null,
+                        afterWrite != null ? afterWrite::ready : dev.distrolix.registry.ImagePusher.Gate.OPEN);
+                if (digestOut != null) {
+                    digestOut.commit(); // a rename in a folder checked at the start: the one step after the image's commit
                 }
-                if (artifact instanceof AssembledIndex) {
-                    afterWrite.writtenIndex(t, wr);
+                listener.on(new BuildEvent.ImageWritten(wr.where(), wr.manifestDigest()));
+                if (afterWrite != null) {
+                    java.util.Optional<Path> lockFile = lockFile(locked);
+                    for (PlatformBuild.Result r : results) {
+                        WriteResult each = artifact instanceof AssembledIndex
+                                ? new WriteResult(r.image().manifestDigest(), wr.where()) : wr;
+                        afterWrite.written(new BuiltImage(spec, r.image(), t, each, r.closure(), r.system(), createdAt,
+                                lockFile));
+                    }
+                    if (artifact instanceof AssembledIndex) {
+                        afterWrite.writtenIndex(t, wr);
+                    }
                 }
+            } catch (IOException | RuntimeException | Error e) {
+                if (afterWrite != null) {
+                    afterWrite.abandon(); // its work beside the write stops with the build
+                }
+                throw e;
             }
             List<BuildResult.LayerSummary> summaries = new ArrayList<>();
             List<String> notices = new ArrayList<>();

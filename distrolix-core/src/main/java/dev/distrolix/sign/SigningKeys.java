@@ -37,7 +37,8 @@ public final class SigningKeys {
         return () -> {
             try {
                 return loading.join();
-            } catch (java.io.IOException e) { // only an interruption: loading does no I/O that throws one
+            } catch (java.io.IOException | java.util.concurrent.CancellationException e) {
+                // only an interruption (of this waiter, or of another that gave up): loading throws no I/O error
                 throw new dev.distrolix.FailureException("interrupted while loading the signing key", e);
             }
         };

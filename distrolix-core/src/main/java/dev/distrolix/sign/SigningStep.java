@@ -87,9 +87,9 @@ public final class SigningStep implements BuiltImage.AfterWrite {
     private Background<ImageSigning.StagedAttestation> attestation;
 
     /**
-     * For a registry, the signature and the attestations (the SBOM scans every layer) are made and their blobs
-     * stored beside the image's push, where nothing names them yet: once the image is there, each is published
-     * with one request.
+     * For a registry, the signature and the attestations (the SBOM scans the layers it has no record of) are made
+     * and their blobs stored beside the image's push, where nothing names them yet: once the image is there, each
+     * manifest is published with one request (and the attestations as referrers where the registry serves them).
      */
     @Override
     public void beforeWrite(BuiltImage planned, ImageReference target) {
@@ -112,15 +112,30 @@ public final class SigningStep implements BuiltImage.AfterWrite {
         }
     }
 
-    /** The key, decrypted: a wrong password fails the build before the image's manifest is pushed. */
+    /**
+     * The key, decrypted, and for a registry the signature and attestations staged: a wrong password, or an
+     * attachment that cannot be made or stored (an SBOM too large, a refused upload), fails the build before the
+     * image's manifest is pushed, so that no unsigned image is published.
+     */
     @Override
-    public void ready() {
+    public void ready() throws IOException {
         try {
             signer.get();
-        } catch (RuntimeException | Error e) {
+            if (signature != null) {
+                signature.join();
+            }
+            if (attestation != null) {
+                attestation.join();
+            }
+        } catch (IOException | RuntimeException | Error e) {
             cancel();
             throw e;
         }
+    }
+
+    @Override
+    public void abandon() {
+        cancel();
     }
 
     private List<ImageSigning.Predicate> predicates(JsonNode sbom, BuiltImage b) throws IOException {
@@ -155,7 +170,12 @@ public final class SigningStep implements BuiltImage.AfterWrite {
     public void written(BuiltImage b) throws IOException {
         RegistryAttachments staged = store != null ? store.join() : null;
         if (staged != null && staged.imageDigest().equals(b.written().manifestDigest())) {
-            reportSigned(staged, ImageSigning.publish(staged, signature.join()));
+            try {
+                reportSigned(staged, ImageSigning.publish(staged, signature.join()));
+            } catch (IOException | RuntimeException | Error e) {
+                cancel();
+                throw e;
+            }
             if (attest) { // only once the signature is there: an attestation is never published without one
                 reportAttested(staged, ImageSigning.publish(staged, attestation.join()));
             }
