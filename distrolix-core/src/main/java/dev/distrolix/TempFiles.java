@@ -48,7 +48,20 @@ public final class TempFiles {
 
     /** A new folder {@code distrolix-PID-WHAT-…} in {@code java.io.tmpdir}. */
     public static Path createTempDirectory(String what) throws IOException {
-        return Files.createTempDirectory("distrolix-" + pid() + "-" + what + "-");
+        try {
+            return Files.createTempDirectory("distrolix-" + pid() + "-" + what + "-");
+        } catch (java.nio.file.NoSuchFileException | java.nio.file.NotDirectoryException
+                 | java.nio.file.AccessDeniedException e) {
+            throw unusableTempFolder(e);
+        }
+    }
+
+    /** The temp folder itself is missing or not writable: the user's setting to fix, named, not a bare path. */
+    private static InputException unusableTempFolder(IOException e) {
+        String dir = System.getProperty("java.io.tmpdir");
+        String what = e instanceof java.nio.file.AccessDeniedException ? "is not writable" : "does not exist";
+        return new InputException("the temporary folder " + dir + " (java.io.tmpdir) " + what
+                + ": create it, or name another with DISTROLIX_JAVA_OPTS=-Djava.io.tmpdir=DIR");
     }
 
     /** A name for a folder {@code distrolix-PID-WHAT-…} in {@code java.io.tmpdir}, not made. */
@@ -59,7 +72,12 @@ public final class TempFiles {
 
     /** A new empty file {@code distrolix-PID-WHAT-…SUFFIX} in {@code java.io.tmpdir}. */
     public static Path createTempFile(String what, String suffix) throws IOException {
-        return Files.createTempFile("distrolix-" + pid() + "-" + what + "-", suffix);
+        try {
+            return Files.createTempFile("distrolix-" + pid() + "-" + what + "-", suffix);
+        } catch (java.nio.file.NoSuchFileException | java.nio.file.NotDirectoryException
+                 | java.nio.file.AccessDeniedException e) {
+            throw unusableTempFolder(e);
+        }
     }
 
     /** Sweeps {@code java.io.tmpdir}'s {@code distrolix-PID-*} entries of processes that are gone. */

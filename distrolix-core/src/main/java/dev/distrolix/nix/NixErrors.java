@@ -74,9 +74,21 @@ final class NixErrors {
         }
         m = NO_SUCH_FILE.matcher(err);
         if (m.find()) {
-            return new NixInputException(argv, "Nix file " + m.group(1) + " does not exist", stderr);
+            return new NixInputException(argv, missingFile(m.group(1), System.getenv("TMPDIR")), stderr);
         }
         return generic(argv, command, stderr);
+    }
+
+    /**
+     * A file Nix could not find: a Nix file the spec names, or the temporary folder Nix works in ({@code TMPDIR},
+     * which a stale environment can name after it is gone).
+     */
+    static String missingFile(String path, String tmpdir) {
+        if (tmpdir != null && !tmpdir.isEmpty() && path.equals(tmpdir.replaceAll("/+$", ""))) {
+            return "the temporary folder " + path + " (TMPDIR) does not exist: Nix works there; create it or unset"
+                    + " TMPDIR";
+        }
+        return "Nix file " + path + " does not exist";
     }
 
     /** For store queries: an invalid path becomes the standard message, anything else is generic. */

@@ -12,6 +12,14 @@ class NixErrorsTest {
     private static final List<String> ARGV = List.of("/bin/nix-build", "x.nix", "-A", "top");
 
     @Test
+    void aMissingTemporaryFolderIsNamedAsSuchNotAsANixFile() {
+        assertThat(NixErrors.missingFile("/gone/tmp", "/gone/tmp/")).isEqualTo(
+                "the temporary folder /gone/tmp (TMPDIR) does not exist: Nix works there; create it or unset TMPDIR");
+        assertThat(NixErrors.missingFile("/src/app.nix", "/gone/tmp")).isEqualTo("Nix file /src/app.nix does not exist");
+        assertThat(NixErrors.missingFile("/src/app.nix", null)).isEqualTo("Nix file /src/app.nix does not exist");
+    }
+
+    @Test
     void attributeNotFoundWithHint() {
         DistrolixException e = NixErrors.forBuild(ARGV, "nix-build",
                 "error: attribute 'nope' in selection path 'top.nope' not found\n       Did you mean one of name or type?\n",
