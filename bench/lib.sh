@@ -16,15 +16,38 @@ bench_stats() {
   printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {printf "%.3f %.3f %.3f\n", a[1], a[int((NR+1)/2)], a[NR]}'
 }
 
+# The start-up archive's stamp (size, java, what it was trained on), or nothing: run from the repository root.
+bench_archive_stamp() {
+  cat distrolix-cli/target/distrolix.aot.stamp distrolix-cli/target/distrolix.jsa.stamp 2>/dev/null || true
+}
+
+# Waits (up to 30 s) until no start-up archive is being made in the background.
+bench_archive_settle() {
+  local i
+  for i in $(seq 1 150); do
+    ls distrolix-cli/target/distrolix.*.making >/dev/null 2>&1 || return 0
+    sleep 0.2
+  done
+}
+
 # bench_pair LABEL ROUNDS PREP_A CMD_A PREP_B CMD_B
-# Runs PREP (untimed, e.g. removing an output) then CMD, for A then B, ROUNDS times (after one untimed
-# warm-up of each), and prints two lines: wall and CPU seconds, each as medians with min–max and the
+# Runs PREP (untimed, e.g. removing an output) then CMD, for A then B, ROUNDS times (after untimed
+# warm-ups of each, see below), and prints two lines: wall and CPU seconds, each as medians with min–max and the
 # median of the per-round ratios B/A, and the peak RSS medians.
 bench_pair() {
   local label=$1 rounds=$2 prep_a=$3 cmd_a=$4 prep_b=$5 cmd_b=$6
-  local aw=() bw=() rw=() ac=() bc=() rc=() am=() bm=() a b i
-  eval "$prep_a"; eval "$cmd_a" >/dev/null 2>&1 || { echo "bench: A failed: $cmd_a" >&2; return 1; }
-  eval "$prep_b"; eval "$cmd_b" >/dev/null 2>&1 || { echo "bench: B failed: $cmd_b" >&2; return 1; }
+  local aw=() bw=() rw=() ac=() bc=() rc=() am=() bm=() a b i pass before
+  # Warm-up: bin/distrolix (re)makes its start-up archive after a run that loads classes it lacks, in the
+  # background; a timed run must neither record one nor race its making. So each warm-up waits for the archive,
+  # and the pair warms up again when the first pass made one (B's first run may have started while A's was made).
+  for pass in 1 2; do
+    before=$(bench_archive_stamp)
+    eval "$prep_a"; eval "$cmd_a" >/dev/null 2>&1 || { echo "bench: A failed: $cmd_a" >&2; return 1; }
+    bench_archive_settle
+    eval "$prep_b"; eval "$cmd_b" >/dev/null 2>&1 || { echo "bench: B failed: $cmd_b" >&2; return 1; }
+    bench_archive_settle
+    [ "$(bench_archive_stamp)" = "$before" ] && break
+  done
   for i in $(seq 1 "$rounds"); do
     eval "$prep_a"; read -r a_w a_c a_m <<<"$(bench_time bash -c "$cmd_a")"
     eval "$prep_b"; read -r b_w b_c b_m <<<"$(bench_time bash -c "$cmd_b")"
