@@ -31,38 +31,21 @@ public final class ImageSigning {
     /** What a signing did. */
     public record Signed(Digest imageDigest, String tag, boolean added, String identity) {}
 
-    /**
-     * A signature made ahead of its write (beside the image's push): the payload for {@code digest} as
-     * {@code identity}, and its signature (base64).
-     */
-    public record Prepared(Digest digest, String identity, byte[] payload, String signature) {
-        public static Prepared of(Signer signer, Digest digest, String identity, String creator) throws IOException {
-            byte[] payload = SimpleSigning.payload(identity, digest, creator);
-            return new Prepared(digest, identity, payload, Base64.getEncoder().encodeToString(signer.sign(payload)));
-        }
-    }
-
     /** Signs the store's image for its identity. */
     public static Signed sign(AttachmentStore store, Signer signer, String creator) throws IOException {
-        return sign(store, signer, creator, null);
-    }
-
-    /** As {@link #sign(AttachmentStore, Signer, String)}, with {@code prepared} when it is for this digest and identity. */
-    public static Signed sign(AttachmentStore store, Signer signer, String creator, Prepared prepared)
-            throws IOException {
-        return publish(store, stageSignature(store, signer, creator, prepared));
+        return publish(store, stageSignature(store, signer, creator));
     }
 
     /** A signature whose blobs are stored and whose manifest is not ({@code staged} null: this key had signed already). */
     public record StagedSignature(Signed signed, AttachmentStore.Staged staged) {}
 
     /**
-     * Everything {@link #sign(AttachmentStore, Signer, String, Prepared)} does but storing the {@code .sig} manifest:
+     * Everything {@link #sign(AttachmentStore, Signer, String)} does but storing the {@code .sig} manifest:
      * a build does it beside the image's push, so that the signature is published with one request once the image
      * is there.
      */
-    public static StagedSignature stageSignature(AttachmentStore store, Signer signer, String creator,
-                                                 Prepared prepared) throws IOException {
+    public static StagedSignature stageSignature(AttachmentStore store, Signer signer, String creator)
+            throws IOException {
         Digest digest = store.imageDigest();
         String tag = AttachmentManifest.tag(digest, "sig");
         AttachmentManifest existing = read(store, tag);
@@ -76,10 +59,8 @@ public final class ImageSigning {
                 return new StagedSignature(new Signed(digest, tag, false, identity), null);
             }
         }
-        Prepared p = prepared != null && prepared.digest().equals(digest) && prepared.identity().equals(identity)
-                ? prepared : Prepared.of(signer, digest, identity, creator);
-        byte[] payload = p.payload();
-        String sig = p.signature();
+        byte[] payload = SimpleSigning.payload(identity, digest, creator);
+        String sig = Base64.getEncoder().encodeToString(signer.sign(payload));
         Descriptor layer = Descriptor.of(SimpleSigning.MEDIA_TYPE, Digest.sha256(payload), payload.length)
                 .withAnnotations(Map.of(AttachmentManifest.SIGNATURE_ANNOTATION, sig));
         AttachmentStore.Staged staged = store.stage(tag, existing.plus(layer), Map.of(layer.digest(), payload));

@@ -16,8 +16,8 @@ public final class SbomPredicate {
     /**
      * @param reference the image as {@code distrolix sbom} would be given it ({@code docker://HOST/REPO:TAG}),
      *                  so that its output for that reference is this document
+     * @param scans     the layer scans to replay and keep (null: every layer read, nothing kept)
      */
-    /** @param scans the layer scans to replay and keep (null: every layer read, nothing kept) */
     public static JsonNode of(String reference, Image image, Instant timestamp, String version, ScanCache scans)
             throws IOException {
         String doc = CycloneDxWriter.write(SbomBuilder.build(reference, reference, image, scans), timestamp, version);

@@ -100,7 +100,7 @@ public final class SigningStep implements BuiltImage.AfterWrite {
             store = opened;
             // each stored once the key is decrypted: a wrong password stores nothing
             signature = Background.start("distrolix-sign",
-                    () -> ImageSigning.stageSignature(opened.join(), signer.get(), creator(), null));
+                    () -> ImageSigning.stageSignature(opened.join(), signer.get(), creator()));
             if (attest) {
                 String reference = sbomReference(target, null);
                 attestation = Background.start("distrolix-attest", () -> {

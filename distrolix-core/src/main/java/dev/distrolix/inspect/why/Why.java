@@ -46,8 +46,10 @@ public final class Why {
                          SortedMap<String, SortedSet<String>> allPaths, long ownBytes, long closureBytes,
                          long onlyThroughBytes) {}
 
-    /** Resolves targets and starting points in one pass over the image. */
-    /** {@code scans}: the layer scans to replay and keep (null: every layer read, nothing kept). */
+    /**
+     * Resolves targets and starting points in one pass over the image; {@code scans}: the layer scans to replay and
+     * keep (null: every layer read, nothing kept).
+     */
     public static List<Answer> explain(String reference, Image image, String target, String from,
                                        dev.distrolix.inspect.scan.ScanCache scans) throws IOException {
         SbomBuilder.Scan scan = SbomBuilder.scan(image, scans);
