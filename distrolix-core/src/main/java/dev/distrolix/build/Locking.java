@@ -96,15 +96,13 @@ public final class Locking {
 
     private static Evaluated evaluate(ImageSpec spec, NixCli nix, List<String> includes) {
         NixInputs.PackageResolution resolved = NixInputs.PackageResolution.resolve(spec, nix, includes);
-        if (spec.system().isPresent()) {
-            NixInputs.checkSystem(spec, resolved, nix);
-        }
+        Closure closure = NixInputs.checkedClosure(spec, resolved, nix);
         List<ImageLock.Package> packages = new ArrayList<>();
         for (PackageEntry e : spec.packages()) {
             packages.add(new ImageLock.Package(e.name(), describe(e.ref()), resolved.outputs().get(e.name())));
         }
         String system = spec.system().orElseGet(() -> nix.system().nixSystem());
-        return new Evaluated(system, packages, nix.queryClosure(resolved.roots()));
+        return new Evaluated(system, packages, closure);
     }
 
     /** The cache must hold the same content as the local store (a path's hash fixes its inputs, not its bytes). */

@@ -146,24 +146,14 @@ final class PlatformBuild {
         return new Result(image, summaries, custom.notices(), closure, system);
     }
 
-    /** Every platform's packages evaluated for its system, all at once (separate Nix processes). */
+    /** Every platform's packages evaluated for its system, all at once; one closure query for them all. */
     static List<NixInputs> evaluateEach(dev.distrolix.spec.ImageSpec spec, List<String> platforms, dev.distrolix.nix.NixCli nixCli,
                                         List<String> includes, BuildListener listener) throws IOException {
-        List<Background<NixInputs>> jobs = new ArrayList<>();
-        try {
-            for (String p : platforms) {
-                dev.distrolix.spec.ImageSpec forSystem = spec.forSystem(NixSystem.ofPlatform(p).nixSystem());
-                jobs.add(Background.start("distrolix-nix-" + p.replace('/', '-'),
-                        () -> NixInputs.of(forSystem, nixCli, includes, listener)));
-            }
-            List<NixInputs> out = new ArrayList<>();
-            for (Background<NixInputs> j : jobs) {
-                out.add(j.join());
-            }
-            return out;
-        } finally {
-            jobs.forEach(Background::cancel);
+        List<dev.distrolix.spec.ImageSpec> specs = new ArrayList<>();
+        for (String p : platforms) {
+            specs.add(spec.forSystem(NixSystem.ofPlatform(p).nixSystem()));
         }
+        return NixInputs.ofEach(specs, nixCli, includes, listener);
     }
 
     /** One image per input; several platforms are made at once (their shared layers meet in the cache). */

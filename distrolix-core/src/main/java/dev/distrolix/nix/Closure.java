@@ -79,6 +79,24 @@ public final class Closure {
         return r;
     }
 
+    /**
+     * The closure of {@code roots} (each in this closure) within this one: one query for several platforms'
+     * packages, split into each platform's closure.
+     */
+    public Closure of(Collection<StorePath> roots) {
+        Set<StorePath> reached = new TreeSet<>();
+        for (StorePath r : roots) {
+            if (!reached.contains(r)) {
+                reached.addAll(closureOf(r));
+            }
+        }
+        List<PathInfo> sub = new ArrayList<>(reached.size());
+        for (StorePath p : reached) {
+            sub.add(infos.get(p));
+        }
+        return new Closure(roots, sub);
+    }
+
     /** The closure of {@code from} within this closure, {@code from} included. */
     public Set<StorePath> closureOf(StorePath from) {
         Set<StorePath> seen = new TreeSet<>();

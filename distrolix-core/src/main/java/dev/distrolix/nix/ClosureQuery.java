@@ -174,10 +174,20 @@ final class ClosureQuery {
             for (int k = 0; k < count; k++) {
                 refs.add(StorePath.parse(lines.get(i + 5 + k).strip()));
             }
-            infos.add(new PathInfo(path, narSize, hash, refs));
+            String deriver = lines.get(i + 3).strip();
+            infos.add(new PathInfo(path, narSize, hash, refs, deriver.isEmpty() ? null : deriverOrNull(deriver)));
             i += 5 + count;
         }
         return infos;
+    }
+
+    /** A deriver as a hint only: one that does not parse is unknown. */
+    private static StorePath deriverOrNull(String deriver) {
+        try {
+            return StorePath.parse(deriver);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private static List<StorePath> lines(String stdout) {

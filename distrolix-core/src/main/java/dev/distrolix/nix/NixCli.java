@@ -166,6 +166,30 @@ public final class NixCli {
      * for, whatever was asked — an expression that ignores {@code system} builds the host's.
      */
     public Map<StorePath, String> derivationSystems(Collection<StorePath> outputs) {
+        return derivationSystems(outputs, null);
+    }
+
+    /**
+     * The same, read from the derivation files that {@code closure} names as the outputs' derivers (no Nix
+     * process); Nix is asked only for the outputs whose derivation file cannot be read there.
+     */
+    public Map<StorePath, String> derivationSystems(Collection<StorePath> outputs, Closure closure) {
+        Map<StorePath, String> systems = new java.util.LinkedHashMap<>();
+        List<StorePath> ask = new ArrayList<>();
+        for (StorePath o : outputs) {
+            StorePath drv = closure != null && closure.contains(o) ? closure.info(o).deriver() : null;
+            Optional<String> system = drv == null ? Optional.empty() : DerivationFile.system(Path.of(drv.fullPath()));
+            if (system.isPresent()) {
+                systems.put(o, system.get());
+            } else {
+                ask.add(o);
+            }
+        }
+        systems.putAll(showDerivationSystems(ask));
+        return systems;
+    }
+
+    private Map<StorePath, String> showDerivationSystems(Collection<StorePath> outputs) {
         if (outputs.isEmpty()) {
             return Map.of();
         }
@@ -176,7 +200,7 @@ public final class NixCli {
         if (!r.ok()) {
             // one output without a known deriver (substituted) fails the whole call: ask for each alone
             if (outputs.size() > 1) {
-                outputs.forEach(o -> systems.putAll(derivationSystems(List.of(o))));
+                outputs.forEach(o -> systems.putAll(showDerivationSystems(List.of(o))));
             }
             return systems; // none known: nothing to check against
         }

@@ -42,7 +42,7 @@ public final class PathInfoJson {
 
     /** One entry's fields that matter, as read; {@code narSize} null when absent or not a whole number. */
     private record Entry(String path, Boolean valid, Long narSize, String narHash, List<String> references,
-                         boolean referencesNotArray, String storeDir) {}
+                         boolean referencesNotArray, String storeDir, String deriver) {}
 
     /** A JSON null where an entry could be: an invalid path. */
     private static final Object NULL = new Object();
@@ -170,6 +170,7 @@ public final class PathInfoJson {
         List<String> refs = null;
         boolean refsNotArray = false;
         String storeDir = null;
+        String deriver = null;
         for (String key = p.nextFieldName(); key != null; key = p.nextFieldName()) {
             JsonToken t = p.nextToken();
             switch (key) {
@@ -191,11 +192,12 @@ public final class PathInfoJson {
                     }
                 }
                 case "storeDir" -> storeDir = t == JsonToken.VALUE_STRING ? p.getText() : null;
+                case "deriver" -> deriver = t == JsonToken.VALUE_STRING ? p.getText() : null;
                 default -> { }
             }
             p.skipChildren(); // a field's value not read above (a no-op after a scalar)
         }
-        return new Entry(path, valid, narSize, narHash, refs, refsNotArray, storeDir);
+        return new Entry(path, valid, narSize, narHash, refs, refsNotArray, storeDir, deriver);
     }
 
     /**
@@ -246,7 +248,19 @@ public final class PathInfoJson {
         if (e.narHash() == null) {
             throw new IllegalArgumentException("nix path-info: no narHash for " + path);
         }
-        return new PathInfo(path, e.narSize(), e.narHash(), refs);
+        return new PathInfo(path, e.narSize(), e.narHash(), refs, deriver(e.deriver(), storeDir));
+    }
+
+    /** Only a hint (where to read the derivation's system): one Nix cannot name is unknown, not an error. */
+    private static StorePath deriver(String deriver, String storeDir) {
+        if (deriver == null || deriver.isEmpty()) {
+            return null;
+        }
+        try {
+            return toStorePath(deriver, storeDir);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** Each path parsed once per document: a closure names most paths many times, as references. */

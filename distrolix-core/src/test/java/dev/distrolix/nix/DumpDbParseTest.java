@@ -37,6 +37,8 @@ class DumpDbParseTest {
                 .isEqualTo("sha256:c945a51f6310bea5f31a88290bee9f551fd63f3d7268fba7c391291624cc9b06");
         assertThat(infos.get(2).narSize()).isEqualTo(216);
         assertThat(infos.get(2).references()).extracting(StorePath::name).containsExactly("mid", "leaf");
+        assertThat(infos.get(1).deriver()).isEqualTo(StorePath.parse("/nix/store/xh606q1g11bvgaw75gaq8z3cqg6g6nyv-mid.drv"));
+        assertThat(infos.get(2).deriver()).isNull();
     }
 
     @Test

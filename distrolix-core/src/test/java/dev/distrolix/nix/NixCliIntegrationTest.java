@@ -207,6 +207,30 @@ class NixCliIntegrationTest {
     }
 
     @Test
+    void derivationSystemsReadFromTheDerivationFilesAgreeWithNix() throws IOException {
+        StorePath top = only(nix.resolve(PackageRef.parse("top", Optional.of(set))));
+        StorePath leaf = only(nix.resolve(PackageRef.parse("leaf", Optional.of(set))));
+        Closure c = nix.queryClosure(List.of(top));
+        // both queries name the same deriver, a .drv that exists
+        StorePath drv = c.info(top).deriver();
+        assertThat(drv).isNotNull();
+        assertThat(drv.name()).isEqualTo("itest-top.drv");
+        assertThat(nix.queryClosureWithNixStore(List.of(top)).info(top).deriver()).isEqualTo(drv);
+        Map<StorePath, String> fromNix = nix.derivationSystems(List.of(top, leaf));
+        assertThat(fromNix).containsOnlyKeys(top, leaf);
+        assertThat(nix.derivationSystems(List.of(top, leaf), c)).isEqualTo(fromNix);
+        assertThat(DerivationFile.system(Path.of(drv.fullPath()))).contains(nix.system().nixSystem());
+
+        // a closure whose deriver cannot be read there: Nix is asked instead, the answer is the same
+        PathInfo i = c.info(top);
+        Closure unreadable = new Closure(List.of(top), c.paths().stream().map(p -> p.equals(top)
+                ? new PathInfo(p, i.narSize(), i.narHash(), i.references(),
+                        StorePath.parse("/nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-gone.drv"))
+                : c.info(p)).toList());
+        assertThat(nix.derivationSystems(List.of(top), unreadable)).isEqualTo(Map.of(top, fromNix.get(top)));
+    }
+
+    @Test
     void closureFallsBackToNixStoreWhenTheNixCommandIsMissing() throws IOException {
         StorePath top = only(nix.resolve(PackageRef.parse("top", Optional.of(set))));
         Path bin = Files.createDirectories(dir.resolve("only-nix-store"));

@@ -181,6 +181,25 @@ class PathInfoJsonTest {
     }
 
     @Test
+    void theDeriverIsKeptInEveryShapeAndOneThatIsNoStorePathIsUnknown() {
+        StorePath midDrv = StorePath.parse(S + "xh606q1g11bvgaw75gaq8z3cqg6g6nyv-mid.drv");
+        for (String json : List.of(NIX_2_8, NIX_2_19, NIX_2_33_FORMAT_1, NIX_2_33_FORMAT_2)) {
+            PathInfoJson.Parsed p = PathInfoJson.parse(json, "/nix/store");
+            assertThat(find(p, MID).deriver()).isEqualTo(midDrv);
+        }
+        assertThat(find(PathInfoJson.parse(NIX_2_23, "/nix/store"), MID).deriver()).isNull();
+        assertThat(find(PathInfoJson.parse(NIX_2_19, "/nix/store"), LEAF).deriver()).isNull(); // absent
+        // a base name is in the document's store
+        String inOpt = NIX_2_33_FORMAT_2.replace("\"storeDir\":\"/nix/store\"", "\"storeDir\":\"/opt/nix/store\"");
+        assertThat(find(PathInfoJson.parse(inOpt, "/nix/store"), MID).deriver().fullPath())
+                .isEqualTo("/opt/nix/store/xh606q1g11bvgaw75gaq8z3cqg6g6nyv-mid.drv");
+        for (String odd : List.of("\"not a path\"", "42", "{\"path\":\"x\"}", "\"/nix/store/short-mid.drv\"")) {
+            String json = NIX_2_8.replace("\"/nix/store/xh606q1g11bvgaw75gaq8z3cqg6g6nyv-mid.drv\"", odd);
+            assertThat(find(PathInfoJson.parse(json, "/nix/store"), MID).deriver()).as(odd).isNull();
+        }
+    }
+
+    @Test
     void rejectsGarbage() {
         assertThatThrownBy(() -> PathInfoJson.parse("not json", "/nix/store"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("invalid JSON");
