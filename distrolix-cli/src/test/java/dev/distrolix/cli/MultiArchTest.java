@@ -153,18 +153,20 @@ class MultiArchTest {
 
     @Test
     void auditFlagsAnAmd64ImageHoldingArm64Binaries() throws Exception {
-        Path arm64Nginx = Fixtures.repo().resolve("testing/result/nginx-arm64").toRealPath();
+        // the arm64 nginx's bin/ added to the store as a plain folder: a store path with no derivation to say
+        // what it was built for, so without system: the image is labelled with Nix's own system (amd64)
+        Path arm64Bin = Fixtures.repo().resolve("testing/result/nginx-arm64/bin").toRealPath();
+        String added = Fixtures.run("nix-store", "--add", arm64Bin.toString()).strip();
         Path spec = work.resolve("mislabelled.yaml");
-        // a store path is what it is: without system:, the image is labelled with Nix's own system (amd64)
-        Files.writeString(spec, "name: mislabelled\npackages:\n  - " + arm64Nginx + "\nconfig:\n  entrypoint: [\""
-                + arm64Nginx + "/bin/nginx\"]\n");
+        Files.writeString(spec, "name: mislabelled\npackages:\n  - " + added + "\nconfig:\n  entrypoint: [\""
+                + added + "/nginx\"]\n");
         Cli built = Cli.run("build", spec.toString(), "-o", "oci:" + work.resolve("mislabelled") + ":1");
         assertThat(built.exitCode()).as(built.err()).isZero();
         Cli audit = Cli.run("audit", "oci:" + work.resolve("mislabelled") + ":1");
         assertThat(audit.exitCode()).as(audit.out() + audit.err()).isEqualTo(4);
-        assertThat(audit.out()).contains("aarch64").contains("amd64");
+        assertThat(audit.out()).contains("aarch64, but the image is linux/amd64");
         Cli correct = Cli.run("audit", "--platform", "linux/arm64", layout);
-        assertThat(correct.out()).doesNotContain("aarch64 but the image is");
+        assertThat(correct.out()).doesNotContain(", but the image is");
     }
 
     @Test
@@ -203,6 +205,26 @@ class MultiArchTest {
         assertThat(r.errLine()).contains("packages: hello was built for x86_64-linux, not aarch64-linux")
                 .contains("ignores system");
         assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void aSpecThatNamesNoSystemIsLabelledWithWhatItsPackagesWereBuiltFor() throws Exception {
+        // an expression that picks its own system (as a flake's packages.aarch64-linux.… does): the image is
+        // arm64, read from the derivation, not the host's amd64 that builtins.currentSystem would say
+        Path file = work.resolve("arm-nginx.nix");
+        Files.writeString(file, "{ }: { nginx = (import <nixpkgs> { system = \"aarch64-linux\"; }).nginx; }\n");
+        Path spec = work.resolve("no-system.yaml");
+        Files.writeString(spec, "name: no-system\npackages:\n  - arm-nginx.nix#nginx\n");
+        Path out = work.resolve("no-system-out");
+        Cli r = Cli.run("build", spec.toString(), "-I", NginxImageTest.INCLUDE, "--no-cache", "-q", "-o", "oci:" + out + ":1");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        try (OpenedImage o = Transports.open("oci:" + out + ":1", RegistrySettings.defaults())) {
+            Image img = o.image();
+            assertThat(img.config().platform().architecture()).isEqualTo("arm64");
+            assertThat(img.config().platform().variant()).isEqualTo("v8");
+        }
+        Cli audit = Cli.run("audit", "oci:" + out + ":1");
+        assertThat(audit.out()).as(audit.err()).containsPattern("[1-9][0-9]* ELF files").doesNotContain(", but the image is");
     }
 
     /** e_machine of the nginx binary in the image for {@code platform}, read from its layers. */

@@ -32,13 +32,8 @@ record NixInputs(ResolvedSpec resolved, Closure closure, NixSystem system) {
      */
     static List<NixInputs> ofEach(List<ImageSpec> specs, NixCli nix, List<String> includes, BuildListener listener)
             throws IOException {
-        // builtins.currentSystem costs a Nix start-up of its own (~0.05 s): asked while the packages resolve.
-        List<Background<NixSystem>> systemQueries = new ArrayList<>();
         List<Background<PackageResolution>> resolutions = new ArrayList<>();
         try {
-            for (ImageSpec spec : specs) {
-                systemQueries.add(spec.system().isPresent() ? null : Background.start("distrolix-nix-system", nix::system));
-            }
             for (ImageSpec spec : specs) {
                 resolutions.add(Background.start("distrolix-nix-resolve", () -> PackageResolution.resolve(spec, nix, includes)));
             }
@@ -58,19 +53,37 @@ record NixInputs(ResolvedSpec resolved, Closure closure, NixSystem system) {
                 ImageSpec spec = specs.get(i);
                 Closure closure = specs.size() == 1 ? all : all.of(packages.get(i).roots());
                 listener.on(new BuildEvent.ClosureComputed(closure.size(), closure.totalNarSize()));
-                NixSystem system = systemQueries.get(i) == null ? NixSystem.parse(spec.system().get())
-                        : systemQueries.get(i).join();
+                NixSystem system = spec.system().isPresent() ? NixSystem.parse(spec.system().get())
+                        : builtFor(packages.get(i), all, nix);
                 out.add(new NixInputs(rendered.get(i), closure, system));
             }
             return out;
         } finally {
-            // after a failure: not waited for
-            systemQueries.forEach(q -> {
-                if (q != null) {
-                    q.cancel();
-                }
-            });
-            resolutions.forEach(Background::cancel);
+            resolutions.forEach(Background::cancel); // after a failure: not waited for
+        }
+    }
+
+    /**
+     * The system a spec that names none is for: the one its packages' derivations were evaluated for, read
+     * from their files, when they all say the same platform (what Nix builds for by default, unless an
+     * expression chose another: a flake's {@code packages.aarch64-linux.…} is arm64); otherwise, or when a
+     * derivation cannot be read, what Nix builds for ({@code builtins.currentSystem}: a Nix process, ~0.05 s).
+     */
+    static NixSystem builtFor(PackageResolution packages, Closure closure, NixCli nix) {
+        java.util.Collection<StorePath> outputs = new java.util.LinkedHashSet<>(packages.byName().values());
+        Map<StorePath, String> systems = dev.distrolix.nix.DerivationFile.systemsOf(outputs, closure);
+        return agreed(outputs.size(), systems.values()).orElseGet(nix::system);
+    }
+
+    /** The one platform all {@code count} systems name, if each is known, they agree and it is one. */
+    static java.util.Optional<NixSystem> agreed(int count, java.util.Collection<String> systems) {
+        if (count == 0 || systems.size() != count || new java.util.HashSet<>(systems).size() != 1) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return java.util.Optional.of(NixSystem.parse(systems.iterator().next()));
+        } catch (dev.distrolix.InputException e) {
+            return java.util.Optional.empty(); // "builtin" (a fetched file), or no OCI platform
         }
     }
 

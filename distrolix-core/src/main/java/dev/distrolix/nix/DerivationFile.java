@@ -30,6 +30,21 @@ public final class DerivationFile {
         }
     }
 
+    /**
+     * The systems of the derivations {@code closure} names as the derivers of {@code outputs}, for those whose
+     * derivation file can be read; the others are left out.
+     */
+    public static java.util.Map<StorePath, String> systemsOf(java.util.Collection<StorePath> outputs, Closure closure) {
+        java.util.Map<StorePath, String> systems = new java.util.LinkedHashMap<>();
+        for (StorePath o : outputs) {
+            StorePath drv = closure.contains(o) ? closure.info(o).deriver() : null;
+            if (drv != null) {
+                system(Path.of(drv.fullPath())).ifPresent(s -> systems.put(o, s));
+            }
+        }
+        return systems;
+    }
+
     /** The same, from the text of a derivation. */
     static Optional<String> system(Reader in) throws IOException {
         Scanner s = new Scanner(in);

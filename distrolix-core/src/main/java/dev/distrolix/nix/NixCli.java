@@ -174,17 +174,9 @@ public final class NixCli {
      * process); Nix is asked only for the outputs whose derivation file cannot be read there.
      */
     public Map<StorePath, String> derivationSystems(Collection<StorePath> outputs, Closure closure) {
-        Map<StorePath, String> systems = new java.util.LinkedHashMap<>();
-        List<StorePath> ask = new ArrayList<>();
-        for (StorePath o : outputs) {
-            StorePath drv = closure != null && closure.contains(o) ? closure.info(o).deriver() : null;
-            Optional<String> system = drv == null ? Optional.empty() : DerivationFile.system(Path.of(drv.fullPath()));
-            if (system.isPresent()) {
-                systems.put(o, system.get());
-            } else {
-                ask.add(o);
-            }
-        }
+        Map<StorePath, String> systems = closure == null ? new java.util.LinkedHashMap<>()
+                : DerivationFile.systemsOf(outputs, closure);
+        List<StorePath> ask = outputs.stream().filter(o -> !systems.containsKey(o)).toList();
         systems.putAll(showDerivationSystems(ask));
         return systems;
     }
