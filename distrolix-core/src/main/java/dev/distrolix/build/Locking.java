@@ -101,7 +101,7 @@ public final class Locking {
         for (PackageEntry e : spec.packages()) {
             packages.add(new ImageLock.Package(e.name(), describe(e.ref()), resolved.outputs().get(e.name())));
         }
-        String system = spec.system().orElseGet(() -> nix.system().nixSystem());
+        String system = spec.system().orElseGet(() -> NixInputs.builtFor(resolved, closure, nix).nixSystem());
         return new Evaluated(system, packages, closure);
     }
 
