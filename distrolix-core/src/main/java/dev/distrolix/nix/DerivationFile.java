@@ -22,6 +22,9 @@ public final class DerivationFile {
 
     /** The system the derivation at {@code drv} is built for, or empty when the file cannot say. */
     public static Optional<String> system(Path drv) {
+        if (!Files.isRegularFile(drv)) {
+            return Optional.empty(); // a folder, or a FIFO that would never end
+        }
         // ISO-8859-1: every byte is a char, so no input is malformed; the system and the syntax are ASCII
         try (Reader r = Files.newBufferedReader(drv, StandardCharsets.ISO_8859_1)) {
             return system(r);

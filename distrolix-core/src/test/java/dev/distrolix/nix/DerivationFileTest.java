@@ -78,12 +78,16 @@ class DerivationFileTest {
     }
 
     @Test
-    void fromAFileAndFromNoFile(@TempDir Path dir) throws IOException {
+    void fromAFileAndFromNoFile(@TempDir Path dir) throws IOException, InterruptedException {
         Path drv = dir.resolve("x-nginx.drv");
         Files.writeString(drv, NGINX_ARM64, StandardCharsets.UTF_8);
         assertThat(DerivationFile.system(drv)).contains("aarch64-linux");
         assertThat(DerivationFile.system(dir.resolve("gone.drv"))).isEmpty();
         assertThat(DerivationFile.system(dir)).isEmpty(); // a folder
+        Path fifo = dir.resolve("fifo.drv");
+        new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor();
+        assertThat(fifo).exists();
+        assertThat(DerivationFile.system(fifo)).isEmpty(); // not opened: it would block
         Files.write(drv, new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1});
         assertThat(DerivationFile.system(drv)).isEmpty();
     }
