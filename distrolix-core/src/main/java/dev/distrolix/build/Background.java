@@ -55,12 +55,31 @@ public final class Background<T> {
         }
     }
 
-    /** Stops the step if it is still running, and waits until it has; its result or failure is then ignored. */
+    /**
+     * Stops the step if it is still running, and waits until it has; its result or failure is then ignored.
+     * It waits even when the caller is interrupted, or when {@link #join()} already asked the step to stop
+     * (an interrupted join does): the build's failure path runs here, and a step left to stop on its own,
+     * two threads away from the Nix process it waits for, would race the JVM's exit and leave that process
+     * running. The caller's interrupt is kept.
+     */
     public void cancel() {
-        if (task.cancel(true)) {
-            try {
-                thread.join(STOP_WAIT_MILLIS);
-            } catch (InterruptedException e) {
+        task.cancel(true);
+        boolean interrupted = Thread.interrupted();
+        long deadline = System.nanoTime() + STOP_WAIT_MILLIS * 1_000_000;
+        try {
+            while (thread.isAlive()) {
+                long left = (deadline - System.nanoTime()) / 1_000_000;
+                if (left <= 0) {
+                    break;
+                }
+                try {
+                    thread.join(left);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
                 Thread.currentThread().interrupt();
             }
         }
