@@ -174,20 +174,11 @@ final class ClosureQuery {
             for (int k = 0; k < count; k++) {
                 refs.add(StorePath.parse(lines.get(i + 5 + k).strip()));
             }
-            String deriver = lines.get(i + 3).strip();
-            infos.add(new PathInfo(path, narSize, hash, refs, deriver.isEmpty() ? null : deriverOrNull(deriver)));
+            StorePath deriver = PathInfoJson.deriver(lines.get(i + 3).strip(), StorePath.DEFAULT_STORE_DIR);
+            infos.add(new PathInfo(path, narSize, hash, refs, deriver));
             i += 5 + count;
         }
         return infos;
-    }
-
-    /** A deriver as a hint only: one that does not parse is unknown. */
-    private static StorePath deriverOrNull(String deriver) {
-        try {
-            return StorePath.parse(deriver);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
     }
 
     private static List<StorePath> lines(String stdout) {

@@ -251,8 +251,12 @@ public final class PathInfoJson {
         return new PathInfo(path, e.narSize(), e.narHash(), refs, deriver(e.deriver(), storeDir));
     }
 
-    /** Only a hint (where to read the derivation's system): one Nix cannot name is unknown, not an error. */
-    private static StorePath deriver(String deriver, String storeDir) {
+    /**
+     * A deriver as Nix printed it (full path, or base name in {@code storeDir}), for path-info JSON and
+     * {@code nix-store --dump-db} alike. Only a hint (where to read the derivation's system): empty, or one
+     * that names no store path, is unknown (null), not an error.
+     */
+    static StorePath deriver(String deriver, String storeDir) {
         if (deriver == null || deriver.isEmpty()) {
             return null;
         }
