@@ -16,16 +16,16 @@ bench_stats() {
   printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {printf "%.3f %.3f %.3f\n", a[1], a[int((NR+1)/2)], a[NR]}'
 }
 
-# The start-up archive's stamp (size, java, what it was trained on), or nothing: run from the repository root.
+# The start-up archives' stamps (size, java, what each was trained on), or nothing: run from the repository root.
 bench_archive_stamp() {
-  cat distrolix-cli/target/distrolix.aot.stamp distrolix-cli/target/distrolix.jsa.stamp 2>/dev/null || true
+  cat distrolix-cli/target/distrolix*.aot.stamp distrolix-cli/target/distrolix*.jsa.stamp 2>/dev/null || true
 }
 
 # Waits (up to 30 s) until no start-up archive is being made in the background.
 bench_archive_settle() {
   local i
   for i in $(seq 1 150); do
-    ls distrolix-cli/target/distrolix.*.making >/dev/null 2>&1 || return 0
+    ls distrolix-cli/target/distrolix*.making >/dev/null 2>&1 || return 0
     sleep 0.2
   done
 }

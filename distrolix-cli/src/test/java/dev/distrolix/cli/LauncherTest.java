@@ -2,10 +2,15 @@ package dev.distrolix.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.distrolix.sign.keys.CosignKeys;
+import dev.distrolix.sign.keys.PrivateKeyFile;
 import dev.distrolix.testing.Fixtures;
 import dev.distrolix.testing.IntegrationTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.interfaces.ECPrivateKey;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,9 +26,15 @@ class LauncherTest {
     Path tmp;
 
     static Fixtures.Exit launch(Path out, String... env) {
-        ProcessBuilder pb = new ProcessBuilder(Fixtures.repo().resolve("bin/distrolix").toString(), "build",
+        return launch(out, List.of(), env);
+    }
+
+    static Fixtures.Exit launch(Path out, List<String> more, String... env) {
+        List<String> command = new ArrayList<>(List.of(Fixtures.repo().resolve("bin/distrolix").toString(), "build",
                 "examples/nginx/image.yaml", "-I", "nixpkgs=" + Fixtures.debianPackageSet(), "--no-cache", "-q",
-                "-o", "oci:" + out).directory(Fixtures.repo().toFile());
+                "-o", "oci:" + out));
+        command.addAll(more);
+        ProcessBuilder pb = new ProcessBuilder(command).directory(Fixtures.repo().toFile());
         pb.environment().put("NIX_CONFIG", "substituters =");
         for (int i = 0; i < env.length; i += 2) {
             pb.environment().put(env[i], env[i + 1]);
@@ -35,7 +46,7 @@ class LauncherTest {
     void theFirstRunMakesTheArchiveQuietlyAndTheNextUsesIt() throws Exception {
         Path target = Fixtures.repo().resolve("distrolix-cli/target");
         try (Stream<Path> s = Files.list(target)) {
-            for (Path p : s.filter(f -> f.getFileName().toString().matches("distrolix\\.(aot|jsa).*")).toList()) {
+            for (Path p : s.filter(f -> f.getFileName().toString().matches("distrolix(-sign)?\\.(aot|jsa).*")).toList()) {
                 Files.delete(p);
             }
         }
@@ -85,6 +96,21 @@ class LauncherTest {
         assertThat(back.code()).as(back.err()).isZero();
         assertThat(back.err()).isEmpty();
         assertThat(stampOnceItSays(stamp, "-Xmn32m")).doesNotContain("-Xmn48m");
+
+        // a signing build makes an archive of its own and leaves the others' as it is: BouncyCastle's and the SBOM's
+        // classes would otherwise be loaded at the start of every command
+        stampBefore = Files.readString(stamp);
+        made = Files.getLastModifiedTime(archive);
+        Path key = tmp.resolve("cosign.key");
+        PrivateKeyFile.write(key, (ECPrivateKey) CosignKeys.generate().getPrivate(), "pw".toCharArray(), false);
+        Fixtures.Exit signed = launch(tmp.resolve("signed"), List.of("--sign-key", key.toString()),
+                "COSIGN_PASSWORD", "pw");
+        assertThat(signed.code()).as(signed.err()).isZero();
+        assertThat(signed.out()).isEqualTo(digest + "\n");
+        Path signingStamp = target.resolve(stamp.getFileName().toString().replace("distrolix.", "distrolix-sign."));
+        assertThat(stampOnceItSays(signingStamp, "-Xmn32m")).as("the signing archive was made").endsWith(" 4\n");
+        assertThat(Files.readString(stamp)).isEqualTo(stampBefore);
+        assertThat(Files.getLastModifiedTime(archive)).isEqualTo(made);
     }
 
     /** The stamp, once the archive made in the background says {@code what} (within 30 s). */
