@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code bin/distrolix}, as users run it: the first build after the jars change makes its start-up archive
  * (an AOT cache on a Java 25+, else an AppCDS archive) without a word on stdout or stderr, the next run uses it,
- * and each gives the digest a run without any archive gives.
+ * and each gives the digest a run without any archive gives; a signing build, another command and a run that
+ * names none each make an archive of their own and leave the build's as it is.
  */
 @IntegrationTest
 class LauncherTest {
@@ -30,10 +31,15 @@ class LauncherTest {
     }
 
     static Fixtures.Exit launch(Path out, List<String> more, String... env) {
-        List<String> command = new ArrayList<>(List.of(Fixtures.repo().resolve("bin/distrolix").toString(), "build",
-                "examples/nginx/image.yaml", "-I", "nixpkgs=" + Fixtures.debianPackageSet(), "--no-cache", "-q",
-                "-o", "oci:" + out));
-        command.addAll(more);
+        List<String> args = new ArrayList<>(List.of("build", "examples/nginx/image.yaml", "-I",
+                "nixpkgs=" + Fixtures.debianPackageSet(), "--no-cache", "-q", "-o", "oci:" + out));
+        args.addAll(more);
+        return run(args, env);
+    }
+
+    static Fixtures.Exit run(List<String> args, String... env) {
+        List<String> command = new ArrayList<>(List.of(Fixtures.repo().resolve("bin/distrolix").toString()));
+        command.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(command).directory(Fixtures.repo().toFile());
         pb.environment().put("NIX_CONFIG", "substituters =");
         for (int i = 0; i < env.length; i += 2) {
@@ -46,7 +52,7 @@ class LauncherTest {
     void theFirstRunMakesTheArchiveQuietlyAndTheNextUsesIt() throws Exception {
         Path target = Fixtures.repo().resolve("distrolix-cli/target");
         try (Stream<Path> s = Files.list(target)) {
-            for (Path p : s.filter(f -> f.getFileName().toString().matches("distrolix(-sign)?\\.(aot|jsa).*")).toList()) {
+            for (Path p : s.filter(f -> f.getFileName().toString().matches("distrolix(-[a-z]+)?\\.(aot|jsa).*")).toList()) {
                 Files.delete(p);
             }
         }
@@ -111,6 +117,25 @@ class LauncherTest {
         assertThat(stampOnceItSays(signingStamp, "-Xmn32m")).as("the signing archive was made").endsWith(" 4\n");
         assertThat(Files.readString(stamp)).isEqualTo(stampBefore);
         assertThat(Files.getLastModifiedTime(archive)).isEqualTo(made);
+
+        // so does every other command (here inspect), and a run that names none (--version)
+        Fixtures.Exit inspect = run(List.of("inspect", "oci:" + tmp.resolve("first")));
+        assertThat(inspect.code()).as(inspect.err()).isZero();
+        assertThat(inspect.out()).contains(digest);
+        assertThat(inspect.err()).isEmpty();
+        Path inspectStamp = target.resolve(stamp.getFileName().toString().replace("distrolix.", "distrolix-inspect."));
+        assertThat(stampOnceItSays(inspectStamp, "-Xmn32m")).as("the inspect archive was made").endsWith(" 0\n");
+        Fixtures.Exit version = run(List.of("--version"));
+        assertThat(version.code()).as(version.err()).isZero();
+        assertThat(version.out()).startsWith("distrolix ");
+        Path topStamp = target.resolve(stamp.getFileName().toString().replace("distrolix.", "distrolix-top."));
+        assertThat(stampOnceItSays(topStamp, "-Xmn32m")).as("the archive of runs without a command was made")
+                .endsWith(" 0\n");
+        assertThat(Files.readString(stamp)).isEqualTo(stampBefore);
+        assertThat(Files.getLastModifiedTime(archive)).isEqualTo(made);
+        Fixtures.Exit again = run(List.of("inspect", "oci:" + tmp.resolve("first")));
+        assertThat(again.code()).as(again.err()).isZero();
+        assertThat(again.out()).isEqualTo(inspect.out());
     }
 
     /** The stamp, once the archive made in the background says {@code what} (within 30 s). */
