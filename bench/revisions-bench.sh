@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark: this checkout (B) against another built checkout (A, e.g. the commit before a
-# refactor), whole processes, interleaved A B A B …: a cold build (no cache, gzip), a warm build
-# (every layer from the cache) and `inspect` of the built image, on the nginx example and the JRE.
+# refactor), whole processes, interleaved A B A B …: `--version`, then a cold build (no cache, gzip), a
+# warm build (every layer from the cache) and `inspect` of the built image, on the nginx example and the JRE.
 # Usage: bench/revisions-bench.sh OTHER_CHECKOUT [ROUNDS]    (both built: mvn -q -DskipTests package)
 # Example: git worktree add /tmp/before <commit> && (cd /tmp/before && mvn -q -DskipTests package)
 #          bench/revisions-bench.sh /tmp/before 7
@@ -25,6 +25,7 @@ B="$here/bin/distrolix"
 echo "A = $other ($(git -C "$other" rev-parse --short HEAD 2>/dev/null || echo '?'))"
 echo "B = $here ($(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo '?'))"
 echo "$(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ), median (min–max) of $rounds interleaved rounds"
+bench_pair "--version" "$rounds" ":" "$A --version" ":" "$B --version"
 for spec in examples/nginx/image.yaml bench/jre.yaml; do
   name=$(basename "$(dirname "$spec")"); [ "$name" = bench ] && name=jre
   bench_pair "$name cold build" "$rounds" \
