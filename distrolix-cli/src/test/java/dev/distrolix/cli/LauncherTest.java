@@ -6,6 +6,7 @@ import dev.distrolix.sign.keys.CosignKeys;
 import dev.distrolix.sign.keys.PrivateKeyFile;
 import dev.distrolix.testing.Fixtures;
 import dev.distrolix.testing.IntegrationTest;
+import dev.distrolix.testing.RegistryServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.interfaces.ECPrivateKey;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code bin/distrolix}, as users run it: the first build after the jars change makes its start-up archive
  * (an AOT cache on a Java 25+, else an AppCDS archive) without a word on stdout or stderr, the next run uses it,
  * and each gives the digest a run without any archive gives; a signing build, another command and a run that
- * names none each make an archive of their own and leave the build's as it is.
+ * names none, and a build that pushes each make an archive of their own and leave the build's as it is.
  */
 @IntegrationTest
 class LauncherTest {
@@ -136,6 +137,19 @@ class LauncherTest {
         Fixtures.Exit again = run(List.of("inspect", "oci:" + tmp.resolve("first")));
         assertThat(again.code()).as(again.err()).isZero();
         assertThat(again.out()).isEqualTo(inspect.out());
+
+        // and a build that pushes: the HTTP client's classes stay out of the archive of builds to a folder
+        try (RegistryServer registry = RegistryServer.in(tmp.resolve("registry")).start()) {
+            Fixtures.Exit push = run(List.of("build", "examples/nginx/image.yaml", "-I",
+                    "nixpkgs=" + Fixtures.debianPackageSet(), "--no-cache", "-q", "--insecure",
+                    "-o", "docker://" + registry.address() + "/launcher:1"));
+            assertThat(push.code()).as(push.err()).isZero();
+            assertThat(push.out()).isEqualTo(digest + "\n");
+            Path pushStamp = target.resolve(stamp.getFileName().toString().replace("distrolix.", "distrolix-push."));
+            assertThat(stampOnceItSays(pushStamp, "-Xmn32m")).as("the push archive was made").endsWith(" 3\n");
+        }
+        assertThat(Files.readString(stamp)).isEqualTo(stampBefore);
+        assertThat(Files.getLastModifiedTime(archive)).isEqualTo(made);
     }
 
     /** The stamp, once the archive made in the background says {@code what} (within 30 s). */
