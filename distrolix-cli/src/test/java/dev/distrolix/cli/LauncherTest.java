@@ -112,28 +112,18 @@ class LauncherTest {
         PrivateKeyFile.write(key, (ECPrivateKey) CosignKeys.generate().getPrivate(), "pw".toCharArray(), false);
         Fixtures.Exit signed = launch(tmp.resolve("signed"), List.of("--sign-key", key.toString()),
                 "COSIGN_PASSWORD", "pw");
-        assertThat(signed.code()).as(signed.err()).isZero();
         assertThat(signed.out()).isEqualTo(digest + "\n");
-        Path signingStamp = target.resolve(stamp.getFileName().toString().replace("distrolix.", "distrolix-sign."));
-        assertThat(stampOnceItSays(signingStamp, "-Xmn32m")).as("the signing archive was made").endsWith(" 4\n");
-        assertThat(Files.readString(stamp)).isEqualTo(stampBefore);
+        madeItsOwn(signed, stamp, "sign", 4, stampBefore);
         assertThat(Files.getLastModifiedTime(archive)).isEqualTo(made);
 
         // so does every other command (here inspect), and a run that names none (--version)
         Fixtures.Exit inspect = run(List.of("inspect", "oci:" + tmp.resolve("first")));
-        assertThat(inspect.code()).as(inspect.err()).isZero();
         assertThat(inspect.out()).contains(digest);
         assertThat(inspect.err()).isEmpty();
-        Path inspectStamp = target.resolve(stamp.getFileName().toString().replace("distrolix.", "distrolix-inspect."));
-        assertThat(stampOnceItSays(inspectStamp, "-Xmn32m")).as("the inspect archive was made").endsWith(" 0\n");
+        madeItsOwn(inspect, stamp, "inspect", 0, stampBefore);
         Fixtures.Exit version = run(List.of("--version"));
-        assertThat(version.code()).as(version.err()).isZero();
         assertThat(version.out()).startsWith("distrolix ");
-        Path topStamp = target.resolve(stamp.getFileName().toString().replace("distrolix.", "distrolix-top."));
-        assertThat(stampOnceItSays(topStamp, "-Xmn32m")).as("the archive of runs without a command was made")
-                .endsWith(" 0\n");
-        assertThat(Files.readString(stamp)).isEqualTo(stampBefore);
-        assertThat(Files.getLastModifiedTime(archive)).isEqualTo(made);
+        madeItsOwn(version, stamp, "top", 0, stampBefore);
         Fixtures.Exit again = run(List.of("inspect", "oci:" + tmp.resolve("first")));
         assertThat(again.code()).as(again.err()).isZero();
         assertThat(again.out()).isEqualTo(inspect.out());
@@ -143,13 +133,22 @@ class LauncherTest {
             Fixtures.Exit push = run(List.of("build", "examples/nginx/image.yaml", "-I",
                     "nixpkgs=" + Fixtures.debianPackageSet(), "--no-cache", "-q", "--insecure",
                     "-o", "docker://" + registry.address() + "/launcher:1"));
-            assertThat(push.code()).as(push.err()).isZero();
             assertThat(push.out()).isEqualTo(digest + "\n");
-            Path pushStamp = target.resolve(stamp.getFileName().toString().replace("distrolix.", "distrolix-push."));
-            assertThat(stampOnceItSays(pushStamp, "-Xmn32m")).as("the push archive was made").endsWith(" 3\n");
+            madeItsOwn(push, stamp, "push", 3, stampBefore);
         }
-        assertThat(Files.readString(stamp)).isEqualTo(stampBefore);
         assertThat(Files.getLastModifiedTime(archive)).isEqualTo(made);
+    }
+
+    /**
+     * {@code run} succeeded and made the archive of its {@code kind}, trained with {@code score}, while the
+     * build's archive (its {@code stamp}) stayed as it was.
+     */
+    static void madeItsOwn(Fixtures.Exit run, Path stamp, String kind, int score, String stampBefore)
+            throws Exception {
+        assertThat(run.code()).as(run.err()).isZero();
+        Path own = stamp.resolveSibling(stamp.getFileName().toString().replace("distrolix.", "distrolix-" + kind + "."));
+        assertThat(stampOnceItSays(own, "-Xmn32m")).as("the " + kind + " archive was made").endsWith(" " + score + "\n");
+        assertThat(Files.readString(stamp)).isEqualTo(stampBefore);
     }
 
     /** The stamp, once the archive made in the background says {@code what} (within 30 s). */
