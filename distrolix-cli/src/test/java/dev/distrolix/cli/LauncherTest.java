@@ -28,12 +28,13 @@ class LauncherTest {
     Path tmp;
 
     static Fixtures.Exit launch(Path out, String... env) {
-        return launch(out, List.of(), env);
+        return launch("oci:" + out, List.of(), env);
     }
 
-    static Fixtures.Exit launch(Path out, List<String> more, String... env) {
+    /** A build of the nginx example to {@code target}, with {@code more} arguments. */
+    static Fixtures.Exit launch(String target, List<String> more, String... env) {
         List<String> args = new ArrayList<>(List.of("build", "examples/nginx/image.yaml", "-I",
-                "nixpkgs=" + Fixtures.debianPackageSet(), "--no-cache", "-q", "-o", "oci:" + out));
+                "nixpkgs=" + Fixtures.debianPackageSet(), "--no-cache", "-q", "-o", target));
         args.addAll(more);
         return run(args, env);
     }
@@ -110,7 +111,7 @@ class LauncherTest {
         made = Files.getLastModifiedTime(archive);
         Path key = tmp.resolve("cosign.key");
         PrivateKeyFile.write(key, (ECPrivateKey) CosignKeys.generate().getPrivate(), "pw".toCharArray(), false);
-        Fixtures.Exit signed = launch(tmp.resolve("signed"), List.of("--sign-key", key.toString()),
+        Fixtures.Exit signed = launch("oci:" + tmp.resolve("signed"), List.of("--sign-key", key.toString()),
                 "COSIGN_PASSWORD", "pw");
         assertThat(signed.out()).isEqualTo(digest + "\n");
         madeItsOwn(signed, stamp, "sign", 4, stampBefore);
@@ -130,9 +131,7 @@ class LauncherTest {
 
         // and a build that pushes: the HTTP client's classes stay out of the archive of builds to a folder
         try (RegistryServer registry = RegistryServer.in(tmp.resolve("registry")).start()) {
-            Fixtures.Exit push = run(List.of("build", "examples/nginx/image.yaml", "-I",
-                    "nixpkgs=" + Fixtures.debianPackageSet(), "--no-cache", "-q", "--insecure",
-                    "-o", "docker://" + registry.address() + "/launcher:1"));
+            Fixtures.Exit push = launch("docker://" + registry.address() + "/launcher:1", List.of("--insecure"));
             assertThat(push.out()).isEqualTo(digest + "\n");
             madeItsOwn(push, stamp, "push", 3, stampBefore);
         }
