@@ -43,6 +43,8 @@ class VersionTest {
             assertThat(Files.exists(Path.of("..", ".git"))).as("a checkout's build names its commit").isFalse();
         }
         assertThat(Cli.run("--version").out()).isEqualTo(r.out());
+        // -V and --version alone print it without picocli; through picocli, the line is the same
+        assertThat(Cli.run("--debug", "--version").out()).as("picocli's --version").isEqualTo(r.out());
         assertThat(Cli.run("build", "-V").out()).as("a subcommand's -V").isEqualTo(r.out());
         assertThat(Cli.run("cache", "du", "-V").out()).isEqualTo(r.out());
     }
