@@ -2,6 +2,7 @@
 # Benchmark: `distrolix build` (the whole process, JVM start included), interleaved A B A B … with
 # floors and peers measured in the same run, on the nginx example, the JRE closure and two synthetic
 # closures (testing/synthetic: 3,001 small store paths; one ~1 GB store path), then `inspect`:
+#   --version    A = java -version of the java distrolix runs on, B = distrolix --version (start-up alone)
 #   gzip cold    A = tar | pigz -p2 -6 | sha256sum of the closure (the floor: read, gzip, hash)
 #   zstd cold    A = tar | zstd -T2 -3 | sha256sum                 B = build --compression zstd
 #   uncompressed A = podman build of a FROM-scratch Dockerfile that COPYs the closure (podman
@@ -28,6 +29,14 @@ inc="-I nixpkgs=$here/testing/debian-pkgs"
 D="$here/bin/distrolix"
 
 echo "distrolix build benchmark, $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ), median (min–max) of $rounds interleaved rounds"
+# start-up alone: `java -version` of the java bin/distrolix runs on (as it chooses: DISTROLIX_JAVA, else the
+# first Java 25+ under /usr/lib/jvm, else the java on PATH) against `distrolix --version`
+java_bin=$(type -P java)
+for j in ${DISTROLIX_JAVA:-/usr/lib/jvm/*/bin/java}; do
+  v=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "${j%/bin/java}/release" 2>/dev/null || true)
+  if [ -n "${DISTROLIX_JAVA:-}" ] || { [ -n "$v" ] && [ "$v" -ge 25 ]; }; then java_bin=$j; break; fi
+done
+bench_pair "--version" "$rounds" ":" "$java_bin -version" ":" "$D --version"
 for name in nginx jre paths3000 gigabyte; do
   case $name in
     nginx) spec=examples/nginx/image.yaml; fixture=nginx ;;
