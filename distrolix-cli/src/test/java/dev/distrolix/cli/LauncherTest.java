@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code bin/distrolix}, as users run it: the first build after the jars change makes its start-up archive
  * (an AOT cache on a Java 25+, else an AppCDS archive) without a word on stdout or stderr, the next run uses it,
  * and each gives the digest a run without any archive gives; a signing build, another command and a run that
- * names none, and a build that pushes each make an archive of their own and leave the build's as it is.
+ * names none, and a build that pushes each make an archive of their own and leave the build's as it is; after a
+ * maker that was killed, the next run makes the archive before it exits.
  */
 @IntegrationTest
 class LauncherTest {
@@ -136,6 +137,55 @@ class LauncherTest {
             madeItsOwn(push, stamp, "push", 3, stampBefore);
         }
         assertThat(Files.getLastModifiedTime(archive)).isEqualTo(made);
+    }
+
+    /**
+     * Where a step's leftover processes are killed when it ends (a container build's RUN, a CI runner), the maker
+     * in the background dies and leaves its marker and record: the next run that finds them older than a minute
+     * removes them and makes the archive before it exits, rather than recording again at every run.
+     */
+    @Test
+    void aRunAfterAKilledMakerMakesTheArchiveBeforeItExits() throws Exception {
+        Path target = Fixtures.repo().resolve("distrolix-cli/target");
+        List<Path> left = new ArrayList<>();
+        for (String ext : new String[] {"aot", "jsa"}) {
+            Path archive = target.resolve("distrolix-top." + ext);
+            Files.deleteIfExists(archive);
+            Files.deleteIfExists(target.resolve(archive.getFileName() + ".stamp"));
+            left.add(Files.write(target.resolve(archive.getFileName() + ".making"), new byte[0]));
+            left.add(Files.write(target.resolve(archive.getFileName() + ".Ab12Cd.conf"), new byte[1 << 20]));
+            left.add(Files.write(target.resolve(archive.getFileName() + ".Zz98Yy"), new byte[100]));
+        }
+        var killedAt = java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 5 * 60_000);
+        for (Path p : left) {
+            Files.setLastModifiedTime(p, killedAt);
+        }
+        try {
+            Fixtures.Exit version = run(List.of("--version"));
+            assertThat(version.code()).as(version.err()).isZero();
+            assertThat(version.out()).startsWith("distrolix ");
+            assertThat(version.err()).isEmpty();
+            // at once, not in the background: the JVM in use (Java 25+ or 17) made its archive, and its stamp says so
+            Path aot = target.resolve("distrolix-top.aot.stamp");
+            Path stamp = Files.exists(aot) ? aot : target.resolve("distrolix-top.jsa.stamp");
+            assertThat(stamp).exists();
+            Path archive = target.resolve(stamp.getFileName().toString().replace(".stamp", ""));
+            assertThat(Files.readString(stamp)).startsWith(Files.size(archive) + " ").endsWith(" 0\n");
+            // the killed maker's files are gone
+            for (Path p : left) {
+                if (p.toString().contains(archive.getFileName().toString() + ".")) {
+                    assertThat(p).as("left by the killed maker").doesNotExist();
+                }
+            }
+            try (Stream<Path> s = Files.list(target)) {
+                assertThat(s.map(f -> f.getFileName().toString()).filter(n -> n.startsWith(archive.getFileName() + ".")))
+                        .containsExactly(stamp.getFileName().toString());
+            }
+        } finally {
+            for (Path p : left) {
+                Files.deleteIfExists(p); // whatever is left, and the other JVM's kind (untouched by the run)
+            }
+        }
     }
 
     /**
