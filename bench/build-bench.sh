@@ -29,14 +29,11 @@ inc="-I nixpkgs=$here/testing/debian-pkgs"
 D="$here/bin/distrolix"
 
 echo "distrolix build benchmark, $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ), median (min–max) of $rounds interleaved rounds"
-# start-up alone: `java -version` of the java bin/distrolix runs on (as it chooses: DISTROLIX_JAVA, else the
-# first Java 25+ under /usr/lib/jvm, else the java on PATH) against `distrolix --version`
-java_bin=$(type -P java)
-for j in ${DISTROLIX_JAVA:-/usr/lib/jvm/*/bin/java}; do
-  v=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "${j%/bin/java}/release" 2>/dev/null || true)
-  if [ -n "${DISTROLIX_JAVA:-}" ] || { [ -n "$v" ] && [ "$v" -ge 25 ]; }; then java_bin=$j; break; fi
-done
-bench_pair "--version" "$rounds" ":" "$java_bin -version" ":" "$D --version"
+# start-up alone: `java -version` of the java bin/distrolix runs on (bin/choose-java.sh) against
+# `distrolix --version`
+. bin/choose-java.sh
+choose_java
+bench_pair "--version" "$rounds" ":" "$jbin -version" ":" "$D --version"
 for name in nginx jre paths3000 gigabyte; do
   case $name in
     nginx) spec=examples/nginx/image.yaml; fixture=nginx ;;
