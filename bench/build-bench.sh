@@ -22,7 +22,7 @@ export NIX_CONFIG="${NIX_CONFIG:-substituters =}"
 rounds=${1:-5}
 testing/install-tools.sh
 testing/build-fixtures.sh nginx jre syn-paths3000 syn-gigabyte >/dev/null
-ls distrolix-cli/target/lib >/dev/null 2>&1 || mvn -B -q -DskipTests package
+[ -f distrolix-cli/target/distrolix.jar ] || mvn -B -q -DskipTests package
 work=$(mktemp -d /tmp/distrolix-bench.XXXXXX)
 trap 'rm -rf "$work"; podman rmi -f localhost/distrolix-bench:pb >/dev/null 2>&1 || true' EXIT
 inc="-I nixpkgs=$here/testing/debian-pkgs"

@@ -12,7 +12,7 @@ export NIX_CONFIG="${NIX_CONFIG:-substituters =}"
 rounds=${1:-5}
 testing/install-tools.sh
 testing/build-fixtures.sh nginx nginx-arm64 >/dev/null
-ls distrolix-cli/target/lib >/dev/null 2>&1 || mvn -B -q -DskipTests package
+[ -f distrolix-cli/target/distrolix.jar ] || mvn -B -q -DskipTests package
 work=$(mktemp -d /tmp/distrolix-multiarch-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 spec="$here/examples/nginx/image.yaml"

@@ -16,7 +16,7 @@ export NIX_CONFIG="${NIX_CONFIG:-substituters =}"
 rounds=${1:-5}
 testing/install-tools.sh
 testing/build-fixtures.sh nginx >/dev/null
-ls distrolix-cli/target/lib >/dev/null 2>&1 || mvn -B -q -DskipTests package
+[ -f distrolix-cli/target/distrolix.jar ] || mvn -B -q -DskipTests package
 work=$(mktemp -d /tmp/distrolix-push-bench.XXXXXX)
 regpid=
 trap 'kill $regpid 2>/dev/null || true; rm -rf "$work"' EXIT

@@ -14,7 +14,7 @@ cd "$here"
 export NIX_CONFIG="${NIX_CONFIG:-substituters =}"
 testing/build-fixtures.sh nginx jre >/dev/null
 for d in "$other" "$here"; do
-  ls "$d"/distrolix-cli/target/lib >/dev/null 2>&1 || { echo "bench: $d is not built (mvn -q -DskipTests package)" >&2; exit 1; }
+  [ -f "$d"/distrolix-cli/target/distrolix.jar ] || [ -d "$d"/distrolix-cli/target/lib ] || { echo "bench: $d is not built (mvn -q -DskipTests package)" >&2; exit 1; }
 done
 work=$(mktemp -d /tmp/distrolix-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT

@@ -1,23 +1,20 @@
-# distrolix itself as a store path: the CLI's jar and its libraries (from `mvn package`) and an
-# argument file for java, so that the image's entrypoint is `java @FILE` and needs no shell.
+# distrolix itself as a store path: the CLI's one jar (target/distrolix.jar, from `mvn package`: the CLI,
+# the library and every dependency) and an argument file for java, so that the image's entrypoint is
+# `java @FILE` and needs no shell.
 { pkgs ? import <nixpkgs> { }, target ? ../../distrolix-cli/target }:
 let
-  # Only the jars: not classes/, the CDS archive or test output (a new build of those would make a
+  # Only the jar: not classes/, the start-up archives or test output (a new build of those would make a
   # new store path for nothing).
-  isJar = name: builtins.match ".*\\.jar" name != null
-    && builtins.match ".*-(sources|javadoc|tests)\\.jar" name == null;
-  jars = builtins.path {
-    name = "distrolix-jars";
+  jar = builtins.path {
+    name = "distrolix-jar";
     path = target;
-    filter = path: type:
-      let name = baseNameOf path; in
-      if type == "directory" then name == "lib" else isJar name;
+    filter = path: type: type == "regular" && baseNameOf path == "distrolix.jar";
   };
 in
-pkgs.runCommand "distrolix-0.1.0" { inherit jars; } ''
-  mkdir -p $out/share/distrolix/lib
-  cp $jars/*.jar $jars/lib/*.jar $out/share/distrolix/lib/
+pkgs.runCommand "distrolix-0.1.0" { inherit jar; } ''
+  mkdir -p $out/share/distrolix
+  cp $jar/distrolix.jar $out/share/distrolix/
   # the options bin/distrolix uses (serial GC: a CLI run is short and single-heap)
-  printf '%s\n' -XX:+UseSerialGC -XX:TieredStopAtLevel=4 -cp "$out/share/distrolix/lib/*" \
+  printf '%s\n' -XX:+UseSerialGC -XX:TieredStopAtLevel=4 -cp "$out/share/distrolix/distrolix.jar" \
     dev.distrolix.cli.Distrolix > $out/share/distrolix/java.args
 ''

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * distrolix's own image ({@code examples/distrolix}: the fixture's JRE and the jars this build made, no shell,
+ * distrolix's own image ({@code examples/distrolix}: the fixture's JRE and the jar this build made, no shell,
  * no Nix), built by distrolix into podman, runs {@code build --locked} of the nginx example from the signed
  * cache served on 127.0.0.1, as its non-root user, and writes the image the local-store build gives.
  */
