@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Gets every blob of a push into the repository, a bounded number at a time. Per blob, each
  * attempt goes: {@code HEAD} (present → done, nothing sent) → mount from a repository of the
- * same registry known to have it (201 → done; 202 → upload into that session) → upload. A
+ * same registry known to have it (201 → done; 202 → upload into that session) → upload; a blob
+ * {@linkplain ImagePusher.Blob#likelyNew() likely new} goes straight to the upload on its first attempt. A
  * failed attempt (reset, 5xx, 429…) starts over with the HEAD, so a blob that did arrive is not
  * sent twice. The first blob that fails for good cancels the others.
  */
@@ -53,7 +54,7 @@ final class BlobPushes {
     private BlobOutcome pushOne(ImagePusher.Blob b) throws IOException {
         Digest d = b.descriptor().digest();
         try {
-            BlobOutcome o = settings.retry().run(attempt -> attempt(b), repo.client().retryListener(d));
+            BlobOutcome o = settings.retry().run(attempt -> attempt(b, attempt), repo.client().retryListener(d));
             locations.add(d, repo.name());
             return o;
         } catch (IOException | RuntimeException e) {
@@ -62,9 +63,12 @@ final class BlobPushes {
         }
     }
 
-    private BlobOutcome attempt(ImagePusher.Blob b) throws IOException {
+    private BlobOutcome attempt(ImagePusher.Blob b, int attempt) throws IOException {
         Digest d = b.descriptor().digest();
         long size = b.descriptor().size();
+        if (b.likelyNew() && attempt == 1) {
+            return upload(b, null); // a later attempt asks first: the failed one may have stored it
+        }
         if (repo.blobSizeOnce(d).isPresent()) {
             emit(b, State.EXISTS, size, null);
             return outcome(b, Fate.EXISTS, null);
@@ -95,12 +99,19 @@ final class BlobPushes {
                 // not allowed to read the source, or it is gone: try the next, then upload
             }
         }
+        return upload(b, session);
+    }
+
+    /** Uploads {@code b} into {@code session} (null: a new one). */
+    private BlobOutcome upload(ImagePusher.Blob b, Repository.UploadStart session) throws IOException {
         AtomicLong sent = new AtomicLong();
+        long size = b.descriptor().size();
         emit(b, State.UPLOADING, 0, null);
-        new BlobUploader(repo, settings.chunkSize()).upload(d, size, b.content(), session, delta -> {
-            long now = sent.addAndGet(delta);
-            emit(b, State.UPLOADING, now, null);
-        });
+        new BlobUploader(repo, settings.chunkSize()).upload(b.descriptor().digest(), size, b.content(), session,
+                delta -> {
+                    long now = sent.addAndGet(delta);
+                    emit(b, State.UPLOADING, now, null);
+                });
         emit(b, State.UPLOADED, size, null);
         return outcome(b, Fate.UPLOADED, null);
     }

@@ -17,7 +17,10 @@ import java.util.function.LongConsumer;
 /**
  * One attempt at uploading a blob into an open session (the caller retries whole attempts):
  * <ul>
- *   <li><b>streamed</b> (default, what go-containerregistry does): one {@code PATCH} with the
+ *   <li><b>monolithic</b>, for a blob of at most {@link #MONOLITHIC_MAX} bytes (a config, a small layer, a
+ *       signature or attestation): one {@code PUT ?digest=} with the body, as the distribution spec says every
+ *       registry must take: for a small blob the round trip is most of its cost, and a {@code PATCH} is one more;
+ *   <li><b>streamed</b> (larger blobs, what go-containerregistry does): one {@code PATCH} with the
  *       whole body and its length, then {@code PUT ?digest=};
  *   <li><b>chunked</b>, when the settings ask for it or the registry announces
  *       {@code OCI-Chunk-Min-Length}: {@code PATCH}es with {@code Content-Range: start-end},
@@ -27,6 +30,8 @@ import java.util.function.LongConsumer;
  * retried, never stored.
  */
 final class BlobUploader {
+    /** The largest blob sent in its {@code PUT}; larger ones go up as before, in a {@code PATCH}. */
+    static final long MONOLITHIC_MAX = 256 * 1024;
     /** Uploads may take long: allow this rate at least before a request times out. */
     private static final long MIN_BYTES_PER_SECOND = 32 * 1024;
 
@@ -43,6 +48,10 @@ final class BlobUploader {
         Repository.UploadStart s = session != null ? session : repo.startUploadOnce();
         long chunk = Math.max(chunkSize, s.minChunk());
         URI location = s.location();
+        if (chunk <= 0 && size <= MONOLITHIC_MAX) {
+            put(repo, location, digest, () -> body(content, 0, size, progress), uploadTimeout(size));
+            return;
+        }
         if (chunk <= 0 || chunk >= size) {
             location = patch(location, digest, content, 0, size, false, progress);
         } else {
@@ -71,12 +80,18 @@ final class BlobUploader {
 
     /** {@code PUT ?digest=} on the session's newest location: the registry checks the bytes against the digest. */
     static void finish(Repository repo, URI location, Digest digest) throws IOException {
+        put(repo, location, digest, HttpRequest.BodyPublishers::noBody, repo.timeout());
+    }
+
+    /** {@code PUT ?digest=} with {@code body} (none after PATCHes; the whole blob in a monolithic upload). */
+    private static void put(Repository repo, URI location, Digest digest,
+                            java.util.function.Supplier<HttpRequest.BodyPublisher> body, Duration timeout)
+            throws IOException {
         String what = "completing the upload of blob " + digest;
         String sep = location.getRawQuery() == null ? "?" : "&";
         URI put = URI.create(location + sep + "digest=" + URLEncoder.encode(digest.toString(), StandardCharsets.UTF_8));
         HttpResponse<byte[]> r = repo.sendOnce(new Http.Call("PUT", put,
-                Map.of("Content-Type", "application/octet-stream"), HttpRequest.BodyPublishers::noBody,
-                repo.timeout()), what);
+                Map.of("Content-Type", "application/octet-stream"), body, timeout), what);
         if (r.statusCode() != 201 && r.statusCode() != 204) {
             throw repo.client().failure(repo.name(), what, r, r.body(), repo.scopes());
         }

@@ -25,17 +25,29 @@ public final class ImagePusher {
 
     /**
      * A blob to push. {@code kind} is "layer" or "config" (for progress displays);
-     * {@code mountFrom} lists repositories of the same registry that hold it (e.g. a copy's source).
+     * {@code mountFrom} lists repositories of the same registry that hold it (e.g. a copy's source);
+     * {@code likelyNew}: a small blob this run made and the registry most likely lacks (a signature's, an
+     * attestation's): its first attempt uploads without asking first. The HEAD would cost a round trip, as much as
+     * sending these few bytes, and sending one the registry has does no harm.
      */
-    public record Blob(Descriptor descriptor, BlobContent content, String kind, List<String> mountFrom) {
+    public record Blob(Descriptor descriptor, BlobContent content, String kind, List<String> mountFrom, boolean likelyNew) {
         public Blob {
             Objects.requireNonNull(descriptor, "descriptor");
             Objects.requireNonNull(content, "content");
             mountFrom = List.copyOf(mountFrom);
         }
 
+        public Blob(Descriptor descriptor, BlobContent content, String kind, List<String> mountFrom) {
+            this(descriptor, content, kind, mountFrom, false);
+        }
+
         public static Blob of(Descriptor descriptor, BlobContent content, String kind) {
             return new Blob(descriptor, content, kind, List.of());
+        }
+
+        /** A small blob this run made, most likely new to the registry (see {@code likelyNew}). */
+        public static Blob likelyNew(Descriptor descriptor, BlobContent content, String kind) {
+            return new Blob(descriptor, content, kind, List.of(), true);
         }
     }
 

@@ -20,7 +20,7 @@ import java.util.TreeSet;
  *                           go over plain HTTP ({@code --insecure})
  * @param insecureRegistries the same for these registries only ({@code host[:port]});
  *                           {@code DISTROLIX_INSECURE_REGISTRIES=a:5000,b} adds to it
- * @param chunkSize          0 for streamed uploads (POST, one PATCH, PUT); else the PATCH chunk size.
+ * @param chunkSize          0 for whole uploads (POST, one PATCH, PUT; POST, PUT for a small blob); else the PATCH chunk size.
  *                           A registry that asks for a minimum chunk size ({@code OCI-Chunk-Min-Length}) gets chunks anyway.
  * @param timeout            the longest wait for an answer's head once a request (or its body) is sent
  * @param connectTimeout     the longest wait for a TCP connection

@@ -8,8 +8,10 @@
  * present means nothing is sent (so a second push uploads 0 blobs, and a push that was killed
  * resumes with what is missing); else a cross-repository mount from a repository of the same
  * registry known to hold it ({@code BlobLocations}, a small cache between runs, or a copy's
- * source), falling back on the upload session a 202 opens; else a streamed upload (POST, one
- * PATCH, {@code PUT ?digest=}), or chunks with {@code Content-Range} when asked. Manifests go up
+ * source), falling back on the upload session a 202 opens; else an upload: a blob up to 256 KiB in
+ * one {@code PUT ?digest=} after the POST, a larger one streamed (POST, one PATCH,
+ * {@code PUT ?digest=}), or chunks with {@code Content-Range} when asked. A signature's or an
+ * attestation's blobs, just made, skip the HEAD on their first attempt. Manifests go up
  * as exact bytes with their own media type, and the registry's {@code Docker-Content-Digest} is
  * checked. Uploads run a few at a time ({@link dev.distrolix.registry.RegistrySettings#parallelUploads()}).
  *

@@ -133,17 +133,18 @@ public final class RegistryAttachments implements AttachmentStore {
 
     /**
      * The manifest's config and its new layers; {@code all}: its other layers too, already attached, which the
-     * pusher's HEAD finds (nothing is read).
+     * pusher's HEAD finds (nothing is read). The config (it names every layer) and the new layers are sent without
+     * a HEAD first: a signature or an attestation just made is new to the registry.
      */
     private List<ImagePusher.Blob> blobs(AttachmentManifest manifest, Map<Digest, byte[]> newBlobs, boolean all) {
         byte[] config = manifest.config();
         List<ImagePusher.Blob> blobs = new ArrayList<>();
-        blobs.add(ImagePusher.Blob.of(Descriptor.of(MediaTypes.OCI_CONFIG, Digest.sha256(config), config.length),
+        blobs.add(ImagePusher.Blob.likelyNew(Descriptor.of(MediaTypes.OCI_CONFIG, Digest.sha256(config), config.length),
                 BlobContent.of(config), "config"));
         for (Descriptor l : manifest.layers()) {
             byte[] bytes = newBlobs.get(l.digest());
             if (bytes != null) {
-                blobs.add(ImagePusher.Blob.of(l, BlobContent.of(bytes), "layer"));
+                blobs.add(ImagePusher.Blob.likelyNew(l, BlobContent.of(bytes), "layer"));
             } else if (all) {
                 blobs.add(ImagePusher.Blob.of(l, offset -> {
                     throw new IOException("blob " + l.digest() + " vanished from " + where());

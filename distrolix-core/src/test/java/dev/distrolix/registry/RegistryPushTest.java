@@ -13,6 +13,7 @@ import dev.distrolix.transport.ImageReference;
 import dev.distrolix.transport.Transports;
 import dev.distrolix.transport.WriteResult;
 import dev.distrolix.testing.Fixtures;
+import dev.distrolix.testing.RealToolsCheck;
 import dev.distrolix.testing.RegistryServer;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
@@ -77,6 +78,40 @@ class RegistryPushTest {
         assertThat(Fixtures.run("skopeo", "inspect", "--tls-verify=false", "--raw",
                 "docker://" + registry.address() + "/smoke:latest"))
                 .isEqualTo(new String(img.manifestBytes(), java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aSmallBlobGoesUpInItsPutALargeOneInAPatch() throws Exception {
+        // two small layers and the config (each under 256 KiB), one layer of 300 kB
+        AssembledImage img = TestImages.image(tmp.resolve("layers"), "sizes", 3, 300_000);
+        Transports.write(img, ImageReference.parse("docker://" + registry.address() + "/sizes:1"), settings());
+        assertThat(registry.blobUploads("sizes")).isEqualTo(4);
+        assertThat(registry.countRequests("\"PATCH /v2/sizes/blobs/uploads/")).as("the large layer's only").isEqualTo(1);
+        assertThat(registry.countRequests("\"POST /v2/sizes/blobs/uploads/ HTTP/1.1\" 202")).isEqualTo(4);
+        RealToolsCheck.skopeoCopyVerifies(registry.address() + "/sizes:1", tmp.resolve("copy")); // re-hashes each blob
+    }
+
+    @Test
+    void aBlobLikelyNewIsSentWithoutAskingAndOneThereAlreadyDoesNoHarm() throws Exception {
+        AssembledImage img = TestImages.image(tmp.resolve("layers"), "unasked", 2, 1_000);
+        List<ImagePusher.Blob> blobs = new ArrayList<>();
+        for (LayerBlob l : img.blobs()) {
+            blobs.add(ImagePusher.Blob.likelyNew(Descriptor.of(l.mediaType(), l.digest(), l.size()),
+                    BlobContent.of(l.file()), "layer"));
+        }
+        blobs.add(ImagePusher.Blob.of(img.configDescriptor(), BlobContent.of(img.configBytes()), "config"));
+        ImagePusher.Request request = new ImagePusher.Request(RegistryRef.parse(registry.address() + "/unasked:1"),
+                List.of("1"), blobs, List.of(), ManifestBytes.of(img.manifestBytes(), MediaTypes.OCI_MANIFEST));
+        ImagePusher.push(request, settings());
+        assertThat(registry.countRequests("\"HEAD /v2/unasked/blobs/")).as("the config's HEAD only").isEqualTo(1);
+        assertThat(registry.blobUploads("unasked")).isEqualTo(3);
+
+        // pushed again under another tag: the config is there (its HEAD says so); the layers go up again, unasked
+        ImagePusher.push(new ImagePusher.Request(RegistryRef.parse(registry.address() + "/unasked:2"), List.of("2"),
+                blobs, List.of(), ManifestBytes.of(img.manifestBytes(), MediaTypes.OCI_MANIFEST)), settings());
+        assertThat(registry.countRequests("\"HEAD /v2/unasked/blobs/")).isEqualTo(2);
+        assertThat(registry.blobUploads("unasked")).isEqualTo(5);
+        RealToolsCheck.skopeoCopyVerifies(registry.address() + "/unasked:2", tmp.resolve("copy"));
     }
 
     @Test
