@@ -33,9 +33,12 @@ import java.util.regex.Pattern;
  * The registry as a layer cache: the layers of images already in registries (the target tag's previous
  * image, {@code --cache-from} images), by the cache key distrolix annotates each layer descriptor with
  * ({@link ImageAssembler#LAYER_KEY_ANNOTATION}). A build whose layer cache lacks a key fetches that layer
- * instead of making it: the blob is checked against its digest and size and its tar against the diff_id
- * the image's config states, so nothing from the registry is trusted unread. Reading is best effort: an
- * image that is not there, or cannot be read, only means the layers are made.
+ * instead of making it, and trusts neither the annotation nor the registry: the layer is used only if its
+ * diff_id is that of the tar this build makes of the same store paths (tarred and hashed here, not compressed:
+ * the writer is reproducible to the bit, so equal digests mean equal files), and its blob is checked against its
+ * digest and size and its tar against that diff_id as it is fetched. A key is computed from public names, so
+ * anyone who can push an image named by {@code --cache-from}, or to the target, could annotate other files with
+ * it. Reading is best effort: an image that is not there, or cannot be read, only means the layers are made.
  */
 public final class RegistryLayers {
     private static final Pattern KEY = Pattern.compile("[0-9a-f]{64}");
@@ -216,11 +219,19 @@ public final class RegistryLayers {
     }
 
     /**
-     * Fetches {@code found} into {@code dir} (named by its digest, as a made layer is): the blob checked against
-     * its digest and size as it streams, then its tar against the config's diff_id (which also gives its size).
+     * Fetches {@code found} into {@code dir} (named by its digest, as a made layer is) if it holds what
+     * {@code made} makes (its tar's digest, made here, is the image's diff_id for it); the blob checked against its
+     * digest and size as it streams, then its tar against that diff_id (which also gives its size).
      */
-    static LayerBlob fetch(Found found, Path dir, Compression compression) throws IOException {
+    static LayerBlob fetch(Found found, dev.distrolix.tar.LayerWriter.EntryProducer made, Path dir,
+                           Compression compression) throws IOException {
         Layer layer = found.layer();
+        dev.distrolix.blob.Digest ours = dev.distrolix.tar.LayerWriter.write(OutputStream.nullOutputStream(),
+                Compression.NONE, made).diffId();
+        if (!ours.equals(layer.diffId())) {
+            throw new IOException("it holds other files than this build's layer of the same key (diff_id "
+                    + layer.diffId() + ", this build's " + ours + ")");
+        }
         Path tmp = dev.distrolix.TempFiles.createBeside(dir.resolve("layer"));
         boolean done = false;
         try {
