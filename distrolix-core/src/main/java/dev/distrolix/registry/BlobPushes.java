@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Gets every blob of a push into the repository, a bounded number at a time. Per blob, each
  * attempt goes: {@code HEAD} (present → done, nothing sent) → mount from a repository of the
- * same registry known to have it (201 → done; 202 → upload into that session) → upload; a blob
+ * same registry known to have it, asked at once (201 → done; 202 → upload into that session) → upload; a blob
  * {@linkplain ImagePusher.Blob#likelyNew() likely new} goes straight to the upload on its first attempt. A
  * failed attempt (reset, 5xx, 429…) starts over with the HEAD, so a blob that did arrive is not
  * sent twice. The first blob that fails for good cancels the others.
@@ -80,9 +80,11 @@ final class BlobPushes {
                 break;
             }
             try {
-                if (!b.mountFrom().contains(from)
+                // a remembered location is tried at once: one gone stale (e.g. another registry on this port) answers
+                // the mount with an upload session, used below; a later attempt asks it first, so that it is no try
+                if (attempt > 1 && !b.mountFrom().contains(from)
                         && repo.client().repository(from, false).blobSizeOnce(d).isEmpty()) {
-                    tries--; // a remembered location gone stale (e.g. another registry on this port): not a try
+                    tries--;
                     continue;
                 }
                 Repository.UploadStart s = repo.mountOnce(d, from);
