@@ -16,8 +16,12 @@ final class SignatureCheck {
         if (signature == null || signature.length == 0 || signature.length > 256) {
             return false;
         }
-        String algorithm = signature.length == 64 && signature[0] != 0x30 ? "SHA256withECDSAinP1363Format"
-                : "SHA256withECDSA";
+        // 64 bytes may be either: a raw r‖s whose r begins with 0x30 (1 in 256) looks like DER's first byte
+        return signature.length == 64 && verifies("SHA256withECDSAinP1363Format", key, data, signature)
+                || verifies("SHA256withECDSA", key, data, signature);
+    }
+
+    private static boolean verifies(String algorithm, PublicKey key, byte[] data, byte[] signature) {
         try {
             Signature s = Signature.getInstance(algorithm);
             s.initVerify(key);

@@ -88,6 +88,18 @@ class PayloadsTest {
         assertThat(SignatureCheck.verifies(k.getPublic(), data, raw.sign())).isTrue();
         assertThat(SignatureCheck.verifies(k.getPublic(), "other".getBytes(StandardCharsets.UTF_8), der)).isFalse();
         assertThat(SignatureCheck.verifies(k.getPublic(), data, Base64.getDecoder().decode("AAAA"))).isFalse();
+        // a raw signature whose first byte is DER's 0x30 (1 in 256) is still raw: signatures made until one is
+        int tried = 0;
+        byte[] r;
+        do {
+            raw.initSign(k.getPrivate());
+            raw.update(data);
+            r = raw.sign();
+            tried++;
+        } while (r[0] != 0x30 && tried < 5_000);
+        assertThat(r[0]).as("no raw signature began with 0x30 in %d", tried).isEqualTo((byte) 0x30);
+        assertThat(SignatureCheck.verifies(k.getPublic(), data, r)).isTrue();
+        assertThat(SignatureCheck.verifies(k.getPublic(), "other".getBytes(StandardCharsets.UTF_8), r)).isFalse();
         assertThat(SignatureCheck.verifies(k.getPublic(), data, new byte[0])).isFalse();
     }
 
