@@ -4,6 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.distrolix.blob.Digest;
+import dev.distrolix.image.Descriptor;
+import dev.distrolix.image.MediaTypes;
+import dev.distrolix.registry.BlobContent;
+import dev.distrolix.registry.ImagePusher;
+import dev.distrolix.registry.ManifestBytes;
+import dev.distrolix.registry.RegistryRef;
+import dev.distrolix.registry.RegistrySettings;
 import dev.distrolix.testing.Fixtures;
 import dev.distrolix.testing.IntegrationTest;
 import dev.distrolix.testing.RegistryServer;
@@ -129,44 +139,38 @@ class RegistryCacheTest {
     void aLayerUnderAnotherLayersKeyIsMadeInstead() throws Exception {
         // an image made to deceive: layer 4's descriptor keeps its key but names layer 3's blob, and the config's
         // diff_ids agree with that (so the blob, its digest and its diff_id are all consistent)
+        String posingRef = "docker://" + registry.address() + "/posing:1";
         Fixtures.run("skopeo", "copy", "--src-tls-verify=false", "--dest-tls-verify=false",
-                "docker://" + registry.address() + "/web:1", "docker://" + registry.address() + "/posing:1");
-        com.fasterxml.jackson.databind.node.ObjectNode manifest = (com.fasterxml.jackson.databind.node.ObjectNode)
-                JSON.readTree(Fixtures.run("skopeo", "inspect", "--raw", "--tls-verify=false",
-                        "docker://" + registry.address() + "/posing:1"));
-        com.fasterxml.jackson.databind.node.ObjectNode config = (com.fasterxml.jackson.databind.node.ObjectNode)
-                JSON.readTree(Fixtures.run("skopeo", "inspect", "--raw", "--config", "--tls-verify=false",
-                        "docker://" + registry.address() + "/posing:1"));
-        com.fasterxml.jackson.databind.node.ArrayNode diffIds =
-                (com.fasterxml.jackson.databind.node.ArrayNode) config.at("/rootfs/diff_ids");
+                "docker://" + registry.address() + "/web:1", posingRef);
+        ObjectNode manifest = (ObjectNode) JSON.readTree(Fixtures.run("skopeo", "inspect", "--raw",
+                "--tls-verify=false", posingRef));
+        ObjectNode config = (ObjectNode) JSON.readTree(Fixtures.run("skopeo", "inspect", "--raw", "--config",
+                "--tls-verify=false", posingRef));
+        ArrayNode diffIds = (ArrayNode) config.at("/rootfs/diff_ids");
         diffIds.set(4, diffIds.get(3));
-        com.fasterxml.jackson.databind.node.ObjectNode posing =
-                (com.fasterxml.jackson.databind.node.ObjectNode) manifest.get("layers").get(4);
+        ObjectNode posing = (ObjectNode) manifest.get("layers").get(4);
         JsonNode other = manifest.get("layers").get(3);
         posing.put("digest", other.get("digest").asText()).put("size", other.get("size").asLong());
         byte[] configBytes = JSON.writeValueAsBytes(config);
-        dev.distrolix.blob.Digest configDigest = dev.distrolix.blob.Digest.sha256(configBytes);
-        ((com.fasterxml.jackson.databind.node.ObjectNode) manifest.get("config"))
-                .put("digest", configDigest.toString()).put("size", configBytes.length);
-        dev.distrolix.registry.ImagePusher.push(new dev.distrolix.registry.ImagePusher.Request(
-                dev.distrolix.registry.RegistryRef.parse(registry.address() + "/posing:1"), List.of("1"),
-                List.of(dev.distrolix.registry.ImagePusher.Blob.of(dev.distrolix.image.Descriptor.of(
-                        dev.distrolix.image.MediaTypes.OCI_CONFIG, configDigest, configBytes.length),
-                        dev.distrolix.registry.BlobContent.of(configBytes), "config")),
-                List.of(), dev.distrolix.registry.ManifestBytes.of(JSON.writeValueAsBytes(manifest),
-                        dev.distrolix.image.MediaTypes.OCI_MANIFEST)), dev.distrolix.registry.RegistrySettings.defaults());
+        Digest configDigest = Digest.sha256(configBytes);
+        ((ObjectNode) manifest.get("config")).put("digest", configDigest.toString()).put("size", configBytes.length);
+        ImagePusher.push(new ImagePusher.Request(RegistryRef.parse(registry.address() + "/posing:1"), List.of("1"),
+                List.of(ImagePusher.Blob.of(Descriptor.of(MediaTypes.OCI_CONFIG, configDigest, configBytes.length),
+                        BlobContent.of(configBytes), "config")),
+                List.of(), ManifestBytes.of(JSON.writeValueAsBytes(manifest), MediaTypes.OCI_MANIFEST)),
+                RegistrySettings.defaults());
 
         Cli r = Cli.run("build", spec.toString(), "-I", "nixpkgs=" + Fixtures.debianPackageSet(),
                 "--cache-dir", tmp.resolve("cache-posing").toString(), "-o", "oci:" + tmp.resolve("layout-posing") + ":1",
-                "--cache-from", "docker://" + registry.address() + "/posing:1");
+                "--cache-from", posingRef);
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out().strip()).as("the right image all the same").endsWith(firstDigest);
         String layer3 = other.get("digest").asText().substring("sha256:".length(), "sha256:".length() + 12);
-        assertThat(r.err()).contains("layer " + layer3 + " from docker://" + registry.address()
-                + "/posing:1 not used (it holds other files than this build's layer of the same key").contains("made instead");
+        assertThat(r.err()).contains("layer " + layer3 + " from " + posingRef
+                + " not used (it holds other files than this build's layer of the same key").contains("made instead");
         // the layers that are what they claim still come from the registry; the one posing was made
         JsonNode again = build("cache-posing-2", "-o", "oci:" + tmp.resolve("layout-posing-2") + ":1",
-                "--cache-from", "docker://" + registry.address() + "/posing:1");
+                "--cache-from", posingRef);
         assertThat(fates(again).subList(0, 4)).containsOnly("registry");
         assertThat(fates(again).get(4)).isEqualTo("built");
         assertThat(again.get("manifestDigest").asText()).isEqualTo(firstDigest);

@@ -33,10 +33,10 @@ import java.util.regex.Pattern;
  * The registry as a layer cache: the layers of images already in registries (the target tag's previous
  * image, {@code --cache-from} images), by the cache key distrolix annotates each layer descriptor with
  * ({@link ImageAssembler#LAYER_KEY_ANNOTATION}). A build whose layer cache lacks a key fetches that layer
- * instead of making it, and trusts neither the annotation nor the registry: the layer is used only if its
- * diff_id is that of the tar this build makes of the same store paths (tarred and hashed here, not compressed:
- * the writer is reproducible to the bit, so equal digests mean equal files), and its blob is checked against its
- * digest and size and its tar against that diff_id as it is fetched. A key is computed from public names, so
+ * instead of making it, and trusts neither the annotation nor the registry: the layer is used only if its tar
+ * is, byte for byte, the tar this build makes of the same store paths (the writer is reproducible to the bit),
+ * and its blob is checked against its digest and size and its tar against the config's diff_id in the same
+ * pass ({@link #fetch}). A key is computed from public names, so
  * anyone who can push an image named by {@code --cache-from}, or to the target, could annotate other files with
  * it. Reading is best effort: an image that is not there, or cannot be read, only means the layers are made.
  */
@@ -258,7 +258,7 @@ public final class RegistryLayers {
     private static final class SameBytes extends OutputStream {
         private static final String DIFFERS = "it holds other files than this build's layer of the same key";
         private final InputStream fetched;
-        private byte[] buffer = new byte[64 * 1024];
+        private final byte[] buffer = new byte[64 * 1024];
         private long at;
 
         SameBytes(InputStream fetched) {
