@@ -368,7 +368,8 @@ public final class ImageBuild {
                     : streamTo != null ? dev.distrolix.TempFiles.tempPath("build") // made only if a layer falls back to disk
                     : dev.distrolix.TempFiles.createTempDirectory("build");
             PlatformBuild.Settings settings = new PlatformBuild.Settings(strategy, layers, comp, createdAt, cache, blobs,
-                    listener, locked != null, !platforms.isEmpty(), remote, streamTo);
+                    listener, locked != null, !platforms.isEmpty(), remote, streamTo,
+                    cache == null && workDir == null); // a private temp folder, deleted below: outputs may link its files
             List<PlatformBuild.Result> results = PlatformBuild.assembleEach(inputs, storeSource, lister, settings);
             Artifact artifact = platforms.isEmpty() ? results.get(0).image()
                     : AssembledIndex.of(results.stream().map(PlatformBuild.Result::image).toList());

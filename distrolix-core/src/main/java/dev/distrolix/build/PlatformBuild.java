@@ -39,7 +39,8 @@ final class PlatformBuild {
     /** What the layers are made with. */
     record Settings(String strategy, int maxLayers, Compression compression, Instant created, LayerCache cache,
                     Path blobs, BuildListener listener, boolean fromLock, boolean splitDeclared,
-                    java.util.function.Supplier<RegistryLayers> remote, StreamedLayers.Target streamTo) {}
+                    java.util.function.Supplier<RegistryLayers> remote, StreamedLayers.Target streamTo,
+                    boolean ownedBlobs) {}
 
     /** The image, a summary per layer, the declared-files layer's notices, and what it was made from. */
     record Result(AssembledImage image, List<BuildResult.LayerSummary> layers, List<String> notices, Closure closure,
@@ -140,6 +141,9 @@ final class PlatformBuild {
         List<String> layerKeys = new ArrayList<>(keys);
         layerKeys.addAll(lastKeys);
         AssembledImage image = ImageAssembler.assemble(platform, config, createdAt, written, history, Map.of(), layerKeys);
+        if (s.ownedBlobs()) {
+            image = image.withOwnedFiles();
+        }
         if (s.streamTo() != null) {
             image = image.withPushed(StreamedLayers.pushed(written, s.streamTo()));
         }

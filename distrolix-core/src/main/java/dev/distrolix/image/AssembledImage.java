@@ -13,11 +13,11 @@ import java.util.Objects;
  * only copy these bytes; they never re-serialize. The {@link Image} a build makes.
  *
  * <p>The byte arrays are copied in and out, so an instance cannot be changed after its digests
- * were computed.
+ * were computed. {@code ownedFiles}: the blob files are this process's own (see {@link FileLayer#owned()}).
  */
 public record AssembledImage(ImageConfig config, byte[] configBytes, Digest configDigest,
                              byte[] manifestBytes, Digest manifestDigest, Descriptor manifestDescriptor,
-                             List<LayerBlob> blobs, Map<Digest, Layer> pushed) implements Image {
+                             List<LayerBlob> blobs, Map<Digest, Layer> pushed, boolean ownedFiles) implements Image {
     public AssembledImage {
         Objects.requireNonNull(config, "config");
         configBytes = configBytes.clone();
@@ -51,8 +51,8 @@ public record AssembledImage(ImageConfig config, byte[] configBytes, Digest conf
 
     @Override
     public List<Layer> layers() {
-        return blobs.stream().<Layer>map(b -> pushed.containsKey(b.digest()) ? pushed.get(b.digest()) : new FileLayer(b))
-                .toList();
+        return blobs.stream().<Layer>map(b -> pushed.containsKey(b.digest()) ? pushed.get(b.digest())
+                : new FileLayer(b, ownedFiles)).toList();
     }
 
     /**
@@ -61,7 +61,13 @@ public record AssembledImage(ImageConfig config, byte[] configBytes, Digest conf
      */
     public AssembledImage withPushed(Map<Digest, Layer> layers) {
         return new AssembledImage(config, configBytes, configDigest, manifestBytes, manifestDigest, manifestDescriptor,
-                blobs, layers);
+                blobs, layers, ownedFiles);
+    }
+
+    /** The same image, its blob files marked as this process's own: a build's private folder, deleted when it ends. */
+    public AssembledImage withOwnedFiles() {
+        return new AssembledImage(config, configBytes, configDigest, manifestBytes, manifestDigest, manifestDescriptor,
+                blobs, pushed, true);
     }
 
     @Override

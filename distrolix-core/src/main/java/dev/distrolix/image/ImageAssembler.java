@@ -74,7 +74,7 @@ public final class ImageAssembler {
         Descriptor manifestDescriptor = new Descriptor(MediaTypes.OCI_MANIFEST, manifestDigest,
                 manifestBytes.length, null, platform);
         return new AssembledImage(config, configBytes, configDigest, manifestBytes, manifestDigest,
-                manifestDescriptor, blobs, Map.of());
+                manifestDescriptor, blobs, Map.of(), false);
     }
 
     private static Descriptor layerDescriptor(LayerBlob l) {

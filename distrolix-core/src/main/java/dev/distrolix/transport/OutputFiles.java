@@ -122,6 +122,13 @@ final class OutputFiles {
         }
     }
 
+    /** fsync of a file written before (a hard link's data): it is on disk before it is renamed into place. */
+    static void sync(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ch.force(true);
+        }
+    }
+
     /** Makes the temp file world-readable (temp files start as 0600) and renames it into place. */
     static void commit(Path temp, Path target) throws IOException {
         Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-r--r--"));

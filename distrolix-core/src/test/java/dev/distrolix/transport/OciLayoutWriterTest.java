@@ -128,6 +128,59 @@ class OciLayoutWriterTest {
     }
 
     @Test
+    void aBuildsOwnBlobsAreLinkedAndOthersCopied() throws Exception {
+        AssembledImage cached = Fixtures.image(tmp.resolve("layers"), "a");
+        AssembledImage owned = cached.withOwnedFiles();
+        Path copied = tmp.resolve("copied");
+        Path linked = tmp.resolve("linked");
+        write(cached, copied, "t");
+        write(owned, linked, "t");
+        assertThat(Fixtures.snapshot(linked)).isEqualTo(Fixtures.snapshot(copied));
+        for (LayerBlob b : cached.blobs()) {
+            Path blob = Path.of("blobs/sha256", b.digest().hex());
+            // a layer cache's file is never shared with an output; the build's own file is, until its folder goes
+            assertThat(Files.isSameFile(copied.resolve(blob), b.file())).isFalse();
+            assertThat(Files.isSameFile(linked.resolve(blob), b.file())).isTrue();
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(linked.resolve(blob)))).isEqualTo("rw-r--r--");
+        }
+        try (var left = Files.list(linked.resolve("blobs/sha256"))) {
+            assertThat(left.map(f -> f.getFileName().toString())).allMatch(n -> n.matches("[0-9a-f]{64}"));
+        }
+    }
+
+    @Test
+    void anOwnBlobThatChangedIsCopiedAndRefused() throws Exception {
+        AssembledImage owned = Fixtures.image(tmp.resolve("layers"), "a").withOwnedFiles();
+        Path changed = owned.blobs().get(1).file();
+        Files.write(changed, new byte[] {1}, java.nio.file.StandardOpenOption.APPEND);
+        Path layout = tmp.resolve("layout");
+        assertThatThrownBy(() -> write(owned, layout, "t")).isInstanceOf(ImageOutputException.class)
+                .hasMessageContaining("changed since it was built?");
+        assertThat(layout).doesNotExist();
+    }
+
+    @Test
+    void anOwnBlobOnAnotherFileSystemIsCopied() throws Exception {
+        // /dev/shm is a tmpfs of its own on Linux: no hard link reaches the test's folder from there
+        Path shm = Files.createTempDirectory(Path.of("/dev/shm"), "distrolix-test-");
+        try {
+            AssembledImage owned = Fixtures.image(shm, "a").withOwnedFiles();
+            Path layout = tmp.resolve("layout");
+            write(owned, layout, "t");
+            for (LayerBlob b : owned.blobs()) {
+                Path blob = layout.resolve("blobs/sha256").resolve(b.digest().hex());
+                assertThat(Files.isSameFile(blob, b.file())).isFalse();
+                assertThat(blob).hasSameBinaryContentAs(b.file());
+            }
+            write(Fixtures.image(tmp.resolve("l"), "a"), tmp.resolve("plain"), "t");
+            assertThat(Fixtures.snapshot(layout)).isEqualTo(Fixtures.snapshot(tmp.resolve("plain")));
+        } finally {
+            dev.distrolix.FileTrees.deleteTree(shm);
+        }
+    }
+
+    @Test
     void failedWriteLeavesLayoutByteIdentical() throws Exception {
         AssembledImage a = Fixtures.image(tmp.resolve("layers-a"), "a");
         Path layout = tmp.resolve("layout");
