@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark: this checkout (B) against another built checkout (A, e.g. the commit before a
-# refactor), whole processes, interleaved A B A B …: `--version`, then a cold build (no cache, gzip), a
-# warm build (every layer from the cache) and `inspect` of the built image, on the nginx example and the JRE.
+# refactor), whole processes, interleaved A B A B …: `--version`, then a cold build (no cache, gzip; for the
+# JRE also uncompressed), a warm build (every layer from the cache) and `inspect` of the built image, on the
+# nginx example and the JRE.
 # Usage: bench/revisions-bench.sh OTHER_CHECKOUT [ROUNDS]    (both built: mvn -q -DskipTests package)
 # Example: git worktree add /tmp/before <commit> && (cd /tmp/before && mvn -q -DskipTests package)
 #          bench/revisions-bench.sh /tmp/before 7
@@ -31,6 +32,11 @@ for spec in examples/nginx/image.yaml bench/jre.yaml; do
   bench_pair "$name cold build" "$rounds" \
     "rm -rf $work/a" "$A build $spec $inc -q --no-cache -o oci:$work/a:1" \
     "rm -rf $work/b" "$B build $spec $inc -q --no-cache -o oci:$work/b:1"
+  if [ "$name" = jre ]; then
+    bench_pair "$name uncompressed" "$rounds" \
+      "rm -rf $work/na" "$A build $spec $inc -q --no-cache --compression none -o oci:$work/na:1" \
+      "rm -rf $work/nb" "$B build $spec $inc -q --no-cache --compression none -o oci:$work/nb:1"
+  fi
   "$A" build "$spec" $inc -q --cache-dir "$work/ca" -o "oci:$work/wa:1" >/dev/null
   "$B" build "$spec" $inc -q --cache-dir "$work/cb" -o "oci:$work/wb:1" >/dev/null
   bench_pair "$name warm build" "$rounds" \
