@@ -232,13 +232,10 @@ public final class OciLayoutWriter {
         }
         // A copy, verified as it is written: an output never shares storage with the layer cache, so a
         // cache entry corrupted later cannot corrupt an image already written. A build's own blob is linked.
-        Path temp = OutputFiles.createTemp(target);
-        rollback.created(temp);
-        Path link = linked(temp, content, rollback);
-        if (link != null) {
-            Files.delete(temp);
-            temp = link;
-        } else {
+        Path temp = linked(target, content, rollback);
+        if (temp == null) {
+            temp = OutputFiles.createTemp(target);
+            rollback.created(temp);
             OutputFiles.writeAndSync(temp, content::writeTo);
         }
         Files.setPosixFilePermissions(temp, Set.of(PosixFilePermission.OWNER_READ,
@@ -251,31 +248,36 @@ public final class OciLayoutWriter {
 
     /**
      * A hard link to a blob this process made in a folder of its own (a build without a layer cache: nothing else
-     * writes there, and the folder is deleted when the build ends), synced, beside {@code temp}; null where there
-     * is none to make (another kind of blob, another file system, a file whose size changed): then it is copied.
-     * Linking skips a second write of every byte, and its read and hash (a cold JRE build to oci: writes 211 MB).
+     * writes there, and the folder is deleted when the build ends), synced, under a temp name beside
+     * {@code target}; null where there is none to make (another kind of blob, another file system, a file whose
+     * size changed): then it is copied. Linking skips a second write of every byte, and its read and hash (a cold
+     * JRE build to oci: writes 211 MB).
      */
-    private static Path linked(Path temp, Content content, OutputFiles.Rollback rollback) {
+    private static Path linked(Path target, Content content, OutputFiles.Rollback rollback) {
         if (!(content instanceof Content.StoredBlob s) || !(s.layer() instanceof FileLayer f) || !f.owned()
                 || f.blob().file() == null) {
             return null;
         }
-        Path link = temp.resolveSibling(temp.getFileName() + "-link");
+        Path link = null;
         try {
             if (Files.size(f.blob().file()) != f.size()) {
                 return null;
             }
-            Files.createLink(link, f.blob().file());
+            link = OutputFiles.createTemp(target); // a fresh name, taken by the link
             rollback.created(link);
+            Files.delete(link);
+            Files.createLink(link, f.blob().file());
             OutputFiles.sync(link);
             return link;
         } catch (IOException | UnsupportedOperationException | SecurityException e) {
             try {
-                Files.deleteIfExists(link);
+                if (link != null) {
+                    Files.deleteIfExists(link);
+                }
             } catch (IOException ignored) {
                 // the rollback or a later sweep removes it
             }
-            return null;
+            return null; // the copy, which reports what is wrong with the folder if anything is
         }
     }
 
