@@ -178,9 +178,8 @@ public final class Distrolix {
     }
 
     /**
-     * {@code distrolix 0.1.0-SNAPSHOT (git 1a2b3c4)}: the Maven version (version.properties, filtered at
-     * build time) and the commit it was built from (git.properties, written by the build; "unknown"
-     * outside a git checkout).
+     * {@code distrolix 0.1.0-SNAPSHOT (git 1a2b3c4)}: the Maven version and the commit it was built from
+     * ("unknown" outside a git checkout), both written by the build into {@link BuildInfo}.
      */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
@@ -189,24 +188,7 @@ public final class Distrolix {
         }
 
         static String line() {
-            String version = property("version.properties", "version");
-            String git = property("git.properties", "git");
-            return "distrolix " + (version == null ? "(version unknown)" : version)
-                    + " (git " + (git == null ? "unknown" : git) + ")";
-        }
-
-        private static String property(String resource, String key) {
-            try (java.io.InputStream in = Distrolix.class.getResourceAsStream(resource)) {
-                if (in == null) {
-                    return null;
-                }
-                java.util.Properties p = new java.util.Properties();
-                p.load(in);
-                String v = p.getProperty(key, "").strip();
-                return v.isEmpty() || v.startsWith("${") ? null : v;
-            } catch (java.io.IOException e) {
-                return null;
-            }
+            return "distrolix " + BuildInfo.VERSION + " (git " + BuildInfo.GIT + ")";
         }
     }
 }
