@@ -126,6 +126,13 @@ class LauncherTest {
         Fixtures.Exit version = run(List.of("--version"));
         assertThat(version.out()).startsWith("distrolix ");
         madeItsOwn(version, stamp, "top", 0, stampBefore);
+        // the help (every command's options) has its own, or each later --version would load what it loaded
+        Path top = stamp.resolveSibling(stamp.getFileName().toString().replace("distrolix.", "distrolix-top."));
+        String topBefore = Files.readString(top);
+        Fixtures.Exit help = run(List.of("--help"));
+        assertThat(help.out()).contains("Usage: distrolix");
+        madeItsOwn(help, stamp, "help", 0, stampBefore);
+        assertThat(Files.readString(top)).isEqualTo(topBefore);
         Fixtures.Exit again = run(List.of("inspect", "oci:" + tmp.resolve("first")));
         assertThat(again.code()).as(again.err()).isZero();
         assertThat(again.out()).isEqualTo(inspect.out());
