@@ -12,12 +12,12 @@ import picocli.CommandLine.ParentCommand;
 
 @Command(name = "cache", mixinStandardHelpOptions = true,
         description = {
-            "Shows or trims the layer cache.",
+            "Shows, checks or trims the layer cache.",
             "",
             "Builds reuse a cached layer when its inputs (store paths, or the declared files' content) and the "
                 + "tar and compression rules are the same; every reuse re-checks the blob's size and digest.",
         },
-        subcommands = {CacheCommand.Du.class, CacheCommand.Prune.class})
+        subcommands = {CacheCommand.Du.class, CacheCommand.Verify.class, CacheCommand.Prune.class})
 final class CacheCommand {
     @Option(names = "--cache-dir", paramLabel = "DIR", scope = picocli.CommandLine.ScopeType.INHERIT,
             description = "The cache folder (default: layers/ under $DISTROLIX_CACHE_DIR, else $XDG_CACHE_HOME/distrolix, else ~/.cache/distrolix).")
@@ -43,6 +43,38 @@ final class CacheCommand {
                         Sizes.human(u.bytes()));
             }
             return 0;
+        }
+    }
+
+    @Command(name = "verify", mixinStandardHelpOptions = true,
+            description = {"Reads every cached layer in full and checks it against its entry.",
+                "", "Checks each blob's size and digest, and its tar's diff_id and size. A build reuses an entry whose "
+                    + "file is the very file it recorded without reading it; bytes changed on disk since are found "
+                    + "here (and when a blob is copied out or pushed). A damaged entry is dropped, and the next build "
+                    + "makes that layer again. Exit 4 when one was found."})
+    static final class Verify implements Callable<Integer> {
+        @ParentCommand
+        CacheCommand parent;
+
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException {
+            dev.distrolix.cache.CacheVerification.Report r = dev.distrolix.cache.CacheVerification.verify(parent.dir());
+            java.io.PrintWriter out = spec.commandLine().getOut();
+            for (dev.distrolix.cache.CacheVerification.Damaged d : r.damaged()) {
+                out.printf("damaged  %s: %s; dropped%n", d.name().length() == 64 ? d.name().substring(0, 12) : d.name(),
+                        d.reason());
+            }
+            out.printf("%s: %d layers, %d blobs, %s intact%s%n", parent.dir(), r.entries(), r.blobs(),
+                    Sizes.human(r.bytes()), r.intact() ? "" : "; " + r.damaged().size() + " damaged, dropped (builds make"
+                    + " them again)");
+            if (r.unnamedBlobs() > 0) {
+                out.printf("%d blobs no entry names (distrolix cache prune removes them)%n", r.unnamedBlobs());
+            }
+            out.flush();
+            return r.intact() ? 0 : Distrolix.EXIT_FINDINGS;
         }
     }
 

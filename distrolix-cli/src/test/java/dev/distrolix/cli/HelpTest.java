@@ -58,7 +58,7 @@ class HelpTest {
             assertThat(next).as("no continuation line after " + name).matches("  [a-z]+ .*|");
         }
         Cli cache = Cli.run("cache", "--help");
-        assertThat(cache.out().lines().filter(l -> l.matches("  (du|prune) .*"))).hasSize(2).allMatch(l -> l.endsWith("."));
+        assertThat(cache.out().lines().filter(l -> l.matches("  (du|verify|prune) .*"))).hasSize(3).allMatch(l -> l.endsWith("."));
     }
 
     @Test

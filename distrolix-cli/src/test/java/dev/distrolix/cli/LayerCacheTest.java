@@ -121,6 +121,41 @@ class LayerCacheTest {
     }
 
     @Test
+    void verifyReadsEveryLayerAndDropsOneChangedInPlace() throws IOException {
+        String digest = build("x").get("manifestDigest").asText();
+        Cli ok = Cli.run("cache", "verify", "--cache-dir", cache.toString());
+        assertThat(ok.exitCode()).as(ok.err()).isZero();
+        assertThat(ok.out()).matches(java.util.regex.Pattern.quote(cache.toString()) + ": 7 layers, 7 blobs, .+ intact\n");
+
+        // the largest blob changes in place, keeping its size and time: a build would trust it as it is
+        Path blob;
+        try (Stream<Path> s = Files.list(cache.resolve("blobs/sha256"))) {
+            blob = s.max(java.util.Comparator.comparingLong(p -> p.toFile().length())).orElseThrow();
+        }
+        java.nio.file.attribute.FileTime time = Files.getLastModifiedTime(blob);
+        byte[] bytes = Files.readAllBytes(blob);
+        bytes[bytes.length / 2] ^= 0x55;
+        Files.write(blob, bytes);
+        Files.setLastModifiedTime(blob, time);
+
+        Cli found = Cli.run("cache", "verify", "--cache-dir", cache.toString());
+        assertThat(found.exitCode()).isEqualTo(4);
+        assertThat(found.out().lines()).first().asString()
+                .startsWith("damaged  " + blob.getFileName().toString().substring(0, 12) + ": ").endsWith("; dropped");
+        assertThat(found.out()).contains(": 6 layers, 6 blobs, ").contains("1 damaged, dropped");
+        assertThat(blob).doesNotExist();
+        // the next build makes that layer again, the same bytes
+        JsonNode again = build("y");
+        assertThat(fates(again)).containsOnlyOnce("built");
+        assertThat(again.get("manifestDigest").asText()).isEqualTo(digest);
+        assertThat(Cli.run("cache", "verify", "--cache-dir", cache.toString()).exitCode()).isZero();
+
+        Cli none = Cli.run("cache", "verify", "--cache-dir", tmp.resolve("no-cache").toString());
+        assertThat(none.exitCode()).isEqualTo(3);
+        assertThat(none.err()).isEqualTo("distrolix: " + tmp.resolve("no-cache") + ": no layer cache here (no keys/ folder)\n");
+    }
+
+    @Test
     void duAndPruneReportAndEmptyTheCache() throws IOException {
         build("x");
         Cli du = Cli.run("cache", "du", "--cache-dir", cache.toString());

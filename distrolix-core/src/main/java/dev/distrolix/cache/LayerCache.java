@@ -148,7 +148,7 @@ public final class LayerCache implements Closeable {
      * modification time): re-hashing every cached blob made an unchanged rebuild cost as much as
      * reading it all. Anything else — another file, a record from before identities, a changed
      * file — is hashed in full. Bytes that rot in place without a new mtime are still caught: every
-     * output and push verifies each blob's digest as it copies it.
+     * output and push verifies each blob's digest as it copies it, and {@link CacheVerification} reads them all.
      */
     private static boolean intact(Path blob, Digest digest, long size, String recorded) throws IOException {
         if (!Files.isRegularFile(blob) || Files.size(blob) != size) {

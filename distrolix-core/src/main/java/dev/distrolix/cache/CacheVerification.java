@@ -1,0 +1,123 @@
+package dev.distrolix.cache;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.distrolix.DistrolixException;
+import dev.distrolix.blob.Compression;
+import dev.distrolix.blob.Digest;
+import dev.distrolix.image.FileLayer;
+import dev.distrolix.image.LayerStream;
+import dev.distrolix.tar.LayerBlob;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * {@code distrolix cache verify}: every entry's blob read in full, its size and digest checked and its tar's
+ * diff_id and size too, against what the entry recorded. A build trusts a hit whose file is the very file it
+ * recorded (its identity, size and time), so bytes that rot in place are caught only when a blob is copied out or
+ * pushed; this finds them first. A damaged entry is dropped (its record and blob), as a build's lookup drops one
+ * it finds damaged: the next build makes that layer again.
+ */
+public final class CacheVerification {
+    /** An entry dropped: its blob's digest (or the record's name when the record is unreadable), and why. */
+    public record Damaged(String name, String reason) {}
+
+    /** The entries and distinct blobs found intact, their bytes, what was dropped, blobs no entry names. */
+    public record Report(long entries, long blobs, long bytes, List<Damaged> damaged, long unnamedBlobs) {
+        public boolean intact() {
+            return damaged.isEmpty();
+        }
+    }
+
+    private CacheVerification() {
+    }
+
+    /**
+     * Checks the cache in {@code dir} (which must exist). Holds the lock a build holds, so builds may run beside
+     * it; {@code distrolix cache prune} waits for it.
+     */
+    public static Report verify(Path dir) throws IOException {
+        if (!Files.isDirectory(dir.resolve("keys"))) {
+            throw new dev.distrolix.InputException(dir + ": no layer cache here (no keys/ folder)");
+        }
+        try (LayerCache cache = LayerCache.open(dir)) {
+            List<Path> keys;
+            try (Stream<Path> s = Files.list(dir.resolve("keys"))) {
+                keys = s.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().toList();
+            }
+            List<Damaged> damaged = new ArrayList<>();
+            // each blob once, with every entry that names it
+            Map<String, LayerBlob> blobs = new LinkedHashMap<>();
+            Map<String, List<Path>> entriesOf = new HashMap<>();
+            for (Path key : keys) {
+                try {
+                    LayerBlob blob = recorded(cache, key);
+                    blobs.putIfAbsent(blob.digest().hex(), blob);
+                    entriesOf.computeIfAbsent(blob.digest().hex(), h -> new ArrayList<>()).add(key);
+                } catch (IOException | IllegalArgumentException e) {
+                    damaged.add(new Damaged(key.getFileName().toString(), "its record is unreadable"));
+                    Files.deleteIfExists(key);
+                }
+            }
+            long bytes = 0;
+            long entries = keys.size() - damaged.size();
+            long intactBlobs = 0;
+            for (LayerBlob blob : blobs.values()) {
+                String wrong = check(blob);
+                if (wrong == null) {
+                    bytes += blob.size();
+                    intactBlobs++;
+                    continue;
+                }
+                entries -= entriesOf.get(blob.digest().hex()).size();
+                damaged.add(new Damaged(blob.digest().hex(), wrong));
+                for (Path key : entriesOf.get(blob.digest().hex())) {
+                    Files.deleteIfExists(key);
+                }
+                Files.deleteIfExists(blob.file());
+            }
+            long unnamed;
+            try (Stream<Path> s = Files.list(cache.blobsDir())) {
+                unnamed = s.map(p -> p.getFileName().toString()).filter(n -> n.matches("[0-9a-f]{64}") && !blobs.containsKey(n)).count();
+            }
+            return new Report(entries, intactBlobs, bytes, List.copyOf(damaged), unnamed);
+        }
+    }
+
+    private static LayerBlob recorded(LayerCache cache, Path key) throws IOException {
+        JsonNode rec = dev.distrolix.json.Mappers.json().readTree(Files.readAllBytes(key));
+        Digest digest = Digest.parse(rec.path("digest").asText());
+        return new LayerBlob(cache.blobsDir().resolve(digest.hex()), digest, rec.path("size").asLong(-1),
+                Digest.parse(rec.path("diffId").asText()), rec.path("uncompressedSize").asLong(-1),
+                Compression.valueOf(rec.path("compression").asText()));
+    }
+
+    /** Null when the blob is what its entry says; otherwise what is wrong, in a few words. */
+    private static String check(LayerBlob blob) throws IOException {
+        if (!Files.isRegularFile(blob.file())) {
+            return "its blob is missing";
+        }
+        long size = Files.size(blob.file());
+        if (size != blob.size()) {
+            return "its blob is " + size + " bytes, the entry says " + blob.size();
+        }
+        try (LayerStream tar = new FileLayer(blob).uncompressed()) {
+            tar.drain(); // checks the blob's digest and size and the tar's diff_id at its end
+            if (blob.uncompressedSize() >= 0 && tar.uncompressedSize() != blob.uncompressedSize()) {
+                return "its tar is " + tar.uncompressedSize() + " bytes, the entry says " + blob.uncompressedSize();
+            }
+            return null;
+        } catch (DistrolixException | UncheckedIOException e) {
+            String m = String.valueOf(e.getMessage());
+            int colon = m.indexOf("): ");
+            return (colon >= 0 ? m.substring(colon + 3) : m).lines().findFirst().orElse(m);
+        }
+    }
+}
