@@ -98,7 +98,10 @@ class RegistryCacheTest {
         assertThat(registry.countRequests("\"GET /v2/web/blobs/sha256:\\S+ HTTP/1.1\" 200") - blobGets)
                 .as("each store layer fetched once (and the config)").isBetween(6L, 7L);
 
-        // the fetched layers are now in the runner's own cache
+        // the fetched layers are now in the runner's own cache, saved as they were read: every byte checked again
+        Cli verified = Cli.run("cache", "verify", "--cache-dir", tmp.resolve("cache-cold").toString());
+        assertThat(verified.exitCode()).as(verified.out()).isZero();
+        assertThat(verified.out()).contains(": 7 layers, 7 blobs, ");
         JsonNode warm = build("cache-cold", "-o", "docker://" + registry.address() + "/web:1");
         assertThat(fates(warm)).containsOnly("cached");
 

@@ -220,10 +220,12 @@ public final class RegistryLayers {
 
     /**
      * Fetches {@code found} into {@code dir} (named by its digest, as a made layer is) if it holds what
-     * {@code made} makes: the blob is saved as it arrives, then read as its tar, which must be, byte for byte, the
-     * tar {@code made} writes here; at its end the blob's digest and size and the tar's diff_id are checked against
-     * the manifest and config. (Comparing bytes instead of hashing this build's tar too saves a hash of the whole
-     * tar: in a run this short, hashing runs in code not yet fully compiled, at a fraction of its compiled speed.)
+     * {@code made} makes: the blob is read as its tar as it arrives, and saved as it is read; the tar must be, byte
+     * for byte, the tar {@code made} writes here; at its end the blob's digest and size and the tar's diff_id are
+     * checked against the manifest and config, and only then is the file put in place. (Comparing bytes instead of
+     * hashing this build's tar too saves a hash of the whole tar: in a run this short, hashing runs in code not yet
+     * fully compiled, at a fraction of its compiled speed. Reading the tar while the blob arrives, rather than once
+     * it is saved, overlaps the download, which mostly waits, with the unpacking and comparing, which compute.)
      */
     static LayerBlob fetch(Found found, dev.distrolix.tar.LayerWriter.EntryProducer made, Path dir,
                            Compression compression) throws IOException {
@@ -231,12 +233,12 @@ public final class RegistryLayers {
         Path tmp = dev.distrolix.TempFiles.createBeside(dir.resolve("layer"));
         boolean done = false;
         try {
-            try (InputStream in = layer.compressed(); OutputStream out = Files.newOutputStream(tmp)) {
-                in.transferTo(out); // no more than the manifest's size, and the digest it gives
-            }
             long tarSize;
-            try (dev.distrolix.image.LayerStream tar = dev.distrolix.image.LayerStream.open(layer,
-                    Files.newInputStream(tmp), layer.label())) {
+            // the registry's stream ends at the manifest's size and checks the digest there; the layer stream reads
+            // the blob to its end and checks it again, with the size and the diff_id
+            try (OutputStream out = Files.newOutputStream(tmp);
+                 dev.distrolix.image.LayerStream tar = dev.distrolix.image.LayerStream.open(layer,
+                         new Saved(layer.compressed(), out), layer.label())) {
                 SameBytes same = new SameBytes(tar);
                 dev.distrolix.tar.LayerWriter.writeTar(same, made);
                 same.requireEnd();
@@ -251,6 +253,42 @@ public final class RegistryLayers {
             if (!done) {
                 Files.deleteIfExists(tmp);
             }
+        }
+    }
+
+    /** The blob as it arrives, each byte read also written to the file it is saved in. */
+    private static final class Saved extends java.io.FilterInputStream {
+        private final OutputStream copy;
+
+        Saved(InputStream blob, OutputStream copy) {
+            super(blob);
+            this.copy = copy;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = in.read();
+            if (b >= 0) {
+                copy.write(b);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = in.read(b, off, len);
+            if (n > 0) {
+                copy.write(b, off, n);
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            if (n <= 0) {
+                return 0;
+            }
+            return Math.max(read(new byte[(int) Math.min(n, 8192)]), 0); // every byte is saved
         }
     }
 
