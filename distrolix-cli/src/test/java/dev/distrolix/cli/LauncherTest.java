@@ -142,6 +142,16 @@ class LauncherTest {
             Fixtures.Exit push = launch("docker://" + registry.address() + "/launcher:1", List.of("--insecure"));
             assertThat(push.out()).isEqualTo(digest + "\n");
             madeItsOwn(push, stamp, "push", 3, stampBefore);
+            // a push from an empty layer cache (a fresh runner) takes the registry's layers: an archive of its own
+            Path pushStamp = stamp.resolveSibling(stamp.getFileName().toString().replace("distrolix.", "distrolix-push."));
+            String pushBefore = Files.readString(pushStamp);
+            List<String> args = new ArrayList<>(List.of("build", "examples/nginx/image.yaml", "-I",
+                    "nixpkgs=" + Fixtures.debianPackageSet(), "--cache-dir", tmp.resolve("fresh-runner").toString(), "-q",
+                    "-o", "docker://" + registry.address() + "/launcher:1", "--insecure"));
+            Fixtures.Exit fresh = run(args);
+            assertThat(fresh.out()).isEqualTo(digest + "\n");
+            madeItsOwn(fresh, stamp, "fetch", 3, stampBefore);
+            assertThat(Files.readString(pushStamp)).isEqualTo(pushBefore);
         }
         assertThat(Files.getLastModifiedTime(archive)).isEqualTo(made);
     }
