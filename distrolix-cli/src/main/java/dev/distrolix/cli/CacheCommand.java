@@ -27,14 +27,17 @@ final class CacheCommand {
         return cacheDir != null ? cacheDir : LayerCache.defaultDir();
     }
 
-    @Command(name = "du", mixinStandardHelpOptions = true, description = "How many layers and bytes the cache holds.")
-    static final class Du implements Callable<Integer> {
+    /** What every cache subcommand is given: the parent's options (the cache folder) and its own spec (its output). */
+    abstract static class Subcommand {
         @ParentCommand
         CacheCommand parent;
 
         @picocli.CommandLine.Spec
         picocli.CommandLine.Model.CommandSpec spec;
+    }
 
+    @Command(name = "du", mixinStandardHelpOptions = true, description = "How many layers and bytes the cache holds.")
+    static final class Du extends Subcommand implements Callable<Integer> {
         @Override
         public Integer call() throws IOException {
             try (LayerCache c = LayerCache.open(parent.dir())) {
@@ -52,13 +55,7 @@ final class CacheCommand {
                     + "file is the very file it recorded without reading it; bytes changed on disk since are found "
                     + "here (and when a blob is copied out or pushed). A damaged entry is dropped, and the next build "
                     + "makes that layer again. Exit 4 when one was found."})
-    static final class Verify implements Callable<Integer> {
-        @ParentCommand
-        CacheCommand parent;
-
-        @picocli.CommandLine.Spec
-        picocli.CommandLine.Model.CommandSpec spec;
-
+    static final class Verify extends Subcommand implements Callable<Integer> {
         @Override
         public Integer call() throws IOException {
             dev.distrolix.cache.CacheVerification.Report r = dev.distrolix.cache.CacheVerification.verify(parent.dir());
@@ -81,13 +78,7 @@ final class CacheCommand {
     @Command(name = "prune", mixinStandardHelpOptions = true,
             description = {"Removes cache entries not used recently, and their blobs.",
                 "", "Without --older-than, all of them.", "", "Example: distrolix cache prune --older-than 7d"})
-    static final class Prune implements Callable<Integer> {
-        @ParentCommand
-        CacheCommand parent;
-
-        @picocli.CommandLine.Spec
-        picocli.CommandLine.Model.CommandSpec spec;
-
+    static final class Prune extends Subcommand implements Callable<Integer> {
         @Option(names = "--older-than", paramLabel = "AGE", description = "Keep entries used within AGE (e.g. 12h, 7d). Default: remove all.")
         String olderThan;
 

@@ -41,16 +41,26 @@ class CacheVerificationTest {
         return new LayerBlob(file, digest, bytes.length, Digest.sha256(uncompressed), uncompressed.length, compression);
     }
 
-    @Test
-    void anIntactCacheIsReadWholeAndLeftAsItIs() throws Exception {
-        LayerBlob gz;
-        LayerBlob plain;
+    /** A gzip blob under two keys, an uncompressed one under a third. */
+    private record Stored(LayerBlob gz, LayerBlob plain) {}
+
+    private Stored storeThreeEntries() throws Exception {
         try (LayerCache cache = LayerCache.open(dir)) {
-            gz = blob(cache, "a layer's tar, ".repeat(1000), Compression.GZIP);
-            plain = blob(cache, "an uncompressed layer", Compression.NONE);
+            LayerBlob gz = blob(cache, "a layer's tar, ".repeat(1000), Compression.GZIP);
+            LayerBlob plain = blob(cache, "an uncompressed layer", Compression.NONE);
             cache.store(KEY, gz);
             cache.store(SAME_BLOB_KEY, gz); // two entries, one blob
             cache.store(PLAIN_KEY, plain);
+            return new Stored(gz, plain);
+        }
+    }
+
+    @Test
+    void anIntactCacheIsReadWholeAndLeftAsItIs() throws Exception {
+        Stored stored = storeThreeEntries();
+        LayerBlob gz = stored.gz();
+        LayerBlob plain = stored.plain();
+        try (LayerCache cache = LayerCache.open(dir)) {
             blob(cache, "no entry names me", Compression.NONE);
         }
         CacheVerification.Report r = CacheVerification.verify(dir);
@@ -67,15 +77,9 @@ class CacheVerificationTest {
 
     @Test
     void bytesChangedInPlaceAreFoundThoughABuildWouldTrustTheFile() throws Exception {
-        LayerBlob gz;
-        LayerBlob plain;
-        try (LayerCache cache = LayerCache.open(dir)) {
-            gz = blob(cache, "gzip layer ".repeat(500), Compression.GZIP);
-            plain = blob(cache, "uncompressed layer", Compression.NONE);
-            cache.store(KEY, gz);
-            cache.store(SAME_BLOB_KEY, gz);
-            cache.store(PLAIN_KEY, plain);
-        }
+        Stored stored = storeThreeEntries();
+        LayerBlob gz = stored.gz();
+        LayerBlob plain = stored.plain();
         rotInPlace(plain.file(), 3); // same size, same time: a build's lookup still takes it
         try (LayerCache cache = LayerCache.open(dir)) {
             assertThat(cache.lookup(PLAIN_KEY, Compression.NONE)).as("a hit trusts the recorded file").isPresent();
