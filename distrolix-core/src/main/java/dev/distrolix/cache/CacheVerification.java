@@ -1,9 +1,7 @@
 package dev.distrolix.cache;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.distrolix.DistrolixException;
 import dev.distrolix.blob.Compression;
-import dev.distrolix.blob.Digest;
 import dev.distrolix.image.FileLayer;
 import dev.distrolix.image.LayerStream;
 import dev.distrolix.tar.LayerBlob;
@@ -92,11 +90,9 @@ public final class CacheVerification {
     }
 
     private static LayerBlob recorded(LayerCache cache, Path key) throws IOException {
-        JsonNode rec = dev.distrolix.json.Mappers.json().readTree(Files.readAllBytes(key));
-        Digest digest = Digest.parse(rec.path("digest").asText());
-        return new LayerBlob(cache.blobsDir().resolve(digest.hex()), digest, rec.path("size").asLong(-1),
-                Digest.parse(rec.path("diffId").asText()), rec.path("uncompressedSize").asLong(-1),
-                Compression.valueOf(rec.path("compression").asText()));
+        LayerCache.Entry e = LayerCache.Entry.read(key);
+        return new LayerBlob(cache.blobsDir().resolve(e.digest().hex()), e.digest(), e.size(), e.diffId(),
+                e.uncompressedSize(), Compression.valueOf(e.compression()));
     }
 
     /** Null when the blob is what its entry says; otherwise what is wrong, in a few words. */
@@ -108,16 +104,18 @@ public final class CacheVerification {
         if (size != blob.size()) {
             return "its blob is " + size + " bytes, the entry says " + blob.size();
         }
-        try (LayerStream tar = new FileLayer(blob).uncompressed()) {
+        FileLayer layer = new FileLayer(blob);
+        try (LayerStream tar = layer.uncompressed()) {
             tar.drain(); // checks the blob's digest and size and the tar's diff_id at its end
             if (blob.uncompressedSize() >= 0 && tar.uncompressedSize() != blob.uncompressedSize()) {
                 return "its tar is " + tar.uncompressedSize() + " bytes, the entry says " + blob.uncompressedSize();
             }
             return null;
         } catch (DistrolixException | UncheckedIOException e) {
+            // the stream's messages name the layer first; the caller names the blob
             String m = String.valueOf(e.getMessage());
-            int colon = m.indexOf("): ");
-            return (colon >= 0 ? m.substring(colon + 3) : m).lines().findFirst().orElse(m);
+            String prefix = layer.label() + ": ";
+            return (m.startsWith(prefix) ? m.substring(prefix.length()) : m).lines().findFirst().orElse(m);
         }
     }
 }

@@ -77,28 +77,23 @@ public final class LayerCache implements Closeable {
     /** The cached blob for {@code key}, verified; empty on a miss or when the blob is damaged (then removed). */
     public Optional<LayerBlob> lookup(String key, Compression compression) throws IOException {
         Path keyFile = keyFile(key);
-        JsonNode rec;
+        Entry rec;
         try {
-            rec = JSON.readTree(Files.readAllBytes(keyFile));
+            rec = Entry.read(keyFile);
         } catch (java.nio.file.NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
             Files.deleteIfExists(keyFile); // a torn record: rebuild
             return Optional.empty();
-        }
-        Digest digest;
-        Digest diffId;
-        try {
-            digest = Digest.parse(rec.path("digest").asText());
-            diffId = Digest.parse(rec.path("diffId").asText());
         } catch (IllegalArgumentException garbage) {
             Files.deleteIfExists(keyFile); // an empty or garbage record is a miss, not a broken cache
             return Optional.empty();
         }
+        Digest digest = rec.digest();
         Path blob = blobsDir().resolve(digest.hex());
-        long size = rec.path("size").asLong(-1);
-        boolean sameCompression = rec.path("compression").asText().equals(compression.name());
-        if (!sameCompression || !intact(blob, digest, size, rec.path("identity").asText(""))) {
+        long size = rec.size();
+        boolean sameCompression = rec.compression().equals(compression.name());
+        if (!sameCompression || !intact(blob, digest, size, rec.identity())) {
             if (sameCompression) {
                 warnings.add("layer cache: the cached blob " + digest.hex().substring(0, 12)
                         + " was damaged (missing, or its bytes no longer hash to its digest); rebuilding that layer");
@@ -108,8 +103,24 @@ public final class LayerCache implements Closeable {
             return Optional.empty();
         }
         Files.setLastModifiedTime(keyFile, FileTime.from(Instant.now())); // for prune --older-than
-        return Optional.of(new LayerBlob(blob, digest, size, diffId,
-                rec.path("uncompressedSize").asLong(), compression));
+        return Optional.of(new LayerBlob(blob, digest, size, rec.diffId(), rec.uncompressedSize(), compression));
+    }
+
+    /**
+     * A key file's record, as {@link #store} writes it; {@code compression} is the {@link Compression}'s name, a
+     * size the record lacks is -1 (unknown).
+     */
+    record Entry(Digest digest, Digest diffId, long size, long uncompressedSize, String compression, String identity) {
+        /**
+         * Reads {@code keyFile}: an IOException when it cannot be read or is not JSON, an IllegalArgumentException
+         * when its digests are not digests.
+         */
+        static Entry read(Path keyFile) throws IOException {
+            JsonNode rec = JSON.readTree(Files.readAllBytes(keyFile));
+            return new Entry(Digest.parse(rec.path("digest").asText()), Digest.parse(rec.path("diffId").asText()),
+                    rec.path("size").asLong(-1), rec.path("uncompressedSize").asLong(-1), rec.path("compression").asText(),
+                    rec.path("identity").asText(""));
+        }
     }
 
     /** What lookups found damaged since the last call (a damaged entry is a miss, rebuilt, and said). */
@@ -202,7 +213,7 @@ public final class LayerCache implements Closeable {
                         continue;
                     }
                     try {
-                        kept.add(Digest.parse(JSON.readTree(Files.readAllBytes(k)).path("digest").asText()).hex());
+                        kept.add(Entry.read(k).digest().hex());
                     } catch (IOException | IllegalArgumentException e) {
                         Files.deleteIfExists(k);
                     }
