@@ -162,9 +162,19 @@ public final class Distrolix {
         return commandLine(false, COMMANDS);
     }
 
+    /**
+     * The command line of {@code commands}, built by {@link CommandModels}: the models picocli would read from the
+     * annotations by reflection (~90 ms of every run: the JDK makes a proxy class for each annotation type), written
+     * as code when distrolix is compiled. picocli's own {@code help} command is still read by reflection (its fields
+     * are picocli's, private); only the help and a misspelt command load it.
+     */
     private static CommandLine commandLine(boolean realStdio, java.util.Map<String, Class<?>> commands) {
-        CommandLine cl = new CommandLine(new Distrolix(realStdio));
-        commands.forEach(cl::addSubcommand);
+        Distrolix root = new Distrolix(realStdio);
+        CommandLine cl = CommandModels.commandLine(root, null);
+        commands.forEach((name, type) -> {
+            Object command = CommandModels.newCommand(type);
+            cl.addSubcommand(name, command == null ? type : CommandModels.commandLine(command, root));
+        });
         return cl;
     }
 
