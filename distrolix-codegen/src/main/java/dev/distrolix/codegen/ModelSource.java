@@ -192,14 +192,15 @@ final class ModelSource {
     private void arg(Model m, Member b, int index, String c, String s) {
         Map<String, AnnotationValue> v = b.values();
         boolean option = b.kind().equals("Option");
-        StringBuilder call = new StringBuilder("        " + s + (option ? ".addOption(" : ".addPositional("));
-        call.append(MODEL).append(option ? "OptionSpec.builder(" + strings(v.get("names")) + ")" : "PositionalParamSpec.builder()");
+        StringBuilder call = new StringBuilder(MODEL).append(option ? "OptionSpec.builder(" + strings(v.get("names")) + ")"
+                : "PositionalParamSpec.builder()");
         if (v.containsKey("index")) {
             call.append(".index(").append(literal(v.get("index").getValue())).append(")");
         }
+        boolean manyValues = multiValue.test(b.field().asType());
         if (v.containsKey("arity")) {
             call.append(".arity(").append(literal(v.get("arity").getValue())).append(")");
-        } else if (!option && multiValue.test(b.field().asType())) {
+        } else if (!option && manyValues) {
             // reflection's default for a parameter of many values (the builder's is 1, as for one value)
             call.append(".arity(").append(CL).append(".Range.valueOf(\"0..1\").unspecified(true))");
         }
@@ -210,8 +211,11 @@ final class ModelSource {
             call.append(".description(").append(strings(v.get("description"))).append(")");
         }
         call.append(".descriptionKey(\"\")");
-        if (v.containsKey("required")) {
-            call.append(".required(").append(v.get("required").getValue()).append(")");
+        // as reflection: a parameter is required when its arity asks for at least one value
+        boolean required = option ? v.containsKey("required") && (Boolean) v.get("required").getValue()
+                : v.containsKey("arity") ? arityMin((String) v.get("arity").getValue()) > 0 : !manyValues;
+        if (required) {
+            call.append(".required(true)");
         }
         if (v.containsKey("scope")) {
             call.append(".scopeType(").append(CL).append(".ScopeType.").append(((VariableElement) v.get("scope").getValue()).getSimpleName()).append(")");
@@ -235,17 +239,18 @@ final class ModelSource {
         // as a field binding: the field's value when the model is made is its initial value (picocli sets it
         // again before a parse, and shows it as the default where the help asks for one)
         call.append(".initialValue(").append(c).append('.').append(b.field().getSimpleName()).append(")");
-        String binding = "new " + bindingClass(m) + "(" + c + ", " + index + ")";
-        call.append(".getter(").append(binding).append(").setter(").append(binding).append(")");
-        if (option) {
-            line(call.append(".build());").toString());
-        } else {
-            // as reflection: a parameter is required when its arity asks for at least one value
-            line("        {");
-            line("    " + call.toString().replace(s + ".addPositional(", MODEL + "PositionalParamSpec.Builder p = ") + ";");
-            line("            " + s + ".addPositional(p.required(p.build().arity().min() > 0).build());");
-            line("        }");
-        }
+        line("        {");
+        line("            " + bindingClass(m) + " f = new " + bindingClass(m) + "(" + c + ", " + index + ");");
+        line("            " + s + (option ? ".addOption(" : ".addPositional(") + call + ".getter(f).setter(f).build());");
+        line("        }");
+    }
+
+    /** The least number of values an arity ("1", "0..1", "1..*", "*") asks for, as picocli's Range reads it. */
+    static int arityMin(String arity) {
+        String a = arity.trim();
+        int dots = a.indexOf("..");
+        String min = dots >= 0 ? a.substring(0, dots) : a;
+        return min.equals("*") ? 0 : Integer.parseInt(min.trim());
     }
 
     /** As picocli's RuntimeTypeInfo: a generic type's arguments (their erasure), else an array's component, else the type. */
@@ -301,7 +306,7 @@ final class ModelSource {
             if (bound(members.get(i))) {
                 VariableElement f = members.get(i).field();
                 String boxed = f.asType().getKind().isPrimitive()
-                        ? processingType(f.asType()) : f.asType().toString();
+                        ? boxed(f.asType()) : f.asType().toString();
                 line("                case " + i + ": old = c." + f.getSimpleName() + "; c." + f.getSimpleName()
                         + " = (" + boxed + ") value; break;");
             }
@@ -313,7 +318,7 @@ final class ModelSource {
         line("    }");
     }
 
-    private static String processingType(TypeMirror primitive) {
+    private static String boxed(TypeMirror primitive) {
         return switch (primitive.getKind()) {
             case BOOLEAN -> "Boolean";
             case INT -> "Integer";
