@@ -60,7 +60,7 @@ public record Digest(String algorithm, String hex) {
     }
 
     /** 64 lowercase hex digits (a loop: a regular expression per digest was a hot spot of reading many). */
-    private static boolean isSha256Hex(String hex) {
+    public static boolean isSha256Hex(String hex) {
         if (hex.length() != 64) {
             return false;
         }

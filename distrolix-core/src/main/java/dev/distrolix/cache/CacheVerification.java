@@ -2,6 +2,7 @@ package dev.distrolix.cache;
 
 import dev.distrolix.DistrolixException;
 import dev.distrolix.blob.Compression;
+import dev.distrolix.blob.Digest;
 import dev.distrolix.image.FileLayer;
 import dev.distrolix.image.LayerStream;
 import dev.distrolix.tar.LayerBlob;
@@ -10,7 +11,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,41 +52,45 @@ public final class CacheVerification {
             }
             List<Damaged> damaged = new ArrayList<>();
             // each blob once, with every entry that names it
-            Map<String, LayerBlob> blobs = new LinkedHashMap<>();
-            Map<String, List<Path>> entriesOf = new HashMap<>();
+            Map<String, Named> blobs = new LinkedHashMap<>();
             for (Path key : keys) {
                 try {
                     LayerBlob blob = recorded(cache, key);
-                    blobs.putIfAbsent(blob.digest().hex(), blob);
-                    entriesOf.computeIfAbsent(blob.digest().hex(), h -> new ArrayList<>()).add(key);
+                    blobs.computeIfAbsent(blob.digest().hex(), h -> new Named(blob, new ArrayList<>())).keys().add(key);
                 } catch (IOException | IllegalArgumentException e) {
                     damaged.add(new Damaged(key.getFileName().toString(), "its record is unreadable"));
                     Files.deleteIfExists(key);
                 }
             }
             long bytes = 0;
-            long entries = keys.size() - damaged.size();
+            long entries = 0;
             long intactBlobs = 0;
-            for (LayerBlob blob : blobs.values()) {
+            for (Named named : blobs.values()) {
+                LayerBlob blob = named.blob();
                 String wrong = check(blob);
                 if (wrong == null) {
                     bytes += blob.size();
                     intactBlobs++;
+                    entries += named.keys().size();
                     continue;
                 }
-                entries -= entriesOf.get(blob.digest().hex()).size();
                 damaged.add(new Damaged(blob.digest().hex(), wrong));
-                for (Path key : entriesOf.get(blob.digest().hex())) {
+                for (Path key : named.keys()) {
                     Files.deleteIfExists(key);
                 }
                 Files.deleteIfExists(blob.file());
             }
             long unnamed;
             try (Stream<Path> s = Files.list(cache.blobsDir())) {
-                unnamed = s.map(p -> p.getFileName().toString()).filter(n -> n.matches("[0-9a-f]{64}") && !blobs.containsKey(n)).count();
+                unnamed = s.map(p -> p.getFileName().toString())
+                        .filter(n -> Digest.isSha256Hex(n) && !blobs.containsKey(n)).count();
             }
             return new Report(entries, intactBlobs, bytes, List.copyOf(damaged), unnamed);
         }
+    }
+
+    /** A blob as its first entry records it, and every entry that names it. */
+    private record Named(LayerBlob blob, List<Path> keys) {
     }
 
     private static LayerBlob recorded(LayerCache cache, Path key) throws IOException {
