@@ -80,6 +80,11 @@ class LauncherTest {
         assertThat(stamp).as("an archive was made").isNotNull();
         Path archive = target.resolve(stamp.getFileName().toString().replace(".stamp", ""));
         assertThat(Files.readString(stamp).split(" ")[0]).isEqualTo(Long.toString(Files.size(archive)));
+        // the stamp names the options the JVM ran with: huge pages asked for where the kernel gives them on request
+        Path thp = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
+        boolean onRequest = Files.isReadable(thp) && Files.readString(thp).contains("[madvise]");
+        assertThat(Files.readString(stamp).contains("-XX:+UseTransparentHugePages")).as(Files.readString(stamp))
+                .isEqualTo(onRequest);
 
         var made = Files.getLastModifiedTime(archive);
         Fixtures.Exit second = launch(tmp.resolve("second"));
