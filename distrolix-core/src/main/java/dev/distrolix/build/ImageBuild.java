@@ -343,14 +343,14 @@ public final class ImageBuild {
             if (registryCheck != null) {
                 registryCheck.join();
             }
-            inputs.addAll(PlatformBuild.evaluateEach(spec, platforms, nix != null ? nix : NixCli.create(), includes, listener));
+            inputs.addAll(PlatformBuild.evaluateEach(spec, platforms, nixCli(), includes, listener));
         } else if (locked != null) {
             inputs.add(registryCheck == null ? locked.nixInputs(spec, listener)
                     : whileChecking(registryCheck, () -> locked.nixInputs(spec, listener)));
             storeSource = locked.source();
             lister = locked.lister();
         } else {
-            NixCli nixCli = nix != null ? nix : NixCli.create();
+            NixCli nixCli = nixCli();
             inputs.add(registryCheck == null ? NixInputs.of(spec, nixCli, includes, listener)
                     : whileChecking(registryCheck, () -> NixInputs.of(spec, nixCli, includes, listener)));
         }
@@ -447,6 +447,16 @@ public final class ImageBuild {
 
     private static java.util.Optional<Path> lockFile(LockedInputs locked) {
         return locked == null ? java.util.Optional.empty() : java.util.Optional.of(locked.lockFile());
+    }
+
+    /**
+     * The Nix the build asks. With a layer cache, the closures it is asked for are recorded beside it and answered
+     * from there while every path in one is still the path recorded (a warm build runs no {@code nix path-info}).
+     */
+    private NixCli nixCli() {
+        NixCli n = nix != null ? nix : NixCli.create();
+        return cacheDir == null ? n : n.withClosureRecords(dev.distrolix.nix.ClosureRecords.in(
+                dev.distrolix.nix.ClosureRecords.beside(cacheDir), dev.distrolix.RecordKey.in(dev.distrolix.RecordKey.defaultFile())));
     }
 
     /** Nix works on a thread of its own while the registry answers; a registry failure stops it and is the error. */

@@ -224,6 +224,17 @@ public final class LayerCache implements Closeable {
             if (Files.isDirectory(scans)) {
                 removeAllBut(scans, kept);
             }
+            // records of closures (nix.ClosureRecords): as old entries; a build asks Nix again and records it anew
+            Path closures = dir.resolve("closures");
+            if (Files.isDirectory(closures)) {
+                try (Stream<Path> s = Files.list(closures)) {
+                    for (Path f : s.toList()) {
+                        if (olderThan.isZero() || Files.getLastModifiedTime(f).toInstant().isBefore(cutoff)) {
+                            Files.deleteIfExists(f);
+                        }
+                    }
+                }
+            }
             return c.usage();
         }
     }

@@ -38,6 +38,7 @@ public final class NixCli {
     private final Duration buildTimeout;
     private final Duration queryTimeout;
     private final String storeDir;
+    private final ClosureRecords closureRecords;
     private volatile NixSystem system;
 
     private NixCli(Builder b) {
@@ -48,6 +49,22 @@ public final class NixCli {
         this.buildTimeout = b.buildTimeout;
         this.queryTimeout = b.queryTimeout;
         this.storeDir = b.storeDir;
+        this.closureRecords = null;
+    }
+
+    private NixCli(NixCli other, ClosureRecords records) {
+        this.tools = other.tools;
+        this.workingDirectory = other.workingDirectory;
+        this.buildTimeout = other.buildTimeout;
+        this.queryTimeout = other.queryTimeout;
+        this.storeDir = other.storeDir;
+        this.closureRecords = records;
+        this.system = other.system;
+    }
+
+    /** This Nix, keeping the closures it is asked for in {@code records} and answering from them while they hold. */
+    public NixCli withClosureRecords(ClosureRecords records) {
+        return new NixCli(this, records);
     }
 
     /** The Nix found on this process's PATH, with this process's environment. */
@@ -147,10 +164,20 @@ public final class NixCli {
 
     /**
      * The closure of {@code roots} with NAR sizes, hashes and references: {@code nix path-info --json -r}
-     * (any JSON shape from Nix 2.8 on), falling back to {@code nix-store} queries when that fails.
+     * (any JSON shape from Nix 2.8 on), falling back to {@code nix-store} queries when that fails; with
+     * {@link #withClosureRecords records}, a recorded closure whose paths are all still the ones recorded instead.
      */
     public Closure queryClosure(Collection<StorePath> roots) {
-        return new ClosureQuery(tools, queryTimeout, storeDir).query(roots);
+        java.util.Optional<Closure> known = closureRecords != null ? closureRecords.load(roots) : java.util.Optional.empty();
+        if (known.isPresent()) {
+            return known.get();
+        }
+        String stamp = closureRecords != null ? closureRecords.stampBeforeQuery() : null;
+        Closure c = new ClosureQuery(tools, queryTimeout, storeDir).query(roots);
+        if (closureRecords != null) {
+            closureRecords.store(roots, c, stamp);
+        }
+        return c;
     }
 
     /** The same, through {@code nix-store} only (exposed so that both paths can be compared). */

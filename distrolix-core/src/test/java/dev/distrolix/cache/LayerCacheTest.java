@@ -159,6 +159,11 @@ class LayerCacheTest {
         Path scans = Files.createDirectories(dir.resolve("scans"));
         Files.writeString(scans.resolve(old.digest().hex()), "scan of the old layer");
         Files.writeString(scans.resolve(recent.digest().hex()), "scan of the recent layer");
+        // records of closures (nix.ClosureRecords) go when as old as an entry that goes
+        Path closures = Files.createDirectories(dir.resolve("closures"));
+        Files.writeString(closures.resolve("old"), "closure asked 3 days ago");
+        Files.setLastModifiedTime(closures.resolve("old"), FileTime.from(Instant.now().minus(Duration.ofDays(3))));
+        Files.writeString(closures.resolve("recent"), "closure asked now");
 
         LayerCache.Usage left = LayerCache.prune(dir, Duration.ofDays(1));
 
@@ -168,7 +173,10 @@ class LayerCacheTest {
         assertThat(recent.file()).exists();
         assertThat(scans.resolve(old.digest().hex())).doesNotExist();
         assertThat(scans.resolve(recent.digest().hex())).exists();
+        assertThat(closures.resolve("old")).doesNotExist();
+        assertThat(closures.resolve("recent")).exists();
         assertThat(LayerCache.prune(dir, Duration.ZERO)).as("zero: everything").isEqualTo(new LayerCache.Usage(0, 0, 0));
+        assertThat(closures).isEmptyDirectory();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.distrolix.inspect.scan;
 
+import dev.distrolix.RecordKey;
 import dev.distrolix.TempFiles;
 import dev.distrolix.blob.Compression;
 import dev.distrolix.blob.Digest;
@@ -29,9 +30,9 @@ import java.util.TreeMap;
  * scanned once is not decompressed and hashed again (a warm build's SBOM reads only the layer it changed).
  * A record is of the blob with that digest and diff_id, read to its end and verified, for one set of
  * collectors ({@code kind}); it is given back only for a layer with the same digest and diff_id. Records
- * end with an HMAC-SHA256 under a key of this user's kept outside the cache folder ({@link #defaultKeyFile()},
- * made on first use, 0600): a record is evidence that goes into signed SBOMs, so one that was damaged, or
- * written by anyone without the key (a cache restored from another job), is removed and the layer read.
+ * end with an HMAC-SHA256 under this user's {@link RecordKey} (kept outside the cache folder): a record is
+ * evidence that goes into signed SBOMs, so one that was damaged, or written by anyone without the key (a
+ * cache restored from another job), is removed and the layer read.
  * Decoded entries must be normalized absolute paths, as the walker makes them. Writes are atomic (temp
  * file and rename), so concurrent scans are fine. Records larger than {@link #MAX_BYTES} are not kept.
  */
@@ -43,12 +44,11 @@ public final class ScanCache {
     private static final int MIN_ENTRY_BYTES = 16;
     private static final int MAX_STRING_BYTES = 65_535; // DataOutput's modified UTF-8 limit
     private final Path dir;
-    private final Path keyFile;
-    private byte[] key;
+    private final RecordKey key;
 
     private ScanCache(Path dir, Path keyFile) {
         this.dir = dir;
-        this.keyFile = keyFile;
+        this.key = RecordKey.in(keyFile);
     }
 
     /** The records in {@code dir} (made when the first one is written), under this user's key. */
@@ -61,54 +61,17 @@ public final class ScanCache {
         return new ScanCache(dir, keyFile);
     }
 
-    /** {@code $XDG_CONFIG_HOME/distrolix/scan-records.key}, else {@code ~/.config/distrolix/scan-records.key}. */
+    /** This user's {@link RecordKey#defaultFile() record key}. */
     public static Path defaultKeyFile() {
-        return dev.distrolix.CacheDirs.userConfig().resolve("distrolix").resolve("scan-records.key");
+        return RecordKey.defaultFile();
     }
 
-    /** The key, read or made once; null when there is none to be had (then nothing is kept or replayed). */
-    private synchronized byte[] key() {
-        if (key != null) {
-            return key.length == 0 ? null : key;
-        }
-        key = new byte[0];
-        try {
-            if (!Files.exists(keyFile)) {
-                byte[] fresh = new byte[32];
-                new java.security.SecureRandom().nextBytes(fresh);
-                Files.createDirectories(keyFile.getParent());
-                Path tmp = TempFiles.createBeside(keyFile); // 0600, as every temp file
-                Files.write(tmp, fresh);
-                try {
-                    Files.move(tmp, keyFile, StandardCopyOption.ATOMIC_MOVE); // another process may win: theirs is read
-                } catch (java.nio.file.FileAlreadyExistsException lost) {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException e) {
-                    Files.deleteIfExists(tmp);
-                    if (!Files.exists(keyFile)) {
-                        throw e;
-                    }
-                }
-            }
-            byte[] k = Files.size(keyFile) == 32 ? Files.readAllBytes(keyFile) : null;
-            if (k != null && k.length == 32) {
-                key = k;
-            }
-        } catch (IOException | RuntimeException unavailable) {
-            // no key: scans are not kept, and none is replayed
-        }
-        return key.length == 0 ? null : key;
+    private byte[] key() {
+        return key.bytes();
     }
 
     private static byte[] mac(byte[] key, byte[] bytes, int len) {
-        try {
-            javax.crypto.Mac m = javax.crypto.Mac.getInstance("HmacSHA256");
-            m.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
-            m.update(bytes, 0, len);
-            return m.doFinal();
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException("this JDK has no HmacSHA256", e);
-        }
+        return RecordKey.mac(key, bytes, len);
     }
 
     /** The scans folder of a layer cache folder. */

@@ -1,0 +1,79 @@
+package dev.distrolix;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * This user's key for the records distrolix keeps in its caches and trusts later (layer scans, closures): each
+ * record ends with an HMAC-SHA256 under it, so that one damaged, or written by anyone without the key (a cache
+ * restored from another job or machine), is not believed. The key is 32 random bytes in a file kept outside the
+ * cache folders ({@link #defaultFile()}), made on first use, 0600.
+ */
+public final class RecordKey {
+    /** The length of {@link #mac}. */
+    public static final int MAC_BYTES = 32;
+    private final Path file;
+    private byte[] key;
+
+    private RecordKey(Path file) {
+        this.file = file;
+    }
+
+    /** The key in {@code file} (made when first needed). */
+    public static RecordKey in(Path file) {
+        return new RecordKey(file);
+    }
+
+    /** {@code $XDG_CONFIG_HOME/distrolix/scan-records.key}, else {@code ~/.config/distrolix/scan-records.key}. */
+    public static Path defaultFile() {
+        return CacheDirs.userConfig().resolve("distrolix").resolve("scan-records.key");
+    }
+
+    /** The key, read or made once; null when there is none to be had (then nothing is kept or believed). */
+    public synchronized byte[] bytes() {
+        if (key != null) {
+            return key.length == 0 ? null : key;
+        }
+        key = new byte[0];
+        try {
+            if (!Files.exists(file)) {
+                byte[] fresh = new byte[32];
+                new java.security.SecureRandom().nextBytes(fresh);
+                Files.createDirectories(file.getParent());
+                Path tmp = TempFiles.createBeside(file); // 0600, as every temp file
+                Files.write(tmp, fresh);
+                try {
+                    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE); // another process may win: theirs is read
+                } catch (java.nio.file.FileAlreadyExistsException lost) {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException e) {
+                    Files.deleteIfExists(tmp);
+                    if (!Files.exists(file)) {
+                        throw e;
+                    }
+                }
+            }
+            byte[] k = Files.size(file) == 32 ? Files.readAllBytes(file) : null;
+            if (k != null && k.length == 32) {
+                key = k;
+            }
+        } catch (IOException | RuntimeException unavailable) {
+            // no key: records are neither kept nor believed
+        }
+        return key.length == 0 ? null : key;
+    }
+
+    /** HMAC-SHA256 under {@code key} of the first {@code len} bytes of {@code bytes}. */
+    public static byte[] mac(byte[] key, byte[] bytes, int len) {
+        try {
+            javax.crypto.Mac m = javax.crypto.Mac.getInstance("HmacSHA256");
+            m.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
+            m.update(bytes, 0, len);
+            return m.doFinal();
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("this JDK has no HmacSHA256", e);
+        }
+    }
+}

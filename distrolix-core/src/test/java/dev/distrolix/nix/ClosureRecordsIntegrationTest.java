@@ -1,0 +1,68 @@
+package dev.distrolix.nix;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.distrolix.RecordKey;
+import dev.distrolix.testing.IntegrationTest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Closure records against the real Nix and its store: a closure recorded once is answered where no Nix program
+ * could run, and no longer once a path in it was deleted (Nix's database changed), nor after it was built again.
+ */
+@IntegrationTest
+class ClosureRecordsIntegrationTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aRecordedClosureIsAnsweredWithoutNixUntilTheStoreChanges() throws Exception {
+        assertTrue(TestNix.installed(), "Nix is not installed: run testing/install-tools.sh");
+        Path set = Files.createDirectories(dir.resolve("pkgs"));
+        Files.writeString(set.resolve("default.nix"), NixCliIntegrationTest.PACKAGE_SET);
+        NixCli nix = TestNix.cli().workingDirectory(dir).build();
+        // a package of this test's own (its tag is new), so that deleting it disturbs no other test
+        Map<String, String> tag = Map.of("tag", UUID.randomUUID().toString());
+        PackageRef top = PackageRef.parse("top", Optional.of(set));
+        StorePath root = nix.resolve(top, List.of(), tag).get(0);
+
+        ClosureRecords records = ClosureRecords.in(dir.resolve("closures"), RecordKey.in(dir.resolve("key")));
+        NixCli recording = nix.withClosureRecords(records);
+        Path empty = Files.createDirectories(dir.resolve("no-nix"));
+        NixCli noNix = TestNix.cli().binDir(empty).build().withClosureRecords(records);
+        assertThatThrownBy(() -> noNix.queryClosure(List.of(root))).as("nothing recorded yet")
+                .isInstanceOf(NixNotFoundException.class);
+
+        Closure asked = recording.queryClosure(List.of(root));
+        Closure fromNix = nix.queryClosure(List.of(root));
+        Closure answered = noNix.queryClosure(List.of(root)); // no Nix program can run: the record answers
+        assertThat(answered.paths()).isEqualTo(fromNix.paths()).isEqualTo(asked.paths()).hasSize(3);
+        for (StorePath p : fromNix.paths()) {
+            assertThat(answered.info(p)).isEqualTo(fromNix.info(p));
+        }
+
+        // deleted (not a GC root: nix-build --no-out-link): Nix's database changed, the record is not believed
+        Process delete = new ProcessBuilder(nix.locate("nix-store"), "--delete", root.fullPath())
+                .redirectErrorStream(true).start();
+        String out = new String(delete.getInputStream().readAllBytes());
+        assertThat(delete.waitFor()).as(out).isZero();
+        assertThat(Path.of(root.fullPath())).doesNotExist();
+        assertThatThrownBy(() -> noNix.queryClosure(List.of(root))).isInstanceOf(NixNotFoundException.class);
+        assertThatThrownBy(() -> recording.queryClosure(List.of(root))).isInstanceOf(NixInputException.class)
+                .hasMessage("store path " + root + " does not exist (or is not valid)");
+
+        // built again: asked of Nix once, then answered from the new record
+        assertThat(nix.resolve(top, List.of(), tag)).containsExactly(root);
+        assertThat(recording.queryClosure(List.of(root)).paths()).isEqualTo(fromNix.paths());
+        assertThat(noNix.queryClosure(List.of(root)).paths()).isEqualTo(fromNix.paths());
+    }
+}
