@@ -62,6 +62,21 @@ class LayerCacheTest {
         assertThat(fates(second)).containsOnly("cached").hasSize(7);
         assertThat(second.get("manifestDigest")).isEqualTo(first.get("manifestDigest"));
         Fixtures.run("skopeo", "copy", "oci:" + tmp.resolve("two") + ":c", "dir:" + tmp.resolve("check"));
+
+        // the closure Nix reported is kept beside the layers (the second build asked no nix path-info); a record
+        // damaged is not believed: Nix is asked again, the image is the same, the record is made again as it was
+        List<Path> records;
+        try (Stream<Path> s = Files.list(cache.resolve("closures"))) {
+            records = s.toList();
+        }
+        assertThat(records).hasSize(1);
+        byte[] record = Files.readAllBytes(records.get(0));
+        byte[] damaged = record.clone();
+        damaged[damaged.length / 2] ^= 1;
+        Files.write(records.get(0), damaged);
+        JsonNode third = build("three");
+        assertThat(third.get("manifestDigest")).isEqualTo(first.get("manifestDigest"));
+        assertThat(Files.readAllBytes(records.get(0))).isEqualTo(record);
     }
 
     @Test
