@@ -46,6 +46,34 @@ public final class TempFiles {
         return Files.createTempFile(dir, besidePrefix(target), "");
     }
 
+    /**
+     * Replaces {@code file} with {@code bytes} atomically (a temp file beside it, renamed), making its folder and
+     * sweeping what killed runs left there; best effort, for records a cache can do without: false when it was not
+     * written (then no temp file is left).
+     */
+    public static boolean replaceQuietly(Path file, byte[] bytes) {
+        Path tmp = null;
+        try {
+            Path dir = file.toAbsolutePath().getParent();
+            Files.createDirectories(dir);
+            sweep(dir);
+            tmp = createBeside(file);
+            Files.write(tmp, bytes);
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            return true;
+        } catch (IOException | RuntimeException notWritten) {
+            try {
+                if (tmp != null) {
+                    Files.deleteIfExists(tmp);
+                }
+            } catch (IOException ignored) {
+                // swept by the next write
+            }
+            return false;
+        }
+    }
+
     /** A new folder {@code distrolix-PID-WHAT-…} in {@code java.io.tmpdir}. */
     public static Path createTempDirectory(String what) throws IOException {
         try {

@@ -59,4 +59,27 @@ class TempFilesTest {
             System.setProperty("java.io.tmpdir", old);
         }
     }
+
+    @Test
+    void replaceQuietlyReplacesWholeOrNotAtAllAndLeavesNoTempFile() throws Exception {
+        Path file = tmp.resolve("records/a");
+        assertThat(TempFiles.replaceQuietly(file, new byte[] {1, 2, 3})).isTrue();
+        assertThat(Files.readAllBytes(file)).containsExactly(1, 2, 3);
+        assertThat(TempFiles.replaceQuietly(file, new byte[] {4})).isTrue();
+        assertThat(Files.readAllBytes(file)).containsExactly(4);
+        try (var s = Files.list(file.getParent())) {
+            assertThat(s.toList()).containsExactly(file);
+        }
+        // its folder cannot be made (a file is in the way): not written, nothing thrown
+        Files.writeString(tmp.resolve("blocked"), "a file");
+        assertThat(TempFiles.replaceQuietly(tmp.resolve("blocked/a"), new byte[] {1})).isFalse();
+        // the target is a folder: not replaced, and the temp file written for it is gone
+        Path folder = Files.createDirectories(tmp.resolve("records/b"));
+        Files.writeString(folder.resolve("inside"), "kept");
+        assertThat(TempFiles.replaceQuietly(folder, new byte[] {1})).isFalse();
+        assertThat(folder.resolve("inside")).hasContent("kept");
+        try (var s = Files.list(file.getParent())) {
+            assertThat(s.toList()).containsExactlyInAnyOrder(file, folder);
+        }
+    }
 }

@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -139,26 +138,14 @@ public final class ClosureRecords {
             return;
         }
         Path file = dir.resolve(name(roots));
-        Path tmp = null;
         try {
             byte[] k = key.bytes();
             byte[] bytes = k == null || stamp == null ? null : encode(k, stamp, roots, closure);
-            if (bytes == null) {
-                return;
+            if (bytes != null) {
+                TempFiles.replaceQuietly(file, bytes);
             }
-            Files.createDirectories(dir);
-            TempFiles.sweep(dir);
-            tmp = TempFiles.createBeside(file);
-            Files.write(tmp, bytes);
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException | RuntimeException notKept) {
-            try {
-                if (tmp != null) {
-                    Files.deleteIfExists(tmp);
-                }
-            } catch (IOException ignored) {
-                // swept by the next write
-            }
+            // only not kept
         }
     }
 

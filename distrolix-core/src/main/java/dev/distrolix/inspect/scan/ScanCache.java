@@ -16,7 +16,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -113,26 +112,14 @@ public final class ScanCache {
     /** Keeps the record of this layer; best effort (a record that cannot be written is only not kept). */
     public void store(LayerInfo layer, String kind, LayerScanRecord record) {
         Path file = dir.resolve(layer.digest().hex());
-        Path tmp = null;
         try {
             byte[] k = key();
             byte[] bytes = k == null ? null : encode(k, layer, kind, record);
-            if (bytes == null) {
-                return;
+            if (bytes != null) {
+                TempFiles.replaceQuietly(file, bytes);
             }
-            Files.createDirectories(dir);
-            TempFiles.sweep(dir);
-            tmp = TempFiles.createBeside(file);
-            Files.write(tmp, bytes);
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException | RuntimeException notKept) {
-            try {
-                if (tmp != null) {
-                    Files.deleteIfExists(tmp);
-                }
-            } catch (IOException ignored) {
-                // a temp file left behind is swept by the next write
-            }
+            // only not kept
         }
     }
 
