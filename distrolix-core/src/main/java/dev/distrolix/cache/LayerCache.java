@@ -225,7 +225,7 @@ public final class LayerCache implements Closeable {
                 removeAllBut(scans, kept);
             }
             // records of closures (nix.ClosureRecords): as old entries; a build asks Nix again and records it anew
-            Path closures = dir.resolve("closures");
+            Path closures = dev.distrolix.nix.ClosureRecords.beside(dir);
             if (Files.isDirectory(closures)) {
                 try (Stream<Path> s = Files.list(closures)) {
                     for (Path f : s.toList()) {

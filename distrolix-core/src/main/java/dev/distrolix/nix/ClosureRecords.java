@@ -28,9 +28,10 @@ import java.util.TreeSet;
  * Nix's database is unchanged since it was made (its file's and its write-ahead log's size, inode and times: a
  * build, a garbage collection, any registration changes them; a warm build's evaluation does not) and every path
  * still has the identity in the store it had then (device, inode, change time: one deleted, re-made, repaired,
- * re-linked by {@code nix-store --optimise} or chmodded is a miss). Otherwise Nix is asked again. Records end with an HMAC-SHA256 under this user's {@link RecordKey}: the closure
- * goes into the image's layers and its signed provenance, so a record damaged or written without the key is not
- * believed (and is removed). Writes are atomic; a record that cannot be written is only not kept.
+ * re-linked by {@code nix-store --optimise} or chmodded is a miss). Otherwise Nix is asked again. Records end
+ * with an HMAC-SHA256 under this user's {@link RecordKey}: the closure goes into the image's layers and its signed
+ * provenance, so a record damaged or written without the key is not believed (and is removed). Writes are
+ * atomic; a record that cannot be written is only not kept.
  */
 public final class ClosureRecords {
     static final int MAX_BYTES = 64 << 20;
@@ -93,9 +94,21 @@ public final class ClosureRecords {
         return layerCacheDir.resolve("closures");
     }
 
-    /** The closure of {@code roots} as recorded, when every path in it is still the one recorded. */
-    public Optional<Closure> load(Collection<StorePath> roots) {
-        if (roots.isEmpty()) {
+    /**
+     * Nix's database as it is now ({@link #databaseStamp}): read once per query, before the record is looked up and
+     * before Nix is asked, and given to both {@link #load} and {@link #store} (a change during the query then makes
+     * the record a miss). Null: nothing is recorded or believed.
+     */
+    public String stamp() {
+        return databaseStamp(database);
+    }
+
+    /**
+     * The closure of {@code roots} as recorded, when Nix's database is as {@code stamp} says and every path in it is
+     * still the one recorded.
+     */
+    public Optional<Closure> load(Collection<StorePath> roots, String stamp) {
+        if (roots.isEmpty() || stamp == null) {
             return Optional.empty();
         }
         Path file = dir.resolve(name(roots));
@@ -104,8 +117,7 @@ public final class ClosureRecords {
                 return Optional.empty();
             }
             byte[] k = key.bytes();
-            String stamp = databaseStamp(database);
-            if (k == null || stamp == null) {
+            if (k == null) {
                 return Optional.empty();
             }
             byte[] bytes = Files.readAllBytes(file);
@@ -124,14 +136,9 @@ public final class ClosureRecords {
         }
     }
 
-    /** The database's state now, to be given to {@link #store} after a query: read before Nix is asked. */
-    public String stampBeforeQuery() {
-        return databaseStamp(database);
-    }
-
     /**
-     * Keeps {@code closure} (of {@code roots}), asked of Nix while its database was as {@code stamp} says (read
-     * before: a change during the query then makes the record a miss); best effort.
+     * Keeps {@code closure} (of {@code roots}), asked of Nix while its database was as {@code stamp} says; best
+     * effort.
      */
     public void store(Collection<StorePath> roots, Closure closure, String stamp) {
         if (roots.isEmpty()) {
@@ -152,11 +159,16 @@ public final class ClosureRecords {
     /** The file name of a set of roots: the SHA-256 of their sorted full paths. */
     static String name(Collection<StorePath> roots) {
         MessageDigest md = dev.distrolix.blob.Digest.newSha256();
-        for (StorePath r : new TreeSet<>(roots)) {
+        for (StorePath r : sorted(roots)) {
             md.update(r.fullPath().getBytes(StandardCharsets.UTF_8));
             md.update((byte) '\n');
         }
         return java.util.HexFormat.of().formatHex(md.digest());
+    }
+
+    /** The roots in one order whatever order they were given in (each once). */
+    private static List<StorePath> sorted(Collection<StorePath> roots) {
+        return new ArrayList<>(new TreeSet<>(roots));
     }
 
     /** A path's identity in the store, as {@code lstat} gives it; null when it is gone or cannot be told. */
@@ -181,7 +193,7 @@ public final class ClosureRecords {
         out.writeUTF(MAGIC);
         out.writeInt(VERSION);
         out.writeUTF(stamp);
-        List<StorePath> sortedRoots = new ArrayList<>(new TreeSet<>(roots));
+        List<StorePath> sortedRoots = sorted(roots);
         out.writeInt(sortedRoots.size());
         for (StorePath r : sortedRoots) {
             out.writeUTF(r.fullPath());
@@ -231,7 +243,7 @@ public final class ClosureRecords {
         if (!MAGIC.equals(in.readUTF()) || in.readInt() != VERSION || !stamp.equals(in.readUTF())) {
             return null; // another format, or Nix's database changed since
         }
-        List<StorePath> sortedRoots = new ArrayList<>(new TreeSet<>(roots));
+        List<StorePath> sortedRoots = sorted(roots);
         if (in.readInt() != sortedRoots.size()) {
             return null;
         }
@@ -244,10 +256,7 @@ public final class ClosureRecords {
         if (count < 0 || count > body / MIN_PATH_BYTES) {
             return null;
         }
-        List<StorePath> paths = new ArrayList<>(count);
-        List<long[]> rest = new ArrayList<>(count);
-        List<String[]> text = new ArrayList<>(count);
-        List<int[]> refs = new ArrayList<>(count);
+        List<Row> rows = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             StorePath p = StorePath.parse(in.readUTF());
             long narSize = in.readLong();
@@ -268,24 +277,22 @@ public final class ClosureRecords {
                     return null;
                 }
             }
-            paths.add(p);
-            rest.add(new long[] {narSize});
-            text.add(new String[] {narHash, deriver});
-            refs.add(r);
+            rows.add(new Row(p, narSize, narHash, deriver.isEmpty() ? null : StorePath.parse(deriver), r));
         }
         if (in.available() != 0) {
             return null;
         }
         List<PathInfo> infos = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            List<StorePath> references = new ArrayList<>(refs.get(i).length);
-            for (int r : refs.get(i)) {
-                references.add(paths.get(r));
+        for (Row row : rows) { // references by index: every path is read before any is named
+            List<StorePath> references = new ArrayList<>(row.references().length);
+            for (int r : row.references()) {
+                references.add(rows.get(r).path());
             }
-            String deriver = text.get(i)[1];
-            infos.add(new PathInfo(paths.get(i), rest.get(i)[0], text.get(i)[0], references,
-                    deriver.isEmpty() ? null : StorePath.parse(deriver)));
+            infos.add(new PathInfo(row.path(), row.narSize(), row.narHash(), references, row.deriver()));
         }
         return new Closure(roots, infos); // one that lacks a root or is not closed throws: not believed
     }
+
+    /** One path as a record holds it, its references as indices into the record's paths. */
+    private record Row(StorePath path, long narSize, String narHash, StorePath deriver, int[] references) {}
 }

@@ -168,15 +168,16 @@ public final class NixCli {
      * {@link #withClosureRecords records}, a recorded closure whose paths are all still the ones recorded instead.
      */
     public Closure queryClosure(Collection<StorePath> roots) {
-        java.util.Optional<Closure> known = closureRecords != null ? closureRecords.load(roots) : java.util.Optional.empty();
+        if (closureRecords == null) {
+            return new ClosureQuery(tools, queryTimeout, storeDir).query(roots);
+        }
+        String stamp = closureRecords.stamp();
+        java.util.Optional<Closure> known = closureRecords.load(roots, stamp);
         if (known.isPresent()) {
             return known.get();
         }
-        String stamp = closureRecords != null ? closureRecords.stampBeforeQuery() : null;
         Closure c = new ClosureQuery(tools, queryTimeout, storeDir).query(roots);
-        if (closureRecords != null) {
-            closureRecords.store(roots, c, stamp);
-        }
+        closureRecords.store(roots, c, stamp);
         return c;
     }
 

@@ -57,84 +57,84 @@ class ClosureRecordsTest {
     @Test
     void whatIsStoredComesBackWhilePathsAreTheSame() {
         ClosureRecords r = records("key");
-        assertThat(r.load(List.of(app))).isEmpty();
-        r.store(List.of(app), closure, r.stampBeforeQuery());
-        Closure back = records("key").load(List.of(app)).orElseThrow();
+        assertThat(r.load(List.of(app), r.stamp())).isEmpty();
+        r.store(List.of(app), closure, r.stamp());
+        Closure back = records("key").load(List.of(app), r.stamp()).orElseThrow();
         assertThat(back.roots()).containsExactly(app);
         assertThat(back.paths()).isEqualTo(closure.paths());
         for (StorePath p : closure.paths()) {
             assertThat(back.info(p)).isEqualTo(closure.info(p)); // size, hash as Nix printed it, references, deriver
         }
-        assertThat(r.load(List.of(lib))).as("other roots").isEmpty();
-        assertThat(r.load(List.of(app, lib))).as("other roots").isEmpty();
+        assertThat(r.load(List.of(lib), r.stamp())).as("other roots").isEmpty();
+        assertThat(r.load(List.of(app, lib), r.stamp())).as("other roots").isEmpty();
     }
 
     @Test
     void aChangeToNixsDatabaseIsAMiss() throws Exception {
         ClosureRecords r = records("key");
-        String before = r.stampBeforeQuery();
+        String before = r.stamp();
         assertThat(before).isNotNull();
         r.store(List.of(app), closure, before);
-        assertThat(r.load(List.of(app))).isPresent();
+        assertThat(r.load(List.of(app), r.stamp())).isPresent();
         // a registration or a garbage collection writes the write-ahead log, then the database
         Files.writeString(tmp.resolve("db.sqlite-wal"), "a registration");
-        assertThat(r.load(List.of(app))).isEmpty();
-        r.store(List.of(app), closure, r.stampBeforeQuery());
-        assertThat(r.load(List.of(app))).isPresent();
+        assertThat(r.load(List.of(app), r.stamp())).isEmpty();
+        r.store(List.of(app), closure, r.stamp());
+        assertThat(r.load(List.of(app), r.stamp())).isPresent();
         Files.delete(tmp.resolve("db.sqlite-wal"));
         Files.writeString(tmp.resolve("db.sqlite"), "Nix's database, checkpointed");
-        assertThat(r.load(List.of(app))).isEmpty();
+        assertThat(r.load(List.of(app), r.stamp())).isEmpty();
         // a closure asked while the database changed is recorded under the state read before: a miss next time
         r.store(List.of(app), closure, before);
-        assertThat(r.load(List.of(app))).isEmpty();
+        assertThat(r.load(List.of(app), r.stamp())).isEmpty();
         // without a database to read, nothing is recorded or believed
-        r.store(List.of(app), closure, r.stampBeforeQuery());
+        r.store(List.of(app), closure, r.stamp());
         Files.delete(tmp.resolve("db.sqlite"));
-        assertThat(r.stampBeforeQuery()).isNull();
-        assertThat(r.load(List.of(app))).isEmpty();
+        assertThat(r.stamp()).isNull();
+        assertThat(r.load(List.of(app), r.stamp())).isEmpty();
     }
 
     @Test
     void aPathMadeAgainOrGoneIsAMiss() throws Exception {
         ClosureRecords r = records("key");
-        r.store(List.of(app), closure, r.stampBeforeQuery());
+        r.store(List.of(app), closure, r.stamp());
         // the same path deleted and made again (as after a garbage collection and a rebuild): another inode or
         // change time (the kernel's clock for these ticks every few ms)
         Thread.sleep(20);
         Files.delete(Path.of(lib.fullPath()));
         Files.writeString(Path.of(lib.fullPath()), "a store path that is a file");
-        assertThat(r.load(List.of(app))).isEmpty();
+        assertThat(r.load(List.of(app), r.stamp())).isEmpty();
         assertThat(tmp.resolve("closures")).isEmptyDirectory(); // removed: the next query writes it again
 
-        r.store(List.of(app), closure, r.stampBeforeQuery());
-        assertThat(r.load(List.of(app))).isPresent();
+        r.store(List.of(app), closure, r.stamp());
+        assertThat(r.load(List.of(app), r.stamp())).isPresent();
         Files.delete(Path.of(lib.fullPath()));
-        assertThat(r.load(List.of(app))).isEmpty();
+        assertThat(r.load(List.of(app), r.stamp())).isEmpty();
         // a closure with a path that is not there is not recorded at all
-        r.store(List.of(app), closure, r.stampBeforeQuery());
+        r.store(List.of(app), closure, r.stamp());
         assertThat(tmp.resolve("closures")).isEmptyDirectory();
     }
 
     @Test
     void aChangedShortOrForeignRecordIsNotBelieved() throws IOException {
         ClosureRecords r = records("key");
-        r.store(List.of(app), closure, r.stampBeforeQuery());
+        r.store(List.of(app), closure, r.stamp());
         Path file = recordFile();
         byte[] good = Files.readAllBytes(file);
         for (int at : new int[] {0, 40, good.length / 2, good.length - 1}) {
             byte[] bad = good.clone();
             bad[at] ^= 1;
             Files.write(file, bad);
-            assertThat(r.load(List.of(app))).as("byte %d changed", at).isEmpty();
+            assertThat(r.load(List.of(app), r.stamp())).as("byte %d changed", at).isEmpty();
             assertThat(file).doesNotExist();
         }
         Files.createDirectories(file.getParent());
         Files.write(file, java.util.Arrays.copyOf(good, good.length - 33));
-        assertThat(r.load(List.of(app))).as("cut short").isEmpty();
+        assertThat(r.load(List.of(app), r.stamp())).as("cut short").isEmpty();
         Files.write(file, good);
-        assertThat(records("another-key").load(List.of(app))).as("under another key").isEmpty();
+        assertThat(records("another-key").load(List.of(app), records("another-key").stamp())).as("under another key").isEmpty();
         Files.write(file, good);
-        assertThat(r.load(List.of(app))).isPresent();
+        assertThat(r.load(List.of(app), r.stamp())).isPresent();
     }
 
     @Test
@@ -158,8 +158,8 @@ class ClosureRecordsTest {
     void noKeyNoRecords() throws IOException {
         Files.writeString(tmp.resolve("short-key"), "not 32 bytes");
         ClosureRecords r = records("short-key");
-        r.store(List.of(app), closure, r.stampBeforeQuery());
+        r.store(List.of(app), closure, r.stamp());
         assertThat(tmp.resolve("closures")).doesNotExist();
-        assertThat(r.load(List.of(app))).isEqualTo(Optional.empty());
+        assertThat(r.load(List.of(app), r.stamp())).isEqualTo(Optional.empty());
     }
 }

@@ -52,25 +52,12 @@ public final class ScanCache {
 
     /** The records in {@code dir} (made when the first one is written), under this user's key. */
     public static ScanCache in(Path dir) {
-        return new ScanCache(dir, defaultKeyFile());
+        return new ScanCache(dir, RecordKey.defaultFile());
     }
 
     /** The records in {@code dir}, authenticated with the key in {@code keyFile} (made if missing). */
     public static ScanCache in(Path dir, Path keyFile) {
         return new ScanCache(dir, keyFile);
-    }
-
-    /** This user's {@link RecordKey#defaultFile() record key}. */
-    public static Path defaultKeyFile() {
-        return RecordKey.defaultFile();
-    }
-
-    private byte[] key() {
-        return key.bytes();
-    }
-
-    private static byte[] mac(byte[] key, byte[] bytes, int len) {
-        return RecordKey.mac(key, bytes, len);
     }
 
     /** The scans folder of a layer cache folder. */
@@ -89,7 +76,7 @@ public final class ScanCache {
             if (!Files.isRegularFile(file) || Files.size(file) > MAX_BYTES) {
                 return null;
             }
-            byte[] k = key();
+            byte[] k = key.bytes();
             if (k == null) {
                 return null;
             }
@@ -113,7 +100,7 @@ public final class ScanCache {
     public void store(LayerInfo layer, String kind, LayerScanRecord record) {
         Path file = dir.resolve(layer.digest().hex());
         try {
-            byte[] k = key();
+            byte[] k = key.bytes();
             byte[] bytes = k == null ? null : encode(k, layer, kind, record);
             if (bytes != null) {
                 TempFiles.replaceQuietly(file, bytes);
@@ -185,7 +172,7 @@ public final class ScanCache {
             return null;
         }
         byte[] body = buf.toByteArray();
-        out.write(mac(key, body, body.length));
+        out.write(RecordKey.mac(key, body, body.length));
         return buf.toByteArray();
     }
 
@@ -195,7 +182,7 @@ public final class ScanCache {
         if (bytes.length < 32) {
             return null;
         }
-        if (!MessageDigest.isEqual(mac(key, bytes, bytes.length - 32),
+        if (!MessageDigest.isEqual(RecordKey.mac(key, bytes, bytes.length - 32),
                 Arrays.copyOfRange(bytes, bytes.length - 32, bytes.length))) {
             return null;
         }
