@@ -1,47 +1,23 @@
 package dev.distrolix.build;
 
-import dev.distrolix.image.ClosureGraphLabel;
-
 import dev.distrolix.InputException;
 import dev.distrolix.cache.LayerCache;
-import dev.distrolix.cache.LayerKeys;
-import dev.distrolix.image.Artifact;
-import dev.distrolix.image.AssembledImage;
-import dev.distrolix.image.AssembledIndex;
-import dev.distrolix.image.ContainerConfig;
-import dev.distrolix.image.HistoryEntry;
-import dev.distrolix.image.ImageAssembler;
-import dev.distrolix.image.Platform;
-import dev.distrolix.layering.Layering;
-import dev.distrolix.nix.Closure;
 import dev.distrolix.registry.RegistrySettings;
 import dev.distrolix.nix.LocalStoreSource;
 import dev.distrolix.nix.NixCli;
 import dev.distrolix.nix.NixSystem;
-import dev.distrolix.nix.StorePath;
 import dev.distrolix.nix.StoreSource;
 import dev.distrolix.rootfs.StoreDirectoryLister;
 import dev.distrolix.spec.ImageSpec;
 import dev.distrolix.spec.LayeringStrategyName;
-import dev.distrolix.spec.ResolvedSpec;
 import dev.distrolix.spec.SpecLoader;
 import dev.distrolix.blob.Compression;
-import dev.distrolix.tar.LayerBlob;
-import dev.distrolix.tar.LayerWriter;
-import dev.distrolix.tar.StoreLayerEntries;
 import dev.distrolix.transport.ImageReference;
-import dev.distrolix.transport.StagedFile;
-import dev.distrolix.transport.Transports;
-import dev.distrolix.transport.WriteResult;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 
 /**
@@ -250,232 +226,9 @@ public final class ImageBuild {
     }
 
     public BuildResult build() throws IOException {
-        dev.distrolix.TempFiles.sweepTempDirectory(); // what killed runs left in the temp folder
-        // A registry target is pinged while the spec loads and Nix resolves rather than before
-        // (each costs 0.05-0.2 s of a short run). Its failure still ends the build before anything
-        // is written, stopping a Nix process still running, and a run with several faults reports
-        // the one it did when each step waited for the last: spec, target, registry, options, Nix.
-        Background<Void> registryCheck = startRegistryCheck();
-        try {
-            return build(registryCheck);
-        } finally {
-            if (registryCheck != null) {
-                registryCheck.cancel();
-            }
-        }
-    }
-
-    /** The fail-fast ping of a {@code docker://} target, on its own thread; null for other targets. */
-    private Background<Void> startRegistryCheck() {
-        if (target == null) {
-            return null; // the default is a folder
-        }
-        ImageReference t;
-        try {
-            t = ImageReference.parseTarget(target);
-        } catch (RuntimeException e) {
-            return null; // reported after the spec's own errors, by the same parse in build()
-        }
-        if (!(t instanceof ImageReference.Registry)) {
-            return null;
-        }
-        return Background.start("distrolix-registry-check", () -> {
-            Transports.checkWritable(t, registry);
-            return null;
-        });
-    }
-
-    private BuildResult build(Background<Void> registryCheck) throws IOException {
-        ImageSpec spec = specSource.get();
-        listener.on(new BuildEvent.SpecLoaded(spec.file().toString(), spec.name()));
-        // Parse options first: a bad option must fail before any Nix work or output.
-        ImageReference parsedTarget = ImageReference.parseTarget(target != null ? target : "oci:out/" + spec.name());
-        if (registryCheck == null) {
-            Transports.checkWritable(parsedTarget, registry);
-        }
-        // the digest file's temp file exists from here on: a place it cannot go fails before any work
-        try (StagedFile digestOut = digestFile == null ? null : StagedFile.prepare(digestFile, "--digest-file")) {
-            return build(registryCheck, spec, parsedTarget, digestOut);
-        }
-    }
-
-    private BuildResult build(Background<Void> registryCheck, ImageSpec spec, ImageReference parsedTarget,
-                              StagedFile digestOut) throws IOException {
-        Compression comp;
-        String strategy;
-        int layers;
-        Instant createdAt;
-        try {
-            comp = compressionName != null ? parseCompression(compressionName)
-                    : compression != null ? compression : spec.compression().orElse(Compression.GZIP);
-            strategy = layering != null ? layering : spec.layering().strategy().specName();
-            layers = maxLayers != null ? maxLayers : spec.layering().maxLayers();
-            Layering.maxStoreLayers(layers);
-            Layering.of(strategy);
-            createdAt = created != null ? created : createdFromEnvironment();
-        } catch (RuntimeException e) {
-            if (registryCheck != null) {
-                registryCheck.join(); // an unreachable registry was reported before a bad option
-            }
-            throw e;
-        }
-
-        // the registry as a cache: its images' layers are used where the layer cache has none
-        try (RegistryLayers.Lazy remote = RegistryLayers.forBuild(parsedTarget, tag != null ? tag : spec.tag().orElse(null),
-                spec.name(), cacheDir, cacheFrom, registry, listener)) {
-            return build(registryCheck, spec, parsedTarget, digestOut, comp, strategy, layers, createdAt, remote);
-        }
-    }
-
-    private BuildResult build(Background<Void> registryCheck, ImageSpec spec, ImageReference parsedTarget,
-                              StagedFile digestOut, Compression comp, String strategy, int layers, Instant createdAt,
-                              java.util.function.Supplier<RegistryLayers> remote) throws IOException {
-        List<String> platforms = this.platforms != null ? this.platforms : spec.platforms();
-        List<NixInputs> inputs = new ArrayList<>();
-        StoreSource storeSource = this.storeSource;
-        StoreDirectoryLister lister = this.lister;
-        if (!platforms.isEmpty() && locked != null) {
-            inputs.addAll(registryCheck == null ? locked.nixInputs(spec, platforms, listener)
-                    : whileChecking(registryCheck, () -> locked.nixInputs(spec, platforms, listener)));
-            storeSource = locked.source();
-            lister = locked.lister();
-        } else if (!platforms.isEmpty()) {
-            if (registryCheck != null) {
-                registryCheck.join();
-            }
-            inputs.addAll(PlatformBuild.evaluateEach(spec, platforms, nixCli(), includes, listener));
-        } else if (locked != null) {
-            inputs.add(registryCheck == null ? locked.nixInputs(spec, listener)
-                    : whileChecking(registryCheck, () -> locked.nixInputs(spec, listener)));
-            storeSource = locked.source();
-            lister = locked.lister();
-        } else {
-            NixCli nixCli = nixCli();
-            inputs.add(registryCheck == null ? NixInputs.of(spec, nixCli, includes, listener)
-                    : whileChecking(registryCheck, () -> NixInputs.of(spec, nixCli, includes, listener)));
-        }
-
-        LayerCache cache = cacheDir != null ? LayerCache.open(cacheDir) : null;
-        Path blobs = null;
-        try {
-            // a registry target: layers not in the cache are uploaded as they are made (with no layer cache, only
-            // uploaded: none on disk). Not for a signing build: its SBOM reads the layers from disk beside the push.
-            StreamedLayers.Target streamTo = workDir == null && afterWrite == null
-                    && parsedTarget.withDefaults(spec.name(), "latest") instanceof ImageReference.Registry r
-                    ? new StreamedLayers.Target(r.ref(), registry) : null;
-            blobs = cache != null ? cache.blobsDir()
-                    : workDir != null ? Files.createDirectories(workDir)
-                    : streamTo != null ? dev.distrolix.TempFiles.tempPath("build") // made only if a layer falls back to disk
-                    : dev.distrolix.TempFiles.createTempDirectory("build");
-            PlatformBuild.Settings settings = new PlatformBuild.Settings(strategy, layers, comp, createdAt, cache, blobs,
-                    listener, locked != null, !platforms.isEmpty(), remote, streamTo,
-                    cache == null && workDir == null); // a private temp folder, deleted below: outputs may link its files
-            List<PlatformBuild.Result> results = PlatformBuild.assembleEach(inputs, storeSource, lister, settings);
-            Artifact artifact = platforms.isEmpty() ? results.get(0).image()
-                    : AssembledIndex.of(results.stream().map(PlatformBuild.Result::image).toList());
-            String finalTag = tag != null ? tag : spec.tag().orElse(artifact.manifestDigest().hex().substring(0, 32));
-            ImageReference t = parsedTarget.withDefaults(spec.name(), finalTag);
-            if (artifact instanceof AssembledIndex index && !(t instanceof ImageReference.Registry
-                    || t instanceof ImageReference.OciLayout || t instanceof ImageReference.OciArchive)) {
-                // one image is written: it is what the digest file, -q and the result name
-                artifact = dev.distrolix.image.PlatformChoice.pick(index, null, t.toString());
-                Artifact picked = artifact;
-                results = results.stream().filter(r -> r.image().manifestDigest().equals(picked.manifestDigest())).toList();
-                listener.on(new BuildEvent.Notice(t + " holds one image: writing " + results.get(0).system().platform()
-                        + " of " + String.join(", ", platforms) + "; an index goes to docker://, oci: or oci-archive:"));
-            }
-            if (digestOut != null) {
-                digestOut.write(artifact.manifestDigest() + "\n");
-            }
-            if (afterWrite != null) {
-                // a signing step starts here; its key is checked before anything is published (for an index too)
-                BuiltImage planned = !(artifact instanceof AssembledImage image) || !platforms.isEmpty() ? null
-                        : new BuiltImage(spec, image, t, new WriteResult(image.manifestDigest(), t.toString()),
-                        results.get(0).closure(), results.get(0).system(), createdAt, lockFile(locked));
-                afterWrite.beforeWrite(planned, t);
-            }
-            WriteResult wr;
-            try {
-                wr = Transports.write(artifact, t, registry, null,
-                        afterWrite != null ? afterWrite::ready : dev.distrolix.registry.ImagePusher.Gate.OPEN);
-                if (digestOut != null) {
-                    digestOut.commit(); // a rename in a folder checked at the start: the one step after the image's commit
-                }
-                listener.on(new BuildEvent.ImageWritten(wr.where(), wr.manifestDigest()));
-                if (afterWrite != null) {
-                    java.util.Optional<Path> lockFile = lockFile(locked);
-                    for (PlatformBuild.Result r : results) {
-                        WriteResult each = artifact instanceof AssembledIndex
-                                ? new WriteResult(r.image().manifestDigest(), wr.where()) : wr;
-                        afterWrite.written(new BuiltImage(spec, r.image(), t, each, r.closure(), r.system(), createdAt,
-                                lockFile));
-                    }
-                    if (artifact instanceof AssembledIndex) {
-                        afterWrite.writtenIndex(t, wr);
-                    }
-                }
-            } catch (IOException | RuntimeException | Error e) {
-                if (afterWrite != null) {
-                    afterWrite.abandon(); // its work beside the write stops with the build
-                }
-                throw e;
-            }
-            List<BuildResult.LayerSummary> summaries = new ArrayList<>();
-            List<String> notices = new ArrayList<>();
-            List<BuildResult.PlatformImage> images = new ArrayList<>();
-            for (PlatformBuild.Result r : results) {
-                summaries.addAll(r.layers());
-                r.notices().stream().filter(n -> !notices.contains(n)).forEach(notices::add);
-                images.add(new BuildResult.PlatformImage(r.system().platform(), r.image().manifestDigest(),
-                        r.image().configDigest(), r.layers()));
-            }
-            return new BuildResult(t.name() != null ? t.name() : spec.name(), t.tag(), wr.where(),
-                    artifact.manifestDigest(), results.get(0).image().configDigest(), summaries, notices,
-                    platforms.isEmpty() ? List.of() : images);
-        } finally {
-            if (cache != null) {
-                cache.close();
-            } else if (workDir == null && blobs != null && Files.exists(blobs)) {
-                try {
-                    dev.distrolix.FileTrees.deleteTree(blobs);
-                } catch (IOException | RuntimeException leftover) {
-                    // never hides the build's own error; a folder left behind is swept by a later run (its pid gone)
-                }
-            }
-        }
-    }
-
-    private static java.util.Optional<Path> lockFile(LockedInputs locked) {
-        return locked == null ? java.util.Optional.empty() : java.util.Optional.of(locked.lockFile());
-    }
-
-    /**
-     * The Nix the build asks. With a layer cache, the closures it is asked for are recorded beside it and answered
-     * from there while every path in one is still the path recorded (a warm build runs no {@code nix path-info}).
-     */
-    private NixCli nixCli() {
-        NixCli n = nix != null ? nix : NixCli.create();
-        return cacheDir == null ? n : n.withClosureRecords(dev.distrolix.nix.ClosureRecords.in(
-                dev.distrolix.nix.ClosureRecords.beside(cacheDir), dev.distrolix.RecordKey.in(dev.distrolix.RecordKey.defaultFile())));
-    }
-
-    /** Nix works on a thread of its own while the registry answers; a registry failure stops it and is the error. */
-    private static <T> T whileChecking(Background<Void> registryCheck, Callable<T> nixWork) throws IOException {
-        Background<T> work = Background.start("distrolix-nix", nixWork);
-        try {
-            registryCheck.join();
-            return work.join();
-        } finally {
-            work.cancel();
-        }
-    }
-
-    private static Compression parseCompression(String compression) {
-        try {
-            return Compression.parse(compression);
-        } catch (IllegalArgumentException e) {
-            throw new InputException(e.getMessage(), e);
-        }
+        return new BuildRun(new BuildRun.Options(specSource, target, tag, layering, maxLayers, compression,
+                compressionName, includes, listener, created, nix, storeSource, lister, workDir, cacheDir, registry,
+                digestFile, locked, cacheFrom, afterWrite, platforms)).build();
     }
 
     /**
@@ -485,27 +238,4 @@ public final class ImageBuild {
     public static String describeDeclared(int declaredPaths) {
         return "declared files: " + declaredPaths + (declaredPaths == 1 ? " path" : " paths");
     }
-
-    static Instant createdFromEnvironment() {
-        return createdFromSourceDateEpoch(System.getenv("SOURCE_DATE_EPOCH"));
-    }
-
-    /** The latest `created` an image config's RFC 3339 timestamp can hold: 9999-12-31T23:59:59Z. */
-    static final long MAX_SOURCE_DATE_EPOCH = 253_402_300_799L;
-
-    /**
-     * SOURCE_DATE_EPOCH's value as `created`: unset or empty means {@link #DEFAULT_CREATED}; anything else must
-     * be a non-negative whole number of seconds (digits only, as reproducible-builds.org defines it).
-     */
-    static Instant createdFromSourceDateEpoch(String sourceDateEpoch) {
-        if (sourceDateEpoch == null || sourceDateEpoch.isBlank()) {
-            return DEFAULT_CREATED;
-        }
-        if (!sourceDateEpoch.matches("[0-9]{1,12}") || Long.parseLong(sourceDateEpoch) > MAX_SOURCE_DATE_EPOCH) {
-            throw new InputException("SOURCE_DATE_EPOCH must be a non-negative whole number of seconds since"
-                    + " 1970-01-01 (at most " + MAX_SOURCE_DATE_EPOCH + "), got '" + sourceDateEpoch + "'");
-        }
-        return Instant.ofEpochSecond(Long.parseLong(sourceDateEpoch));
-    }
-
 }

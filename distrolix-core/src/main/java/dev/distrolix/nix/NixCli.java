@@ -1,7 +1,6 @@
 package dev.distrolix.nix;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,12 +8,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -30,8 +27,6 @@ import java.util.TreeMap;
  * <p>Instances are immutable and thread-safe; every call starts fresh processes.
  */
 public final class NixCli {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final String FLAKE_FEATURES = "nix-command flakes";
 
     private final NixTools tools;
     private final Path workingDirectory;
@@ -111,7 +106,7 @@ public final class NixCli {
             if (!argStrs.isEmpty()) {
                 throw new dev.distrolix.InputException("--argstr does not apply to flake " + f.ref());
             }
-            return buildFlake(f.ref());
+            return FlakeBuild.outPaths(tools, buildTimeout, f.ref());
         }
         List<String> args = new ArrayList<>();
         String description;
@@ -143,7 +138,7 @@ public final class NixCli {
         if (!r.ok()) {
             throw NixErrors.forBuild(r.command(), "nix-build", r.stderr(), description);
         }
-        return outPaths("nix-build", r);
+        return OutPaths.fromLines("nix-build", r);
     }
 
     /**
@@ -271,72 +266,6 @@ public final class NixCli {
             }
         }
         throw NixErrors.generic(r.command(), "nix-instantiate --eval", r.stderr());
-    }
-
-    private List<StorePath> buildFlake(String ref) {
-        List<String> common = List.of("build", ref, "--no-link", "--extra-experimental-features", FLAKE_FEATURES);
-        List<String> args = new ArrayList<>(common);
-        args.add("--print-out-paths");
-        ProcessRunner.Result r = tools.run(buildTimeout, "nix", args);
-        if (!r.ok() && NixErrors.unknownFlag(r.stderr()).filter("--print-out-paths"::equals).isPresent()) {
-            // Nix < 2.9 has no --print-out-paths; --json (same build) lists the outputs too.
-            args = new ArrayList<>(common);
-            args.add("--json");
-            r = tools.run(buildTimeout, "nix", args);
-            if (r.ok()) {
-                return jsonOutPaths(r);
-            }
-        }
-        if (!r.ok()) {
-            throw flakeError(r.command(), ref, r.stderr());
-        }
-        return outPaths("nix build", r);
-    }
-
-    private static dev.distrolix.DistrolixException flakeError(List<String> argv, String ref, String stderr) {
-        String err = NixErrors.clean(stderr);
-        if (NixErrors.unknownFlag(err).filter(f -> f.startsWith("--extra-experimental")).isPresent()
-                || err.contains("unknown experimental feature 'flakes'")) {
-            // the spec asks for a flake this machine's Nix cannot build: the input, as before
-            return new NixInputException(argv, "cannot build flake " + ref + ": the installed Nix does not support flakes",
-                    stderr);
-        }
-        String message = "cannot build flake " + ref + ": " + NixErrors.firstError(stderr).orElse("nix build failed");
-        if (err.contains("does not provide attribute") || err.contains("does not exist")
-                || err.contains("cannot find flake")) {
-            return new NixInputException(argv, message, stderr);
-        }
-        return new NixException(argv, message, stderr);
-    }
-
-    private List<StorePath> jsonOutPaths(ProcessRunner.Result r) {
-        Set<StorePath> out = new LinkedHashSet<>();
-        try {
-            for (JsonNode built : MAPPER.readTree(r.stdout())) {
-                built.path("outputs").forEach(p -> out.add(StorePath.parse(p.asText())));
-            }
-        } catch (IOException | IllegalArgumentException e) {
-            throw new NixException(r.command(), "nix build --json printed unexpected output: " + e.getMessage(), e);
-        }
-        return requireSome("nix build", List.copyOf(out), r);
-    }
-
-    private static List<StorePath> outPaths(String command, ProcessRunner.Result r) {
-        Set<StorePath> out = new LinkedHashSet<>();
-        for (String line : r.stdout().split("\n")) {
-            String t = line.strip();
-            if (StorePath.isStorePath(t)) {
-                out.add(StorePath.parse(t));
-            }
-        }
-        return requireSome(command, List.copyOf(out), r);
-    }
-
-    private static List<StorePath> requireSome(String command, List<StorePath> paths, ProcessRunner.Result r) {
-        if (paths.isEmpty()) {
-            throw new NixException(r.command(), command + " succeeded but printed no store path", r.stderr());
-        }
-        return paths;
     }
 
     private Path existing(Path p, String what) {

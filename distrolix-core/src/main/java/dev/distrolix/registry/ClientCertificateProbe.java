@@ -31,7 +31,7 @@ final class ClientCertificateProbe {
         int port = uri.getPort() < 0 ? 443 : uri.getPort();
         AtomicBoolean asked = new AtomicBoolean();
         try {
-            SSLContext ctx = Http.trustAll(new javax.net.ssl.KeyManager[] {new Recorder(asked)});
+            SSLContext ctx = InsecureTls.context(new javax.net.ssl.KeyManager[] {new Recorder(asked)});
             int ms = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
             try (Socket raw = new Socket()) {
                 raw.connect(new InetSocketAddress(uri.getHost(), port), ms);

@@ -3,24 +3,18 @@ package dev.distrolix.registry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.GeneralSecurityException;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * The HTTP layer under the registry client: HTTP/1.1 (no h2c upgrade probes), and redirects
@@ -106,7 +100,7 @@ final class Http {
                     HttpClient.Builder b = builder(connectTimeout);
                     try {
                         if (!verifyTls) {
-                            b.sslContext(trustAll(tlsFiles.keyManagers()));
+                            b.sslContext(InsecureTls.context(tlsFiles.keyManagers()));
                         } else if (!tlsFiles.isEmpty()) {
                             b.sslContext(tlsFiles.verifyingContext()); // the system's CAs, certs.d's, a client key
                         }
@@ -193,10 +187,10 @@ final class Http {
         String method = call.method();
         boolean withBody = true;
         for (int redirects = 0; ; redirects++) {
-            Activity activity = new Activity();
+            HttpBodies.Activity activity = new HttpBodies.Activity();
             HttpRequest.BodyPublisher publisher = withBody ? call.body().get() : HttpRequest.BodyPublishers.noBody();
             HttpRequest.Builder b = HttpRequest.newBuilder(uri)
-                    .method(method, publisher.contentLength() == 0 ? publisher : new WatchedBody(publisher, activity))
+                    .method(method, publisher.contentLength() == 0 ? publisher : new HttpBodies.WatchedBody(publisher, activity))
                     .header("User-Agent", userAgent);
             // no HttpRequest.timeout: sendOnce bounds every phase itself, naming the URL
             call.headers().forEach(b::header);
@@ -269,24 +263,6 @@ final class Http {
         return request.method() + " " + request.uri();
     }
 
-    /** Where a request is: the phase decides which limit applies, {@code last} is its last progress. */
-    static final class Activity {
-        static final int WAITING = 0;
-        static final int SENDING = 1;
-        static final int RECEIVING = 2;
-        volatile int phase = WAITING;
-        volatile long last = System.nanoTime();
-
-        void phase(int p) {
-            phase = p;
-            last = System.nanoTime();
-        }
-
-        void touch() {
-            last = System.nanoTime();
-        }
-    }
-
     /**
      * Sends and waits, bounding each phase: sending the body and reading a buffered answer may not
      * stall longer than {@code limits.stall}; the answer's head must come within {@code call.timeout}
@@ -294,21 +270,21 @@ final class Http {
      * runs out of time is cancelled (its connection closed) and fails with one line naming it.
      */
     private static <T> HttpResponse<T> sendOnce(HttpClient client, HttpRequest request,
-                                                HttpResponse.BodyHandler<T> handler, Call call, Activity activity)
+                                                HttpResponse.BodyHandler<T> handler, Call call, HttpBodies.Activity activity)
             throws IOException {
         Limits limits = call.limits();
         String what = describe(request);
         boolean head = request.method().equals("HEAD");
         HttpResponse.BodyHandler<T> watched = info -> {
-            activity.phase(Activity.RECEIVING);
+            activity.phase(HttpBodies.Activity.RECEIVING);
             if (handler == (Object) STREAM) {
                 @SuppressWarnings("unchecked")
-                HttpResponse.BodySubscriber<T> stream = (HttpResponse.BodySubscriber<T>) new StreamBody(limits, what);
+                HttpResponse.BodySubscriber<T> stream = (HttpResponse.BodySubscriber<T>) new HttpBodies.StreamBody(limits, what);
                 return stream;
             }
             long max = head ? -1 : call.maxBody();
             long declared = info.headers().firstValueAsLong("Content-Length").orElse(-1);
-            Watched<T> w = new Watched<>(handler.apply(info), activity, max, what);
+            HttpBodies.Watched<T> w = new HttpBodies.Watched<>(handler.apply(info), activity, max, what);
             if (max >= 0 && declared > max) {
                 w.refuse(declared);
             }
@@ -321,7 +297,7 @@ final class Http {
         while (true) {
             long now = System.nanoTime();
             int phase = activity.phase;
-            Duration bound = phase == Activity.WAITING ? call.timeout() : limits.stall();
+            Duration bound = phase == HttpBodies.Activity.WAITING ? call.timeout() : limits.stall();
             long left = bound == null ? Long.MAX_VALUE : bound.toNanos() - (now - activity.last);
             long deadlineLeft = limits.deadline().remainingNanos();
             if (deadlineLeft <= 0) {
@@ -331,9 +307,9 @@ final class Http {
             if (left <= 0) {
                 f.cancel(true);
                 throw new TimedOut(what + ": " + switch (phase) {
-                    case Activity.SENDING -> "the server stopped taking the request body (no progress for "
+                    case HttpBodies.Activity.SENDING -> "the server stopped taking the request body (no progress for "
                             + text(bound) + ")";
-                    case Activity.RECEIVING -> "no data for " + text(bound);
+                    case HttpBodies.Activity.RECEIVING -> "no data for " + text(bound);
                     default -> "no answer for " + text(bound);
                 }, false);
             }
@@ -378,258 +354,6 @@ final class Http {
         return new IOException(what + ": " + c, c);
     }
 
-    /** A request body that records progress each time the client takes a buffer of it. */
-    private static final class WatchedBody implements HttpRequest.BodyPublisher {
-        private final HttpRequest.BodyPublisher delegate;
-        private final Activity activity;
-
-        WatchedBody(HttpRequest.BodyPublisher delegate, Activity activity) {
-            this.delegate = delegate;
-            this.activity = activity;
-        }
-
-        @Override
-        public long contentLength() {
-            return delegate.contentLength();
-        }
-
-        @Override
-        public void subscribe(java.util.concurrent.Flow.Subscriber<? super java.nio.ByteBuffer> s) {
-            delegate.subscribe(new java.util.concurrent.Flow.Subscriber<java.nio.ByteBuffer>() {
-                @Override
-                public void onSubscribe(java.util.concurrent.Flow.Subscription sub) {
-                    activity.phase(Activity.SENDING);
-                    s.onSubscribe(sub);
-                }
-
-                @Override
-                public void onNext(java.nio.ByteBuffer item) {
-                    activity.touch();
-                    s.onNext(item);
-                }
-
-                @Override
-                public void onError(Throwable t) {
-                    s.onError(t);
-                }
-
-                @Override
-                public void onComplete() {
-                    if (activity.phase == Activity.SENDING) {
-                        activity.phase(Activity.WAITING); // now the answer's head is awaited
-                    }
-                    s.onComplete();
-                }
-            });
-        }
-    }
-
-    /** A buffered answer: records progress, refuses more than {@code max} bytes (cancelling the transfer). */
-    private static final class Watched<T> implements HttpResponse.BodySubscriber<T> {
-        private final HttpResponse.BodySubscriber<T> delegate;
-        private final Activity activity;
-        private final long max;
-        private final String what;
-        private java.util.concurrent.Flow.Subscription subscription;
-        private long count;
-        private long refused = -1;
-        private boolean failed;
-
-        Watched(HttpResponse.BodySubscriber<T> delegate, Activity activity, long max, String what) {
-            this.delegate = delegate;
-            this.activity = activity;
-            this.max = max;
-            this.what = what;
-        }
-
-        /** The answer says it is {@code declared} bytes, more than we take: fail as soon as subscribed. */
-        void refuse(long declared) {
-            refused = declared;
-        }
-
-        @Override
-        public void onSubscribe(java.util.concurrent.Flow.Subscription s) {
-            subscription = s;
-            delegate.onSubscribe(s);
-            if (refused >= 0) {
-                fail("the answer is " + refused + " bytes (Content-Length), more than the " + max
-                        + " bytes a registry document may have");
-            }
-        }
-
-        @Override
-        public void onNext(List<java.nio.ByteBuffer> items) {
-            activity.touch();
-            if (failed) {
-                return;
-            }
-            for (java.nio.ByteBuffer b : items) {
-                count += b.remaining();
-            }
-            if (max >= 0 && count > max) {
-                fail("the answer is larger than the " + max + " bytes a registry document may have");
-                return;
-            }
-            delegate.onNext(items);
-        }
-
-        private void fail(String why) {
-            failed = true;
-            subscription.cancel();
-            delegate.onError(new TooLarge(what + ": " + why));
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            if (!failed) {
-                delegate.onError(t);
-            }
-        }
-
-        @Override
-        public void onComplete() {
-            if (!failed) {
-                delegate.onComplete();
-            }
-        }
-
-        @Override
-        public java.util.concurrent.CompletionStage<T> getBody() {
-            return delegate.getBody();
-        }
-    }
-
-    /**
-     * A streamed answer (a blob) as an InputStream whose reads wait at most {@code limits.stall} for
-     * data (and never past the deadline): a server that drips or stops fails the read with one line
-     * naming the request, and the transfer is cancelled.
-     */
-    static final class StreamBody extends InputStream implements HttpResponse.BodySubscriber<InputStream> {
-        private static final Object END = new Object();
-        private final java.util.concurrent.BlockingQueue<Object> queue = new java.util.concurrent.LinkedBlockingQueue<>();
-        private final Limits limits;
-        private final String what;
-        private volatile java.util.concurrent.Flow.Subscription subscription;
-        private volatile boolean closed;
-        private java.util.Iterator<java.nio.ByteBuffer> items = java.util.Collections.emptyIterator();
-        private java.nio.ByteBuffer current;
-        private boolean done;
-
-        StreamBody(Limits limits, String what) {
-            this.limits = limits;
-            this.what = what;
-        }
-
-        @Override
-        public void onSubscribe(java.util.concurrent.Flow.Subscription s) {
-            subscription = s;
-            if (closed) {
-                s.cancel();
-            } else {
-                s.request(1);
-            }
-        }
-
-        @Override
-        public void onNext(List<java.nio.ByteBuffer> item) {
-            queue.add(item);
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            queue.add(t);
-        }
-
-        @Override
-        public void onComplete() {
-            queue.add(END);
-        }
-
-        @Override
-        public java.util.concurrent.CompletionStage<InputStream> getBody() {
-            return java.util.concurrent.CompletableFuture.completedStage(this);
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            Objects.checkFromIndexSize(off, len, b.length);
-            if (closed) {
-                throw new IOException(what + ": the stream is closed");
-            }
-            if (len == 0) {
-                return 0;
-            }
-            while (current == null || !current.hasRemaining()) {
-                if (items.hasNext()) {
-                    current = items.next();
-                    continue;
-                }
-                if (done) {
-                    return -1;
-                }
-                Object o = next();
-                if (o == END) {
-                    done = true;
-                    return -1;
-                }
-                if (o instanceof Throwable t) {
-                    done = true;
-                    throw t instanceof IOException io ? io : new IOException(what + ": " + t, t);
-                }
-                @SuppressWarnings("unchecked")
-                List<java.nio.ByteBuffer> list = (List<java.nio.ByteBuffer>) o;
-                items = list.iterator();
-                subscription.request(1);
-            }
-            int n = Math.min(len, current.remaining());
-            current.get(b, off, n);
-            return n;
-        }
-
-        private Object next() throws IOException {
-            long stall = limits.stall() == null ? Long.MAX_VALUE : limits.stall().toNanos();
-            long deadline = limits.deadline().remainingNanos();
-            Object o;
-            try {
-                o = queue.poll(Math.min(stall, Math.max(deadline, 0)), java.util.concurrent.TimeUnit.NANOSECONDS);
-            } catch (InterruptedException e) {
-                close();
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted while reading " + what);
-            }
-            if (o == null) {
-                close();
-                throw deadline <= stall
-                        ? new TimedOut(what + ": " + limits.deadline().describe() + " has passed", true)
-                        : new TimedOut(what + ": no data for " + text(limits.stall()), false);
-            }
-            return o;
-        }
-
-        @Override
-        public int available() {
-            return current == null ? 0 : current.remaining();
-        }
-
-        @Override
-        public void close() {
-            if (!closed) {
-                closed = true;
-                java.util.concurrent.Flow.Subscription s = subscription;
-                if (s != null) {
-                    s.cancel();
-                }
-            }
-        }
-    }
-
     static boolean isRedirect(int status) {
         return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
     }
@@ -651,41 +375,6 @@ final class Http {
             } catch (IOException ignored) {
                 // nothing to save
             }
-        }
-    }
-
-    /** For --insecure: accepts any certificate and any host name (X509Extended, so JSSE adds no host check). */
-    static SSLContext trustAll(javax.net.ssl.KeyManager[] keyManagers) {
-        TrustManager tm = new X509ExtendedTrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) { }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) { }
-
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) { }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) { }
-
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) { }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) { }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        };
-        try {
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(keyManagers, new TrustManager[] {tm}, null);
-            return ctx;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
         }
     }
 }
