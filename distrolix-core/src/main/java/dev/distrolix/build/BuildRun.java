@@ -39,50 +39,10 @@ final class BuildRun {
                    List<String> cacheFrom, BuiltImage.AfterWrite afterWrite, List<String> platforms) {
     }
 
-    private final Supplier<ImageSpec> specSource;
-    private final String target;
-    private final String tag;
-    private final String layering;
-    private final Integer maxLayers;
-    private final Compression compression;
-    private final String compressionName;
-    private final List<String> includes;
-    private final BuildListener listener;
-    private final Instant created;
-    private final NixCli nix;
-    private final StoreSource storeSource;
-    private final StoreDirectoryLister lister;
-    private final Path workDir;
-    private final Path cacheDir;
-    private final RegistrySettings registry;
-    private final Path digestFile;
-    private final LockedInputs locked;
-    private final List<String> cacheFrom;
-    private final BuiltImage.AfterWrite afterWrite;
-    private final List<String> platforms;
+    private final Options o;
 
     BuildRun(Options o) {
-        this.specSource = o.specSource();
-        this.target = o.target();
-        this.tag = o.tag();
-        this.layering = o.layering();
-        this.maxLayers = o.maxLayers();
-        this.compression = o.compression();
-        this.compressionName = o.compressionName();
-        this.includes = o.includes();
-        this.listener = o.listener();
-        this.created = o.created();
-        this.nix = o.nix();
-        this.storeSource = o.storeSource();
-        this.lister = o.lister();
-        this.workDir = o.workDir();
-        this.cacheDir = o.cacheDir();
-        this.registry = o.registry();
-        this.digestFile = o.digestFile();
-        this.locked = o.locked();
-        this.cacheFrom = o.cacheFrom();
-        this.afterWrite = o.afterWrite();
-        this.platforms = o.platforms();
+        this.o = o;
     }
 
     BuildResult build() throws IOException {
@@ -103,12 +63,12 @@ final class BuildRun {
 
     /** The fail-fast ping of a {@code docker://} target, on its own thread; null for other targets. */
     private Background<Void> startRegistryCheck() {
-        if (target == null) {
+        if (o.target() == null) {
             return null; // the default is a folder
         }
         ImageReference t;
         try {
-            t = ImageReference.parseTarget(target);
+            t = ImageReference.parseTarget(o.target());
         } catch (RuntimeException e) {
             return null; // reported after the spec's own errors, by the same parse in build()
         }
@@ -116,21 +76,21 @@ final class BuildRun {
             return null;
         }
         return Background.start("distrolix-registry-check", () -> {
-            Transports.checkWritable(t, registry);
+            Transports.checkWritable(t, o.registry());
             return null;
         });
     }
 
     private BuildResult build(Background<Void> registryCheck) throws IOException {
-        ImageSpec spec = specSource.get();
-        listener.on(new BuildEvent.SpecLoaded(spec.file().toString(), spec.name()));
+        ImageSpec spec = o.specSource().get();
+        o.listener().on(new BuildEvent.SpecLoaded(spec.file().toString(), spec.name()));
         // Parse options first: a bad option must fail before any Nix work or output.
-        ImageReference parsedTarget = ImageReference.parseTarget(target != null ? target : "oci:out/" + spec.name());
+        ImageReference parsedTarget = ImageReference.parseTarget(o.target() != null ? o.target() : "oci:out/" + spec.name());
         if (registryCheck == null) {
-            Transports.checkWritable(parsedTarget, registry);
+            Transports.checkWritable(parsedTarget, o.registry());
         }
         // the digest file's temp file exists from here on: a place it cannot go fails before any work
-        try (StagedFile digestOut = digestFile == null ? null : StagedFile.prepare(digestFile, "--digest-file")) {
+        try (StagedFile digestOut = o.digestFile() == null ? null : StagedFile.prepare(o.digestFile(), "--digest-file")) {
             return build(registryCheck, spec, parsedTarget, digestOut);
         }
     }
@@ -142,13 +102,13 @@ final class BuildRun {
         int layers;
         Instant createdAt;
         try {
-            comp = compressionName != null ? parseCompression(compressionName)
-                    : compression != null ? compression : spec.compression().orElse(Compression.GZIP);
-            strategy = layering != null ? layering : spec.layering().strategy().specName();
-            layers = maxLayers != null ? maxLayers : spec.layering().maxLayers();
+            comp = o.compressionName() != null ? parseCompression(o.compressionName())
+                    : o.compression() != null ? o.compression() : spec.compression().orElse(Compression.GZIP);
+            strategy = o.layering() != null ? o.layering() : spec.layering().strategy().specName();
+            layers = o.maxLayers() != null ? o.maxLayers() : spec.layering().maxLayers();
             Layering.maxStoreLayers(layers);
             Layering.of(strategy);
-            createdAt = created != null ? created : SourceDateEpoch.fromEnvironment();
+            createdAt = o.created() != null ? o.created() : SourceDateEpoch.fromEnvironment();
         } catch (RuntimeException e) {
             if (registryCheck != null) {
                 registryCheck.join(); // an unreachable registry was reported before a bad option
@@ -157,8 +117,8 @@ final class BuildRun {
         }
 
         // the registry as a cache: its images' layers are used where the layer cache has none
-        try (RegistryLayers.Lazy remote = RegistryLayers.forBuild(parsedTarget, tag != null ? tag : spec.tag().orElse(null),
-                spec.name(), cacheDir, cacheFrom, registry, listener)) {
+        try (RegistryLayers.Lazy remote = RegistryLayers.forBuild(parsedTarget, o.tag() != null ? o.tag() : spec.tag().orElse(null),
+                spec.name(), o.cacheDir(), o.cacheFrom(), o.registry(), o.listener())) {
             return build(registryCheck, spec, parsedTarget, digestOut, comp, strategy, layers, createdAt, remote);
         }
     }
@@ -166,50 +126,50 @@ final class BuildRun {
     private BuildResult build(Background<Void> registryCheck, ImageSpec spec, ImageReference parsedTarget,
                               StagedFile digestOut, Compression comp, String strategy, int layers, Instant createdAt,
                               java.util.function.Supplier<RegistryLayers> remote) throws IOException {
-        List<String> platforms = this.platforms != null ? this.platforms : spec.platforms();
+        List<String> platforms = o.platforms() != null ? o.platforms() : spec.platforms();
         List<NixInputs> inputs = new ArrayList<>();
-        StoreSource storeSource = this.storeSource;
-        StoreDirectoryLister lister = this.lister;
-        if (!platforms.isEmpty() && locked != null) {
-            inputs.addAll(registryCheck == null ? locked.nixInputs(spec, platforms, listener)
-                    : whileChecking(registryCheck, () -> locked.nixInputs(spec, platforms, listener)));
-            storeSource = locked.source();
-            lister = locked.lister();
+        StoreSource storeSource = o.storeSource();
+        StoreDirectoryLister lister = o.lister();
+        if (!platforms.isEmpty() && o.locked() != null) {
+            inputs.addAll(registryCheck == null ? o.locked().nixInputs(spec, platforms, o.listener())
+                    : whileChecking(registryCheck, () -> o.locked().nixInputs(spec, platforms, o.listener())));
+            storeSource = o.locked().source();
+            lister = o.locked().lister();
         } else if (!platforms.isEmpty()) {
             if (registryCheck != null) {
                 registryCheck.join();
             }
-            inputs.addAll(PlatformBuild.evaluateEach(spec, platforms, nixCli(), includes, listener));
-        } else if (locked != null) {
-            inputs.add(registryCheck == null ? locked.nixInputs(spec, listener)
-                    : whileChecking(registryCheck, () -> locked.nixInputs(spec, listener)));
-            storeSource = locked.source();
-            lister = locked.lister();
+            inputs.addAll(PlatformBuild.evaluateEach(spec, platforms, nixCli(), o.includes(), o.listener()));
+        } else if (o.locked() != null) {
+            inputs.add(registryCheck == null ? o.locked().nixInputs(spec, o.listener())
+                    : whileChecking(registryCheck, () -> o.locked().nixInputs(spec, o.listener())));
+            storeSource = o.locked().source();
+            lister = o.locked().lister();
         } else {
             NixCli nixCli = nixCli();
-            inputs.add(registryCheck == null ? NixInputs.of(spec, nixCli, includes, listener)
-                    : whileChecking(registryCheck, () -> NixInputs.of(spec, nixCli, includes, listener)));
+            inputs.add(registryCheck == null ? NixInputs.of(spec, nixCli, o.includes(), o.listener())
+                    : whileChecking(registryCheck, () -> NixInputs.of(spec, nixCli, o.includes(), o.listener())));
         }
 
-        LayerCache cache = cacheDir != null ? LayerCache.open(cacheDir) : null;
+        LayerCache cache = o.cacheDir() != null ? LayerCache.open(o.cacheDir()) : null;
         Path blobs = null;
         try {
             // a registry target: layers not in the cache are uploaded as they are made (with no layer cache, only
             // uploaded: none on disk). Not for a signing build: its SBOM reads the layers from disk beside the push.
-            StreamedLayers.Target streamTo = workDir == null && afterWrite == null
+            StreamedLayers.Target streamTo = o.workDir() == null && o.afterWrite() == null
                     && parsedTarget.withDefaults(spec.name(), "latest") instanceof ImageReference.Registry r
-                    ? new StreamedLayers.Target(r.ref(), registry) : null;
+                    ? new StreamedLayers.Target(r.ref(), o.registry()) : null;
             blobs = cache != null ? cache.blobsDir()
-                    : workDir != null ? Files.createDirectories(workDir)
+                    : o.workDir() != null ? Files.createDirectories(o.workDir())
                     : streamTo != null ? dev.distrolix.TempFiles.tempPath("build") // made only if a layer falls back to disk
                     : dev.distrolix.TempFiles.createTempDirectory("build");
             PlatformBuild.Settings settings = new PlatformBuild.Settings(strategy, layers, comp, createdAt, cache, blobs,
-                    listener, locked != null, !platforms.isEmpty(), remote, streamTo,
-                    cache == null && workDir == null); // a private temp folder, deleted below: outputs may link its files
+                    o.listener(), o.locked() != null, !platforms.isEmpty(), remote, streamTo,
+                    cache == null && o.workDir() == null); // a private temp folder, deleted below: outputs may link its files
             List<PlatformBuild.Result> results = PlatformBuild.assembleEach(inputs, storeSource, lister, settings);
             Artifact artifact = platforms.isEmpty() ? results.get(0).image()
                     : AssembledIndex.of(results.stream().map(PlatformBuild.Result::image).toList());
-            String finalTag = tag != null ? tag : spec.tag().orElse(artifact.manifestDigest().hex().substring(0, 32));
+            String finalTag = o.tag() != null ? o.tag() : spec.tag().orElse(artifact.manifestDigest().hex().substring(0, 32));
             ImageReference t = parsedTarget.withDefaults(spec.name(), finalTag);
             if (artifact instanceof AssembledIndex index && !(t instanceof ImageReference.Registry
                     || t instanceof ImageReference.OciLayout || t instanceof ImageReference.OciArchive)) {
@@ -217,42 +177,42 @@ final class BuildRun {
                 artifact = dev.distrolix.image.PlatformChoice.pick(index, null, t.toString());
                 Artifact picked = artifact;
                 results = results.stream().filter(r -> r.image().manifestDigest().equals(picked.manifestDigest())).toList();
-                listener.on(new BuildEvent.Notice(t + " holds one image: writing " + results.get(0).system().platform()
+                o.listener().on(new BuildEvent.Notice(t + " holds one image: writing " + results.get(0).system().platform()
                         + " of " + String.join(", ", platforms) + "; an index goes to docker://, oci: or oci-archive:"));
             }
             if (digestOut != null) {
                 digestOut.write(artifact.manifestDigest() + "\n");
             }
-            if (afterWrite != null) {
+            if (o.afterWrite() != null) {
                 // a signing step starts here; its key is checked before anything is published (for an index too)
                 BuiltImage planned = !(artifact instanceof AssembledImage image) || !platforms.isEmpty() ? null
                         : new BuiltImage(spec, image, t, new WriteResult(image.manifestDigest(), t.toString()),
-                        results.get(0).closure(), results.get(0).system(), createdAt, lockFile(locked));
-                afterWrite.beforeWrite(planned, t);
+                        results.get(0).closure(), results.get(0).system(), createdAt, lockFile(o.locked()));
+                o.afterWrite().beforeWrite(planned, t);
             }
             WriteResult wr;
             try {
-                wr = Transports.write(artifact, t, registry, null,
-                        afterWrite != null ? afterWrite::ready : dev.distrolix.registry.ImagePusher.Gate.OPEN);
+                wr = Transports.write(artifact, t, o.registry(), null,
+                        o.afterWrite() != null ? o.afterWrite()::ready : dev.distrolix.registry.ImagePusher.Gate.OPEN);
                 if (digestOut != null) {
                     digestOut.commit(); // a rename in a folder checked at the start: the one step after the image's commit
                 }
-                listener.on(new BuildEvent.ImageWritten(wr.where(), wr.manifestDigest()));
-                if (afterWrite != null) {
-                    java.util.Optional<Path> lockFile = lockFile(locked);
+                o.listener().on(new BuildEvent.ImageWritten(wr.where(), wr.manifestDigest()));
+                if (o.afterWrite() != null) {
+                    java.util.Optional<Path> lockFile = lockFile(o.locked());
                     for (PlatformBuild.Result r : results) {
                         WriteResult each = artifact instanceof AssembledIndex
                                 ? new WriteResult(r.image().manifestDigest(), wr.where()) : wr;
-                        afterWrite.written(new BuiltImage(spec, r.image(), t, each, r.closure(), r.system(), createdAt,
+                        o.afterWrite().written(new BuiltImage(spec, r.image(), t, each, r.closure(), r.system(), createdAt,
                                 lockFile));
                     }
                     if (artifact instanceof AssembledIndex) {
-                        afterWrite.writtenIndex(t, wr);
+                        o.afterWrite().writtenIndex(t, wr);
                     }
                 }
             } catch (IOException | RuntimeException | Error e) {
-                if (afterWrite != null) {
-                    afterWrite.abandon(); // its work beside the write stops with the build
+                if (o.afterWrite() != null) {
+                    o.afterWrite().abandon(); // its work beside the write stops with the build
                 }
                 throw e;
             }
@@ -271,7 +231,7 @@ final class BuildRun {
         } finally {
             if (cache != null) {
                 cache.close();
-            } else if (workDir == null && blobs != null && Files.exists(blobs)) {
+            } else if (o.workDir() == null && blobs != null && Files.exists(blobs)) {
                 try {
                     dev.distrolix.FileTrees.deleteTree(blobs);
                 } catch (IOException | RuntimeException leftover) {
@@ -290,9 +250,9 @@ final class BuildRun {
      * from there while every path in one is still the path recorded (a warm build runs no {@code nix path-info}).
      */
     private NixCli nixCli() {
-        NixCli n = nix != null ? nix : NixCli.create();
-        return cacheDir == null ? n : n.withClosureRecords(dev.distrolix.nix.ClosureRecords.in(
-                dev.distrolix.nix.ClosureRecords.beside(cacheDir), dev.distrolix.RecordKey.in(dev.distrolix.RecordKey.defaultFile())));
+        NixCli n = o.nix() != null ? o.nix() : NixCli.create();
+        return o.cacheDir() == null ? n : n.withClosureRecords(dev.distrolix.nix.ClosureRecords.in(
+                dev.distrolix.nix.ClosureRecords.beside(o.cacheDir()), dev.distrolix.RecordKey.in(dev.distrolix.RecordKey.defaultFile())));
     }
 
     /** Nix works on a thread of its own while the registry answers; a registry failure stops it and is the error. */
