@@ -2,11 +2,6 @@ package dev.distrolix.spec;
 
 import dev.distrolix.blob.Compression;
 import dev.distrolix.spec.PathSpec.FileSpec;
-import dev.distrolix.spec.SpecNode.Entry;
-import dev.distrolix.spec.SpecNode.ListNode;
-import dev.distrolix.spec.SpecNode.MapNode;
-import dev.distrolix.spec.SpecNode.Scalar;
-import dev.distrolix.spec.SpecNode.ScalarKind;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -43,7 +38,6 @@ import java.util.function.Consumer;
 public final class ImageSpecBuilder {
     /** What messages call a spec built in code. */
     public static final Path NAME = Path.of("ImageSpec.builder()");
-    private static final SourceLocation AT = SourceLocation.inCode(NAME);
 
     private final Map<String, SpecNode> top = new LinkedHashMap<>();
     private final Map<String, SpecNode> vars = new LinkedHashMap<>();
@@ -53,7 +47,7 @@ public final class ImageSpecBuilder {
     private final List<SpecNode> paths = new ArrayList<>();
     private final Map<Integer, byte[]> bytesByPathIndex = new LinkedHashMap<>();
     private Map<String, SpecNode> profile;
-    private ConfigBuilder config;
+    private ConfigOptions config;
     private Path baseDir;
 
     ImageSpecBuilder() {
@@ -61,19 +55,19 @@ public final class ImageSpecBuilder {
 
     /** The image repository name (required). */
     public ImageSpecBuilder name(String name) {
-        top.put("name", str(name));
+        top.put("name", SpecNodes.str(name));
         return this;
     }
 
     /** The tag; without one it is derived from the image content. */
     public ImageSpecBuilder tag(String tag) {
-        top.put("tag", str(tag));
+        top.put("tag", SpecNodes.str(tag));
         return this;
     }
 
     /** A nixpkgs folder (relative to {@link #baseDir}) or a NIX_PATH entry such as {@code <nixpkgs>}. */
     public ImageSpecBuilder nixpkgs(String nixpkgs) {
-        top.put("nixpkgs", str(nixpkgs));
+        top.put("nixpkgs", SpecNodes.str(nixpkgs));
         return this;
     }
 
@@ -83,18 +77,18 @@ public final class ImageSpecBuilder {
 
     /** The Nix system, such as {@code x86_64-linux}; default the one Nix builds for. */
     public ImageSpecBuilder system(String system) {
-        top.put("system", str(system));
+        top.put("system", SpecNodes.str(system));
         return this;
     }
 
     /** The platforms of a multi-platform build ({@code linux/amd64}, {@code linux/arm64}): an image index. */
     public ImageSpecBuilder platforms(String... platforms) {
-        top.put("platforms", list(java.util.Arrays.stream(platforms).map(ImageSpecBuilder::str).toList()));
+        top.put("platforms", SpecNodes.list(java.util.Arrays.stream(platforms).map(SpecNodes::str).toList()));
         return this;
     }
 
     public ImageSpecBuilder var(String name, String value) {
-        vars.put(Objects.requireNonNull(name, "name"), str(value));
+        vars.put(Objects.requireNonNull(name, "name"), SpecNodes.str(value));
         return this;
     }
 
@@ -107,7 +101,7 @@ public final class ImageSpecBuilder {
     /** Packages in the spec's text syntax: {@code nginx}, {@code /nix/store/…}, {@code ./app.nix#x}, {@code flake:REF}. */
     public ImageSpecBuilder packages(String... refs) {
         for (String ref : refs) {
-            packages.add(str(ref));
+            packages.add(SpecNodes.str(ref));
         }
         return this;
     }
@@ -128,9 +122,9 @@ public final class ImageSpecBuilder {
 
     public ImageSpecBuilder group(String name, int gid) {
         Map<String, SpecNode> m = new LinkedHashMap<>();
-        m.put("name", str(name));
-        m.put("gid", integer(gid));
-        groups.add(map(m));
+        m.put("name", SpecNodes.str(name));
+        m.put("gid", SpecNodes.integer(gid));
+        groups.add(SpecNodes.map(m));
         return this;
     }
 
@@ -141,24 +135,24 @@ public final class ImageSpecBuilder {
     /** A user; without {@code group} or {@code gid} its primary group is the group of its own name. */
     public ImageSpecBuilder user(String name, int uid, Consumer<UserOptions> options) {
         UserOptions u = new UserOptions();
-        u.keys.put("name", str(name));
-        u.keys.put("uid", integer(uid));
+        u.keys.put("name", SpecNodes.str(name));
+        u.keys.put("uid", SpecNodes.integer(uid));
         options.accept(u);
-        users.add(map(u.keys));
+        users.add(SpecNodes.map(u.keys));
         return this;
     }
 
     /** Links every package's top-level folders into {@code prefix} ("/" for dockerTools' layout). */
     public ImageSpecBuilder profile(String prefix) {
         profile = new LinkedHashMap<>();
-        profile.put("prefix", str(prefix));
+        profile.put("prefix", SpecNodes.str(prefix));
         return this;
     }
 
     /** Links these packages' top-level folders into {@code prefix}. */
     public ImageSpecBuilder profile(String prefix, String... packageNames) {
         profile(prefix);
-        profile.put("packages", list(Arrays.stream(packageNames).map(ImageSpecBuilder::str).toList()));
+        profile.put("packages", SpecNodes.list(Arrays.stream(packageNames).map(SpecNodes::str).toList()));
         return this;
     }
 
@@ -168,7 +162,7 @@ public final class ImageSpecBuilder {
     }
 
     public ImageSpecBuilder file(String path, String content, Consumer<PathOptions> options) {
-        return addPath(path, "content", str(content), options);
+        return addPath(path, "content", SpecNodes.str(content), options);
     }
 
     /** A file with these bytes, written as they are. */
@@ -178,7 +172,7 @@ public final class ImageSpecBuilder {
 
     public ImageSpecBuilder file(String path, byte[] content, Consumer<PathOptions> options) {
         bytesByPathIndex.put(paths.size(), content.clone());
-        return addPath(path, "content", str(""), options);
+        return addPath(path, "content", SpecNodes.str(""), options);
     }
 
     /** A file copied from {@code source}, a path relative to {@link #baseDir} (and inside it). */
@@ -187,7 +181,7 @@ public final class ImageSpecBuilder {
     }
 
     public ImageSpecBuilder source(String path, String source, Consumer<PathOptions> options) {
-        return addPath(path, "source", str(source), options);
+        return addPath(path, "source", SpecNodes.str(source), options);
     }
 
     public ImageSpecBuilder source(String path, Path source, Consumer<PathOptions> options) {
@@ -199,7 +193,7 @@ public final class ImageSpecBuilder {
     }
 
     public ImageSpecBuilder directory(String path, Consumer<PathOptions> options) {
-        return addPath(path, "type", str("directory"), options);
+        return addPath(path, "type", SpecNodes.str("directory"), options);
     }
 
     public ImageSpecBuilder symlink(String path, String target) {
@@ -207,13 +201,13 @@ public final class ImageSpecBuilder {
     }
 
     public ImageSpecBuilder symlink(String path, String target, Consumer<PathOptions> options) {
-        return addPath(path, "target", str(target), options);
+        return addPath(path, "target", SpecNodes.str(target), options);
     }
 
     /** The OCI config: cmd, entrypoint, env, working dir, user, ports, volumes, labels, stop signal. */
-    public ImageSpecBuilder config(Consumer<ConfigBuilder> options) {
+    public ImageSpecBuilder config(Consumer<ConfigOptions> options) {
         if (config == null) {
-            config = new ConfigBuilder();
+            config = new ConfigOptions();
         }
         options.accept(config);
         return this;
@@ -225,14 +219,14 @@ public final class ImageSpecBuilder {
 
     public ImageSpecBuilder layering(LayeringStrategyName strategy, int maxLayers) {
         Map<String, SpecNode> m = new LinkedHashMap<>();
-        m.put("strategy", str(strategy.specName()));
-        m.put("max-layers", integer(maxLayers));
-        top.put("layering", map(m));
+        m.put("strategy", SpecNodes.str(strategy.specName()));
+        m.put("max-layers", SpecNodes.integer(maxLayers));
+        top.put("layering", SpecNodes.map(m));
         return this;
     }
 
     public ImageSpecBuilder compression(Compression compression) {
-        top.put("compression", str(compression.name().toLowerCase(java.util.Locale.ROOT)));
+        top.put("compression", SpecNodes.str(compression.name().toLowerCase(java.util.Locale.ROOT)));
         return this;
     }
 
@@ -251,12 +245,12 @@ public final class ImageSpecBuilder {
         Map<String, SpecNode> doc = new LinkedHashMap<>();
         for (String key : SpecLoader.TOP_LEVEL_KEYS) {
             SpecNode node = switch (key) {
-                case "vars" -> vars.isEmpty() ? null : map(vars);
-                case "packages" -> packages.isEmpty() ? null : list(packages);
+                case "vars" -> vars.isEmpty() ? null : SpecNodes.map(vars);
+                case "packages" -> packages.isEmpty() ? null : SpecNodes.list(packages);
                 case "accounts" -> accounts();
-                case "paths" -> paths.isEmpty() ? null : list(paths);
-                case "profile" -> profile == null ? null : map(profile);
-                case "config" -> config == null ? null : map(config.keys);
+                case "paths" -> paths.isEmpty() ? null : SpecNodes.list(paths);
+                case "profile" -> profile == null ? null : SpecNodes.map(profile);
+                case "config" -> config == null ? null : SpecNodes.map(config.keys);
                 default -> top.get(key);
             };
             if (node != null) {
@@ -264,7 +258,7 @@ public final class ImageSpecBuilder {
             }
         }
         Path base = (baseDir != null ? baseDir : Path.of("")).toAbsolutePath().normalize();
-        ImageSpec spec = SpecLoader.bind(map(doc), NAME, base, base);
+        ImageSpec spec = SpecLoader.bind(SpecNodes.map(doc), NAME, base, base);
         if (bytesByPathIndex.isEmpty()) {
             return spec;
         }
@@ -284,199 +278,37 @@ public final class ImageSpecBuilder {
             return null;
         }
         Map<String, SpecNode> m = new LinkedHashMap<>();
-        m.put("groups", list(groups));
-        m.put("users", list(users));
-        return map(m);
+        m.put("groups", SpecNodes.list(groups));
+        m.put("users", SpecNodes.list(users));
+        return SpecNodes.map(m);
     }
 
     private ImageSpecBuilder addPath(String path, String key, SpecNode value, Consumer<PathOptions> options) {
         PathOptions p = new PathOptions();
-        p.keys.put("path", str(path));
+        p.keys.put("path", SpecNodes.str(path));
         p.keys.put(key, value);
         options.accept(p);
-        paths.add(map(p.keys));
+        paths.add(SpecNodes.map(p.keys));
         return this;
     }
 
     private static SpecNode packageNode(String name, dev.distrolix.nix.PackageRef ref) {
         Map<String, SpecNode> m = new LinkedHashMap<>();
         if (ref instanceof dev.distrolix.nix.PackageRef.StorePathRef s) {
-            m.put("store-path", str(s.path().fullPath()));
+            m.put("store-path", SpecNodes.str(s.path().fullPath()));
         } else if (ref instanceof dev.distrolix.nix.PackageRef.Attribute a) {
             // an attribute of a given package set is an attribute of that Nix file or folder
-            a.packageSet().ifPresent(set -> m.put("file", str(set.toString())));
-            m.put("attr", str(a.attrPath()));
+            a.packageSet().ifPresent(set -> m.put("file", SpecNodes.str(set.toString())));
+            m.put("attr", SpecNodes.str(a.attrPath()));
         } else if (ref instanceof dev.distrolix.nix.PackageRef.NixFile f) {
-            m.put("file", str(f.file().toString()));
-            f.attrPath().ifPresent(attr -> m.put("attr", str(attr)));
+            m.put("file", SpecNodes.str(f.file().toString()));
+            f.attrPath().ifPresent(attr -> m.put("attr", SpecNodes.str(attr)));
         } else {
-            m.put("flake", str(((dev.distrolix.nix.PackageRef.Flake) ref).ref()));
+            m.put("flake", SpecNodes.str(((dev.distrolix.nix.PackageRef.Flake) ref).ref()));
         }
         if (name != null) {
-            m.put("name", str(name));
+            m.put("name", SpecNodes.str(name));
         }
-        return map(m);
-    }
-
-    /** Mode and owner of a path; {@code interpolate} for sources. */
-    public static final class PathOptions {
-        private final Map<String, SpecNode> keys = new LinkedHashMap<>();
-
-        private PathOptions() {
-        }
-
-        /** Permission bits, written in Java as an octal literal: {@code mode(01777)}. */
-        public PathOptions mode(int mode) {
-            keys.put("mode", str(Integer.toOctalString(mode)));
-            return this;
-        }
-
-        /** A declared user's name. */
-        public PathOptions owner(String user) {
-            keys.put("owner", str(user));
-            return this;
-        }
-
-        public PathOptions owner(int uid) {
-            keys.put("owner", integer(uid));
-            return this;
-        }
-
-        /** A declared group's name. */
-        public PathOptions group(String group) {
-            keys.put("group", str(group));
-            return this;
-        }
-
-        public PathOptions group(int gid) {
-            keys.put("group", integer(gid));
-            return this;
-        }
-
-        /** Renders the source file's {@code ${…}} placeholders (sources only). */
-        public PathOptions interpolate() {
-            keys.put("interpolate", new Scalar(AT, ScalarKind.TRUE, "true"));
-            return this;
-        }
-    }
-
-    /** A user's primary group (by name or gid), home, shell, gecos and supplementary groups. */
-    public static final class UserOptions {
-        private final Map<String, SpecNode> keys = new LinkedHashMap<>();
-
-        private UserOptions() {
-        }
-
-        public UserOptions group(String group) {
-            keys.put("group", str(group));
-            return this;
-        }
-
-        public UserOptions gid(int gid) {
-            keys.put("gid", integer(gid));
-            return this;
-        }
-
-        public UserOptions home(String home) {
-            keys.put("home", str(home));
-            return this;
-        }
-
-        public UserOptions shell(String shell) {
-            keys.put("shell", str(shell));
-            return this;
-        }
-
-        public UserOptions gecos(String gecos) {
-            keys.put("gecos", str(gecos));
-            return this;
-        }
-
-        public UserOptions groups(String... groups) {
-            keys.put("groups", list(Arrays.stream(groups).map(ImageSpecBuilder::str).toList()));
-            return this;
-        }
-    }
-
-    /** The {@code config:} section; every string is a template. */
-    public static final class ConfigBuilder {
-        private final Map<String, SpecNode> keys = new LinkedHashMap<>();
-        private final Map<String, SpecNode> env = new LinkedHashMap<>();
-        private final Map<String, SpecNode> labels = new LinkedHashMap<>();
-
-        private ConfigBuilder() {
-        }
-
-        public ConfigBuilder entrypoint(String... argv) {
-            keys.put("entrypoint", strings(argv));
-            return this;
-        }
-
-        public ConfigBuilder cmd(String... argv) {
-            keys.put("cmd", strings(argv));
-            return this;
-        }
-
-        /** One environment variable; variables keep the order they were added in. */
-        public ConfigBuilder env(String name, String value) {
-            env.put(Objects.requireNonNull(name, "name"), str(value));
-            keys.put("env", map(env));
-            return this;
-        }
-
-        public ConfigBuilder workingDir(String dir) {
-            keys.put("working-dir", str(dir));
-            return this;
-        }
-
-        /** {@code NAME}, {@code UID}, {@code USER:GROUP} or {@code UID:GID}. */
-        public ConfigBuilder user(String user) {
-            keys.put("user", str(user));
-            return this;
-        }
-
-        /** {@code 80}, {@code 80/tcp}, {@code 53/udp}. */
-        public ConfigBuilder exposedPorts(String... ports) {
-            keys.put("exposed-ports", strings(ports));
-            return this;
-        }
-
-        public ConfigBuilder volumes(String... volumes) {
-            keys.put("volumes", strings(volumes));
-            return this;
-        }
-
-        public ConfigBuilder label(String key, String value) {
-            labels.put(Objects.requireNonNull(key, "key"), str(value));
-            keys.put("labels", map(labels));
-            return this;
-        }
-
-        public ConfigBuilder stopSignal(String signal) {
-            keys.put("stop-signal", str(signal));
-            return this;
-        }
-
-        private static SpecNode strings(String... values) {
-            return list(Arrays.stream(values).map(ImageSpecBuilder::str).toList());
-        }
-    }
-
-    private static Scalar str(String text) {
-        return text == null ? new Scalar(AT, ScalarKind.NULL, "null") : new Scalar(AT, ScalarKind.STRING, text);
-    }
-
-    private static Scalar integer(long value) {
-        return new Scalar(AT, ScalarKind.INTEGER, Long.toString(value));
-    }
-
-    private static ListNode list(List<? extends SpecNode> items) {
-        return new ListNode(AT, List.copyOf(items));
-    }
-
-    private static MapNode map(Map<String, SpecNode> values) {
-        Map<String, Entry> entries = new LinkedHashMap<>();
-        values.forEach((k, v) -> entries.put(k, new Entry(k, AT, v)));
-        return new MapNode(AT, entries);
+        return SpecNodes.map(m);
     }
 }
