@@ -12,7 +12,7 @@ import java.nio.file.StandardCopyOption;
  * cache folders ({@link #defaultFile()}), made on first use, 0600.
  */
 public final class RecordKey {
-    /** The length of {@link #mac}. */
+    /** The length of the HMAC that ends every record. */
     public static final int MAC_BYTES = 32;
     private final Path file;
     private byte[] key;
@@ -24,6 +24,18 @@ public final class RecordKey {
     /** The key in {@code file} (made when first needed). */
     public static RecordKey in(Path file) {
         return new RecordKey(file);
+    }
+
+    /**
+     * This user's key ({@link #defaultFile()}), one instance per process: the SBOM's scan records and a build's
+     * closure records share it, so the file is read (or made) once.
+     */
+    public static RecordKey user() {
+        return User.KEY;
+    }
+
+    private static final class User {
+        static final RecordKey KEY = in(defaultFile());
     }
 
     /** {@code $XDG_CONFIG_HOME/distrolix/scan-records.key}, else {@code ~/.config/distrolix/scan-records.key}. */
@@ -65,8 +77,28 @@ public final class RecordKey {
         return key.length == 0 ? null : key;
     }
 
+    /** {@code body} followed by its HMAC-SHA256 under {@code key}: a record as it is written. */
+    public static byte[] seal(byte[] key, byte[] body) {
+        byte[] record = java.util.Arrays.copyOf(body, body.length + MAC_BYTES);
+        System.arraycopy(mac(key, body, body.length), 0, record, body.length, MAC_BYTES);
+        return record;
+    }
+
+    /**
+     * How many bytes of {@code record} are its body, when its HMAC under {@code key} holds; -1 when the record is
+     * too short to have one or was damaged or made under another key.
+     */
+    public static int bodyLength(byte[] key, byte[] record) {
+        int body = record.length - MAC_BYTES;
+        if (body <= 0) {
+            return -1;
+        }
+        return java.security.MessageDigest.isEqual(mac(key, record, body),
+                java.util.Arrays.copyOfRange(record, body, record.length)) ? body : -1;
+    }
+
     /** HMAC-SHA256 under {@code key} of the first {@code len} bytes of {@code bytes}. */
-    public static byte[] mac(byte[] key, byte[] bytes, int len) {
+    private static byte[] mac(byte[] key, byte[] bytes, int len) {
         try {
             javax.crypto.Mac m = javax.crypto.Mac.getInstance("HmacSHA256");
             m.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));

@@ -252,7 +252,7 @@ final class BuildRun {
     private NixCli nixCli() {
         NixCli n = o.nix() != null ? o.nix() : NixCli.create();
         return o.cacheDir() == null ? n : n.withClosureRecords(dev.distrolix.nix.ClosureRecords.in(
-                dev.distrolix.nix.ClosureRecords.beside(o.cacheDir()), dev.distrolix.RecordKey.in(dev.distrolix.RecordKey.defaultFile())));
+                dev.distrolix.nix.ClosureRecords.beside(o.cacheDir()), dev.distrolix.RecordKey.user()));
     }
 
     /** Nix works on a thread of its own while the registry answers; a registry failure stops it and is the error. */

@@ -207,8 +207,7 @@ public final class LayerCache implements Closeable {
             java.util.Set<String> kept = new java.util.HashSet<>();
             try (Stream<Path> s = Files.list(dir.resolve("keys"))) {
                 for (Path k : s.toList()) {
-                    boolean old = Files.getLastModifiedTime(k).toInstant().isBefore(cutoff) || olderThan.isZero();
-                    if (old || !k.toString().endsWith(".json")) {
+                    if (isOld(k, cutoff, olderThan) || !k.toString().endsWith(".json")) {
                         Files.deleteIfExists(k);
                         continue;
                     }
@@ -229,7 +228,7 @@ public final class LayerCache implements Closeable {
             if (Files.isDirectory(closures)) {
                 try (Stream<Path> s = Files.list(closures)) {
                     for (Path f : s.toList()) {
-                        if (olderThan.isZero() || Files.getLastModifiedTime(f).toInstant().isBefore(cutoff)) {
+                        if (isOld(f, cutoff, olderThan)) {
                             Files.deleteIfExists(f);
                         }
                     }
@@ -237,6 +236,11 @@ public final class LayerCache implements Closeable {
             }
             return c.usage();
         }
+    }
+
+    /** Whether {@code f} was last written before {@code cutoff} ({@code olderThan} zero: every file is). */
+    private static boolean isOld(Path f, Instant cutoff, Duration olderThan) throws IOException {
+        return olderThan.isZero() || Files.getLastModifiedTime(f).toInstant().isBefore(cutoff);
     }
 
     /** Deletes the files of {@code folder} whose names (blob hex digests) are not in {@code kept}. */

@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -158,12 +157,9 @@ public final class ClosureRecords {
 
     /** The file name of a set of roots: the SHA-256 of their sorted full paths. */
     static String name(Collection<StorePath> roots) {
-        MessageDigest md = dev.distrolix.blob.Digest.newSha256();
-        for (StorePath r : sorted(roots)) {
-            md.update(r.fullPath().getBytes(StandardCharsets.UTF_8));
-            md.update((byte) '\n');
-        }
-        return java.util.HexFormat.of().formatHex(md.digest());
+        StringBuilder lines = new StringBuilder();
+        sorted(roots).forEach(r -> lines.append(r.fullPath()).append('\n'));
+        return dev.distrolix.blob.Digest.sha256(lines.toString().getBytes(StandardCharsets.UTF_8)).hex();
     }
 
     /** The roots in one order whatever order they were given in (each once). */
@@ -225,18 +221,13 @@ public final class ClosureRecords {
         }
         out.flush();
         byte[] body = buf.toByteArray();
-        if (body.length + RecordKey.MAC_BYTES > MAX_BYTES) {
-            return null;
-        }
-        buf.write(RecordKey.mac(key, body, body.length));
-        return buf.toByteArray();
+        return body.length + RecordKey.MAC_BYTES > MAX_BYTES ? null : RecordKey.seal(key, body);
     }
 
     /** The closure, or null when the record is not for these roots or a path is no longer the one recorded. */
     static Closure decode(byte[] bytes, byte[] key, String stamp, Collection<StorePath> roots) throws IOException {
-        int body = bytes.length - RecordKey.MAC_BYTES;
-        if (body <= 0 || !MessageDigest.isEqual(RecordKey.mac(key, bytes, body),
-                java.util.Arrays.copyOfRange(bytes, body, bytes.length))) {
+        int body = RecordKey.bodyLength(key, bytes);
+        if (body < 0) {
             return null;
         }
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, 0, body));

@@ -16,9 +16,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,19 +43,19 @@ public final class ScanCache {
     private final Path dir;
     private final RecordKey key;
 
-    private ScanCache(Path dir, Path keyFile) {
+    private ScanCache(Path dir, RecordKey key) {
         this.dir = dir;
-        this.key = RecordKey.in(keyFile);
+        this.key = key;
     }
 
     /** The records in {@code dir} (made when the first one is written), under this user's key. */
     public static ScanCache in(Path dir) {
-        return new ScanCache(dir, RecordKey.defaultFile());
+        return new ScanCache(dir, RecordKey.user());
     }
 
     /** The records in {@code dir}, authenticated with the key in {@code keyFile} (made if missing). */
     public static ScanCache in(Path dir, Path keyFile) {
-        return new ScanCache(dir, keyFile);
+        return new ScanCache(dir, RecordKey.in(keyFile));
     }
 
     /** The scans folder of a layer cache folder. */
@@ -163,30 +161,25 @@ public final class ScanCache {
                 out.writeUTF(w.getKey());
                 out.writeUTF(w.getValue());
             }
-            if (buf.size() > MAX_BYTES - 32) {
+            if (buf.size() > MAX_BYTES - RecordKey.MAC_BYTES) {
                 return null;
             }
         }
         out.flush();
-        if (buf.size() > MAX_BYTES - 32) {
+        if (buf.size() > MAX_BYTES - RecordKey.MAC_BYTES) {
             return null;
         }
-        byte[] body = buf.toByteArray();
-        out.write(RecordKey.mac(key, body, body.length));
-        return buf.toByteArray();
+        return RecordKey.seal(key, buf.toByteArray());
     }
 
     /** The record, or null when the bytes are damaged or of another layer, kind or format. */
     static LayerScanRecord decode(byte[] bytes, byte[] key, LayerInfo layer, String kind, int collectors)
             throws IOException {
-        if (bytes.length < 32) {
+        int body = RecordKey.bodyLength(key, bytes);
+        if (body < 0) {
             return null;
         }
-        if (!MessageDigest.isEqual(RecordKey.mac(key, bytes, bytes.length - 32),
-                Arrays.copyOfRange(bytes, bytes.length - 32, bytes.length))) {
-            return null;
-        }
-        DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, 0, bytes.length - 32));
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, 0, body));
         if (!in.readUTF().equals(MAGIC) || in.readInt() != VERSION || !in.readUTF().equals(kind)
                 || !in.readUTF().equals(layer.digest().toString()) || !in.readUTF().equals(layer.diffId().toString())) {
             return null;
