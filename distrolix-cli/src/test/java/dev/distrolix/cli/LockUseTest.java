@@ -60,6 +60,28 @@ class LockUseTest {
         assertThat(digest(r)).isEqualTo(c.localDigest);
     }
 
+    /**
+     * With a layer cache, the local store's closure is recorded beside it as for an evaluating build: the next
+     * build from the lock asks no Nix program (here there is none to ask) and still reads the local store.
+     */
+    @Test
+    void aWarmBuildFromAFreshLockRunsNoNix() throws Exception {
+        Path spec = c.specCopy("use-records");
+        assertThat(c.lock(spec, "zstd").exitCode()).isZero();
+        Path cache = c.tmp.resolve("use-records-cache");
+        Cli first = CliProcess.run(SignedCache.NIX_ENV, c.tmp, "build", spec.toString(), "--cache-dir", cache.toString(),
+                "-o", "oci:" + c.tmp.resolve("use-records-1"));
+        assertThat(first.exitCode()).as(first.err()).isZero();
+        assertThat(first.err()).contains("using image.lock.json (6 store paths, from the local store)");
+
+        Cli warm = c.withoutNixPrograms("build", spec.toString(), "--cache-dir", cache.toString(),
+                "-o", "oci:" + c.tmp.resolve("use-records-2"));
+        assertThat(warm.exitCode()).as(warm.err()).isZero();
+        assertThat(warm.err()).as("answered from the closure record, not fetched")
+                .contains("using image.lock.json (6 store paths, from the local store)");
+        assertThat(digest(warm)).isEqualTo(c.localDigest).isEqualTo(digest(first));
+    }
+
     @Test
     void withoutNixAFreshLockIsFetchedFromItsCaches() throws Exception {
         Path spec = c.specCopy("use-fetch");

@@ -159,11 +159,21 @@ final class SignedCache {
      * mount namespace of its own.
      */
     Cli withoutNix(String... args) {
+        return inNamespace("mount -t tmpfs -o size=1m,mode=0755 none /nix && ", "test ! -e /nix/store || exit 97; ",
+                args);
+    }
+
+    /** The same with the store still there: only Nix's programs are missing (they run /bin/false). */
+    Cli withoutNixPrograms(String... args) {
+        return inNamespace("", "test -d /nix/store || exit 97; ", args);
+    }
+
+    private Cli inNamespace(String mountStore, String checkStore, String... args) {
         List<String> cmd = new ArrayList<>(List.of("unshare", "-m", "--", "bash", "-c",
-                "mount -t tmpfs -o size=1m,mode=0755 none /nix"
-                        + " && for f in /usr/bin/nix /usr/bin/nix-* /usr/libexec/nix/*; do"
+                mountStore
+                        + "for f in /usr/bin/nix /usr/bin/nix-* /usr/libexec/nix/*; do"
                         + " [ -e \"$f\" ] && mount --bind /bin/false \"$f\"; done;"
-                        + " test ! -e /nix/store || exit 97; ! nix-store --version >/dev/null 2>&1 || exit 98;"
+                        + " " + checkStore + "! nix-store --version >/dev/null 2>&1 || exit 98;"
                         + " exec \"$@\"",
                 "nonix", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), Distrolix.class.getName()));

@@ -127,6 +127,9 @@ final class BuildRun {
                               StagedFile digestOut, Compression comp, String strategy, int layers, Instant createdAt,
                               java.util.function.Supplier<RegistryLayers> remote) throws IOException {
         List<String> platforms = o.platforms() != null ? o.platforms() : spec.platforms();
+        if (o.locked() != null && o.cacheDir() != null) {
+            o.locked().recordingClosures(closureRecords());
+        }
         List<NixInputs> inputs = new ArrayList<>();
         StoreSource storeSource = o.storeSource();
         StoreDirectoryLister lister = o.lister();
@@ -251,8 +254,13 @@ final class BuildRun {
      */
     private NixCli nixCli() {
         NixCli n = o.nix() != null ? o.nix() : NixCli.create();
-        return o.cacheDir() == null ? n : n.withClosureRecords(dev.distrolix.nix.ClosureRecords.in(
-                dev.distrolix.nix.ClosureRecords.beside(o.cacheDir()), dev.distrolix.RecordKey.user()));
+        return o.cacheDir() == null ? n : n.withClosureRecords(closureRecords());
+    }
+
+    /** The closure records beside the layer cache (there is one). */
+    private dev.distrolix.nix.ClosureRecords closureRecords() {
+        return dev.distrolix.nix.ClosureRecords.in(dev.distrolix.nix.ClosureRecords.beside(o.cacheDir()),
+                dev.distrolix.RecordKey.user());
     }
 
     /** Nix works on a thread of its own while the registry answers; a registry failure stops it and is the error. */

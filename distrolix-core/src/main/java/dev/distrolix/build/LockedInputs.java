@@ -156,6 +156,16 @@ public final class LockedInputs implements AutoCloseable {
         return this;
     }
 
+    /**
+     * The local store's closure is answered from {@code records} while they hold (as an evaluating build's is), so
+     * that a warm build from a fresh lock runs no Nix program at all; without a local store to prefer, nothing.
+     */
+    void recordingClosures(dev.distrolix.nix.ClosureRecords records) {
+        if (localNix != null) {
+            localNix = localNix.withClosureRecords(records);
+        }
+    }
+
     public ImageLock lock() {
         return lock;
     }
