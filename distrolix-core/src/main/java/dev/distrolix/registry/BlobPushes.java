@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * same registry known to have it, asked at once (201 → done; 202 → upload into that session) → upload; a blob
  * {@linkplain ImagePusher.Blob#likelyNew() likely new} goes straight to the upload on its first attempt. A
  * failed attempt (reset, 5xx, 429…) starts over with the HEAD, so a blob that did arrive is not
- * sent twice. The first blob that fails for good cancels the others.
+ * sent twice. The first blob that fails for good cancels the others. A blob the tag's current manifest names
+ * is there already (a registry keeps what a tagged manifest names): done on the first attempt without a request.
  */
 final class BlobPushes {
     /** Mount sources tried per blob before uploading. */
@@ -33,12 +34,19 @@ final class BlobPushes {
     private final BlobLocations locations;
     private final RegistrySettings settings;
     private final PushListener listener;
+    private final Set<Digest> tagged;
 
     BlobPushes(Repository repo, BlobLocations locations, RegistrySettings settings) {
+        this(repo, locations, settings, Set.of());
+    }
+
+    /** @param tagged blobs the target tag's manifest names now */
+    BlobPushes(Repository repo, BlobLocations locations, RegistrySettings settings, Set<Digest> tagged) {
         this.repo = repo;
         this.locations = locations;
         this.settings = settings;
         this.listener = settings.listener();
+        this.tagged = Set.copyOf(tagged);
     }
 
     List<BlobOutcome> pushAll(List<ImagePusher.Blob> blobs) throws IOException {
@@ -66,6 +74,10 @@ final class BlobPushes {
     private BlobOutcome attempt(ImagePusher.Blob b, int attempt) throws IOException {
         Digest d = b.descriptor().digest();
         long size = b.descriptor().size();
+        if (attempt == 1 && tagged.contains(d)) {
+            emit(b, State.EXISTS, size, null);
+            return outcome(b, Fate.EXISTS, null);
+        }
         if (b.likelyNew() && attempt == 1) {
             return upload(b, null); // a later attempt asks first: the failed one may have stored it
         }

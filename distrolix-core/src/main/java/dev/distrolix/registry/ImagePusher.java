@@ -4,10 +4,13 @@ import dev.distrolix.image.Descriptor;
 import dev.distrolix.blob.Digest;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Pushes an image (or an index with its images) to a registry in the spec's order: blobs first
@@ -99,13 +102,15 @@ public final class ImagePusher {
         }
         listener.on(new PushEvent.Started(req.target().toString(), announced));
         // A registry accepts a manifest only when it has every blob the manifest names, and keeps them while
-        // it is tagged: one HEAD per tag settles an unchanged re-push.
-        boolean unchanged = unchanged(req, repo);
+        // it is tagged: the first tag's manifest settles an unchanged re-push, and otherwise names blobs that
+        // need no HEAD (an edit's unchanged layers); one HEAD for each other tag.
+        Set<Digest> tagged = new HashSet<>();
+        boolean unchanged = unchanged(req, repo, tagged);
         BlobLocations locations = BlobLocations.load(settings.blobCacheDir(), client.registry());
         List<PushResult.BlobOutcome> outcomes;
         try {
             outcomes = unchanged ? alreadyThere(blobs, repo, locations)
-                    : new BlobPushes(repo, locations, settings).pushAll(blobs);
+                    : new BlobPushes(repo, locations, settings, tagged).pushAll(blobs);
         } finally {
             locations.save();
         }
@@ -151,17 +156,51 @@ public final class ImagePusher {
         return there;
     }
 
-    /** Whether every tag already names the manifest being pushed (never for a push by digest alone). */
-    private static boolean unchanged(Request req, Repository repo) throws IOException {
+    /**
+     * Whether every tag already names the manifest being pushed (never for a push by digest alone); when the first
+     * tag names another image manifest, the blobs it names are added to {@code tagged}.
+     */
+    private static boolean unchanged(Request req, Repository repo, Set<Digest> tagged) throws IOException {
         if (req.tags().isEmpty()) {
             return false;
         }
-        for (String tag : req.tags()) {
+        String firstTag = req.tags().get(0);
+        Optional<Digest> firstDigest;
+        try {
+            Optional<ManifestBytes> m = repo.findManifest(firstTag);
+            m.ifPresent(current -> tagged.addAll(namedBlobs(current)));
+            firstDigest = m.map(ManifestBytes::digest);
+        } catch (RegistryException unreadable) {
+            // a manifest we do not read (another artifact type, too large) or an error: asked as before, by a HEAD
+            firstDigest = repo.manifestDigest(firstTag);
+        }
+        if (!firstDigest.map(req.top().digest()::equals).orElse(false)) {
+            return false;
+        }
+        for (String tag : req.tags().subList(1, req.tags().size())) {
             if (!repo.manifestDigest(tag).map(req.top().digest()::equals).orElse(false)) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** The config and layers an image manifest names; none for an index or one that does not parse. */
+    static Set<Digest> namedBlobs(ManifestBytes m) {
+        Set<Digest> out = new HashSet<>();
+        if (m.isIndex()) {
+            return out;
+        }
+        try {
+            com.fasterxml.jackson.databind.JsonNode root = dev.distrolix.json.Mappers.json().readTree(m.bytes());
+            out.add(Digest.parse(root.path("config").path("digest").asText()));
+            for (com.fasterxml.jackson.databind.JsonNode l : root.path("layers")) {
+                out.add(Digest.parse(l.path("digest").asText()));
+            }
+        } catch (IOException | IllegalArgumentException unreadable) {
+            return new HashSet<>(); // asked for one by one, as without it
+        }
+        return out;
     }
 
     private static List<Blob> distinct(List<Blob> blobs) {

@@ -69,15 +69,41 @@ class RegistryPushTest {
         assertThat(registry.countRequests("\"PUT /v2/smoke/manifests/")).as("nor puts a manifest").isEqualTo(manifestPuts);
         assertThat(events).filteredOn(e -> e instanceof PushEvent.Unchanged).hasSize(1);
 
-        // one tag moved elsewhere: the blobs are checked (all there) and both tags put again
+        // one tag moved elsewhere: both tags put again; every blob is named by the first tag's manifest, so none
+        // is asked for
         Transports.write(TestImages.image(tmp.resolve("other"), "other", 1, 1_000),
                 ImageReference.parse("docker://" + registry.address() + "/smoke:latest"), settings());
+        long putsBefore = registry.countRequests("\"PUT /v2/smoke/manifests/");
+        long headsBefore = registry.countRequests("\"HEAD /v2/smoke/blobs/");
         Transports.write(img, target, settings());
-        assertThat(registry.countRequests("\"HEAD /v2/smoke/blobs/")).isGreaterThan(blobChecks);
+        assertThat(registry.countRequests("\"HEAD /v2/smoke/blobs/")).isEqualTo(headsBefore);
+        assertThat(registry.countRequests("\"PUT /v2/smoke/manifests/")).isEqualTo(putsBefore + 2);
         assertThat(registry.blobUploads("smoke")).as("the other image's 2 blobs only").isEqualTo(6);
         assertThat(Fixtures.run("skopeo", "inspect", "--tls-verify=false", "--raw",
                 "docker://" + registry.address() + "/smoke:latest"))
                 .isEqualTo(new String(img.manifestBytes(), java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /**
+     * An edit pushed over its tag: the layers the tag's manifest names are there (a registry keeps what a tagged
+     * manifest names), so only the new layer and config are asked for and sent.
+     */
+    @Test
+    void anEditAsksOnlyForTheBlobsTheTagDoesNotNameAlready() throws Exception {
+        ImageReference target = ImageReference.parse("docker://" + registry.address() + "/edit:1");
+        AssembledImage before = TestImages.image(tmp.resolve("edit-a"), "edit", 3, 50_000);
+        Transports.write(before, target, settings());
+        assertThat(registry.blobUploads("edit")).isEqualTo(4);
+        long heads = registry.countRequests("\"HEAD /v2/edit/blobs/");
+
+        AssembledImage after = TestImages.image(tmp.resolve("edit-b"), "edit", 3, 50_000, "edited\n");
+        assertThat(after.blobs().subList(0, 3)).extracting(LayerBlob::digest)
+                .isEqualTo(before.blobs().stream().map(LayerBlob::digest).toList());
+        Transports.write(after, target, settings());
+        assertThat(registry.countRequests("\"HEAD /v2/edit/blobs/") - heads)
+                .as("at most the new layer and config are asked for").isLessThanOrEqualTo(2);
+        assertThat(registry.blobUploads("edit")).as("the new layer and config").isEqualTo(6);
+        RealToolsCheck.skopeoCopyVerifies(registry.address() + "/edit:1", tmp.resolve("edit-copy"));
     }
 
     @Test

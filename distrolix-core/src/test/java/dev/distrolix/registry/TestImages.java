@@ -22,6 +22,11 @@ final class TestImages {
 
     /** {@code layers} layers; the last holds {@code bigBytes} random bytes (seeded), so it takes a while to send. */
     static AssembledImage image(Path dir, String variant, int layers, int bigBytes) throws IOException {
+        return image(dir, variant, layers, bigBytes, null);
+    }
+
+    /** The same image with one more layer on top holding {@code top} (an edit), or none for null. */
+    static AssembledImage image(Path dir, String variant, int layers, int bigBytes, String top) throws IOException {
         List<LayerBlob> blobs = new ArrayList<>();
         for (int i = 0; i < layers - 1; i++) {
             blobs.add(TestLayers.gzipLayer(dir, variant + "-" + i, Map.of("layer" + i + "/hello.txt", "hello " + variant + " " + i + "\n")));
@@ -31,6 +36,9 @@ final class TestImages {
         // random bytes as text: incompressible enough, and a tar entry TestLayers can hold
         blobs.add(TestLayers.layer(dir, variant + "-big", Map.of("big/data.bin",
                 new String(random, java.nio.charset.StandardCharsets.ISO_8859_1)), Compression.NONE));
+        if (top != null) {
+            blobs.add(TestLayers.gzipLayer(dir, variant + "-top-" + top.hashCode(), Map.of("top.txt", top)));
+        }
         List<HistoryEntry> history = blobs.stream()
                 .map(l -> HistoryEntry.layer(Instant.ofEpochSecond(1), "test " + variant, null)).toList();
         return ImageAssembler.assemble(Platform.linuxAmd64(),
