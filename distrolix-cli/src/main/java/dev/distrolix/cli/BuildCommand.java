@@ -192,27 +192,8 @@ final class BuildCommand implements Callable<Integer> {
         }
         LockedInputs.LockUse use = locked ? LockedInputs.LockUse.REQUIRED
                 : noLock ? LockedInputs.LockUse.IGNORED : LockedInputs.LockUse.IF_FRESH;
-        java.util.Optional<LockedInputs> lock = LockedInputs.forBuild(specFile.toString().equals("-") ? null : specFile,
-                use, includes, dev.distrolix.lock.SubstituterRetry.of(dev.distrolix.registry.RetryPolicy.DEFAULT),
-                m -> progress.on(new dev.distrolix.build.BuildEvent.Notice(m)));
-        if (platforms != null && lock.isPresent() && !lock.get().pins(platforms)) {
-            // --platform asks for a platform the lock does not pin: --locked cannot build it, the default evaluates
-            if (locked) {
-                lock.get().close();
-                throw new dev.distrolix.InputException(dev.distrolix.lock.ImageLock.fileFor(specFile).getFileName() + " does not pin --platform "
-                        + String.join(",", platforms) + "; add it to platforms: and run distrolix lock again");
-            }
-            progress.on(new dev.distrolix.build.BuildEvent.Notice(dev.distrolix.lock.ImageLock.fileFor(specFile).getFileName()
-                    + " not used: it does not pin --platform " + String.join(",", platforms) + "; Nix evaluates the spec"));
-            lock.get().close();
-            lock = java.util.Optional.empty();
-        }
-        try (LockedInputs inputs = lock.orElse(null)) {
-            if (inputs != null) {
-                build.locked(inputs);
-            }
-            r = build.registry(registry.settings(push)).build();
-        }
+        r = build.lock(specFile.toString().equals("-") ? null : specFile, use)
+                .registry(registry.settings(push)).build();
         progress.finish();
         if (json) {
             out.println(toJson(r, push.result(), signingLines));

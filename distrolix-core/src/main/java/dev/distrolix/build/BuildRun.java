@@ -35,14 +35,17 @@ final class BuildRun {
     record Options(Supplier<ImageSpec> specSource, String target, String tag, String layering, Integer maxLayers,
                    Compression compression, String compressionName, List<String> includes, BuildListener listener,
                    Instant created, NixCli nix, StoreSource storeSource, StoreDirectoryLister lister, Path workDir,
-                   Path cacheDir, RegistrySettings registry, Path digestFile, LockedInputs locked,
-                   List<String> cacheFrom, BuiltImage.AfterWrite afterWrite, List<String> platforms) {
+                   Path cacheDir, RegistrySettings registry, Path digestFile, LockedInputs locked, Path lockSpec,
+                   LockedInputs.LockUse lockUse, List<String> cacheFrom, BuiltImage.AfterWrite afterWrite, List<String> platforms) {
     }
 
     private final Options o;
+    /** The lock the build is pinned by: the one given, or the one {@code lockUse} found beside the spec; or null. */
+    private LockedInputs locked;
 
     BuildRun(Options o) {
         this.o = o;
+        this.locked = o.locked();
     }
 
     BuildResult build() throws IOException {
@@ -52,7 +55,13 @@ final class BuildRun {
         // is written, stopping a Nix process still running, and a run with several faults reports
         // the one it did when each step waited for the last: spec, target, registry, options, Nix.
         Background<Void> registryCheck = startRegistryCheck();
-        try {
+        // the lock is read while the registry answers (its errors still come first: the check is cancelled)
+        try (LockedInputs found = o.lockUse() == null ? null : LockedInputs.forBuild(o.lockSpec(), o.lockUse(),
+                o.includes(), o.platforms(), dev.distrolix.lock.SubstituterRetry.of(dev.distrolix.registry.RetryPolicy.DEFAULT),
+                m -> o.listener().on(new BuildEvent.Notice(m))).orElse(null)) {
+            if (found != null) {
+                locked = found;
+            }
             return build(registryCheck);
         } finally {
             if (registryCheck != null) {
@@ -127,27 +136,27 @@ final class BuildRun {
                               StagedFile digestOut, Compression comp, String strategy, int layers, Instant createdAt,
                               java.util.function.Supplier<RegistryLayers> remote) throws IOException {
         List<String> platforms = o.platforms() != null ? o.platforms() : spec.platforms();
-        if (o.locked() != null && o.cacheDir() != null) {
-            o.locked().recordingClosures(closureRecords());
+        if (locked != null && o.cacheDir() != null) {
+            locked.recordingClosures(closureRecords());
         }
         List<NixInputs> inputs = new ArrayList<>();
         StoreSource storeSource = o.storeSource();
         StoreDirectoryLister lister = o.lister();
-        if (!platforms.isEmpty() && o.locked() != null) {
-            inputs.addAll(registryCheck == null ? o.locked().nixInputs(spec, platforms, o.listener())
-                    : whileChecking(registryCheck, () -> o.locked().nixInputs(spec, platforms, o.listener())));
-            storeSource = o.locked().source();
-            lister = o.locked().lister();
+        if (!platforms.isEmpty() && locked != null) {
+            inputs.addAll(registryCheck == null ? locked.nixInputs(spec, platforms, o.listener())
+                    : whileChecking(registryCheck, () -> locked.nixInputs(spec, platforms, o.listener())));
+            storeSource = locked.source();
+            lister = locked.lister();
         } else if (!platforms.isEmpty()) {
             if (registryCheck != null) {
                 registryCheck.join();
             }
             inputs.addAll(PlatformBuild.evaluateEach(spec, platforms, nixCli(), o.includes(), o.listener()));
-        } else if (o.locked() != null) {
-            inputs.add(registryCheck == null ? o.locked().nixInputs(spec, o.listener())
-                    : whileChecking(registryCheck, () -> o.locked().nixInputs(spec, o.listener())));
-            storeSource = o.locked().source();
-            lister = o.locked().lister();
+        } else if (locked != null) {
+            inputs.add(registryCheck == null ? locked.nixInputs(spec, o.listener())
+                    : whileChecking(registryCheck, () -> locked.nixInputs(spec, o.listener())));
+            storeSource = locked.source();
+            lister = locked.lister();
         } else {
             NixCli nixCli = nixCli();
             inputs.add(registryCheck == null ? NixInputs.of(spec, nixCli, o.includes(), o.listener())
@@ -167,7 +176,7 @@ final class BuildRun {
                     : streamTo != null ? dev.distrolix.TempFiles.tempPath("build") // made only if a layer falls back to disk
                     : dev.distrolix.TempFiles.createTempDirectory("build");
             PlatformBuild.Settings settings = new PlatformBuild.Settings(strategy, layers, comp, createdAt, cache, blobs,
-                    o.listener(), o.locked() != null, !platforms.isEmpty(), remote, streamTo,
+                    o.listener(), locked != null, !platforms.isEmpty(), remote, streamTo,
                     cache == null && o.workDir() == null); // a private temp folder, deleted below: outputs may link its files
             List<PlatformBuild.Result> results = PlatformBuild.assembleEach(inputs, storeSource, lister, settings);
             Artifact artifact = platforms.isEmpty() ? results.get(0).image()
@@ -190,7 +199,7 @@ final class BuildRun {
                 // a signing step starts here; its key is checked before anything is published (for an index too)
                 BuiltImage planned = !(artifact instanceof AssembledImage image) || !platforms.isEmpty() ? null
                         : new BuiltImage(spec, image, t, new WriteResult(image.manifestDigest(), t.toString()),
-                        results.get(0).closure(), results.get(0).system(), createdAt, lockFile(o.locked()));
+                        results.get(0).closure(), results.get(0).system(), createdAt, lockFile(locked));
                 o.afterWrite().beforeWrite(planned, t);
             }
             WriteResult wr;
@@ -202,7 +211,7 @@ final class BuildRun {
                 }
                 o.listener().on(new BuildEvent.ImageWritten(wr.where(), wr.manifestDigest()));
                 if (o.afterWrite() != null) {
-                    java.util.Optional<Path> lockFile = lockFile(o.locked());
+                    java.util.Optional<Path> lockFile = lockFile(locked);
                     for (PlatformBuild.Result r : results) {
                         WriteResult each = artifact instanceof AssembledIndex
                                 ? new WriteResult(r.image().manifestDigest(), wr.where()) : wr;

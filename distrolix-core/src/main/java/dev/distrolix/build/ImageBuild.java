@@ -56,6 +56,8 @@ public final class ImageBuild {
     private RegistrySettings registry = RegistrySettings.defaults();
     private Path digestFile;
     private LockedInputs locked;
+    private Path lockSpec;
+    private LockedInputs.LockUse lockUse;
     private List<String> cacheFrom = List.of();
     private BuiltImage.AfterWrite afterWrite;
     private List<String> platforms;
@@ -217,6 +219,17 @@ public final class ImageBuild {
     }
 
     /**
+     * Uses the lock beside {@code specFile} (null: the spec comes from stdin and has none) as {@code use} says:
+     * read when the build starts, beside its registry's first answer, and closed when it ends. A lock that does
+     * not pin the {@linkplain #platforms platforms} asked for is an error with {@code --locked}, else not used.
+     */
+    public ImageBuild lock(Path specFile, LockedInputs.LockUse use) {
+        this.lockSpec = specFile;
+        this.lockUse = Objects.requireNonNull(use, "use");
+        return this;
+    }
+
+    /**
      * A step run right after the image is written, before the build's blobs are removed (signing and
      * attesting it); its failure fails the build, the image stays written.
      */
@@ -228,7 +241,7 @@ public final class ImageBuild {
     public BuildResult build() throws IOException {
         return new BuildRun(new BuildRun.Options(specSource, target, tag, layering, maxLayers, compression,
                 compressionName, includes, listener, created, nix, storeSource, lister, workDir, cacheDir, registry,
-                digestFile, locked, cacheFrom, afterWrite, platforms)).build();
+                digestFile, locked, lockSpec, lockUse, cacheFrom, afterWrite, platforms)).build();
     }
 
     /**

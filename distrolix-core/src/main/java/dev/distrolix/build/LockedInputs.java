@@ -125,6 +125,29 @@ public final class LockedInputs implements AutoCloseable {
     }
 
     /**
+     * {@link #forBuild(Path, LockUse, List, Retry, Consumer)} for a build of {@code platforms} ({@code --platform};
+     * null: the spec's own): a lock that does not pin them is an error with {@link LockUse#REQUIRED} and otherwise
+     * not used (said to {@code notice}: Nix evaluates the spec).
+     */
+    public static Optional<LockedInputs> forBuild(Path specFile, LockUse use, List<String> includes,
+                                                  List<String> platforms, Retry retry, Consumer<String> notice)
+            throws IOException {
+        Optional<LockedInputs> lock = forBuild(specFile, use, includes, retry, notice);
+        if (platforms == null || lock.isEmpty() || lock.get().pins(platforms)) {
+            return lock;
+        }
+        lock.get().close();
+        String name = ImageLock.fileFor(specFile).getFileName().toString();
+        if (use == LockUse.REQUIRED) {
+            throw new InputException(name + " does not pin --platform " + String.join(",", platforms)
+                    + "; add it to platforms: and run distrolix lock again");
+        }
+        notice.accept(name + " not used: it does not pin --platform " + String.join(",", platforms)
+                + "; Nix evaluates the spec");
+        return Optional.empty();
+    }
+
+    /**
      * The lock {@code lockFile} of {@code specFile} when it is fresh; empty when it is stale (told to {@code
      * notice}: the build then evaluates the spec as if there were none). A lock that cannot be read is an error,
      * as with {@code --locked}.
