@@ -4,6 +4,8 @@
 #   unchanged re-push  A = skopeo copy of the pushed image's layout again, B = build + push, nothing changed
 #   edit + push        A = skopeo copy of a layout with index.html edited (built beforehand, untimed),
 #                      B = distrolix rebuild + push of that edit (warm layer cache)
+#   edit + push, lock  the same with a fresh lock beside the spec (`distrolix lock`, from a signed file://
+#                      binary cache of the closure): the build evaluates nothing and, warm, runs no Nix process
 #   cold runner        A = the edit + push above (warm layer cache), B = the same from an empty layer cache:
 #                      the store layers are fetched from the image already under the target's tag
 #   copy               A = skopeo copy oci:LAYOUT docker://…/NEW, B = distrolix copy of the same
@@ -41,6 +43,20 @@ bench_pair "edit + push" "$rounds" \
   "edit; rm -rf $work/l2; $D build $spec $inc -q --cache-dir $work/cache -o oci:$work/l2:1 >/dev/null" \
   "$sk oci:$work/l2:1 docker://$reg/peer:1" \
   "edit" "$D build $spec $inc -q --cache-dir $work/cache -o docker://$reg/web:1"
+# the same from a lock: a signed binary cache of the closure (file://), the spec locked against it
+X=(--extra-experimental-features nix-command)
+nix-store --generate-binary-cache-key bench-push-1 "$work/sk" "$work/pk" >/dev/null
+nix "${X[@]}" copy --to "file://$work/bincache" "$(readlink -f testing/result/nginx)" 2>/dev/null
+nix "${X[@]}" store sign --store "file://$work/bincache" --key-file "$work/sk" -r "$(readlink -f testing/result/nginx)" >/dev/null
+cp -r examples/nginx "$work/locked"
+lspec="$work/locked/image.yaml"
+"$D" lock "$lspec" $inc --substituter "file://$work/bincache" --trusted-public-key "$(cat "$work/pk")" >/dev/null
+"$D" build "$lspec" -q --cache-dir "$work/cache" -o "docker://$reg/locked:1" >/dev/null
+ledit() { n=$((n + 1)); echo "<h1>edit $n</h1>" > "$work/locked/index.html"; }
+bench_pair "edit + push, lock" "$rounds" \
+  "ledit; rm -rf $work/l3; $D build $lspec -q --cache-dir $work/cache -o oci:$work/l3:1 >/dev/null" \
+  "$sk oci:$work/l3:1 docker://$reg/peer:1" \
+  "ledit" "$D build $lspec -q --cache-dir $work/cache -o docker://$reg/locked:1"
 # a runner whose layer cache is empty (a fresh CI machine) while the registry holds the previous image:
 # its layers are fetched (checked) from the target's tag instead of made. Goal: B <= 1.5 x A (warm).
 bench_pair "cold runner vs warm" "$rounds" \
