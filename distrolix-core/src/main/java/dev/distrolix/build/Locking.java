@@ -1,5 +1,6 @@
 package dev.distrolix.build;
 
+import dev.distrolix.Background;
 import dev.distrolix.InputException;
 import dev.distrolix.lock.ImageLock;
 import dev.distrolix.nix.Closure;

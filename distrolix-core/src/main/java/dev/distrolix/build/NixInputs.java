@@ -1,5 +1,6 @@
 package dev.distrolix.build;
 
+import dev.distrolix.Background;
 import dev.distrolix.nix.Closure;
 import dev.distrolix.nix.NixCli;
 import dev.distrolix.nix.NixSystem;

@@ -1,5 +1,6 @@
 package dev.distrolix.build;
 
+import dev.distrolix.Background;
 import dev.distrolix.blob.Compression;
 import dev.distrolix.cache.LayerCache;
 import dev.distrolix.cache.LayerKeys;

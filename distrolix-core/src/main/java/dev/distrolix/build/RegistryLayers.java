@@ -1,5 +1,6 @@
 package dev.distrolix.build;
 
+import dev.distrolix.Background;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.distrolix.DistrolixException;
 import dev.distrolix.blob.Compression;

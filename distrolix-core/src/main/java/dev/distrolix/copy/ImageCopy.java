@@ -1,5 +1,6 @@
 package dev.distrolix.copy;
 
+import dev.distrolix.Background;
 import dev.distrolix.InputException;
 import dev.distrolix.image.Artifact;
 import dev.distrolix.image.Platform;
@@ -54,8 +55,39 @@ public final class ImageCopy {
         dev.distrolix.TempFiles.sweepTempDirectory(); // what killed runs left in the temp folder
         ImageReference target = ImageReference.parseTarget(dst);
         ImageReference source = ImageReference.parseSource(src);
-        Transports.checkWritable(target, settings);
-        try (OpenedImage opened = Transports.open(source, src, sourceSettings)) {
+        if (!(target instanceof ImageReference.Registry)) {
+            Transports.checkWritable(target, settings);
+            return copy(src, dst, sourceSettings, settings, platform, allPlatforms, source, target, null);
+        }
+        // a registry destination is asked while the source opens (a client's first request costs a short run tens
+        // of ms); its failure is still the one reported when both fail, as when it was asked first
+        Background<Void> targetCheck = Background.start("distrolix-target-check", () -> {
+            Transports.checkWritable(target, settings);
+            return null;
+        });
+        try {
+            return copy(src, dst, sourceSettings, settings, platform, allPlatforms, source, target, targetCheck);
+        } finally {
+            targetCheck.cancel();
+        }
+    }
+
+    private static CopyResult copy(String src, String dst, RegistrySettings sourceSettings, RegistrySettings settings,
+                                   Platform platform, boolean allPlatforms, ImageReference source, ImageReference target,
+                                   Background<Void> targetCheck) throws IOException {
+        OpenedImage openedSource;
+        try {
+            openedSource = Transports.open(source, src, sourceSettings);
+        } catch (IOException | RuntimeException e) {
+            if (targetCheck != null) {
+                targetCheck.join();
+            }
+            throw e;
+        }
+        try (OpenedImage opened = openedSource) {
+            if (targetCheck != null) {
+                targetCheck.join();
+            }
             List<String> defaults = Transports.defaultNameAndTag(opened);
             String tag = defaults.get(1) != null ? defaults.get(1) : "latest";
             ImageReference t = target.withDefaults(defaults.get(0), tag);

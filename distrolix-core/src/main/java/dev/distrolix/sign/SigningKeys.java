@@ -1,7 +1,7 @@
 package dev.distrolix.sign;
 
 import dev.distrolix.InputException;
-import dev.distrolix.build.Background;
+import dev.distrolix.Background;
 import dev.distrolix.sign.keys.CosignKeys;
 import dev.distrolix.sign.keys.KeyPassword;
 import dev.distrolix.sign.keys.PrivateKeyFile;

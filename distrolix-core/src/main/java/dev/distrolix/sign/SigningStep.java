@@ -3,7 +3,7 @@ package dev.distrolix.sign;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.distrolix.InputException;
 import dev.distrolix.blob.Digest;
-import dev.distrolix.build.Background;
+import dev.distrolix.Background;
 import dev.distrolix.build.BuiltImage;
 import dev.distrolix.registry.RegistrySettings;
 import dev.distrolix.transport.ImageReference;

@@ -1,4 +1,4 @@
-package dev.distrolix.build;
+package dev.distrolix;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.distrolix.build;
+package dev.distrolix;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
