@@ -48,7 +48,7 @@ bench_pair "edit + push" "$rounds" \
 X=(--extra-experimental-features nix-command)
 nix-store --generate-binary-cache-key bench-push-1 "$work/sk" "$work/pk" >/dev/null
 nix "${X[@]}" copy --to "file://$work/bincache" "$(readlink -f testing/result/nginx)" 2>/dev/null
-nix "${X[@]}" store sign --store "file://$work/bincache" --key-file "$work/sk" -r "$(readlink -f testing/result/nginx)" >/dev/null
+nix "${X[@]}" store sign --store "file://$work/bincache" --key-file "$work/sk" -r "$(readlink -f testing/result/nginx)" >/dev/null 2>&1
 cp -r examples/nginx "$work/locked"
 lspec="$work/locked/image.yaml"
 "$D" lock "$lspec" $inc --substituter "file://$work/bincache" --trusted-public-key "$(cat "$work/pk")" >/dev/null

@@ -20,7 +20,6 @@ import dev.distrolix.spec.PackageEntry;
 import dev.distrolix.spec.ResolvedSpec;
 import dev.distrolix.spec.SpecRenderer;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -324,106 +323,7 @@ public final class LockedInputs implements AutoCloseable {
         if (fromLocalStore) {
             return StoreDirectoryLister.local(Path.of("/"));
         }
-        return new StoreDirectoryLister() {
-            @Override
-            public List<Listed> list(String storeDirectory) throws IOException {
-                Located d = resolve(storeDirectory, true, 0);
-                List<Listed> out = new ArrayList<>();
-                String prefix = d.rel().isEmpty() ? "" : d.rel() + "/";
-                for (Map.Entry<String, SubstituterStoreSource.Node> e : source.listing(d.path()).entrySet()) {
-                    String k = e.getKey();
-                    if (!k.isEmpty() && k.startsWith(prefix) && k.indexOf('/', prefix.length()) < 0) {
-                        out.add(new Listed(k.substring(prefix.length()), e.getValue().directory()));
-                    }
-                }
-                out.sort((a, b) -> java.util.Arrays.compareUnsigned(a.name().getBytes(StandardCharsets.UTF_8),
-                        b.name().getBytes(StandardCharsets.UTF_8)));
-                return out;
-            }
-
-            @Override
-            public boolean isDirectory(String storeFullPath) throws IOException {
-                try {
-                    Located l = resolve(storeFullPath, false, 0);
-                    SubstituterStoreSource.Node n = source.listing(l.path()).get(l.rel());
-                    return n != null && n.directory();
-                } catch (NoSuchFileException e) {
-                    return false;
-                }
-            }
-        };
-    }
-
-    private record Located(StorePath path, String rel) {}
-
-    /** A full path inside the closure, symlinks followed (the last one only if {@code followLast}). */
-    private Located resolve(String full, boolean followLast, int hops) throws IOException {
-        if (hops > 40) {
-            throw new IOException("too many levels of symbolic links: " + full);
-        }
-        String storeDir = StorePath.DEFAULT_STORE_DIR + "/";
-        if (!full.startsWith(storeDir)) {
-            throw new NoSuchFileException(full + " (not in " + StorePath.DEFAULT_STORE_DIR + ")");
-        }
-        String rest = full.substring(storeDir.length());
-        int slash = rest.indexOf('/');
-        StorePath sp;
-        try {
-            sp = StorePath.fromBaseName(StorePath.DEFAULT_STORE_DIR, slash < 0 ? rest : rest.substring(0, slash));
-        } catch (IllegalArgumentException e) {
-            throw new NoSuchFileException(full);
-        }
-        if (lock.expected().get(sp) == null) {
-            throw new NoSuchFileException(full + " (not in the locked closure)");
-        }
-        Map<String, SubstituterStoreSource.Node> listing = source.listing(sp);
-        List<String> parts = slash < 0 ? List.of() : List.of(rest.substring(slash + 1).split("/"));
-        List<String> at = new ArrayList<>();
-        for (int i = 0; i < parts.size(); i++) {
-            String part = parts.get(i);
-            if (part.isEmpty() || part.equals(".")) {
-                continue;
-            }
-            if (part.equals("..")) {
-                if (at.isEmpty()) {
-                    throw new NoSuchFileException(full);
-                }
-                at.remove(at.size() - 1);
-                continue;
-            }
-            at.add(part);
-            String rel = String.join("/", at);
-            SubstituterStoreSource.Node n = listing.get(rel);
-            if (n == null) {
-                throw new NoSuchFileException(full);
-            }
-            boolean last = i == parts.size() - 1;
-            if (n.symlinkTarget() != null && (!last || followLast)) {
-                String target = n.symlinkTarget();
-                String base = sp.fullPath() + (at.size() > 1 ? "/" + String.join("/", at.subList(0, at.size() - 1)) : "");
-                String next = target.startsWith("/") ? target : base + "/" + target;
-                String remaining = String.join("/", parts.subList(i + 1, parts.size()));
-                return resolve(normalize(remaining.isEmpty() ? next : next + "/" + remaining), followLast, hops + 1);
-            }
-        }
-        return new Located(sp, String.join("/", at));
-    }
-
-    private static String normalize(String p) {
-        List<String> out = new ArrayList<>();
-        for (String s : p.split("/")) {
-            if (s.isEmpty() || s.equals(".")) {
-                continue;
-            }
-            if (s.equals("..")) {
-                if (!out.isEmpty()) {
-                    out.remove(out.size() - 1);
-                }
-            } else {
-                out.add(s);
-            }
-        }
-        return "/" + String.join("/", out);
+        return new LockedStoreLister(source, lock.expected().keySet());
     }
 
     @Override
