@@ -4,9 +4,9 @@
 #   unchanged re-push  A = skopeo copy of the pushed image's layout again, B = build + push, nothing changed
 #   edit + push        A = skopeo copy of a layout with index.html edited (built beforehand, untimed),
 #                      B = distrolix rebuild + push of that edit (warm layer cache)
-#   edit + push, lock  the same with a fresh lock beside the spec (`distrolix lock`, from a signed file://
+#   edit + push (lock) the same with a fresh lock beside the spec (`distrolix lock`, from a signed file://
 #                      binary cache of the closure): the build evaluates nothing and, warm, runs no Nix process;
-#                      unchanged re-push, lock: the first case so
+#                      re-push (lock): the first case so
 #   cold runner        A = the edit + push above (warm layer cache), B = the same from an empty layer cache:
 #                      the store layers are fetched from the image already under the target's tag
 #   copy               A = skopeo copy oci:LAYOUT docker://…/NEW, B = distrolix copy of the same
@@ -54,11 +54,11 @@ lspec="$work/locked/image.yaml"
 "$D" lock "$lspec" $inc --substituter "file://$work/bincache" --trusted-public-key "$(cat "$work/pk")" >/dev/null
 "$D" build "$lspec" -q --cache-dir "$work/cache" -o "docker://$reg/locked:1" >/dev/null
 $sk "oci:$work/layout:1" "docker://$reg/peer2:1"
-bench_pair "unchanged re-push, lock" "$rounds" \
+bench_pair "re-push (lock)" "$rounds" \
   ":" "$sk oci:$work/layout:1 docker://$reg/peer2:1" \
   ":" "$D build $lspec -q --cache-dir $work/cache -o docker://$reg/locked:1"
 ledit() { n=$((n + 1)); echo "<h1>edit $n</h1>" > "$work/locked/index.html"; }
-bench_pair "edit + push, lock" "$rounds" \
+bench_pair "edit + push (lock)" "$rounds" \
   "ledit; rm -rf $work/l3; $D build $lspec -q --cache-dir $work/cache -o oci:$work/l3:1 >/dev/null" \
   "$sk oci:$work/l3:1 docker://$reg/peer:1" \
   "ledit" "$D build $lspec -q --cache-dir $work/cache -o docker://$reg/locked:1"
