@@ -185,7 +185,10 @@ public final class ImagePusher {
         return true;
     }
 
-    /** The config and layers an image manifest names; none for an index or one that does not parse. */
+    /**
+     * The config and layers an image manifest names; none for an index or one that does not parse. A layer with
+     * {@code urls} (a "foreign" layer, served from elsewhere) is not one the registry is known to hold.
+     */
     static Set<Digest> namedBlobs(ManifestBytes m) {
         Set<Digest> out = new HashSet<>();
         if (m.isIndex()) {
@@ -195,7 +198,9 @@ public final class ImagePusher {
             com.fasterxml.jackson.databind.JsonNode root = dev.distrolix.json.Mappers.json().readTree(m.bytes());
             out.add(Digest.parse(root.path("config").path("digest").asText()));
             for (com.fasterxml.jackson.databind.JsonNode l : root.path("layers")) {
-                out.add(Digest.parse(l.path("digest").asText()));
+                if (l.path("urls").isEmpty() && !l.path("mediaType").asText("").contains("foreign")) {
+                    out.add(Digest.parse(l.path("digest").asText()));
+                }
             }
         } catch (IOException | IllegalArgumentException unreadable) {
             return new HashSet<>(); // asked for one by one, as without it
