@@ -57,8 +57,11 @@ final class BuildRun {
         // the one it did when each step waited for the last: spec, target, registry, options, Nix.
         Background<Void> registryCheck = startRegistryCheck();
         // the lock is read while the registry answers (its errors still come first: the check is cancelled)
+        // (with a layer cache, the local store's closure is checked through the records beside it, as an evaluating
+        // build's is: a warm build from a fresh lock runs no Nix program at all)
         try (LockedInputs found = o.lockUse() == null ? null : LockedInputs.forBuild(o.lockSpec(), o.lockUse(),
-                o.includes(), o.platforms(), dev.distrolix.lock.SubstituterRetry.of(dev.distrolix.registry.RetryPolicy.DEFAULT),
+                o.includes(), o.platforms(), nixCli(),
+                dev.distrolix.lock.SubstituterRetry.of(dev.distrolix.registry.RetryPolicy.DEFAULT),
                 m -> o.listener().on(new BuildEvent.Notice(m))).orElse(null)) {
             if (found != null) {
                 locked = found;
@@ -137,9 +140,6 @@ final class BuildRun {
                               StagedFile digestOut, Compression comp, String strategy, int layers, Instant createdAt,
                               java.util.function.Supplier<RegistryLayers> remote) throws IOException {
         List<String> platforms = o.platforms() != null ? o.platforms() : spec.platforms();
-        if (locked != null && o.cacheDir() != null) {
-            locked.recordingClosures(closureRecords());
-        }
         List<NixInputs> inputs = new ArrayList<>();
         StoreSource storeSource = o.storeSource();
         StoreDirectoryLister lister = o.lister();
@@ -264,13 +264,8 @@ final class BuildRun {
      */
     private NixCli nixCli() {
         NixCli n = o.nix() != null ? o.nix() : NixCli.create();
-        return o.cacheDir() == null ? n : n.withClosureRecords(closureRecords());
-    }
-
-    /** The closure records beside the layer cache (there is one). */
-    private dev.distrolix.nix.ClosureRecords closureRecords() {
-        return dev.distrolix.nix.ClosureRecords.in(dev.distrolix.nix.ClosureRecords.beside(o.cacheDir()),
-                dev.distrolix.RecordKey.user());
+        return o.cacheDir() == null ? n : n.withClosureRecords(dev.distrolix.nix.ClosureRecords.in(
+                dev.distrolix.nix.ClosureRecords.beside(o.cacheDir()), dev.distrolix.RecordKey.user()));
     }
 
     /** Nix works on a thread of its own while the registry answers; a registry failure stops it and is the error. */

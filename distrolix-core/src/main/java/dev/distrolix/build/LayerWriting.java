@@ -63,24 +63,28 @@ final class LayerWriting {
         }
         Set<Integer> fetched = new HashSet<>();
         List<Integer> remoteHits = new ArrayList<>();
+        java.util.Map<Integer, RegistryLayers.Found> found = new java.util.HashMap<>();
         RegistryLayers remote = hits.stream().anyMatch(Optional::isEmpty) ? registry.get() : RegistryLayers.none();
         for (int i = 0; i < producers.size(); i++) {
             var hit = hits.get(i);
             if (hit.isPresent()) {
                 out[i] = hit.get();
                 cached.add(i);
-            } else if (remote.find(keys.get(i), comp).isPresent()) {
+                continue;
+            }
+            Optional<RegistryLayers.Found> there = remote.find(keys.get(i), comp);
+            if (there.isPresent()) {
                 remoteHits.add(i);
+                found.put(i, there.get());
             } else {
                 misses.add(i);
             }
         }
         // fetched side by side, largest first (the longest fetch starts first); one that fails its checks (or cannot
         // be read) is made instead, and said
-        remoteHits.sort(java.util.Comparator.comparingLong(
-                (Integer i) -> remote.find(keys.get(i), comp).orElseThrow().layer().size()).reversed());
+        remoteHits.sort(java.util.Comparator.comparingLong((Integer i) -> found.get(i).layer().size()).reversed());
         List<Optional<LayerBlob>> got = dev.distrolix.Workers.shared().forEach(remoteHits, FETCHES, i -> {
-            RegistryLayers.Found f = remote.find(keys.get(i), comp).orElseThrow();
+            RegistryLayers.Found f = found.get(i);
             try {
                 return Optional.of(RegistryLayers.fetch(f, producers.get(i), blobs, comp));
             } catch (IOException | java.io.UncheckedIOException | dev.distrolix.DistrolixException e) {

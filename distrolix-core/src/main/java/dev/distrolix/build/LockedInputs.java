@@ -99,10 +99,30 @@ public final class LockedInputs implements AutoCloseable {
     /**
      * The lock a build of {@code specFile} uses ({@code null} for a spec read from stdin): with {@link
      * LockUse#IF_FRESH} none when the build names a package set of its own ({@code -I}: the lock may pin
-     * another one), when there is no lock, or when it is stale (said to {@code notice}).
+     * another one), when there is no lock, or when it is stale (said to {@code notice}); a fresh one reads the
+     * local store where {@code localNix} says it holds the locked paths. For a build of {@code platforms}
+     * ({@code --platform}; null: the spec's own), a lock that does not pin them is an error with {@link
+     * LockUse#REQUIRED} and otherwise not used (said to {@code notice}: Nix evaluates the spec).
      */
-    public static Optional<LockedInputs> forBuild(Path specFile, LockUse use, List<String> includes, Retry retry,
-                                                  Consumer<String> notice) {
+    static Optional<LockedInputs> forBuild(Path specFile, LockUse use, List<String> includes, List<String> platforms,
+                                           NixCli localNix, Retry retry, Consumer<String> notice) throws IOException {
+        Optional<LockedInputs> lock = find(specFile, use, includes, localNix, retry, notice);
+        if (platforms == null || lock.isEmpty() || lock.get().pins(platforms)) {
+            return lock;
+        }
+        lock.get().close();
+        String name = ImageLock.fileFor(specFile).getFileName().toString();
+        if (use == LockUse.REQUIRED) {
+            throw new InputException(name + " does not pin --platform " + String.join(",", platforms)
+                    + "; add it to platforms: and run distrolix lock again");
+        }
+        notice.accept(name + " not used: it does not pin --platform " + String.join(",", platforms)
+                + "; Nix evaluates the spec");
+        return Optional.empty();
+    }
+
+    private static Optional<LockedInputs> find(Path specFile, LockUse use, List<String> includes, NixCli localNix,
+                                               Retry retry, Consumer<String> notice) {
         if (use == LockUse.REQUIRED) {
             if (specFile == null) {
                 throw new InputException("--locked needs a spec file (its lock is beside it), not -");
@@ -120,30 +140,7 @@ public final class LockedInputs implements AutoCloseable {
             notice.accept(lockFile.getFileName() + " not used: -I names the package set; Nix evaluates the spec");
             return Optional.empty();
         }
-        return loadIfFresh(specFile, lockFile, retry, notice).map(l -> l.preferringLocalStore(NixCli.create()));
-    }
-
-    /**
-     * {@link #forBuild(Path, LockUse, List, Retry, Consumer)} for a build of {@code platforms} ({@code --platform};
-     * null: the spec's own): a lock that does not pin them is an error with {@link LockUse#REQUIRED} and otherwise
-     * not used (said to {@code notice}: Nix evaluates the spec).
-     */
-    public static Optional<LockedInputs> forBuild(Path specFile, LockUse use, List<String> includes,
-                                                  List<String> platforms, Retry retry, Consumer<String> notice)
-            throws IOException {
-        Optional<LockedInputs> lock = forBuild(specFile, use, includes, retry, notice);
-        if (platforms == null || lock.isEmpty() || lock.get().pins(platforms)) {
-            return lock;
-        }
-        lock.get().close();
-        String name = ImageLock.fileFor(specFile).getFileName().toString();
-        if (use == LockUse.REQUIRED) {
-            throw new InputException(name + " does not pin --platform " + String.join(",", platforms)
-                    + "; add it to platforms: and run distrolix lock again");
-        }
-        notice.accept(name + " not used: it does not pin --platform " + String.join(",", platforms)
-                + "; Nix evaluates the spec");
-        return Optional.empty();
+        return loadIfFresh(specFile, lockFile, retry, notice).map(l -> l.preferringLocalStore(localNix));
     }
 
     /**
@@ -176,16 +173,6 @@ public final class LockedInputs implements AutoCloseable {
     private LockedInputs preferringLocalStore(NixCli nix) {
         this.localNix = nix;
         return this;
-    }
-
-    /**
-     * The local store's closure is answered from {@code records} while they hold (as an evaluating build's is), so
-     * that a warm build from a fresh lock runs no Nix program at all; without a local store to prefer, nothing.
-     */
-    void recordingClosures(dev.distrolix.nix.ClosureRecords records) {
-        if (localNix != null) {
-            localNix = localNix.withClosureRecords(records);
-        }
     }
 
     public ImageLock lock() {

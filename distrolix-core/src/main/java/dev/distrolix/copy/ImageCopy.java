@@ -55,39 +55,18 @@ public final class ImageCopy {
         dev.distrolix.TempFiles.sweepTempDirectory(); // what killed runs left in the temp folder
         ImageReference target = ImageReference.parseTarget(dst);
         ImageReference source = ImageReference.parseSource(src);
-        if (!(target instanceof ImageReference.Registry)) {
-            Transports.checkWritable(target, settings);
-            return copy(src, dst, sourceSettings, settings, platform, allPlatforms, source, target, null);
-        }
         // a registry destination is asked while the source opens (a client's first request costs a short run tens
         // of ms); its failure is still the one reported when both fail, as when it was asked first
-        Background<Void> targetCheck = Background.start("distrolix-target-check", () -> {
+        Background<Void> targetCheck = null;
+        if (target instanceof ImageReference.Registry) {
+            targetCheck = Background.start("distrolix-target-check", () -> {
+                Transports.checkWritable(target, settings);
+                return null;
+            });
+        } else {
             Transports.checkWritable(target, settings);
-            return null;
-        });
-        try {
-            return copy(src, dst, sourceSettings, settings, platform, allPlatforms, source, target, targetCheck);
-        } finally {
-            targetCheck.cancel();
         }
-    }
-
-    private static CopyResult copy(String src, String dst, RegistrySettings sourceSettings, RegistrySettings settings,
-                                   Platform platform, boolean allPlatforms, ImageReference source, ImageReference target,
-                                   Background<Void> targetCheck) throws IOException {
-        OpenedImage openedSource;
-        try {
-            openedSource = Transports.open(source, src, sourceSettings);
-        } catch (IOException | RuntimeException e) {
-            if (targetCheck != null) {
-                targetCheck.join();
-            }
-            throw e;
-        }
-        try (OpenedImage opened = openedSource) {
-            if (targetCheck != null) {
-                targetCheck.join();
-            }
+        try (OpenedImage opened = open(source, src, sourceSettings, targetCheck)) {
             List<String> defaults = Transports.defaultNameAndTag(opened);
             String tag = defaults.get(1) != null ? defaults.get(1) : "latest";
             ImageReference t = target.withDefaults(defaults.get(0), tag);
@@ -113,7 +92,34 @@ public final class ImageCopy {
             List<dev.distrolix.blob.Digest> entries = artifact instanceof dev.distrolix.image.ImageIndex index
                     ? index.manifests().stream().map(dev.distrolix.image.Descriptor::digest).toList() : List.of();
             return new CopyResult(src, w.where(), w.manifestDigest(), w.push(), entries);
+        } finally {
+            if (targetCheck != null) {
+                targetCheck.cancel();
+            }
         }
+    }
+
+    /** The source, opened, once {@code targetCheck} (null: none) has passed: the destination's failure is the one reported. */
+    private static OpenedImage open(ImageReference source, String src, RegistrySettings settings,
+                                    Background<Void> targetCheck) throws IOException {
+        OpenedImage opened;
+        try {
+            opened = Transports.open(source, src, settings);
+        } catch (IOException | RuntimeException e) {
+            if (targetCheck != null) {
+                targetCheck.join();
+            }
+            throw e;
+        }
+        if (targetCheck != null) {
+            try {
+                targetCheck.join();
+            } catch (IOException | RuntimeException e) {
+                opened.close();
+                throw e;
+            }
+        }
+        return opened;
     }
 
     /**
