@@ -35,20 +35,29 @@ record NixInputs(ResolvedSpec resolved, Closure closure, NixSystem system) {
             throws IOException {
         List<Background<PackageResolution>> resolutions = new ArrayList<>();
         try {
-            for (ImageSpec spec : specs) {
-                resolutions.add(Background.start("distrolix-nix-resolve", () -> PackageResolution.resolve(spec, nix, includes)));
-            }
             List<PackageResolution> packages = new ArrayList<>();
             List<ResolvedSpec> rendered = new ArrayList<>();
-            java.util.Set<StorePath> allRoots = new java.util.LinkedHashSet<>();
-            for (int i = 0; i < specs.size(); i++) {
-                PackageResolution p = resolutions.get(i).join();
-                packages.add(p);
-                listener.on(new BuildEvent.PackagesResolved(p.roots().stream().map(StorePath::fullPath).toList()));
-                rendered.add(SpecRenderer.render(specs.get(i), p.byName()));
-                allRoots.addAll(p.roots());
+            Closure all = evaluatedOnly(specs, nix, includes, packages);
+            if (all != null) {
+                for (int i = 0; i < specs.size(); i++) {
+                    listener.on(new BuildEvent.PackagesResolved(packages.get(i).roots().stream().map(StorePath::fullPath).toList()));
+                    rendered.add(SpecRenderer.render(specs.get(i), packages.get(i).byName()));
+                }
+            } else {
+                for (ImageSpec spec : specs) {
+                    resolutions.add(Background.start("distrolix-nix-resolve",
+                            () -> PackageResolution.resolve(spec, nix, includes, false)));
+                }
+                java.util.Set<StorePath> allRoots = new java.util.LinkedHashSet<>();
+                for (int i = 0; i < specs.size(); i++) {
+                    PackageResolution p = resolutions.get(i).join();
+                    packages.add(p);
+                    listener.on(new BuildEvent.PackagesResolved(p.roots().stream().map(StorePath::fullPath).toList()));
+                    rendered.add(SpecRenderer.render(specs.get(i), p.byName()));
+                    allRoots.addAll(p.roots());
+                }
+                all = checkedClosure(specs, packages, allRoots, nix);
             }
-            Closure all = checkedClosure(specs, packages, allRoots, nix);
             List<NixInputs> out = new ArrayList<>();
             for (int i = 0; i < specs.size(); i++) {
                 ImageSpec spec = specs.get(i);
@@ -61,6 +70,49 @@ record NixInputs(ResolvedSpec resolved, Closure closure, NixSystem system) {
             return out;
         } finally {
             resolutions.forEach(Background::cancel); // after a failure: not waited for
+        }
+    }
+
+    /**
+     * The closure when evaluation alone says every package's out path and all of them are valid already, with
+     * their derivations on disk (what the system checks read), each spec's packages added to {@code packages};
+     * otherwise null and {@code packages} left empty: the packages are then built ({@code nix-build}), and any
+     * error is reported from there, in its words. A build of packages already built needs no derivation written
+     * to the store, which is most of what nix-build costs it (see {@link NixCli#evaluatedOutPath}).
+     */
+    private static Closure evaluatedOnly(List<ImageSpec> specs, NixCli nix, List<String> includes,
+                                         List<PackageResolution> packages) {
+        List<Background<PackageResolution>> each = new ArrayList<>();
+        try {
+            for (ImageSpec spec : specs) {
+                each.add(Background.start("distrolix-nix-eval", () -> PackageResolution.resolve(spec, nix, includes, true)));
+            }
+            List<PackageResolution> evaluated = new ArrayList<>();
+            java.util.Set<StorePath> roots = new java.util.LinkedHashSet<>();
+            for (Background<PackageResolution> b : each) {
+                PackageResolution p = b.join();
+                if (p == null) {
+                    return null;
+                }
+                evaluated.add(p);
+                roots.addAll(p.roots());
+            }
+            Closure all = checkedClosure(specs, evaluated, roots, nix);
+            for (StorePath root : roots) {
+                StorePath deriver = all.info(root).deriver();
+                if (deriver != null && !java.nio.file.Files.exists(java.nio.file.Path.of(deriver.fullPath()))) {
+                    return null; // collected: nix-build writes it again, for the system checks to read
+                }
+            }
+            packages.addAll(evaluated);
+            return all;
+        } catch (IOException | RuntimeException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw e instanceof RuntimeException r ? r : new java.io.UncheckedIOException((IOException) e);
+            }
+            return null; // not built yet, or an error nix-build reports
+        } finally {
+            each.forEach(Background::cancel);
         }
     }
 
@@ -138,7 +190,11 @@ record NixInputs(ResolvedSpec resolved, Closure closure, NixSystem system) {
 
     /** Package name → its (first) output, every output as a closure root, and each package's outputs. */
     record PackageResolution(Map<String, StorePath> byName, List<StorePath> roots, Map<String, List<StorePath>> outputs) {
-        static PackageResolution resolve(ImageSpec spec, NixCli nix, List<String> includes) {
+        /**
+         * {@code evaluateOnly}: the out paths evaluation says ({@link NixCli#evaluatedOutPath}), not checked to be
+         * valid, or null when one package's cannot be told that way; otherwise each is built if needed.
+         */
+        static PackageResolution resolve(ImageSpec spec, NixCli nix, List<String> includes, boolean evaluateOnly) {
             Map<String, StorePath> byName = new LinkedHashMap<>();
             Map<String, List<StorePath>> outputs = new LinkedHashMap<>();
             List<StorePath> roots = new ArrayList<>();
@@ -163,6 +219,11 @@ record NixInputs(ResolvedSpec resolved, Closure closure, NixSystem system) {
                     jobs.add(Background.start("distrolix-nix-build", () -> {
                         slots.acquire();
                         try {
+                            if (evaluateOnly) { // a store path is checked with the closure
+                                return r instanceof dev.distrolix.nix.PackageRef.StorePathRef p ? List.of(p.path())
+                                        : nix.evaluatedOutPath(r, includes, takesSystem ? args : Map.of())
+                                        .map(List::of).orElse(null);
+                            }
                             return takesSystem ? nix.resolve(r, includes, args) : nix.resolve(r, includes);
                         } finally {
                             slots.release();
@@ -171,6 +232,9 @@ record NixInputs(ResolvedSpec resolved, Closure closure, NixSystem system) {
                 }
                 for (int i = 0; i < jobs.size(); i++) {
                     List<StorePath> outs = jobs.get(i).join();
+                    if (outs == null) {
+                        return null;
+                    }
                     byName.put(spec.packages().get(i).name(), outs.get(0));
                     outputs.put(spec.packages().get(i).name(), outs);
                     for (StorePath o : outs) {

@@ -39,6 +39,7 @@ class NixCliIntegrationTest {
                 outputs = [ "out" "dev" ];
                 args = [ "-c" "echo ${leaf} > $out; echo dev > $dev" ];
               };
+              both = [ leaf mid ];
               broken = builtins.derivation {
                 name = "itest-broken"; system = builtins.currentSystem; builder = "/bin/sh";
                 args = [ "-c" "echo boom >&2; exit 3" ];
@@ -96,6 +97,35 @@ class NixCliIntegrationTest {
                 .hasMessageStartingWith("attribute 'mid.nope' not found in " + set.resolve("default.nix"));
         assertThatThrownBy(() -> nix.resolve(PackageRef.parse("absent.nix#x", Optional.empty())))
                 .hasMessage("Nix file " + dir.resolve("absent.nix") + " does not exist");
+    }
+
+    @Test
+    void evaluationSaysTheOutPathABuildPrintsWithoutBuilding() {
+        PackageRef top = new PackageRef.Attribute(Optional.of(set), "top");
+        Map<String, String> fresh = Map.of("tag", UUID.randomUUID().toString()); // a derivation never built
+        StorePath evaluated = nix.evaluatedOutPath(top, List.of(), fresh).orElseThrow();
+        assertThat(Files.exists(Path.of(evaluated.fullPath()))).isFalse();
+        assertThat(nix.resolve(top, List.of(), fresh)).containsExactly(evaluated);
+        // a file and an attribute in it, an output other than out, a package set from the search path
+        PackageRef mid = PackageRef.parse("pkgs/default.nix#mid", Optional.empty());
+        assertThat(nix.evaluatedOutPath(mid, List.of(), Map.of())).contains(only(nix.resolve(mid)));
+        PackageRef dev = PackageRef.parse("multi.dev", Optional.of(set));
+        assertThat(nix.evaluatedOutPath(dev, List.of(), Map.of())).contains(only(nix.resolve(dev)));
+        NixCli noNixpkgs = TestNix.cli().nixPath("").build();
+        PackageRef leaf = PackageRef.parse("leaf", Optional.empty());
+        assertThat(noNixpkgs.evaluatedOutPath(leaf, List.of("nixpkgs=" + set), Map.of()))
+                .contains(only(noNixpkgs.resolve(leaf, List.of("nixpkgs=" + set))));
+    }
+
+    @Test
+    void evaluationLeavesToTheBuildWhatItCannotTell() {
+        PackageRef both = PackageRef.parse("both", Optional.of(set)); // a list: nix-build builds each
+        assertThat(nix.evaluatedOutPath(both, List.of(), Map.of())).isEmpty();
+        assertThat(nix.resolve(both)).hasSize(2);
+        assertThat(nix.evaluatedOutPath(PackageRef.parse("nope", Optional.of(set)), List.of(), Map.of())).isEmpty();
+        assertThat(nix.evaluatedOutPath(PackageRef.parse("absent.nix#x", Optional.empty()), List.of(), Map.of())).isEmpty();
+        StorePath leaf = only(nix.resolve(PackageRef.parse("leaf", Optional.of(set))));
+        assertThat(nix.evaluatedOutPath(PackageRef.parse(leaf.fullPath(), Optional.empty()), List.of(), Map.of())).isEmpty();
     }
 
     @Test
