@@ -26,10 +26,10 @@ record NixInputs(ResolvedSpec resolved, Closure closure, NixSystem system) {
     }
 
     /**
-     * The same for several specs at once (one per platform): every package of every spec is built at once,
-     * then one closure query covers them all and is split per spec (a Nix process costs a build ~0.05 s of
-     * CPU, and two platforms' queries ran side by side on the same cores). Errors are reported in the specs'
-     * order.
+     * The same for several specs at once (one per platform): every package of every spec is evaluated at once
+     * (built at once where one is not built yet: {@link #evaluatedOnly}), then one closure query covers them all
+     * and is split per spec (a Nix process costs a build ~0.05 s of CPU, and two platforms' queries ran side by
+     * side on the same cores). Errors are reported in the specs' order.
      */
     static List<NixInputs> ofEach(List<ImageSpec> specs, NixCli nix, List<String> includes, BuildListener listener)
             throws IOException {
@@ -81,7 +81,7 @@ record NixInputs(ResolvedSpec resolved, Closure closure, NixSystem system) {
      * to the store, which is most of what nix-build costs it (see {@link NixCli#evaluatedOutPath}).
      */
     private static Closure evaluatedOnly(List<ImageSpec> specs, NixCli nix, List<String> includes,
-                                         List<PackageResolution> packages) {
+                                         List<PackageResolution> packages) throws IOException {
         List<Background<PackageResolution>> each = new ArrayList<>();
         try {
             for (ImageSpec spec : specs) {
@@ -106,11 +106,16 @@ record NixInputs(ResolvedSpec resolved, Closure closure, NixSystem system) {
             }
             packages.addAll(evaluated);
             return all;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
             if (Thread.currentThread().isInterrupted()) {
-                throw e instanceof RuntimeException r ? r : new java.io.UncheckedIOException((IOException) e);
+                throw e; // stopped, not failed
             }
-            return null; // not built yet, or an error nix-build reports
+            return null;
+        } catch (RuntimeException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw e;
+            }
+            return null; // not built yet, or an error nix-build reports in its words
         } finally {
             each.forEach(Background::cancel);
         }
