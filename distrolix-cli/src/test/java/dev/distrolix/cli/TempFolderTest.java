@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A temporary folder that is gone (a stale TMPDIR, a -Djava.io.tmpdir that was never made) is named as such, in
- * one line, exit 3, and nothing is written: not "Nix file … does not exist", not a bare path.
+ * A temporary folder that is gone (a stale TMPDIR where Nix has to build, a -Djava.io.tmpdir that was never made) is
+ * named as such, in one line, exit 3, and nothing is written: not "Nix file … does not exist", not a bare path.
  */
 @IntegrationTest
 class TempFolderTest {
@@ -21,11 +21,15 @@ class TempFolderTest {
     Path tmp;
 
     private Cli build(Path out, String... env) {
+        return build(NginxImageTest.EXAMPLE, out, env);
+    }
+
+    private Cli build(Path spec, Path out, String... env) {
         Map<String, String> e = new HashMap<>(Map.of("HOME", tmp.resolve("home").toString(), "NIX_CONFIG", "substituters ="));
         for (int i = 0; i < env.length; i += 2) {
             e.put(env[i], env[i + 1]);
         }
-        return CliProcess.run(e, tmp, "build", NginxImageTest.EXAMPLE.toString(), "-I", NginxImageTest.INCLUDE,
+        return CliProcess.run(e, tmp, "build", spec.toString(), "-I", NginxImageTest.INCLUDE,
                 "--no-cache", "-q", "-o", "oci:" + out + ":1");
     }
 
@@ -36,9 +40,17 @@ class TempFolderTest {
     }
 
     @Test
-    void aTmpdirThatIsGoneIsNamedForWhatItIs() {
+    void aTmpdirThatIsGoneIsNamedForWhatItIs() throws Exception {
         Path gone = tmp.resolve("gone");
-        Cli r = build(tmp.resolve("out"), "TMPDIR", gone.toString());
+        // packages already built are only evaluated: Nix needs no temporary folder for them
+        Cli built = build(tmp.resolve("built"), "TMPDIR", gone.toString());
+        assertThat(built.exitCode()).as(built.err()).isZero();
+        // a package to build: Nix works in TMPDIR (a derivation of this test's own, never built before)
+        Files.writeString(tmp.resolve("pkg.nix"), "builtins.derivation { name = \"tmpdir-" + System.nanoTime()
+                + "\"; system = builtins.currentSystem; builder = \"/bin/sh\"; args = [ \"-c\" \"echo > $out\" ]; }\n");
+        Path spec = tmp.resolve("image.yaml");
+        Files.writeString(spec, "name: tmpdir\npackages:\n  - ./pkg.nix\n");
+        Cli r = build(spec, tmp.resolve("out"), "TMPDIR", gone.toString());
         assertThat(r.exitCode()).as(r.err()).isEqualTo(3);
         assertThat(r.err().strip()).isEqualTo("distrolix: the temporary folder " + gone
                 + " (TMPDIR) does not exist: Nix works there; create it or unset TMPDIR");
