@@ -40,8 +40,7 @@ record NixInputs(ResolvedSpec resolved, Closure closure, NixSystem system) {
             Closure all = evaluatedOnly(specs, nix, includes, packages);
             if (all != null) {
                 for (int i = 0; i < specs.size(); i++) {
-                    listener.on(new BuildEvent.PackagesResolved(packages.get(i).roots().stream().map(StorePath::fullPath).toList()));
-                    rendered.add(SpecRenderer.render(specs.get(i), packages.get(i).byName()));
+                    rendered.add(resolved(specs.get(i), packages.get(i), listener));
                 }
             } else {
                 for (ImageSpec spec : specs) {
@@ -52,8 +51,7 @@ record NixInputs(ResolvedSpec resolved, Closure closure, NixSystem system) {
                 for (int i = 0; i < specs.size(); i++) {
                     PackageResolution p = resolutions.get(i).join();
                     packages.add(p);
-                    listener.on(new BuildEvent.PackagesResolved(p.roots().stream().map(StorePath::fullPath).toList()));
-                    rendered.add(SpecRenderer.render(specs.get(i), p.byName()));
+                    rendered.add(resolved(specs.get(i), p, listener));
                     allRoots.addAll(p.roots());
                 }
                 all = checkedClosure(specs, packages, allRoots, nix);
@@ -71,6 +69,12 @@ record NixInputs(ResolvedSpec resolved, Closure closure, NixSystem system) {
         } finally {
             resolutions.forEach(Background::cancel); // after a failure: not waited for
         }
+    }
+
+    /** The spec with its packages' paths, once the listener is told they are resolved. */
+    private static ResolvedSpec resolved(ImageSpec spec, PackageResolution p, BuildListener listener) {
+        listener.on(new BuildEvent.PackagesResolved(p.roots().stream().map(StorePath::fullPath).toList()));
+        return SpecRenderer.render(spec, p.byName());
     }
 
     /**

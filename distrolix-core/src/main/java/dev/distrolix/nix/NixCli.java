@@ -151,8 +151,11 @@ public final class NixCli {
                 || !values[1].startsWith("\"" + storeDir + "/") || !values[1].endsWith("\"")) {
             return Optional.empty();
         }
-        String path = values[1].substring(1, values[1].length() - 1);
-        return StorePath.isStorePath(path) ? Optional.of(StorePath.parse(path)) : Optional.empty();
+        try {
+            return Optional.of(StorePath.parse(values[1].substring(1, values[1].length() - 1)));
+        } catch (IllegalArgumentException notAStorePath) {
+            return Optional.empty();
+        }
     }
 
     /** What nix-build and nix-instantiate are given for an attribute or a .nix file: the file and the attribute. */
