@@ -96,7 +96,7 @@ public final class Locking {
     private record Evaluated(String system, List<ImageLock.Package> packages, Closure closure) {}
 
     private static Evaluated evaluate(ImageSpec spec, NixCli nix, List<String> includes) {
-        NixInputs.PackageResolution resolved = NixInputs.PackageResolution.resolve(spec, nix, includes, false);
+        NixInputs.PackageResolution resolved = NixInputs.PackageResolution.resolve(spec, nix, includes);
         Closure closure = NixInputs.checkedClosure(spec, resolved, nix);
         List<ImageLock.Package> packages = new ArrayList<>();
         for (PackageEntry e : spec.packages()) {

@@ -45,7 +45,7 @@ record NixInputs(ResolvedSpec resolved, Closure closure, NixSystem system) {
             } else {
                 for (ImageSpec spec : specs) {
                     resolutions.add(Background.start("distrolix-nix-resolve",
-                            () -> PackageResolution.resolve(spec, nix, includes, false)));
+                            () -> PackageResolution.resolve(spec, nix, includes)));
                 }
                 java.util.Set<StorePath> allRoots = new java.util.LinkedHashSet<>();
                 for (int i = 0; i < specs.size(); i++) {
@@ -89,7 +89,7 @@ record NixInputs(ResolvedSpec resolved, Closure closure, NixSystem system) {
         List<Background<PackageResolution>> each = new ArrayList<>();
         try {
             for (ImageSpec spec : specs) {
-                each.add(Background.start("distrolix-nix-eval", () -> PackageResolution.resolve(spec, nix, includes, true)));
+                each.add(Background.start("distrolix-nix-eval", () -> PackageResolution.evaluate(spec, nix, includes)));
             }
             List<PackageResolution> evaluated = new ArrayList<>();
             java.util.Set<StorePath> roots = new java.util.LinkedHashSet<>();
@@ -200,22 +200,32 @@ record NixInputs(ResolvedSpec resolved, Closure closure, NixSystem system) {
     /** Package name → its (first) output, every output as a closure root, and each package's outputs. */
     record PackageResolution(Map<String, StorePath> byName, List<StorePath> roots, Map<String, List<StorePath>> outputs) {
         /**
-         * {@code evaluateOnly}: the out paths evaluation says ({@link NixCli#evaluatedOutPath}), not checked to be
-         * valid, or null when one package's cannot be told that way; otherwise each is built if needed.
+         * The out paths evaluation says ({@link NixCli#evaluatedOutPaths}: the spec's packages of one file in one Nix
+         * evaluation), not checked to be valid, or null when one package's cannot be told that way.
          */
-        static PackageResolution resolve(ImageSpec spec, NixCli nix, List<String> includes, boolean evaluateOnly) {
-            Map<String, StorePath> byName = new LinkedHashMap<>();
-            Map<String, List<StorePath>> outputs = new LinkedHashMap<>();
-            List<StorePath> roots = new ArrayList<>();
-            // the spec's system is the one its packages are evaluated for, as nixpkgs takes it: import <nixpkgs>
-            // { system = …; } (nix-build --argstr system …); a store path is what it is, a flake names its own
-            Map<String, String> args = spec.system().map(s -> Map.of("system", s)).orElse(Map.of());
+        static PackageResolution evaluate(ImageSpec spec, NixCli nix, List<String> includes) {
+            List<dev.distrolix.nix.PackageRef> refs = refs(spec);
+            // a store path is checked with the closure
+            List<dev.distrolix.nix.PackageRef> evaluated = refs.stream()
+                    .filter(r -> !(r instanceof dev.distrolix.nix.PackageRef.StorePathRef)).toList();
+            java.util.Optional<List<StorePath>> paths = nix.evaluatedOutPaths(evaluated, includes, systemArgs(spec));
+            if (paths.isEmpty()) {
+                return null;
+            }
+            java.util.Iterator<StorePath> next = paths.get().iterator();
+            List<List<StorePath>> outputs = new ArrayList<>();
+            for (dev.distrolix.nix.PackageRef r : refs) {
+                outputs.add(r instanceof dev.distrolix.nix.PackageRef.StorePathRef p ? List.of(p.path()) : List.of(next.next()));
+            }
+            return of(spec, outputs);
+        }
+
+        /** Each of the spec's packages built if needed ({@code nix-build}; a store path checked). */
+        static PackageResolution resolve(ImageSpec spec, NixCli nix, List<String> includes) {
+            Map<String, String> args = systemArgs(spec);
             // every package's nix-build starts at once (Nix locks what two of them build in common); the
             // results are taken in the spec's order, and the first failure in that order is the error
-            List<dev.distrolix.nix.PackageRef> refs = new ArrayList<>();
-            for (dev.distrolix.spec.PackageEntry ref : spec.packages()) {
-                refs.add(NixRefs.of(ref, spec));
-            }
+            List<dev.distrolix.nix.PackageRef> refs = refs(spec);
             List<Background<List<StorePath>>> jobs = new ArrayList<>();
             // as many Nix evaluations at once as there are cores (each may take hundreds of MB)
             java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(
@@ -228,36 +238,56 @@ record NixInputs(ResolvedSpec resolved, Closure closure, NixSystem system) {
                     jobs.add(Background.start("distrolix-nix-build", () -> {
                         slots.acquire();
                         try {
-                            if (evaluateOnly) { // a store path is checked with the closure
-                                return r instanceof dev.distrolix.nix.PackageRef.StorePathRef p ? List.of(p.path())
-                                        : nix.evaluatedOutPath(r, includes, takesSystem ? args : Map.of())
-                                        .map(List::of).orElse(null);
-                            }
                             return takesSystem ? nix.resolve(r, includes, args) : nix.resolve(r, includes);
                         } finally {
                             slots.release();
                         }
                     }));
                 }
-                for (int i = 0; i < jobs.size(); i++) {
-                    List<StorePath> outs = jobs.get(i).join();
-                    if (outs == null) {
-                        return null;
-                    }
-                    byName.put(spec.packages().get(i).name(), outs.get(0));
-                    outputs.put(spec.packages().get(i).name(), outs);
-                    for (StorePath o : outs) {
-                        if (!roots.contains(o)) {
-                            roots.add(o);
-                        }
-                    }
+                List<List<StorePath>> outputs = new ArrayList<>();
+                for (Background<List<StorePath>> job : jobs) {
+                    outputs.add(job.join());
                 }
+                return of(spec, outputs);
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             } finally {
                 jobs.forEach(Background::cancel);
             }
-            return new PackageResolution(byName, roots, outputs);
+        }
+
+        /**
+         * The spec's system is the one its packages are evaluated for, as nixpkgs takes it: import <nixpkgs>
+         * { system = …; } (nix-build --argstr system …); a store path is what it is, a flake names its own.
+         */
+        private static Map<String, String> systemArgs(ImageSpec spec) {
+            return spec.system().map(s -> Map.of("system", s)).orElse(Map.of());
+        }
+
+        private static List<dev.distrolix.nix.PackageRef> refs(ImageSpec spec) {
+            List<dev.distrolix.nix.PackageRef> refs = new ArrayList<>();
+            for (dev.distrolix.spec.PackageEntry ref : spec.packages()) {
+                refs.add(NixRefs.of(ref, spec));
+            }
+            return refs;
+        }
+
+        /** The resolution of the spec's packages, whose outputs are {@code outputs} in the spec's order. */
+        private static PackageResolution of(ImageSpec spec, List<List<StorePath>> outputs) {
+            Map<String, StorePath> byName = new LinkedHashMap<>();
+            Map<String, List<StorePath>> outputsByName = new LinkedHashMap<>();
+            List<StorePath> roots = new ArrayList<>();
+            for (int i = 0; i < outputs.size(); i++) {
+                List<StorePath> outs = outputs.get(i);
+                byName.put(spec.packages().get(i).name(), outs.get(0));
+                outputsByName.put(spec.packages().get(i).name(), outs);
+                for (StorePath o : outs) {
+                    if (!roots.contains(o)) {
+                        roots.add(o);
+                    }
+                }
+            }
+            return new PackageResolution(byName, roots, outputsByName);
         }
     }
 }

@@ -42,18 +42,22 @@ class EvaluatedPackagesIntegrationTest {
                 in rec { leaf = mk "eval-leaf-%s" []; top = mk "eval-top-%s" [ leaf ]; }
                 """.formatted(unique, unique));
         Path specFile = dir.resolve("image.yaml");
-        Files.writeString(specFile, "name: evaluated\npackages:\n  - pkgs/default.nix#top\n");
+        Files.writeString(specFile, "name: evaluated\npackages:\n  - pkgs/default.nix#top\n  - pkgs/default.nix#leaf\n");
         ImageSpec spec = SpecLoader.load(specFile);
         Path log = dir.resolve("nix-build.calls");
-        NixCli nix = TestNix.cli().searchPath(wrappedNixBuild(log).toString()).workingDirectory(dir).build();
+        Path evaluations = dir.resolve("evaluations");
+        NixCli nix = TestNix.cli().searchPath(wrappedNix(log, evaluations).toString()).workingDirectory(dir).build();
 
         NixInputs first = NixInputs.of(spec, nix, List.of(), BuildListener.NONE);
-        assertThat(calls(log)).isEqualTo(1); // evaluated, found not valid: built
-        StorePath top = first.closure().roots().get(0);
-        assertThat(top.name()).isEqualTo("eval-top-" + unique);
+        assertThat(calls(log)).isEqualTo(2); // evaluated, found not valid: built (one nix-build per package)
+        assertThat(calls(evaluations)).isEqualTo(1); // both packages of the file in one evaluation
+        assertThat(first.closure().roots()).extracting(StorePath::name)
+                .containsExactlyInAnyOrder("eval-top-" + unique, "eval-leaf-" + unique);
+        StorePath top = first.closure().roots().stream().filter(r -> r.name().startsWith("eval-top-")).findFirst().orElseThrow();
 
         NixInputs again = NixInputs.of(spec, nix, List.of(), BuildListener.NONE);
-        assertThat(calls(log)).isEqualTo(1); // evaluated only
+        assertThat(calls(log)).isEqualTo(2); // evaluated only
+        assertThat(calls(evaluations)).isEqualTo(2);
         assertThat(again.closure().paths()).isEqualTo(first.closure().paths());
         assertThat(again.system()).isEqualTo(first.system());
         assertThat(again.resolved()).isEqualTo(first.resolved());
@@ -64,22 +68,30 @@ class EvaluatedPackagesIntegrationTest {
         Process delete = new ProcessBuilder(nix.locate("nix-store"), "--delete", "--ignore-liveness", drv.fullPath()).redirectErrorStream(true).start();
         assertThat(delete.waitFor()).as(new String(delete.getInputStream().readAllBytes())).isZero();
         NixInputs afterCollection = NixInputs.of(spec, nix, List.of(), BuildListener.NONE);
-        assertThat(calls(log)).isEqualTo(2);
+        assertThat(calls(log)).isEqualTo(4);
         assertThat(afterCollection.closure().paths()).isEqualTo(first.closure().paths());
         assertThat(Files.exists(Path.of(drv.fullPath()))).isTrue();
     }
 
-    /** A folder with Nix's programs, nix-build a script that notes each call in {@code log} and runs the real one. */
-    private Path wrappedNixBuild(Path log) throws IOException {
+    /**
+     * A folder with Nix's programs: nix-build a script that notes each call in {@code builds} and runs the real one,
+     * nix-instantiate one that notes in {@code evaluations} each evaluation of out paths.
+     */
+    private Path wrappedNix(Path builds, Path evaluations) throws IOException {
         NixCli real = TestNix.cli().build();
         Path bin = Files.createDirectories(dir.resolve("bin"));
-        for (String tool : List.of("nix", "nix-instantiate", "nix-store")) {
+        for (String tool : List.of("nix", "nix-store")) {
             Files.createSymbolicLink(bin.resolve(tool), Path.of(real.locate(tool)));
         }
-        Path wrapper = bin.resolve("nix-build");
-        Files.writeString(wrapper, "#!/bin/sh\necho call >> '" + log + "'\nexec '" + real.locate("nix-build") + "' \"$@\"\n");
-        Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwxr-xr-x"));
+        script(bin.resolve("nix-build"), "echo call >> '" + builds + "'\nexec '" + real.locate("nix-build") + "' \"$@\"");
+        script(bin.resolve("nix-instantiate"), "case \"$*\" in *outPath*) echo call >> '" + evaluations + "' ;; esac\n"
+                + "exec '" + real.locate("nix-instantiate") + "' \"$@\"");
         return bin;
+    }
+
+    private static void script(Path file, String body) throws IOException {
+        Files.writeString(file, "#!/bin/sh\n" + body + "\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 
     private static long calls(Path log) throws IOException {

@@ -118,6 +118,26 @@ class NixCliIntegrationTest {
     }
 
     @Test
+    void severalPackagesAreEvaluatedTogetherInTheirOrder() {
+        // two attributes of the package set, one of a file of their own, the set's again: as one evaluation each
+        // gives them, in the order asked
+        Map<String, String> fresh = Map.of("tag", UUID.randomUUID().toString());
+        List<PackageRef> refs = List.of(new PackageRef.Attribute(Optional.of(set), "top"),
+                PackageRef.parse("pkgs/default.nix#mid", Optional.empty()),
+                new PackageRef.Attribute(Optional.of(set), "multi.dev"),
+                new PackageRef.Attribute(Optional.of(set), "leaf"));
+        List<StorePath> each = refs.stream().map(r -> nix.evaluatedOutPath(r, List.of(), fresh).orElseThrow()).toList();
+        assertThat(each).doesNotHaveDuplicates();
+        assertThat(nix.evaluatedOutPaths(refs, List.of(), fresh)).contains(each);
+        assertThat(nix.evaluatedOutPaths(List.of(), List.of(), fresh)).contains(List.of());
+        // one the evaluation cannot tell (a missing attribute, a list) and none is told
+        List<PackageRef> withMissing = List.of(refs.get(0), PackageRef.parse("nope", Optional.of(set)), refs.get(1));
+        assertThat(nix.evaluatedOutPaths(withMissing, List.of(), fresh)).isEmpty();
+        assertThat(nix.evaluatedOutPaths(List.of(refs.get(3), PackageRef.parse("both", Optional.of(set))), List.of(), fresh))
+                .isEmpty();
+    }
+
+    @Test
     void evaluationLeavesToTheBuildWhatItCannotTell() {
         PackageRef both = PackageRef.parse("both", Optional.of(set)); // a list: nix-build builds each
         assertThat(nix.evaluatedOutPath(both, List.of(), Map.of())).isEmpty();
