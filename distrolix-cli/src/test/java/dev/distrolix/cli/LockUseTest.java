@@ -47,6 +47,31 @@ class LockUseTest {
                 .orElseThrow(() -> new AssertionError("no digest line in: " + r.out()));
     }
 
+    /**
+     * Like a build, `lock` evaluates packages already built instead of running nix-build (which writes every
+     * derivation of their graph to the store): with a nix-build first on PATH that only fails, the lock is made,
+     * the same as with the real one.
+     */
+    @Test
+    void aLockOfPackagesBuiltAlreadyRunsNoNixBuild() throws Exception {
+        Path spec = c.specCopy("lock-evaluated");
+        assertThat(c.lock(spec, "zstd").exitCode()).isZero();
+        String withNixBuild = Files.readString(spec.resolveSibling("image.lock.json"));
+        Files.delete(spec.resolveSibling("image.lock.json"));
+        Path bin = Files.createDirectories(c.tmp.resolve("failing-nix-build"));
+        Path marker = bin.resolve("called");
+        Path nixBuild = bin.resolve("nix-build");
+        Files.writeString(nixBuild, "#!/bin/sh\ntouch '" + marker + "'\nexit 1\n");
+        Files.setPosixFilePermissions(nixBuild, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Map<String, String> env = new HashMap<>(SignedCache.NIX_ENV);
+        env.put("PATH", bin + ":" + System.getenv("PATH"));
+        Cli r = CliProcess.run(env, c.tmp, "lock", spec.toString(), "-I", "nixpkgs=" + Fixtures.debianPackageSet(),
+                "--substituter", c.url("zstd"), "--trusted-public-key", c.publicKey);
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(marker).doesNotExist();
+        assertThat(Files.readString(spec.resolveSibling("image.lock.json"))).isEqualTo(withNixBuild);
+    }
+
     @Test
     void aFreshLockPinsThePackagesAndTheLocalStoreServesThem() throws Exception {
         Path spec = c.specCopy("use-local");

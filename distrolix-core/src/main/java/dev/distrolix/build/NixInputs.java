@@ -84,7 +84,7 @@ record NixInputs(ResolvedSpec resolved, Closure closure, NixSystem system) {
      * error is reported from there, in its words. A build of packages already built needs no derivation written
      * to the store, which is most of what nix-build costs it (see {@link NixCli#evaluatedOutPath}).
      */
-    private static Closure evaluatedOnly(List<ImageSpec> specs, NixCli nix, List<String> includes,
+    static Closure evaluatedOnly(List<ImageSpec> specs, NixCli nix, List<String> includes,
                                          List<PackageResolution> packages) throws IOException {
         List<Background<PackageResolution>> each = new ArrayList<>();
         try {
