@@ -99,6 +99,23 @@ public final class Toolkit {
     }
 
     /**
+     * Each package's out paths, as a build asks for them: evaluated (one Nix evaluation for all) where they are all
+     * built already, else each built ({@code nix-build}, whose errors are then the ones reported).
+     */
+    private static List<List<StorePath>> outputs(NixCli nix, ImageSpec spec, List<String> includes) {
+        List<dev.distrolix.nix.PackageRef> refs = spec.packages().stream().map(ref -> NixRefs.of(ref, spec)).toList();
+        java.util.Optional<List<StorePath>> evaluated = nix.evaluatedOutPaths(refs, includes, java.util.Map.of());
+        if (evaluated.isPresent() && nix.allValid(evaluated.get())) {
+            return evaluated.get().stream().map(List::of).toList();
+        }
+        List<List<StorePath>> built = new ArrayList<>();
+        for (dev.distrolix.nix.PackageRef ref : refs) {
+            built.add(nix.resolve(ref, includes));
+        }
+        return built;
+    }
+
+    /**
      * Writes the spec into a fresh folder and resolves its packages with Nix (building them if the store
      * lacks them) to name the image. Close the result to remove the folder.
      */
@@ -111,10 +128,11 @@ public final class Toolkit {
             ImageSpec spec = SpecLoader.load(file);
             StringBuilder key = new StringBuilder(KEY_VERSION).append('\n').append(specText).append('\n');
             List<String> paths = new ArrayList<>();
-            for (PackageEntry ref : spec.packages()) {
-                for (StorePath p : nix.resolve(NixRefs.of(ref, spec), includes)) {
+            List<List<StorePath>> outputs = outputs(nix, spec, includes);
+            for (int i = 0; i < outputs.size(); i++) {
+                for (StorePath p : outputs.get(i)) {
                     paths.add(p.fullPath());
-                    key.append(ref.name()).append(' ').append(p.fullPath()).append('\n');
+                    key.append(spec.packages().get(i).name()).append(' ').append(p.fullPath()).append('\n');
                 }
             }
             String tag = Digest.sha256(key.toString().getBytes(StandardCharsets.UTF_8)).hex().substring(0, TAG_HEX);

@@ -179,6 +179,16 @@ public final class NixCli {
         return args;
     }
 
+    /** Whether every one of {@code paths} is valid in the local store (one {@code nix-store --check-validity}). */
+    public boolean allValid(Collection<StorePath> paths) {
+        if (paths.isEmpty()) {
+            return true;
+        }
+        List<String> args = new ArrayList<>(List.of("--check-validity"));
+        paths.forEach(p -> args.add(p.fullPath()));
+        return tools.run(queryTimeout, "nix-store", args).ok();
+    }
+
     /**
      * Checks that a store path is valid in the local store.
      *

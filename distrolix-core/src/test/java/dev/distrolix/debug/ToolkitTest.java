@@ -70,6 +70,28 @@ class ToolkitTest {
         assertThat(a.dir()).doesNotExist();
     }
 
+    /** Packages built already are evaluated (one Nix evaluation), not built: a nix-build that only fails is never run. */
+    @IntegrationTest
+    @Test
+    void packagesBuiltAlreadyAreEvaluatedNotBuilt() throws Exception {
+        Toolkit.Prepared built = Toolkit.standard().prepare(NixCli.create(), INCLUDES); // builds what is missing
+        Path bin = Files.createDirectories(tmp.resolve("bin"));
+        Path called = tmp.resolve("nix-build-called");
+        Path nixBuild = bin.resolve("nix-build");
+        Files.writeString(nixBuild, "#!/bin/sh\ntouch '" + called + "'\nexit 1\n");
+        Files.setPosixFilePermissions(nixBuild, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        NixCli noBuild = NixCli.builder().searchPath(bin + ":" + System.getenv("PATH")).build();
+        Toolkit.Prepared evaluated = Toolkit.standard().prepare(noBuild, INCLUDES);
+        try {
+            assertThat(evaluated.image()).isEqualTo(built.image());
+            assertThat(evaluated.storePaths()).isEqualTo(built.storePaths());
+            assertThat(called).doesNotExist();
+        } finally {
+            built.close();
+            evaluated.close();
+        }
+    }
+
     @IntegrationTest
     @Test
     void aMissingPackageOrPackageSetIsOneLineAndLeavesNoFolder() throws Exception {
