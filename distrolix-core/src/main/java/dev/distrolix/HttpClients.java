@@ -13,6 +13,20 @@ public final class HttpClients {
     /** The threads of every client built here, one subgroup per caller's group. */
     private static final ThreadGroup THREADS = new ThreadGroup("distrolix-http");
     private static final java.util.concurrent.atomic.AtomicBoolean EXIT_HOOK = new java.util.concurrent.atomic.AtomicBoolean();
+    /** {@code java.net.http}'s buffer size for what it reads from a connection (its default is 16 kB). */
+    static final String BUFFER_SIZE_PROPERTY = "jdk.httpclient.bufsize";
+    static final int BUFFER_SIZE = 256 * 1024;
+
+    static {
+        // java.net.http reads a response in buffers of this size, each handed from its selector thread through its
+        // reactive pipeline to the reader: with 256 kB ones a fresh runner's download of the registry's layers took
+        // 0.92x the time and 0.89x the CPU (9 pairs, interleaved; 128 kB 0.93x, 64 kB worse). Read once, when its
+        // classes first load: set here, before any client is built (every one is built by this class, whose group()
+        // its owners call first), and only where the user has not set it.
+        if (System.getProperty(BUFFER_SIZE_PROPERTY) == null) {
+            System.setProperty(BUFFER_SIZE_PROPERTY, Integer.toString(BUFFER_SIZE));
+        }
+    }
 
     private HttpClients() {
     }
