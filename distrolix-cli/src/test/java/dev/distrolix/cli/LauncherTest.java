@@ -51,6 +51,20 @@ class LauncherTest {
         return Fixtures.exec(pb);
     }
 
+    /** Java runs with two glibc malloc arenas (zstd's workers grew one each), unless the user chose a number. */
+    @Test
+    void javaRunsWithTwoMallocArenasUnlessTheUserSetsThem() throws Exception {
+        Path bin = Files.createDirectories(tmp.resolve("bin"));
+        Path fakeJava = bin.resolve("java");
+        Files.writeString(fakeJava, "#!/bin/sh\necho \"arenas=${MALLOC_ARENA_MAX:-unset}\"\n");
+        Files.setPosixFilePermissions(fakeJava, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        String path = bin + ":" + System.getenv("PATH");
+        Fixtures.Exit ours = run(List.of("--version"), "DISTROLIX_CDS", "off", "PATH", path);
+        assertThat(ours.out()).as(ours.err()).isEqualTo("arenas=2\n");
+        Fixtures.Exit theirs = run(List.of("--version"), "DISTROLIX_CDS", "off", "PATH", path, "MALLOC_ARENA_MAX", "4");
+        assertThat(theirs.out()).as(theirs.err()).isEqualTo("arenas=4\n");
+    }
+
     @Test
     void theFirstRunMakesTheArchiveQuietlyAndTheNextUsesIt() throws Exception {
         Path target = Fixtures.repo().resolve("distrolix-cli/target");
