@@ -235,10 +235,10 @@ public final class RegistryLayers {
         boolean done = false;
         try {
             long tarSize;
-            // the registry's stream ends at the manifest's size and checks the digest there; the layer stream reads
-            // the blob to its end and checks it again, with the size and the diff_id
+            // the blob's stream (Layer.compressed) checks its digest and size at its end; the layer stream reads it to
+            // its end, counting (not hashing it again), and checks the size and the diff_id
             try (OutputStream out = Files.newOutputStream(tmp);
-                 dev.distrolix.image.LayerStream tar = dev.distrolix.image.LayerStream.open(layer,
+                 dev.distrolix.image.LayerStream tar = dev.distrolix.image.LayerStream.openDigestChecked(layer,
                          new Saved(layer.compressed(), out), layer.label())) {
                 SameBytes same = new SameBytes(tar);
                 dev.distrolix.tar.LayerWriter.writeTar(same, made);

@@ -38,7 +38,19 @@ public final class LayerStream extends InputStream {
 
     /** Opens {@code blob} (the layer's raw bytes) as its uncompressed tar; {@code label} names it in errors. */
     public static LayerStream open(Layer layer, InputStream blob, String label) throws IOException {
-        Counting raw = new Counting(blob);
+        return open(layer, new Counting(blob, true), label);
+    }
+
+    /**
+     * {@link #open} of a blob whose stream checks the layer's digest itself at its end (a registry's): its bytes
+     * are counted, not hashed a second time; the size and the diff_id are checked here.
+     */
+    public static LayerStream openDigestChecked(Layer layer, InputStream blob, String label) throws IOException {
+        return open(layer, new Counting(blob, false), label);
+    }
+
+    private static LayerStream open(Layer layer, Counting raw, String label) throws IOException {
+        InputStream blob = raw.in();
         try {
             Compression.Detected d = Compression.sniff(raw);
             return new LayerStream(layer, label, raw, d.blob(), d.decompressed(), d.compression());
@@ -108,14 +120,14 @@ public final class LayerStream extends InputStream {
         } catch (IOException e) {
             throw corrupt(label, e);
         }
-        Digest blobDigest = Digest.ofSha256(raw.md);
+        Digest blobDigest = raw.md == null ? null : Digest.ofSha256(raw.md);
         Digest diffId = Digest.ofSha256(diffMd);
         boolean digestIsFromManifest = compression == Compression.NONE || !layer.digest().equals(layer.diffId());
         if (digestIsFromManifest && layer.size() >= 0 && raw.count != layer.size()) {
             throw new InputException(label + ": blob is " + raw.count + " bytes, the manifest says "
                     + layer.size());
         }
-        if (digestIsFromManifest && !blobDigest.equals(layer.digest())) {
+        if (digestIsFromManifest && blobDigest != null && !blobDigest.equals(layer.digest())) {
             throw new InputException(label + ": blob digest mismatch: its content is " + blobDigest);
         }
         if (layer.diffId() != null && !diffId.equals(layer.diffId())) {
@@ -137,18 +149,26 @@ public final class LayerStream extends InputStream {
 
     /** Counts and hashes the bytes that pass. */
     private static final class Counting extends FilterInputStream {
-        final MessageDigest md = Digest.newSha256();
+        /** Null where the blob's stream checks its digest itself. */
+        final MessageDigest md;
         long count;
 
-        Counting(InputStream in) {
+        Counting(InputStream in, boolean hash) {
             super(in);
+            md = hash ? Digest.newSha256() : null;
+        }
+
+        InputStream in() {
+            return in;
         }
 
         @Override
         public int read() throws IOException {
             int b = in.read();
             if (b >= 0) {
-                md.update((byte) b);
+                if (md != null) {
+                    md.update((byte) b);
+                }
                 count++;
             }
             return b;
@@ -158,7 +178,9 @@ public final class LayerStream extends InputStream {
         public int read(byte[] b, int off, int len) throws IOException {
             int n = in.read(b, off, len);
             if (n > 0) {
-                md.update(b, off, n);
+                if (md != null) {
+                    md.update(b, off, n);
+                }
                 count += n;
             }
             return n;
