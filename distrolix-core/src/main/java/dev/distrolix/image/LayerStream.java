@@ -50,12 +50,11 @@ public final class LayerStream extends InputStream {
     }
 
     private static LayerStream open(Layer layer, Counting raw, String label) throws IOException {
-        InputStream blob = raw.in();
         try {
             Compression.Detected d = Compression.sniff(raw);
             return new LayerStream(layer, label, raw, d.blob(), d.decompressed(), d.compression());
         } catch (IOException e) {
-            blob.close();
+            raw.close();
             throw corrupt(label, e);
         }
     }
@@ -156,10 +155,6 @@ public final class LayerStream extends InputStream {
         Counting(InputStream in, boolean hash) {
             super(in);
             md = hash ? Digest.newSha256() : null;
-        }
-
-        InputStream in() {
-            return in;
         }
 
         @Override

@@ -15,17 +15,7 @@ import java.util.Optional;
  * --eval} per file the packages come from, asked for each package's {@code type} and {@code outPath}, the files'
  * evaluations side by side.
  */
-final class OutPathEvaluation {
-    private final NixTools tools;
-    private final Duration timeout;
-    private final String storeDir;
-
-    OutPathEvaluation(NixTools tools, Duration timeout, String storeDir) {
-        this.tools = tools;
-        this.timeout = timeout;
-        this.storeDir = storeDir;
-    }
-
+record OutPathEvaluation(NixTools tools, Duration timeout, String storeDir) {
     /** The out path of each expression, in their order, or empty when evaluation cannot tell one of them. */
     Optional<List<StorePath>> outPaths(List<NixCli.Expression> expressions, List<String> searchAndArgs) {
         Map<String, List<Integer>> byFile = new LinkedHashMap<>();
