@@ -99,23 +99,6 @@ public final class Toolkit {
     }
 
     /**
-     * Each package's out paths, as a build asks for them: evaluated (one Nix evaluation for all) where they are all
-     * built already, else each built ({@code nix-build}, whose errors are then the ones reported).
-     */
-    private static List<List<StorePath>> outputs(NixCli nix, ImageSpec spec, List<String> includes) {
-        List<dev.distrolix.nix.PackageRef> refs = spec.packages().stream().map(ref -> NixRefs.of(ref, spec)).toList();
-        java.util.Optional<List<StorePath>> evaluated = nix.evaluatedOutPaths(refs, includes, java.util.Map.of());
-        if (evaluated.isPresent() && nix.allValid(evaluated.get())) {
-            return evaluated.get().stream().map(List::of).toList();
-        }
-        List<List<StorePath>> built = new ArrayList<>();
-        for (dev.distrolix.nix.PackageRef ref : refs) {
-            built.add(nix.resolve(ref, includes));
-        }
-        return built;
-    }
-
-    /**
      * Writes the spec into a fresh folder and resolves its packages with Nix (building them if the store
      * lacks them) to name the image. Close the result to remove the folder.
      */
@@ -128,11 +111,10 @@ public final class Toolkit {
             ImageSpec spec = SpecLoader.load(file);
             StringBuilder key = new StringBuilder(KEY_VERSION).append('\n').append(specText).append('\n');
             List<String> paths = new ArrayList<>();
-            List<List<StorePath>> outputs = outputs(nix, spec, includes);
-            for (int i = 0; i < outputs.size(); i++) {
-                for (StorePath p : outputs.get(i)) {
+            for (java.util.Map.Entry<String, List<StorePath>> e : NixRefs.outputsOf(spec, nix, includes).entrySet()) {
+                for (StorePath p : e.getValue()) {
                     paths.add(p.fullPath());
-                    key.append(spec.packages().get(i).name()).append(' ').append(p.fullPath()).append('\n');
+                    key.append(e.getKey()).append(' ').append(p.fullPath()).append('\n');
                 }
             }
             String tag = Digest.sha256(key.toString().getBytes(StandardCharsets.UTF_8)).hex().substring(0, TAG_HEX);
