@@ -55,9 +55,7 @@ class LauncherTest {
     @Test
     void javaRunsWithTwoMallocArenasUnlessTheUserSetsThem() throws Exception {
         Path bin = Files.createDirectories(tmp.resolve("bin"));
-        Path fakeJava = bin.resolve("java");
-        Files.writeString(fakeJava, "#!/bin/sh\necho \"arenas=${MALLOC_ARENA_MAX:-unset}\"\n");
-        Files.setPosixFilePermissions(fakeJava, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Fixtures.script(bin.resolve("java"), "echo \"arenas=${MALLOC_ARENA_MAX:-unset}\"");
         String path = bin + ":" + System.getenv("PATH");
         Fixtures.Exit ours = run(List.of("--version"), "DISTROLIX_CDS", "off", "PATH", path);
         assertThat(ours.out()).as(ours.err()).isEqualTo("arenas=2\n");

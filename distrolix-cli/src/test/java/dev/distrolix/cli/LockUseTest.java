@@ -60,9 +60,7 @@ class LockUseTest {
         Files.delete(spec.resolveSibling("image.lock.json"));
         Path bin = Files.createDirectories(c.tmp.resolve("failing-nix-build"));
         Path marker = bin.resolve("called");
-        Path nixBuild = bin.resolve("nix-build");
-        Files.writeString(nixBuild, "#!/bin/sh\ntouch '" + marker + "'\nexit 1\n");
-        Files.setPosixFilePermissions(nixBuild, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Fixtures.script(bin.resolve("nix-build"), "touch '" + marker + "'\nexit 1");
         Map<String, String> env = new HashMap<>(SignedCache.NIX_ENV);
         env.put("PATH", bin + ":" + System.getenv("PATH"));
         Cli r = CliProcess.run(env, c.tmp, "lock", spec.toString(), "-I", "nixpkgs=" + Fixtures.debianPackageSet(),

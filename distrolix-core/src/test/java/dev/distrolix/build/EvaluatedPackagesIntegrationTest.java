@@ -7,11 +7,11 @@ import dev.distrolix.nix.StorePath;
 import dev.distrolix.nix.TestNix;
 import dev.distrolix.spec.ImageSpec;
 import dev.distrolix.spec.SpecLoader;
+import dev.distrolix.testing.Fixtures;
 import dev.distrolix.testing.IntegrationTest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -83,15 +83,10 @@ class EvaluatedPackagesIntegrationTest {
         for (String tool : List.of("nix", "nix-store")) {
             Files.createSymbolicLink(bin.resolve(tool), Path.of(real.locate(tool)));
         }
-        script(bin.resolve("nix-build"), "echo call >> '" + builds + "'\nexec '" + real.locate("nix-build") + "' \"$@\"");
-        script(bin.resolve("nix-instantiate"), "case \"$*\" in *outPath*) echo call >> '" + evaluations + "' ;; esac\n"
+        Fixtures.script(bin.resolve("nix-build"), "echo call >> '" + builds + "'\nexec '" + real.locate("nix-build") + "' \"$@\"");
+        Fixtures.script(bin.resolve("nix-instantiate"), "case \"$*\" in *outPath*) echo call >> '" + evaluations + "' ;; esac\n"
                 + "exec '" + real.locate("nix-instantiate") + "' \"$@\"");
         return bin;
-    }
-
-    private static void script(Path file, String body) throws IOException {
-        Files.writeString(file, "#!/bin/sh\n" + body + "\n");
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 
     private static long calls(Path log) throws IOException {

@@ -77,9 +77,7 @@ class ToolkitTest {
         Toolkit.Prepared built = Toolkit.standard().prepare(NixCli.create(), INCLUDES); // builds what is missing
         Path bin = Files.createDirectories(tmp.resolve("bin"));
         Path called = tmp.resolve("nix-build-called");
-        Path nixBuild = bin.resolve("nix-build");
-        Files.writeString(nixBuild, "#!/bin/sh\ntouch '" + called + "'\nexit 1\n");
-        Files.setPosixFilePermissions(nixBuild, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Fixtures.script(bin.resolve("nix-build"), "touch '" + called + "'\nexit 1");
         NixCli noBuild = NixCli.builder().searchPath(bin + ":" + System.getenv("PATH")).build();
         Toolkit.Prepared evaluated = Toolkit.standard().prepare(noBuild, INCLUDES);
         try {

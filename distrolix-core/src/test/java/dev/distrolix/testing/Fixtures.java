@@ -38,6 +38,13 @@ public final class Fixtures {
         return repo().resolve("testing/debian-pkgs");
     }
 
+    /** Writes {@code file} as a /bin/sh script running {@code body}, executable (a program a test puts on PATH). */
+    public static Path script(Path file, String body) throws IOException {
+        Files.writeString(file, "#!/bin/sh\n" + body + "\n");
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        return file;
+    }
+
     /** What a finished process printed and returned. */
     public record Exit(int code, String out, String err) {}
 
