@@ -44,6 +44,9 @@ import java.util.stream.Stream;
  */
 public final class OciLayoutWriter {
 
+    /** Blobs placed at once: copies and fsyncs, which wait on the disk more than they use a core. */
+    private static final int BLOB_WRITERS = 4;
+
     private OciLayoutWriter() {}
 
     /**
@@ -125,9 +128,12 @@ public final class OciLayoutWriter {
             writeFile(layoutFile, LayoutContent.OCI_LAYOUT_BYTES, rollback);
         }
         rollback.createDirectories(blobs);
-        for (Map.Entry<String, Content> e : LayoutContent.blobs(img).entrySet()) {
+        // several at a time: each blob is a copy (or a link) and an fsync, which waits on the disk, not a core (a warm
+        // build of 3,001 paths, 102 blobs: 0.95x the time; of the JRE, 19 blobs: 0.95x; interleaved, 9-11 pairs)
+        dev.distrolix.Workers.shared().forEach(List.copyOf(LayoutContent.blobs(img).entrySet()), BLOB_WRITERS, e -> {
             placeBlob(root.resolve(e.getKey()), e.getValue(), rollback);
-        }
+            return null;
+        });
         OutputFiles.syncDirectory(blobs);
         putEntry(index, LayoutContent.indexEntryNode(img, tag, name), tag);
         writeFile(root.resolve(LayoutContent.INDEX), CanonicalJson.bytes(index), rollback); // commit point

@@ -34,16 +34,16 @@ final class OutputFiles {
         void writeTo(OutputStream out) throws IOException;
     }
 
-    /** Remembers files and directories a write created, to delete them (newest first) on failure. */
+    /** Remembers files and directories a write created, to delete them (newest first) on failure; thread-safe. */
     static final class Rollback {
         private final List<Path> created = new ArrayList<>();
 
-        void created(Path p) {
+        synchronized void created(Path p) {
             created.add(p);
         }
 
         /** Creates the missing directories of {@code dir}, remembering each one. */
-        void createDirectories(Path dir) throws IOException {
+        synchronized void createDirectories(Path dir) throws IOException {
             List<Path> missing = new ArrayList<>();
             for (Path p = dir.toAbsolutePath(); p != null && !Files.exists(p, LinkOption.NOFOLLOW_LINKS); p = p.getParent()) {
                 missing.add(0, p);
@@ -58,7 +58,7 @@ final class OutputFiles {
         }
 
         /** Best effort: the original error matters more than a failed cleanup. */
-        void undo() {
+        synchronized void undo() {
             for (int i = created.size() - 1; i >= 0; i--) {
                 try {
                     Files.deleteIfExists(created.get(i));
@@ -69,7 +69,7 @@ final class OutputFiles {
             created.clear();
         }
 
-        void forget() {
+        synchronized void forget() {
             created.clear();
         }
     }

@@ -10,6 +10,7 @@ import dev.distrolix.image.AssembledImage;
 import dev.distrolix.blob.Digest;
 import dev.distrolix.blob.Compression;
 import dev.distrolix.registry.RegistrySettings;
+import dev.distrolix.image.TestLayers;
 import dev.distrolix.tar.LayerBlob;
 import dev.distrolix.testing.IntegrationTest;
 import java.nio.file.Files;
@@ -198,6 +199,31 @@ class OciLayoutWriterTest {
         Path fresh = tmp.resolve("new/deeper/layout");
         assertThatThrownBy(() -> write(b, fresh, "two")).isInstanceOf(ImageOutputException.class);
         assertThat(tmp.resolve("new")).doesNotExist();
+    }
+
+    @Test
+    void blobsPlacedSideBySideAreAllTakenBackWhenOneFails() throws Exception {
+        AssembledImage a = Fixtures.image(tmp.resolve("layers-a"), "a");
+        Path layout = tmp.resolve("layout");
+        write(a, layout, "one");
+        Map<String, String> before = Fixtures.snapshot(layout);
+        // 40 layers, placed several at a time: the one that fails is in the middle, others are placed around it
+        List<LayerBlob> layers = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            layers.add(TestLayers.gzipLayer(tmp.resolve("many"), "l" + i, Map.of("f" + i, "layer " + i + "\n")));
+        }
+        AssembledImage many = Fixtures.image(layers, "many");
+        Path damaged = layers.get(20).file();
+        Files.write(damaged, new byte[] {1}, java.nio.file.StandardOpenOption.APPEND);
+        assertThatThrownBy(() -> write(many, layout, "two")).isInstanceOf(ImageOutputException.class)
+                .hasMessageContaining("(l20.tar.gzip) is larger than the expected");
+        assertThat(Fixtures.snapshot(layout)).isEqualTo(before);
+
+        Files.write(damaged, java.util.Arrays.copyOf(Files.readAllBytes(damaged), (int) Files.size(damaged) - 1));
+        write(many, layout, "two");
+        for (LayerBlob b : layers) {
+            assertThat(layout.resolve("blobs/sha256").resolve(b.digest().hex())).hasSameBinaryContentAs(b.file());
+        }
     }
 
     @IntegrationTest
