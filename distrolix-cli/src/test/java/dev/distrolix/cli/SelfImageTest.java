@@ -67,6 +67,19 @@ class SelfImageTest {
     }
 
     @Test
+    void javaRunsInTheImageAsBinDistrolixRunsIt() {
+        Fixtures.Exit env = podman("image", "inspect", "--format", "{{range .Config.Env}}{{println .}}{{end}}", IMAGE);
+        assertThat(env.code()).as(env.err()).isZero();
+        assertThat(env.out().lines()).contains("MALLOC_ARENA_MAX=2");
+        // the entrypoint's argument file holds the launcher's memory options: the JVM says which flags it was given
+        Fixtures.Exit flags = podman("run", "--rm", "-e", "JDK_JAVA_OPTIONS=-XX:+PrintFlagsFinal", IMAGE, "--version");
+        assertThat(flags.code()).as(flags.err()).isZero();
+        assertThat(flags.out().lines().filter(l -> l.contains(" MaxNewSize ") || l.contains(" UseSerialGC ")))
+                .hasSize(2).allMatch(l -> l.contains("{command line}"))
+                .anyMatch(l -> l.matches(".* MaxNewSize += 33554432 .*"));
+    }
+
+    @Test
     void theImageHasNoShellAndPassesItsAudit() {
         Fixtures.Exit sh = podman("run", "--rm", "--entrypoint", "/bin/sh", IMAGE, "-c", "true");
         assertThat(sh.code()).as("no /bin/sh to run").isNotZero();
