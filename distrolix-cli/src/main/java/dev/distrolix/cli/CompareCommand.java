@@ -59,7 +59,8 @@ final class CompareCommand implements Callable<Integer> {
         List<ImageReport> reports = new ArrayList<>();
         RegistrySettings settings = registry.settings();
         for (String ref : images) {
-            reports.add(ImageReport.read(ref, settings, platformOption.platform())); // all read before anything is printed
+            // all read before anything is printed
+            reports.add(ImageReport.read(ref, settings, platformOption.platform(), SbomCommand.layerRecords()));
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

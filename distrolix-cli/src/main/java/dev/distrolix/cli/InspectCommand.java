@@ -95,7 +95,7 @@ final class InspectCommand implements Callable<Integer> {
         IndexListing index = null;
         try (OpenedImage o = Transports.open(image, registry.settings())) {
             PlatformImage chosen = PlatformImage.chosen(o.artifact(), platformOption.platform(), image);
-            r = ImageReport.of(image, o.names(), chosen.image());
+            r = ImageReport.of(image, o.names(), chosen.image(), SbomCommand.layerRecords());
             if (o.artifact() instanceof ImageIndex i) {
                 index = IndexListing.of(i, chosen);
             }

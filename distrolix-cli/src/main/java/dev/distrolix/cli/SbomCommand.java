@@ -170,6 +170,15 @@ final class SbomCommand implements Callable<Integer> {
                 dev.distrolix.inspect.scan.ScanCache.beside(dev.distrolix.cache.LayerCache.defaultDir()));
     }
 
+    /**
+     * How inspect, diff and compare read an image's filesystem: replaying the layers {@link #scans()} has records of
+     * (of any kind), recording the others.
+     */
+    static dev.distrolix.inspect.ImageReport.FilesystemReader layerRecords() {
+        dev.distrolix.inspect.scan.ScanCache scans = scans();
+        return image -> dev.distrolix.inspect.scan.ImageScan.filesystem(image, scans);
+    }
+
     /** One SBOM per image of the index, printed one after the other; --check fails if any graph differs. */
     private int allPlatforms() throws IOException {
         List<String> names = new ArrayList<>();

@@ -15,8 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Inspecting the ≥ 200 MB jre image streams it: a fresh JVM limited to a 64 MB heap reads every
- * layer (digests verified, every file hashed) and lists the packages. Max RSS and wall time are
- * printed for the record (GNU time).
+ * layer (digests verified, every file hashed) and lists the packages; a second one replays the records
+ * the first kept and prints the same. Max RSS and wall time (of the first) are printed for the record
+ * (GNU time).
  */
 @IntegrationTest
 class LargeImageInspectTest {
@@ -35,12 +36,22 @@ class LargeImageInspectTest {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m", "-XX:+UseSerialGC",
                 "-cp", System.getProperty("java.class.path"), Distrolix.class.getName(),
                 "inspect", "oci-archive:" + archive, "--packages");
-        Process p = new ProcessBuilder(cmd).redirectError(tmp.resolve("stderr").toFile()).start();
+        // a cache of its own: no record of any layer yet, so this inspect reads (and records) every one
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(tmp.resolve("stderr").toFile());
+        pb.environment().put("DISTROLIX_CACHE_DIR", tmp.resolve("cache").toString());
+        Process p = pb.start();
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes());
         int rc = p.waitFor();
         String err = Files.readString(tmp.resolve("stderr"));
         assertThat(rc).as(err).isZero();
+        assertThat(tmp.resolve("cache/layers/scans")).as("the layers' records").isNotEmptyDirectory();
+        // again, from the records (each blob still read against its digest): the same output in the same heap
+        Process again = pb.start();
+        again.getOutputStream().close();
+        String replayed = new String(again.getInputStream().readAllBytes());
+        assertThat(again.waitFor()).as(Files.readString(tmp.resolve("stderr"))).isZero();
+        assertThat(replayed).isEqualTo(out);
         assertThat(out).containsPattern("(?m)^openjdk-jre-headless +17\\.0\\.21\\.1\\+2 +\\d+\\.\\d MB ");
         Matcher total = Pattern.compile("(\\d+) store paths, ([\\d.]+) MB of ([\\d.]+) MB").matcher(out);
         assertThat(total.find()).as(out).isTrue();

@@ -59,6 +59,32 @@ public final class LayerStream extends InputStream {
         }
     }
 
+    /**
+     * Reads a layer's blob to its end, without decompressing it, and checks it against the layer's size and digest
+     * in the words a read of its tar uses at its end: for a layer whose content is known already (a record of the
+     * blob with that digest), that this blob is it. False, having read nothing, where the layer's digest is its
+     * diff_id (an archive's layer, named by its tar): only reading the tar checks that.
+     */
+    public static boolean verifyBlob(Layer layer) throws IOException {
+        if (layer.digest().equals(layer.diffId())) {
+            return false;
+        }
+        try (Counting raw = new Counting(layer.openRaw(), true)) {
+            raw.transferTo(java.io.OutputStream.nullOutputStream());
+            checkBlob(layer, layer.label(), raw.count, Digest.ofSha256(raw.md));
+        }
+        return true;
+    }
+
+    private static void checkBlob(Layer layer, String label, long size, Digest blobDigest) {
+        if (layer.size() >= 0 && size != layer.size()) {
+            throw new InputException(label + ": blob is " + size + " bytes, the manifest says " + layer.size());
+        }
+        if (blobDigest != null && !blobDigest.equals(layer.digest())) {
+            throw new InputException(label + ": blob digest mismatch: its content is " + blobDigest);
+        }
+    }
+
     public Layer layer() {
         return layer;
     }
@@ -122,12 +148,8 @@ public final class LayerStream extends InputStream {
         Digest blobDigest = raw.md == null ? null : Digest.ofSha256(raw.md);
         Digest diffId = Digest.ofSha256(diffMd);
         boolean digestIsFromManifest = compression == Compression.NONE || !layer.digest().equals(layer.diffId());
-        if (digestIsFromManifest && layer.size() >= 0 && raw.count != layer.size()) {
-            throw new InputException(label + ": blob is " + raw.count + " bytes, the manifest says "
-                    + layer.size());
-        }
-        if (digestIsFromManifest && blobDigest != null && !blobDigest.equals(layer.digest())) {
-            throw new InputException(label + ": blob digest mismatch: its content is " + blobDigest);
+        if (digestIsFromManifest) {
+            checkBlob(layer, label, raw.count, blobDigest);
         }
         if (layer.diffId() != null && !diffId.equals(layer.diffId())) {
             throw new InputException(label + ": diff_id mismatch: the config says " + layer.diffId()

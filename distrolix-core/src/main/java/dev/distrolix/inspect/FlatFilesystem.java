@@ -69,6 +69,11 @@ public final class FlatFilesystem {
 
         default void layerStart(LayerInfo layer) throws IOException {}
 
+        /** The most entries a record of a layer may hold: a layer with more is read, not recorded. */
+        default int recordLimit() {
+            return Integer.MAX_VALUE;
+        }
+
         /**
          * The layer's last entry was merged. {@code asInTar} tells that every entry stayed at its tar path (no
          * symlink of a lower layer moved it), so that what was seen of the layer depends on the layer alone;
@@ -204,6 +209,9 @@ public final class FlatFilesystem {
             TarEntry e = place(raw);
             moved |= e != raw;
             int slot = -1;
+            if (record != null && record.size() >= tap.recordLimit()) {
+                record = null; // memory stays bounded by the tree: the layer is not recorded
+            }
             if (record != null) {
                 slot = record.size();
                 record.add(new LayerWalker.KnownEntry(raw, null, null, null));

@@ -21,15 +21,32 @@ public record ImageReport(String reference, List<String> names, Image image, Fla
         names = List.copyOf(names);
     }
 
+    /** How an image's filesystem is read: {@link FlatFilesystem#read(Image)}, or from records of its layers. */
+    @FunctionalInterface
+    public interface FilesystemReader {
+        FlatFilesystem read(Image image) throws IOException;
+    }
+
     /** Opens the image (any transport; {@code platform} null: the default rule), reads it, closes it. */
     public static ImageReport read(String reference, RegistrySettings registry, Platform platform) throws IOException {
+        return read(reference, registry, platform, FlatFilesystem::read);
+    }
+
+    /** The same, its filesystem read by {@code reader}. */
+    public static ImageReport read(String reference, RegistrySettings registry, Platform platform,
+                                   FilesystemReader reader) throws IOException {
         try (OpenedImage o = Transports.open(reference, registry)) {
-            return of(reference, o.names(), o.image(platform));
+            return of(reference, o.names(), o.image(platform), reader);
         }
     }
 
     public static ImageReport of(String reference, List<String> names, Image image) throws IOException {
-        FlatFilesystem fs = FlatFilesystem.read(image);
+        return of(reference, names, image, FlatFilesystem::read);
+    }
+
+    public static ImageReport of(String reference, List<String> names, Image image, FilesystemReader reader)
+            throws IOException {
+        FlatFilesystem fs = reader.read(image);
         return new ImageReport(reference, names, image, fs, StorePathIndex.of(fs), Detectors.scan(fs));
     }
 

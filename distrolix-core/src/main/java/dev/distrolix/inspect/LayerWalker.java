@@ -57,7 +57,7 @@ public final class LayerWalker {
 
     /** Gives the layers that need not be read; null for a layer that must be. */
     public interface KnownLayers {
-        KnownLayer known(LayerInfo layer);
+        KnownLayer known(LayerInfo layer) throws IOException;
     }
 
     /**

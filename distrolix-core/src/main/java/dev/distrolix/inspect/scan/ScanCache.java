@@ -67,7 +67,11 @@ public final class ScanCache {
         return dir;
     }
 
-    /** The record of this layer for collectors {@code kind}, or null (none, another kind, damaged). */
+    /**
+     * The record of this layer for collectors {@code kind}, or null (none, another kind, damaged). With no
+     * collectors and a null {@code kind}, the record of any kind, its entries only (what a plain read of the
+     * layer gives: every kind's record holds them).
+     */
     public LayerScanRecord load(LayerInfo layer, String kind, int collectors) {
         Path file = dir.resolve(layer.digest().hex());
         try {
@@ -180,7 +184,11 @@ public final class ScanCache {
             return null;
         }
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, 0, body));
-        if (!in.readUTF().equals(MAGIC) || in.readInt() != VERSION || !in.readUTF().equals(kind)
+        if (!in.readUTF().equals(MAGIC) || in.readInt() != VERSION) {
+            return null;
+        }
+        String recordedKind = in.readUTF();
+        if (kind != null && !recordedKind.equals(kind)
                 || !in.readUTF().equals(layer.digest().toString()) || !in.readUTF().equals(layer.diffId().toString())) {
             return null;
         }
@@ -209,6 +217,10 @@ public final class ScanCache {
             }
             entries.add(new LayerWalker.KnownEntry(e, sha == null ? null : Digest.parse(sha),
                     masked == null ? null : Digest.parse(masked), signature));
+        }
+        if (kind == null) {
+            return collectors == 0 ? new LayerScanRecord(new LayerWalker.KnownLayer(entries, sizes), List.of(), List.of())
+                    : null;
         }
         int c = count(in);
         if (c != collectors) {
