@@ -181,11 +181,16 @@ class OciLayoutWriterTest {
         }
     }
 
+    /** A layout holding one image, tagged "one". */
+    private Path layoutOfOneImage() throws Exception {
+        Path layout = tmp.resolve("layout");
+        write(Fixtures.image(tmp.resolve("layers-a"), "a"), layout, "one");
+        return layout;
+    }
+
     @Test
     void failedWriteLeavesLayoutByteIdentical() throws Exception {
-        AssembledImage a = Fixtures.image(tmp.resolve("layers-a"), "a");
-        Path layout = tmp.resolve("layout");
-        write(a, layout, "one");
+        Path layout = layoutOfOneImage();
         Map<String, String> before = Fixtures.snapshot(layout);
 
         AssembledImage b = Fixtures.image(tmp.resolve("layers-b"), "b");
@@ -203,9 +208,7 @@ class OciLayoutWriterTest {
 
     @Test
     void blobsPlacedSideBySideAreAllTakenBackWhenOneFails() throws Exception {
-        AssembledImage a = Fixtures.image(tmp.resolve("layers-a"), "a");
-        Path layout = tmp.resolve("layout");
-        write(a, layout, "one");
+        Path layout = layoutOfOneImage();
         Map<String, String> before = Fixtures.snapshot(layout);
         // 40 layers, placed several at a time: the one that fails is in the middle, others are placed around it
         List<LayerBlob> layers = new ArrayList<>();
