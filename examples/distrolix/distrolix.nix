@@ -14,8 +14,8 @@ in
 pkgs.runCommand "distrolix-0.1.0" { inherit jar; } ''
   mkdir -p $out/share/distrolix
   cp $jar/distrolix.jar $out/share/distrolix/
-  # options bin/distrolix uses: the serial collector (a CLI run is short and single-heap) and a 32 MB young
-  # generation (otherwise a third of 1/64 of the machine's memory, all of it touched: ~100 MB more peak RSS)
+  # two of bin/distrolix's options, its memory ones: the serial collector (a CLI run is short and single-heap) and a
+  # 32 MB young generation (otherwise a third of 1/64 of the machine's memory, all of it touched: ~100 MB more RSS)
   printf '%s\n' -XX:+UseSerialGC -Xmn32m -XX:TieredStopAtLevel=4 -cp "$out/share/distrolix/distrolix.jar" \
     dev.distrolix.cli.Distrolix > $out/share/distrolix/java.args
 ''

@@ -75,13 +75,17 @@ public final class Workers {
         // cancelled as futures — a loop cancelled before it started would never count down — they
         // start, find nothing left to take, and stop.
         java.util.Set<Thread> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        // under the set's lock, as a worker leaves it: a thread is never interrupted after it left (and cleared its
+        // flag), which would carry the interrupt into the pool's next task
         Runnable stopAll = () -> {
             next.set(n);
-            running.forEach(t -> {
-                if (t != Thread.currentThread()) {
-                    t.interrupt();
-                }
-            });
+            synchronized (running) {
+                running.forEach(t -> {
+                    if (t != Thread.currentThread()) {
+                        t.interrupt();
+                    }
+                });
+            }
         };
         for (int w = 0; w < workers; w++) {
             io.execute(() -> {
@@ -97,7 +101,9 @@ public final class Workers {
                         }
                     }
                 } finally {
-                    running.remove(Thread.currentThread());
+                    synchronized (running) {
+                        running.remove(Thread.currentThread());
+                    }
                     Thread.interrupted(); // a pool thread goes back clean
                     stopped.countDown();
                 }
@@ -107,6 +113,16 @@ public final class Workers {
             stopped.await(); // every worker has stopped (and cleaned up) before anything is thrown
         } catch (InterruptedException e) {
             stopAll.run();
+            // the caller cleans up after this (an output's rollback): no worker may still be writing then
+            boolean waited = false;
+            while (!waited) {
+                try {
+                    stopped.await();
+                    waited = true;
+                } catch (InterruptedException again) {
+                    // still waiting: the interrupt is kept below
+                }
+            }
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted");
         }

@@ -55,6 +55,43 @@ class WorkersTest {
         assertThat(stoppedByInterrupt.get()).isEqualTo(started.get() - 1);
     }
 
+    /**
+     * An interrupted caller cleans up after the call (an output's rollback): every worker has stopped by then,
+     * even one that finishes its item before it looks at the interrupt.
+     */
+    @Test
+    @Timeout(20)
+    void anInterruptedCallerReturnsOnlyOnceEveryWorkerHasStopped() throws Exception {
+        AtomicInteger running = new AtomicInteger();
+        java.util.concurrent.CountDownLatch allStarted = new java.util.concurrent.CountDownLatch(3);
+        java.util.concurrent.atomic.AtomicReference<Object> outcome = new java.util.concurrent.atomic.AtomicReference<>();
+        AtomicInteger runningWhenThrown = new AtomicInteger(-1);
+        Thread caller = new Thread(() -> {
+            try {
+                Workers.shared().forEach(List.of(1, 2, 3), 3, i -> {
+                    running.incrementAndGet();
+                    allStarted.countDown();
+                    long end = System.nanoTime() + 300_000_000L; // busy for 0.3 s, deaf to interrupts
+                    while (System.nanoTime() < end) {
+                        Thread.onSpinWait();
+                    }
+                    running.decrementAndGet();
+                    return i;
+                });
+                outcome.set("returned");
+            } catch (IOException e) {
+                runningWhenThrown.set(running.get());
+                outcome.set(e);
+            }
+        });
+        caller.start();
+        allStarted.await();
+        caller.interrupt();
+        caller.join();
+        assertThat(outcome.get()).isInstanceOf(java.io.InterruptedIOException.class);
+        assertThat(runningWhenThrown.get()).as("workers still running when the caller got its exception").isZero();
+    }
+
     @Test
     @Timeout(20)
     void aFailureBeforeTheOtherLoopsStartDoesNotHang() {

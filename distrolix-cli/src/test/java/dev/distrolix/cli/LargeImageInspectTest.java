@@ -46,12 +46,15 @@ class LargeImageInspectTest {
         String err = Files.readString(tmp.resolve("stderr"));
         assertThat(rc).as(err).isZero();
         assertThat(tmp.resolve("cache/layers/scans")).as("the layers' records").isNotEmptyDirectory();
+        java.util.Map<String, Object> records = records(tmp.resolve("cache/layers/scans"));
         // again, from the records (each blob still read against its digest): the same output in the same heap
         Process again = pb.start();
         again.getOutputStream().close();
         String replayed = new String(again.getInputStream().readAllBytes());
         assertThat(again.waitFor()).as(Files.readString(tmp.resolve("stderr"))).isZero();
         assertThat(replayed).isEqualTo(out);
+        // a layer read again would have its record written anew (a new file): every one is the same file
+        assertThat(records(tmp.resolve("cache/layers/scans"))).isEqualTo(records);
         assertThat(out).containsPattern("(?m)^openjdk-jre-headless +17\\.0\\.21\\.1\\+2 +\\d+\\.\\d MB ");
         Matcher total = Pattern.compile("(\\d+) store paths, ([\\d.]+) MB of ([\\d.]+) MB").matcher(out);
         assertThat(total.find()).as(out).isTrue();
@@ -63,5 +66,17 @@ class LargeImageInspectTest {
         assertThat(rss.find() && wall.find()).as(err).isTrue();
         System.out.printf("inspect of a %s MB image with -Xmx64m: max RSS %d MB, wall %s%n", total.group(3),
                 Long.parseLong(rss.group(1)) / 1024, wall.group(1));
+    }
+
+    /** Each record file's inode and change time. */
+    private static java.util.Map<String, Object> records(Path dir) throws IOException {
+        java.util.Map<String, Object> m = new java.util.TreeMap<>();
+        try (var files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                m.put(f.getFileName().toString(), List.of(Files.getAttribute(f, "unix:ino"),
+                        Files.getAttribute(f, "unix:ctime").toString()));
+            }
+        }
+        return m;
     }
 }

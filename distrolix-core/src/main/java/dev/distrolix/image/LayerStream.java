@@ -70,7 +70,11 @@ public final class LayerStream extends InputStream {
             return false;
         }
         try (Counting raw = new Counting(layer.openRaw(), true)) {
-            raw.transferTo(java.io.OutputStream.nullOutputStream());
+            try {
+                raw.transferTo(java.io.OutputStream.nullOutputStream());
+            } catch (IOException e) {
+                throw corrupt(layer.label(), e); // as a read of the tar reports a blob that breaks off (a registry's)
+            }
             checkBlob(layer, layer.label(), raw.count, Digest.ofSha256(raw.md));
         }
         return true;

@@ -40,12 +40,6 @@ public final class ImageScan {
 
     /** The kind of record a read with no collectors keeps: the layer's entries alone. */
     public static final String ENTRIES_KIND = "entries, 1";
-    /**
-     * The most entries such a record holds. Made beside a read that keeps every entry anyway, a record of a layer of
-     * 300,000 files (~100 bytes each while it is made, ~250 encoded, twice while encoding) took inspect out of a
-     * 160 MB heap; a layer of more is read each time, as every layer was before.
-     */
-    static final int MAX_ENTRIES_RECORDED = 20_000;
 
     public static FlatFilesystem run(Image image, List<? extends ScanCollector> collectors) throws IOException {
         return run(image, collectors, null, null);
@@ -134,7 +128,7 @@ public final class ImageScan {
 
         @Override
         public int recordLimit() {
-            return collectors.isEmpty() ? MAX_ENTRIES_RECORDED : Integer.MAX_VALUE;
+            return collectors.isEmpty() ? ScanCache.MAX_ENTRIES_ANY_KIND : Integer.MAX_VALUE;
         }
 
         @Override

@@ -207,7 +207,7 @@ class RecordedFilesystemTest {
     @Test
     void aLayerOfMoreEntriesThanARecordHoldsIsReadEachTime() throws IOException {
         List<Layer> layers = new ArrayList<>();
-        for (int n : new int[] {ImageScan.MAX_ENTRIES_RECORDED - 1, ImageScan.MAX_ENTRIES_RECORDED + 1}) {
+        for (int n : new int[] {ScanCache.MAX_ENTRIES_ANY_KIND, ScanCache.MAX_ENTRIES_ANY_KIND + 1}) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             try (var tar = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(out)) {
                 ScanCacheTest.dir(tar, "d" + n);
@@ -226,6 +226,19 @@ class RecordedFilesystemTest {
         int reads = tarReads(layers);
         assertThat(outcome(ImageScan.filesystem(image, cache))).isEqualTo(read);
         assertThat(tarReads(layers)).isEqualTo(reads + 1);
+
+        // an SBOM records every layer whatever its size; such a record is too large to be read for entries alone,
+        // so the layer is read, and the record stays for the SBOM
+        ScanCache sboms = ScanCache.in(tmp.resolve("sboms"), tmp.resolve("key"));
+        SbomBuilder.scan(image, sboms);
+        Path large = sboms.dir().resolve(layers.get(1).digest().hex());
+        byte[] record = Files.readAllBytes(large);
+        reads = tarReads(layers);
+        assertThat(outcome(ImageScan.filesystem(image, sboms))).isEqualTo(read);
+        assertThat(tarReads(layers)).isEqualTo(reads + 1);
+        assertThat(Files.readAllBytes(large)).isEqualTo(record);
+        SbomBuilder.scan(image, sboms);
+        assertThat(tarReads(layers)).as("the SBOM replays both").isEqualTo(reads + 1);
     }
 
     interface Read {
