@@ -58,9 +58,10 @@ final class CompareCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         List<ImageReport> reports = new ArrayList<>();
         RegistrySettings settings = registry.settings();
+        ImageReport.FilesystemReader reader = SbomCommand.layerRecords();
         for (String ref : images) {
             // all read before anything is printed
-            reports.add(ImageReport.read(ref, settings, platformOption.platform(), SbomCommand.layerRecords()));
+            reports.add(ImageReport.read(ref, settings, platformOption.platform(), reader));
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

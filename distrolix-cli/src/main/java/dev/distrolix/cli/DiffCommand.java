@@ -64,8 +64,9 @@ final class DiffCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         RegistrySettings settings = registry.settings();
-        ImageReport ra = ImageReport.read(a, settings, platformOption.platform(), SbomCommand.layerRecords());
-        ImageReport rb = ImageReport.read(b, settings, platformOption.platform(), SbomCommand.layerRecords());
+        ImageReport.FilesystemReader reader = SbomCommand.layerRecords();
+        ImageReport ra = ImageReport.read(a, settings, platformOption.platform(), reader);
+        ImageReport rb = ImageReport.read(b, settings, platformOption.platform(), reader);
         ImageDiff d = ImageDiff.of(ra, rb);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

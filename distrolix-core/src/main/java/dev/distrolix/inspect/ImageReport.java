@@ -27,12 +27,10 @@ public record ImageReport(String reference, List<String> names, Image image, Fla
         FlatFilesystem read(Image image) throws IOException;
     }
 
-    /** Opens the image (any transport; {@code platform} null: the default rule), reads it, closes it. */
-    public static ImageReport read(String reference, RegistrySettings registry, Platform platform) throws IOException {
-        return read(reference, registry, platform, FlatFilesystem::read);
-    }
-
-    /** The same, its filesystem read by {@code reader}. */
+    /**
+     * Opens the image (any transport; {@code platform} null: the default rule), reads it with {@code reader}, closes
+     * it.
+     */
     public static ImageReport read(String reference, RegistrySettings registry, Platform platform,
                                    FilesystemReader reader) throws IOException {
         try (OpenedImage o = Transports.open(reference, registry)) {

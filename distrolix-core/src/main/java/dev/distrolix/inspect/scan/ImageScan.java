@@ -56,7 +56,7 @@ public final class ImageScan {
             return FlatFilesystem.read(image);
         }
         try {
-            return run(image, List.of(), cache, ENTRIES_KIND, true);
+            return run(image, List.of(), cache, ENTRIES_KIND);
         } catch (StaleRecordException e) {
             return FlatFilesystem.read(image);
         }
@@ -64,23 +64,16 @@ public final class ImageScan {
 
     /**
      * Scans with records: {@code kind} names the collectors (a record is replayed only to the same kind),
-     * each of which must be a {@link RecordableCollector}; a null cache reads every layer.
+     * each of which must be a {@link RecordableCollector}; a null cache reads every layer. With no collectors
+     * (the filesystem alone, {@link #filesystem}) a record of any kind is replayed, once its layer's blob has
+     * been read against its digest (not decompressed): a damaged or missing blob is reported as a read reports it.
      */
     public static FlatFilesystem run(Image image, List<? extends ScanCollector> collectors, ScanCache cache, String kind)
             throws IOException {
-        return run(image, collectors, cache, kind, false);
-    }
-
-    /**
-     * {@code verifyBlobs}: a layer replayed from its record has its blob read and checked against its digest first
-     * (not decompressed), so that a damaged or missing blob is reported as a read of the layer would report it.
-     */
-    private static FlatFilesystem run(Image image, List<? extends ScanCollector> collectors, ScanCache cache, String kind,
-                                      boolean verifyBlobs) throws IOException {
         if (cache != null && !collectors.stream().allMatch(c -> c instanceof RecordableCollector)) {
             throw new IllegalArgumentException("only recordable collectors can be replayed");
         }
-        Tap tap = new Tap(List.copyOf(collectors), cache, kind, verifyBlobs);
+        Tap tap = new Tap(List.copyOf(collectors), cache, kind);
         FlatFilesystem fs = FlatFilesystem.read(image, tap, cache == null ? layer -> null : tap::known);
         for (ScanCollector c : collectors) {
             c.finish();
@@ -93,7 +86,8 @@ public final class ImageScan {
         private final List<ScanCollector> collectors;
         private final ScanCache cache;
         private final String kind;
-        private final boolean verifyBlobs;
+        /** No collectors: any kind's record serves (each holds the layer's entries), its blob checked first. */
+        private final boolean entriesOnly;
         private final byte[] buffer = new byte[64 * 1024];
         private final List<ContentSink> sinks = new ArrayList<>();
         private final Map<Integer, LayerScanRecord> replays = new HashMap<>();
@@ -104,21 +98,20 @@ public final class ImageScan {
         private List<Map<Integer, List<String>>> findings;
         private int ordinal;
 
-        Tap(List<ScanCollector> collectors, ScanCache cache, String kind, boolean verifyBlobs) {
+        Tap(List<ScanCollector> collectors, ScanCache cache, String kind) {
             this.collectors = collectors;
             this.cache = cache;
             this.kind = kind;
-            this.verifyBlobs = verifyBlobs;
+            this.entriesOnly = collectors.isEmpty();
         }
 
         /** The layer's record, when there is one to replay. */
         LayerWalker.KnownLayer known(LayerInfo layer) throws IOException {
-            // with no collectors, any kind's record serves: each holds the layer's entries
-            LayerScanRecord r = cache.load(layer, collectors.isEmpty() ? null : kind, collectors.size());
+            LayerScanRecord r = cache.load(layer, entriesOnly ? null : kind, collectors.size());
             if (r == null) {
                 return null;
             }
-            if (verifyBlobs && !dev.distrolix.image.LayerStream.verifyBlob(layer.layer())) {
+            if (entriesOnly && !dev.distrolix.image.LayerStream.verifyBlob(layer.layer())) {
                 kept.add(layer.index()); // checked only by reading its tar; its record (an SBOM's, say) stays
                 return null;
             }
@@ -128,7 +121,7 @@ public final class ImageScan {
 
         @Override
         public int recordLimit() {
-            return collectors.isEmpty() ? ScanCache.MAX_ENTRIES_ANY_KIND : Integer.MAX_VALUE;
+            return entriesOnly ? ScanCache.MAX_ENTRIES_ANY_KIND : Integer.MAX_VALUE;
         }
 
         @Override
