@@ -95,23 +95,16 @@ public final class Locking {
     /** One system's packages and closure, as Nix evaluates them. */
     private record Evaluated(String system, List<ImageLock.Package> packages, Closure closure) {}
 
-    /** As a build asks: evaluated where all is built already, else built ({@code nix-build}), then checked. */
+    /** As a build asks ({@link NixInputs#packages}). */
     private static Evaluated evaluate(ImageSpec spec, NixCli nix, List<String> includes) throws IOException {
-        List<NixInputs.PackageResolution> evaluated = new ArrayList<>();
-        Closure closure = NixInputs.evaluatedOnly(List.of(spec), nix, includes, evaluated);
-        NixInputs.PackageResolution resolved;
-        if (closure != null) {
-            resolved = evaluated.get(0);
-        } else {
-            resolved = NixInputs.PackageResolution.resolve(spec, nix, includes);
-            closure = NixInputs.checkedClosure(spec, resolved, nix);
-        }
+        NixInputs.Packages found = NixInputs.packages(spec, nix, includes);
+        NixInputs.PackageResolution resolved = found.resolution();
+        Closure closure = found.closure();
         List<ImageLock.Package> packages = new ArrayList<>();
         for (PackageEntry e : spec.packages()) {
             packages.add(new ImageLock.Package(e.name(), describe(e.ref()), resolved.outputs().get(e.name())));
         }
-        String system = spec.system().isPresent() ? spec.system().get()
-                : NixInputs.builtFor(resolved, closure, nix).nixSystem();
+        String system = spec.system().orElseGet(() -> NixInputs.builtFor(resolved, closure, nix).nixSystem());
         return new Evaluated(system, packages, closure);
     }
 

@@ -84,7 +84,7 @@ record NixInputs(ResolvedSpec resolved, Closure closure, NixSystem system) {
      * error is reported from there, in its words. A build of packages already built needs no derivation written
      * to the store, which is most of what nix-build costs it (see {@link NixCli#evaluatedOutPath}).
      */
-    static Closure evaluatedOnly(List<ImageSpec> specs, NixCli nix, List<String> includes,
+    private static Closure evaluatedOnly(List<ImageSpec> specs, NixCli nix, List<String> includes,
                                          List<PackageResolution> packages) throws IOException {
         List<Background<PackageResolution>> each = new ArrayList<>();
         try {
@@ -149,9 +149,21 @@ record NixInputs(ResolvedSpec resolved, Closure closure, NixSystem system) {
         }
     }
 
-    /** One spec's closure, its packages' systems checked (read from the derivations the closure names). */
-    static Closure checkedClosure(ImageSpec spec, PackageResolution packages, NixCli nix) {
-        return checkedClosure(List.of(spec), List.of(packages), packages.roots(), nix);
+    /** One spec's packages and their closure. */
+    record Packages(PackageResolution resolution, Closure closure) {}
+
+    /**
+     * One spec's packages and closure as a build asks Nix for them ({@code lock} does): evaluated where all are built
+     * already, else built ({@code nix-build}), the closure's systems checked (read from the derivations it names).
+     */
+    static Packages packages(ImageSpec spec, NixCli nix, List<String> includes) throws IOException {
+        List<PackageResolution> evaluated = new ArrayList<>();
+        Closure closure = evaluatedOnly(List.of(spec), nix, includes, evaluated);
+        if (closure != null) {
+            return new Packages(evaluated.get(0), closure);
+        }
+        PackageResolution built = PackageResolution.resolve(spec, nix, includes);
+        return new Packages(built, checkedClosure(List.of(spec), List.of(built), built.roots(), nix));
     }
 
     /**
