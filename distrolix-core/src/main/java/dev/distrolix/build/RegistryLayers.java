@@ -9,7 +9,6 @@ import dev.distrolix.image.Image;
 import dev.distrolix.image.ImageAssembler;
 import dev.distrolix.image.ImageIndex;
 import dev.distrolix.image.Layer;
-import dev.distrolix.json.Mappers;
 import dev.distrolix.registry.RegistrySettings;
 import dev.distrolix.tar.LayerBlob;
 import dev.distrolix.transport.ImageReference;
@@ -87,7 +86,7 @@ public final class RegistryLayers {
             }
             try {
                 for (Image image : images(o)) {
-                    JsonNode layers = Mappers.json().readTree(image.manifestBytes()).path("layers");
+                    JsonNode layers = dev.distrolix.json.JsonTrees.read(image.manifestBytes()).path("layers");
                     for (int i = 0; i < image.layers().size() && i < layers.size(); i++) {
                         String key = layers.get(i).path("annotations").path(ImageAssembler.LAYER_KEY_ANNOTATION).asText("");
                         if (KEY.matcher(key).matches()) {

@@ -1,7 +1,6 @@
 package dev.distrolix.cache;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.distrolix.blob.Digest;
 import dev.distrolix.blob.Compression;
@@ -30,7 +29,6 @@ import java.util.stream.Stream;
  * {@code .lock}; {@link #prune} takes it exclusively, so it never removes a blob under a build.
  */
 public final class LayerCache implements Closeable {
-    private static final ObjectMapper JSON = dev.distrolix.json.Mappers.json();
     private final List<String> warnings = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
 
     private final Path dir;
@@ -116,7 +114,7 @@ public final class LayerCache implements Closeable {
          * when its digests are not digests.
          */
         static Entry read(Path keyFile) throws IOException {
-            JsonNode rec = JSON.readTree(Files.readAllBytes(keyFile));
+            JsonNode rec = dev.distrolix.json.JsonTrees.read(Files.readAllBytes(keyFile));
             return new Entry(Digest.parse(rec.path("digest").asText()), Digest.parse(rec.path("diffId").asText()),
                     rec.path("size").asLong(-1), rec.path("uncompressedSize").asLong(-1), rec.path("compression").asText(),
                     rec.path("identity").asText(""));
@@ -134,7 +132,7 @@ public final class LayerCache implements Closeable {
 
     /** Records a blob written into {@link #blobsDir()} under {@code key}. */
     public void store(String key, LayerBlob blob) throws IOException {
-        ObjectNode rec = JSON.createObjectNode();
+        ObjectNode rec = dev.distrolix.json.JsonTrees.object();
         rec.put("digest", blob.digest().toString());
         rec.put("diffId", blob.diffId().toString());
         rec.put("size", blob.size());
@@ -143,7 +141,7 @@ public final class LayerCache implements Closeable {
         rec.put("identity", identity(blob.file()));
         Path tmp = dev.distrolix.TempFiles.createBeside(keyFile(key));
         try {
-            Files.write(tmp, JSON.writeValueAsBytes(rec));
+            Files.write(tmp, dev.distrolix.json.JsonTrees.write(rec));
             Files.move(tmp, keyFile(key), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(tmp);

@@ -1,7 +1,6 @@
 package dev.distrolix.debug;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.util.Objects;
 
@@ -18,8 +17,6 @@ import java.util.Objects;
  */
 public record TargetContainer(String id, String name, boolean running, String status, String user, String ipcMode,
                               long pid) {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-
     public TargetContainer {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(name, "name");
@@ -32,7 +29,7 @@ public record TargetContainer(String id, String name, boolean running, String st
     public static TargetContainer parseInspect(String json) {
         JsonNode root;
         try {
-            root = MAPPER.readTree(json);
+            root = dev.distrolix.json.JsonTrees.read(json);
         } catch (IOException e) {
             throw new DebugException("unexpected container inspect output: " + e.getMessage(), e);
         }

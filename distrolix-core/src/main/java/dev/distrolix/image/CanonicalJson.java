@@ -1,14 +1,10 @@
 package dev.distrolix.image;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.distrolix.json.Mappers;
+import dev.distrolix.json.JsonTrees;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -46,10 +42,6 @@ public final class CanonicalJson {
     public static final Comparator<String> UTF8_ORDER = (a, b) -> Arrays.compareUnsigned(
             a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
 
-    /** Bounded like every reader of outside JSON (depth, string and document length: {@link Mappers}). */
-    private static final JsonMapper MAPPER = JsonMapper.builder(Mappers.bounded(new JsonFactory()))
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .build();
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
     private CanonicalJson() {}
@@ -125,16 +117,12 @@ public final class CanonicalJson {
      * read and rewrite (an existing index.json), so entries we did not create keep their shape.
      */
     public static byte[] bytes(JsonNode node) {
-        try {
-            return MAPPER.writeValueAsBytes(node);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialize JSON tree", e);
-        }
+        return JsonTrees.write(node);
     }
 
     /** Parses JSON, rejecting duplicate keys (an ambiguous document must not be rewritten). */
     public static JsonNode parse(byte[] json) throws IOException {
-        return MAPPER.readTree(json);
+        return JsonTrees.read(json, true); // bounded as every reader of outside JSON is
     }
 
     /** RFC 3339 in UTC with a 'Z', e.g. {@code 1970-01-01T00:00:01Z}; sub-seconds only if set. */

@@ -1,7 +1,6 @@
 package dev.distrolix.image;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.distrolix.nix.Closure;
@@ -26,18 +25,17 @@ import java.util.TreeSet;
 public final class ClosureGraphLabel {
     /** The config label holding the graph. */
     public static final String LABEL = "dev.distrolix.closure.references";
-    private static final ObjectMapper JSON = dev.distrolix.json.Mappers.json();
 
     private ClosureGraphLabel() {}
 
     /** The label's value for a closure. */
     public static String encode(Closure closure) {
-        ObjectNode root = JSON.createObjectNode();
+        ObjectNode root = dev.distrolix.json.JsonTrees.object();
         for (StorePath p : byName(closure.paths())) {
             ArrayNode refs = root.putArray(p.baseName());
             byName(closure.info(p).references()).forEach(r -> refs.add(r.baseName()));
         }
-        return root.toString();
+        return dev.distrolix.json.JsonTrees.writeString(root); // not root.toString(): that makes an ObjectMapper
     }
 
     private static java.util.List<StorePath> byName(java.util.Collection<StorePath> paths) {
@@ -49,7 +47,7 @@ public final class ClosureGraphLabel {
     public static SortedMap<String, TreeSet<String>> decode(String value) {
         JsonNode root;
         try {
-            root = JSON.readTree(value);
+            root = dev.distrolix.json.JsonTrees.read(value);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalArgumentException("label " + LABEL + " is not JSON: " + e.getOriginalMessage());
         }

@@ -223,7 +223,7 @@ public record ImageLock(String specSha256, List<PlatformClosure> closures, boole
     }
 
     static ImageLock parse(byte[] bytes) throws IOException {
-        JsonNode root = Mappers.json().readTree(bytes);
+        JsonNode root = dev.distrolix.json.JsonTrees.read(bytes);
         int version = need(root, "schemaVersion").asInt(-1);
         if (version != SCHEMA_VERSION) {
             throw new IllegalArgumentException("schemaVersion " + version + ", distrolix reads " + SCHEMA_VERSION);

@@ -268,7 +268,7 @@ public final class NixCli {
             return systems; // none known: nothing to check against
         }
         try {
-            com.fasterxml.jackson.databind.JsonNode drvs = dev.distrolix.json.Mappers.json().readTree(r.stdout());
+            com.fasterxml.jackson.databind.JsonNode drvs = dev.distrolix.json.JsonTrees.read(r.stdout());
             drvs.fields().forEachRemaining(drv -> drv.getValue().path("outputs").fields().forEachRemaining(out -> {
                 String path = out.getValue().path("path").asText("");
                 StorePath sp = outputs.stream().filter(o -> o.fullPath().equals(path)).findFirst().orElse(null);

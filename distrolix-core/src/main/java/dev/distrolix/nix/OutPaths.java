@@ -15,7 +15,7 @@ final class OutPaths {
     static List<StorePath> fromJson(String command, ProcessRunner.Result r) {
         Set<StorePath> out = new LinkedHashSet<>();
         try {
-            for (JsonNode built : dev.distrolix.json.Mappers.json().readTree(r.stdout())) {
+            for (JsonNode built : dev.distrolix.json.JsonTrees.read(r.stdout())) {
                 built.path("outputs").forEach(p -> out.add(StorePath.parse(p.asText())));
             }
         } catch (IOException | IllegalArgumentException e) {

@@ -1,7 +1,6 @@
 package dev.distrolix.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -20,7 +19,6 @@ import java.util.Optional;
  * {@code https://host/v1/} spelling matches {@code host}.
  */
 final class AuthFile {
-    private static final ObjectMapper JSON = dev.distrolix.json.Mappers.json();
 
     private final String name;
     private final JsonNode root;
@@ -33,7 +31,7 @@ final class AuthFile {
     /** {@code name} is how messages refer to the file (its path, or an environment variable). */
     static AuthFile parse(String name, byte[] json) throws IOException {
         try {
-            JsonNode root = JSON.readTree(new String(json, StandardCharsets.UTF_8));
+            JsonNode root = dev.distrolix.json.JsonTrees.read(new String(json, StandardCharsets.UTF_8));
             if (root == null || !root.isObject()) {
                 throw new IOException("not a JSON object");
             }

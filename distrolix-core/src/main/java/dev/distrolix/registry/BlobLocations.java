@@ -1,7 +1,6 @@
 package dev.distrolix.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.distrolix.blob.Digest;
 import java.io.IOException;
@@ -28,7 +27,6 @@ import java.util.Map;
 final class BlobLocations {
     static final int REPOS_PER_BLOB = 4;
     static final int MAX_BLOBS = 20_000;
-    private static final ObjectMapper JSON = dev.distrolix.json.Mappers.json();
 
     private final Path file;
     private final Map<String, List<String>> known;
@@ -80,12 +78,12 @@ final class BlobLocations {
                     oldest.next();
                     oldest.remove();
                 }
-                ObjectNode root = JSON.createObjectNode();
+                ObjectNode root = dev.distrolix.json.JsonTrees.object();
                 merged.forEach((d, repos) -> repos.forEach(root.withArray(d)::add));
                 dev.distrolix.TempFiles.sweep(file.getParent()); // what killed runs left
                 Path temp = dev.distrolix.TempFiles.createBeside(file);
                 try {
-                    Files.write(temp, JSON.writeValueAsBytes(root));
+                    Files.write(temp, dev.distrolix.json.JsonTrees.write(root));
                     Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 } finally {
                     Files.deleteIfExists(temp);
@@ -109,7 +107,7 @@ final class BlobLocations {
     private static Map<String, List<String>> read(Path file) {
         Map<String, List<String>> map = new LinkedHashMap<>();
         try {
-            JsonNode root = JSON.readTree(Files.readAllBytes(file));
+            JsonNode root = dev.distrolix.json.JsonTrees.read(Files.readAllBytes(file));
             for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 List<String> repos = new ArrayList<>();

@@ -1,7 +1,6 @@
 package dev.distrolix.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -21,7 +20,6 @@ import java.util.regex.Pattern;
  */
 final class CredentialHelper {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
-    private static final ObjectMapper JSON = dev.distrolix.json.Mappers.json();
     private static final long TIMEOUT_SECONDS = 60;
 
     private CredentialHelper() {}
@@ -73,7 +71,7 @@ final class CredentialHelper {
         }
         JsonNode n;
         try {
-            n = JSON.readTree(stdout);
+            n = dev.distrolix.json.JsonTrees.read(stdout);
         } catch (IOException e) {
             throw new IOException(program + " get printed no JSON credentials", e);
         }

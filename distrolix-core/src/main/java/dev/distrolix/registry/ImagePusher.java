@@ -195,7 +195,7 @@ public final class ImagePusher {
             return out;
         }
         try {
-            com.fasterxml.jackson.databind.JsonNode root = dev.distrolix.json.Mappers.json().readTree(m.bytes());
+            com.fasterxml.jackson.databind.JsonNode root = dev.distrolix.json.JsonTrees.read(m.bytes());
             out.add(Digest.parse(root.path("config").path("digest").asText()));
             for (com.fasterxml.jackson.databind.JsonNode l : root.path("layers")) {
                 if (l.path("urls").isEmpty() && !l.path("mediaType").asText("").contains("foreign")) {

@@ -1,14 +1,12 @@
 package dev.distrolix.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.distrolix.blob.Digest;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 
 /** Checks a pulled manifest: digest (against a digest reference and Docker-Content-Digest) and media type. */
 final class ManifestCheck {
-    private static final ObjectMapper JSON = dev.distrolix.json.Mappers.json();
 
     private ManifestCheck() {}
 
@@ -43,7 +41,7 @@ final class ManifestCheck {
 
     private static String mediaTypeField(byte[] body) {
         try {
-            JsonNode n = JSON.readTree(body);
+            JsonNode n = dev.distrolix.json.JsonTrees.read(body);
             String t = n.path("mediaType").asText("");
             return t.isEmpty() ? null : t;
         } catch (IOException e) {

@@ -1,7 +1,6 @@
 package dev.distrolix.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.distrolix.DistrolixException;
 import java.io.IOException;
 import java.net.http.HttpHeaders;
@@ -18,7 +17,6 @@ import java.time.Duration;
  * handle a registry failure must catch this type as well.
  */
 public final class RegistryException extends DistrolixException {
-    private static final ObjectMapper JSON = dev.distrolix.json.Mappers.json();
 
     private final String registry;
     private final String repository;
@@ -62,7 +60,7 @@ public final class RegistryException extends DistrolixException {
         String message = null;
         if (body != null && body.length > 0) {
             try {
-                JsonNode errors = JSON.readTree(body).path("errors");
+                JsonNode errors = dev.distrolix.json.JsonTrees.read(body).path("errors");
                 if (errors.isArray() && errors.size() > 0) {
                     code = text(errors.get(0).get("code"));
                     message = text(errors.get(0).get("message"));

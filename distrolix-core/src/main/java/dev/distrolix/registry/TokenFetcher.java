@@ -1,7 +1,6 @@
 package dev.distrolix.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -23,11 +22,6 @@ import java.util.TreeSet;
  */
 final class TokenFetcher {
     static final Duration DEFAULT_LIFETIME = Duration.ofSeconds(60);
-
-    /** Built on the first token (many registries never ask for one): a mapper is costly early in a run. */
-    private static final class Json {
-        static final ObjectMapper MAPPER = new ObjectMapper();
-    }
 
     private final Http http;
     private final RetryPolicy retry;
@@ -103,7 +97,7 @@ final class TokenFetcher {
     private Token parse(byte[] body, String what) throws RegistryException {
         JsonNode n;
         try {
-            n = Json.MAPPER.readTree(body);
+            n = dev.distrolix.json.JsonTrees.read(body);
         } catch (IOException e) {
             throw RegistryException.of(registry, null, what, "the answer is not JSON", e);
         }

@@ -7,7 +7,6 @@ import dev.distrolix.blob.Digest;
 import dev.distrolix.image.CanonicalJson;
 import dev.distrolix.image.Descriptor;
 import dev.distrolix.image.MediaTypes;
-import dev.distrolix.json.Mappers;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -76,7 +75,7 @@ public record AttachmentManifest(List<Descriptor> layers) {
 
     /** The config skopeo writes: empty platform, the layer digests as diff_ids (verifiers ignore it). */
     public byte[] config() {
-        ObjectNode c = Mappers.json().createObjectNode();
+        ObjectNode c = dev.distrolix.json.JsonTrees.object();
         c.put("architecture", "");
         c.put("os", "");
         c.putObject("config");
@@ -90,7 +89,7 @@ public record AttachmentManifest(List<Descriptor> layers) {
     /** The manifest bytes, pushed with the OCI manifest media type (podman refuses any other). */
     public byte[] bytes() {
         byte[] config = config();
-        ObjectNode m = Mappers.json().createObjectNode();
+        ObjectNode m = dev.distrolix.json.JsonTrees.object();
         m.put("schemaVersion", 2);
         m.put("mediaType", MediaTypes.OCI_MANIFEST);
         m.set("config", CanonicalJson.descriptor(Descriptor.of(MediaTypes.OCI_CONFIG, Digest.sha256(config), config.length)));

@@ -2,7 +2,6 @@ package dev.distrolix.sign;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.distrolix.json.Mappers;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
@@ -54,7 +53,7 @@ public final class Dsse {
     /** An envelope of an in-toto statement, signed by {@code signer}. */
     public static byte[] sign(byte[] statement, Signer signer) {
         byte[] sig = signer.sign(pae(IN_TOTO, statement));
-        ObjectNode env = Mappers.json().createObjectNode();
+        ObjectNode env = dev.distrolix.json.JsonTrees.object();
         env.put("payloadType", IN_TOTO);
         env.put("payload", Base64.getEncoder().encodeToString(statement));
         env.putArray("signatures").addObject().put("keyid", "").put("sig", Base64.getEncoder().encodeToString(sig));

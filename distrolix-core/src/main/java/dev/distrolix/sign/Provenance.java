@@ -3,7 +3,6 @@ package dev.distrolix.sign;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.distrolix.build.BuiltImage;
-import dev.distrolix.json.Mappers;
 import dev.distrolix.nix.PathInfo;
 import dev.distrolix.nix.StorePath;
 import dev.distrolix.nix.substituter.NarHash;
@@ -25,7 +24,7 @@ public final class Provenance {
     private Provenance() {}
 
     public static ObjectNode predicate(BuiltImage b, String version) throws IOException {
-        ObjectNode p = Mappers.json().createObjectNode();
+        ObjectNode p = dev.distrolix.json.JsonTrees.object();
         ObjectNode def = p.putObject("buildDefinition");
         def.put("buildType", BUILD_TYPE);
         ObjectNode ext = def.putObject("externalParameters");

@@ -5,7 +5,6 @@ import dev.distrolix.blob.Digest;
 import dev.distrolix.image.CanonicalJson;
 import dev.distrolix.image.Descriptor;
 import dev.distrolix.image.MediaTypes;
-import dev.distrolix.json.Mappers;
 import java.util.Map;
 
 /**
@@ -21,7 +20,7 @@ public final class Referrers {
 
     /** The referrer manifest of one attestation layer (an envelope) about {@code subject}. */
     public static byte[] manifest(Descriptor subject, Descriptor envelope) {
-        ObjectNode m = Mappers.json().createObjectNode();
+        ObjectNode m = dev.distrolix.json.JsonTrees.object();
         m.put("schemaVersion", 2);
         m.put("mediaType", MediaTypes.OCI_MANIFEST);
         m.put("artifactType", Dsse.MEDIA_TYPE);

@@ -5,7 +5,6 @@ import dev.distrolix.image.Image;
 import dev.distrolix.inspect.sbom.CycloneDxWriter;
 import dev.distrolix.inspect.sbom.SbomBuilder;
 import dev.distrolix.inspect.scan.ScanCache;
-import dev.distrolix.json.Mappers;
 import java.io.IOException;
 import java.time.Instant;
 
@@ -21,6 +20,6 @@ public final class SbomPredicate {
     public static JsonNode of(String reference, Image image, Instant timestamp, String version, ScanCache scans)
             throws IOException {
         String doc = CycloneDxWriter.write(SbomBuilder.build(reference, reference, image, scans), timestamp, version);
-        return Mappers.json().readTree(doc);
+        return dev.distrolix.json.JsonTrees.read(doc);
     }
 }

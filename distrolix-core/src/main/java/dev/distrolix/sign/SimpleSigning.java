@@ -3,7 +3,6 @@ package dev.distrolix.sign;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.distrolix.blob.Digest;
-import dev.distrolix.json.Mappers;
 import java.util.Iterator;
 import java.util.Objects;
 import java.util.Set;
@@ -32,7 +31,7 @@ public final class SimpleSigning {
      * that the payload of one image at one reference is always the same bytes.
      */
     public static byte[] payload(String dockerReference, Digest manifestDigest, String creator) {
-        ObjectNode root = Mappers.json().createObjectNode();
+        ObjectNode root = dev.distrolix.json.JsonTrees.object();
         ObjectNode critical = root.putObject("critical");
         critical.putObject("identity").put("docker-reference", dockerReference);
         critical.putObject("image").put("docker-manifest-digest", manifestDigest.toString());

@@ -3,7 +3,6 @@ package dev.distrolix.sign;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.distrolix.blob.Digest;
-import dev.distrolix.json.Mappers;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -54,7 +53,7 @@ public final class Statements {
 
     /** A statement whose subject is the image {@code name} (HOST/REPO) at {@code digest}. */
     public static byte[] statement(String name, Digest digest, String predicateType, JsonNode predicate) {
-        ObjectNode s = Mappers.json().createObjectNode();
+        ObjectNode s = dev.distrolix.json.JsonTrees.object();
         s.put("_type", STATEMENT_V1);
         ObjectNode subject = s.putArray("subject").addObject();
         subject.put("name", name);

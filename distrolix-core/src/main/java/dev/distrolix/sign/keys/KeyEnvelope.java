@@ -1,10 +1,8 @@
 package dev.distrolix.sign.keys;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.distrolix.InputException;
-import dev.distrolix.json.Mappers;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -52,25 +50,21 @@ final class KeyEnvelope {
             Arrays.fill(key, (byte) 0);
         }
         // field order as Go's encoding/json writes go-securesystemslib's structs
-        ObjectNode root = Mappers.json().createObjectNode();
+        ObjectNode root = dev.distrolix.json.JsonTrees.object();
         ObjectNode kdf = root.putObject("kdf");
         kdf.put("name", "scrypt");
         kdf.putObject("params").put("N", N).put("r", R).put("p", P);
         kdf.put("salt", Base64.getEncoder().encodeToString(salt));
         root.putObject("cipher").put("name", "nacl/secretbox").put("nonce", Base64.getEncoder().encodeToString(nonce));
         root.put("ciphertext", Base64.getEncoder().encodeToString(box));
-        try {
-            return Mappers.json().writeValueAsBytes(root);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write the key envelope", e);
-        }
+        return dev.distrolix.json.JsonTrees.write(root);
     }
 
     /** The secret in an envelope, or an {@link InputException} naming {@code source} that says what is wrong. */
     static byte[] open(String source, byte[] json, char[] password) {
         JsonNode root;
         try {
-            root = Mappers.json().readTree(json);
+            root = dev.distrolix.json.JsonTrees.read(json);
         } catch (IOException e) {
             throw corrupt(source, "the PEM body is not JSON");
         }

@@ -1,0 +1,180 @@
+package dev.distrolix.json;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+/**
+ * JSON trees read and written with Jackson's streaming parser and generator alone: the trees an
+ * ObjectMapper's {@code readTree} and {@code writeValueAsBytes} give, node for node and byte for byte (its
+ * defaults: a repeated key keeps its last value, trailing content after the value is not read, empty input is
+ * a missing node), without the mapper, whose making and first tree cost every short run ~35 ms. Reads are
+ * bounded as every reader of outside JSON is ({@link Mappers}).
+ */
+public final class JsonTrees {
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private JsonTrees() {}
+
+    public static ObjectNode object() {
+        return NODES.objectNode();
+    }
+
+    public static ArrayNode array() {
+        return NODES.arrayNode();
+    }
+
+    public static JsonNode read(byte[] json) throws JsonProcessingException {
+        return read(json, false);
+    }
+
+    public static JsonNode read(String json) throws JsonProcessingException {
+        return read(json.getBytes(StandardCharsets.UTF_8), false);
+    }
+
+    /** {@code strictKeys}: a key repeated within an object is an error (a document whose meaning is ambiguous). */
+    public static JsonNode read(byte[] json, boolean strictKeys) throws JsonProcessingException {
+        try (JsonParser p = Mappers.FACTORY.createParser(json)) {
+            if (strictKeys) {
+                p.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+            }
+            JsonToken t = p.nextToken();
+            return t == null ? MissingNode.getInstance() : tree(p, t);
+        } catch (JsonProcessingException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // bytes in memory: no I/O to fail
+        }
+    }
+
+    /** The value starting at {@code first}, built without recursion (depth is bounded by the parser anyway). */
+    private static JsonNode tree(JsonParser p, JsonToken first) throws IOException {
+        Deque<JsonNode> open = new ArrayDeque<>();
+        Deque<String> names = new ArrayDeque<>();
+        JsonNode root = null;
+        for (JsonToken t = first; t != null; t = open.isEmpty() ? null : p.nextToken()) {
+            JsonNode value;
+            switch (t) {
+                case START_OBJECT -> {
+                    ObjectNode o = NODES.objectNode();
+                    attach(open, names, o);
+                    open.push(o);
+                    continue;
+                }
+                case START_ARRAY -> {
+                    ArrayNode a = NODES.arrayNode();
+                    attach(open, names, a);
+                    open.push(a);
+                    continue;
+                }
+                case END_OBJECT, END_ARRAY -> {
+                    JsonNode done = open.pop();
+                    if (open.isEmpty()) {
+                        return done;
+                    }
+                    continue;
+                }
+                case FIELD_NAME -> {
+                    names.push(p.currentName());
+                    continue;
+                }
+                case VALUE_STRING -> value = NODES.textNode(p.getText());
+                case VALUE_NUMBER_INT -> value = switch (p.getNumberType()) {
+                    case INT -> NODES.numberNode(p.getIntValue());
+                    case LONG -> NODES.numberNode(p.getLongValue());
+                    default -> NODES.numberNode(p.getBigIntegerValue());
+                };
+                case VALUE_NUMBER_FLOAT -> value = NODES.numberNode(p.getDoubleValue());
+                case VALUE_TRUE -> value = NODES.booleanNode(true);
+                case VALUE_FALSE -> value = NODES.booleanNode(false);
+                case VALUE_NULL -> value = NODES.nullNode();
+                default -> throw new IllegalStateException("unexpected JSON token " + t);
+            }
+            if (open.isEmpty()) {
+                root = value; // a scalar document
+                break;
+            }
+            attach(open, names, value);
+        }
+        return root;
+    }
+
+    private static void attach(Deque<JsonNode> open, Deque<String> names, JsonNode value) {
+        JsonNode parent = open.peek();
+        if (parent instanceof ObjectNode o) {
+            o.replace(names.pop(), value);
+        } else if (parent instanceof ArrayNode a) {
+            a.add(value);
+        }
+    }
+
+    /** Compact, in the tree's key order: what an ObjectMapper's {@code writeValueAsBytes} writes. */
+    public static byte[] write(JsonNode node) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        try (JsonGenerator g = Mappers.FACTORY.createGenerator(out)) {
+            write(g, node);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a byte array does not fail
+        }
+        return out.toByteArray();
+    }
+
+    /** As the node types' own serializers write themselves under a mapper's default settings. */
+    private static void write(JsonGenerator g, JsonNode node) throws IOException {
+        switch (node.getNodeType()) {
+            case OBJECT -> {
+                g.writeStartObject();
+                for (var it = node.fields(); it.hasNext(); ) {
+                    var field = it.next();
+                    g.writeFieldName(field.getKey());
+                    write(g, field.getValue());
+                }
+                g.writeEndObject();
+            }
+            case ARRAY -> {
+                g.writeStartArray();
+                for (JsonNode element : node) {
+                    write(g, element);
+                }
+                g.writeEndArray();
+            }
+            case STRING -> g.writeString(node.textValue());
+            case BOOLEAN -> g.writeBoolean(node.booleanValue());
+            case NULL -> g.writeNull();
+            case NUMBER -> {
+                switch (node.numberType()) {
+                    case INT -> g.writeNumber(node.intValue());
+                    case LONG -> g.writeNumber(node.longValue());
+                    case BIG_INTEGER -> g.writeNumber(node.bigIntegerValue());
+                    case FLOAT -> g.writeNumber(node.floatValue());
+                    case DOUBLE -> g.writeNumber(node.doubleValue());
+                    default -> g.writeNumber(node.decimalValue());
+                }
+            }
+            default -> throw new IllegalArgumentException("not a JSON tree node: " + node.getNodeType());
+        }
+    }
+
+    /** What an ObjectMapper's {@code writeValueAsString} (and {@link JsonNode#toString}, which makes a mapper) gives. */
+    public static String writeString(JsonNode node) {
+        java.io.StringWriter out = new java.io.StringWriter(256);
+        try (JsonGenerator g = Mappers.FACTORY.createGenerator(out)) {
+            write(g, node);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringWriter does not fail
+        }
+        return out.toString();
+    }
+}
