@@ -36,18 +36,34 @@ import java.util.TreeSet;
  * {@link #program(FsEntry)}.
  */
 public final class FlatFilesystem {
-    /** Path order where a directory's children follow it directly ('/' sorts before any other char). */
+    /**
+     * Path order where a directory's children follow it directly ('/' sorts before any other char). It is
+     * {@link String#compareTo} (which finds the first difference many characters at a time: a path tree's keys share
+     * long prefixes, and a short run compares them mostly in the interpreter, where a loop of {@code charAt} cost an
+     * SBOM's replay of a 300-entry layer ~50 ms) except where the difference is a '/' against a character below it.
+     */
     public static final Comparator<String> PATH_ORDER = (a, b) -> {
-        int n = Math.min(a.length(), b.length());
-        for (int i = 0; i < n; i++) {
-            char x = a.charAt(i);
-            char y = b.charAt(i);
-            if (x != y) {
-                return x == '/' ? -1 : y == '/' ? 1 : Character.compare(x, y);
+        int c = a.compareTo(b); // the difference of the first differing chars, else of the lengths
+        if (c > 0 && c <= '/') {
+            return slashFirst(a, b, (char) ('/' - c)) ? -1 : c;
+        }
+        if (c < 0 && c >= -'/') {
+            return slashFirst(b, a, (char) ('/' + c)) ? 1 : c;
+        }
+        return c;
+    };
+
+    /** Whether {@code s} and {@code t} first differ where {@code s} has '/' and {@code t} has {@code other}. */
+    private static boolean slashFirst(String s, String t, char other) {
+        int n = Math.min(s.length(), t.length());
+        for (int k = s.indexOf('/'); k >= 0 && k < n; k = s.indexOf('/', k + 1)) {
+            char y = t.charAt(k);
+            if (y != '/') { // they differ here or before: here only if all before is equal
+                return y == other && s.regionMatches(0, t, 0, k);
             }
         }
-        return Integer.compare(a.length(), b.length());
-    };
+        return false;
+    }
 
     /** Lets a caller read chosen files' content during the single pass (e.g. /etc/os-release). */
     public interface ContentTap {
