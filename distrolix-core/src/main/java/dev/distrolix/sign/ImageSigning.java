@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Signs and attests an image the way cosign does, in an {@link AttachmentStore}. Signatures are
@@ -33,7 +34,7 @@ public final class ImageSigning {
 
     /** Signs the store's image for its identity. */
     public static Signed sign(AttachmentStore store, Signer signer, String creator) throws IOException {
-        return publish(store, stageSignature(store, signer, creator));
+        return publish(store, stageSignature(store, () -> signer, creator));
     }
 
     /** A signature whose blobs are stored and whose manifest is not ({@code staged} null: this key had signed already). */
@@ -42,13 +43,14 @@ public final class ImageSigning {
     /**
      * Everything {@link #sign(AttachmentStore, Signer, String)} does but storing the {@code .sig} manifest:
      * a build does it beside the image's push, so that the signature is published with one request once the image
-     * is there.
+     * is there. The tag's manifest is read before {@code signer} is asked for (a build's key may still be decrypting).
      */
-    public static StagedSignature stageSignature(AttachmentStore store, Signer signer, String creator)
+    public static StagedSignature stageSignature(AttachmentStore store, Supplier<Signer> key, String creator)
             throws IOException {
         Digest digest = store.imageDigest();
         String tag = AttachmentManifest.tag(digest, "sig");
         AttachmentManifest existing = read(store, tag);
+        Signer signer = key.get();
         String identity = store.identity();
         for (Descriptor l : existing.layers()) {
             if (!SimpleSigning.MEDIA_TYPE.equals(l.mediaType()) || l.size() > MAX_SIGNATURE_PAYLOAD) {
@@ -80,18 +82,22 @@ public final class ImageSigning {
 
     /** Attests the store's image with each predicate, in one write of the {@code .att} manifest. */
     public static String attest(AttachmentStore store, Signer signer, List<Predicate> predicates) throws IOException {
-        return publish(store, stageAttestation(store, signer, predicates));
+        return publish(store, stageAttestation(store, () -> signer, predicates));
     }
 
     /** An attestation whose envelopes are stored and whose manifest is not; {@code added} are its new layers. */
     public record StagedAttestation(AttachmentStore.Staged staged, List<Descriptor> added, Map<Digest, byte[]> blobs) {}
 
-    /** Everything {@link #attest} does but storing the {@code .att} manifest (and the referrers). */
-    public static StagedAttestation stageAttestation(AttachmentStore store, Signer signer, List<Predicate> predicates)
-            throws IOException {
+    /**
+     * Everything {@link #attest} does but storing the {@code .att} manifest (and the referrers); the tag's manifest
+     * is read before {@code signer} is asked for.
+     */
+    public static StagedAttestation stageAttestation(AttachmentStore store, Supplier<Signer> key,
+                                                     List<Predicate> predicates) throws IOException {
         Digest digest = store.imageDigest();
         String tag = AttachmentManifest.tag(digest, "att");
         AttachmentManifest existing = read(store, tag);
+        Signer signer = key.get();
         Set<String> types = new HashSet<>();
         predicates.forEach(p -> types.add(p.kind().predicateType()));
         List<Descriptor> kept = new ArrayList<>();

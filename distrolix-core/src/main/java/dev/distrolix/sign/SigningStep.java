@@ -100,13 +100,13 @@ public final class SigningStep implements BuiltImage.AfterWrite {
             store = opened;
             // each stored once the key is decrypted: a wrong password stores nothing
             signature = Background.start("distrolix-sign",
-                    () -> ImageSigning.stageSignature(opened.join(), signer.get(), creator()));
+                    () -> ImageSigning.stageSignature(opened.join(), signer, creator()));
             if (attest) {
                 String reference = sbomReference(target, null);
                 attestation = Background.start("distrolix-attest", () -> {
                     List<ImageSigning.Predicate> predicates = predicates(
                             SbomPredicate.of(reference, planned.image(), sbomTimestamp, version, scans), planned);
-                    return ImageSigning.stageAttestation(opened.join(), signer.get(), predicates);
+                    return ImageSigning.stageAttestation(opened.join(), signer, predicates);
                 });
             }
         }
