@@ -168,6 +168,21 @@ class ArchitectureTest {
     }
 
     @Test
+    void aShortRunMakesNoObjectMapperAndNoJceMac() {
+        noClasses().that(not(JavaClass.Predicates.belongToAnyOf(dev.distrolix.json.Mappers.class,
+                        dev.distrolix.lock.ImageLock.class, dev.distrolix.inspect.sbom.SpdxWriter.class,
+                        dev.distrolix.inspect.audit.AuditPolicy.class, dev.distrolix.debug.Toolkit.class)))
+                .should().dependOnClassesThat().areAssignableTo(com.fasterxml.jackson.databind.ObjectMapper.class)
+                .orShould().callMethod(com.fasterxml.jackson.databind.JsonNode.class, "toString")
+                .orShould().callMethod(com.fasterxml.jackson.databind.node.ObjectNode.class, "toString")
+                .orShould().callMethod(com.fasterxml.jackson.databind.node.ArrayNode.class, "toString")
+                .orShould().dependOnClassesThat().areAssignableTo(javax.crypto.Mac.class)
+                .because("making an ObjectMapper (JsonNode.toString makes one) costs a short run ~35 ms and"
+                        + " javax.crypto.Mac's first use ~25 ms: JsonTrees and RecordKey do without them")
+                .check(main);
+    }
+
+    @Test
     void topLevelPackagesAreFreeOfCycles() {
         slices().matching(ROOT + ".(*)..").should().beFreeOfCycles().check(main);
     }
