@@ -111,22 +111,24 @@ public final class ImagePusher {
         try {
             outcomes = unchanged ? alreadyThere(blobs, repo, locations)
                     : new BlobPushes(repo, locations, settings, tagged).pushAll(blobs);
+            req.gate().pass();
+            if (unchanged) {
+                listener.on(new PushEvent.Unchanged(req.tags(), req.top().digest()));
+            } else {
+                for (ManifestBytes child : req.children()) {
+                    repo.putManifest(child.digest().toString(), child);
+                    listener.on(new PushEvent.ManifestPushed(child.digest().toString(), child.digest(), child.mediaType()));
+                }
+                List<String> refs = req.tags().isEmpty() ? List.of(req.top().digest().toString()) : req.tags();
+                for (String ref : refs) {
+                    repo.putManifest(ref, req.top());
+                    listener.on(new PushEvent.ManifestPushed(ref, req.top().digest(), req.top().mediaType()));
+                }
+            }
         } finally {
+            // where the blobs are is remembered whatever became of the rest, after the manifests: it is for later
+            // runs (a file locked, merged and replaced, ~5 ms that the manifest's request no longer waits for)
             locations.save();
-        }
-        req.gate().pass();
-        if (unchanged) {
-            listener.on(new PushEvent.Unchanged(req.tags(), req.top().digest()));
-        } else {
-            for (ManifestBytes child : req.children()) {
-                repo.putManifest(child.digest().toString(), child);
-                listener.on(new PushEvent.ManifestPushed(child.digest().toString(), child.digest(), child.mediaType()));
-            }
-            List<String> refs = req.tags().isEmpty() ? List.of(req.top().digest().toString()) : req.tags();
-            for (String ref : refs) {
-                repo.putManifest(ref, req.top());
-                listener.on(new PushEvent.ManifestPushed(ref, req.top().digest(), req.top().mediaType()));
-            }
         }
         PushResult result = new PushResult(client.registry(), repo.name(), req.tags(), req.top().digest(),
                 req.top().mediaType(), outcomes);
