@@ -1,6 +1,7 @@
 package dev.distrolix.json;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -40,8 +41,15 @@ public final class JsonTrees {
         return read(json, false);
     }
 
+    /** As {@code readTree(String)}: the characters are parsed as they are (no encoding is guessed). */
     public static JsonNode read(String json) throws JsonProcessingException {
-        return read(json.getBytes(StandardCharsets.UTF_8), false);
+        try (JsonParser p = Mappers.FACTORY.createParser(json)) {
+            return read(p);
+        } catch (JsonProcessingException e) {
+            throw e;
+        } catch (IOException e) {
+            throw notJson(e);
+        }
     }
 
     /** {@code strictKeys}: a key repeated within an object is an error (a document whose meaning is ambiguous). */
@@ -50,13 +58,25 @@ public final class JsonTrees {
             if (strictKeys) {
                 p.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
             }
-            JsonToken t = p.nextToken();
-            return t == null ? MissingNode.getInstance() : tree(p, t);
+            return read(p);
         } catch (JsonProcessingException e) {
             throw e;
         } catch (IOException e) {
-            throw new UncheckedIOException(e); // bytes in memory: no I/O to fail
+            throw notJson(e);
         }
+    }
+
+    private static JsonNode read(JsonParser p) throws IOException {
+        JsonToken t = p.nextToken();
+        return t == null ? MissingNode.getInstance() : tree(p, t);
+    }
+
+    /**
+     * The byte parser guesses the encoding from the first bytes, and some starts fail with a plain IOException
+     * (CharConversionException: no I/O is involved): still a document that is not JSON, reported as every other.
+     */
+    private static JsonProcessingException notJson(IOException e) {
+        return new JsonParseException(null, String.valueOf(e.getMessage()), e);
     }
 
     /** The value starting at {@code first}, built without recursion (depth is bounded by the parser anyway). */

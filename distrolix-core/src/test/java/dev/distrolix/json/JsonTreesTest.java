@@ -39,10 +39,26 @@ class JsonTreesTest {
                 "{\"a\":1,\"a\":2,\"b\":[]}", "[1,2] trailing", "{\"k\":\"\\u00e9\\n\\ud83d\\ude00\"}", "[[[]],{}]",
                 "2147483648", "-9223372036854775809", "0.1", "1E2"};
         for (String d : docs) {
-            JsonNode ours = JsonTrees.read(d);
-            JsonNode theirs = MAPPER.readTree(d.getBytes(StandardCharsets.UTF_8));
-            assertThat(ours).as(d).isEqualTo(theirs);
-            assertThat(ours.getClass()).as(d).isEqualTo(theirs.getClass());
+            for (boolean asText : new boolean[] {true, false}) {
+                JsonNode ours = asText ? JsonTrees.read(d) : JsonTrees.read(d.getBytes(StandardCharsets.UTF_8));
+                JsonNode theirs = asText ? MAPPER.readTree(d) : MAPPER.readTree(d.getBytes(StandardCharsets.UTF_8));
+                assertThat(ours).as(d).isEqualTo(theirs);
+                assertThat(ours.getClass()).as(d).isEqualTo(theirs.getClass());
+            }
+        }
+        // text is read as characters, as the mapper reads a String: a lone surrogate stays, a NUL is refused
+        assertThat(JsonTrees.read("[\"\ud800\"]").get(0).textValue()).isEqualTo("\ud800");
+        assertThat(JsonTrees.read("[\"\ud800\"]")).isEqualTo(MAPPER.readTree("[\"\ud800\"]"));
+        assertThatThrownBy(() -> MAPPER.readTree("\u0000{\u0000}")).isInstanceOf(JsonProcessingException.class);
+        assertThatThrownBy(() -> JsonTrees.read("\u0000{\u0000}")).isInstanceOf(JsonProcessingException.class);
+    }
+
+    @Test
+    void bytesWhoseEncodingCannotBeGuessedAreNotJsonLikeAnyOther() {
+        // the byte parser guesses UTF-32 from these and fails with a CharConversionException
+        for (byte[] b : new byte[][] {{0, 0, 0x7B, 0}, {0, 0, 0, 0x7B, 0x7F, 0, 0, 0}}) {
+            assertThatThrownBy(() -> JsonTrees.read(b)).isInstanceOf(JsonProcessingException.class);
+            assertThatThrownBy(() -> JsonTrees.read(b, true)).isInstanceOf(JsonProcessingException.class);
         }
     }
 
