@@ -12,8 +12,8 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
 
@@ -33,50 +33,38 @@ public final class JsonTrees {
         return NODES.objectNode();
     }
 
-    public static ArrayNode array() {
-        return NODES.arrayNode();
-    }
-
     public static JsonNode read(byte[] json) throws JsonProcessingException {
         return read(json, false);
     }
 
     /** As {@code readTree(String)}: the characters are parsed as they are (no encoding is guessed). */
     public static JsonNode read(String json) throws JsonProcessingException {
-        try (JsonParser p = Mappers.FACTORY.createParser(json)) {
-            return read(p);
-        } catch (JsonProcessingException e) {
-            throw e;
-        } catch (IOException e) {
-            throw notJson(e);
-        }
+        return read(() -> Mappers.FACTORY.createParser(json), false);
     }
 
     /** {@code strictKeys}: a key repeated within an object is an error (a document whose meaning is ambiguous). */
     public static JsonNode read(byte[] json, boolean strictKeys) throws JsonProcessingException {
-        try (JsonParser p = Mappers.FACTORY.createParser(json)) {
+        return read(() -> Mappers.FACTORY.createParser(json), strictKeys);
+    }
+
+    private interface ParserSource {
+        JsonParser open() throws IOException;
+    }
+
+    private static JsonNode read(ParserSource source, boolean strictKeys) throws JsonProcessingException {
+        try (JsonParser p = source.open()) {
             if (strictKeys) {
                 p.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
             }
-            return read(p);
+            JsonToken t = p.nextToken();
+            return t == null ? MissingNode.getInstance() : tree(p, t);
         } catch (JsonProcessingException e) {
             throw e;
         } catch (IOException e) {
-            throw notJson(e);
+            // the byte parser guesses the encoding from the first bytes, and some starts fail with a plain
+            // IOException (CharConversionException: no I/O is involved): a document that is not JSON, as any other
+            throw new JsonParseException(null, String.valueOf(e.getMessage()), e);
         }
-    }
-
-    private static JsonNode read(JsonParser p) throws IOException {
-        JsonToken t = p.nextToken();
-        return t == null ? MissingNode.getInstance() : tree(p, t);
-    }
-
-    /**
-     * The byte parser guesses the encoding from the first bytes, and some starts fail with a plain IOException
-     * (CharConversionException: no I/O is involved): still a document that is not JSON, reported as every other.
-     */
-    private static JsonProcessingException notJson(IOException e) {
-        return new JsonParseException(null, String.valueOf(e.getMessage()), e);
     }
 
     /** The value starting at {@code first}, built without recursion (depth is bounded by the parser anyway). */
@@ -143,12 +131,27 @@ public final class JsonTrees {
     /** Compact, in the tree's key order: what an ObjectMapper's {@code writeValueAsBytes} writes. */
     public static byte[] write(JsonNode node) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        try (JsonGenerator g = Mappers.FACTORY.createGenerator(out)) {
+        write(node, () -> Mappers.FACTORY.createGenerator(out));
+        return out.toByteArray();
+    }
+
+    /** What an ObjectMapper's {@code writeValueAsString} (and {@link JsonNode#toString}, which makes a mapper) gives. */
+    public static String writeString(JsonNode node) {
+        StringWriter out = new StringWriter(256);
+        write(node, () -> Mappers.FACTORY.createGenerator(out));
+        return out.toString();
+    }
+
+    private interface GeneratorSource {
+        JsonGenerator open() throws IOException;
+    }
+
+    private static void write(JsonNode node, GeneratorSource target) {
+        try (JsonGenerator g = target.open()) {
             write(g, node);
         } catch (IOException e) {
-            throw new UncheckedIOException(e); // a byte array does not fail
+            throw new UncheckedIOException(e); // into memory: nothing to fail
         }
-        return out.toByteArray();
     }
 
     /** As the node types' own serializers write themselves under a mapper's default settings. */
@@ -185,16 +188,5 @@ public final class JsonTrees {
             }
             default -> throw new IllegalArgumentException("not a JSON tree node: " + node.getNodeType());
         }
-    }
-
-    /** What an ObjectMapper's {@code writeValueAsString} (and {@link JsonNode#toString}, which makes a mapper) gives. */
-    public static String writeString(JsonNode node) {
-        java.io.StringWriter out = new java.io.StringWriter(256);
-        try (JsonGenerator g = Mappers.FACTORY.createGenerator(out)) {
-            write(g, node);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // a StringWriter does not fail
-        }
-        return out.toString();
     }
 }

@@ -28,14 +28,6 @@ public final class Mappers {
     /** The bounded factory trees are read and written with ({@link JsonTrees}). */
     static final JsonFactory FACTORY = bounded(new JsonFactory());
 
-    /**
-     * Made on first use: distrolix reads and writes JSON trees ({@link JsonTrees}), which need no mapper, and an
-     * ObjectMapper costs a short run ~20 ms to make (and its first tree ~15 ms more), run mostly in the interpreter.
-     */
-    private static final class Json {
-        static final ObjectMapper MAPPER = new ObjectMapper(bounded(new JsonFactory()));
-    }
-
     /** Made on first use: most runs print no JSON. */
     private static final class Pretty {
         static final ObjectMapper MAPPER = new ObjectMapper(bounded(new JsonFactory()))
@@ -43,11 +35,6 @@ public final class Mappers {
     }
 
     private Mappers() {}
-
-    /** For data binding (trees: {@link JsonTrees}, which makes no mapper). */
-    public static ObjectMapper json() {
-        return Json.MAPPER;
-    }
 
     /** Indented output, for {@code --json} and files people read. */
     public static ObjectMapper pretty() {

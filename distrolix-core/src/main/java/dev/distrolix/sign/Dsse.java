@@ -57,7 +57,7 @@ public final class Dsse {
         env.put("payloadType", IN_TOTO);
         env.put("payload", Base64.getEncoder().encodeToString(statement));
         env.putArray("signatures").addObject().put("keyid", "").put("sig", Base64.getEncoder().encodeToString(sig));
-        return SignJson.write(env);
+        return dev.distrolix.json.JsonTrees.write(env);
     }
 
     /** Parses an envelope; an {@link IllegalArgumentException} says what is wrong with it. */

@@ -3,7 +3,7 @@ package dev.distrolix.sign;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 
-/** The JSON of payloads, envelopes, statements and attachment manifests: read bounded, written compact. */
+/** The JSON of payloads, envelopes, statements and attachment manifests, read bounded ({@code JsonTrees} writes it). */
 final class SignJson {
     private SignJson() {}
 
@@ -14,9 +14,5 @@ final class SignJson {
         } catch (IOException e) {
             throw new IllegalArgumentException(what + " is not JSON");
         }
-    }
-
-    static byte[] write(JsonNode node) {
-        return dev.distrolix.json.JsonTrees.write(node);
     }
 }

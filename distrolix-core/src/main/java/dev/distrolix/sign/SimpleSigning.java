@@ -41,7 +41,7 @@ public final class SimpleSigning {
         } else {
             root.putObject("optional").put("creator", creator);
         }
-        return SignJson.write(root);
+        return dev.distrolix.json.JsonTrees.write(root);
     }
 
     /** Parses a payload; an {@link IllegalArgumentException} says what is wrong with it. */

@@ -60,7 +60,7 @@ public final class Statements {
         subject.putObject("digest").put(digest.algorithm(), digest.hex());
         s.put("predicateType", predicateType);
         s.set("predicate", predicate);
-        return SignJson.write(s);
+        return dev.distrolix.json.JsonTrees.write(s);
     }
 
     /** A parsed statement: its predicate type, whether a subject is {@code digest}, and the predicate. */

@@ -90,7 +90,7 @@ class JsonTreesTest {
                 return o;
             }
             default: {
-                ArrayNode a = JsonTrees.array();
+                ArrayNode a = JsonTrees.object().arrayNode();
                 for (int n = r.nextInt(5); n > 0; n--) {
                     a.add(randomValue(r, depth + 1));
                 }

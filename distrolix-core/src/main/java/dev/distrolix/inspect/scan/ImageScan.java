@@ -39,7 +39,7 @@ public final class ImageScan {
     }
 
     /** The kind of record a read with no collectors keeps: the layer's entries alone. */
-    public static final String ENTRIES_KIND = "entries, 1";
+    private static final String ENTRIES_KIND = "entries, 1";
 
     public static FlatFilesystem run(Image image, List<? extends ScanCollector> collectors) throws IOException {
         return run(image, collectors, null, null);

@@ -87,7 +87,7 @@ class CosignKeyEnvelopeTest {
     @Test
     void sealsWhatGoSecuresystemslibWritesAndOpensIt() throws Exception {
         byte[] json = KeyEnvelope.seal(PLAINTEXT, PASSPHRASE, new SecureRandom());
-        var root = dev.distrolix.json.Mappers.json().readTree(json);
+        var root = dev.distrolix.json.JsonTrees.read(json);
         assertThat(root.at("/kdf/name").asText()).isEqualTo("scrypt");
         assertThat(root.at("/kdf/params/N").intValue()).isEqualTo(32768);
         assertThat(root.at("/kdf/params/r").intValue()).isEqualTo(8);
