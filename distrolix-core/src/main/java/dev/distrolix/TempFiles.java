@@ -5,6 +5,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -42,8 +43,38 @@ public final class TempFiles {
 
     /** An empty temp file beside {@code target} (in its folder, which must exist), named {@code .NAME.tmp-PID-…}. */
     public static Path createBeside(Path target) throws IOException {
-        Path dir = target.toAbsolutePath().getParent();
-        return Files.createTempFile(dir, besidePrefix(target), "");
+        return create(target.toAbsolutePath().getParent(), besidePrefix(target), "", false);
+    }
+
+    /**
+     * Makes {@code dir/PREFIX<random>SUFFIX}, a file (mode 0600) or a folder (0700), under a name no entry has:
+     * made with O_EXCL (CREATE_NEW), which fails on any existing entry and never follows a link, so a name taken or
+     * guessed costs another try, nothing more. The random part is not SecureRandom's, as {@code Files.createTempFile}'s
+     * is: its first use in a run costs ~10 ms, and the name needs no secret.
+     */
+    private static Path create(Path dir, String prefix, String suffix, boolean folder) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            Path p = dir.resolve(prefix + randomPart() + suffix);
+            try {
+                try {
+                    return folder ? Files.createDirectory(p, java.nio.file.attribute.PosixFilePermissions
+                            .asFileAttribute(java.util.EnumSet.of(PosixFilePermission.OWNER_READ,
+                                    PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE)))
+                            : Files.createFile(p, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                                    java.util.EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE)));
+                } catch (UnsupportedOperationException notPosix) {
+                    return folder ? Files.createDirectory(p) : Files.createFile(p);
+                }
+            } catch (java.nio.file.FileAlreadyExistsException taken) {
+                if (attempt >= 100) {
+                    throw taken;
+                }
+            }
+        }
+    }
+
+    private static String randomPart() {
+        return Long.toUnsignedString(java.util.concurrent.ThreadLocalRandom.current().nextLong(), 36);
     }
 
     /**
@@ -77,7 +108,7 @@ public final class TempFiles {
     /** A new folder {@code distrolix-PID-WHAT-…} in {@code java.io.tmpdir}. */
     public static Path createTempDirectory(String what) throws IOException {
         try {
-            return Files.createTempDirectory("distrolix-" + pid() + "-" + what + "-");
+            return create(tempFolder(), "distrolix-" + pid() + "-" + what + "-", "", true);
         } catch (java.nio.file.NoSuchFileException | java.nio.file.NotDirectoryException
                  | java.nio.file.AccessDeniedException e) {
             throw unusableTempFolder(e);
@@ -94,14 +125,20 @@ public final class TempFiles {
 
     /** A name for a folder {@code distrolix-PID-WHAT-…} in {@code java.io.tmpdir}, not made. */
     public static Path tempPath(String what) {
-        return Path.of(System.getProperty("java.io.tmpdir"), "distrolix-" + pid() + "-" + what + "-"
+        // SecureRandom's: whoever makes this folder later makes it with createDirectories, which takes one already
+        // there, so its name must not be guessable in a shared temp folder
+        return tempFolder().resolve("distrolix-" + pid() + "-" + what + "-"
                 + Long.toUnsignedString(new java.security.SecureRandom().nextLong(), 36));
+    }
+
+    private static Path tempFolder() {
+        return Path.of(System.getProperty("java.io.tmpdir"));
     }
 
     /** A new empty file {@code distrolix-PID-WHAT-…SUFFIX} in {@code java.io.tmpdir}. */
     public static Path createTempFile(String what, String suffix) throws IOException {
         try {
-            return Files.createTempFile("distrolix-" + pid() + "-" + what + "-", suffix);
+            return create(tempFolder(), "distrolix-" + pid() + "-" + what + "-", suffix, false);
         } catch (java.nio.file.NoSuchFileException | java.nio.file.NotDirectoryException
                  | java.nio.file.AccessDeniedException e) {
             throw unusableTempFolder(e);

@@ -17,7 +17,6 @@ import dev.distrolix.transport.Transports;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -284,7 +283,8 @@ final class InspectCommand implements Callable<Integer> {
 
     static List<StorePathIndex.Entry> byDescendingSize(StorePathIndex index) {
         List<StorePathIndex.Entry> l = new ArrayList<>(index.entries());
-        l.sort(Comparator.comparingLong(StorePathIndex.Entry::size).reversed().thenComparing(StorePathIndex.Entry::baseName));
+        // written out: Comparator.comparing's lambdas, made in the JDK, are not in the start-up archive (~5 ms)
+        l.sort((a, b) -> a.size() != b.size() ? Long.compare(b.size(), a.size()) : a.baseName().compareTo(b.baseName()));
         return l;
     }
 

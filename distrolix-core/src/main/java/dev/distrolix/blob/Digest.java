@@ -39,6 +39,18 @@ public record Digest(String algorithm, String hex) {
         return ofSha256(md);
     }
 
+    // Written out: a record's generated equals and hashCode are linked on first call through method handles that
+    // the JVM's start-up archives do not keep (the first such call in a run ~10 ms).
+    @Override
+    public boolean equals(Object o) {
+        return this == o || o instanceof Digest d && hex.equals(d.hex) && algorithm.equals(d.algorithm);
+    }
+
+    @Override
+    public int hashCode() {
+        return algorithm.hashCode() * 31 + hex.hashCode();
+    }
+
     public static Digest ofSha256(MessageDigest md) {
         return new Digest("sha256", HexFormat.of().formatHex(md.digest()));
     }

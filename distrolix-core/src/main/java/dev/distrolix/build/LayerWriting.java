@@ -82,7 +82,7 @@ final class LayerWriting {
         }
         // fetched side by side, largest first (the longest fetch starts first); one that fails its checks (or cannot
         // be read) is made instead, and said
-        remoteHits.sort(java.util.Comparator.comparingLong((Integer i) -> found.get(i).layer().size()).reversed());
+        remoteHits.sort((a, b) -> Long.compare(found.get(b).layer().size(), found.get(a).layer().size()));
         List<Optional<LayerBlob>> got = dev.distrolix.Workers.shared().forEach(remoteHits, FETCHES, i -> {
             RegistryLayers.Found f = found.get(i);
             try {

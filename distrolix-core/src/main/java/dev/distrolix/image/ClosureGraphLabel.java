@@ -39,7 +39,7 @@ public final class ClosureGraphLabel {
     }
 
     private static java.util.List<StorePath> byName(java.util.Collection<StorePath> paths) {
-        return paths.stream().sorted(java.util.Comparator.comparing(StorePath::name).thenComparing(StorePath::hashPart))
+        return paths.stream().sorted(StorePath::compareByName)
                 .toList();
     }
 

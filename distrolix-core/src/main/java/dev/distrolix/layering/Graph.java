@@ -17,8 +17,7 @@ import java.util.PriorityQueue;
  */
 final class Graph {
     /** Ties between otherwise equal paths: by name, then by hash (a rebuilt path keeps its name). */
-    static final Comparator<StorePath> BY_NAME_THEN_HASH =
-            Comparator.comparing(StorePath::name).thenComparing(StorePath::hashPart);
+    static final Comparator<StorePath> BY_NAME_THEN_HASH = StorePath::compareByName;
 
     final List<StorePath> paths;
     final long[] narSize;

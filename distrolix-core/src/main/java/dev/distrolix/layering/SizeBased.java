@@ -4,7 +4,6 @@ import dev.distrolix.nix.Closure;
 import dev.distrolix.nix.StorePath;
 import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,7 +63,9 @@ public final class SizeBased implements LayeringStrategy {
             long closureSize = closureOfLayer.stream().mapToLong(i -> g.narSize[i]).sum();
             layers.add(new Layer(List.copyOf(paths), closureSize));
         }
-        layers.sort(Comparator.comparingLong(Layer::closureSize).thenComparing(Layer::paths, SizeBased::compareByNames));
+        // written out: Comparator.comparing's lambdas, made in the JDK, are not in the start-up archive (5-8 ms at first use)
+        layers.sort((a, b) -> a.closureSize() != b.closureSize() ? Long.compare(a.closureSize(), b.closureSize())
+                : compareByNames(a.paths(), b.paths()));
         return layers.stream().map(Layer::paths).toList();
     }
 
@@ -103,8 +104,8 @@ public final class SizeBased implements LayeringStrategy {
         for (int i = 0; i < g.size(); i++) {
             order.add(i);
         }
-        order.sort(Comparator.comparingLong((Integer i) -> g.narSize[i]).reversed()
-                .thenComparing(i -> g.paths.get(i), Graph.BY_NAME_THEN_HASH));
+        order.sort((a, b) -> g.narSize[a] != g.narSize[b] ? Long.compare(g.narSize[b], g.narSize[a])
+                : Graph.BY_NAME_THEN_HASH.compare(g.paths.get(a), g.paths.get(b)));
         return order;
     }
 

@@ -99,6 +99,12 @@ public record StorePath(String storeDir, String hashPart, String name) implement
         return c != 0 ? c : name.compareTo(o.name);
     }
 
+    /** By name, then by hash part: a rebuilt path keeps its place beside its old self. */
+    public static int compareByName(StorePath a, StorePath b) {
+        int c = a.name.compareTo(b.name);
+        return c != 0 ? c : a.hashPart.compareTo(b.hashPart);
+    }
+
     // Written out: a record's generated equals and hashCode go through method handles, slow in the first
     // hundreds of thousands of calls that a closure of thousands of paths makes in maps and sets.
     @Override

@@ -45,7 +45,21 @@ final class Http {
     private static final Map<Key, Http> SHARED = new ConcurrentHashMap<>();
     private static final java.util.concurrent.atomic.AtomicInteger IDS = new java.util.concurrent.atomic.AtomicInteger();
 
-    private record Key(boolean verifyTls, Duration connectTimeout, String userAgent, TlsFiles tlsFiles) {}
+    private record Key(boolean verifyTls, Duration connectTimeout, String userAgent, TlsFiles tlsFiles) {
+        // Written out: a record's generated equals and hashCode are linked on first call through method handles that
+        // the JVM's start-up archives do not keep (the first such call in a run ~10 ms).
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && verifyTls == k.verifyTls && connectTimeout.equals(k.connectTimeout)
+                    && userAgent.equals(k.userAgent) && tlsFiles.equals(k.tlsFiles);
+        }
+
+        @Override
+        public int hashCode() {
+            return ((Boolean.hashCode(verifyTls) * 31 + connectTimeout.hashCode()) * 31 + userAgent.hashCode()) * 31
+                    + tlsFiles.hashCode();
+        }
+    }
 
     private final boolean verifyTls;
     private final Duration connectTimeout;

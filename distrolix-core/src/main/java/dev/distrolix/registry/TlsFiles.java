@@ -31,6 +31,19 @@ record TlsFiles(Path dir, List<X509Certificate> cas, PrivateKey key, List<X509Ce
         chain = List.copyOf(chain);
     }
 
+    // Written out: a record's generated equals and hashCode are linked on first call through method handles that
+    // the JVM's start-up archives do not keep (the first such call in a run ~10 ms).
+    @Override
+    public boolean equals(Object o) {
+        return this == o || o instanceof TlsFiles t && java.util.Objects.equals(dir, t.dir) && cas.equals(t.cas)
+                && java.util.Objects.equals(key, t.key) && chain.equals(t.chain);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(dir, cas, key, chain);
+    }
+
     boolean isEmpty() {
         return cas.isEmpty() && key == null;
     }

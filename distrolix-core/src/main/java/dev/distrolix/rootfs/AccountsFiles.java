@@ -2,7 +2,6 @@ package dev.distrolix.rootfs;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -27,7 +26,8 @@ public final class AccountsFiles {
         if (all.stream().noneMatch(u -> u.uid() == 0 || u.name().equals("root"))) {
             all.add(new User("root", 0, 0, "root", "/root", NO_LOGIN));
         }
-        all.sort(Comparator.comparingInt(User::uid).thenComparing(User::name));
+        // written out: Comparator.comparing's lambdas, made in the JDK, are not in the start-up archive (5-8 ms at first use)
+        all.sort((a, b) -> a.uid() != b.uid() ? Integer.compare(a.uid(), b.uid()) : a.name().compareTo(b.name()));
         StringBuilder sb = new StringBuilder();
         for (User u : all) {
             sb.append(u.name()).append(":x:").append(u.uid()).append(':').append(u.gid()).append(':')
@@ -41,7 +41,7 @@ public final class AccountsFiles {
         if (all.stream().noneMatch(g -> g.gid() == 0 || g.name().equals("root"))) {
             all.add(new Group("root", 0, List.of()));
         }
-        all.sort(Comparator.comparingInt(Group::gid).thenComparing(Group::name));
+        all.sort((a, b) -> a.gid() != b.gid() ? Integer.compare(a.gid(), b.gid()) : a.name().compareTo(b.name()));
         StringBuilder sb = new StringBuilder();
         for (Group g : all) {
             sb.append(g.name()).append(":x:").append(g.gid()).append(':')

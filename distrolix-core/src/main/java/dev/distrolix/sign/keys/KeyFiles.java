@@ -27,7 +27,10 @@ final class KeyFiles {
     /** rw-r--r-- : a public key is for sharing. */
     static final Set<PosixFilePermission> PUBLIC = PosixFilePermissions.fromString("rw-r--r--");
 
-    private static final SecureRandom NAMES = new SecureRandom();
+    /** Made on first write, not when a key is read: a SecureRandom's first use costs a run ~10 ms. */
+    private static final class Names {
+        static final SecureRandom RANDOM = new SecureRandom();
+    }
 
     private KeyFiles() {}
 
@@ -70,7 +73,7 @@ final class KeyFiles {
     static void write(Path target, byte[] content, Set<PosixFilePermission> mode, boolean force) {
         checkNotExisting(target, force);
         Path dir = target.toAbsolutePath().getParent();
-        Path temp = dir.resolve(TempFiles.besidePrefix(target) + HexFormat.of().toHexDigits(NAMES.nextLong()));
+        Path temp = dir.resolve(TempFiles.besidePrefix(target) + HexFormat.of().toHexDigits(Names.RANDOM.nextLong()));
         try {
             Files.createFile(temp, PosixFilePermissions.asFileAttribute(mode));
             Files.setPosixFilePermissions(temp, mode); // the umask may have taken bits a public key needs
