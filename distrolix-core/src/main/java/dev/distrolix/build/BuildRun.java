@@ -43,6 +43,8 @@ final class BuildRun {
     private final Options o;
     /** The lock the build is pinned by: the one given, or the one {@code lockUse} found beside the spec; or null. */
     private LockedInputs locked;
+    /** A fresh runner's registry read, started before the spec was read; or null. */
+    private RegistryLayers.Lazy earlyRemote;
 
     BuildRun(Options o) {
         this.o = o;
@@ -56,6 +58,7 @@ final class BuildRun {
         // is written, stopping a Nix process still running, and a run with several faults reports
         // the one it did when each step waited for the last: spec, target, registry, options, Nix.
         Background<Void> registryCheck = startRegistryCheck();
+        earlyRemote = startEarlyRemote();
         // the lock is read while the registry answers (its errors still come first: the check is cancelled)
         // (with a layer cache, the local store's closure is checked through the records beside it, as an evaluating
         // build's is: a warm build from a fresh lock runs no Nix program at all)
@@ -71,6 +74,22 @@ final class BuildRun {
             if (registryCheck != null) {
                 registryCheck.cancel();
             }
+            if (earlyRemote != null) {
+                earlyRemote.close();
+            }
+        }
+    }
+
+    /** A fresh runner's read of the registry's layers, started now when the command line says all it needs. */
+    private RegistryLayers.Lazy startEarlyRemote() {
+        if (o.target() == null) {
+            return null;
+        }
+        try {
+            return RegistryLayers.early(ImageReference.parseTarget(o.target()), o.tag(), o.cacheDir(), o.cacheFrom(),
+                    o.registry(), o.listener());
+        } catch (RuntimeException e) {
+            return null; // reported after the spec's own errors, by the same parse in build()
         }
     }
 
@@ -130,7 +149,8 @@ final class BuildRun {
         }
 
         // the registry as a cache: its images' layers are used where the layer cache has none
-        try (RegistryLayers.Lazy remote = RegistryLayers.forBuild(parsedTarget, o.tag() != null ? o.tag() : spec.tag().orElse(null),
+        try (RegistryLayers.Lazy remote = earlyRemote != null ? earlyRemote.adopted()
+                : RegistryLayers.forBuild(parsedTarget, o.tag() != null ? o.tag() : spec.tag().orElse(null),
                 spec.name(), o.cacheDir(), o.cacheFrom(), o.registry(), o.listener())) {
             return build(registryCheck, spec, parsedTarget, digestOut, comp, strategy, layers, createdAt, remote);
         }

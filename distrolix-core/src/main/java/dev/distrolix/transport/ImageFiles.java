@@ -16,6 +16,12 @@ public interface ImageFiles extends Closeable {
     /** The file's size in bytes, or -1 if it does not exist. */
     long size(String path);
 
+    /**
+     * Says that {@link #exists} and {@link #size} of {@code paths} come next, so that files a server holds can be
+     * asked for all at once instead of one after another. A hint: nothing is thrown, whatever the answers.
+     */
+    default void willAsk(java.util.List<String> paths) {}
+
     /** Opens the file; a missing file is a {@link java.nio.file.NoSuchFileException}. */
     InputStream open(String path) throws IOException;
 

@@ -123,6 +123,15 @@ final class LayoutReader {
             throw j.error("manifest " + manifestDigest + " is not an image manifest (no config or layers)");
         }
         Descriptor configDesc = j.descriptor(m.get("config"), "the manifest's config");
+        List<String> asked = new ArrayList<>(List.of(Json.blobPath(configDesc.digest())));
+        for (JsonNode l : m.path("layers")) {
+            try {
+                asked.add(Json.blobPath(Digest.parse(l.path("digest").asText())));
+            } catch (RuntimeException malformed) {
+                // reported below, where each layer descriptor is read
+            }
+        }
+        files.willAsk(asked);
         byte[] configBytes = j.blob(configDesc, "config");
         ConfigReader config = ConfigReader.read(j, j.parse(configBytes, "config " + configDesc.digest()));
         List<Descriptor> layerDescs = descriptors(m, "manifest", "layers");

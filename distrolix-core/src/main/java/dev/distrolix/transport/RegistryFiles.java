@@ -168,6 +168,37 @@ final class RegistryFiles implements ImageFiles {
         }
     }
 
+    /**
+     * Asks for the sizes of the blobs among {@code paths} on several connections at once (a registry image's config
+     * and layers: one HEAD after another took an image with 8 blobs ~40 ms on a fresh JVM). Answers are kept for
+     * {@link #exists} and {@link #size}; a failure is not kept: that blob is asked again there, and fails there.
+     */
+    @Override
+    public void willAsk(List<String> paths) {
+        List<Digest> unknown = new java.util.ArrayList<>();
+        for (String p : paths) {
+            Digest d = digestOf(p);
+            if (d != null && !manifests.contains(d) && !blobs.containsKey(d) && !unknown.contains(d)) {
+                unknown.add(d);
+            }
+        }
+        if (unknown.size() < 2) {
+            return;
+        }
+        try {
+            dev.distrolix.Workers.shared().forEach(unknown, Math.min(unknown.size(), 8), d -> {
+                try {
+                    blob(d);
+                } catch (UncheckedIOException askedAgainLater) {
+                    // exists() or size() asks again and reports it
+                }
+                return null;
+            });
+        } catch (IOException | RuntimeException askedAgainLater) {
+            // interrupted, or a task failed otherwise: whatever was not answered is asked one by one
+        }
+    }
+
     private Optional<Long> blob(Digest d) {
         return blobs.computeIfAbsent(d, k -> {
             try {
