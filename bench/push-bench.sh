@@ -10,6 +10,8 @@
 #   cold runner        A = the edit + push above (warm layer cache), B = the same from an empty layer cache:
 #                      the store layers are fetched from the image already under the target's tag
 #   copy               A = skopeo copy oci:LAYOUT docker://…/NEW, B = distrolix copy of the same
+#   far: …             edit + push, cold runner and copy again, to the same registry through bench/delay-proxy.py
+#                      (each chunk held 10 ms each way: 20 ms round trips, a registry across a network)
 # Usage: bench/push-bench.sh [ROUNDS]   (default 5; CI runs 1 so that it never rots)
 set -euo pipefail
 here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
@@ -22,7 +24,8 @@ testing/build-fixtures.sh nginx >/dev/null
 [ -f distrolix-cli/target/distrolix.jar ] || mvn -B -q -DskipTests package
 work=$(mktemp -d /tmp/distrolix-push-bench.XXXXXX)
 regpid=
-trap 'kill $regpid 2>/dev/null || true; rm -rf "$work"' EXIT
+proxypid=
+trap 'kill $regpid $proxypid 2>/dev/null || true; rm -rf "$work"' EXIT
 bench_registry "$work" # sets port and regpid
 cp -r examples/nginx "$work/nginx"
 spec="$work/nginx/image.yaml"
@@ -71,3 +74,26 @@ m=0
 bench_pair "copy to a new repo" "$rounds" \
   "m=\$((m + 1)); export m" "$sk oci:$work/layout:1 docker://$reg/sk\$m:1" \
   ":" "$D copy -q oci:$work/layout:1 docker://$reg/dx\$m:1"
+# The same registry 20 ms away, as one across a network is: bench/delay-proxy.py holds each chunk 10 ms each way,
+# so round trips count more than CPU.
+for _ in 1 2 3 4 5; do
+  fport=$((20000 + RANDOM % 20000))
+  python3 bench/delay-proxy.py "$fport" "$port" 10 2>/dev/null &
+  proxypid=$!
+  for _ in $(seq 1 50); do curl -fsS "http://127.0.0.1:$fport/v2/" >/dev/null 2>&1 && break; sleep 0.1; done
+  curl -fsS "http://127.0.0.1:$fport/v2/" >/dev/null 2>&1 && break
+  kill $proxypid 2>/dev/null || true
+done
+far=127.0.0.1:$fport
+"$D" build "$spec" $inc -q --cache-dir "$work/cache" -o "docker://$far/far:1" >/dev/null
+$sk "oci:$work/layout:1" "docker://$far/farpeer:1"
+bench_pair "far: edit + push" "$rounds" \
+  "edit; rm -rf $work/l4; $D build $spec $inc -q --cache-dir $work/cache -o oci:$work/l4:1 >/dev/null" \
+  "$sk oci:$work/l4:1 docker://$far/farpeer:1" \
+  "edit" "$D build $spec $inc -q --cache-dir $work/cache -o docker://$far/far:1"
+bench_pair "far: cold runner" "$rounds" \
+  "edit" "$D build $spec $inc -q --cache-dir $work/cache -o docker://$far/far:1" \
+  "edit; rm -rf $work/cold" "$D build $spec $inc -q --cache-dir $work/cold -o docker://$far/far:1"
+bench_pair "far: copy" "$rounds" \
+  "m=\$((m + 1)); export m" "$sk oci:$work/layout:1 docker://$far/fsk\$m:1" \
+  ":" "$D copy -q oci:$work/layout:1 docker://$far/fdx\$m:1"
