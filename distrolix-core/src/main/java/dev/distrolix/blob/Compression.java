@@ -5,7 +5,6 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Locale;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 
 /**
  * How a layer blob is compressed, and the one place blobs are decompressed. Levels are pinned:
@@ -78,7 +77,7 @@ public enum Compression {
      */
     public InputStream decompress(InputStream in) throws IOException {
         return switch (this) {
-            case GZIP -> GzipCompressorInputStream.builder().setInputStream(in).setDecompressConcatenated(true).get();
+            case GZIP -> new GzipMembersInputStream(in);
             case ZSTD -> new ZstdInputStreamNoFinalizer(in);
             case NONE -> in;
         };

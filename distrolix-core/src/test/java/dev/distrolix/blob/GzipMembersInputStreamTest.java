@@ -1,0 +1,175 @@
+package dev.distrolix.blob;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.zip.CRC32;
+import java.util.zip.GZIPOutputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link GzipMembersInputStream} against what wrote the bytes (the JDK's gzip, distrolix's parallel writer, members
+ * one after another) and against commons-compress's reader, which it replaced: the same bytes for every good input,
+ * and an IOException wherever that reader refuses one (cut short anywhere, a byte flipped anywhere, bytes after the
+ * last member).
+ */
+class GzipMembersInputStreamTest {
+    private static byte[] data(Random r, int size) {
+        byte[] b = new byte[size];
+        switch (r.nextInt(3)) {
+            case 0 -> r.nextBytes(b); // incompressible
+            case 1 -> { // text-like
+                for (int i = 0; i < size; i++) {
+                    b[i] = (byte) ("abcdefgh \n".charAt(r.nextInt(10)));
+                }
+            }
+            default -> Arrays.fill(b, (byte) r.nextInt(256)); // one byte repeated
+        }
+        return b;
+    }
+
+    private static byte[] gzip(byte[] data) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream z = new GZIPOutputStream(out)) {
+            z.write(data);
+        }
+        return out.toByteArray();
+    }
+
+    private static byte[] parallelGzip(byte[] data) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (OutputStream z = dev.distrolix.tar.Compressors.open(Compression.GZIP, out)) {
+            z.write(data);
+        }
+        return out.toByteArray();
+    }
+
+    private static byte[] ours(byte[] gz) throws IOException {
+        try (InputStream in = new GzipMembersInputStream(new ByteArrayInputStream(gz))) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            byte[] buf = new byte[1 + new Random(gz.length).nextInt(70_000)]; // reads of any size
+            for (int n; (n = in.read(buf)) >= 0; ) {
+                out.write(buf, 0, n);
+            }
+            return out.toByteArray();
+        }
+    }
+
+    private static byte[] theirs(byte[] gz) throws IOException {
+        try (InputStream in = GzipCompressorInputStream.builder().setInputStream(new ByteArrayInputStream(gz))
+                .setDecompressConcatenated(true).get()) {
+            return in.readAllBytes();
+        }
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            out.writeBytes(p);
+        }
+        return out.toByteArray();
+    }
+
+    @Test
+    void readsWhatTheWritersWrote() throws IOException {
+        Random r = new Random(1);
+        for (int i = 0; i < 300; i++) {
+            byte[] a = data(r, r.nextInt(i < 100 ? 300 : 400_000));
+            byte[] b = data(r, r.nextInt(5_000));
+            assertThat(ours(gzip(a))).isEqualTo(a);
+            assertThat(ours(parallelGzip(a))).isEqualTo(a);
+            // members one after another, as `cat a.gz b.gz` makes them
+            assertThat(ours(concat(gzip(a), parallelGzip(b), gzip(new byte[0])))).isEqualTo(concat(a, b));
+        }
+        assertThat(ours(gzip(new byte[0]))).isEmpty();
+    }
+
+    @Test
+    void readsHeadersWithEveryOptionalField() throws IOException {
+        byte[] data = "hello, optional fields\n".repeat(50).getBytes();
+        byte[] plain = gzip(data);
+        byte[] deflate = Arrays.copyOfRange(plain, 10, plain.length); // deflate data, CRC-32, ISIZE
+        ByteArrayOutputStream h = new ByteArrayOutputStream();
+        h.writeBytes(new byte[] {0x1f, (byte) 0x8b, 8, 2 | 4 | 8 | 16, 0, 0, 0, 0, 0, 3});
+        h.writeBytes(new byte[] {7, 0, 'A', 'B', 3, 0, 1, 2, 3}); // FEXTRA: XLEN 7, one subfield of 3 bytes
+        h.writeBytes("name.tar\0".getBytes()); // FNAME
+        h.writeBytes("a comment\0".getBytes()); // FCOMMENT
+        CRC32 c = new CRC32();
+        c.update(h.toByteArray());
+        byte[] header = h.toByteArray();
+        byte[] good = concat(header, new byte[] {(byte) c.getValue(), (byte) (c.getValue() >> 8)}, deflate);
+        assertThat(ours(good)).isEqualTo(data).isEqualTo(theirs(good));
+        byte[] badHcrc = good.clone();
+        badHcrc[header.length] ^= 1;
+        assertThatThrownBy(() -> ours(badHcrc)).isInstanceOf(IOException.class).hasMessageContaining("CRC-16");
+        byte[] badExtra = good.clone();
+        badExtra[14] = 4; // the subfield says 4 bytes, 3 are left
+        assertThatThrownBy(() -> theirs(badExtra)).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> ours(badExtra)).isInstanceOf(IOException.class).hasMessageContaining("extra field");
+    }
+
+    @Test
+    void refusesWhatIsNotGzipOrIsDamaged() throws IOException {
+        byte[] data = "some layer bytes ".repeat(2_000).getBytes();
+        byte[] gz = gzip(data);
+        assertThatThrownBy(() -> ours(new byte[0])).isInstanceOf(IOException.class).hasMessage("Input is not in the .gz format");
+        assertThatThrownBy(() -> ours("not gzip".getBytes())).isInstanceOf(IOException.class)
+                .hasMessage("Input is not in the .gz format");
+        byte[] method = gz.clone();
+        method[2] = 7;
+        assertThatThrownBy(() -> ours(method)).hasMessageContaining("compression method 7");
+        byte[] reserved = gz.clone();
+        reserved[3] = (byte) 0x80;
+        assertThatThrownBy(() -> ours(reserved)).hasMessageContaining("Reserved flags");
+        assertThatThrownBy(() -> ours(concat(gz, new byte[] {0}))).hasMessage("Garbage after a valid .gz stream");
+        assertThatThrownBy(() -> ours(concat(gz, "trailing".getBytes()))).hasMessage("Garbage after a valid .gz stream");
+        byte[] crc = gz.clone();
+        crc[gz.length - 8] ^= 1;
+        assertThatThrownBy(() -> ours(crc)).hasMessageContaining("CRC-32");
+        byte[] isize = gz.clone();
+        isize[gz.length - 4] ^= 1;
+        assertThatThrownBy(() -> ours(isize)).hasMessageContaining("trailer says");
+    }
+
+    /** Cut short at every length, and one byte flipped at every place: refused exactly where the old reader refused. */
+    @Test
+    void refusesWhereCommonsCompressRefused() throws IOException {
+        Random r = new Random(7);
+        byte[] data = data(r, 3_000);
+        byte[] gz = concat(gzip(data), parallelGzip(Arrays.copyOf(data, 700)));
+        int readable = 0;
+        for (int cut = 0; cut < gz.length; cut++) {
+            readable += sameAsCommons(Arrays.copyOf(gz, cut), "cut at " + cut);
+        }
+        assertThat(readable).as("only the cut between the members leaves whole gzip").isEqualTo(1);
+        for (int at = 0; at < gz.length; at++) {
+            for (int bit : new int[] {0, 3, 7}) {
+                byte[] flipped = gz.clone();
+                flipped[at] ^= (byte) (1 << bit);
+                // a flip the format cannot see (MTIME, XFL, OS) reads the same
+                sameAsCommons(flipped, "byte " + at + " bit " + bit);
+            }
+        }
+    }
+
+    /** Refused by both, or read to the same bytes by both; 1 if read. */
+    private static int sameAsCommons(byte[] gz, String what) throws IOException {
+        byte[] theirs;
+        try {
+            theirs = theirs(gz);
+        } catch (IOException refused) {
+            assertThatThrownBy(() -> ours(gz)).as(what).isInstanceOf(IOException.class);
+            return 0;
+        }
+        assertThat(ours(gz)).as(what).isEqualTo(theirs);
+        return 1;
+    }
+}
