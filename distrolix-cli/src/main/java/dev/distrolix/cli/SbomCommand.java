@@ -244,7 +244,8 @@ final class SbomCommand implements Callable<Integer> {
         }
         Table t = new Table("NAME", "VERSION", ">SIZE", "NAR HASH", "REFERENCES");
         List<ImageSbom.Component> rows = sbom.components().stream()
-                .sorted(java.util.Comparator.comparing(ImageSbom.Component::name).thenComparing(ImageSbom.Component::version))
+                // written out: Comparator.comparing's lambdas, made in the JDK, are not in the start-up archive (5-8 ms at first use)
+                .sorted((a, b) -> a.name().equals(b.name()) ? a.version().compareTo(b.version()) : a.name().compareTo(b.name()))
                 .toList();
         for (ImageSbom.Component c : rows) {
             List<String> refs = sbom.dependencies().get(c.baseName()).stream()

@@ -16,6 +16,19 @@ public record Platform(String architecture, String os, String variant) {
         }
     }
 
+    // Written out: a record's generated equals and hashCode are linked on first call through method handles that
+    // the JVM's start-up archives do not keep (the first such call in a run ~10 ms).
+    @Override
+    public boolean equals(Object o) {
+        return this == o || o instanceof Platform p && architecture.equals(p.architecture) && os.equals(p.os)
+                && java.util.Objects.equals(variant, p.variant);
+    }
+
+    @Override
+    public int hashCode() {
+        return (architecture.hashCode() * 31 + os.hashCode()) * 31 + java.util.Objects.hashCode(variant);
+    }
+
     public static Platform of(String architecture, String os) {
         return new Platform(architecture, os, null);
     }

@@ -6,7 +6,6 @@ import dev.distrolix.inspect.LayerInfo;
 import dev.distrolix.inspect.TarEntry;
 import dev.distrolix.inspect.scan.ScanCollector;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -99,7 +98,8 @@ final class LayerEfficiency implements ScanCollector {
             }
         }
         long user = layerBytes.stream().skip(1).mapToLong(Long::longValue).sum();
-        waste.sort(Comparator.comparingLong(Waste::bytes).reversed().thenComparing(Waste::path));
+        // written out: Comparator.comparing's lambdas, made in the JDK, are not in the start-up archive (5-8 ms at first use)
+        waste.sort((a, b) -> a.bytes() != b.bytes() ? Long.compare(b.bytes(), a.bytes()) : a.path().compareTo(b.path()));
         return new Result(all == 0 ? 1.0 : (double) min / all, wasted, user == 0 ? 0.0 : (double) wasted / user,
                 List.copyOf(waste.subList(0, Math.min(10, waste.size()))));
     }

@@ -13,6 +13,18 @@ public record ElfMachine(int machine, int elfClass, boolean bigEndian) {
     public static final int EM_S390 = 22;
     public static final int EM_LOONGARCH = 258;
 
+    // Written out: a record's generated equals and hashCode are linked on first call through method handles that
+    // the JVM's start-up archives do not keep (the first such call in a run ~10 ms).
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ElfMachine m && machine == m.machine && elfClass == m.elfClass && bigEndian == m.bigEndian;
+    }
+
+    @Override
+    public int hashCode() {
+        return (machine * 31 + elfClass) * 31 + Boolean.hashCode(bigEndian);
+    }
+
     public static ElfMachine of(ElfInfo info) {
         return new ElfMachine(info.machine(), info.elfClass(), info.bigEndian());
     }
