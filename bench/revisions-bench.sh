@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark: this checkout (B) against another built checkout (A, e.g. the commit before a
-# refactor), whole processes, interleaved A B A B …: `--version`, then a cold build (no cache, gzip; for the
-# JRE also uncompressed), a warm build (every layer from the cache) and `inspect` of the built image, on the
+# refactor), whole processes, interleaved A B A B …: `--version`, then a cold build (no cache, gzip; then zstd;
+# for the JRE also uncompressed), a warm build (every layer from the cache) and `inspect` of the built image, on the
 # nginx example and the JRE.
 # Usage: bench/revisions-bench.sh OTHER_CHECKOUT [ROUNDS]    (both built: mvn -q -DskipTests package)
 # Example: git worktree add /tmp/before <commit> && (cd /tmp/before && mvn -q -DskipTests package)
@@ -32,6 +32,9 @@ for spec in examples/nginx/image.yaml bench/jre.yaml; do
   bench_pair "$name cold build" "$rounds" \
     "rm -rf $work/a" "$A build $spec $inc -q --no-cache -o oci:$work/a:1" \
     "rm -rf $work/b" "$B build $spec $inc -q --no-cache -o oci:$work/b:1"
+  bench_pair "$name zstd cold" "$rounds" \
+    "rm -rf $work/za" "$A build $spec $inc -q --no-cache --compression zstd -o oci:$work/za:1" \
+    "rm -rf $work/zb" "$B build $spec $inc -q --no-cache --compression zstd -o oci:$work/zb:1"
   if [ "$name" = jre ]; then
     bench_pair "$name uncompressed" "$rounds" \
       "rm -rf $work/na" "$A build $spec $inc -q --no-cache --compression none -o oci:$work/na:1" \
