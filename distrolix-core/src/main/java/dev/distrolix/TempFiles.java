@@ -48,13 +48,16 @@ public final class TempFiles {
 
     /**
      * Makes {@code dir/PREFIX<random>SUFFIX}, a file (mode 0600) or a folder (0700), under a name no entry has:
-     * made with O_EXCL (CREATE_NEW), which fails on any existing entry and never follows a link, so a name taken or
-     * guessed costs another try, nothing more. The random part is not SecureRandom's, as {@code Files.createTempFile}'s
-     * is: its first use in a run costs ~10 ms, and the name needs no secret.
+     * made with O_EXCL (CREATE_NEW), which fails on any existing entry and never follows a link, so a name taken
+     * costs another try, nothing more. The first name's random part is {@code ThreadLocalRandom}'s, not
+     * SecureRandom's as {@code Files.createTempFile}'s is (whose first use costs a run ~10 ms): it needs no secret
+     * while no one takes it. One taken, the next are SecureRandom's: ThreadLocalRandom's sequence can be worked out
+     * from one name seen in a shared folder, and the names after it taken in advance.
      */
     private static Path create(Path dir, String prefix, String suffix, boolean folder) throws IOException {
         for (int attempt = 0; ; attempt++) {
-            Path p = dir.resolve(prefix + randomPart() + suffix);
+            Path p = dir.resolve(prefix + (attempt == 0 ? randomPart()
+                    : Long.toUnsignedString(Unguessable.RANDOM.nextLong(), 36)) + suffix);
             try {
                 try {
                     return folder ? Files.createDirectory(p, java.nio.file.attribute.PosixFilePermissions
@@ -71,6 +74,11 @@ public final class TempFiles {
                 }
             }
         }
+    }
+
+    /** Made on the first name found taken. */
+    private static final class Unguessable {
+        static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
     }
 
     private static String randomPart() {

@@ -125,6 +125,11 @@ public final class RegistryLayers {
      */
     static Lazy lazy(List<String> cacheFrom, ImageReference.Registry target, RegistrySettings settings,
                      BuildListener listener) {
+        return new Lazy(refs(cacheFrom, target), target, settings, m -> listener.on(new BuildEvent.Notice(m)), null);
+    }
+
+    /** The images to read: {@code cacheFrom} (each a {@code docker://} image) and {@code target}, once each. */
+    private static List<ImageReference.Registry> refs(List<String> cacheFrom, ImageReference.Registry target) {
         List<ImageReference.Registry> refs = new ArrayList<>();
         for (String c : cacheFrom) {
             ImageReference r = ImageReference.parseSource(c);
@@ -136,7 +141,7 @@ public final class RegistryLayers {
         if (target != null && !refs.contains(target)) {
             refs.add(target);
         }
-        return new Lazy(refs, target, settings, m -> listener.on(new BuildEvent.Notice(m)));
+        return refs;
     }
 
     /**
@@ -163,9 +168,9 @@ public final class RegistryLayers {
      * {@link #forBuild}'s read for a fresh runner, started before the spec is read, or null: when the layer cache is
      * empty and the target is a registry whose tag the command line names (the target's own or {@code optionTag}),
      * the spec can change nothing of what is read, and the read (~0.1 s on a fresh JVM) otherwise ended after Nix.
-     * Its notices are held until {@link Lazy#adopted}, so that they come where they always came (after the spec's
-     * line; never, if the spec fails). A {@code --cache-from} or tag that does not parse starts nothing here: it is
-     * reported by {@link #forBuild} in its usual turn.
+     * What it has to say (its notices, and the registry client's retries) is held until {@link Lazy#adopted}, so
+     * that it comes where it always came (after the spec's line; never, if the spec fails). A {@code --cache-from} or
+     * tag that does not parse starts nothing here: it is reported by {@link #forBuild} in its usual turn.
      */
     static Lazy early(ImageReference target, String optionTag, Path cacheDir, List<String> cacheFrom,
                       RegistrySettings settings, BuildListener listener) {
@@ -175,13 +180,40 @@ public final class RegistryLayers {
         }
         Lazy l;
         try {
-            l = lazy(cacheFrom, r.withDefaults(null, optionTag), settings, listener); // a registry's name is its own
+            ImageReference.Registry previous = r.withDefaults(null, optionTag); // a registry's name is its own
+            Held held = new Held();
+            dev.distrolix.registry.PushListener events = settings.listener();
+            l = new Lazy(refs(cacheFrom, previous), previous, settings.withListener(e -> held.deliver(() -> events.on(e))),
+                    m -> listener.on(new BuildEvent.Notice(m)), held);
         } catch (RuntimeException reportedLater) {
             return null;
         }
-        l.holdNotices();
         l.startNow();
         return l;
+    }
+
+    /**
+     * Messages held in order until {@link #release}, then delivered as they come; delivered under the lock, so that
+     * none overtakes one released before it.
+     */
+    private static final class Held {
+        private List<Runnable> waiting = new ArrayList<>();
+
+        synchronized void deliver(Runnable message) {
+            if (waiting != null) {
+                waiting.add(message);
+            } else {
+                message.run();
+            }
+        }
+
+        synchronized void release() {
+            List<Runnable> w = waiting;
+            waiting = null;
+            if (w != null) {
+                w.forEach(Runnable::run);
+            }
+        }
     }
 
     /** {@link #read} on first use, then kept; closes what it read. */
@@ -191,47 +223,34 @@ public final class RegistryLayers {
         private final RegistrySettings settings;
         private final Consumer<String> sink;
         private final Consumer<String> notice = this::say;
-        /** Notices held back while not null (a read started early). */
-        private List<String> held;
-        private final Object heldLock = new Object();
+        /** What a read started early says, held until the build takes it up; null for a read started by the build. */
+        private final Held held;
         /** Every image a read opened, closed by {@link #close} whatever became of the read. */
         private final List<OpenedImage> opened = new ArrayList<>();
         private RegistryLayers got;
         private Background<RegistryLayers> early;
 
         private Lazy(List<ImageReference.Registry> refs, ImageReference.Registry quiet, RegistrySettings settings,
-                     Consumer<String> sink) {
+                     Consumer<String> sink, Held held) {
             this.refs = refs;
             this.quiet = quiet;
             this.settings = settings;
             this.sink = sink;
+            this.held = held;
         }
 
         private void say(String message) {
-            synchronized (heldLock) {
-                if (held != null) {
-                    held.add(message);
-                    return;
-                }
-            }
-            sink.accept(message);
-        }
-
-        private void holdNotices() {
-            synchronized (heldLock) {
-                held = new ArrayList<>();
+            if (held == null) {
+                sink.accept(message);
+            } else {
+                held.deliver(() -> sink.accept(message));
             }
         }
 
-        /** This read, taken up by the build: the notices held so far are said, and later ones as they come. */
+        /** This read, taken up by the build: what it held is said, in order, and what comes later as it comes. */
         Lazy adopted() {
-            List<String> said;
-            synchronized (heldLock) {
-                said = held;
-                held = null;
-            }
-            if (said != null) {
-                said.forEach(sink);
+            if (held != null) {
+                held.release();
             }
             return this;
         }

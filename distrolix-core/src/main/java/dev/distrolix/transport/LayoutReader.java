@@ -123,15 +123,6 @@ final class LayoutReader {
             throw j.error("manifest " + manifestDigest + " is not an image manifest (no config or layers)");
         }
         Descriptor configDesc = j.descriptor(m.get("config"), "the manifest's config");
-        List<String> asked = new ArrayList<>(List.of(Json.blobPath(configDesc.digest())));
-        for (JsonNode l : m.path("layers")) {
-            try {
-                asked.add(Json.blobPath(Digest.parse(l.path("digest").asText())));
-            } catch (RuntimeException malformed) {
-                // reported below, where each layer descriptor is read
-            }
-        }
-        files.willAsk(asked);
         byte[] configBytes = j.blob(configDesc, "config");
         ConfigReader config = ConfigReader.read(j, j.parse(configBytes, "config " + configDesc.digest()));
         List<Descriptor> layerDescs = descriptors(m, "manifest", "layers");
@@ -139,6 +130,9 @@ final class LayoutReader {
             throw j.error("the manifest has " + layerDescs.size() + " layers but the config lists "
                     + config.diffIds().size() + " diff_ids");
         }
+        // the layers are checked below one by one; a registry is asked about them all at once, once the manifest and
+        // the config agree on how many there are
+        files.willAsk(layerDescs.stream().map(d -> Json.blobPath(d.digest())).toList());
         List<Layer> layers = new ArrayList<>();
         for (int i = 0; i < layerDescs.size(); i++) {
             Descriptor d = layerDescs.get(i);

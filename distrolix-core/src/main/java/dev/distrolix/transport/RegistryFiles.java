@@ -45,6 +45,8 @@ final class RegistryFiles implements ImageFiles {
     private final Map<Digest, byte[]> manifestBytes = new ConcurrentHashMap<>();
     /** What HEAD said about each blob asked for: absent, or its size (-1 if the registry did not say). */
     private final Map<Digest, Optional<Long>> blobs = new ConcurrentHashMap<>();
+    /** Blobs {@link #willAsk} could not ask about (after the client's retries): not asked again, the same failure. */
+    private final Map<Digest, RuntimeException> failed = new ConcurrentHashMap<>();
 
     private RegistryFiles(RegistryImageReader reader) {
         this.reader = reader;
@@ -171,7 +173,8 @@ final class RegistryFiles implements ImageFiles {
     /**
      * Asks for the sizes of the blobs among {@code paths} on several connections at once (a registry image's config
      * and layers: one HEAD after another took an image with 8 blobs ~40 ms on a fresh JVM). Answers are kept for
-     * {@link #exists} and {@link #size}; a failure is not kept: that blob is asked again there, and fails there.
+     * {@link #exists} and {@link #size}, and so is a failure (after the client's own retries), which they throw where
+     * it was always thrown; an interrupted question is not kept.
      */
     @Override
     public void willAsk(List<String> paths) {
@@ -189,8 +192,10 @@ final class RegistryFiles implements ImageFiles {
             dev.distrolix.Workers.shared().forEach(unknown, Math.min(unknown.size(), 8), d -> {
                 try {
                     blob(d);
-                } catch (UncheckedIOException askedAgainLater) {
-                    // exists() or size() asks again and reports it
+                } catch (RuntimeException e) { // a RegistryException, or an IOException wrapped
+                    if (!(e.getCause() instanceof java.io.InterruptedIOException) && !Thread.currentThread().isInterrupted()) {
+                        failed.putIfAbsent(d, e); // exists() or size() reports it
+                    }
                 }
                 return null;
             });
@@ -200,13 +205,24 @@ final class RegistryFiles implements ImageFiles {
     }
 
     private Optional<Long> blob(Digest d) {
-        return blobs.computeIfAbsent(d, k -> {
-            try {
-                return reader.repository().blobSize(k);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+        Optional<Long> known = blobs.get(d);
+        if (known != null) {
+            return known;
+        }
+        RuntimeException failure = failed.get(d);
+        if (failure != null) {
+            throw failure;
+        }
+        // asked outside the map (not in computeIfAbsent, which would hold a bin's lock through the request and make
+        // questions about other blobs of that bin wait); a blob asked twice at once is asked twice
+        Optional<Long> size;
+        try {
+            size = reader.repository().blobSize(d);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Optional<Long> first = blobs.putIfAbsent(d, size);
+        return first != null ? first : size;
     }
 
     private static Digest digestOf(String path) {

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
  * {@link GzipMembersInputStream} against what wrote the bytes (the JDK's gzip, distrolix's parallel writer, members
  * one after another) and against commons-compress's reader, which it replaced: the same bytes for every good input,
  * and an IOException wherever that reader refuses one (cut short anywhere, a byte flipped anywhere, bytes after the
- * last member).
+ * last member). One refusal is new: a header whose FHCRC (its CRC-16) is wrong, which commons-compress 1.28 read and
+ * RFC 1952 and the JDK's reader refuse.
  */
 class GzipMembersInputStreamTest {
     private static byte[] data(Random r, int size) {

@@ -190,4 +190,25 @@ class RegistrySourceTest {
         }
         assertThat(Files.size(stored)).isEqualTo(plain.size());
     }
+
+    /**
+     * The layers' sizes are asked for side by side; one whose HEAD keeps failing is asked as often as the retry
+     * policy allows, once (not again when it is checked), and the open fails with the registry's error.
+     */
+    @Test
+    void aLayerThatCannotBeAskedAboutIsAskedOnceAndReported() throws Exception {
+        AssembledImage img = image(tmp, "heads", Platform.linuxAmd64());
+        push("heads:1", blobs(img), List.of(), manifest(img));
+        String layer = img.layers().get(1).digest().toString();
+        try (dev.distrolix.testing.FaultProxy proxy = dev.distrolix.testing.FaultProxy.start(registry.port())) {
+            proxy.inject(dev.distrolix.testing.FaultProxy.method("HEAD", "/blobs/" + layer),
+                    new dev.distrolix.testing.FaultProxy.Fault.Respond(503, Map.of(), ""), 100);
+            RegistrySettings twoTries = settings().withRetry(new dev.distrolix.registry.RetryPolicy(2,
+                    java.time.Duration.ofMillis(1), java.time.Duration.ofMillis(5), java.time.Duration.ofMillis(5)));
+            assertThatThrownBy(() -> Transports.open("docker://" + proxy.address() + "/heads:1", twoTries).close())
+                    .hasMessageContaining("503");
+            assertThat(proxy.count("HEAD .*/blobs/" + layer)).isEqualTo(2);
+            assertThat(proxy.count("HEAD .*/blobs/" + img.layers().get(0).digest())).isEqualTo(1);
+        }
+    }
 }
