@@ -5,7 +5,8 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -59,15 +60,10 @@ public final class TempFiles {
             Path p = dir.resolve(prefix + (attempt == 0 ? randomPart()
                     : Long.toUnsignedString(Unguessable.RANDOM.nextLong(), 36)) + suffix);
             try {
-                try {
-                    return folder ? Files.createDirectory(p, java.nio.file.attribute.PosixFilePermissions
-                            .asFileAttribute(java.util.EnumSet.of(PosixFilePermission.OWNER_READ,
-                                    PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE)))
-                            : Files.createFile(p, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                                    java.util.EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE)));
-                } catch (UnsupportedOperationException notPosix) {
-                    return folder ? Files.createDirectory(p) : Files.createFile(p);
-                }
+                boolean posix = p.getFileSystem().supportedFileAttributeViews().contains("posix");
+                FileAttribute<?>[] mode = !posix ? new FileAttribute<?>[0]
+                        : new FileAttribute<?>[] {folder ? OWNER_ONLY_FOLDER : OWNER_ONLY_FILE};
+                return folder ? Files.createDirectory(p, mode) : Files.createFile(p, mode);
             } catch (java.nio.file.FileAlreadyExistsException taken) {
                 if (attempt >= 100) {
                     throw taken;
@@ -75,6 +71,11 @@ public final class TempFiles {
             }
         }
     }
+
+    private static final FileAttribute<?> OWNER_ONLY_FILE =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+    private static final FileAttribute<?> OWNER_ONLY_FOLDER =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
 
     /** Made on the first name found taken. */
     private static final class Unguessable {

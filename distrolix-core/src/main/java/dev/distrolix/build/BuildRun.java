@@ -57,8 +57,11 @@ final class BuildRun {
         // (each costs 0.05-0.2 s of a short run). Its failure still ends the build before anything
         // is written, stopping a Nix process still running, and a run with several faults reports
         // the one it did when each step waited for the last: spec, target, registry, options, Nix.
-        Background<Void> registryCheck = startRegistryCheck();
-        earlyRemote = startEarlyRemote();
+        ImageReference.Registry registryTarget = registryTarget();
+        Background<Void> registryCheck = startRegistryCheck(registryTarget);
+        // a fresh runner's read of the registry's layers, started now when the command line says all it needs
+        earlyRemote = registryTarget == null ? null : RegistryLayers.early(registryTarget, o.tag(), o.cacheDir(),
+                o.cacheFrom(), o.registry(), o.listener());
         // the lock is read while the registry answers (its errors still come first: the check is cancelled)
         // (with a layer cache, the local store's closure is checked through the records beside it, as an evaluating
         // build's is: a warm build from a fresh lock runs no Nix program at all)
@@ -80,31 +83,21 @@ final class BuildRun {
         }
     }
 
-    /** A fresh runner's read of the registry's layers, started now when the command line says all it needs. */
-    private RegistryLayers.Lazy startEarlyRemote() {
+    /** The target when it is a {@code docker://} one; null for others, and for none (the default is a folder). */
+    private ImageReference.Registry registryTarget() {
         if (o.target() == null) {
             return null;
         }
         try {
-            return RegistryLayers.early(ImageReference.parseTarget(o.target()), o.tag(), o.cacheDir(), o.cacheFrom(),
-                    o.registry(), o.listener());
+            return ImageReference.parseTarget(o.target()) instanceof ImageReference.Registry r ? r : null;
         } catch (RuntimeException e) {
             return null; // reported after the spec's own errors, by the same parse in build()
         }
     }
 
     /** The fail-fast ping of a {@code docker://} target, on its own thread; null for other targets. */
-    private Background<Void> startRegistryCheck() {
-        if (o.target() == null) {
-            return null; // the default is a folder
-        }
-        ImageReference t;
-        try {
-            t = ImageReference.parseTarget(o.target());
-        } catch (RuntimeException e) {
-            return null; // reported after the spec's own errors, by the same parse in build()
-        }
-        if (!(t instanceof ImageReference.Registry)) {
+    private Background<Void> startRegistryCheck(ImageReference.Registry t) {
+        if (t == null) {
             return null;
         }
         return Background.start("distrolix-registry-check", () -> {

@@ -184,7 +184,7 @@ public final class RegistryLayers {
             Held held = new Held();
             dev.distrolix.registry.PushListener events = settings.listener();
             l = new Lazy(refs(cacheFrom, previous), previous, settings.withListener(e -> held.deliver(() -> events.on(e))),
-                    m -> listener.on(new BuildEvent.Notice(m)), held);
+                    m -> held.deliver(() -> listener.on(new BuildEvent.Notice(m))), held);
         } catch (RuntimeException reportedLater) {
             return null;
         }
@@ -221,8 +221,7 @@ public final class RegistryLayers {
         private final List<ImageReference.Registry> refs;
         private final ImageReference.Registry quiet;
         private final RegistrySettings settings;
-        private final Consumer<String> sink;
-        private final Consumer<String> notice = this::say;
+        private final Consumer<String> notice;
         /** What a read started early says, held until the build takes it up; null for a read started by the build. */
         private final Held held;
         /** Every image a read opened, closed by {@link #close} whatever became of the read. */
@@ -231,20 +230,12 @@ public final class RegistryLayers {
         private Background<RegistryLayers> early;
 
         private Lazy(List<ImageReference.Registry> refs, ImageReference.Registry quiet, RegistrySettings settings,
-                     Consumer<String> sink, Held held) {
+                     Consumer<String> notice, Held held) {
             this.refs = refs;
             this.quiet = quiet;
             this.settings = settings;
-            this.sink = sink;
+            this.notice = notice;
             this.held = held;
-        }
-
-        private void say(String message) {
-            if (held == null) {
-                sink.accept(message);
-            } else {
-                held.deliver(() -> sink.accept(message));
-            }
         }
 
         /** This read, taken up by the build: what it held is said, in order, and what comes later as it comes. */

@@ -171,8 +171,8 @@ final class RegistryFiles implements ImageFiles {
     }
 
     /**
-     * Asks for the sizes of the blobs among {@code paths} on several connections at once (a registry image's config
-     * and layers: one HEAD after another took an image with 8 blobs ~40 ms on a fresh JVM). Answers are kept for
+     * Asks for the sizes of the blobs among {@code paths} on several connections at once (a registry image's layers:
+     * one HEAD after another took an image with 8 blobs ~40 ms on a fresh JVM). Answers are kept for
      * {@link #exists} and {@link #size}, and so is a failure (after the client's own retries), which they throw where
      * it was always thrown; an interrupted question is not kept.
      */

@@ -16,8 +16,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.Set;
 
 /** Bounded reading and whole-or-nothing writing of key files. */
@@ -26,11 +24,6 @@ final class KeyFiles {
     static final Set<PosixFilePermission> PRIVATE = PosixFilePermissions.fromString("rw-------");
     /** rw-r--r-- : a public key is for sharing. */
     static final Set<PosixFilePermission> PUBLIC = PosixFilePermissions.fromString("rw-r--r--");
-
-    /** Made on first write, not when a key is read: a SecureRandom's first use costs a run ~10 ms. */
-    private static final class Names {
-        static final SecureRandom RANDOM = new SecureRandom();
-    }
 
     private KeyFiles() {}
 
@@ -64,19 +57,18 @@ final class KeyFiles {
     }
 
     /**
-     * Writes {@code content} to {@code target} with {@code mode}: into a temp file beside it, created with
-     * that mode (a private key is never readable by others, not even for a moment) and synced, then
+     * Writes {@code content} to {@code target} with {@code mode}: into a temp file beside it, created owner-only
+     * and then given that mode (a private key is never readable by others, not even for a moment) and synced, then
      * renamed over the target, so that a reader or a crash sees the old file or the new one, never half.
      * Without {@code force} an existing target is refused; the check and the rename are two steps, so
      * two writers racing for one new name may both pass (the last rename wins, each file whole).
      */
     static void write(Path target, byte[] content, Set<PosixFilePermission> mode, boolean force) {
         checkNotExisting(target, force);
-        Path dir = target.toAbsolutePath().getParent();
-        Path temp = dir.resolve(TempFiles.besidePrefix(target) + HexFormat.of().toHexDigits(Names.RANDOM.nextLong()));
+        Path temp = null;
         try {
-            Files.createFile(temp, PosixFilePermissions.asFileAttribute(mode));
-            Files.setPosixFilePermissions(temp, mode); // the umask may have taken bits a public key needs
+            temp = TempFiles.createBeside(target); // owner-only
+            Files.setPosixFilePermissions(temp, mode); // and then exactly the key's mode, whatever the umask
             try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                 ByteBuffer buffer = ByteBuffer.wrap(content);
                 while (buffer.hasRemaining()) {
@@ -92,7 +84,9 @@ final class KeyFiles {
             throw new FailureException("cannot write " + target + ": " + reason(e));
         } finally {
             try {
-                Files.deleteIfExists(temp);
+                if (temp != null) {
+                    Files.deleteIfExists(temp);
+                }
             } catch (IOException ignored) {
                 // a leftover temp is swept by TempFiles.sweep once this process is gone
             }
