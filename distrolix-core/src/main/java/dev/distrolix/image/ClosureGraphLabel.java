@@ -1,11 +1,13 @@
 package dev.distrolix.image;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.distrolix.nix.Closure;
 import dev.distrolix.nix.StorePath;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -30,17 +32,43 @@ public final class ClosureGraphLabel {
 
     /** The label's value for a closure. */
     public static String encode(Closure closure) {
-        ObjectNode root = dev.distrolix.json.JsonTrees.object();
-        for (StorePath p : byName(closure.paths())) {
-            ArrayNode refs = root.putArray(p.baseName());
-            byName(closure.info(p).references()).forEach(r -> refs.add(r.baseName()));
+        // Written directly, not as a JSON tree: a closure of thousands of paths is encoded in a fresh JVM, where a
+        // sorted stream per path and the tree's writer ran interpreted (~28 ms for 3,001 paths). Store path names
+        // are [A-Za-z0-9+-._?=] after a base-32 hash (StorePath checks): nothing in them is escaped in JSON, so the
+        // text is the compact JSON a writer gives. References are sorted as their paths are, by position.
+        List<StorePath> paths = new ArrayList<>(closure.paths());
+        paths.sort(StorePath::compareByName);
+        Map<StorePath, Integer> position = new HashMap<>(paths.size() * 2);
+        for (int i = 0; i < paths.size(); i++) {
+            position.put(paths.get(i), i);
         }
-        return dev.distrolix.json.JsonTrees.writeString(root); // not root.toString(): that makes an ObjectMapper
+        StringBuilder json = new StringBuilder(paths.size() * 128);
+        json.append('{');
+        for (int i = 0; i < paths.size(); i++) {
+            StorePath p = paths.get(i);
+            if (i > 0) {
+                json.append(',');
+            }
+            appendName(json, p).append(":[");
+            List<StorePath> references = closure.info(p).references();
+            int[] order = new int[references.size()];
+            for (int j = 0; j < order.length; j++) {
+                order[j] = position.get(references.get(j)); // a closure holds every path it references
+            }
+            Arrays.sort(order);
+            for (int j = 0; j < order.length; j++) {
+                if (j > 0) {
+                    json.append(',');
+                }
+                appendName(json, paths.get(order[j]));
+            }
+            json.append(']');
+        }
+        return json.append('}').toString();
     }
 
-    private static java.util.List<StorePath> byName(java.util.Collection<StorePath> paths) {
-        return paths.stream().sorted(StorePath::compareByName)
-                .toList();
+    private static StringBuilder appendName(StringBuilder json, StorePath p) {
+        return json.append('"').append(p.hashPart()).append('-').append(p.name()).append('"');
     }
 
     /** Store path base name → base names of its references (sorted); IllegalArgumentException if malformed. */

@@ -63,7 +63,12 @@ public final class Popularity implements LayeringStrategy {
 
     /** All paths, most popular first. */
     public static List<StorePath> order(Closure closure) {
-        Map<StorePath, BigInteger> scores = scores(closure); // summed as longs; n BigIntegers only to compare
+        Graph g = new Graph(closure);
+        long[] exact = longScores(g);
+        if (exact != null) {
+            return order(g, exact);
+        }
+        Map<StorePath, BigInteger> scores = bigScores(g);
         List<StorePath> paths = new ArrayList<>(closure.paths());
         Map<StorePath, String> names = new HashMap<>(); // each key made once, not once per comparison
         paths.forEach(p -> names.put(p, packageNameKey(p)));
@@ -73,6 +78,26 @@ public final class Popularity implements LayeringStrategy {
             return c != 0 ? c : names.get(a).compareTo(names.get(b));
         });
         return List.copyOf(paths);
+    }
+
+    /** {@link #order(Closure)} when every score fits a long: compared as longs, by index, without a map. */
+    private static List<StorePath> order(Graph g, long[] score) {
+        int n = g.size();
+        String[] names = new String[n]; // each key made once, not once per comparison
+        Integer[] byIndex = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            names[i] = packageNameKey(g.paths.get(i));
+            byIndex[i] = i;
+        }
+        java.util.Arrays.sort(byIndex, (a, b) -> {
+            int c = Long.compare(score[b], score[a]); // highest score first
+            return c != 0 ? c : names[a].compareTo(names[b]);
+        });
+        List<StorePath> out = new ArrayList<>(n);
+        for (Integer i : byIndex) {
+            out.add(g.paths.get(i));
+        }
+        return List.copyOf(out);
     }
 
     /** The popularity score of every path, as nixpkgs' graph_popularity_contest computes it. */
@@ -95,18 +120,24 @@ public final class Popularity implements LayeringStrategy {
      */
     static long[] longScores(Graph g) {
         int n = g.size();
+        int words = (n + 63) >>> 6;
         long[] pathsFromRoots = new long[n];
-        BitSet[] dependents = new BitSet[n];
+        // each path's dependents as bits in words of its own, not java.util.BitSet: its calls per word and per bit
+        // run interpreted in a fresh JVM (~40 words and hundreds of bits per path of 3,001)
+        long[][] dependents = new long[n][];
         int[] remainingReferences = new int[n];
         long[] score = new long[n];
         try {
             for (int y : g.topological(false, Graph.BY_NAME_THEN_HASH)) { // referrers before references
                 long count = g.referrers[y].length == 0 ? 1 : 0;
-                BitSet anc = new BitSet(n);
-                anc.set(y);
+                long[] anc = new long[words];
+                anc[y >>> 6] = 1L << y;
                 for (int u : g.referrers[y]) {
                     count = Math.addExact(count, pathsFromRoots[u]);
-                    anc.or(dependents[u]);
+                    long[] du = dependents[u];
+                    for (int i = 0; i < words; i++) {
+                        anc[i] |= du[i];
+                    }
                     if (--remainingReferences[u] == 0) {
                         dependents[u] = null;
                     }
@@ -115,8 +146,10 @@ public final class Popularity implements LayeringStrategy {
                 dependents[y] = anc;
                 remainingReferences[y] = g.refs[y].length;
                 long s = 0;
-                for (int w = anc.nextSetBit(0); w >= 0; w = anc.nextSetBit(w + 1)) {
-                    s = Math.addExact(s, pathsFromRoots[w]);
+                for (int i = 0; i < words; i++) {
+                    for (long bits = anc[i]; bits != 0; bits &= bits - 1) {
+                        s = Math.addExact(s, pathsFromRoots[(i << 6) + Long.numberOfTrailingZeros(bits)]);
+                    }
                 }
                 score[y] = s;
                 if (remainingReferences[y] == 0) {

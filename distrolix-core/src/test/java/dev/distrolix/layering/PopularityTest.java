@@ -100,6 +100,48 @@ class PopularityTest {
     }
 
     @Test
+    void scoresAndOrderAgreeWithBigIntegerAcrossManyWordsOfBits() {
+        // 300 paths: five 64-bit words per set of dependents, so the words' edges are crossed
+        for (long seed = 1; seed <= 12; seed++) {
+            Closure c = TestClosures.random(seed, 300, 0.015);
+            Graph g = new Graph(c);
+            long[] fast = Popularity.longScores(g);
+            assertThat(fast).as("seed %d fits a long", seed).isNotNull();
+            Map<StorePath, BigInteger> big = Popularity.bigScores(g);
+            for (int i = 0; i < fast.length; i++) {
+                assertThat(BigInteger.valueOf(fast[i])).as("seed %d path %d", seed, i).isEqualTo(big.get(g.paths.get(i)));
+            }
+            // nixpkgs' order: score, highest first, then name-/nix/store/hash
+            List<StorePath> expected = new ArrayList<>(c.paths());
+            expected.sort((a, b) -> {
+                int cmp = big.get(b).compareTo(big.get(a));
+                return cmp != 0 ? cmp : (a.name() + "-" + a.storeDir() + "/" + a.hashPart())
+                        .compareTo(b.name() + "-" + b.storeDir() + "/" + b.hashPart());
+            });
+            assertThat(Popularity.order(c)).as("seed %d", seed).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void referrersAreTheReferencesTurnedRoundInPathOrder() {
+        Closure c = TestClosures.random(7, 200, 0.05);
+        Graph g = new Graph(c);
+        for (int i = 0; i < g.size(); i++) {
+            List<Integer> expected = new ArrayList<>();
+            for (int j = 0; j < g.size(); j++) {
+                for (int r : g.refs[j]) {
+                    if (r == i) {
+                        expected.add(j);
+                    }
+                }
+            }
+            assertThat(g.referrers[i]).as("path %d", i).containsExactly(expected.stream().mapToInt(Integer::intValue).toArray());
+            assertThat(g.refs[i]).containsExactly(c.info(g.paths.get(i)).references().stream()
+                    .mapToInt(g.paths::indexOf).toArray());
+        }
+    }
+
+    @Test
     void matchesALiteralTreeExpansionOnRandomGraphs() {
         for (long seed = 1; seed <= 30; seed++) {
             Closure c = TestClosures.random(seed, 14, 0.3);

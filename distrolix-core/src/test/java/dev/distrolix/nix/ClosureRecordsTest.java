@@ -116,6 +116,32 @@ class ClosureRecordsTest {
     }
 
     @Test
+    void inALargeClosureAChangeToAnyOnePathIsAMiss() throws Exception {
+        // the first, a middle and the last of 1,500 paths changed (chmod: a new change time) each make it a miss
+        int n = 1500;
+        List<StorePath> paths = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            StorePath p = path(String.format("%032d", i) + "-p" + i);
+            Files.writeString(Path.of(p.fullPath()), "path " + i);
+            paths.add(p);
+        }
+        List<PathInfo> infos = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            infos.add(new PathInfo(paths.get(i), i, "sha256-x", i + 1 < n ? List.of(paths.get(i + 1)) : List.of()));
+        }
+        Closure big = new Closure(List.of(paths.get(0)), infos);
+        ClosureRecords r = records("key");
+        for (int changed : new int[] {0, n / 2, n - 1}) {
+            r.store(List.of(paths.get(0)), big, r.stamp());
+            assertThat(r.load(List.of(paths.get(0)), r.stamp())).as("before %d changed", changed).isPresent();
+            Thread.sleep(20);
+            Path f = Path.of(paths.get(changed).fullPath());
+            Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions.fromString("r--r--r--"));
+            assertThat(r.load(List.of(paths.get(0)), r.stamp())).as("path %d changed", changed).isEmpty();
+        }
+    }
+
+    @Test
     void aChangedShortOrForeignRecordIsNotBelieved() throws IOException {
         ClosureRecords r = records("key");
         r.store(List.of(app), closure, r.stamp());
