@@ -56,13 +56,13 @@ public final class TempFiles {
      * from one name seen in a shared folder, and the names after it taken in advance.
      */
     private static Path create(Path dir, String prefix, String suffix, boolean folder) throws IOException {
+        boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
+        FileAttribute<?>[] mode = !posix ? new FileAttribute<?>[0]
+                : new FileAttribute<?>[] {folder ? OWNER_ONLY_FOLDER : OWNER_ONLY_FILE};
         for (int attempt = 0; ; attempt++) {
             Path p = dir.resolve(prefix + (attempt == 0 ? randomPart()
                     : Long.toUnsignedString(Unguessable.RANDOM.nextLong(), 36)) + suffix);
             try {
-                boolean posix = p.getFileSystem().supportedFileAttributeViews().contains("posix");
-                FileAttribute<?>[] mode = !posix ? new FileAttribute<?>[0]
-                        : new FileAttribute<?>[] {folder ? OWNER_ONLY_FOLDER : OWNER_ONLY_FILE};
                 return folder ? Files.createDirectory(p, mode) : Files.createFile(p, mode);
             } catch (java.nio.file.FileAlreadyExistsException taken) {
                 if (attempt >= 100) {

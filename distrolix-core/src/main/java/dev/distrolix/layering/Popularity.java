@@ -64,33 +64,29 @@ public final class Popularity implements LayeringStrategy {
     /** All paths, most popular first. */
     public static List<StorePath> order(Closure closure) {
         Graph g = new Graph(closure);
-        long[] exact = longScores(g);
-        if (exact != null) {
-            return order(g, exact);
-        }
-        Map<StorePath, BigInteger> scores = bigScores(g);
-        List<StorePath> paths = new ArrayList<>(closure.paths());
-        Map<StorePath, String> names = new HashMap<>(); // each key made once, not once per comparison
-        paths.forEach(p -> names.put(p, packageNameKey(p)));
-        // written out: Comparator.comparing's lambdas, made in the JDK, are not in the start-up archive (5-8 ms at first use)
-        paths.sort((a, b) -> {
-            int c = scores.get(b).compareTo(scores.get(a)); // highest score first
-            return c != 0 ? c : names.get(a).compareTo(names.get(b));
-        });
-        return List.copyOf(paths);
-    }
-
-    /** {@link #order(Closure)} when every score fits a long: compared as longs, by index, without a map. */
-    private static List<StorePath> order(Graph g, long[] score) {
         int n = g.size();
+        // by index, scores compared as longs where every one fits (no map, no BigInteger), else as BigIntegers
+        long[] exact = longScores(g);
+        java.util.function.IntBinaryOperator higherFirst;
+        if (exact != null) {
+            higherFirst = (a, b) -> Long.compare(exact[b], exact[a]);
+        } else {
+            Map<StorePath, BigInteger> big = bigScores(g);
+            BigInteger[] score = new BigInteger[n];
+            for (int i = 0; i < n; i++) {
+                score[i] = big.get(g.paths.get(i));
+            }
+            higherFirst = (a, b) -> score[b].compareTo(score[a]);
+        }
         String[] names = new String[n]; // each key made once, not once per comparison
         Integer[] byIndex = new Integer[n];
         for (int i = 0; i < n; i++) {
             names[i] = packageNameKey(g.paths.get(i));
             byIndex[i] = i;
         }
+        // written out: Comparator.comparing's lambdas, made in the JDK, are not in the start-up archive (5-8 ms at first use)
         java.util.Arrays.sort(byIndex, (a, b) -> {
-            int c = Long.compare(score[b], score[a]); // highest score first
+            int c = higherFirst.applyAsInt(a, b);
             return c != 0 ? c : names[a].compareTo(names[b]);
         });
         List<StorePath> out = new ArrayList<>(n);
