@@ -11,7 +11,6 @@ import java.io.OutputStream;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.zip.CRC32;
-import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import org.junit.jupiter.api.Test;
 
@@ -37,12 +36,9 @@ class GzipMembersInputStreamTest {
         return b;
     }
 
+    /** The JDK's gzip of {@code data}, as the hostile corpus makes it. */
     private static byte[] gzip(byte[] data) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (GZIPOutputStream z = new GZIPOutputStream(out)) {
-            z.write(data);
-        }
-        return out.toByteArray();
+        return dev.distrolix.testing.hostile.HostileCorpus.gzip(data);
     }
 
     private static byte[] parallelGzip(byte[] data) throws IOException {
