@@ -73,7 +73,11 @@ final class PlatformBuild {
         List<LayerWriter.EntryProducer> producers = new ArrayList<>();
         List<String> keys = new ArrayList<>();
         for (List<StorePath> group : plan) {
-            producers.add(StoreLayerEntries.producer(group, storeSource));
+            long narBytes = 0;
+            for (StorePath path : group) {
+                narBytes += closure.info(path).narSize();
+            }
+            producers.add(StoreLayerEntries.producer(group, storeSource, narBytes));
             keys.add(LayerKeys.storeLayer(group, comp));
         }
         LayerWriting.Written storeOut;

@@ -33,6 +33,14 @@ public final class LayerWriter {
     @FunctionalInterface
     public interface EntryProducer {
         void produce(EntrySink sink) throws IOException;
+
+        /**
+         * About how many bytes the layer holds (its store paths' NAR sizes), 0 if not known. Never part of the
+         * bytes: layers written side by side start largest first, so that the longest one never starts last.
+         */
+        default long sizeHint() {
+            return 0;
+        }
     }
 
     /** Receives entries; throws IllegalArgumentException for an entry out of order or invalid. */

@@ -4,23 +4,15 @@ import dev.distrolix.Workers;
 import dev.distrolix.blob.Compression;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Writes many layers concurrently with {@link LayerWriter}, on a bounded pool of its own, and
- * returns the blobs in input order. Each layer is still one sequential stream, so the bytes are
- * the same as when written one by one. These layer threads only tar and hash: gzip blocks of all
+ * Writes many layers concurrently with {@link LayerWriter}, at most one per core at a time on the
+ * process's I/O pool ({@link Workers#forEach}), largest first by their size hints, and returns the
+ * blobs in input order. Each layer is still one sequential stream, so the bytes are the same as
+ * when written one by one, in any order. These layer threads only tar and hash: gzip blocks of all
  * layers are compressed on one shared pool of {@code availableProcessors} threads, which the layer
  * threads wait on but never occupy.
  *
@@ -45,28 +37,41 @@ public final class ParallelLayerWriter {
     }
 
     /** Writes each layer with {@code one}, as many at once as {@link #writeAll(Path, Compression, List)} would. */
-    public static List<LayerBlob> writeAll(Compression compression, List<? extends LayerWriter.EntryProducer> producers,
-                                           OneLayer one) throws IOException {
-        return writeAll(compression, producers, Runtime.getRuntime().availableProcessors(), one);
+    public static List<LayerBlob> writeAll(List<? extends LayerWriter.EntryProducer> producers, OneLayer one)
+            throws IOException {
+        return writeAll(producers, Runtime.getRuntime().availableProcessors(), one);
     }
 
     public static List<LayerBlob> writeAll(Path dir, Compression compression,
                                            List<? extends LayerWriter.EntryProducer> producers,
                                            int threads) throws IOException {
-        return writeAll(compression, producers, threads, p -> LayerWriter.write(dir, compression, p));
+        return writeAll(producers, threads, p -> LayerWriter.write(dir, compression, p));
     }
 
-    private static List<LayerBlob> writeAll(Compression compression, List<? extends LayerWriter.EntryProducer> producers,
-                                            int threads, OneLayer one) throws IOException {
+    private static List<LayerBlob> writeAll(List<? extends LayerWriter.EntryProducer> producers, int threads,
+                                            OneLayer one) throws IOException {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1: " + threads);
         }
         if (producers.isEmpty()) {
             return List.of();
         }
-        // zstd streams compress on their own workers, one per core each: one stream at a time keeps their
-        // native buffers to one set while the cores stay busy
-        int streams = compression == Compression.ZSTD ? 1 : threads;
-        return Workers.shared().forEach(producers, streams, one::write);
+        // Largest first (by size hint; equal ones in input order): the longest layer starts at once and the small
+        // ones run beside it, instead of its starting last and running alone. This matters most for zstd, whose
+        // streams have their own workers but cut work in 2 MiB jobs, so a small layer is one job on one core: a
+        // zstd JRE build (one 190 MB layer after 18 small ones) took 0.96x the time (1.02x the CPU, 5 MB more peak
+        // RSS) of one stream at a time in layer order (interleaved, 15 pairs); nginx's 0.97x; gzip builds 1.00x.
+        int n = producers.size();
+        List<Integer> order = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            order.add(i);
+        }
+        order.sort((a, b) -> Long.compare(producers.get(b).sizeHint(), producers.get(a).sizeHint()));
+        List<LayerBlob> inOrderWritten = Workers.shared().forEach(order, threads, i -> one.write(producers.get(i)));
+        LayerBlob[] blobs = new LayerBlob[n];
+        for (int j = 0; j < n; j++) {
+            blobs[order.get(j)] = inOrderWritten.get(j);
+        }
+        return List.of(blobs);
     }
 }

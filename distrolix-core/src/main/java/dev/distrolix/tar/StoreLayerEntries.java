@@ -35,8 +35,23 @@ public final class StoreLayerEntries {
      * @throws IllegalArgumentException if a path is not under /nix/store or is listed twice
      */
     public static LayerWriter.EntryProducer producer(Collection<StorePath> paths, StoreSource source) {
+        return producer(paths, source, 0);
+    }
+
+    /** {@link #producer(Collection, StoreSource)} with its {@link LayerWriter.EntryProducer#sizeHint()}. */
+    public static LayerWriter.EntryProducer producer(Collection<StorePath> paths, StoreSource source, long sizeHint) {
         List<StorePath> sorted = sortedUnique(paths);
-        return sink -> emit(sorted, source, sink);
+        return new LayerWriter.EntryProducer() {
+            @Override
+            public void produce(LayerWriter.EntrySink sink) throws IOException {
+                emit(sorted, source, sink);
+            }
+
+            @Override
+            public long sizeHint() {
+                return sizeHint;
+            }
+        };
     }
 
     /** Pushes the entries of the layer of {@code paths} into {@code sink}; see {@link #producer}. */

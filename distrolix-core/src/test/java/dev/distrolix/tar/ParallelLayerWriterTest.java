@@ -46,6 +46,44 @@ class ParallelLayerWriterTest {
         assertThat(ParallelLayerWriter.writeAll(par, Compression.GZIP, List.of())).isEmpty();
     }
 
+    /** Layer i, with a size hint, noting when it starts. */
+    static LayerWriter.EntryProducer sized(int i, long hint, List<Integer> started) {
+        LayerWriter.EntryProducer made = layer(i);
+        return new LayerWriter.EntryProducer() {
+            @Override
+            public void produce(LayerWriter.EntrySink sink) throws IOException {
+                synchronized (started) {
+                    started.add(i);
+                }
+                made.produce(sink);
+            }
+
+            @Override
+            public long sizeHint() {
+                return hint;
+            }
+        };
+    }
+
+    @Test
+    void largestHintsStartFirstTiesInInputOrderAndResultsComeInInputOrder(@TempDir Path par, @TempDir Path seq)
+            throws IOException {
+        long[] hints = {1, 50, 7, 50, 0, 3};
+        for (Compression c : List.of(Compression.ZSTD, Compression.GZIP)) {
+            List<Integer> started = new ArrayList<>();
+            List<LayerWriter.EntryProducer> producers = new ArrayList<>();
+            for (int i = 0; i < hints.length; i++) {
+                producers.add(sized(i, hints[i], started));
+            }
+            List<LayerBlob> written = ParallelLayerWriter.writeAll(par, c, producers, 1);
+            assertThat(started).as("%s: one at a time, in the order they start", c).containsExactly(1, 3, 2, 5, 0, 4);
+            for (int i = 0; i < hints.length; i++) {
+                assertThat(written.get(i).digest()).as("layer %d %s", i, c)
+                        .isEqualTo(LayerWriter.write(seq, c, layer(i)).digest());
+            }
+        }
+    }
+
     @Test
     @org.junit.jupiter.api.Timeout(120)
     void moreGzipLayersThanCoresShareTheBlockPoolWithoutDeadlock(@TempDir Path par, @TempDir Path seq)
