@@ -72,6 +72,6 @@ public final class ParallelLayerWriter {
         for (int j = 0; j < n; j++) {
             blobs[order.get(j)] = inOrderWritten.get(j);
         }
-        return List.of(blobs);
+        return java.util.Arrays.asList(blobs);
     }
 }
