@@ -9,6 +9,7 @@
 #                    keeps layers uncompressed: the like-for-like build is --compression none)
 #   warm         A = the gzip floor, B = build with every layer in the cache
 #   (the synthetic closures: gzip cold and warm only)
+#   10->100 layers  the 3,001 paths in 10 layers (A) and in 100 (B), cold and warm: what a layer costs
 #   inspect      A = skopeo inspect --raw of the layout (reads the manifest only), B = distrolix inspect
 #                (reads every layer: files, sizes, store paths): not the same work, a scale of it
 #   inspect again  the same, distrolix replaying what it recorded of each layer (blobs still hashed)
@@ -28,6 +29,25 @@ work=$(mktemp -d /tmp/distrolix-bench.XXXXXX)
 trap 'rm -rf "$work"; podman rmi -f localhost/distrolix-bench:pb >/dev/null 2>&1 || true' EXIT
 inc="-I nixpkgs=$here/testing/debian-pkgs"
 D="$here/bin/distrolix"
+
+# What a layer costs: the same closure in 100 layers against 10, cold (--no-cache) and warm, and the difference of
+# the medians over the 90 more layers (goal: under 1 ms a layer)
+per_layer() {
+  local spec=$1 kind opts10 opts100 out
+  "$D" build "$spec" $inc -q --cache-dir "$work/c10" --max-layers 10 -o "oci:$work/l10:1" >/dev/null
+  "$D" build "$spec" $inc -q --cache-dir "$work/c100" --max-layers 100 -o "oci:$work/l100:1" >/dev/null
+  for kind in cold warm; do
+    opts10="--no-cache" opts100="--no-cache"
+    [ $kind = warm ] && opts10="--cache-dir $work/c10" opts100="--cache-dir $work/c100"
+    out=$(bench_pair "10->100 layers $kind" "$rounds" \
+      "rm -rf $work/l10" "$D build $spec $inc -q $opts10 --max-layers 10 -o oci:$work/l10:1" \
+      "rm -rf $work/l100" "$D build $spec $inc -q $opts100 --max-layers 100 -o oci:$work/l100:1")
+    echo "$out"
+    echo "$out" | awk -v l="10->100 layers $kind" '/ wall / {match($0, /A +[0-9.]+s/); a = substr($0, RSTART + 1, RLENGTH - 2);
+      match($0, /B +[0-9.]+s/); b = substr($0, RSTART + 1, RLENGTH - 2);
+      printf "%-20s per layer %.1f ms (median B - median A over 90 more layers, ±0.1 ms; goal < 1 ms)\n", l, (b - a) * 1000 / 90}'
+  done
+}
 
 echo "distrolix build benchmark, $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ), median (min–max) of $rounds interleaved rounds"
 # start-up alone: `java -version` of the java bin/distrolix runs on (bin/choose-java.sh) against
@@ -54,6 +74,7 @@ for name in nginx jre paths3000 gigabyte; do
     bench_pair "$name warm" "$rounds" \
       ":" "$floor" \
       "rm -rf $work/w" "$D build $spec $inc -q --cache-dir $work/cache -o oci:$work/w:1"
+    [ $name = paths3000 ] && per_layer "$spec"
     continue
   fi
   rm -rf "$work/ctx"; mkdir -p "$work/ctx/nix/store"

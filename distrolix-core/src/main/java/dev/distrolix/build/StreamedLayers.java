@@ -48,7 +48,7 @@ final class StreamedLayers {
 
     static List<LayerBlob> writeAll(Repository repo, Compression comp, List<LayerWriter.EntryProducer> producers,
                                     Path fallback, BuildListener events) throws IOException {
-        return ParallelLayerWriter.writeAll(producers, p -> one(repo, comp, p, fallback, events));
+        return ParallelLayerWriter.writeAll(comp, producers, p -> one(repo, comp, p, fallback, events));
     }
 
     /**
@@ -57,7 +57,7 @@ final class StreamedLayers {
      */
     static List<LayerBlob> writeAllAndCopy(Repository repo, Compression comp, List<LayerWriter.EntryProducer> producers,
                                            Path dir, BuildListener events) throws IOException {
-        return ParallelLayerWriter.writeAll(producers, p -> {
+        return ParallelLayerWriter.writeAll(comp, producers, p -> {
             BlobStream upload = null;
             try {
                 upload = BlobStream.open(repo);

@@ -28,8 +28,9 @@
  *       tar. The bytes do not depend on thread count, timing or write sizes
  *       ({@link dev.distrolix.tar.ParallelGzipOutputStream}); the deflate bytes depend on the
  *       JVM's zlib, the diff_id does not.
- *   <li><b>zstd:</b> zstd-jni 1.5.7-21 (zstd 1.5.7), level 3, single-threaded, XXH64 checksum,
- *       no content size.
+ *   <li><b>zstd:</b> zstd-jni 1.5.7-21 (zstd 1.5.7), level 3, multi-threaded with 2 MiB jobs (any
+ *       number of workers from 1 up gives the same bytes; single-threaded mode gives others), XXH64
+ *       checksum, no content size ({@link dev.distrolix.tar.Compressors}).
  * </ul>
  */
 package dev.distrolix.tar;

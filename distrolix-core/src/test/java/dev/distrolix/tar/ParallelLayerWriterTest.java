@@ -84,6 +84,41 @@ class ParallelLayerWriterTest {
         }
     }
 
+    /** A small layer that takes a while, noting how many layers are being written at once. */
+    static LayerWriter.EntryProducer slow(int i, java.util.concurrent.atomic.AtomicInteger running,
+                                          java.util.concurrent.atomic.AtomicInteger most) {
+        return sink -> {
+            most.accumulateAndGet(running.incrementAndGet(), Math::max);
+            try {
+                Thread.sleep(60);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted");
+            } finally {
+                running.decrementAndGet();
+            }
+            sink.accept(Tools.dir("slow" + i));
+        };
+    }
+
+    @Test
+    void zstdLayersGoTwoAtATimeWhateverTheThreadsGzipOnesOnePerThread(@TempDir Path dir) throws IOException {
+        for (Compression c : List.of(Compression.ZSTD, Compression.GZIP)) {
+            var running = new java.util.concurrent.atomic.AtomicInteger();
+            var most = new java.util.concurrent.atomic.AtomicInteger();
+            List<LayerWriter.EntryProducer> producers = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                producers.add(slow(i, running, most));
+            }
+            assertThat(ParallelLayerWriter.writeAll(dir, c, producers, 4)).hasSize(8);
+            if (c == Compression.ZSTD) {
+                assertThat(most.get()).as("zstd streams at once").isEqualTo(ParallelLayerWriter.ZSTD_STREAMS);
+            } else {
+                assertThat(most.get()).as("gzip layers at once").isGreaterThan(ParallelLayerWriter.ZSTD_STREAMS);
+            }
+        }
+    }
+
     @Test
     @org.junit.jupiter.api.Timeout(120)
     void moreGzipLayersThanCoresShareTheBlockPoolWithoutDeadlock(@TempDir Path par, @TempDir Path seq)
