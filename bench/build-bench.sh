@@ -43,9 +43,8 @@ per_layer() {
       "rm -rf $work/l10" "$D build $spec $inc -q $opts10 --max-layers 10 -o oci:$work/l10:1" \
       "rm -rf $work/l100" "$D build $spec $inc -q $opts100 --max-layers 100 -o oci:$work/l100:1")
     echo "$out"
-    echo "$out" | awk -v l="10->100 layers $kind" '/ wall / {match($0, /A +[0-9.]+s/); a = substr($0, RSTART + 1, RLENGTH - 2);
-      match($0, /B +[0-9.]+s/); b = substr($0, RSTART + 1, RLENGTH - 2);
-      printf "%-20s per layer %.1f ms (median B - median A over 90 more layers, ±0.1 ms; goal < 1 ms)\n", l, (b - a) * 1000 / 90}'
+    awk -v l="10->100 layers $kind" -v d="$(bench_wall_diff "$out")" 'BEGIN {
+      printf "%-20s per layer %.1f ms (median B - median A over 90 more layers, ±0.1 ms; goal < 1 ms)\n", l, d * 1000 / 90}'
   done
 }
 

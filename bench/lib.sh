@@ -65,6 +65,12 @@ bench_pair() {
   printf '%-20s rss  A %6.0f MB  B %6.0f MB\n' "$label" "$amem" "$bmem"
 }
 
+# The difference of the wall-time medians, B - A in seconds, in what bench_pair printed ("$1").
+bench_wall_diff() {
+  awk '/ wall / {match($0, /A +[0-9.]+s/); a = substr($0, RSTART + 1, RLENGTH - 2);
+    match($0, /B +[0-9.]+s/); b = substr($0, RSTART + 1, RLENGTH - 2); printf "%.3f\n", b - a}' <<<"$1"
+}
+
 # bench_registry DIR: starts the distribution registry on a random free loopback port (another one when it
 # is taken), its data and log in DIR; sets port and regpid (the caller's EXIT trap kills it).
 bench_registry() {

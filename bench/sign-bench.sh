@@ -33,7 +33,6 @@ out=$(bench_pair "edit + push (+sign)" "$rounds" \
   "edit" "$D build $spec $inc -q --cache-dir $work/cache -o docker://$reg/plain:1" \
   "edit" "$D build $spec $inc -q --cache-dir $work/cache -o docker://$reg/signed:1 --sign-key $work/cosign.key")
 echo "$out"
-echo "$out" | awk '/ wall / {match($0, /A +[0-9.]+s/); a = substr($0, RSTART + 1, RLENGTH - 2);
-  match($0, /B +[0-9.]+s/); b = substr($0, RSTART + 1, RLENGTH - 2);
-  printf "%-20s B - A %+.2fs (median B - median A; goal <= 0.20s)\n", "edit + push (+sign)", b - a}'
+awk -v d="$(bench_wall_diff "$out")" 'BEGIN {
+  printf "%-20s B - A %+.2fs (median B - median A; goal <= 0.20s)\n", "edit + push (+sign)", d}'
 "$D" verify "docker://$reg/signed:1" --key "$work/cosign.pub" --attestation provenance >/dev/null

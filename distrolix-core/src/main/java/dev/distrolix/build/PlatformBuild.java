@@ -73,11 +73,7 @@ final class PlatformBuild {
         List<LayerWriter.EntryProducer> producers = new ArrayList<>();
         List<String> keys = new ArrayList<>();
         for (List<StorePath> group : plan) {
-            long narBytes = 0;
-            for (StorePath path : group) {
-                narBytes += closure.info(path).narSize();
-            }
-            producers.add(StoreLayerEntries.producer(group, storeSource, narBytes));
+            producers.add(StoreLayerEntries.producer(group, storeSource, closure.narSize(group)));
             keys.add(LayerKeys.storeLayer(group, comp));
         }
         LayerWriting.Written storeOut;

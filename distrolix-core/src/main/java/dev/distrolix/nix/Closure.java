@@ -65,6 +65,15 @@ public final class Closure {
         return infos.values().stream().mapToLong(PathInfo::narSize).sum();
     }
 
+    /** The NAR sizes of {@code paths} (each in this closure) added up: about a layer's bytes. */
+    public long narSize(Collection<StorePath> paths) {
+        long sum = 0;
+        for (StorePath p : paths) {
+            sum += info(p).narSize();
+        }
+        return sum;
+    }
+
     /** Direct referrers of each path (the reverse graph), self-references excluded. */
     public Map<StorePath, Set<StorePath>> referrers() {
         Map<StorePath, Set<StorePath>> r = new HashMap<>();

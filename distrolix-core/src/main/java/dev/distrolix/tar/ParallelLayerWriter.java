@@ -11,8 +11,9 @@ import java.util.List;
 /**
  * Writes many layers concurrently with {@link LayerWriter}, on the process's I/O pool
  * ({@link Workers#forEach}): as many at a time as there are threads (by default one per core; zstd
- * layers two at most), largest first by their size hints, and returns the blobs in input order. Each layer is still one sequential stream, so the bytes are the same as
- * when written one by one, in any order. These layer threads only tar and hash: gzip blocks of all
+ * layers two at most), largest first by their size hints, and returns the blobs in input order.
+ * Each layer is still one sequential stream, so the bytes are the same as when written one by
+ * one, in any order. These layer threads only tar and hash: gzip blocks of all
  * layers are compressed on one shared pool of {@code availableProcessors} threads, which the layer
  * threads wait on but never occupy.
  *

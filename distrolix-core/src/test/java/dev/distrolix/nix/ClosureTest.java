@@ -51,6 +51,14 @@ class ClosureTest {
     }
 
     @Test
+    void theNarSizeOfSomePathsIsTheirsAddedUpAndAPathOutsideIsRefused() {
+        assertThat(BOTH.narSize(List.of(GLIBC_AMD, NGINX_AMD))).isEqualTo(30);
+        assertThat(BOTH.narSize(List.of())).isZero();
+        assertThat(BOTH.narSize(BOTH.paths())).isEqualTo(BOTH.totalNarSize());
+        assertThatThrownBy(() -> BOTH.narSize(List.of(p('i', "elsewhere")))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void aRootOutsideTheClosureIsRefused() {
         assertThatThrownBy(() -> BOTH.of(List.of(p('i', "elsewhere"))))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not in closure");
