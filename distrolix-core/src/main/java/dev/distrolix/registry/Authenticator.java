@@ -35,6 +35,16 @@ final class Authenticator {
         this.fetcher = fetcher;
     }
 
+    /** The challenge seen last (the ping's, at first), or null. */
+    AuthChallenge challenge() {
+        return challenge;
+    }
+
+    /** Starts from a challenge another client of the same registry and credentials saw (null: none seen). */
+    void knows(AuthChallenge c) {
+        challenge = c;
+    }
+
     /** The header for a request needing {@code scopes}, or null while no challenge was seen. */
     String authorization(Collection<String> scopes, URI uri) throws IOException {
         AuthChallenge c = challenge;

@@ -64,10 +64,21 @@ public final class RegistryClient {
                 new TokenCache(), fetcher);
     }
 
-    /** Connects to {@code registry} (host[:port]; Docker Hub as docker.io) and pings it. */
+    /**
+     * Connects to {@code registry} (host[:port]; Docker Hub as docker.io) and pings it, unless a client of the same
+     * settings pinged it in the last {@link Pings#FRESH} (see {@link Pings}).
+     */
     public static RegistryClient connect(String registry, RegistrySettings settings) throws IOException {
         RegistryClient c = new RegistryClient(registry, settings);
+        Pings.Key key = new Pings.Key(registry, settings.transport(registry), c.tlsFiles, settings.credentials());
+        Pings.Answer known = Pings.recent(key);
+        if (known != null) {
+            c.base = known.base();
+            c.auth.knows(known.challenge());
+            return c;
+        }
         c.ping();
+        Pings.remember(key, c.base, c.auth.challenge());
         return c;
     }
 

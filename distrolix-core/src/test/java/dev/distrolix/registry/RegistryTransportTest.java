@@ -70,7 +70,7 @@ class RegistryTransportTest {
         return ImageReference.parse("docker://" + proxy.address() + "/" + repo + ":1");
     }
 
-    /** As a build does it: the fail-fast check, then the push (each connects on its own). */
+    /** As a build does it: the fail-fast check, then the push (which takes the check's ping as its own). */
     void checkThenPush(String repo) throws Exception {
         RegistrySettings s = settings();
         Transports.checkWritable(target(repo), s);
@@ -81,7 +81,7 @@ class RegistryTransportTest {
     void aPlainHttpRegistryOnLoopbackIsNeverOfferedTls() throws Exception {
         checkThenPush("plain");
         assertThat(proxy.tlsHellos()).as("TLS handshakes tried").isZero();
-        assertThat(proxy.count("^GET /v2/ -> 200$")).as(proxy.log().toString()).isEqualTo(2);
+        assertThat(proxy.count("^GET /v2/ -> 200$")).as(proxy.log().toString()).isEqualTo(1);
         RealToolsCheck.skopeoCopyVerifies(registry.address() + "/plain:1", tmp.resolve("check"));
     }
 
@@ -112,7 +112,7 @@ class RegistryTransportTest {
         Transports.write(image, target("fallback"), s);
         assertThat(proxy.tlsHellos()).as("none for the push's own connection").isEqualTo(hellos);
         assertThat(proxy.count("^GET /v2/ -> 400 \\(injected\\)$")).isEqualTo(1);
-        assertThat(proxy.count("^GET /v2/ -> 200$")).as(proxy.log().toString()).isEqualTo(2);
+        assertThat(proxy.count("^GET /v2/ -> 200$")).as(proxy.log().toString()).isEqualTo(1);
         RealToolsCheck.skopeoCopyVerifies(registry.address() + "/fallback:1", tmp.resolve("check"));
     }
 
@@ -123,6 +123,27 @@ class RegistryTransportTest {
         checkThenPush("busy");
         assertThat(proxy.tlsHellos()).isPositive();
         assertThat(proxy.count("^GET /v2/ -> 503 \\(injected\\)$")).isEqualTo(2);
-        assertThat(proxy.count("^GET /v2/ -> 200$")).as(proxy.log().toString()).isEqualTo(2);
+        assertThat(proxy.count("^GET /v2/ -> 200$")).as(proxy.log().toString()).isEqualTo(1);
+    }
+
+    @Test
+    void aRegistryIsPingedOncePerCredentialStoreAndAFailedPingIsNotRemembered() throws Exception {
+        // a build's early read of its target, its push and its signatures each connect: one round trip is enough
+        RegistrySettings s = settings();
+        String host = proxy.address();
+        RegistryClient.connect(host, s);
+        RegistryClient.connect(host, s.withParallelUploads(1).withListener(PushListener.NONE)); // same store
+        assertThat(proxy.count("^GET /v2/ ")).as(proxy.log().toString()).isEqualTo(1);
+        // another command's settings (another credential store) ask again
+        RegistryClient.connect(host, settings());
+        assertThat(proxy.count("^GET /v2/ ")).as(proxy.log().toString()).isEqualTo(2);
+        // a ping that fails is not an answer: the next client pings again, and goes on from there
+        RegistrySettings once = settings().withRetry(RetryPolicy.NONE);
+        proxy.inject(method("GET", "^/v2/$"), new Fault.Respond(503, Map.of(), FaultProxy.errorBody("UNAVAILABLE", "busy")), 2);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RegistryClient.connect(host, once))
+                .isInstanceOf(RegistryException.class);
+        Repository repo = RegistryClient.connect(host, once).repository("pinged", true);
+        assertThat(repo.blobSize(image.layers().get(0).digest())).isEmpty();
+        assertThat(proxy.count("^GET /v2/ -> 200$")).as(proxy.log().toString()).isEqualTo(3);
     }
 }

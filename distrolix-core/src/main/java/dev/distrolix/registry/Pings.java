@@ -1,0 +1,64 @@
+package dev.distrolix.registry;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What the pings of the last minute settled: a registry's scheme and how it asks for credentials. The clients of one
+ * run reach the same registry — a build's early read of its target, the push, the signature and attestation beside
+ * it — and each ping is a round trip (three where the registry wants credentials: 401, a token, 200): one ping per
+ * registry is enough. Keyed by everything the answer depends on (the transport rules, the TLS files and the
+ * credential store, which is one object per command); a failed ping is not kept, and an answer is forgotten after
+ * {@link #FRESH}, since a registry may be restarted with other settings.
+ */
+final class Pings {
+    static final Duration FRESH = Duration.ofMinutes(1);
+    /** More registries than one run reaches: past it the oldest answers are dropped rather than kept for ever. */
+    private static final int MAX = 64;
+    private static final ConcurrentHashMap<Key, Answer> ANSWERS = new ConcurrentHashMap<>();
+
+    private Pings() {}
+
+    record Key(String registry, RegistrySettings.Transport transport, TlsFiles tls, CredentialStore credentials) {
+        // Written out: a record's generated equals and hashCode are linked through method handles on first call,
+        // which the start-up archives do not keep. The credential store is compared as the object it is.
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && registry.equals(k.registry) && transport == k.transport && tls.equals(k.tls)
+                    && credentials == k.credentials;
+        }
+
+        @Override
+        public int hashCode() {
+            return (registry.hashCode() * 31 + transport.hashCode()) * 31 + tls.hashCode();
+        }
+    }
+
+    /** Where the registry answered, and its challenge (null when it asked for no credentials). */
+    record Answer(URI base, AuthChallenge challenge, long atNanos) {}
+
+    /** The answer for {@code key} from the last minute, or null. */
+    static Answer recent(Key key) {
+        return recent(key, System.nanoTime());
+    }
+
+    static Answer recent(Key key, long nowNanos) {
+        Answer a = ANSWERS.get(key);
+        return a != null && nowNanos - a.atNanos() < FRESH.toNanos() ? a : null;
+    }
+
+    static void remember(Key key, URI base, AuthChallenge challenge) {
+        remember(key, base, challenge, System.nanoTime());
+    }
+
+    static void remember(Key key, URI base, AuthChallenge challenge, long now) {
+        if (ANSWERS.size() >= MAX) {
+            ANSWERS.values().removeIf(a -> now - a.atNanos() >= FRESH.toNanos());
+            if (ANSWERS.size() >= MAX) {
+                ANSWERS.clear();
+            }
+        }
+        ANSWERS.put(key, new Answer(base, challenge, now));
+    }
+}
