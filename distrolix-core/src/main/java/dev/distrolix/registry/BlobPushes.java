@@ -24,11 +24,20 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@linkplain ImagePusher.Blob#likelyNew() likely new} goes straight to the upload on its first attempt. A
  * failed attempt (reset, 5xx, 429…) starts over with the HEAD, so a blob that did arrive is not
  * sent twice. The first blob that fails for good cancels the others. A blob the tag's current manifest names
- * is there already (a registry keeps what a tagged manifest names): done on the first attempt without a request.
+ * is there already (a registry keeps what a tagged manifest names): done on the first attempt without a request;
+ * a {@linkplain #SMALL small} one it does not name is taken as likely new.
  */
 final class BlobPushes {
     /** Mount sources tried per blob before uploading. */
     static final int MAX_MOUNT_TRIES = 2;
+    /**
+     * A blob this small that the tag's current image does not name is most likely new: the config of a changed image,
+     * the layer of an edited file. Its first attempt uploads without asking first, as a {@linkplain
+     * ImagePusher.Blob#likelyNew() likely new} one's does: the HEAD would cost a round trip, about what sending 64 KiB
+     * costs across a network, and sending one the registry has does no harm. (Under a new tag nothing is known, and
+     * an image pushed again under another tag has its blobs there already: each is asked as before.)
+     */
+    static final long SMALL = 64 * 1024;
 
     private final Repository repo;
     private final BlobLocations locations;
@@ -78,7 +87,7 @@ final class BlobPushes {
             emit(b, State.EXISTS, size, null);
             return outcome(b, Fate.EXISTS, null);
         }
-        if (b.likelyNew() && attempt == 1) {
+        if (attempt == 1 && (b.likelyNew() || (!tagged.isEmpty() && size <= SMALL))) {
             return upload(b, null); // a later attempt asks first: the failed one may have stored it
         }
         if (repo.blobSizeOnce(d).isPresent()) {

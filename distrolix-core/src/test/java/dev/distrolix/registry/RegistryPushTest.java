@@ -86,7 +86,8 @@ class RegistryPushTest {
 
     /**
      * An edit pushed over its tag: the layers the tag's manifest names are there (a registry keeps what a tagged
-     * manifest names), so only the new layer and config are asked for and sent.
+     * manifest names), so only the new layer and config are sent; small ones (at most 64 KiB) that that manifest does
+     * not name go up without being asked for, a larger one is asked for first.
      */
     @Test
     void anEditAsksOnlyForTheBlobsTheTagDoesNotNameAlready() throws Exception {
@@ -101,9 +102,18 @@ class RegistryPushTest {
                 .isEqualTo(before.blobs().stream().map(LayerBlob::digest).toList());
         Transports.write(after, target, settings());
         assertThat(registry.countRequests("\"HEAD /v2/edit/blobs/") - heads)
-                .as("at most the new layer and config are asked for").isLessThanOrEqualTo(2);
+                .as("the new layer and config are small: sent unasked").isZero();
         assertThat(registry.blobUploads("edit")).as("the new layer and config").isEqualTo(6);
         RealToolsCheck.skopeoCopyVerifies(registry.address() + "/edit:1", tmp.resolve("edit-copy"));
+
+        // a new large layer (70 kB, stored uncompressed) is asked for first; the edited layer is named by the tag now
+        AssembledImage larger = TestImages.image(tmp.resolve("edit-c"), "edit", 3, 70_000, "edited\n");
+        assertThat(larger.blobs().get(2).size()).isGreaterThan(BlobPushes.SMALL);
+        heads = registry.countRequests("\"HEAD /v2/edit/blobs/");
+        Transports.write(larger, target, settings());
+        assertThat(registry.countRequests("\"HEAD /v2/edit/blobs/") - heads).as("the large layer's").isEqualTo(1);
+        assertThat(registry.blobUploads("edit")).as("the large layer and config").isEqualTo(8);
+        RealToolsCheck.skopeoCopyVerifies(registry.address() + "/edit:1", tmp.resolve("edit-copy2"));
     }
 
     @Test
