@@ -24,6 +24,11 @@ final class LayoutReader {
     static final String REF_NAME = "org.opencontainers.image.ref.name";
     static final String CONTAINERD_NAME = "io.containerd.image.name";
     private static final Set<String> INDEX_TYPES = Set.of(MediaTypes.OCI_INDEX, MediaTypes.DOCKER_MANIFEST_LIST);
+    /**
+     * A manifest naming at most this many layers has its config and layers asked about at once (one round trip to a
+     * registry instead of two: the config's, then the layers'); one naming more waits for its config to agree.
+     */
+    static final int ASK_AT_ONCE = 32;
     private static final Set<String> LAYER_TYPES = Set.of(MediaTypes.OCI_LAYER_TAR, MediaTypes.OCI_LAYER_GZIP,
             MediaTypes.OCI_LAYER_ZSTD, MediaTypes.DOCKER_LAYER_GZIP, MediaTypes.DOCKER_LAYER_TAR,
             "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip",
@@ -123,6 +128,18 @@ final class LayoutReader {
             throw j.error("manifest " + manifestDigest + " is not an image manifest (no config or layers)");
         }
         Descriptor configDesc = j.descriptor(m.get("config"), "the manifest's config");
+        JsonNode named = m.get("layers");
+        if (named.isArray() && named.size() <= ASK_AT_ONCE) { // a hint: what does not parse is left to the checks below
+            List<String> paths = new ArrayList<>(List.of(Json.blobPath(configDesc.digest())));
+            for (JsonNode l : named) {
+                try {
+                    paths.add(Json.blobPath(Digest.parse(l.path("digest").asText())));
+                } catch (IllegalArgumentException notADigest) {
+                    // reported by descriptors() below, in its turn
+                }
+            }
+            files.willAsk(paths);
+        }
         byte[] configBytes = j.blob(configDesc, "config");
         ConfigReader config = ConfigReader.read(j, j.parse(configBytes, "config " + configDesc.digest()));
         List<Descriptor> layerDescs = descriptors(m, "manifest", "layers");
@@ -130,8 +147,8 @@ final class LayoutReader {
             throw j.error("the manifest has " + layerDescs.size() + " layers but the config lists "
                     + config.diffIds().size() + " diff_ids");
         }
-        // the layers are checked below one by one; a registry is asked about them all at once, once the manifest and
-        // the config agree on how many there are
+        // the layers are checked below one by one; a registry is asked about them all at once (the few of a small
+        // manifest already with the config), once the manifest and the config agree on how many there are
         files.willAsk(layerDescs.stream().map(d -> Json.blobPath(d.digest())).toList());
         List<Layer> layers = new ArrayList<>();
         for (int i = 0; i < layerDescs.size(); i++) {

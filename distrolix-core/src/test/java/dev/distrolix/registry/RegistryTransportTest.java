@@ -127,6 +127,22 @@ class RegistryTransportTest {
     }
 
     @Test
+    void anImagesConfigAndLayersAreAskedAboutInOneRoundBeforeTheConfigIsRead() throws Exception {
+        Transports.write(image, ImageReference.parse("docker://" + registry.address() + "/asked:1"), settings());
+        try (dev.distrolix.transport.OpenedImage h = Transports.open("docker://" + proxy.address() + "/asked:1",
+                settings())) {
+            assertThat(h.image().layers()).hasSize(image.layers().size());
+        }
+        java.util.List<String> log = proxy.log();
+        int configGet = log.indexOf("GET /v2/asked/blobs/" + image.configDigest() + " -> 200");
+        assertThat(configGet).as(log.toString()).isPositive();
+        // before, the config's HEAD and GET came first and the layers' HEADs a round trip later
+        assertThat(log.subList(0, configGet)).as(log.toString())
+                .filteredOn(l -> l.startsWith("HEAD /v2/asked/blobs/")).hasSize(image.layers().size() + 1);
+        assertThat(log.subList(configGet, log.size())).as(log.toString()).noneMatch(l -> l.startsWith("HEAD "));
+    }
+
+    @Test
     void aRegistryIsPingedOncePerCredentialStoreAndAFailedPingIsNotRemembered() throws Exception {
         // a build's early read of its target, its push and its signatures each connect: one round trip is enough
         RegistrySettings s = settings();
