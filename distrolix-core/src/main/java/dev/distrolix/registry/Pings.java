@@ -5,12 +5,14 @@ import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * What the pings of the last minute settled: a registry's scheme and how it asks for credentials. The clients of one
- * run reach the same registry — a build's early read of its target, the push, the signature and attestation beside
- * it — and each ping is a round trip (three where the registry wants credentials: 401, a token, 200): one ping per
- * registry is enough. Keyed by everything the answer depends on (the transport rules, the TLS files and the
- * credential store, which is one object per command); a failed ping is not kept, and an answer is forgotten after
- * {@link #FRESH}, since a registry may be restarted with other settings.
+ * What the pings of the last minute settled: a registry's scheme and how it asks for credentials, and the tokens
+ * fetched since. The clients of one run reach the same registry — a build's check of its target, the early read of
+ * its image, the push, the signature and attestation beside it — and each ping is a round trip (three where the
+ * registry wants credentials: 401, a token, 200), each token another: one ping per registry is enough, and a token
+ * one client fetched serves the others (tokens are kept by scope, as each client kept them). Keyed by everything the
+ * answer depends on (the transport rules, the TLS files and the credential store, which is one object per command);
+ * a failed ping is not kept, and an answer is forgotten after {@link #FRESH}, since a registry may be restarted with
+ * other settings.
  */
 final class Pings {
     static final Duration FRESH = Duration.ofMinutes(1);
@@ -35,8 +37,8 @@ final class Pings {
         }
     }
 
-    /** Where the registry answered, and its challenge (null when it asked for no credentials). */
-    record Answer(URI base, AuthChallenge challenge, long atNanos) {}
+    /** Where the registry answered, its challenge (null when it asked for no credentials), the tokens since. */
+    record Answer(URI base, AuthChallenge challenge, TokenCache tokens, long atNanos) {}
 
     /** The answer for {@code key} from the last minute, or null. */
     static Answer recent(Key key) {
@@ -48,17 +50,17 @@ final class Pings {
         return a != null && nowNanos - a.atNanos() < FRESH.toNanos() ? a : null;
     }
 
-    static void remember(Key key, URI base, AuthChallenge challenge) {
-        remember(key, base, challenge, System.nanoTime());
+    static void remember(Key key, URI base, AuthChallenge challenge, TokenCache tokens) {
+        remember(key, base, challenge, tokens, System.nanoTime());
     }
 
-    static void remember(Key key, URI base, AuthChallenge challenge, long now) {
+    static void remember(Key key, URI base, AuthChallenge challenge, TokenCache tokens, long now) {
         if (ANSWERS.size() >= MAX) {
             ANSWERS.values().removeIf(a -> now - a.atNanos() >= FRESH.toNanos());
             if (ANSWERS.size() >= MAX) {
                 ANSWERS.clear();
             }
         }
-        ANSWERS.put(key, new Answer(base, challenge, now));
+        ANSWERS.put(key, new Answer(base, challenge, tokens, now));
     }
 }

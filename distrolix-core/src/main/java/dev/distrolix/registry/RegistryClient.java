@@ -45,23 +45,29 @@ public final class RegistryClient {
     private final Http http;
     private final Authenticator auth;
     private final TlsFiles tlsFiles;
+    private final TokenCache tokens;
     private volatile URI base;
 
-    private RegistryClient(String registry, RegistrySettings settings) throws RegistryException {
+    private RegistryClient(String registry, RegistrySettings settings, TlsFiles tlsFiles, TokenCache tokens) {
         this.registry = registry;
         this.settings = settings;
         RegistrySettings.Transport t = settings.transport(registry);
-        try {
-            this.tlsFiles = settings.certDirs().read(registry);
-        } catch (IOException e) {
-            throw RegistryException.of(registry, null, "reading its TLS files", Errors.oneLine(e), null);
-        }
+        this.tlsFiles = tlsFiles;
+        this.tokens = tokens;
         this.http = Http.shared(t != RegistrySettings.Transport.INSECURE, settings.connectTimeout(), USER_AGENT,
                 tlsFiles);
         TokenFetcher fetcher = new TokenFetcher(http, settings.retry(), settings.timeout(), registry,
                 settings.limits());
         this.auth = new Authenticator(registry, settings.credentials(), t == RegistrySettings.Transport.INSECURE,
-                new TokenCache(), fetcher);
+                tokens, fetcher);
+    }
+
+    private static TlsFiles tlsFiles(String registry, RegistrySettings settings) throws RegistryException {
+        try {
+            return settings.certDirs().read(registry);
+        } catch (IOException e) {
+            throw RegistryException.of(registry, null, "reading its TLS files", Errors.oneLine(e), null);
+        }
     }
 
     /**
@@ -69,16 +75,17 @@ public final class RegistryClient {
      * settings pinged it in the last {@link Pings#FRESH} (see {@link Pings}).
      */
     public static RegistryClient connect(String registry, RegistrySettings settings) throws IOException {
-        RegistryClient c = new RegistryClient(registry, settings);
-        Pings.Key key = new Pings.Key(registry, settings.transport(registry), c.tlsFiles, settings.credentials());
+        TlsFiles tls = tlsFiles(registry, settings);
+        Pings.Key key = new Pings.Key(registry, settings.transport(registry), tls, settings.credentials());
         Pings.Answer known = Pings.recent(key);
+        RegistryClient c = new RegistryClient(registry, settings, tls, known != null ? known.tokens() : new TokenCache());
         if (known != null) {
             c.base = known.base();
             c.auth.knows(known.challenge());
             return c;
         }
         c.ping();
-        Pings.remember(key, c.base, c.auth.challenge());
+        Pings.remember(key, c.base, c.auth.challenge(), c.tokens);
         return c;
     }
 

@@ -21,13 +21,15 @@ class PingsTest {
         String registry = "pings-test.example:" + System.nanoTime(); // a registry no other test remembers
         Pings.Key key = new Pings.Key(registry, RegistrySettings.Transport.HTTPS, TlsFiles.NONE, store);
         AuthChallenge challenge = AuthChallenge.parse(List.of("Bearer realm=\"https://auth.example/token\",service=\"r\""));
-        Pings.remember(key, URI.create("https://" + registry), challenge, now);
+        TokenCache tokens = new TokenCache();
+        Pings.remember(key, URI.create("https://" + registry), challenge, tokens, now);
 
         Pings.Answer a = Pings.recent(new Pings.Key(registry, RegistrySettings.Transport.HTTPS, TlsFiles.NONE, store),
                 now + Pings.FRESH.toNanos() - 1);
         assertThat(a).isNotNull();
         assertThat(a.base()).isEqualTo(URI.create("https://" + registry));
         assertThat(a.challenge()).isEqualTo(challenge);
+        assertThat(a.tokens()).as("the tokens are shared").isSameAs(tokens);
         assertThat(Pings.recent(key, now + Pings.FRESH.toNanos())).as("a minute on").isNull();
 
         CredentialStore another = CredentialStore.of(Map.of(), Path.of("/nonexistent-home"));

@@ -104,10 +104,21 @@ class RegistryAuthTest {
     @Test
     void tokenAuthPushesAndCachesTokensPerScope() throws Exception {
         int before = tokens.requests().size();
-        push(token, "tok-ok", settings(Credentials.basic("writer", "w-secret", "test"), true));
+        RegistrySettings writer = settings(Credentials.basic("writer", "w-secret", "test"), true);
+        push(token, "tok-ok", writer);
         assertThat(token.blobUploads("tok-ok")).isEqualTo(3);
         // one token for the ping, one for repository:tok-ok:pull,push — not one per request
         assertThat(tokens.requests().subList(before, tokens.requests().size()))
+                .containsExactly("writer ", "writer repository:tok-ok:pull,push");
+        // another client of the same command (the same credential store) takes the ping's answer and the tokens
+        // fetched since: a signature pushed beside the image asks for the same scope
+        int second = tokens.requests().size();
+        push(token, "tok-ok", writer.withParallelUploads(1));
+        assertThat(tokens.requests().subList(second, tokens.requests().size())).isEmpty();
+        // another command's store fetches its own
+        int third = tokens.requests().size();
+        push(token, "tok-ok", settings(Credentials.basic("writer", "w-secret", "test"), true));
+        assertThat(tokens.requests().subList(third, tokens.requests().size()))
                 .containsExactly("writer ", "writer repository:tok-ok:pull,push");
     }
 
