@@ -35,7 +35,8 @@ final class BlobPushes {
      * the layer of an edited file. Its first attempt uploads without asking first, as a {@linkplain
      * ImagePusher.Blob#likelyNew() likely new} one's does: the HEAD would cost a round trip, about what sending 64 KiB
      * costs across a network, and sending one the registry has does no harm. (Under a new tag nothing is known, and
-     * an image pushed again under another tag has its blobs there already: each is asked as before.)
+     * an image pushed again under another tag has its blobs there already: each is asked as before; so is one that
+     * can be mounted, or one expected there whose bytes are not at hand.)
      */
     static final long SMALL = 64 * 1024;
 
@@ -87,7 +88,8 @@ final class BlobPushes {
             emit(b, State.EXISTS, size, null);
             return outcome(b, Fate.EXISTS, null);
         }
-        if (attempt == 1 && (b.likelyNew() || (!tagged.isEmpty() && size <= SMALL))) {
+        if (attempt == 1 && (b.likelyNew() || (!tagged.isEmpty() && size <= SMALL
+                && b.expect() == ImagePusher.Expect.UNKNOWN && b.mountFrom().isEmpty()))) {
             return upload(b, null); // a later attempt asks first: the failed one may have stored it
         }
         if (repo.blobSizeOnce(d).isPresent()) {

@@ -29,30 +29,47 @@ public final class ImagePusher {
     /**
      * A blob to push. {@code kind} is "layer" or "config" (for progress displays);
      * {@code mountFrom} lists repositories of the same registry that hold it (e.g. a copy's source);
-     * {@code likelyNew}: a small blob this run made and the registry most likely lacks (a signature's, an
-     * attestation's): its first attempt uploads without asking first. The HEAD would cost a round trip, as much as
-     * sending these few bytes, and sending one the registry has does no harm.
+     * {@code expect} what the registry most likely holds: {@link Expect#UNKNOWN} (asked first, see
+     * {@link BlobPushes#SMALL} for small ones), {@link Expect#NEW} (uploaded without asking first) or
+     * {@link Expect#THERE} (asked, never sent unasked: its bytes may not be at hand).
      */
-    public record Blob(Descriptor descriptor, BlobContent content, String kind, List<String> mountFrom, boolean likelyNew) {
+    public record Blob(Descriptor descriptor, BlobContent content, String kind, List<String> mountFrom, Expect expect) {
         public Blob {
             Objects.requireNonNull(descriptor, "descriptor");
             Objects.requireNonNull(content, "content");
+            Objects.requireNonNull(expect, "expect");
             mountFrom = List.copyOf(mountFrom);
         }
 
         public Blob(Descriptor descriptor, BlobContent content, String kind, List<String> mountFrom) {
-            this(descriptor, content, kind, mountFrom, false);
+            this(descriptor, content, kind, mountFrom, Expect.UNKNOWN);
         }
 
         public static Blob of(Descriptor descriptor, BlobContent content, String kind) {
             return new Blob(descriptor, content, kind, List.of());
         }
 
-        /** A small blob this run made, most likely new to the registry (see {@code likelyNew}). */
+        /**
+         * A small blob this run made, most likely new to the registry (a signature's, an attestation's): its first
+         * attempt uploads without asking first. The HEAD would cost a round trip, as much as sending these few bytes,
+         * and sending one the registry has does no harm.
+         */
         public static Blob likelyNew(Descriptor descriptor, BlobContent content, String kind) {
-            return new Blob(descriptor, content, kind, List.of(), true);
+            return new Blob(descriptor, content, kind, List.of(), Expect.NEW);
+        }
+
+        /** A blob the registry should hold already, whose bytes are not at hand: {@code content} is read only if not. */
+        public static Blob there(Descriptor descriptor, BlobContent content, String kind) {
+            return new Blob(descriptor, content, kind, List.of(), Expect.THERE);
+        }
+
+        public boolean likelyNew() {
+            return expect == Expect.NEW;
         }
     }
+
+    /** What a pusher expects of a blob (see {@link Blob}). */
+    public enum Expect { UNKNOWN, NEW, THERE }
 
     /**
      * What to push: the blobs of all images, the manifests an index lists ({@code children},

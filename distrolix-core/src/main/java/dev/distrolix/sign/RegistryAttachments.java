@@ -146,7 +146,7 @@ public final class RegistryAttachments implements AttachmentStore {
             if (bytes != null) {
                 blobs.add(ImagePusher.Blob.likelyNew(l, BlobContent.of(bytes), "layer"));
             } else if (all) {
-                blobs.add(ImagePusher.Blob.of(l, offset -> {
+                blobs.add(ImagePusher.Blob.there(l, offset -> {
                     throw new IOException("blob " + l.digest() + " vanished from " + where());
                 }, "layer"));
             }
