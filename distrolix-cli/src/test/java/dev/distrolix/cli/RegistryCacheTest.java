@@ -88,6 +88,7 @@ class RegistryCacheTest {
                 assertThat(l.at("/annotations/dev.distrolix.layer.key").asText()).matches("[0-9a-f]{64}"));
         long uploads = registry.blobUploads("web");
         long blobGets = registry.countRequests("\"GET /v2/web/blobs/sha256:\\S+ HTTP/1.1\" 200");
+        long heads = registry.countRequests("\"HEAD /v2/web/blobs/");
 
         JsonNode cold = build("cache-cold", "-o", "docker://" + registry.address() + "/web:1");
         // the store layers come from the registry; the declared files (a few kB) are made here
@@ -97,6 +98,9 @@ class RegistryCacheTest {
         assertThat(registry.blobUploads("web")).as("nothing uploaded").isEqualTo(uploads);
         assertThat(registry.countRequests("\"GET /v2/web/blobs/sha256:\\S+ HTTP/1.1\" 200") - blobGets)
                 .as("each store layer fetched once (and the config)").isBetween(6L, 7L);
+        // the image's blobs are taken as its manifest describes them (each fetched one verified), not asked about
+        // first; the push's new blobs are small and go up unasked
+        assertThat(registry.countRequests("\"HEAD /v2/web/blobs/") - heads).as("HEADs").isZero();
 
         // the fetched layers are now in the runner's own cache, saved as they were read: every byte checked again
         Cli verified = Cli.run("cache", "verify", "--cache-dir", tmp.resolve("cache-cold").toString());

@@ -72,7 +72,7 @@ public final class RegistryLayers {
             String where = ref.toString();
             OpenedImage o;
             try {
-                o = Transports.open(ref, where, settings);
+                o = Transports.openLayersLater(ref, where, settings); // each layer verified as it is fetched
             } catch (IOException | UncheckedIOException | DistrolixException e) {
                 if (!ref.equals(quietIfAbsent) && !Thread.currentThread().isInterrupted()) {
                     String why = oneLine(e);

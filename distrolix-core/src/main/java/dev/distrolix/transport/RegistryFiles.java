@@ -47,9 +47,15 @@ final class RegistryFiles implements ImageFiles {
     private final Map<Digest, Optional<Long>> blobs = new ConcurrentHashMap<>();
     /** Blobs {@link #willAsk} could not ask about (after the client's retries): not asked again, the same failure. */
     private final Map<Digest, RuntimeException> failed = new ConcurrentHashMap<>();
+    /**
+     * False: the blobs a manifest served here names are taken as it describes them (there, of its size) instead of
+     * asked about (see {@link #openTrusting}).
+     */
+    private final boolean askAboutBlobs;
 
-    private RegistryFiles(RegistryImageReader reader) {
+    private RegistryFiles(RegistryImageReader reader, boolean askAboutBlobs) {
         this.reader = reader;
+        this.askAboutBlobs = askAboutBlobs;
         ManifestBytes top = reader.manifest();
         remember(top.digest(), top.bytes());
         Descriptor d = new Descriptor(top.mediaType(), top.digest(), top.size(),
@@ -72,8 +78,23 @@ final class RegistryFiles implements ImageFiles {
      * stay {@link RegistryException}s (one line each).
      */
     static RegistryFiles open(String reference, RegistryRef ref, RegistrySettings settings) throws IOException {
+        return open(reference, ref, settings, true);
+    }
+
+    /**
+     * The same, for a reader that reads only some of the layers and can do without the others: the blobs the
+     * manifests name are taken as they describe them instead of asked about (a HEAD each, side by side: in a fresh
+     * JVM ~10% of a fresh runner's time, on its two cores). A blob that is not there, or not of that size, fails when
+     * it is read, as one that changed since a HEAD would; what is read is verified as always.
+     */
+    static RegistryFiles openTrusting(String reference, RegistryRef ref, RegistrySettings settings) throws IOException {
+        return open(reference, ref, settings, false);
+    }
+
+    private static RegistryFiles open(String reference, RegistryRef ref, RegistrySettings settings, boolean ask)
+            throws IOException {
         try {
-            return new RegistryFiles(RegistryImageReader.open(ref, settings));
+            return new RegistryFiles(RegistryImageReader.open(ref, settings), ask);
         } catch (RegistryException e) {
             if (e.status() == 404 && e.repository() != null) {
                 throw new InputException(reference + ": " + notFound(e, ref), e);
@@ -162,11 +183,24 @@ final class RegistryFiles implements ImageFiles {
         manifests.add(d);
         manifestBytes.put(d, bytes);
         try {
-            for (JsonNode m : CanonicalJson.parse(bytes).path("manifests")) {
+            JsonNode root = CanonicalJson.parse(bytes);
+            for (JsonNode m : root.path("manifests")) {
                 manifests.add(Digest.parse(m.path("digest").asText()));
+            }
+            if (!askAboutBlobs) {
+                described(root.path("config"));
+                root.path("layers").forEach(this::described);
             }
         } catch (IOException | RuntimeException malformed) {
             // not JSON or a bad digest: the layout reader reports it when it parses the document
+        }
+    }
+
+    /** A blob as a manifest describes it, taken as there (one that says no size, or a bad one, is asked about). */
+    private void described(JsonNode descriptor) {
+        JsonNode size = descriptor.path("size");
+        if (size.canConvertToLong() && size.isIntegralNumber() && size.asLong() >= 0) {
+            blobs.putIfAbsent(Digest.parse(descriptor.path("digest").asText()), Optional.of(size.asLong()));
         }
     }
 

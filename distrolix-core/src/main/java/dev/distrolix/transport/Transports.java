@@ -57,6 +57,17 @@ public final class Transports {
         }
     }
 
+    /**
+     * Opens an image in a registry for a reader that reads only some of its layers and can do without the others (a
+     * build taking a registry's layers where their cache keys match, each verified as it streams, one that cannot be
+     * read made instead): its manifest and config are read now, but its layers are taken as the manifest describes them
+     * instead of asked about first (see {@code RegistryFiles#openTrusting}).
+     */
+    public static OpenedImage openLayersLater(Registry ref, String reference, RegistrySettings settings)
+            throws IOException {
+        return registry(ref, reference, RegistryFiles.openTrusting(reference, ref.ref(), settings));
+    }
+
     private static OpenedImage openUnnamed(ImageReference ref, String reference, RegistrySettings settings)
             throws IOException {
         if (ref instanceof OciLayout l) {
@@ -97,7 +108,10 @@ public final class Transports {
             }
         }
         Registry r = (Registry) ref;
-        RegistryFiles files = RegistryFiles.open(reference, r.ref(), settings);
+        return registry(r, reference, RegistryFiles.open(reference, r.ref(), settings));
+    }
+
+    private static OpenedImage registry(Registry ref, String reference, RegistryFiles files) throws IOException {
         try {
             LayoutReader.Selected s = new LayoutReader(reference, files).select(null);
             return new OpenedImage(reference, ref, s.artifact(), s.names(), files);

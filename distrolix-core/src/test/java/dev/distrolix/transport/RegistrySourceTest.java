@@ -30,6 +30,7 @@ import dev.distrolix.testing.IntegrationTest;
 import dev.distrolix.testing.RegistryServer;
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -168,6 +169,35 @@ class RegistrySourceTest {
                         + second.digest() + ", which is missing");
         assertThat(registry.countRequests("\"GET /v2/gone/blobs/sha256:[0-9a-f]+ HTTP/1.1\" 200"))
                 .as("only the config was read").isEqualTo(1);
+    }
+
+    @Test
+    void openedForItsLayersLaterAnImageIsNotAskedAboutAndAMissingLayerFailsWhenRead() throws Exception {
+        AssembledImage img = image(tmp, "later", Platform.linuxAmd64());
+        push("later:1", blobs(img), List.of(), manifest(img));
+        LayerBlob second = img.blobs().get(1);
+        HttpResponse<Void> deleted = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                "http://" + registry.address() + "/v2/later/blobs/" + second.digest())).DELETE().build(),
+                HttpResponse.BodyHandlers.discarding());
+        assertThat(deleted.statusCode()).isEqualTo(202);
+        long heads = registry.countRequests("\"HEAD /v2/later/blobs/");
+
+        String ref = "docker://" + registry.address() + "/later:1";
+        try (OpenedImage h = Transports.openLayersLater((ImageReference.Registry) ImageReference.parseSource(ref), ref,
+                settings())) {
+            assertThat(registry.countRequests("\"HEAD /v2/later/blobs/") - heads).as("HEADs").isZero();
+            assertThat(h.image().layers()).hasSize(img.blobs().size());
+            // the first layer reads and verifies; the deleted one fails as it is read
+            try (InputStream in = h.image().layers().get(0).openRaw()) {
+                assertThat(in.readAllBytes()).hasSize((int) img.blobs().get(0).size());
+            }
+            assertThatThrownBy(() -> {
+                try (InputStream in = h.image().layers().get(1).openRaw()) {
+                    in.readAllBytes();
+                }
+            }).isInstanceOf(dev.distrolix.registry.RegistryException.class)
+                    .hasMessageContaining(second.digest().toString()).hasMessageContaining("404");
+        }
     }
 
     @Test
