@@ -153,15 +153,20 @@ class RegistrySourceTest {
                 .hasMessageContaining("HTTP 404");
     }
 
-    @Test
-    void aLayerBlobMissingFromTheRegistryIsReportedBeforeAnyLayerIsRead() throws Exception {
-        AssembledImage img = image(tmp, "gone", Platform.linuxAmd64());
-        push("gone:1", blobs(img), List.of(), manifest(img));
+    /** The image pushed as REPO:1, then its second layer's blob deleted from the registry; that layer. */
+    LayerBlob pushedWithoutItsSecondLayer(AssembledImage img, String repo) throws Exception {
+        push(repo + ":1", blobs(img), List.of(), manifest(img));
         LayerBlob second = img.blobs().get(1);
         HttpResponse<Void> deleted = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                "http://" + registry.address() + "/v2/gone/blobs/" + second.digest())).DELETE().build(),
+                "http://" + registry.address() + "/v2/" + repo + "/blobs/" + second.digest())).DELETE().build(),
                 HttpResponse.BodyHandlers.discarding());
         assertThat(deleted.statusCode()).isEqualTo(202);
+        return second;
+    }
+
+    @Test
+    void aLayerBlobMissingFromTheRegistryIsReportedBeforeAnyLayerIsRead() throws Exception {
+        LayerBlob second = pushedWithoutItsSecondLayer(image(tmp, "gone", Platform.linuxAmd64()), "gone");
 
         assertThatThrownBy(() -> Transports.open("docker://" + registry.address() + "/gone:1", settings()))
                 .isInstanceOf(InputException.class)
@@ -174,12 +179,7 @@ class RegistrySourceTest {
     @Test
     void openedForItsLayersLaterAnImageIsNotAskedAboutAndAMissingLayerFailsWhenRead() throws Exception {
         AssembledImage img = image(tmp, "later", Platform.linuxAmd64());
-        push("later:1", blobs(img), List.of(), manifest(img));
-        LayerBlob second = img.blobs().get(1);
-        HttpResponse<Void> deleted = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                "http://" + registry.address() + "/v2/later/blobs/" + second.digest())).DELETE().build(),
-                HttpResponse.BodyHandlers.discarding());
-        assertThat(deleted.statusCode()).isEqualTo(202);
+        LayerBlob second = pushedWithoutItsSecondLayer(img, "later");
         long heads = registry.countRequests("\"HEAD /v2/later/blobs/");
 
         String ref = "docker://" + registry.address() + "/later:1";
