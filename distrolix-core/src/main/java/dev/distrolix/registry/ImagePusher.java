@@ -186,7 +186,9 @@ public final class ImagePusher {
         String firstTag = req.tags().get(0);
         Optional<Digest> firstDigest;
         try {
-            Optional<ManifestBytes> m = repo.findManifest(firstTag);
+            // a read of the tag from seconds ago (a fresh runner's, taking its layers) is believed where it says
+            // another image is there
+            Optional<ManifestBytes> m = repo.recentlyUnder(firstTag, current -> !current.digest().equals(req.top().digest()));
             m.ifPresent(current -> tagged.addAll(namedBlobs(current)));
             firstDigest = m.map(ManifestBytes::digest);
         } catch (RegistryException unreadable) {

@@ -113,6 +113,9 @@ public final class Repository {
             }
             return null;
         }, client.retryListener(null));
+        if (TagReads.isTag(reference)) {
+            TagReads.remember(tagKey(reference), Optional.of(m));
+        }
     }
 
     /**
@@ -157,7 +160,7 @@ public final class Repository {
         Http.Call call = Http.Call.of("GET", url("/manifests/" + reference), timeout())
                 .withHeader("Accept", String.join(", ", ManifestBytes.SUPPORTED))
                 .withMaxBody(dev.distrolix.json.Mappers.MAX_DOCUMENT); // read at most this (+1 buffer), then refuse
-        return client.settings().retry().run(a -> {
+        Optional<ManifestBytes> read = client.settings().retry().run(a -> {
             HttpResponse<byte[]> r = send(call, scopes, what);
             if (r.statusCode() == 404 && missingIsEmpty) {
                 return Optional.<ManifestBytes>empty();
@@ -167,6 +170,27 @@ public final class Repository {
             }
             return Optional.of(ManifestCheck.verify(client.registry(), name, what, reference, r));
         }, client.retryListener(null));
+        if (TagReads.isTag(reference)) {
+            TagReads.remember(tagKey(reference), read);
+        }
+        return read;
+    }
+
+    /**
+     * What {@code tag} holds: as this run read or pushed it seconds ago where {@code believed} accepts that (see
+     * {@link TagReads}), else read now.
+     */
+    Optional<ManifestBytes> recentlyUnder(String tag, java.util.function.Predicate<ManifestBytes> believed)
+            throws IOException {
+        TagReads.Read r = TagReads.recent(tagKey(tag));
+        if (r != null && r.manifest().map(believed::test).orElse(true)) {
+            return r.manifest();
+        }
+        return findManifest(tag);
+    }
+
+    private TagReads.Key tagKey(String tag) {
+        return new TagReads.Key(client.registry(), name, tag, client.settings().credentials());
     }
 
     /** {@code GET /v2/NAME/blobs/D} as a stream (redirects followed without our Authorization). Not verified. */

@@ -127,6 +127,29 @@ class RegistryTransportTest {
     }
 
     @Test
+    void aPushStartsFromThisRunsReadOfItsTagWhereItHoldsAnotherImageAndReadsItAgainWhereItHoldsThisOne()
+            throws Exception {
+        AssembledImage before = TestImages.image(tmp.resolve("before"), "tag-read", 2, 1_000);
+        Transports.write(before, ImageReference.parse("docker://" + registry.address() + "/tagread:1"), settings());
+        String tagGet = "^GET /v2/tagread/manifests/1 -> ";
+        // as a fresh runner does it: the target's image read (for its layers), then the push of the new image
+        RegistrySettings s = settings();
+        String ref = "docker://" + proxy.address() + "/tagread:1";
+        try (dev.distrolix.transport.OpenedImage h = Transports.open(ref, s)) {
+            assertThat(h.image().manifestDigest()).isEqualTo(before.manifestDigest());
+        }
+        assertThat(proxy.count(tagGet)).isEqualTo(1);
+        Transports.write(image, target("tagread"), s);
+        assertThat(proxy.count(tagGet)).as(proxy.log().toString()).isEqualTo(1);
+        assertThat(proxy.count("^PUT /v2/tagread/manifests/1 -> 201$")).isEqualTo(1);
+        // the tag now holds this image (as pushed): that ends a push only when read again
+        Transports.write(image, target("tagread"), s);
+        assertThat(proxy.count(tagGet)).as(proxy.log().toString()).isEqualTo(2);
+        assertThat(proxy.count("^PUT /v2/tagread/manifests/1 -> 201$")).as("unchanged: nothing pushed").isEqualTo(1);
+        RealToolsCheck.skopeoCopyVerifies(registry.address() + "/tagread:1", tmp.resolve("check"));
+    }
+
+    @Test
     void anImagesConfigAndLayersAreAskedAboutInOneRoundBeforeTheConfigIsRead() throws Exception {
         Transports.write(image, ImageReference.parse("docker://" + registry.address() + "/asked:1"), settings());
         try (dev.distrolix.transport.OpenedImage h = Transports.open("docker://" + proxy.address() + "/asked:1",
