@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Gets every blob of a push into the repository, a bounded number at a time. Per blob, each
  * attempt goes: {@code HEAD} (present → done, nothing sent) → mount from a repository of the
  * same registry known to have it, asked at once (201 → done; 202 → upload into that session) → upload; a blob
- * {@linkplain ImagePusher.Blob#likelyNew() likely new} goes straight to the upload on its first attempt. A
+ * {@linkplain ImagePusher.Expect#NEW likely new} goes straight to the upload on its first attempt. A
  * failed attempt (reset, 5xx, 429…) starts over with the HEAD, so a blob that did arrive is not
  * sent twice. The first blob that fails for good cancels the others. A blob the tag's current manifest names
  * is there already (a registry keeps what a tagged manifest names): done on the first attempt without a request;
@@ -33,7 +33,7 @@ final class BlobPushes {
     /**
      * A blob this small that the tag's current image does not name is most likely new: the config of a changed image,
      * the layer of an edited file. Its first attempt uploads without asking first, as a {@linkplain
-     * ImagePusher.Blob#likelyNew() likely new} one's does: the HEAD would cost a round trip, about what sending 64 KiB
+     * ImagePusher.Expect#NEW likely new} one's does: the HEAD would cost a round trip, about what sending 64 KiB
      * costs across a network, and sending one the registry has does no harm. (Under a new tag nothing is known, and
      * an image pushed again under another tag has its blobs there already: each is asked as before; so is one that
      * can be mounted, or one expected there whose bytes are not at hand.)
@@ -88,8 +88,8 @@ final class BlobPushes {
             emit(b, State.EXISTS, size, null);
             return outcome(b, Fate.EXISTS, null);
         }
-        if (attempt == 1 && (b.likelyNew() || (!tagged.isEmpty() && size <= SMALL
-                && b.expect() == ImagePusher.Expect.UNKNOWN && b.mountFrom().isEmpty()))) {
+        if (attempt == 1 && (b.expect() == ImagePusher.Expect.NEW || (b.expect() == ImagePusher.Expect.UNKNOWN
+                && !tagged.isEmpty() && size <= SMALL && b.mountFrom().isEmpty()))) {
             return upload(b, null); // a later attempt asks first: the failed one may have stored it
         }
         if (repo.blobSizeOnce(d).isPresent()) {

@@ -62,10 +62,6 @@ public final class ImagePusher {
         public static Blob there(Descriptor descriptor, BlobContent content, String kind) {
             return new Blob(descriptor, content, kind, List.of(), Expect.THERE);
         }
-
-        public boolean likelyNew() {
-            return expect == Expect.NEW;
-        }
     }
 
     /** What a pusher expects of a blob (see {@link Blob}). */

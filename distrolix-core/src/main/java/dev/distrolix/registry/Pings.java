@@ -2,7 +2,6 @@ package dev.distrolix.registry;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What the pings of the last minute settled: a registry's scheme and how it asks for credentials, and the tokens
@@ -16,9 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class Pings {
     static final Duration FRESH = Duration.ofMinutes(1);
-    /** More registries than one run reaches: past it the oldest answers are dropped rather than kept for ever. */
-    private static final int MAX = 64;
-    private static final ConcurrentHashMap<Key, Answer> ANSWERS = new ConcurrentHashMap<>();
+    /** More registries than one run reaches: past it the stale answers are dropped rather than kept for ever. */
+    private static final Recent<Key, Answer> ANSWERS = new Recent<>(FRESH, 64);
 
     private Pings() {}
 
@@ -38,7 +36,7 @@ final class Pings {
     }
 
     /** Where the registry answered, its challenge (null when it asked for no credentials), the tokens since. */
-    record Answer(URI base, AuthChallenge challenge, TokenCache tokens, long atNanos) {}
+    record Answer(URI base, AuthChallenge challenge, TokenCache tokens) {}
 
     /** The answer for {@code key} from the last minute, or null. */
     static Answer recent(Key key) {
@@ -46,8 +44,7 @@ final class Pings {
     }
 
     static Answer recent(Key key, long nowNanos) {
-        Answer a = ANSWERS.get(key);
-        return a != null && nowNanos - a.atNanos() < FRESH.toNanos() ? a : null;
+        return ANSWERS.get(key, nowNanos);
     }
 
     static void remember(Key key, URI base, AuthChallenge challenge, TokenCache tokens) {
@@ -55,12 +52,6 @@ final class Pings {
     }
 
     static void remember(Key key, URI base, AuthChallenge challenge, TokenCache tokens, long now) {
-        if (ANSWERS.size() >= MAX) {
-            ANSWERS.values().removeIf(a -> now - a.atNanos() >= FRESH.toNanos());
-            if (ANSWERS.size() >= MAX) {
-                ANSWERS.clear();
-            }
-        }
-        ANSWERS.put(key, new Answer(base, challenge, tokens, now));
+        ANSWERS.put(key, new Answer(base, challenge, tokens), now);
     }
 }

@@ -2,7 +2,6 @@ package dev.distrolix.registry;
 
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What a tag held when one of this run's clients last read or pushed it, for a few seconds: a fresh runner reads its
@@ -14,8 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class TagReads {
     static final Duration FRESH = Duration.ofSeconds(10);
-    private static final int MAX = 256;
-    private static final ConcurrentHashMap<Key, Read> READS = new ConcurrentHashMap<>();
+    private static final Recent<Key, Read> READS = new Recent<>(FRESH, 256);
 
     private TagReads() {}
 
@@ -33,16 +31,15 @@ final class TagReads {
         }
     }
 
-    /** The manifest under the tag (empty: none), as read or pushed at {@code atNanos}. */
-    record Read(Optional<ManifestBytes> manifest, long atNanos) {}
+    /** The manifest under the tag (empty: none), as read or pushed. */
+    record Read(Optional<ManifestBytes> manifest) {}
 
     static Read recent(Key key) {
         return recent(key, System.nanoTime());
     }
 
     static Read recent(Key key, long nowNanos) {
-        Read r = READS.get(key);
-        return r != null && nowNanos - r.atNanos() < FRESH.toNanos() ? r : null;
+        return READS.get(key, nowNanos);
     }
 
     static void remember(Key key, Optional<ManifestBytes> manifest) {
@@ -50,13 +47,7 @@ final class TagReads {
     }
 
     static void remember(Key key, Optional<ManifestBytes> manifest, long now) {
-        if (READS.size() >= MAX) {
-            READS.values().removeIf(r -> now - r.atNanos() >= FRESH.toNanos());
-            if (READS.size() >= MAX) {
-                READS.clear();
-            }
-        }
-        READS.put(key, new Read(manifest, now));
+        READS.put(key, new Read(manifest), now);
     }
 
     /** Whether {@code reference} is a tag (a digest names content, not a place that changes). */
