@@ -87,7 +87,8 @@ record NixInputs(ResolvedSpec resolved, Closure closure, NixSystem system) {
     private static Closure evaluatedOnly(List<ImageSpec> specs, NixCli nix, List<String> includes,
                                          List<PackageResolution> packages) throws IOException {
         List<Background<PackageResolution>> each = new ArrayList<>();
-        try {
+        // the closure query's Nix starts beside the evaluation that names its roots
+        try (NixCli.PreparedQuery query = nix.prepareClosureQuery()) {
             for (ImageSpec spec : specs) {
                 each.add(Background.start("distrolix-nix-eval", () -> PackageResolution.evaluate(spec, nix, includes)));
             }

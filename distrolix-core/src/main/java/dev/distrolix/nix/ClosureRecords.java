@@ -88,6 +88,15 @@ public final class ClosureRecords {
         return s.toString();
     }
 
+    /** Whether no closure is recorded here (a fresh runner, a new cache): the next query asks Nix. */
+    public boolean isEmpty() {
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            return files.findAny().isEmpty();
+        } catch (IOException | RuntimeException noFolder) {
+            return true;
+        }
+    }
+
     /** The closures folder of a layer cache folder. */
     public static Path beside(Path layerCacheDir) {
         return layerCacheDir.resolve("closures");

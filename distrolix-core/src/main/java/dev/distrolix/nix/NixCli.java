@@ -35,6 +35,8 @@ public final class NixCli {
     private final String storeDir;
     private final ClosureRecords closureRecords;
     private volatile NixSystem system;
+    /** A closure query started before its roots were known ({@link #prepareClosureQuery}); taken by the next query. */
+    private NixServe prepared;
 
     private NixCli(Builder b) {
         Map<String, String> env = new HashMap<>(b.environment);
@@ -211,17 +213,75 @@ public final class NixCli {
      * {@link #withClosureRecords records}, a recorded closure whose paths are all still the ones recorded instead.
      */
     public Closure queryClosure(Collection<StorePath> roots) {
-        if (closureRecords == null) {
-            return new ClosureQuery(tools, queryTimeout, storeDir).query(roots);
+        NixServe serve;
+        synchronized (this) {
+            serve = prepared;
+            prepared = null;
         }
-        String stamp = closureRecords.stamp();
-        java.util.Optional<Closure> known = closureRecords.load(roots, stamp);
-        if (known.isPresent()) {
-            return known.get();
+        try {
+            if (closureRecords == null) {
+                return ask(serve, roots);
+            }
+            String stamp = closureRecords.stamp();
+            java.util.Optional<Closure> known = closureRecords.load(roots, stamp);
+            if (known.isPresent()) {
+                return known.get();
+            }
+            Closure c = ask(serve, roots);
+            closureRecords.store(roots, c, stamp);
+            return c;
+        } finally {
+            if (serve != null) {
+                serve.close();
+            }
         }
-        Closure c = new ClosureQuery(tools, queryTimeout, storeDir).query(roots);
-        closureRecords.store(roots, c, stamp);
-        return c;
+    }
+
+    /** The closure from {@code serve} (when started and it answers), else from path-info and its fallbacks. */
+    private Closure ask(NixServe serve, Collection<StorePath> roots) {
+        if (serve != null && !roots.isEmpty()) {
+            try {
+                return serve.closure(roots);
+            } catch (java.io.IOException | RuntimeException e) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new NixException(List.of("nix-store", "--serve"), "the closure query was interrupted", e);
+                }
+                // path-info says in Nix's words what is wrong (an invalid root), or answers what this could not
+            }
+        }
+        return new ClosureQuery(tools, queryTimeout, storeDir).query(roots);
+    }
+
+    /** A closure query started before its roots are known: closed, it ends, asked or not. */
+    public interface PreparedQuery extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
+     * Starts the next {@link #queryClosure}'s Nix now ({@code nix-store --serve}), so that its start overlaps what
+     * names the roots (an evaluation): a cold build's closure query then costs ~20 ms less. Not where the records are
+     * likely to answer (a warm build asks no Nix for its closure).
+     */
+    public PreparedQuery prepareClosureQuery() {
+        if (closureRecords != null && !closureRecords.isEmpty()) {
+            return () -> { };
+        }
+        NixServe serve = NixServe.start(tools, queryTimeout);
+        synchronized (this) {
+            if (prepared != null) {
+                prepared.close();
+            }
+            prepared = serve;
+        }
+        return () -> {
+            synchronized (this) {
+                if (prepared == serve) {
+                    prepared = null;
+                }
+            }
+            serve.close();
+        };
     }
 
     /** The same, through {@code nix-store} only (exposed so that both paths can be compared). */

@@ -45,6 +45,14 @@ final class NixTools {
         throw new NixNotFoundException(tool, "Nix is not installed (" + tool + " not found on PATH)");
     }
 
+    /** {@code tool} started for a conversation ({@link ProcessRunner#start}). */
+    Process start(String tool, List<String> args) throws java.io.IOException {
+        List<String> command = new ArrayList<>(args.size() + 1);
+        command.add(locate(tool));
+        command.addAll(args);
+        return runner.start(command);
+    }
+
     ProcessRunner.Result run(Duration timeout, String tool, List<String> args) {
         List<String> command = new ArrayList<>(args.size() + 1);
         command.add(locate(tool));

@@ -77,6 +77,18 @@ final class ProcessRunner {
         return new Result(List.copyOf(command), process.exitValue(), out.text(), err.text());
     }
 
+    /**
+     * Starts {@code command} with this runner's environment and directory for a conversation over its standard input
+     * and output (its standard error is discarded); the caller bounds its time and ends it ({@link #kill}).
+     */
+    Process start(List<String> command) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(command).directory(workingDirectory.toFile());
+        pb.environment().clear();
+        pb.environment().putAll(environment);
+        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+        return pb.start();
+    }
+
     /** "nix-build" rather than "/usr/bin/nix-build" in messages. */
     static String displayName(List<String> command) {
         String exe = command.get(0);
@@ -84,7 +96,7 @@ final class ProcessRunner {
     }
 
     /** Kills the process and what it started (a builder); waits briefly for the process itself to end. */
-    private static void kill(Process process) {
+    static void kill(Process process) {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
         try {

@@ -257,6 +257,72 @@ class NixCliIntegrationTest {
     }
 
     @Test
+    void aClosureQueryStartedBeforeItsRootsAgreesWithPathInfo() {
+        StorePath top = only(nix.resolve(PackageRef.parse("top", Optional.of(set))));
+        Closure fromPathInfo = nix.queryClosure(List.of(top));
+        NixCli cli = TestNix.cli().workingDirectory(dir).build();
+        Closure fromServe;
+        try (NixCli.PreparedQuery q = cli.prepareClosureQuery()) {
+            fromServe = cli.queryClosure(List.of(top));
+        }
+        assertThat(fromServe.roots()).isEqualTo(fromPathInfo.roots());
+        assertThat(fromServe.paths()).isEqualTo(fromPathInfo.paths());
+        for (StorePath p : fromPathInfo.paths()) {
+            assertThat(fromServe.info(p)).isEqualTo(fromPathInfo.info(p)); // NAR hash in path-info's form too
+        }
+    }
+
+    @Test
+    void aClosureQueryStartedBeforeItsRootsIsAnsweredByNixStoreServe() throws IOException {
+        StorePath top = only(nix.resolve(PackageRef.parse("top", Optional.of(set))));
+        Path bin = Files.createDirectories(dir.resolve("serve-only"));
+        // no `nix`: path-info cannot answer, and the nix-store fallback prints NAR hashes as sha256:…
+        Path link = Files.createSymbolicLink(bin.resolve("nix-store"), Path.of(nix.locate("nix-store")));
+        try {
+            NixCli serveOnly = TestNix.cli().binDir(bin).build();
+            Closure c;
+            try (NixCli.PreparedQuery q = serveOnly.prepareClosureQuery()) {
+                c = serveOnly.queryClosure(List.of(top));
+            }
+            assertThat(c.info(top).narHash()).isEqualTo(nix.queryClosure(List.of(top)).info(top).narHash())
+                    .startsWith("sha256-");
+            // unprepared, the same Nix answers through the fallback
+            assertThat(serveOnly.queryClosure(List.of(top)).info(top).narHash()).startsWith("sha256:");
+        } finally {
+            Files.delete(link);
+        }
+    }
+
+    @Test
+    void aPreparedClosureQueryOfAnInvalidRootSaysWhatPathInfoSays() {
+        StorePath missing = StorePath.parse("/nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-missing");
+        NixCli cli = TestNix.cli().workingDirectory(dir).build();
+        try (NixCli.PreparedQuery q = cli.prepareClosureQuery()) {
+            assertThatThrownBy(() -> cli.queryClosure(List.of(missing)))
+                    .isInstanceOf(NixInputException.class)
+                    .hasMessage("store path " + missing + " does not exist (or is not valid)");
+        }
+    }
+
+    @Test
+    void aPreparedClosureQueryNeverAskedEndsItsProcessWhenClosed() throws Exception {
+        NixCli cli = TestNix.cli().workingDirectory(dir).build();
+        NixCli.PreparedQuery q = cli.prepareClosureQuery();
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (serveChildren().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(serveChildren()).as("nix-store --serve started").isNotEmpty();
+        q.close();
+        assertThat(serveChildren()).as("nix-store --serve after close").isEmpty();
+    }
+
+    private static List<ProcessHandle> serveChildren() {
+        return ProcessHandle.current().children().filter(ProcessHandle::isAlive)
+                .filter(p -> p.info().arguments().map(a -> List.of(a).contains("--serve")).orElse(false)).toList();
+    }
+
+    @Test
     void derivationSystemsReadFromTheDerivationFilesAgreeWithNix() throws IOException {
         StorePath top = only(nix.resolve(PackageRef.parse("top", Optional.of(set))));
         StorePath leaf = only(nix.resolve(PackageRef.parse("leaf", Optional.of(set))));
