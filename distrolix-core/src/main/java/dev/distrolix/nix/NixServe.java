@@ -43,6 +43,7 @@ final class NixServe implements AutoCloseable {
     private final long deadline;
     private final Background<Connection> connecting;
     private volatile Process process;
+    private volatile boolean closed;
 
     private NixServe(NixTools tools, Duration timeout) {
         this.deadline = System.nanoTime() + timeout.toNanos();
@@ -57,6 +58,10 @@ final class NixServe implements AutoCloseable {
     private Connection connect(NixTools tools) throws IOException {
         Process p = tools.start("nix-store", List.of("--serve"));
         process = p;
+        if (closed) { // closed while it started: close() may not have seen it
+            ProcessRunner.kill(p);
+            throw new IOException("nix-store --serve: closed");
+        }
         Connection c = new Connection(p, new BufferedInputStream(p.getInputStream(), 1 << 16),
                 new BufferedOutputStream(p.getOutputStream(), 1 << 16));
         writeInt(c.out(), MAGIC_1);
@@ -126,24 +131,25 @@ final class NixServe implements AutoCloseable {
             return new Closure(roots, infos);
         } catch (IllegalArgumentException e) {
             throw new IOException("nix-store --serve: " + e.getMessage(), e);
+        } catch (java.util.concurrent.CancellationException e) {
+            throw new IOException("nix-store --serve: past its deadline, or closed", e);
         } finally {
             watchdog.interrupt();
         }
     }
 
-    /** Ends the process (it would end at the end of its input anyway), whether or not it was asked anything. */
+    /**
+     * Ends the process (it would end at the end of its input anyway), whether or not it was asked anything; the
+     * process first, so that a greeting it never sends is not waited for.
+     */
     @Override
     public void close() {
-        connecting.cancel();
+        closed = true;
         Process p = process;
         if (p != null) {
-            try {
-                p.getOutputStream().close();
-            } catch (IOException ignored) {
-                // gone already
-            }
             ProcessRunner.kill(p);
         }
+        connecting.cancel();
     }
 
     /** Kills the process at the deadline: a read waiting on it then ends. */

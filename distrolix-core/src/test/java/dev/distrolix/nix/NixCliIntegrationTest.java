@@ -317,6 +317,20 @@ class NixCliIntegrationTest {
         assertThat(serveChildren()).as("nix-store --serve after close").isEmpty();
     }
 
+    @Test
+    void aClosureQueryPastItsDeadlineEndsWithoutAnAnswer() {
+        StorePath top = only(nix.resolve(PackageRef.parse("top", Optional.of(set))));
+        String path = System.getenv("PATH");
+        NixTools tools = new NixTools(path, null, Map.of("PATH", path), dir);
+        long t0 = System.nanoTime();
+        try (NixServe serve = NixServe.start(tools, Duration.ofMillis(1))) {
+            assertThatThrownBy(() -> serve.closure(List.of(top))).isInstanceOf(IOException.class)
+                    .hasMessageStartingWith("nix-store --serve");
+        }
+        assertThat((System.nanoTime() - t0) / 1_000_000).as("ms").isLessThan(5_000);
+        assertThat(serveChildren()).isEmpty();
+    }
+
     private static List<ProcessHandle> serveChildren() {
         return ProcessHandle.current().children().filter(ProcessHandle::isAlive)
                 .filter(p -> p.info().arguments().map(a -> List.of(a).contains("--serve")).orElse(false)).toList();
