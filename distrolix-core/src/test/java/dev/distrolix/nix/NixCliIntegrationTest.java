@@ -275,11 +275,8 @@ class NixCliIntegrationTest {
     @Test
     void aClosureQueryStartedBeforeItsRootsIsAnsweredByNixStoreServe() throws IOException {
         StorePath top = only(nix.resolve(PackageRef.parse("top", Optional.of(set))));
-        Path bin = Files.createDirectories(dir.resolve("serve-only"));
         // no `nix`: path-info cannot answer, and the nix-store fallback prints NAR hashes as sha256:…
-        Path link = Files.createSymbolicLink(bin.resolve("nix-store"), Path.of(nix.locate("nix-store")));
-        try {
-            NixCli serveOnly = TestNix.cli().binDir(bin).build();
+        withOnlyNixStore("serve-only", serveOnly -> {
             Closure c;
             try (NixCli.PreparedQuery q = serveOnly.prepareClosureQuery()) {
                 c = serveOnly.queryClosure(List.of(top));
@@ -288,9 +285,7 @@ class NixCliIntegrationTest {
                     .startsWith("sha256-");
             // unprepared, the same Nix answers through the fallback
             assertThat(serveOnly.queryClosure(List.of(top)).info(top).narHash()).startsWith("sha256:");
-        } finally {
-            Files.delete(link);
-        }
+        });
     }
 
     @Test
@@ -363,14 +358,20 @@ class NixCliIntegrationTest {
     @Test
     void closureFallsBackToNixStoreWhenTheNixCommandIsMissing() throws IOException {
         StorePath top = only(nix.resolve(PackageRef.parse("top", Optional.of(set))));
-        Path bin = Files.createDirectories(dir.resolve("only-nix-store"));
-        // nix-store is a name of the multi-call `nix` binary: a link with that name behaves as nix-store
-        Path link = Files.createSymbolicLink(bin.resolve("nix-store"), Path.of(nix.locate("nix-store")));
-        try {
-            NixCli legacyOnly = TestNix.cli().binDir(bin).build();
+        withOnlyNixStore("only-nix-store", legacyOnly -> {
             Closure c = legacyOnly.queryClosure(List.of(top));
             assertThat(c.paths()).isEqualTo(nix.queryClosure(List.of(top)).paths());
             assertThat(c.info(top).narHash()).startsWith("sha256:");
+        });
+    }
+
+    /** {@code body} given a Nix whose only command is nix-store (a link to this one's), removed after. */
+    private static void withOnlyNixStore(String folder, java.util.function.Consumer<NixCli> body) throws IOException {
+        Path bin = Files.createDirectories(dir.resolve(folder));
+        // nix-store is a name of the multi-call `nix` binary: a link with that name behaves as nix-store
+        Path link = Files.createSymbolicLink(bin.resolve("nix-store"), Path.of(nix.locate("nix-store")));
+        try {
+            body.accept(TestNix.cli().binDir(bin).build());
         } finally {
             Files.delete(link); // JUnit warns about links leaving @TempDir
         }
