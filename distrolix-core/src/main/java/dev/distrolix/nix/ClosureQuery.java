@@ -32,6 +32,23 @@ final class ClosureQuery {
         this.storeDir = storeDir;
     }
 
+    /**
+     * The same, asking {@code prepared} first when there is one (a {@code nix-store --serve} started before the roots
+     * were known); what it cannot answer goes to path-info, whose words report an invalid root.
+     */
+    Closure query(Collection<StorePath> roots, NixServe prepared) {
+        if (prepared != null && !roots.isEmpty()) {
+            try {
+                return prepared.closure(roots);
+            } catch (java.io.IOException | RuntimeException e) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new NixException(List.of("nix-store", "--serve"), "the closure query was interrupted", e);
+                }
+            }
+        }
+        return query(roots);
+    }
+
     Closure query(Collection<StorePath> roots) {
         if (roots.isEmpty()) {
             return new Closure(List.of(), List.of());

@@ -220,14 +220,14 @@ public final class NixCli {
         }
         try {
             if (closureRecords == null) {
-                return ask(serve, roots);
+                return new ClosureQuery(tools, queryTimeout, storeDir).query(roots, serve);
             }
             String stamp = closureRecords.stamp();
             java.util.Optional<Closure> known = closureRecords.load(roots, stamp);
             if (known.isPresent()) {
                 return known.get();
             }
-            Closure c = ask(serve, roots);
+            Closure c = new ClosureQuery(tools, queryTimeout, storeDir).query(roots, serve);
             closureRecords.store(roots, c, stamp);
             return c;
         } finally {
@@ -235,21 +235,6 @@ public final class NixCli {
                 serve.close();
             }
         }
-    }
-
-    /** The closure from {@code serve} (when started and it answers), else from path-info and its fallbacks. */
-    private Closure ask(NixServe serve, Collection<StorePath> roots) {
-        if (serve != null && !roots.isEmpty()) {
-            try {
-                return serve.closure(roots);
-            } catch (java.io.IOException | RuntimeException e) {
-                if (Thread.currentThread().isInterrupted()) {
-                    throw new NixException(List.of("nix-store", "--serve"), "the closure query was interrupted", e);
-                }
-                // path-info says in Nix's words what is wrong (an invalid root), or answers what this could not
-            }
-        }
-        return new ClosureQuery(tools, queryTimeout, storeDir).query(roots);
     }
 
     /** A closure query started before its roots are known: closed, it ends, asked or not. */
@@ -308,37 +293,7 @@ public final class NixCli {
         Map<StorePath, String> systems = closure == null ? new java.util.LinkedHashMap<>()
                 : DerivationFile.systemsOf(outputs, closure);
         List<StorePath> ask = outputs.stream().filter(o -> !systems.containsKey(o)).toList();
-        systems.putAll(showDerivationSystems(ask));
-        return systems;
-    }
-
-    private Map<StorePath, String> showDerivationSystems(Collection<StorePath> outputs) {
-        if (outputs.isEmpty()) {
-            return Map.of();
-        }
-        List<String> args = new ArrayList<>(List.of("--extra-experimental-features", "nix-command", "show-derivation"));
-        outputs.forEach(o -> args.add(o.fullPath()));
-        ProcessRunner.Result r = tools.run(queryTimeout, "nix", args);
-        Map<StorePath, String> systems = new java.util.LinkedHashMap<>();
-        if (!r.ok()) {
-            // one output without a known deriver (substituted) fails the whole call: ask for each alone
-            if (outputs.size() > 1) {
-                outputs.forEach(o -> systems.putAll(showDerivationSystems(List.of(o))));
-            }
-            return systems; // none known: nothing to check against
-        }
-        try {
-            com.fasterxml.jackson.databind.JsonNode drvs = dev.distrolix.json.JsonTrees.read(r.stdout());
-            drvs.fields().forEachRemaining(drv -> drv.getValue().path("outputs").fields().forEachRemaining(out -> {
-                String path = out.getValue().path("path").asText("");
-                StorePath sp = outputs.stream().filter(o -> o.fullPath().equals(path)).findFirst().orElse(null);
-                if (sp != null && drv.getValue().path("system").isTextual()) {
-                    systems.put(sp, drv.getValue().get("system").asText());
-                }
-            }));
-        } catch (java.io.IOException e) {
-            throw NixErrors.generic(r.command(), "nix show-derivation", "unreadable JSON: " + e.getMessage());
-        }
+        systems.putAll(DerivationSystems.ask(tools, queryTimeout, ask));
         return systems;
     }
 
