@@ -197,6 +197,19 @@ class LauncherTest {
             madeItsOwn(fresh, stamp, "fetch", 3, stampBefore);
             assertThat(Files.readString(pushStamp)).isEqualTo(pushBefore);
         }
+        // a build from a lock beside its spec reads the lock instead of asking Nix: other classes, an archive of its own
+        SignedCache c = SignedCache.get();
+        Path lockedSpec = c.specCopy("launcher-locked");
+        assertThat(c.lock(lockedSpec, "zstd").exitCode()).isZero();
+        Fixtures.Exit locked = run(List.of("build", lockedSpec.toString(), "--no-cache", "-q", "-o",
+                "oci:" + tmp.resolve("locked")));
+        assertThat(locked.out()).as(locked.err()).startsWith("sha256:");
+        madeItsOwn(locked, stamp, "locked", 2, stampBefore);
+        // --no-lock evaluates: the build's archive again
+        Fixtures.Exit unlocked = run(List.of("build", lockedSpec.toString(), "--no-lock", "-I",
+                "nixpkgs=" + Fixtures.debianPackageSet(), "--no-cache", "-q", "-o", "oci:" + tmp.resolve("unlocked")));
+        assertThat(unlocked.code()).as(unlocked.err()).isZero();
+        assertThat(Files.readString(stamp)).isEqualTo(stampBefore);
         assertThat(Files.getLastModifiedTime(archive)).isEqualTo(made);
     }
 
