@@ -37,6 +37,8 @@ public final class NixCli {
     private volatile NixSystem system;
     /** A closure query started before its roots were known ({@link #prepareClosureQuery}); taken by the next query. */
     private NixServe prepared;
+    /** Nix's database as it was before {@link #prepared} opened it (its write-ahead log exists while it runs). */
+    private String preparedStamp;
 
     private NixCli(Builder b) {
         Map<String, String> env = new HashMap<>(b.environment);
@@ -214,15 +216,21 @@ public final class NixCli {
      */
     public Closure queryClosure(Collection<StorePath> roots) {
         NixServe serve;
+        String stampBefore;
         synchronized (this) {
             serve = prepared;
+            stampBefore = preparedStamp;
             prepared = null;
+            preparedStamp = null;
         }
         try {
             if (closureRecords == null) {
                 return new ClosureQuery(tools, queryTimeout, storeDir).query(roots, serve);
             }
-            String stamp = closureRecords.stamp();
+            // with a query prepared, Nix's database as it was before that process opened it (and as it is again once
+            // the process has ended): read now, the log it keeps open would be part of the stamp, and no record kept
+            // would ever be believed
+            String stamp = serve != null ? stampBefore : closureRecords.stamp();
             java.util.Optional<Closure> known = closureRecords.load(roots, stamp);
             if (known.isPresent()) {
                 return known.get();
@@ -252,12 +260,14 @@ public final class NixCli {
         if (closureRecords != null && !closureRecords.isEmpty()) {
             return () -> { };
         }
+        String stamp = closureRecords != null ? closureRecords.stamp() : null;
         NixServe serve = NixServe.start(tools, queryTimeout);
         synchronized (this) {
             if (prepared != null) {
                 prepared.close();
             }
             prepared = serve;
+            preparedStamp = stamp;
         }
         return () -> {
             synchronized (this) {

@@ -37,6 +37,7 @@ final class NixServe implements AutoCloseable {
     /** Store paths are at most 211 bytes; signatures and content addresses ~100. */
     private static final int MAX_STRING = 4096;
     private static final int MAX_COUNT = 1 << 20;
+    private static final long END_WAIT_MILLIS = 1_000;
 
     private record Connection(Process process, InputStream in, OutputStream out) {}
 
@@ -59,7 +60,7 @@ final class NixServe implements AutoCloseable {
         Process p = tools.start("nix-store", List.of("--serve"));
         process = p;
         if (closed) { // closed while it started: close() may not have seen it
-            ProcessRunner.kill(p);
+            end(p);
             throw new IOException("nix-store --serve: closed");
         }
         Connection c = new Connection(p, new BufferedInputStream(p.getInputStream(), 1 << 16),
@@ -139,17 +140,33 @@ final class NixServe implements AutoCloseable {
     }
 
     /**
-     * Ends the process (it would end at the end of its input anyway), whether or not it was asked anything; the
-     * process first, so that a greeting it never sends is not waited for.
+     * Ends the process, whether or not it was asked anything: at the end of its input, as Nix expects, so that it
+     * closes its database (a killed one leaves SQLite's write-ahead log behind, which changes what the closure records
+     * compare Nix's database by, and every record would be a miss); killed only if it has not ended within a second.
+     * The process first, so that a greeting it never sends is not waited for.
      */
     @Override
     public void close() {
         closed = true;
         Process p = process;
         if (p != null) {
-            ProcessRunner.kill(p);
+            end(p);
         }
         connecting.cancel();
+    }
+
+    private static void end(Process p) {
+        try {
+            p.getOutputStream().close();
+            if (p.waitFor(END_WAIT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                return;
+            }
+        } catch (IOException ignored) {
+            // its input is gone already: killed below if it is still there
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        ProcessRunner.kill(p);
     }
 
     /** Kills the process at the deadline: a read waiting on it then ends. */

@@ -65,4 +65,39 @@ class ClosureRecordsIntegrationTest {
         assertThat(recording.queryClosure(List.of(root)).paths()).isEqualTo(fromNix.paths());
         assertThat(noNix.queryClosure(List.of(root)).paths()).isEqualTo(fromNix.paths());
     }
+
+    /**
+     * A closure asked through a query started before its roots (a {@code nix-store --serve} process, which keeps Nix's
+     * database log open while it runs) is recorded under the database as it is once that process has ended: the next
+     * build, with no Nix program to run, is answered from the record; and the process leaves no log behind.
+     */
+    @Test
+    void aClosureAskedThroughAPreparedQueryIsRecordedAsTheNextBuildSeesTheDatabase() throws Exception {
+        assertTrue(TestNix.installed(), "Nix is not installed: run testing/install-tools.sh");
+        Path set = Files.createDirectories(dir.resolve("pkgs"));
+        Files.writeString(set.resolve("default.nix"), NixCliIntegrationTest.PACKAGE_SET);
+        NixCli nix = TestNix.cli().workingDirectory(dir).build();
+        StorePath root = nix.resolve(PackageRef.parse("top", Optional.of(set)), List.of(),
+                Map.of("tag", UUID.randomUUID().toString())).get(0);
+        ClosureRecords records = ClosureRecords.in(dir.resolve("closures"), RecordKey.in(dir.resolve("key")));
+        assertThat(records.isEmpty()).isTrue();
+        String before = records.stamp();
+        NixCli recording = nix.withClosureRecords(records);
+        Closure asked;
+        try (NixCli.PreparedQuery q = recording.prepareClosureQuery()) {
+            // as while a build evaluates: the process has opened Nix's database (its log is there) before it is asked
+            Path log = ClosureRecords.nixDatabase().resolveSibling("db.sqlite-wal");
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (!Files.exists(log) && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(log).as("nix-store --serve has Nix's database open").exists();
+            asked = recording.queryClosure(List.of(root));
+        }
+        assertThat(records.isEmpty()).isFalse();
+        assertThat(records.stamp()).as("Nix's database once nix-store --serve has ended").isEqualTo(before);
+        NixCli noNix = TestNix.cli().binDir(Files.createDirectories(dir.resolve("no-nix"))).build()
+                .withClosureRecords(records);
+        assertThat(noNix.queryClosure(List.of(root)).paths()).isEqualTo(asked.paths()).hasSize(3);
+    }
 }
