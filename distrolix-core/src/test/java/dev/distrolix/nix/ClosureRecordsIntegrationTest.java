@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.distrolix.RecordKey;
 import dev.distrolix.testing.IntegrationTest;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,13 +25,20 @@ import org.junit.jupiter.api.io.TempDir;
 class ClosureRecordsIntegrationTest {
     @TempDir
     Path dir;
+    /** The test package set, in {@link #dir}. */
+    Path set;
+    NixCli nix;
+
+    @BeforeEach
+    void packageSet() throws IOException {
+        assertTrue(TestNix.installed(), "Nix is not installed: run testing/install-tools.sh");
+        set = Files.createDirectories(dir.resolve("pkgs"));
+        Files.writeString(set.resolve("default.nix"), NixCliIntegrationTest.PACKAGE_SET);
+        nix = TestNix.cli().workingDirectory(dir).build();
+    }
 
     @Test
     void aRecordedClosureIsAnsweredWithoutNixUntilTheStoreChanges() throws Exception {
-        assertTrue(TestNix.installed(), "Nix is not installed: run testing/install-tools.sh");
-        Path set = Files.createDirectories(dir.resolve("pkgs"));
-        Files.writeString(set.resolve("default.nix"), NixCliIntegrationTest.PACKAGE_SET);
-        NixCli nix = TestNix.cli().workingDirectory(dir).build();
         // a package of this test's own (its tag is new), so that deleting it disturbs no other test
         Map<String, String> tag = Map.of("tag", UUID.randomUUID().toString());
         PackageRef top = PackageRef.parse("top", Optional.of(set));
@@ -73,10 +82,6 @@ class ClosureRecordsIntegrationTest {
      */
     @Test
     void aClosureAskedThroughAPreparedQueryIsRecordedAsTheNextBuildSeesTheDatabase() throws Exception {
-        assertTrue(TestNix.installed(), "Nix is not installed: run testing/install-tools.sh");
-        Path set = Files.createDirectories(dir.resolve("pkgs"));
-        Files.writeString(set.resolve("default.nix"), NixCliIntegrationTest.PACKAGE_SET);
-        NixCli nix = TestNix.cli().workingDirectory(dir).build();
         StorePath root = nix.resolve(PackageRef.parse("top", Optional.of(set)), List.of(),
                 Map.of("tag", UUID.randomUUID().toString())).get(0);
         ClosureRecords records = ClosureRecords.in(dir.resolve("closures"), RecordKey.in(dir.resolve("key")));
