@@ -20,7 +20,7 @@ import java.util.Set;
 /**
  * A closure query through {@code nix-store --serve} (the protocol Nix speaks to a store over ssh, here over the
  * process's standard input and output), started before the closure's roots are known: Nix's own start (~20 ms,
- * mostly linking its libraries) then overlaps the evaluation that names the roots, where {@code nix path-info -r}
+ * its libraries' start-up) then overlaps the evaluation that names the roots, where {@code nix path-info -r}
  * could only start after it (Nix 2.8's path-info reads no paths from its input). Two requests: the closure of the
  * roots (QueryClosure), then each path's info (QueryPathInfos: deriver, references, NAR size and hash). What it
  * answers is Nix's, as path-info's is; anything unexpected (an invalid root, a refused or unknown request, an
