@@ -36,9 +36,13 @@ public final class NixCli {
     private final ClosureRecords closureRecords;
     private volatile NixSystem system;
     /** A closure query started before its roots were known ({@link #prepareClosureQuery}); taken by the next query. */
-    private NixServe prepared;
-    /** Nix's database as it was before {@link #prepared} opened it (its write-ahead log exists while it runs). */
-    private String preparedStamp;
+    private Prepared prepared;
+
+    /**
+     * A started {@code nix-store --serve}, and Nix's database as it was before that process opened it (its write-ahead
+     * log exists while it runs; null without records).
+     */
+    private record Prepared(NixServe serve, String stamp) {}
 
     private NixCli(Builder b) {
         Map<String, String> env = new HashMap<>(b.environment);
@@ -215,14 +219,12 @@ public final class NixCli {
      * {@link #withClosureRecords records}, a recorded closure whose paths are all still the ones recorded instead.
      */
     public Closure queryClosure(Collection<StorePath> roots) {
-        NixServe serve;
-        String stampBefore;
+        Prepared taken;
         synchronized (this) {
-            serve = prepared;
-            stampBefore = preparedStamp;
+            taken = prepared;
             prepared = null;
-            preparedStamp = null;
         }
+        NixServe serve = taken != null ? taken.serve() : null;
         try {
             if (closureRecords == null) {
                 return new ClosureQuery(tools, queryTimeout, storeDir).query(roots, serve);
@@ -230,7 +232,7 @@ public final class NixCli {
             // with a query prepared, Nix's database as it was before that process opened it (and as it is again once
             // the process has ended): read now, the log it keeps open would be part of the stamp, and no record kept
             // would ever be believed
-            String stamp = serve != null ? stampBefore : closureRecords.stamp();
+            String stamp = taken != null ? taken.stamp() : closureRecords.stamp();
             java.util.Optional<Closure> known = closureRecords.load(roots, stamp);
             if (known.isPresent()) {
                 return known.get();
@@ -261,21 +263,20 @@ public final class NixCli {
             return () -> { };
         }
         String stamp = closureRecords != null ? closureRecords.stamp() : null;
-        NixServe serve = NixServe.start(tools, queryTimeout);
+        Prepared p = new Prepared(NixServe.start(tools, queryTimeout), stamp);
         synchronized (this) {
             if (prepared != null) {
-                prepared.close();
+                prepared.serve().close();
             }
-            prepared = serve;
-            preparedStamp = stamp;
+            prepared = p;
         }
         return () -> {
             synchronized (this) {
-                if (prepared == serve) {
+                if (prepared == p) {
                     prepared = null;
                 }
             }
-            serve.close();
+            p.serve().close();
         };
     }
 

@@ -83,7 +83,7 @@ final class NixServe implements AutoCloseable {
      * ({@code sha256-} and base64).
      */
     Closure closure(Collection<StorePath> roots) throws IOException {
-        Thread watchdog = watchdog();
+        Background<Void> watchdog = watchdog();
         try {
             Connection c = connecting.join();
             writeInt(c.out(), QUERY_CLOSURE);
@@ -135,7 +135,7 @@ final class NixServe implements AutoCloseable {
         } catch (java.util.concurrent.CancellationException e) {
             throw new IOException("nix-store --serve: past its deadline, or closed", e);
         } finally {
-            watchdog.interrupt();
+            watchdog.cancel(); // answered (or failed) in time: it stops sleeping
         }
     }
 
@@ -170,25 +170,19 @@ final class NixServe implements AutoCloseable {
     }
 
     /** Kills the process at the deadline: a read waiting on it then ends. */
-    private Thread watchdog() {
-        Thread t = new Thread(() -> {
-            try {
-                long left = deadline - System.nanoTime();
-                if (left > 0) {
-                    Thread.sleep(left / 1_000_000, (int) (left % 1_000_000));
-                }
-                Process p = process;
-                if (p != null) {
-                    ProcessRunner.kill(p);
-                }
-                connecting.cancel();
-            } catch (InterruptedException done) {
-                // answered in time
+    private Background<Void> watchdog() {
+        return Background.start("distrolix-nix-serve-deadline", () -> {
+            long left = deadline - System.nanoTime();
+            if (left > 0) {
+                Thread.sleep(left / 1_000_000, (int) (left % 1_000_000));
             }
-        }, "distrolix-nix-serve-deadline");
-        t.setDaemon(true);
-        t.start();
-        return t;
+            Process p = process;
+            if (p != null) {
+                ProcessRunner.kill(p);
+            }
+            connecting.cancel();
+            return null;
+        });
     }
 
     /** {@code sha256:} and Nix32, as the protocol says it, in the form path-info prints. */

@@ -47,16 +47,18 @@ final class NixTools {
 
     /** {@code tool} started for a conversation ({@link ProcessRunner#start}). */
     Process start(String tool, List<String> args) throws java.io.IOException {
-        List<String> command = new ArrayList<>(args.size() + 1);
-        command.add(locate(tool));
-        command.addAll(args);
-        return runner.start(command);
+        return runner.start(command(tool, args));
     }
 
     ProcessRunner.Result run(Duration timeout, String tool, List<String> args) {
+        return runner.run(command(tool, args), timeout);
+    }
+
+    /** {@code tool} by its absolute path, then {@code args}. */
+    private List<String> command(String tool, List<String> args) {
         List<String> command = new ArrayList<>(args.size() + 1);
         command.add(locate(tool));
         command.addAll(args);
-        return runner.run(command, timeout);
+        return command;
     }
 }

@@ -37,9 +37,7 @@ final class ProcessRunner {
     }
 
     Result run(List<String> command, Duration timeout) {
-        ProcessBuilder pb = new ProcessBuilder(command).directory(workingDirectory.toFile());
-        pb.environment().clear();
-        pb.environment().putAll(environment);
+        ProcessBuilder pb = builder(command);
         pb.redirectInput(ProcessBuilder.Redirect.PIPE);
         Process process;
         try {
@@ -82,11 +80,15 @@ final class ProcessRunner {
      * and output (its standard error is discarded); the caller bounds its time and ends it ({@link #kill}).
      */
     Process start(List<String> command) throws IOException {
+        return builder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    }
+
+    /** {@code command} in this runner's directory, with its environment and nothing else. */
+    private ProcessBuilder builder(List<String> command) {
         ProcessBuilder pb = new ProcessBuilder(command).directory(workingDirectory.toFile());
         pb.environment().clear();
         pb.environment().putAll(environment);
-        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
-        return pb.start();
+        return pb;
     }
 
     /** "nix-build" rather than "/usr/bin/nix-build" in messages. */
