@@ -79,6 +79,34 @@ class LayerCacheTest {
         assertThat(Files.readAllBytes(records.get(0))).isEqualTo(record);
     }
 
+    /**
+     * The evaluation a build ran is recorded beside the layers, for the next build of the same spec to start before it
+     * reads the spec; a record naming another evaluation (the same bytes of the spec, another package set) is started
+     * and never taken: the image is the one Nix's own answer gives, and the record is made again as the build ran.
+     */
+    @Test
+    void theEvaluationIsRecordedForTheNextBuildAndARecordOfAnotherIsNeverTaken() throws IOException {
+        JsonNode first = build("one");
+        List<Path> records;
+        try (Stream<Path> s = Files.list(cache.resolve("evaluations"))) {
+            records = s.toList();
+        }
+        assertThat(records).hasSize(1);
+        byte[] record = Files.readAllBytes(records.get(0));
+        var modified = Files.getLastModifiedTime(records.get(0));
+        assertThat(build("two").get("manifestDigest")).isEqualTo(first.get("manifestDigest"));
+        assertThat(Files.getLastModifiedTime(records.get(0))).as("the same evaluation: not written again").isEqualTo(modified);
+
+        String include = "nixpkgs=" + Fixtures.debianPackageSet();
+        dev.distrolix.nix.EvaluationRecords.Slot slot = dev.distrolix.nix.EvaluationRecords.slot(
+                dev.distrolix.nix.EvaluationRecords.beside(cache), dev.distrolix.RecordKey.user(), spec, List.of(include), null);
+        slot.store(List.of(List.of("--eval", Fixtures.debianPackageSet().toString(), "-A", "busybox.type", "-A",
+                "busybox.outPath", "-I", include)));
+        assertThat(Files.readAllBytes(records.get(0))).isNotEqualTo(record);
+        assertThat(build("three").get("manifestDigest")).isEqualTo(first.get("manifestDigest"));
+        assertThat(Files.readAllBytes(records.get(0))).isEqualTo(record);
+    }
+
     @Test
     void editingOneDeclaredFileRebuildsOnlyTheLastLayer() throws IOException {
         JsonNode before = build("before");

@@ -8,6 +8,8 @@ import dev.distrolix.image.Artifact;
 import dev.distrolix.image.AssembledImage;
 import dev.distrolix.image.AssembledIndex;
 import dev.distrolix.layering.Layering;
+import dev.distrolix.nix.EarlyEvaluations;
+import dev.distrolix.nix.EvaluationRecords;
 import dev.distrolix.nix.NixCli;
 import dev.distrolix.nix.StoreSource;
 import dev.distrolix.registry.RegistrySettings;
@@ -37,7 +39,8 @@ final class BuildRun {
                    Compression compression, String compressionName, List<String> includes, BuildListener listener,
                    Instant created, NixCli nix, StoreSource storeSource, StoreDirectoryLister lister, Path workDir,
                    Path cacheDir, RegistrySettings registry, Path digestFile, LockedInputs locked, Path lockSpec,
-                   LockedInputs.LockUse lockUse, List<String> cacheFrom, BuiltImage.AfterWrite afterWrite, List<String> platforms) {
+                   LockedInputs.LockUse lockUse, List<String> cacheFrom, BuiltImage.AfterWrite afterWrite, List<String> platforms,
+                   Path specFile) {
     }
 
     private final Options o;
@@ -45,6 +48,10 @@ final class BuildRun {
     private LockedInputs locked;
     /** A fresh runner's registry read, started before the spec was read; or null. */
     private RegistryLayers.Lazy earlyRemote;
+    /** The evaluations the last build of this spec ran, started before the spec was read. */
+    private EarlyEvaluations earlyEvaluations = EarlyEvaluations.none();
+    /** The Nix this run asks (made on first use). */
+    private NixCli nix;
 
     BuildRun(Options o) {
         this.o = o;
@@ -52,6 +59,16 @@ final class BuildRun {
     }
 
     BuildResult build() throws IOException {
+        // Nix evaluates (~30 ms) while the JVM reads the spec and the lock, where the last build of the same bytes says how
+        earlyEvaluations = startEarlyEvaluations();
+        try {
+            return buildAfterEarlyStart();
+        } finally {
+            earlyEvaluations.close(); // one not taken ends on its own (a killed Nix can leave its database's log)
+        }
+    }
+
+    private BuildResult buildAfterEarlyStart() throws IOException {
         dev.distrolix.TempFiles.sweepTempDirectory(); // what killed runs left in the temp folder
         // A registry target is pinged while the spec loads and Nix resolves rather than before
         // (each costs 0.05-0.2 s of a short run). Its failure still ends the build before anything
@@ -177,6 +194,7 @@ final class BuildRun {
                     : whileChecking(registryCheck, () -> NixInputs.of(spec, nixCli, o.includes(), o.listener())));
         }
 
+        earlyEvaluations.record(); // none (from a lock): the next build of this spec starts none
         LayerCache cache = o.cacheDir() != null ? LayerCache.open(o.cacheDir()) : null;
         Path blobs = null;
         try {
@@ -276,9 +294,30 @@ final class BuildRun {
      * from there while every path in one is still the path recorded (a warm build runs no {@code nix path-info}).
      */
     private NixCli nixCli() {
-        NixCli n = o.nix() != null ? o.nix() : NixCli.create();
-        return o.cacheDir() == null ? n : n.withClosureRecords(dev.distrolix.nix.ClosureRecords.in(
-                dev.distrolix.nix.ClosureRecords.beside(o.cacheDir()), dev.distrolix.RecordKey.user()));
+        if (nix == null) {
+            NixCli n = o.nix() != null ? o.nix() : NixCli.create();
+            nix = o.cacheDir() == null ? n : n.withClosureRecords(dev.distrolix.nix.ClosureRecords.in(
+                    dev.distrolix.nix.ClosureRecords.beside(o.cacheDir()), dev.distrolix.RecordKey.user()));
+        }
+        return nix;
+    }
+
+    /**
+     * The evaluations recorded beside the layer cache for the spec's file and this build's search path and platforms,
+     * started now; none without a layer cache or a spec file, nor where a lock is likely to pin the build (one given,
+     * required, or beside the spec: a fresh one evaluates nothing, and a Nix running would only change its database's
+     * files while the lock's closure is checked against its records).
+     */
+    private EarlyEvaluations startEarlyEvaluations() {
+        if (o.cacheDir() == null || o.specFile() == null || o.locked() != null
+                || o.lockUse() == LockedInputs.LockUse.REQUIRED || (o.lockUse() == LockedInputs.LockUse.IF_FRESH
+                && Files.exists(dev.distrolix.lock.ImageLock.fileFor(o.specFile())))) {
+            return EarlyEvaluations.none();
+        }
+        EarlyEvaluations started = nixCli().startEvaluations(EvaluationRecords.slot(EvaluationRecords.beside(o.cacheDir()),
+                dev.distrolix.RecordKey.user(), o.specFile(), o.includes(), o.platforms()));
+        nix = nix.withEarlyEvaluations(started);
+        return started;
     }
 
     /** Nix works on a thread of its own while the registry answers; a registry failure stops it and is the error. */

@@ -62,6 +62,9 @@ public final class ImageBuild {
     private BuiltImage.AfterWrite afterWrite;
     private List<String> platforms;
 
+    /** The spec's file, where the build knows it (its evaluations are recorded by it); or null. */
+    private Path specFile;
+
     private ImageBuild(Supplier<ImageSpec> specSource) {
         this.specSource = Objects.requireNonNull(specSource, "specSource");
     }
@@ -69,7 +72,9 @@ public final class ImageBuild {
     /** A build of a spec file, loaded (and checked) when {@link #build()} runs. */
     public static ImageBuild fromSpec(Path specFile) {
         Objects.requireNonNull(specFile, "specFile");
-        return new ImageBuild(() -> SpecLoader.load(specFile));
+        ImageBuild b = new ImageBuild(() -> SpecLoader.load(specFile));
+        b.specFile = specFile;
+        return b;
     }
 
     /**
@@ -241,7 +246,8 @@ public final class ImageBuild {
     public BuildResult build() throws IOException {
         return new BuildRun(new BuildRun.Options(specSource, target, tag, layering, maxLayers, compression,
                 compressionName, includes, listener, created, nix, storeSource, lister, workDir, cacheDir, registry,
-                digestFile, locked, lockSpec, lockUse, cacheFrom, afterWrite, platforms)).build();
+                digestFile, locked, lockSpec, lockUse, cacheFrom, afterWrite, platforms,
+                specFile != null ? specFile : lockSpec)).build();
     }
 
     /**

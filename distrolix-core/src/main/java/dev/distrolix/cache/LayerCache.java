@@ -221,13 +221,16 @@ public final class LayerCache implements Closeable {
             if (Files.isDirectory(scans)) {
                 removeAllBut(scans, kept);
             }
-            // records of closures (nix.ClosureRecords): as old entries; a build asks Nix again and records it anew
-            Path closures = dev.distrolix.nix.ClosureRecords.beside(dir);
-            if (Files.isDirectory(closures)) {
-                try (Stream<Path> s = Files.list(closures)) {
-                    for (Path f : s.toList()) {
-                        if (isOld(f, cutoff, olderThan)) {
-                            Files.deleteIfExists(f);
+            // records of closures (nix.ClosureRecords) and of evaluations (nix.EvaluationRecords): as old entries; a
+            // build asks Nix again and records it anew
+            for (Path records : List.of(dev.distrolix.nix.ClosureRecords.beside(dir),
+                    dev.distrolix.nix.EvaluationRecords.beside(dir))) {
+                if (Files.isDirectory(records)) {
+                    try (Stream<Path> s = Files.list(records)) {
+                        for (Path f : s.toList()) {
+                            if (isOld(f, cutoff, olderThan)) {
+                                Files.deleteIfExists(f);
+                            }
                         }
                     }
                 }

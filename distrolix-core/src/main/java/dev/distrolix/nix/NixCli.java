@@ -34,6 +34,7 @@ public final class NixCli {
     private final Duration queryTimeout;
     private final String storeDir;
     private final ClosureRecords closureRecords;
+    private final EarlyEvaluations early;
     private volatile NixSystem system;
     /** A closure query started before its roots were known ({@link #prepareClosureQuery}); taken by the next query. */
     private Prepared prepared;
@@ -53,21 +54,35 @@ public final class NixCli {
         this.queryTimeout = b.queryTimeout;
         this.storeDir = b.storeDir;
         this.closureRecords = null;
+        this.early = EarlyEvaluations.none();
     }
 
-    private NixCli(NixCli other, ClosureRecords records) {
+    private NixCli(NixCli other, ClosureRecords records, EarlyEvaluations early) {
         this.tools = other.tools;
         this.workingDirectory = other.workingDirectory;
         this.buildTimeout = other.buildTimeout;
         this.queryTimeout = other.queryTimeout;
         this.storeDir = other.storeDir;
         this.closureRecords = records;
+        this.early = early;
         this.system = other.system;
     }
 
     /** This Nix, keeping the closures it is asked for in {@code records} and answering from them while they hold. */
     public NixCli withClosureRecords(ClosureRecords records) {
-        return new NixCli(this, records);
+        return new NixCli(this, records, early);
+    }
+
+    /**
+     * Starts the evaluations {@code slot} records now, on this Nix (the caller closes them; {@link EarlyEvaluations}).
+     */
+    public EarlyEvaluations startEvaluations(EvaluationRecords.Slot slot) {
+        return EarlyEvaluations.start(tools, buildTimeout, slot);
+    }
+
+    /** This Nix, taking the answer of an evaluation {@code early} started where it would run the same one. */
+    public NixCli withEarlyEvaluations(EarlyEvaluations early) {
+        return new NixCli(this, closureRecords, Objects.requireNonNull(early, "early"));
     }
 
     /** The Nix found on this process's PATH, with this process's environment. */
@@ -162,7 +177,12 @@ public final class NixCli {
         } catch (RuntimeException notHere) {
             return Optional.empty(); // a missing file or a bad include: resolve says which
         }
-        return new OutPathEvaluation(tools, buildTimeout, storeDir).outPaths(expressions, searchAndArgs(includes, argStrs));
+        try {
+            return new OutPathEvaluation(args -> early.run(tools, buildTimeout, args), storeDir)
+                    .outPaths(expressions, searchAndArgs(includes, argStrs));
+        } finally {
+            early.settle(); // those not taken end before the closure query reads Nix's database
+        }
     }
 
     /** What nix-build and nix-instantiate are given for an attribute or a .nix file: the file and the attribute. */

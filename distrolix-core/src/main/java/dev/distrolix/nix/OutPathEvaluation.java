@@ -3,19 +3,19 @@ package dev.distrolix.nix;
 import dev.distrolix.Background;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The out paths of packages from evaluation alone ({@link NixCli#evaluatedOutPaths}): one {@code nix-instantiate
  * --eval} per file the packages come from, asked for each package's {@code type} and {@code outPath}, the files'
- * evaluations side by side.
+ * evaluations side by side. {@code nixInstantiate} runs {@code nix-instantiate} with the arguments given.
  */
-record OutPathEvaluation(NixTools tools, Duration timeout, String storeDir) {
+record OutPathEvaluation(Function<List<String>, ProcessRunner.Result> nixInstantiate, String storeDir) {
     /** The out path of each expression, in their order, or empty when evaluation cannot tell one of them. */
     Optional<List<StorePath>> outPaths(List<NixCli.Expression> expressions, List<String> searchAndArgs) {
         Map<String, List<Integer>> byFile = new LinkedHashMap<>();
@@ -57,7 +57,7 @@ record OutPathEvaluation(NixTools tools, Duration timeout, String storeDir) {
             args.addAll(List.of("-A", prefix + "type", "-A", prefix + "outPath"));
         }
         args.addAll(searchAndArgs);
-        ProcessRunner.Result r = tools.run(timeout, "nix-instantiate", args);
+        ProcessRunner.Result r = nixInstantiate.apply(args);
         String[] values = r.stdout().strip().split("\n");
         if (!r.ok() || values.length != 2 * at.size()) {
             return false;
