@@ -213,7 +213,7 @@ final class BuildCommand implements Callable<Integer> {
             Path base = baseDir != null ? baseDir : Path.of("");
             return ImageBuild.fromSpec(() -> SpecLoader.fromStream(System.in, "<stdin>", base));
         }
-        return ImageBuild.fromSpec(() -> SpecLoader.load(specFile, baseDir));
+        return ImageBuild.fromSpec(specFile, baseDir);
     }
 
     static String toJson(BuildResult r, PushResult pushed) throws IOException {

@@ -83,6 +83,7 @@ class LayerCacheTest {
      * The evaluation a build ran is recorded beside the layers, for the next build of the same spec to start before it
      * reads the spec; a record naming another evaluation (the same bytes of the spec, another package set) is started
      * and never taken: the image is the one Nix's own answer gives, and the record is made again as the build ran.
+     * The spec's parse is kept too, by the document's bytes.
      */
     @Test
     void theEvaluationIsRecordedForTheNextBuildAndARecordOfAnotherIsNeverTaken() throws IOException {
@@ -105,6 +106,20 @@ class LayerCacheTest {
         assertThat(Files.readAllBytes(records.get(0))).isNotEqualTo(record);
         assertThat(build("three").get("manifestDigest")).isEqualTo(first.get("manifestDigest"));
         assertThat(Files.readAllBytes(records.get(0))).isEqualTo(record);
+
+        // the spec's document is kept parsed beside the layers too, by its bytes: an edit is a new document
+        try (Stream<Path> s = Files.list(cache.resolve("specs"))) {
+            assertThat(s).hasSize(1);
+        }
+        String original = Files.readString(spec);
+        Files.writeString(spec, original.replace("port: 80", "port: 8080"));
+        JsonNode edited = build("four");
+        assertThat(edited.get("manifestDigest")).isNotEqualTo(first.get("manifestDigest"));
+        Files.writeString(spec, original);
+        assertThat(build("five").get("manifestDigest")).isEqualTo(first.get("manifestDigest"));
+        try (Stream<Path> s = Files.list(cache.resolve("specs"))) {
+            assertThat(s).hasSize(2);
+        }
     }
 
     @Test

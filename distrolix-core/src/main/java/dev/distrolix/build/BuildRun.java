@@ -35,7 +35,7 @@ import java.util.function.Supplier;
  */
 final class BuildRun {
     /** {@link ImageBuild}'s options, as given (null: not given). */
-    record Options(Supplier<ImageSpec> specSource, String target, String tag, String layering, Integer maxLayers,
+    record Options(java.util.function.Function<dev.distrolix.spec.SpecTreeRecords, ImageSpec> specSource, String target, String tag, String layering, Integer maxLayers,
                    Compression compression, String compressionName, List<String> includes, BuildListener listener,
                    Instant created, NixCli nix, StoreSource storeSource, StoreDirectoryLister lister, Path workDir,
                    Path cacheDir, RegistrySettings registry, Path digestFile, LockedInputs locked, Path lockSpec,
@@ -124,7 +124,9 @@ final class BuildRun {
     }
 
     private BuildResult build(Background<Void> registryCheck) throws IOException {
-        ImageSpec spec = o.specSource().get();
+        ImageSpec spec = o.specSource().apply(o.cacheDir() == null ? dev.distrolix.spec.SpecTreeRecords.none()
+                : dev.distrolix.spec.SpecTreeRecords.in(dev.distrolix.spec.SpecTreeRecords.beside(o.cacheDir()),
+                dev.distrolix.RecordKey.user()));
         o.listener().on(new BuildEvent.SpecLoaded(spec.file().toString(), spec.name()));
         // Parse options first: a bad option must fail before any Nix work or output.
         ImageReference parsedTarget = ImageReference.parseTarget(o.target() != null ? o.target() : "oci:out/" + spec.name());

@@ -11,6 +11,7 @@ import dev.distrolix.rootfs.StoreDirectoryLister;
 import dev.distrolix.spec.ImageSpec;
 import dev.distrolix.spec.LayeringStrategyName;
 import dev.distrolix.spec.SpecLoader;
+import dev.distrolix.spec.SpecTreeRecords;
 import dev.distrolix.blob.Compression;
 import dev.distrolix.transport.ImageReference;
 import java.io.IOException;
@@ -18,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -38,7 +40,7 @@ public final class ImageBuild {
     /** The fallback for `created` when SOURCE_DATE_EPOCH is unset, as dockerTools does. */
     public static final Instant DEFAULT_CREATED = Instant.ofEpochSecond(1);
 
-    private final Supplier<ImageSpec> specSource;
+    private final Function<SpecTreeRecords, ImageSpec> specSource;
     private String target;
     private String tag;
     private String layering;
@@ -65,14 +67,23 @@ public final class ImageBuild {
     /** The spec's file, where the build knows it (its evaluations are recorded by it); or null. */
     private Path specFile;
 
-    private ImageBuild(Supplier<ImageSpec> specSource) {
+    private ImageBuild(Function<SpecTreeRecords, ImageSpec> specSource) {
         this.specSource = Objects.requireNonNull(specSource, "specSource");
     }
 
     /** A build of a spec file, loaded (and checked) when {@link #build()} runs. */
     public static ImageBuild fromSpec(Path specFile) {
+        return fromSpec(specFile, null);
+    }
+
+    /**
+     * A build of a spec file whose relative paths are resolved against {@code baseDir} (null: the file's folder),
+     * loaded (and checked) when {@link #build()} runs; with a layer cache, the document's parse is kept beside it
+     * ({@link SpecTreeRecords}).
+     */
+    public static ImageBuild fromSpec(Path specFile, Path baseDir) {
         Objects.requireNonNull(specFile, "specFile");
-        ImageBuild b = new ImageBuild(() -> SpecLoader.load(specFile));
+        ImageBuild b = new ImageBuild(records -> SpecLoader.load(specFile, baseDir, records));
         b.specFile = specFile;
         return b;
     }
@@ -82,13 +93,14 @@ public final class ImageBuild {
      * as {@code () -> SpecLoader.fromStream(System.in, "<stdin>", dir)}.
      */
     public static ImageBuild fromSpec(Supplier<ImageSpec> loader) {
-        return new ImageBuild(loader);
+        Objects.requireNonNull(loader, "loader");
+        return new ImageBuild(records -> loader.get());
     }
 
     /** A build of a spec already loaded or built in code ({@link ImageSpec#builder()}). */
     public static ImageBuild of(ImageSpec spec) {
         Objects.requireNonNull(spec, "spec");
-        return new ImageBuild(() -> spec);
+        return new ImageBuild(records -> spec);
     }
 
     /** Where to write (skopeo-style, see {@link ImageReference#parse}); default {@code oci:out/NAME}. */

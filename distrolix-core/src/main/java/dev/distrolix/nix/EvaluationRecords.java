@@ -59,18 +59,12 @@ public final class EvaluationRecords {
         }
     }
 
-    /** One spec file's record: its evaluations, under the hash of the spec's bytes when it was read. */
-    public static final class Slot {
+    /**
+     * One spec file's record ({@code file}, under {@code key}): its evaluations, under the hash of the spec's bytes
+     * when it was read. A null file keeps nothing.
+     */
+    public record Slot(Path file, RecordKey key, String specHash) {
         static final Slot NONE = new Slot(null, null, null);
-        private final Path file;
-        private final RecordKey key;
-        private final String specHash;
-
-        Slot(Path file, RecordKey key, String specHash) {
-            this.file = file;
-            this.key = key;
-            this.specHash = specHash;
-        }
 
         /** The evaluations recorded for the spec's bytes as they were read; none when there is no such record. */
         public List<List<String>> load() {

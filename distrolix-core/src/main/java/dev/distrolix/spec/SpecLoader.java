@@ -62,7 +62,12 @@ public final class SpecLoader {
      * folder when null).
      */
     public static ImageSpec load(Path file, Path baseDir) {
-        SpecNode root = SpecTreeReader.read(file);
+        return load(file, baseDir, SpecTreeRecords.none());
+    }
+
+    /** Same as {@link #load(Path, Path)}, the document's tree taken from {@code records} where they hold its parse. */
+    public static ImageSpec load(Path file, Path baseDir, SpecTreeRecords records) {
+        SpecNode root = SpecTreeReader.read(file, records);
         Path base = baseDir != null ? baseDir.toAbsolutePath().normalize()
                 : file.toAbsolutePath().normalize().getParent();
         return bind(root, file, base, baseDir != null ? base : file.getParent());

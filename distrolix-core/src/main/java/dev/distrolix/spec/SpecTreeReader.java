@@ -110,6 +110,11 @@ final class SpecTreeReader {
     }
 
     static SpecNode read(Path file) {
+        return read(file, SpecTreeRecords.none());
+    }
+
+    /** The file's tree, from {@code records} when they hold the parse of its bytes. */
+    static SpecNode read(Path file, SpecTreeRecords records) {
         Format format = formatOf(file);
         byte[] bytes;
         try (InputStream in = Files.newInputStream(file)) {
@@ -117,7 +122,7 @@ final class SpecTreeReader {
         } catch (IOException e) {
             throw SpecException.inFile(file, "cannot read file: " + readable(e), e);
         }
-        return read(bytes, file, format);
+        return records.read(bytes, file, format);
     }
 
     /** Parses a document already read; {@code name} is what messages call it. */

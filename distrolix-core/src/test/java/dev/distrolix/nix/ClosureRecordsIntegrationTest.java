@@ -2,7 +2,6 @@ package dev.distrolix.nix;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.distrolix.RecordKey;
 import dev.distrolix.testing.IntegrationTest;
@@ -31,9 +30,7 @@ class ClosureRecordsIntegrationTest {
 
     @BeforeEach
     void packageSet() throws IOException {
-        assertTrue(TestNix.installed(), "Nix is not installed: run testing/install-tools.sh");
-        set = Files.createDirectories(dir.resolve("pkgs"));
-        Files.writeString(set.resolve("default.nix"), NixCliIntegrationTest.PACKAGE_SET);
+        set = TestNix.packageSet(dir);
         nix = TestNix.cli().workingDirectory(dir).build();
     }
 

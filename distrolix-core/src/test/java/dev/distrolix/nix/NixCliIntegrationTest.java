@@ -2,7 +2,6 @@ package dev.distrolix.nix;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.distrolix.testing.IntegrationTest;
 import java.io.IOException;
@@ -54,9 +53,7 @@ class NixCliIntegrationTest {
 
     @BeforeAll
     static void setUp() throws IOException {
-        assertTrue(TestNix.installed(), "Nix is not installed: run testing/install-tools.sh");
-        set = Files.createDirectories(dir.resolve("pkgs"));
-        Files.writeString(set.resolve("default.nix"), PACKAGE_SET);
+        set = TestNix.packageSet(dir);
         nix = TestNix.cli().workingDirectory(dir).build();
     }
 

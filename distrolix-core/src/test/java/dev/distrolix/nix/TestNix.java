@@ -14,6 +14,17 @@ public final class TestNix {
     }
 
     /**
+     * The integration tests' package set ({@link NixCliIntegrationTest#PACKAGE_SET}), written in {@code dir}/pkgs;
+     * fails the test where Nix is not installed.
+     */
+    public static java.nio.file.Path packageSet(java.nio.file.Path dir) throws java.io.IOException {
+        org.junit.jupiter.api.Assertions.assertTrue(installed(), "Nix is not installed: run testing/install-tools.sh");
+        java.nio.file.Path set = java.nio.file.Files.createDirectories(dir.resolve("pkgs"));
+        java.nio.file.Files.writeString(set.resolve("default.nix"), NixCliIntegrationTest.PACKAGE_SET);
+        return set;
+    }
+
+    /**
      * A NixCli for tests. This machine has no internet: without an empty substituter list every
      * Nix process spends ~4 s retrying cache.nixos.org before building locally.
      */

@@ -1,0 +1,224 @@
+package dev.distrolix.spec;
+
+import dev.distrolix.RecordKey;
+import dev.distrolix.TempFiles;
+import dev.distrolix.blob.Digest;
+import dev.distrolix.spec.SpecNode.Entry;
+import dev.distrolix.spec.SpecNode.ListNode;
+import dev.distrolix.spec.SpecNode.MapNode;
+import dev.distrolix.spec.SpecNode.Scalar;
+import dev.distrolix.spec.SpecNode.ScalarKind;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Spec documents already parsed, one file per document's bytes (and format), beside the layer cache: the tree a
+ * build read ({@link SpecNode}, with every line and column) is kept, and the next build of the same bytes takes it
+ * instead of parsing again. A build's first YAML parse in a fresh JVM is 25-60 ms of a 0.2 s edit + push (the
+ * parser's code runs for the first time); a record is read in a few. The tree depends on the bytes alone (the file's
+ * name only goes into its locations, given when it is read), so a record named by their SHA-256 is exactly the parse.
+ * Records end with an HMAC under this user's {@link RecordKey} (the tree is what the image is made from), are
+ * bounded ({@value #MAX_BYTES} bytes, {@value #MAX_NODES} nodes: an alias that shares a node is written out once per
+ * use, and a document past the bound is only not kept), and are written atomically, best effort.
+ */
+public final class SpecTreeRecords {
+    static final int MAX_BYTES = 1 << 20;
+    static final int MAX_NODES = 100_000;
+    private static final String MAGIC = "distrolix-spec-tree";
+    private static final int VERSION = 1;
+    private static final int SCALAR = 0;
+    private static final int LIST = 1;
+    private static final int MAP = 2;
+    private static final SpecTreeRecords NONE = new SpecTreeRecords(null, null);
+
+    private final Path dir;
+    private final RecordKey key;
+
+    private SpecTreeRecords(Path dir, RecordKey key) {
+        this.dir = dir;
+        this.key = key;
+    }
+
+    /** The records in {@code dir} (made when the first is written), under {@code key}. */
+    public static SpecTreeRecords in(Path dir, RecordKey key) {
+        return new SpecTreeRecords(dir, key);
+    }
+
+    /** No records: every document is parsed. */
+    public static SpecTreeRecords none() {
+        return NONE;
+    }
+
+    /** The spec trees folder of a layer cache folder. */
+    public static Path beside(Path layerCacheDir) {
+        return layerCacheDir.resolve("specs");
+    }
+
+    /** The tree of {@code bytes} read as {@code format}, its locations in {@code file}: from its record, else parsed. */
+    SpecNode read(byte[] bytes, Path file, SpecTreeReader.Format format) {
+        byte[] k = dir == null ? null : key.bytes();
+        if (k == null) {
+            return SpecTreeReader.read(bytes, file, format);
+        }
+        byte[] named = java.util.Arrays.copyOf(bytes, bytes.length + 1);
+        named[bytes.length] = (byte) format.ordinal();
+        Path record = dir.resolve(Digest.sha256(named).hex());
+        try {
+            if (Files.isRegularFile(record) && Files.size(record) <= MAX_BYTES) {
+                SpecNode tree = decode(Files.readAllBytes(record), k, file);
+                if (tree != null) {
+                    return tree;
+                }
+            }
+        } catch (IOException | RuntimeException unreadable) {
+            // parsed again, and recorded anew
+        }
+        SpecNode tree = SpecTreeReader.read(bytes, file, format);
+        try {
+            byte[] encoded = encode(k, tree);
+            if (encoded != null) {
+                TempFiles.replaceQuietly(record, encoded);
+            }
+        } catch (IOException | RuntimeException notKept) {
+            // only not kept
+        }
+        return tree;
+    }
+
+    /** The record's bytes, or null when the tree is past the bounds (then it is not kept). */
+    static byte[] encode(byte[] key, SpecNode tree) throws IOException {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(buf);
+        out.writeUTF(MAGIC);
+        out.writeInt(VERSION);
+        int[] nodes = {0};
+        if (!write(out, tree, nodes, 0)) {
+            return null;
+        }
+        out.flush();
+        byte[] body = buf.toByteArray();
+        return body.length + RecordKey.MAC_BYTES > MAX_BYTES ? null : RecordKey.seal(key, body);
+    }
+
+    private static boolean write(DataOutputStream out, SpecNode node, int[] nodes, int depth) throws IOException {
+        if (++nodes[0] > MAX_NODES || depth > SpecTreeReader.MAX_DEPTH || out.size() > MAX_BYTES) {
+            return false;
+        }
+        writeLocation(out, node.location());
+        if (node instanceof Scalar s) {
+            out.writeByte(SCALAR);
+            out.writeByte(s.kind().ordinal());
+            writeString(out, s.text());
+        } else if (node instanceof ListNode l) {
+            out.writeByte(LIST);
+            out.writeInt(l.items().size());
+            for (SpecNode item : l.items()) {
+                if (!write(out, item, nodes, depth + 1)) {
+                    return false;
+                }
+            }
+        } else {
+            MapNode m = (MapNode) node;
+            out.writeByte(MAP);
+            out.writeInt(m.entries().size());
+            for (Entry e : m.entries().values()) {
+                writeString(out, e.key());
+                writeLocation(out, e.keyLocation());
+                if (!write(out, e.value(), nodes, depth + 1)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** The tree, its locations in {@code file}; null when the record is damaged or made under another key. */
+    static SpecNode decode(byte[] bytes, byte[] key, Path file) throws IOException {
+        int body = RecordKey.bodyLength(key, bytes);
+        if (body < 0) {
+            return null;
+        }
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, 0, body));
+        if (!MAGIC.equals(in.readUTF()) || in.readInt() != VERSION) {
+            return null;
+        }
+        SpecNode tree = read(in, file, body, 0);
+        return in.available() == 0 ? tree : null;
+    }
+
+    private static SpecNode read(DataInputStream in, Path file, int body, int depth) throws IOException {
+        if (depth > SpecTreeReader.MAX_DEPTH) {
+            throw new IOException("nested too deep");
+        }
+        SourceLocation location = readLocation(in, file);
+        int type = in.readByte();
+        switch (type) {
+            case SCALAR -> {
+                ScalarKind[] kinds = ScalarKind.values();
+                int kind = in.readByte();
+                if (kind < 0 || kind >= kinds.length) {
+                    throw new IOException("no such scalar kind: " + kind);
+                }
+                return new Scalar(location, kinds[kind], readString(in, body));
+            }
+            case LIST -> {
+                int n = count(in, body);
+                List<SpecNode> items = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    items.add(read(in, file, body, depth + 1));
+                }
+                return new ListNode(location, items);
+            }
+            case MAP -> {
+                int n = count(in, body);
+                Map<String, Entry> entries = new LinkedHashMap<>();
+                for (int i = 0; i < n; i++) {
+                    String k = readString(in, body);
+                    SourceLocation keyLocation = readLocation(in, file);
+                    entries.put(k, new Entry(k, keyLocation, read(in, file, body, depth + 1)));
+                }
+                return new MapNode(location, entries);
+            }
+            default -> throw new IOException("no such node type: " + type);
+        }
+    }
+
+    private static void writeLocation(DataOutputStream out, SourceLocation at) throws IOException {
+        out.writeInt(at.line());
+        out.writeInt(at.column());
+    }
+
+    private static SourceLocation readLocation(DataInputStream in, Path file) throws IOException {
+        return new SourceLocation(file, in.readInt(), in.readInt()); // refuses a line or column out of range
+    }
+
+    /** A string of any length (writeUTF takes at most 64 kB). */
+    private static void writeString(DataOutputStream out, String s) throws IOException {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(b.length);
+        out.write(b);
+    }
+
+    private static String readString(DataInputStream in, int body) throws IOException {
+        return new String(in.readNBytes(count(in, body)), StandardCharsets.UTF_8);
+    }
+
+    /** A count or length no larger than the record could hold. */
+    private static int count(DataInputStream in, int body) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > body) {
+            throw new IOException("a count past the record: " + n);
+        }
+        return n;
+    }
+}
