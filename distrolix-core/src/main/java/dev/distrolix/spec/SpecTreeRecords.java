@@ -24,9 +24,10 @@ import java.util.Map;
 /**
  * Spec documents already parsed, one file per document's bytes (and format), beside the layer cache: the tree a
  * build read ({@link SpecNode}, with every line and column) is kept, and the next build of the same bytes takes it
- * instead of parsing again. A build's first YAML parse in a fresh JVM is 25-60 ms of a 0.2 s edit + push (the
- * parser's code runs for the first time); a record is read in a few. The tree depends on the bytes alone (the file's
- * name only goes into its locations, given when it is read), so a record named by their SHA-256 is exactly the parse.
+ * instead of parsing again (the same bytes, read by the same build of distrolix: {@link Reader}). A build's first
+ * YAML parse in a fresh JVM is 25-60 ms of a 0.2 s edit + push (the parser's code runs for the first time); a record
+ * is read in a few. The tree depends on the bytes alone (the file's name only goes into its locations, given when it
+ * is read), so a record named by their SHA-256 is exactly the parse.
  * Records end with an HMAC under this user's {@link RecordKey} (the tree is what the image is made from), are
  * bounded ({@value #MAX_BYTES} bytes, {@value #MAX_NODES} nodes: an alias that shares a node is written out once per
  * use, and a document past the bound is only not kept), and are written atomically, best effort.
@@ -70,8 +71,9 @@ public final class SpecTreeRecords {
         if (k == null) {
             return SpecTreeReader.read(bytes, file, format);
         }
-        byte[] named = java.util.Arrays.copyOf(bytes, bytes.length + 1);
-        named[bytes.length] = (byte) format.ordinal();
+        byte[] reader = (format + "\0" + Reader.IDENTITY).getBytes(StandardCharsets.UTF_8);
+        byte[] named = java.util.Arrays.copyOf(bytes, bytes.length + reader.length);
+        System.arraycopy(reader, 0, named, bytes.length, reader.length);
         Path record = dir.resolve(Digest.sha256(named).hex());
         try {
             if (Files.isRegularFile(record) && Files.size(record) <= MAX_BYTES) {
@@ -93,6 +95,26 @@ public final class SpecTreeRecords {
             // only not kept
         }
         return tree;
+    }
+
+    /**
+     * What reads a document: this format of the records, the YAML library's version and the jar this code was loaded
+     * from (its size and time: a build of distrolix that reads documents otherwise has other records, without anyone
+     * having to remember to say so).
+     */
+    private static final class Reader {
+        static final String IDENTITY = VERSION + " " + com.fasterxml.jackson.dataformat.yaml.PackageVersion.VERSION + " "
+                + codeStamp();
+
+        private static String codeStamp() {
+            try {
+                Path code = Path.of(SpecTreeRecords.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+                return Files.isRegularFile(code) ? code + " " + Files.size(code) + " " + Files.getLastModifiedTime(code)
+                        : code.toString();
+            } catch (IOException | RuntimeException | java.net.URISyntaxException unknown) {
+                return "unknown";
+            }
+        }
     }
 
     /** The record's bytes, or null when the tree is past the bounds (then it is not kept). */
