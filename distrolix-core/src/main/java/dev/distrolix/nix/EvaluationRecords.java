@@ -25,8 +25,8 @@ import java.util.List;
 public final class EvaluationRecords {
     static final int MAX_BYTES = 1 << 20;
     static final int MAX_COMMANDS = 64;
-    /** A spec file larger than this has no record (specs are a few kB; the loader refuses far less than this). */
-    private static final long MAX_SPEC_BYTES = 16 << 20;
+    /** A spec file larger than this has no record (the spec loader's own bound: it refuses such a spec). */
+    private static final long MAX_SPEC_BYTES = 4 << 20;
     private static final String MAGIC = "distrolix-evaluation-record";
     private static final int VERSION = 1;
 
