@@ -84,6 +84,31 @@ public final class RecordKey {
         return record;
     }
 
+    /** {@code body} sealed ({@link #seal}), or null where the record would be longer than {@code maxBytes}. */
+    public static byte[] sealWithin(byte[] key, byte[] body, int maxBytes) {
+        return body.length + MAC_BYTES > maxBytes ? null : seal(key, body);
+    }
+
+    /** {@code file}'s bytes where it is a regular file of at most {@code maxBytes} (a record's bound); else null. */
+    public static byte[] readRecord(Path file, long maxBytes) throws IOException {
+        return Files.isRegularFile(file) && Files.size(file) <= maxBytes ? Files.readAllBytes(file) : null;
+    }
+
+    /**
+     * The body of {@code record} to read on, past its {@code magic} and {@code version} (what every record begins
+     * with); null where its HMAC under {@code key} does not hold, or it is another kind or version of record.
+     * {@code available()} says how much of the body is left: what bounds any count read from it.
+     */
+    public static java.io.DataInputStream open(byte[] key, byte[] record, String magic, int version)
+            throws IOException {
+        int body = bodyLength(key, record);
+        if (body < 0) {
+            return null;
+        }
+        java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(record, 0, body));
+        return magic.equals(in.readUTF()) && in.readInt() == version ? in : null;
+    }
+
     /**
      * How many bytes of {@code record} are its body, when its HMAC under {@code key} holds; -1 when the record is
      * too short to have one or was damaged or made under another key.

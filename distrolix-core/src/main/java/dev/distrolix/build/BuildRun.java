@@ -15,6 +15,7 @@ import dev.distrolix.nix.StoreSource;
 import dev.distrolix.registry.RegistrySettings;
 import dev.distrolix.rootfs.StoreDirectoryLister;
 import dev.distrolix.spec.ImageSpec;
+import dev.distrolix.spec.SpecTreeRecords;
 import dev.distrolix.transport.ImageReference;
 import dev.distrolix.transport.StagedFile;
 import dev.distrolix.transport.Transports;
@@ -26,6 +27,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -35,7 +37,7 @@ import java.util.function.Supplier;
  */
 final class BuildRun {
     /** {@link ImageBuild}'s options, as given (null: not given). */
-    record Options(java.util.function.Function<dev.distrolix.spec.SpecTreeRecords, ImageSpec> specSource, String target, String tag, String layering, Integer maxLayers,
+    record Options(Function<SpecTreeRecords, ImageSpec> specSource, String target, String tag, String layering, Integer maxLayers,
                    Compression compression, String compressionName, List<String> includes, BuildListener listener,
                    Instant created, NixCli nix, StoreSource storeSource, StoreDirectoryLister lister, Path workDir,
                    Path cacheDir, RegistrySettings registry, Path digestFile, LockedInputs locked, Path lockSpec,
@@ -124,9 +126,8 @@ final class BuildRun {
     }
 
     private BuildResult build(Background<Void> registryCheck) throws IOException {
-        ImageSpec spec = o.specSource().apply(o.cacheDir() == null ? dev.distrolix.spec.SpecTreeRecords.none()
-                : dev.distrolix.spec.SpecTreeRecords.in(dev.distrolix.spec.SpecTreeRecords.beside(o.cacheDir()),
-                dev.distrolix.RecordKey.user()));
+        ImageSpec spec = o.specSource().apply(o.cacheDir() == null ? SpecTreeRecords.none()
+                : SpecTreeRecords.in(SpecTreeRecords.beside(o.cacheDir()), dev.distrolix.RecordKey.user()));
         o.listener().on(new BuildEvent.SpecLoaded(spec.file().toString(), spec.name()));
         // Parse options first: a bad option must fail before any Nix work or output.
         ImageReference parsedTarget = ImageReference.parseTarget(o.target() != null ? o.target() : "oci:out/" + spec.name());
@@ -316,9 +317,10 @@ final class BuildRun {
                 && Files.exists(dev.distrolix.lock.ImageLock.fileFor(o.specFile())))) {
             return EarlyEvaluations.none();
         }
-        EarlyEvaluations started = nixCli().startEvaluations(EvaluationRecords.slot(EvaluationRecords.beside(o.cacheDir()),
+        NixCli n = nixCli();
+        EarlyEvaluations started = n.startEvaluations(EvaluationRecords.slot(EvaluationRecords.beside(o.cacheDir()),
                 dev.distrolix.RecordKey.user(), o.specFile(), o.includes(), o.platforms()));
-        nix = nix.withEarlyEvaluations(started);
+        nix = n.withEarlyEvaluations(started);
         return started;
     }
 

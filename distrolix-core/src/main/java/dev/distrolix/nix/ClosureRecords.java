@@ -2,7 +2,6 @@ package dev.distrolix.nix;
 
 import dev.distrolix.RecordKey;
 import dev.distrolix.TempFiles;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -121,14 +120,11 @@ public final class ClosureRecords {
         }
         Path file = dir.resolve(name(roots));
         try {
-            if (!Files.isRegularFile(file) || Files.size(file) > MAX_BYTES) {
-                return Optional.empty();
-            }
-            byte[] k = key.bytes();
+            byte[] bytes = RecordKey.readRecord(file, MAX_BYTES);
+            byte[] k = bytes == null ? null : key.bytes();
             if (k == null) {
                 return Optional.empty();
             }
-            byte[] bytes = Files.readAllBytes(file);
             Closure c;
             try {
                 c = decode(bytes, k, stamp, roots);
@@ -243,18 +239,13 @@ public final class ClosureRecords {
             }
         }
         out.flush();
-        byte[] body = buf.toByteArray();
-        return body.length + RecordKey.MAC_BYTES > MAX_BYTES ? null : RecordKey.seal(key, body);
+        return RecordKey.sealWithin(key, buf.toByteArray(), MAX_BYTES);
     }
 
     /** The closure, or null when the record is not for these roots or a path is no longer the one recorded. */
     static Closure decode(byte[] bytes, byte[] key, String stamp, Collection<StorePath> roots) throws IOException {
-        int body = RecordKey.bodyLength(key, bytes);
-        if (body < 0) {
-            return null;
-        }
-        DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, 0, body));
-        if (!MAGIC.equals(in.readUTF()) || in.readInt() != VERSION || !stamp.equals(in.readUTF())) {
+        DataInputStream in = RecordKey.open(key, bytes, MAGIC, VERSION);
+        if (in == null || !stamp.equals(in.readUTF())) {
             return null; // another format, or Nix's database changed since
         }
         List<StorePath> sortedRoots = sorted(roots);
@@ -267,7 +258,7 @@ public final class ClosureRecords {
             }
         }
         int count = in.readInt();
-        if (count < 0 || count > body / MIN_PATH_BYTES) {
+        if (count < 0 || count > in.available() / MIN_PATH_BYTES) {
             return null;
         }
         List<Row> rows = new ArrayList<>(count);

@@ -20,10 +20,8 @@ import java.util.Map;
  * {@link ClosureRecords} would take for a change ({@link #settle}, {@link #close}).
  */
 public final class EarlyEvaluations implements AutoCloseable {
-    private static final EarlyEvaluations NONE = new EarlyEvaluations(null, null, EvaluationRecords.Slot.NONE, List.of());
+    private static final EarlyEvaluations NONE = new EarlyEvaluations(EvaluationRecords.Slot.NONE, List.of());
 
-    private final NixTools tools;
-    private final Duration timeout;
     private final EvaluationRecords.Slot slot;
     private final List<List<String>> recorded;
     /** Started and not yet taken, by their arguments. */
@@ -32,10 +30,7 @@ public final class EarlyEvaluations implements AutoCloseable {
     private final List<List<String>> asked = new ArrayList<>();
     private int taken;
 
-    private EarlyEvaluations(NixTools tools, Duration timeout, EvaluationRecords.Slot slot,
-                             List<List<String>> recorded) {
-        this.tools = tools;
-        this.timeout = timeout;
+    private EarlyEvaluations(EvaluationRecords.Slot slot, List<List<String>> recorded) {
         this.slot = slot;
         this.recorded = recorded;
     }
@@ -47,7 +42,7 @@ public final class EarlyEvaluations implements AutoCloseable {
 
     /** Starts the evaluations {@code slot} records, with {@code tools}; each bounded by {@code timeout}. */
     static EarlyEvaluations start(NixTools tools, Duration timeout, EvaluationRecords.Slot slot) {
-        EarlyEvaluations e = new EarlyEvaluations(tools, timeout, slot, slot.load());
+        EarlyEvaluations e = new EarlyEvaluations(slot, slot.load());
         for (List<String> args : e.recorded) {
             e.started.putIfAbsent(args, Background.start("distrolix-nix-early",
                     () -> tools.run(timeout, "nix-instantiate", args)));
@@ -90,11 +85,7 @@ public final class EarlyEvaluations implements AutoCloseable {
 
     /** Waits for the evaluations started and not taken to end (a build's closure query waits for this). */
     public void settle() {
-        List<Background<ProcessRunner.Result>> left;
-        synchronized (this) {
-            left = new ArrayList<>(started.values());
-        }
-        for (Background<ProcessRunner.Result> b : left) {
+        for (Background<ProcessRunner.Result> b : notTaken()) {
             try {
                 b.join();
             } catch (IOException | RuntimeException ignored) {
@@ -121,13 +112,13 @@ public final class EarlyEvaluations implements AutoCloseable {
     @Override
     public void close() {
         if (Thread.currentThread().isInterrupted()) {
-            List<Background<ProcessRunner.Result>> left;
-            synchronized (this) {
-                left = new ArrayList<>(started.values());
-            }
-            left.forEach(Background::cancel);
+            notTaken().forEach(Background::cancel);
         } else {
             settle();
         }
+    }
+
+    private synchronized List<Background<ProcessRunner.Result>> notTaken() {
+        return new ArrayList<>(started.values());
     }
 }

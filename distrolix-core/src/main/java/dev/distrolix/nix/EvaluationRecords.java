@@ -3,7 +3,6 @@ package dev.distrolix.nix;
 import dev.distrolix.RecordKey;
 import dev.distrolix.TempFiles;
 import dev.distrolix.blob.Digest;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -68,15 +67,13 @@ public final class EvaluationRecords {
 
         /** The evaluations recorded for the spec's bytes as they were read; none when there is no such record. */
         public List<List<String>> load() {
-            byte[] k;
-            if (file == null || (k = key.bytes()) == null) {
+            if (file == null) {
                 return List.of();
             }
             try {
-                if (!Files.isRegularFile(file) || Files.size(file) > MAX_BYTES) {
-                    return List.of();
-                }
-                List<List<String>> commands = decode(Files.readAllBytes(file), k, specHash);
+                byte[] bytes = RecordKey.readRecord(file, MAX_BYTES);
+                byte[] k = bytes == null ? null : key.bytes();
+                List<List<String>> commands = k == null ? null : decode(bytes, k, specHash);
                 return commands != null ? commands : List.of();
             } catch (IOException | RuntimeException unreadable) {
                 return List.of();
@@ -123,18 +120,13 @@ public final class EvaluationRecords {
             }
         }
         out.flush();
-        byte[] body = buf.toByteArray();
-        return body.length + RecordKey.MAC_BYTES > MAX_BYTES ? null : RecordKey.seal(key, body);
+        return RecordKey.sealWithin(key, buf.toByteArray(), MAX_BYTES);
     }
 
     /** The evaluations, or null when the record is damaged, made under another key or for other bytes of the spec. */
     static List<List<String>> decode(byte[] bytes, byte[] key, String specHash) throws IOException {
-        int body = RecordKey.bodyLength(key, bytes);
-        if (body < 0) {
-            return null;
-        }
-        DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, 0, body));
-        if (!MAGIC.equals(in.readUTF()) || in.readInt() != VERSION || !specHash.equals(in.readUTF())) {
+        DataInputStream in = RecordKey.open(key, bytes, MAGIC, VERSION);
+        if (in == null || !specHash.equals(in.readUTF())) {
             return null;
         }
         int n = in.readInt();
@@ -144,7 +136,7 @@ public final class EvaluationRecords {
         List<List<String>> commands = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             int count = in.readInt();
-            if (count < 1 || count > body / 2) { // each argument takes at least its 2-byte length
+            if (count < 1 || count > in.available() / 2) { // each argument takes at least its 2-byte length
                 return null;
             }
             List<String> args = new ArrayList<>(count);

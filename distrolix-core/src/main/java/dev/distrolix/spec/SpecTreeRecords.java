@@ -8,7 +8,6 @@ import dev.distrolix.spec.SpecNode.ListNode;
 import dev.distrolix.spec.SpecNode.MapNode;
 import dev.distrolix.spec.SpecNode.Scalar;
 import dev.distrolix.spec.SpecNode.ScalarKind;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -76,11 +75,10 @@ public final class SpecTreeRecords {
         System.arraycopy(reader, 0, named, bytes.length, reader.length);
         Path record = dir.resolve(Digest.sha256(named).hex());
         try {
-            if (Files.isRegularFile(record) && Files.size(record) <= MAX_BYTES) {
-                SpecNode tree = decode(Files.readAllBytes(record), k, file);
-                if (tree != null) {
-                    return tree;
-                }
+            byte[] recorded = RecordKey.readRecord(record, MAX_BYTES);
+            SpecNode tree = recorded == null ? null : decode(recorded, k, file);
+            if (tree != null) {
+                return tree;
             }
         } catch (IOException | RuntimeException unreadable) {
             // parsed again, and recorded anew
@@ -128,8 +126,7 @@ public final class SpecTreeRecords {
             return null;
         }
         out.flush();
-        byte[] body = buf.toByteArray();
-        return body.length + RecordKey.MAC_BYTES > MAX_BYTES ? null : RecordKey.seal(key, body);
+        return RecordKey.sealWithin(key, buf.toByteArray(), MAX_BYTES);
     }
 
     private static boolean write(DataOutputStream out, SpecNode node, int[] nodes, int depth) throws IOException {
@@ -166,19 +163,15 @@ public final class SpecTreeRecords {
 
     /** The tree, its locations in {@code file}; null when the record is damaged or made under another key. */
     static SpecNode decode(byte[] bytes, byte[] key, Path file) throws IOException {
-        int body = RecordKey.bodyLength(key, bytes);
-        if (body < 0) {
+        DataInputStream in = RecordKey.open(key, bytes, MAGIC, VERSION);
+        if (in == null) {
             return null;
         }
-        DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, 0, body));
-        if (!MAGIC.equals(in.readUTF()) || in.readInt() != VERSION) {
-            return null;
-        }
-        SpecNode tree = read(in, file, body, 0);
+        SpecNode tree = read(in, file, 0);
         return in.available() == 0 ? tree : null;
     }
 
-    private static SpecNode read(DataInputStream in, Path file, int body, int depth) throws IOException {
+    private static SpecNode read(DataInputStream in, Path file, int depth) throws IOException {
         if (depth > SpecTreeReader.MAX_DEPTH) {
             throw new IOException("nested too deep");
         }
@@ -191,23 +184,23 @@ public final class SpecTreeRecords {
                 if (kind < 0 || kind >= kinds.length) {
                     throw new IOException("no such scalar kind: " + kind);
                 }
-                return new Scalar(location, kinds[kind], readString(in, body));
+                return new Scalar(location, kinds[kind], readString(in));
             }
             case LIST -> {
-                int n = count(in, body);
+                int n = count(in);
                 List<SpecNode> items = new ArrayList<>(n);
                 for (int i = 0; i < n; i++) {
-                    items.add(read(in, file, body, depth + 1));
+                    items.add(read(in, file, depth + 1));
                 }
                 return new ListNode(location, items);
             }
             case MAP -> {
-                int n = count(in, body);
+                int n = count(in);
                 Map<String, Entry> entries = new LinkedHashMap<>();
                 for (int i = 0; i < n; i++) {
-                    String k = readString(in, body);
+                    String k = readString(in);
                     SourceLocation keyLocation = readLocation(in, file);
-                    entries.put(k, new Entry(k, keyLocation, read(in, file, body, depth + 1)));
+                    entries.put(k, new Entry(k, keyLocation, read(in, file, depth + 1)));
                 }
                 return new MapNode(location, entries);
             }
@@ -231,14 +224,14 @@ public final class SpecTreeRecords {
         out.write(b);
     }
 
-    private static String readString(DataInputStream in, int body) throws IOException {
-        return new String(in.readNBytes(count(in, body)), StandardCharsets.UTF_8);
+    private static String readString(DataInputStream in) throws IOException {
+        return new String(in.readNBytes(count(in)), StandardCharsets.UTF_8);
     }
 
-    /** A count or length no larger than the record could hold. */
-    private static int count(DataInputStream in, int body) throws IOException {
+    /** A count or length no larger than what is left of the record could hold. */
+    private static int count(DataInputStream in) throws IOException {
         int n = in.readInt();
-        if (n < 0 || n > body) {
+        if (n < 0 || n > in.available()) {
             throw new IOException("a count past the record: " + n);
         }
         return n;

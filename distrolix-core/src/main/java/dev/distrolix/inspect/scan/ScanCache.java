@@ -9,7 +9,6 @@ import dev.distrolix.inspect.LayerInfo;
 import dev.distrolix.inspect.LayerWalker;
 import dev.distrolix.inspect.ProgramSignatures;
 import dev.distrolix.inspect.TarEntry;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -87,14 +86,11 @@ public final class ScanCache {
     public LayerScanRecord load(LayerInfo layer, String kind, int collectors) {
         Path file = dir.resolve(layer.digest().hex());
         try {
-            if (!Files.isRegularFile(file) || Files.size(file) > (kind == null ? MAX_BYTES_ANY_KIND : MAX_BYTES)) {
-                return null;
-            }
-            byte[] k = key.bytes();
+            byte[] bytes = RecordKey.readRecord(file, kind == null ? MAX_BYTES_ANY_KIND : MAX_BYTES);
+            byte[] k = bytes == null ? null : key.bytes();
             if (k == null) {
                 return null;
             }
-            byte[] bytes = Files.readAllBytes(file);
             LayerScanRecord r;
             try {
                 r = decode(bytes, k, layer, kind, collectors);
@@ -193,12 +189,8 @@ public final class ScanCache {
     /** The record, or null when the bytes are damaged or of another layer, kind or format. */
     static LayerScanRecord decode(byte[] bytes, byte[] key, LayerInfo layer, String kind, int collectors)
             throws IOException {
-        int body = RecordKey.bodyLength(key, bytes);
-        if (body < 0) {
-            return null;
-        }
-        DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, 0, body));
-        if (!in.readUTF().equals(MAGIC) || in.readInt() != VERSION) {
+        DataInputStream in = RecordKey.open(key, bytes, MAGIC, VERSION);
+        if (in == null) {
             return null;
         }
         String recordedKind = in.readUTF();
