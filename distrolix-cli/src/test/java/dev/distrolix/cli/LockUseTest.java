@@ -126,6 +126,8 @@ class LockUseTest {
         Cli r = CliProcess.run(env, c.tmp, "build", spec.toString(), "--no-cache", "-o", "oci:" + c.tmp.resolve("use-stale-out"));
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.err()).contains("image.lock.json is stale").contains("run distrolix lock").doesNotContain("using image.lock.json");
+        assertThat(r.err().indexOf("image.lock.json is stale")).as("the lock is read beside the spec; its notice comes first")
+                .isLessThan(r.err().indexOf("spec      "));
         assertThat(digest(r)).as("a comment changes no byte of the image").isEqualTo(c.localDigest);
     }
 
@@ -141,6 +143,24 @@ class LockUseTest {
         assertThat(r.errLine()).contains("image.lock.json").contains("not a valid lock").contains("run distrolix lock");
         assertThat(r.err()).doesNotContain("\tat ");
         assertThat(out).doesNotExist();
+    }
+
+    /** The lock is read on its own thread while the spec loads: with both bad, the lock's error is still the one. */
+    @Test
+    void aDamagedLockIsReportedBeforeABadSpec() throws Exception {
+        Path spec = c.specCopy("use-damaged-both");
+        Files.writeString(spec.resolveSibling("image.lock.json"), "{\"schemaVersion\" : 1, \"spec\" : ");
+        Files.writeString(spec, Files.readString(spec) + "no-such-key: 1\n");
+        Cli r = buildWithoutNixPath(spec, "use-damaged-both-out");
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(3);
+        assertThat(r.err().lines().filter(l -> l.startsWith("distrolix: "))).hasSize(1);
+        assertThat(r.errLine()).contains("image.lock.json").contains("not a valid lock");
+        assertThat(c.tmp.resolve("use-damaged-both-out")).doesNotExist();
+
+        Files.delete(spec.resolveSibling("image.lock.json"));
+        Cli specOnly = buildWithoutNixPath(spec, "use-damaged-both-out");
+        assertThat(specOnly.exitCode()).as(specOnly.err()).isEqualTo(3);
+        assertThat(specOnly.errLine()).as("the spec is bad too").contains("no-such-key");
     }
 
     @Test

@@ -77,22 +77,28 @@ final class BuildRun {
         // is written, stopping a Nix process still running, and a run with several faults reports
         // the one it did when each step waited for the last: spec, target, registry, options, Nix.
         ImageReference.Registry registryTarget = registryTarget();
+        NixCli nixCli = o.lockUse() == null ? null : nixCli(); // made here: the lock's thread uses it too
         Background<Void> registryCheck = startRegistryCheck(registryTarget);
         // a fresh runner's read of the registry's layers, started now when the command line says all it needs
         earlyRemote = registryTarget == null ? null : RegistryLayers.early(registryTarget, o.tag(), o.cacheDir(),
                 o.cacheFrom(), o.registry(), o.listener());
-        // the lock is read while the registry answers (its errors still come first: the check is cancelled)
+        // the lock is read on its own thread while the registry answers and the spec loads (its first JSON parse and
+        // SHA-256 of the run: 20-50 ms); its notices and errors still come where they did when it was read first
         // (with a layer cache, the local store's closure is checked through the records beside it, as an evaluating
         // build's is: a warm build from a fresh lock runs no Nix program at all)
-        try (LockedInputs found = o.lockUse() == null ? null : LockedInputs.forBuild(o.lockSpec(), o.lockUse(),
-                o.includes(), o.platforms(), nixCli(),
-                dev.distrolix.lock.SubstituterRetry.of(dev.distrolix.registry.RetryPolicy.DEFAULT),
-                m -> o.listener().on(new BuildEvent.Notice(m))).orElse(null)) {
-            if (found != null) {
-                locked = found;
-            }
-            return build(registryCheck);
+        LockRead lockRead = o.lockUse() == null ? null : new LockRead(Background.start("distrolix-lock", () -> {
+            List<String> notices = new ArrayList<>();
+            LockedInputs found = LockedInputs.forBuild(o.lockSpec(), o.lockUse(), o.includes(), o.platforms(), nixCli,
+                    dev.distrolix.lock.SubstituterRetry.of(dev.distrolix.registry.RetryPolicy.DEFAULT), notices::add)
+                    .orElse(null);
+            return new FoundLock(found, notices);
+        }));
+        try {
+            return build(registryCheck, lockRead);
         } finally {
+            if (lockRead != null) {
+                lockRead.close();
+            }
             if (registryCheck != null) {
                 registryCheck.cancel();
             }
@@ -102,6 +108,39 @@ final class BuildRun {
         }
     }
 
+    /** The lock a build found beside its spec (null: none), and what finding it had to say. */
+    private record FoundLock(LockedInputs lock, List<String> notices) {}
+
+    /** The lock's read on its own thread: joined once, before the spec is reported loaded; what it found closed with the build. */
+    private static final class LockRead implements AutoCloseable {
+        private final Background<FoundLock> read;
+        private FoundLock found;
+
+        LockRead(Background<FoundLock> read) {
+            this.read = read;
+        }
+
+        FoundLock join() throws IOException {
+            if (found == null) {
+                found = read.join();
+            }
+            return found;
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                join(); // no network: the files' read ends soon, and what it opened is closed here
+            } catch (IOException | RuntimeException reportedOrNotNeeded) {
+                return;
+            } finally {
+                read.cancel();
+            }
+            if (found.lock() != null) {
+                found.lock().close();
+            }
+        }
+    }
     /** The target when it is a {@code docker://} one; null for others, and for none (the default is a folder). */
     private ImageReference.Registry registryTarget() {
         if (o.target() == null) {
@@ -125,9 +164,24 @@ final class BuildRun {
         });
     }
 
-    private BuildResult build(Background<Void> registryCheck) throws IOException {
-        ImageSpec spec = o.specSource().apply(o.cacheDir() == null ? SpecTreeRecords.none()
-                : SpecTreeRecords.in(SpecTreeRecords.beside(o.cacheDir()), dev.distrolix.RecordKey.user()));
+    private BuildResult build(Background<Void> registryCheck, LockRead lockRead) throws IOException {
+        ImageSpec spec;
+        try {
+            spec = o.specSource().apply(o.cacheDir() == null ? SpecTreeRecords.none()
+                    : SpecTreeRecords.in(SpecTreeRecords.beside(o.cacheDir()), dev.distrolix.RecordKey.user()));
+        } catch (RuntimeException | Error e) {
+            if (lockRead != null) {
+                lockRead.join(); // a bad lock is reported before a bad spec, as when it was read first
+            }
+            throw e;
+        }
+        if (lockRead != null) {
+            FoundLock found = lockRead.join();
+            found.notices().forEach(m -> o.listener().on(new BuildEvent.Notice(m)));
+            if (found.lock() != null) {
+                locked = found.lock();
+            }
+        }
         o.listener().on(new BuildEvent.SpecLoaded(spec.file().toString(), spec.name()));
         // Parse options first: a bad option must fail before any Nix work or output.
         ImageReference parsedTarget = ImageReference.parseTarget(o.target() != null ? o.target() : "oci:out/" + spec.name());

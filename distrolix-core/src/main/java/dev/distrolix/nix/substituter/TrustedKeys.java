@@ -24,8 +24,14 @@ public final class TrustedKeys {
     /** DER SubjectPublicKeyInfo prefix for a raw Ed25519 key (the JDK's KeyFactory wants X.509). */
     private static final byte[] X509_PREFIX = HexFormat.of().parseHex("302a300506032b6570032100");
 
-    private final Map<String, PublicKey> keys = new LinkedHashMap<>();
+    /** Each key's name and its X.509 encoding, checked as text when given. */
+    private final Map<String, byte[]> encoded = new LinkedHashMap<>();
     private final List<String> texts;
+    /**
+     * The keys as the JDK's, made on the first check: a build whose paths are all in the local store or the layer
+     * cache verifies nothing, and the first Ed25519 key of a run costs 10-30 ms (its providers and factory).
+     */
+    private volatile Map<String, PublicKey> keys;
 
     private TrustedKeys(Collection<String> texts) {
         for (String t : texts) {
@@ -46,13 +52,27 @@ public final class TrustedKeys {
             byte[] der = new byte[X509_PREFIX.length + 32];
             System.arraycopy(X509_PREFIX, 0, der, 0, X509_PREFIX.length);
             System.arraycopy(raw, 0, der, X509_PREFIX.length, 32);
-            try {
-                keys.put(k.substring(0, colon), KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(der)));
-            } catch (GeneralSecurityException e) {
-                throw new IllegalArgumentException("public key '" + k + "' is not an Ed25519 key: " + e.getMessage());
-            }
+            encoded.put(k.substring(0, colon), der);
         }
         this.texts = texts.stream().map(String::strip).toList();
+    }
+
+    /** The keys as the JDK's (any 32 bytes are an Ed25519 public key's encoding: its point is checked when it verifies). */
+    private Map<String, PublicKey> keys() {
+        Map<String, PublicKey> k = keys;
+        if (k == null) {
+            k = new LinkedHashMap<>();
+            try {
+                KeyFactory factory = KeyFactory.getInstance("Ed25519");
+                for (Map.Entry<String, byte[]> e : encoded.entrySet()) {
+                    k.put(e.getKey(), factory.generatePublic(new X509EncodedKeySpec(e.getValue())));
+                }
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("Ed25519 is unavailable in this JDK", e);
+            }
+            keys = k;
+        }
+        return k;
     }
 
     public static TrustedKeys of(Collection<String> keys) {
@@ -65,7 +85,7 @@ public final class TrustedKeys {
     }
 
     public boolean isEmpty() {
-        return keys.isEmpty();
+        return encoded.isEmpty();
     }
 
     /** The name of the first trusted key whose signature verifies, if any. */
@@ -76,7 +96,7 @@ public final class TrustedKeys {
             if (colon <= 0) {
                 continue;
             }
-            PublicKey key = keys.get(sig.substring(0, colon));
+            PublicKey key = encoded.containsKey(sig.substring(0, colon)) ? keys().get(sig.substring(0, colon)) : null;
             if (key == null) {
                 continue; // not a trusted key's name: skipped, as Nix does
             }
