@@ -163,6 +163,20 @@ class LockUseTest {
         assertThat(specOnly.errLine()).as("the spec is bad too").contains("no-such-key");
     }
 
+    /** A spec on stdin has no lock beside it: --locked is refused at once, before stdin (here never closed) is read. */
+    @Test
+    void lockedWithASpecOnStdinIsRefusedBeforeStdinIsRead() throws Exception {
+        Path log = c.tmp.resolve("stdin-locked.log");
+        Process p = CliProcess.start(Map.of(), c.tmp, log, "build", "-", "--locked", "-o", "oci:" + c.tmp.resolve("stdin-locked"));
+        try {
+            assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("ended without its stdin closed").isTrue();
+            assertThat(p.exitValue()).isEqualTo(3);
+            assertThat(Files.readString(log)).contains("--locked needs a spec file").doesNotContain("\tat ");
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
     @Test
     void dashIAndNoLockMakeNixEvaluate() throws Exception {
         Path spec = c.specCopy("use-ignored");

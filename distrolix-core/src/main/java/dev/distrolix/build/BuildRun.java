@@ -86,14 +86,19 @@ final class BuildRun {
         // SHA-256 of the run: 20-50 ms); its notices and errors still come where they did when it was read first
         // (with a layer cache, the local store's closure is checked through the records beside it, as an evaluating
         // build's is: a warm build from a fresh lock runs no Nix program at all)
-        LockRead lockRead = o.lockUse() == null ? null : new LockRead(Background.start("distrolix-lock", () -> {
+        java.util.concurrent.Callable<FoundLock> readLock = () -> {
             List<String> notices = new ArrayList<>();
             LockedInputs found = LockedInputs.forBuild(o.lockSpec(), o.lockUse(), o.includes(), o.platforms(), nixCli,
                     dev.distrolix.lock.SubstituterRetry.of(dev.distrolix.registry.RetryPolicy.DEFAULT), notices::add)
                     .orElse(null);
             return new FoundLock(found, notices);
-        }));
+        };
+        // a spec from stdin has no lock beside it: what that means (none, or --locked refused) is said at once,
+        // before stdin is read
+        LockRead lockRead = null;
         try {
+            lockRead = o.lockUse() == null ? null : o.lockSpec() == null ? LockRead.of(readLock)
+                    : new LockRead(Background.start("distrolix-lock", readLock));
             return build(registryCheck, lockRead);
         } finally {
             if (lockRead != null) {
@@ -120,6 +125,19 @@ final class BuildRun {
             this.read = read;
         }
 
+        /** {@code read} run on this thread, now: its errors thrown here. */
+        static LockRead of(java.util.concurrent.Callable<FoundLock> read) throws IOException {
+            LockRead r = new LockRead(null);
+            try {
+                r.found = read.call();
+            } catch (IOException | RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IOException(e);
+            }
+            return r;
+        }
+
         FoundLock join() throws IOException {
             if (found == null) {
                 found = read.join();
@@ -134,7 +152,9 @@ final class BuildRun {
             } catch (IOException | RuntimeException reportedOrNotNeeded) {
                 return;
             } finally {
-                read.cancel();
+                if (read != null) {
+                    read.cancel();
+                }
             }
             if (found.lock() != null) {
                 found.lock().close();
