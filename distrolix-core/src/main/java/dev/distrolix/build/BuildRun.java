@@ -86,19 +86,19 @@ final class BuildRun {
         // SHA-256 of the run: 20-50 ms); its notices and errors still come where they did when it was read first
         // (with a layer cache, the local store's closure is checked through the records beside it, as an evaluating
         // build's is: a warm build from a fresh lock runs no Nix program at all)
-        java.util.concurrent.Callable<FoundLock> readLock = () -> {
+        Callable<LockRead.Found> readLock = () -> {
             List<String> notices = new ArrayList<>();
             LockedInputs found = LockedInputs.forBuild(o.lockSpec(), o.lockUse(), o.includes(), o.platforms(), nixCli,
                     dev.distrolix.lock.SubstituterRetry.of(dev.distrolix.registry.RetryPolicy.DEFAULT), notices::add)
                     .orElse(null);
-            return new FoundLock(found, notices);
+            return new LockRead.Found(found, notices);
         };
         // a spec from stdin has no lock beside it: what that means (none, or --locked refused) is said at once,
         // before stdin is read
         LockRead lockRead = null;
         try {
-            lockRead = o.lockUse() == null ? null : o.lockSpec() == null ? LockRead.of(readLock)
-                    : new LockRead(Background.start("distrolix-lock", readLock));
+            lockRead = o.lockUse() == null ? null : o.lockSpec() == null ? LockRead.now(readLock)
+                    : LockRead.start(readLock);
             return build(registryCheck, lockRead);
         } finally {
             if (lockRead != null) {
@@ -113,54 +113,6 @@ final class BuildRun {
         }
     }
 
-    /** The lock a build found beside its spec (null: none), and what finding it had to say. */
-    private record FoundLock(LockedInputs lock, List<String> notices) {}
-
-    /** The lock's read on its own thread: joined once, before the spec is reported loaded; what it found closed with the build. */
-    private static final class LockRead implements AutoCloseable {
-        private final Background<FoundLock> read;
-        private FoundLock found;
-
-        LockRead(Background<FoundLock> read) {
-            this.read = read;
-        }
-
-        /** {@code read} run on this thread, now: its errors thrown here. */
-        static LockRead of(java.util.concurrent.Callable<FoundLock> read) throws IOException {
-            LockRead r = new LockRead(null);
-            try {
-                r.found = read.call();
-            } catch (IOException | RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IOException(e);
-            }
-            return r;
-        }
-
-        FoundLock join() throws IOException {
-            if (found == null) {
-                found = read.join();
-            }
-            return found;
-        }
-
-        @Override
-        public void close() throws IOException {
-            try {
-                join(); // no network: the files' read ends soon, and what it opened is closed here
-            } catch (IOException | RuntimeException reportedOrNotNeeded) {
-                return;
-            } finally {
-                if (read != null) {
-                    read.cancel();
-                }
-            }
-            if (found.lock() != null) {
-                found.lock().close();
-            }
-        }
-    }
     /** The target when it is a {@code docker://} one; null for others, and for none (the default is a folder). */
     private ImageReference.Registry registryTarget() {
         if (o.target() == null) {
@@ -196,7 +148,7 @@ final class BuildRun {
             throw e;
         }
         if (lockRead != null) {
-            FoundLock found = lockRead.join();
+            LockRead.Found found = lockRead.join();
             found.notices().forEach(m -> o.listener().on(new BuildEvent.Notice(m)));
             if (found.lock() != null) {
                 locked = found.lock();
