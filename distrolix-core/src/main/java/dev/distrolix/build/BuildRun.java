@@ -86,7 +86,7 @@ final class BuildRun {
         // SHA-256 of the run: 20-50 ms); its notices and errors still come where they did when it was read first
         // (with a layer cache, the local store's closure is checked through the records beside it, as an evaluating
         // build's is: a warm build from a fresh lock runs no Nix program at all)
-        Callable<LockRead.Found> readLock = () -> {
+        LockRead.Read readLock = () -> {
             List<String> notices = new ArrayList<>();
             LockedInputs found = LockedInputs.forBuild(o.lockSpec(), o.lockUse(), o.includes(), o.platforms(), nixCli,
                     dev.distrolix.lock.SubstituterRetry.of(dev.distrolix.registry.RetryPolicy.DEFAULT), notices::add)

@@ -3,7 +3,6 @@ package dev.distrolix.build;
 import dev.distrolix.Background;
 import java.io.IOException;
 import java.util.List;
-import java.util.concurrent.Callable;
 
 /**
  * The read of the lock beside a build's spec ({@link LockedInputs#forBuild}), on a thread of its own while the spec
@@ -15,6 +14,11 @@ final class LockRead implements AutoCloseable {
     /** The lock found (null: none), and what finding it had to say (said by the build, in order, when joined). */
     record Found(LockedInputs lock, List<String> notices) {}
 
+    /** The read itself: {@link LockedInputs#forBuild}, its notices collected. */
+    interface Read {
+        Found read() throws IOException;
+    }
+
     private final Background<Found> read;
     private Found found;
 
@@ -23,20 +27,14 @@ final class LockRead implements AutoCloseable {
     }
 
     /** {@code read} started on its own thread. */
-    static LockRead start(Callable<Found> read) {
-        return new LockRead(Background.start("distrolix-lock", read));
+    static LockRead start(Read read) {
+        return new LockRead(Background.start("distrolix-lock", read::read));
     }
 
     /** {@code read} run on this thread, now: its errors are thrown here (a spec on stdin: nothing to read). */
-    static LockRead now(Callable<Found> read) throws IOException {
+    static LockRead now(Read read) throws IOException {
         LockRead r = new LockRead(null);
-        try {
-            r.found = read.call();
-        } catch (IOException | RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IOException(e);
-        }
+        r.found = read.read();
         return r;
     }
 

@@ -96,7 +96,8 @@ public final class TrustedKeys {
             if (colon <= 0) {
                 continue;
             }
-            PublicKey key = encoded.containsKey(sig.substring(0, colon)) ? keys().get(sig.substring(0, colon)) : null;
+            String name = sig.substring(0, colon);
+            PublicKey key = encoded.containsKey(name) ? keys().get(name) : null;
             if (key == null) {
                 continue; // not a trusted key's name: skipped, as Nix does
             }
