@@ -29,7 +29,7 @@ import java.util.zip.Deflater;
  * <p>The deflate stream: the input is cut into {@link #BLOCK} (128 KiB) blocks; only the last
  * block may be shorter (it holds 1..128 KiB, or nothing for empty input). Each block is
  * compressed on its own by a reset {@code Deflater(level, nowrap)} (default strategy, window and
- * memLevel, as {@code gzip -6}), primed with {@code setDictionary} of the last 32 KiB of the
+ * memLevel, as {@code gzip -6}; or the system's zlib set up alike, {@link SystemZlib}), primed with {@code setDictionary} of the last 32 KiB of the
  * previous block (none for the first), fed the whole block in one {@code setInput}; every block
  * but the last ends with {@code SYNC_FLUSH} (so it ends on a byte boundary with an empty stored
  * block, 00 00 ff ff), the last is {@code finish()}ed (final block). The compressed blocks are
@@ -182,6 +182,7 @@ final class ParallelGzipOutputStream extends OutputStream {
         Future<Compressed> f;
         try {
             f = executor.submit(() -> compress(lvl, dictionary, data, len, last));
+            SystemZlib.blockSubmitted();
         } catch (RejectedExecutionException e) {
             if (permit) {
                 permits.release();
@@ -254,8 +255,19 @@ final class ParallelGzipOutputStream extends OutputStream {
         previous = null;
     }
 
-    /** One block job: runs on an executor thread and never blocks. */
+    /**
+     * One block job: runs on an executor thread and never blocks. The system's zlib once a big build
+     * has made it ready ({@link SystemZlib}: the same bytes), else the JDK's.
+     */
     static Compressed compress(int level, byte[] dictionary, byte[] data, int len, boolean last) {
+        BlockDeflater system = SystemZlib.ready();
+        return system != null
+                ? system.compress(level, dictionary, data, len, last)
+                : jdkCompress(level, dictionary, data, len, last);
+    }
+
+    /** A block deflated by the JDK's {@code Deflater}. */
+    static Compressed jdkCompress(int level, byte[] dictionary, byte[] data, int len, boolean last) {
         Deflater[] byLevel = DEFLATERS.get();
         Deflater d = byLevel[level];
         if (d == null) {

@@ -77,6 +77,13 @@ public final class ParallelLayerWriter {
             order.add(i);
         }
         order.sort((a, b) -> Long.compare(producers.get(b).sizeHint(), producers.get(a).sizeHint()));
+        if (compression == Compression.GZIP) {
+            long total = 0;
+            for (LayerWriter.EntryProducer p : producers) {
+                total += Math.max(0, p.sizeHint());
+            }
+            SystemZlib.expect(total);
+        }
         List<LayerBlob> inOrderWritten = Workers.shared().forEach(order, streams, i -> one.write(producers.get(i)));
         LayerBlob[] blobs = new LayerBlob[n];
         for (int j = 0; j < n; j++) {

@@ -1,0 +1,166 @@
+package dev.distrolix.tar;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+
+/**
+ * Which zlib deflates gzip blocks: the JDK's {@code Deflater}, or, once this process has had
+ * {@link #AFTER_BLOCKS} blocks (32 MiB) to deflate or is about to, the system's zlib ({@code libz.so.1}, through
+ * the foreign function API) where the JVM allows it and it gives the same bytes.
+ *
+ * <p>Why: the Java distrolix runs on (Temurin 25) deflates with the zlib it bundles, 10% slower
+ * here than Debian's, for the same bytes; gzip builds of big closures are bound by deflate. Why
+ * not from the first block: binding the functions takes ~0.1 s of CPU in a fresh JVM, more than
+ * a small build's blocks would gain, so it starts on a thread of its own once a build is known to
+ * be a big one (its layers' size hints, or its blocks so far), and the blocks after it is ready use it. A block's bytes depend only on its
+ * data, its dictionary and the zlib, so blocks deflated by either zlib concatenate alike.
+ *
+ * <p>Same bytes: used only where {@code zlibVersion()} names a zlib release whose deflate makes the
+ * bytes the JDK's bundled zlib makes (1.2.12 to 1.3.x; not zlib-ng's compatible builds, which
+ * deflate differently), and only after it deflated a sample exactly as this JVM's
+ * {@code Deflater} did. Where any of that fails, or on Java 17 to 21, or without
+ * {@code --enable-native-access} (which {@code bin/distrolix} gives), the JDK's zlib does it all.
+ * {@code -Ddistrolix.zlib=jdk} keeps it so.
+ */
+final class SystemZlib {
+    /** 32 MiB of 128 KiB blocks. */
+    static final long AFTER_BLOCKS = 256;
+    /** The zlib releases whose deflate gives the bytes of the JDK's bundled 1.3.1 (checked on 220 MB here). */
+    private static final Pattern SAME_DEFLATE = Pattern.compile("1\\.2\\.1[23]|1\\.3(\\.[0-9]+)*");
+    private static final String NATIVE_CLASS = "dev.distrolix.tar.SystemZlibDeflater";
+
+    private static final AtomicLong BLOCKS = new AtomicLong();
+    private static final AtomicBoolean STARTED = new AtomicBoolean();
+    /** The system's zlib once bound and checked; null until then, and for good where it is not used. */
+    private static volatile BlockDeflater ready;
+
+    private SystemZlib() {}
+
+    /** The system's zlib, if it is ready; null: deflate with the JDK's. */
+    static BlockDeflater ready() {
+        return ready;
+    }
+
+    /** Counts a block to deflate; the {@link #AFTER_BLOCKS}th starts binding the system's zlib beside the build. */
+    static void blockSubmitted() {
+        if (BLOCKS.incrementAndGet() == AFTER_BLOCKS) {
+            start();
+        }
+    }
+
+    /**
+     * Says how many bytes are about to be deflated (the layers' size hints): as many as
+     * {@link #AFTER_BLOCKS} blocks start the binding at once, so that their first blocks use it too.
+     */
+    static void expect(long bytes) {
+        if (bytes >= AFTER_BLOCKS * ParallelGzipOutputStream.BLOCK) {
+            start();
+        }
+    }
+
+    private static void start() {
+        if (STARTED.compareAndSet(false, true) && wanted()) {
+            Thread t = new Thread(SystemZlib::bindQuietly, "distrolix-zlib");
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+
+    private static boolean wanted() {
+        return Runtime.version().feature() >= 22 && !"jdk".equals(System.getProperty("distrolix.zlib"));
+    }
+
+    private static void bindQuietly() {
+        try {
+            ready = load();
+        } catch (Exception | LinkageError e) {
+            // the JDK's zlib goes on deflating every block: the same bytes, only slower
+        }
+    }
+
+    /**
+     * Binds the system's zlib and checks it against this JVM's {@code Deflater}; throws, saying why,
+     * where it cannot be used.
+     */
+    static BlockDeflater load() throws ReflectiveOperationException {
+        if (Runtime.version().feature() < 22) {
+            throw new UnsupportedOperationException("the foreign function API needs Java 22 or later");
+        }
+        BlockDeflater candidate;
+        try {
+            candidate = (BlockDeflater) MethodHandles.lookup()
+                    .findStatic(Class.forName(NATIVE_CLASS), "load", MethodType.methodType(BlockDeflater.class))
+                    .invoke();
+        } catch (RuntimeException | ReflectiveOperationException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+        checkSameBytes(candidate);
+        return candidate;
+    }
+
+    /** Refuses a zlib whose deflate may make other bytes than the JDK's (called by the native side). */
+    static void checkVersion(String version) {
+        if (!SAME_DEFLATE.matcher(version).matches()) {
+            throw new UnsupportedOperationException("zlib " + version + " may deflate other bytes than the JDK's");
+        }
+    }
+
+    /**
+     * Deflates a sample with the candidate and with the JDK's {@code Deflater}, as three blocks (the
+     * first, one with a dictionary, a last one), and refuses the candidate unless every block's bytes
+     * are the same.
+     */
+    static void checkSameBytes(BlockDeflater candidate) {
+        byte[] sample = sample();
+        int half = sample.length / 2;
+        byte[] dictionary = Arrays.copyOfRange(sample, 0, half);
+        byte[] data = Arrays.copyOfRange(sample, half, sample.length);
+        for (int level : new int[] {1, 6, 9}) {
+            sameBytes(candidate, level, null, dictionary, half, false);
+            sameBytes(candidate, level, dictionary, data, data.length, false);
+            sameBytes(candidate, level, dictionary, data, data.length, true);
+        }
+    }
+
+    private static void sameBytes(BlockDeflater candidate, int level, byte[] dictionary, byte[] data, int len,
+            boolean last) {
+        ParallelGzipOutputStream.Compressed theirs = candidate.compress(level, dictionary, data, len, last);
+        ParallelGzipOutputStream.Compressed jdk = ParallelGzipOutputStream.jdkCompress(level, dictionary, data, len,
+                last);
+        if (!Arrays.equals(theirs.data(), 0, theirs.length(), jdk.data(), 0, jdk.length())) {
+            throw new UnsupportedOperationException(candidate + " deflated a sample otherwise than the JDK's zlib");
+        }
+    }
+
+    /**
+     * 64 KiB that deflate finds both matches and literals in: words from a small vocabulary, with
+     * runs of noise, from a fixed seed.
+     */
+    static byte[] sample() {
+        String[] words = {"nix", "store", "layer ", "/lib/", "\n", "distroless ", "0000", "sha256:", "\u00e9t\u00e9 "};
+        byte[] out = new byte[64 * 1024];
+        long x = 0x9E3779B97F4A7C15L;
+        int i = 0;
+        while (i < out.length) {
+            x ^= x << 13;
+            x ^= x >>> 7;
+            x ^= x << 17;
+            if ((x & 7) == 0) {
+                out[i++] = (byte) (x >>> 24);
+                continue;
+            }
+            byte[] w = words[(int) ((x >>> 32) % words.length + words.length) % words.length]
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            int n = Math.min(w.length, out.length - i);
+            System.arraycopy(w, 0, out, i, n);
+            i += n;
+        }
+        return out;
+    }
+}
