@@ -90,6 +90,34 @@ class LauncherTest {
         }
     }
 
+    /**
+     * A gzip build of more than 32 MiB (the JRE closure) binds the system's zlib through the foreign function API
+     * (SystemZlib) and gives the digest a build with the JDK's zlib alone gives.
+     */
+    @Test
+    void aBigGzipBuildDeflatesWithTheSystemsZlibForTheSameImage() throws Exception {
+        String digest = null;
+        for (String zlib : List.of("system", "jdk")) {
+            Path log = tmp.resolve("zlib-" + zlib + ".log");
+            List<String> args = List.of("build", "bench/jre.yaml", "-I", "nixpkgs=" + Fixtures.debianPackageSet(),
+                    "--no-cache", "-q", "-o", "oci:" + tmp.resolve("jre-" + zlib));
+            Fixtures.Exit run = run(args, "DISTROLIX_JAVA_OPTS",
+                    "-Ddistrolix.zlib=" + zlib + " -Xlog:class+load=info,library=info:file=" + log);
+            assertThat(run.code()).as(run.err()).isZero();
+            List<String> lines = Files.readAllLines(log);
+            if (zlib.equals("system")) {
+                assertThat(lines).anyMatch(l -> l.contains("dev.distrolix.tar.SystemZlibDeflater "))
+                        .anyMatch(l -> l.contains("Loaded library") && l.contains("libz.so.1"));
+            } else {
+                assertThat(lines).noneMatch(l -> l.contains("SystemZlibDeflater"))
+                        .noneMatch(l -> l.contains("Loaded library") && l.contains("libz.so"));
+                assertThat(run.out()).isEqualTo(digest);
+            }
+            assertThat(run.out()).startsWith("sha256:");
+            digest = run.out();
+        }
+    }
+
     @Test
     void theFirstRunMakesTheArchiveQuietlyAndTheNextUsesIt() throws Exception {
         Path target = Fixtures.repo().resolve("distrolix-cli/target");
