@@ -9,15 +9,17 @@ import java.util.regex.Pattern;
 
 /**
  * Which zlib deflates gzip blocks: the JDK's {@code Deflater}, or, once this process has had
- * {@link #AFTER_BLOCKS} blocks (32 MiB) to deflate or is about to, the system's zlib ({@code libz.so.1}, through
- * the foreign function API) where the JVM allows it and it gives the same bytes.
+ * {@link #AFTER_BLOCKS} blocks (32 MiB) to deflate or is about to, the system's zlib
+ * ({@code libz.so.1}, through the foreign function API) where the JVM allows it and it gives the
+ * same bytes.
  *
  * <p>Why: the Java distrolix runs on (Temurin 25) deflates with the zlib it bundles, 10% slower
  * here than Debian's, for the same bytes; gzip builds of big closures are bound by deflate. Why
  * not from the first block: binding the functions takes ~0.1 s of CPU in a fresh JVM, more than
  * a small build's blocks would gain, so it starts on a thread of its own once a build is known to
- * be a big one (its layers' size hints, or its blocks so far), and the blocks after it is ready use it. A block's bytes depend only on its
- * data, its dictionary and the zlib, so blocks deflated by either zlib concatenate alike.
+ * be a big one (its layers' size hints, or its blocks so far), and the blocks after it is ready
+ * use it. A block's bytes depend only on its data, its dictionary and the zlib, so blocks
+ * deflated by either zlib concatenate alike.
  *
  * <p>Same bytes: used only where {@code zlibVersion()} names a zlib release whose deflate makes the
  * bytes the JDK's bundled zlib makes (1.2.12 to 1.3.x; not zlib-ng's compatible builds, which

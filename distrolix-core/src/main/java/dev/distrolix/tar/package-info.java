@@ -21,8 +21,8 @@
  *   <li><b>gzip:</b> header {@code 1f8b 08 00 00000000 00 ff}; one raw deflate stream made
  *       pigz-style of 128 KiB blocks of the tar (the last holds 1..128 KiB, none if the tar is
  *       empty), each compressed by its own reset zlib deflate stream, as the JDK's
- *       {@code Deflater(6, nowrap)} makes it (default strategy, window, memLevel) primed with {@code setDictionary} of the last 32 KiB of the
- *       previous block (none for the first) and fed the whole block at once; every block but the
+ *       {@code Deflater(6, nowrap)} makes it (default strategy, window, memLevel), primed with
+ *       {@code setDictionary} of the last 32 KiB of the previous block (none for the first) and fed the whole block at once; every block but the
  *       last ends with {@code SYNC_FLUSH} (empty stored block {@code 00 00 ff ff}), the last is
  *       finished (BFINAL); blocks concatenated in order; trailer CRC-32 and size mod 2^32 of the
  *       tar. The bytes do not depend on thread count, timing or write sizes

@@ -68,7 +68,8 @@ class SystemZlibDeflaterTest {
 
     private static void same(BlockDeflater system, int level, byte[] dictionary, byte[] data, int len, boolean last) {
         ParallelGzipOutputStream.Compressed a = system.compress(level, dictionary, data, len, last);
-        ParallelGzipOutputStream.Compressed b = ParallelGzipOutputStream.jdkCompress(level, dictionary, data, len, last);
+        ParallelGzipOutputStream.Compressed b =
+                ParallelGzipOutputStream.jdkCompress(level, dictionary, data, len, last);
         assertThat(Arrays.copyOf(a.data(), a.length()))
                 .as("level %d, %d bytes, dictionary %s, last %s", level, len, dictionary != null, last)
                 .isEqualTo(Arrays.copyOf(b.data(), b.length()));

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
-/** The gates before the system's zlib deflates a block (the native side is tested on Java 22+: SystemZlibDeflaterTest). */
+/** The gates before the system's zlib deflates a block (the native side: SystemZlibDeflaterTest, on Java 22+). */
 class SystemZlibTest {
 
     @Test
