@@ -26,15 +26,16 @@ import java.util.zip.Deflater;
  * ("unknown", what Go's compress/gzip — used by Docker and containerd — and JDK 16+ write), one
  * raw deflate stream, then CRC-32 and ISIZE (input size mod 2^32), little-endian.
  *
- * <p>The deflate stream: the input is cut into {@link #BLOCK} (128 KiB) blocks; only the last
- * block may be shorter (it holds 1..128 KiB, or nothing for empty input). Each block is
- * compressed on its own by a reset {@code Deflater(level, nowrap)} (default strategy, window and
- * memLevel, as {@code gzip -6}; or the system's zlib set up alike, {@link SystemZlib}), primed
- * with {@code setDictionary} of the last 32 KiB of the previous block (none for the first), fed the whole block in one {@code setInput}; every block
- * but the last ends with {@code SYNC_FLUSH} (so it ends on a byte boundary with an empty stored
- * block, 00 00 ff ff), the last is {@code finish()}ed (final block). The compressed blocks are
- * concatenated in order. A block depends only on its own and the previous block's bytes, so blocks
- * compress in any order on any thread with the same result.
+ * <p>The deflate stream: the input is cut into {@link #BLOCK} (128 KiB) blocks; only the last block
+ * may be shorter (it holds 1..128 KiB, or nothing for empty input). Each block is compressed on its
+ * own by a reset {@code Deflater(level, nowrap)} (default strategy, window and memLevel, as
+ * {@code gzip -6}; or the system's zlib set up alike, {@link SystemZlib}), primed with
+ * {@code setDictionary} of the last 32 KiB of the previous block (none for the first), fed the
+ * whole block in one {@code setInput}; every block but the last ends with {@code SYNC_FLUSH} (so it
+ * ends on a byte boundary with an empty stored block, 00 00 ff ff), the last is {@code finish()}ed
+ * (final block). The compressed blocks are concatenated in order. A block depends only on its own
+ * and the previous block's bytes, so blocks compress in any order on any thread with the same
+ * result.
  *
  * <p>Threads and memory: blocks are compressed on a shared executor ({@link #sharedExecutor()},
  * {@code availableProcessors} daemon threads) that only ever runs block jobs, which never wait on

@@ -22,13 +22,13 @@
  *       pigz-style of 128 KiB blocks of the tar (the last holds 1..128 KiB, none if the tar is
  *       empty), each compressed by its own reset zlib deflate stream, as the JDK's
  *       {@code Deflater(6, nowrap)} makes it (default strategy, window, memLevel), primed with
- *       {@code setDictionary} of the last 32 KiB of the previous block (none for the first) and fed the whole block at once; every block but the
- *       last ends with {@code SYNC_FLUSH} (empty stored block {@code 00 00 ff ff}), the last is
- *       finished (BFINAL); blocks concatenated in order; trailer CRC-32 and size mod 2^32 of the
- *       tar. The bytes do not depend on thread count, timing or write sizes
- *       ({@link dev.distrolix.tar.ParallelGzipOutputStream}); the deflate bytes depend on the
- *       JVM's zlib (the system's zlib takes over a big build's blocks only where it deflates
- *       alike: {@link dev.distrolix.tar.SystemZlib}), the diff_id does not.
+ *       {@code setDictionary} of the last 32 KiB of the previous block (none for the first) and fed
+ *       the whole block at once; every block but the last ends with {@code SYNC_FLUSH} (empty
+ *       stored block {@code 00 00 ff ff}), the last is finished (BFINAL); blocks concatenated in
+ *       order; trailer CRC-32 and size mod 2^32 of the tar. The bytes do not depend on thread
+ *       count, timing or write sizes ({@link dev.distrolix.tar.ParallelGzipOutputStream}); the
+ *       deflate bytes depend on the JVM's zlib (the system's zlib takes over a big build's blocks
+ *       only where it deflates alike: {@link dev.distrolix.tar.SystemZlib}), the diff_id does not.
  *   <li><b>zstd:</b> zstd-jni 1.5.7-21 (zstd 1.5.7), level 3, multi-threaded with 2 MiB jobs (any
  *       number of workers from 1 up gives the same bytes; single-threaded mode gives others), XXH64
  *       checksum, no content size ({@link dev.distrolix.tar.Compressors}).
