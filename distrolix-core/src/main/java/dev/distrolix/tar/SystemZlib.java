@@ -79,8 +79,10 @@ final class SystemZlib {
     private static void bindQuietly() {
         try {
             ready = load();
-        } catch (Exception | LinkageError e) {
-            // the JDK's zlib goes on deflating every block: the same bytes, only slower
+        } catch (Throwable t) {
+            // whatever went wrong (no libz.so.1, another zlib, no native access, a class not built), the
+            // JDK's zlib goes on deflating every block: the same bytes, only slower; and nothing is printed,
+            // which an uncaught throwable on this thread would do
         }
     }
 
