@@ -262,7 +262,7 @@ final class ParallelGzipOutputStream extends OutputStream {
      */
     static Compressed compress(int level, byte[] dictionary, byte[] data, int len, boolean last) {
         BlockDeflater system = SystemZlib.ready();
-        return system != null
+        return system != null && level == SystemZlib.LEVEL
                 ? system.compress(level, dictionary, data, len, last)
                 : jdkCompress(level, dictionary, data, len, last);
     }

@@ -30,12 +30,17 @@ class SystemZlibTest {
 
     @Test
     void aDeflaterThatDiffersInAnyBlockIsRefused() {
-        // right at levels 1 and 6, wrong at 9: the check must try every level it names
-        BlockDeflater wrongAtNine = (level, dictionary, data, len, last) ->
-                ParallelGzipOutputStream.jdkCompress(level == 9 ? 8 : level, dictionary, data, len, last);
-        assertThatThrownBy(() -> SystemZlib.checkSameBytes(wrongAtNine))
+        // right but for the last block: the check must try every kind of block
+        BlockDeflater wrongWhenLast = (level, dictionary, data, len, last) ->
+                ParallelGzipOutputStream.jdkCompress(last ? level - 1 : level, dictionary, data, len, last);
+        assertThatThrownBy(() -> SystemZlib.checkSameBytes(wrongWhenLast))
                 .isInstanceOf(UnsupportedOperationException.class)
                 .hasMessageEndingWith("deflated a sample otherwise than the JDK's zlib");
+        // and at the level it is used at
+        BlockDeflater otherLevel = (level, dictionary, data, len, last) ->
+                ParallelGzipOutputStream.jdkCompress(level == SystemZlib.LEVEL ? 5 : level, dictionary, data, len, last);
+        assertThatThrownBy(() -> SystemZlib.checkSameBytes(otherLevel))
+                .isInstanceOf(UnsupportedOperationException.class);
         // right bytes, one extra byte counted: lengths are compared, not only prefixes
         BlockDeflater oneLonger = (level, dictionary, data, len, last) -> {
             ParallelGzipOutputStream.Compressed c =
