@@ -261,8 +261,8 @@ final class ParallelGzipOutputStream extends OutputStream {
      * has made it ready ({@link SystemZlib}: the same bytes), else the JDK's.
      */
     static Compressed compress(int level, byte[] dictionary, byte[] data, int len, boolean last) {
-        BlockDeflater system = SystemZlib.ready();
-        return system != null && level == SystemZlib.LEVEL
+        BlockDeflater system = SystemZlib.deflaterFor(level);
+        return system != null
                 ? system.compress(level, dictionary, data, len, last)
                 : jdkCompress(level, dictionary, data, len, last);
     }

@@ -2,6 +2,7 @@ package dev.distrolix.tar;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -47,9 +48,14 @@ final class SystemZlib {
 
     private SystemZlib() {}
 
-    /** The system's zlib, if it is ready; null: deflate with the JDK's. */
+    /** The system's zlib, if it is ready; null until then. */
     static BlockDeflater ready() {
         return ready;
+    }
+
+    /** What deflates a block at {@code level}: the system's zlib once ready, at {@link #LEVEL}; null: the JDK's. */
+    static BlockDeflater deflaterFor(int level) {
+        return level == LEVEL ? ready : null;
     }
 
     /** Counts a block to deflate; the {@link #AFTER_BLOCKS}th starts binding the system's zlib beside the build. */
@@ -147,10 +153,11 @@ final class SystemZlib {
 
     /**
      * 64 KiB that deflate finds both matches and literals in: words from a small vocabulary, with
-     * runs of noise, from a fixed seed.
+     * single bytes of noise between them, from a fixed seed.
      */
     static byte[] sample() {
-        String[] words = {"nix", "store", "layer ", "/lib/", "\n", "distroless ", "0000", "sha256:", "\u00e9t\u00e9 "};
+        byte[][] words = Arrays.stream(new String[] {"nix", "store", "layer ", "/lib/", "\n", "distroless ", "0000",
+            "sha256:", "\u00e9t\u00e9 "}).map(w -> w.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
         byte[] out = new byte[64 * 1024];
         long x = 0x9E3779B97F4A7C15L;
         int i = 0;
@@ -162,8 +169,7 @@ final class SystemZlib {
                 out[i++] = (byte) (x >>> 24);
                 continue;
             }
-            byte[] w = words[(int) ((x >>> 32) % words.length + words.length) % words.length]
-                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] w = words[(int) ((x >>> 32) % words.length)]; // x >>> 32 is never negative
             int n = Math.min(w.length, out.length - i);
             System.arraycopy(w, 0, out, i, n);
             i += n;

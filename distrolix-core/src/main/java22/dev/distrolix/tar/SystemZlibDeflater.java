@@ -64,11 +64,10 @@ final class SystemZlibDeflater implements BlockDeflater {
             // without --enable-native-access the JVM would print a warning on the first binding
             throw new UnsupportedOperationException("native access is not enabled");
         }
-        if (ValueLayout.ADDRESS.byteSize() != 8
-                || Linker.nativeLinker().canonicalLayouts().get("long").byteSize() != 8) {
+        Linker linker = Linker.nativeLinker();
+        if (ValueLayout.ADDRESS.byteSize() != 8 || linker.canonicalLayouts().get("long").byteSize() != 8) {
             throw new UnsupportedOperationException("not an LP64 platform");
         }
-        Linker linker = Linker.nativeLinker();
         SymbolLookup zlib = SymbolLookup.libraryLookup("libz.so.1", Arena.global());
         MethodHandle zlibVersion = linker.downcallHandle(find(zlib, "zlibVersion"),
                 FunctionDescriptor.of(ValueLayout.ADDRESS));
