@@ -91,34 +91,47 @@ class LauncherTest {
     }
 
     /**
-     * A gzip build of more than 32 MiB (the JRE closure) binds the system's zlib through the foreign function API
-     * (SystemZlib) and gives the digest a build with the JDK's zlib alone gives, and the one the java on PATH (17,
-     * which never binds it) gives.
+     * A gzip build deflates with the system's zlib through distrolix's JNI library (bin/distrolix names it), a
+     * small one (nginx) as a big one (the JRE closure); without the library named, a big one binds the system's
+     * zlib through the foreign function API (SystemZlib), and a small one keeps the JDK's. Every way gives the
+     * digest the JDK's zlib alone gives, and the one the java on PATH (17, its own Deflater) gives.
      */
     @Test
-    void aBigGzipBuildDeflatesWithTheSystemsZlibForTheSameImage() throws Exception {
-        String digest = null;
-        for (String zlib : List.of("system", "jdk", "java-on-path")) {
-            Path log = tmp.resolve("zlib-" + zlib + ".log");
-            List<String> args = List.of("build", "bench/jre.yaml", "-I", "nixpkgs=" + Fixtures.debianPackageSet(),
-                    "--no-cache", "-q", "-o", "oci:" + tmp.resolve("jre-" + zlib));
-            Fixtures.Exit run = zlib.equals("java-on-path")
-                    ? run(args, "DISTROLIX_CDS", "off")
-                    : run(args, "DISTROLIX_JAVA_OPTS",
-                            "-Ddistrolix.zlib=" + zlib + " -Xlog:class+load=info,library=info:file=" + log);
-            assertThat(run.code()).as(run.err()).isZero();
-            assertThat(run.out()).startsWith("sha256:");
-            if (zlib.equals("system")) {
-                assertThat(Files.readAllLines(log)).anyMatch(l -> l.contains("dev.distrolix.tar.SystemZlibDeflater "))
-                        .anyMatch(l -> l.contains("Loaded library") && l.contains("libz.so.1"));
-            } else {
-                if (zlib.equals("jdk")) {
-                    assertThat(Files.readAllLines(log)).noneMatch(l -> l.contains("SystemZlibDeflater"))
-                            .noneMatch(l -> l.contains("Loaded library") && l.contains("libz.so"));
+    void gzipBuildsDeflateWithTheSystemsZlibForTheSameImage() throws Exception {
+        for (String spec : List.of("examples/nginx/image.yaml", "bench/jre.yaml")) {
+            boolean big = spec.contains("jre");
+            String digest = null;
+            for (String zlib : List.of("jni", "ffm", "jdk", "java-on-path")) {
+                Path log = tmp.resolve("zlib-" + zlib + (big ? "-jre" : "-nginx") + ".log");
+                List<String> args = List.of("build", spec, "-I", "nixpkgs=" + Fixtures.debianPackageSet(),
+                        "--no-cache", "-q", "-o", "oci:" + tmp.resolve(zlib + (big ? "-jre" : "-nginx")));
+                String property = switch (zlib) {
+                    case "ffm" -> "-Ddistrolix.zlib.jni= ";
+                    case "jdk" -> "-Ddistrolix.zlib=jdk ";
+                    default -> "";
+                };
+                Fixtures.Exit run = zlib.equals("java-on-path")
+                        ? run(args, "DISTROLIX_CDS", "off")
+                        : run(args, "DISTROLIX_JAVA_OPTS", property + "-Xlog:class+load=info,library=info:file=" + log);
+                assertThat(run.code()).as(run.err()).isZero();
+                assertThat(run.out()).startsWith("sha256:");
+                if (!zlib.equals("java-on-path")) {
+                    List<String> lines = Files.readAllLines(log);
+                    boolean jni = zlib.equals("jni");
+                    boolean ffm = zlib.equals("ffm") && big;
+                    assertThat(lines.stream().anyMatch(l -> l.contains("Loaded library")
+                            && l.contains("/libdistrolix-zlib.so"))).as(zlib + " " + spec).isEqualTo(jni);
+                    assertThat(lines.stream().anyMatch(l -> l.contains("dev.distrolix.tar.ZlibJni "))).as(zlib).isEqualTo(jni);
+                    assertThat(lines.stream().anyMatch(l -> l.contains("dev.distrolix.tar.SystemZlibDeflater ")))
+                            .as(zlib + " " + spec).isEqualTo(ffm);
+                    assertThat(lines.stream().anyMatch(l -> l.contains("Loaded library") && l.contains("libz.so.1")))
+                            .as(zlib + " " + spec).isEqualTo(ffm);
                 }
-                assertThat(run.out()).as(zlib).isEqualTo(digest);
+                if (digest != null) {
+                    assertThat(run.out()).as(zlib + " " + spec).isEqualTo(digest);
+                }
+                digest = run.out();
             }
-            digest = run.out();
         }
     }
 

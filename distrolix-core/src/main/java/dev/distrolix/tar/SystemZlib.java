@@ -9,29 +9,32 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
 /**
- * Which zlib deflates gzip blocks: the JDK's {@code Deflater}, or, once this process has had
- * {@link #AFTER_BLOCKS} blocks (32 MiB) to deflate or is about to, the system's zlib
- * ({@code libz.so.1}, through the foreign function API) where the JVM allows it and it gives the
- * same bytes.
+ * Which zlib deflates gzip blocks: the JDK's {@code Deflater}, or the system's zlib ({@code libz.so.1}) where
+ * it can be bound and gives the same bytes: through distrolix's JNI library ({@link ZlibJni}) when the
+ * {@value ZlibJni#LIBRARY_PROPERTY} property names it ({@code bin/distrolix} does), from a build's first
+ * MiB; else, on Java 22 and later, through the foreign function API, once this process has had
+ * {@link #AFTER_BLOCKS} blocks (32 MiB) to deflate or is about to.
  *
- * <p>Why: the Java distrolix runs on (Temurin 25) deflates with the zlib it bundles, 10% slower
- * here than Debian's, for the same bytes; gzip builds of big closures are bound by deflate. Why
- * not from the first block: binding the functions takes ~0.1 s of CPU in a fresh JVM, more than
- * a small build's blocks would gain, so it starts on a thread of its own once a build is known to
- * be a big one (its layers' size hints, or its blocks so far), and the blocks after it is ready
- * use it. A block's bytes depend only on its data, its dictionary and the zlib, so blocks
+ * <p>Why: the Java distrolix runs on (Temurin 25) deflates with the zlib it bundles, 7-10% slower
+ * here than Debian's, for the same bytes; gzip builds are bound by deflate. Why the thresholds: the JNI library
+ * loads in under a millisecond, and its check (below) takes a few; binding through the foreign function API
+ * takes a fresh JVM ~0.3 s of CPU, more than a small build's blocks would gain. Either binds on a thread of its
+ * own once a build is known to need it (its layers' size hints, or its blocks so far), and the blocks after it
+ * is ready use it. A block's bytes depend only on its data, its dictionary and the zlib, so blocks
  * deflated by either zlib concatenate alike.
  *
  * <p>Same bytes: used only where {@code zlibVersion()} names a zlib release whose deflate makes the
  * bytes the JDK's bundled zlib makes (1.2.12 to 1.3.x; not zlib-ng's compatible builds, which
  * deflate differently), and only after it deflated a sample exactly as this JVM's
- * {@code Deflater} did, at the one level it is used at ({@link #LEVEL}, the layers'). Where any of that fails, or on Java 17 to 21, or without
- * {@code --enable-native-access} (which {@code bin/distrolix} gives), the JDK's zlib does it all.
- * {@code -Ddistrolix.zlib=jdk} keeps it so.
+ * {@code Deflater} did, at the one level it is used at ({@link #LEVEL}, the layers'). Where any of that fails,
+ * where the JVM restricts native access and it is not enabled ({@code bin/distrolix} enables it), or with
+ * neither binding at hand, the JDK's zlib does it all. {@code -Ddistrolix.zlib=jdk} keeps it so.
  */
 final class SystemZlib {
-    /** 32 MiB of 128 KiB blocks. */
+    /** 32 MiB of 128 KiB blocks: where the foreign function API's binding starts. */
     static final long AFTER_BLOCKS = 256;
+    /** 1 MiB: where the JNI library's starts (not for a few small files' layers). */
+    static final long AFTER_BLOCKS_JNI = 8;
     /**
      * The one level the system's zlib deflates at: the level gzip layers are made at, and the one its
      * sample is checked at (blocks at any other level stay with the JDK's zlib).
@@ -58,38 +61,47 @@ final class SystemZlib {
         return level == LEVEL ? ready : null;
     }
 
-    /** Counts a block to deflate; the {@link #AFTER_BLOCKS}th starts binding the system's zlib beside the build. */
+    /** Counts a block to deflate; the {@link #afterBlocks}th starts binding the system's zlib beside the build. */
     static void blockSubmitted() {
-        if (BLOCKS.incrementAndGet() == AFTER_BLOCKS) {
+        if (BLOCKS.incrementAndGet() == afterBlocks()) {
             start();
         }
     }
 
     /**
      * Says how many bytes are about to be deflated (the layers' size hints): as many as
-     * {@link #AFTER_BLOCKS} blocks start the binding at once, so that their first blocks use it too.
+     * {@link #afterBlocks} blocks start the binding at once, so that their first blocks use it too.
      */
     static void expect(long bytes) {
-        if (bytes >= AFTER_BLOCKS * ParallelGzipOutputStream.BLOCK) {
+        if (bytes >= afterBlocks() * ParallelGzipOutputStream.BLOCK) {
             start();
         }
     }
 
+    /** How many blocks a process deflates before the system's zlib is worth binding: the binding's cost. */
+    static long afterBlocks() {
+        return jniLibrary() != null ? AFTER_BLOCKS_JNI : AFTER_BLOCKS;
+    }
+
+    /** The JNI library's path, or null where none is named (an empty value names none). */
+    private static String jniLibrary() {
+        String path = System.getProperty(ZlibJni.LIBRARY_PROPERTY);
+        return path == null || path.isEmpty() ? null : path;
+    }
+
     private static void start() {
-        if (STARTED.compareAndSet(false, true) && wanted()) {
+        if (STARTED.compareAndSet(false, true) && !"jdk".equals(System.getProperty("distrolix.zlib"))
+                && (jniLibrary() != null || Runtime.version().feature() >= 22)) {
             Thread t = new Thread(SystemZlib::bindQuietly, "distrolix-zlib");
             t.setDaemon(true);
             t.start();
         }
     }
 
-    private static boolean wanted() {
-        return Runtime.version().feature() >= 22 && !"jdk".equals(System.getProperty("distrolix.zlib"));
-    }
-
     private static void bindQuietly() {
         try {
-            ready = load();
+            String jni = jniLibrary();
+            ready = jni != null ? loadJni(java.nio.file.Path.of(jni)) : load();
         } catch (Throwable t) {
             // whatever went wrong (no libz.so.1, another zlib, no native access, a class not built), the
             // JDK's zlib goes on deflating every block: the same bytes, only slower; and nothing is printed,
@@ -117,6 +129,32 @@ final class SystemZlib {
         }
         checkSameBytes(candidate);
         return candidate;
+    }
+
+    /**
+     * Loads the JNI library {@code path} and checks it against this JVM's {@code Deflater}; throws, saying why,
+     * where it cannot be used. (Where it is named, the foreign function API's binding is not tried.)
+     */
+    static BlockDeflater loadJni(java.nio.file.Path path) {
+        BlockDeflater candidate = ZlibJni.load(path);
+        checkSameBytes(candidate);
+        return candidate;
+    }
+
+    /**
+     * Whether {@code module} may load native code without the JVM's warning: always before Java 22, then where
+     * {@code --enable-native-access} names it ({@code Module.isNativeAccessEnabled}, asked by reflection: this
+     * class is compiled for 17).
+     */
+    static boolean nativeAccessEnabled(Module module) {
+        if (Runtime.version().feature() < 22) {
+            return true;
+        }
+        try {
+            return (Boolean) Module.class.getMethod("isNativeAccessEnabled").invoke(module);
+        } catch (ReflectiveOperationException e) {
+            return false;
+        }
     }
 
     /** Refuses a zlib whose deflate may make other bytes than the JDK's (called by the native side). */

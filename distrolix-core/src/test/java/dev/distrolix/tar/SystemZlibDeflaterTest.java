@@ -48,6 +48,26 @@ class SystemZlibDeflaterTest {
     }
 
     @Test
+    void theJniLibraryDeflatesEveryKindOfBlockAsThisJavasBundledZlib() throws Exception {
+        // Temurin's Deflater is the zlib it bundles: here the JNI library's blocks meet another zlib's
+        BlockDeflater jni = SystemZlib.loadJni(ZlibJniTest.library());
+        byte[] in = javaModules(2 * BLOCK);
+        byte[] mixed = ParallelGzipTest.mixed(2 * BLOCK, 5);
+        for (byte[] b : new byte[][] {in, mixed}) {
+            byte[] dictionary = Arrays.copyOfRange(b, 0, BLOCK);
+            byte[] data = Arrays.copyOfRange(b, BLOCK, 2 * BLOCK);
+            for (int level : new int[] {0, 1, 3, 4, 6, 9}) {
+                for (int len : new int[] {0, 1, 1000, BLOCK - 1, BLOCK}) {
+                    for (boolean last : new boolean[] {false, true}) {
+                        same(jni, level, null, data, len, last);
+                        same(jni, level, dictionary, data, len, last);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void aBigStreamSwitchesToItMidwayWithTheSameBytes() throws IOException, InterruptedException {
         // enough blocks to start the binding, then wait for it and write more: blocks from both zlibs
         byte[] head = ParallelGzipTest.mixed((int) SystemZlib.AFTER_BLOCKS * BLOCK + 5, 11);
