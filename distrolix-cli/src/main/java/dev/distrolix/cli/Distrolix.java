@@ -101,6 +101,12 @@ public final class Distrolix {
     }
 
     public static void main(String[] args) {
+        // picocli's default factory looks for Groovy's closure class when first used: a failing class lookup
+        // through the whole class path; distrolix has no Groovy
+        System.setProperty("picocli.disable.closures", "true");
+        if (!commandsFor(args).isEmpty()) {
+            EarlyInit.start(); // not for --version, which needs neither
+        }
         int rc = run(args);
         if (rc == 0 && onlyDaemonsLeft()) {
             // the JVM ends as main returns, shutdown hooks run: System.exit would first look up the JDK's logger
