@@ -23,6 +23,26 @@ class SystemZlibTest {
     }
 
     @Test
+    void theJniLibraryIsWorthBindingFromTheFirstMibTheForeignFunctionApiFrom32() {
+        String before = System.getProperty(ZlibJni.LIBRARY_PROPERTY);
+        try {
+            System.clearProperty(ZlibJni.LIBRARY_PROPERTY);
+            assertThat(SystemZlib.afterBlocks()).isEqualTo(256);
+            System.setProperty(ZlibJni.LIBRARY_PROPERTY, "");
+            assertThat(SystemZlib.afterBlocks()).as("an empty value names no library").isEqualTo(256);
+            System.setProperty(ZlibJni.LIBRARY_PROPERTY, "/some/libdistrolix-zlib.so");
+            assertThat(SystemZlib.afterBlocks()).isEqualTo(8);
+            assertThat(SystemZlib.afterBlocks() * ParallelGzipOutputStream.BLOCK).isEqualTo(1 << 20);
+        } finally {
+            if (before == null) {
+                System.clearProperty(ZlibJni.LIBRARY_PROPERTY);
+            } else {
+                System.setProperty(ZlibJni.LIBRARY_PROPERTY, before);
+            }
+        }
+    }
+
+    @Test
     void theJdksOwnDeflaterPassesTheSampleCheck() {
         assertThatCode(() -> SystemZlib.checkSameBytes(ParallelGzipOutputStream::jdkCompress))
                 .doesNotThrowAnyException();
