@@ -22,5 +22,5 @@ if [ -n "$missing" ]; then
   exit 0
 fi
 mkdir -p "$out"
-gcc -O2 -fPIC -shared -Wall -Wextra -Werror -I"$jni" -I"$jni/linux" "$src" -lz -o "$lib.tmp"
+gcc -O2 -fPIC -shared -Wall -Wextra -I"$jni" -I"$jni/linux" "$src" -lz -o "$lib.tmp"
 mv -f "$lib.tmp" "$lib"

@@ -25,7 +25,7 @@ final class ZlibJni implements BlockDeflater {
     private static final Cleaner CLEANER = Cleaner.create();
 
     private final String version;
-    private final ThreadLocal<Stream[]> streams = ThreadLocal.withInitial(() -> new Stream[10]);
+    private final StreamsByLevel<Stream> streams = new StreamsByLevel<>(Stream::new);
 
     private ZlibJni(String version) {
         this.version = version;
@@ -77,21 +77,12 @@ final class ZlibJni implements BlockDeflater {
         }
         // room for any block in one call: more than deflateBound(len) and a sync flush's marker (as the JDK's path)
         byte[] out = new byte[len + (len >>> 3) + 64];
-        int n = deflate(stream(level).handle, dictionary, dictionary == null ? 0 : dictionary.length - DICTIONARY,
-                data, len, last, out);
+        int dictionaryOffset = dictionary == null ? 0 : dictionary.length - DICTIONARY;
+        int n = deflate(streams.get(level).handle, dictionary, dictionaryOffset, data, len, last, out);
         if (n < 0) {
             throw new IllegalStateException("zlib's deflate failed (" + n + ", see distrolix-zlib.c)");
         }
         return new ParallelGzipOutputStream.Compressed(out, n);
-    }
-
-    private Stream stream(int level) {
-        Stream[] byLevel = streams.get();
-        Stream s = byLevel[level];
-        if (s == null) {
-            s = byLevel[level] = new Stream(level);
-        }
-        return s;
     }
 
     /** One thread's z_stream at one level, ended (deflateEnd, free) once unreachable. */

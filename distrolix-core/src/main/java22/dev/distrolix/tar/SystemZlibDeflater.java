@@ -43,7 +43,7 @@ final class SystemZlibDeflater implements BlockDeflater {
     private final MethodHandle setDictionary;
     private final MethodHandle deflate;
     private final MethodHandle end;
-    private final ThreadLocal<Stream[]> streams = ThreadLocal.withInitial(() -> new Stream[10]);
+    private final StreamsByLevel<Stream> streams = new StreamsByLevel<>(Stream::new);
 
     private SystemZlibDeflater(String version, MethodHandle init, MethodHandle reset, MethodHandle setDictionary,
             MethodHandle deflate, MethodHandle end) {
@@ -106,7 +106,7 @@ final class SystemZlibDeflater implements BlockDeflater {
         if (len > BLOCK) {
             throw new IllegalArgumentException("a block holds at most " + BLOCK + " bytes: " + len);
         }
-        Stream s = stream(level);
+        Stream s = streams.get(level);
         try {
             check((int) reset.invokeExact(s.strm), Z_OK, "deflateReset");
             if (dictionary != null) {
@@ -139,15 +139,6 @@ final class SystemZlibDeflater implements BlockDeflater {
         if (rc != expected) {
             throw new IllegalStateException("zlib's " + call + " returned " + rc);
         }
-    }
-
-    private Stream stream(int level) {
-        Stream[] byLevel = streams.get();
-        Stream s = byLevel[level];
-        if (s == null) {
-            s = byLevel[level] = new Stream(level);
-        }
-        return s;
     }
 
     /**
