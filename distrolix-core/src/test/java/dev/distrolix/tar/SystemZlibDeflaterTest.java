@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -33,17 +32,8 @@ class SystemZlibDeflaterTest {
             ParallelGzipTest.mixed(2 * BLOCK, 7), random, new byte[2 * BLOCK], javaModules(2 * BLOCK),
         };
         for (byte[] in : inputs) {
-            byte[] dictionary = Arrays.copyOfRange(in, 0, BLOCK);
-            byte[] data = Arrays.copyOfRange(in, BLOCK, 2 * BLOCK);
             // stored (0), deflate_fast (1-3), deflate_slow (4-9): the ends of each, and the default
-            for (int level : new int[] {0, 1, 3, 4, 6, 9}) {
-                for (int len : new int[] {0, 1, 1000, BLOCK - 1, BLOCK}) {
-                    for (boolean last : new boolean[] {false, true}) {
-                        same(system, level, null, data, len, last);
-                        same(system, level, dictionary, data, len, last);
-                    }
-                }
-            }
+            ZlibJniTest.sameForEveryKindOfBlock(system, in, 0, 1, 3, 4, 6, 9);
         }
     }
 
@@ -51,19 +41,8 @@ class SystemZlibDeflaterTest {
     void theJniLibraryDeflatesEveryKindOfBlockAsThisJavasBundledZlib() throws Exception {
         // Temurin's Deflater is the zlib it bundles: here the JNI library's blocks meet another zlib's
         BlockDeflater jni = SystemZlib.loadJni(ZlibJniTest.library());
-        byte[] in = javaModules(2 * BLOCK);
-        byte[] mixed = ParallelGzipTest.mixed(2 * BLOCK, 5);
-        for (byte[] b : new byte[][] {in, mixed}) {
-            byte[] dictionary = Arrays.copyOfRange(b, 0, BLOCK);
-            byte[] data = Arrays.copyOfRange(b, BLOCK, 2 * BLOCK);
-            for (int level : new int[] {0, 1, 3, 4, 6, 9}) {
-                for (int len : new int[] {0, 1, 1000, BLOCK - 1, BLOCK}) {
-                    for (boolean last : new boolean[] {false, true}) {
-                        same(jni, level, null, data, len, last);
-                        same(jni, level, dictionary, data, len, last);
-                    }
-                }
-            }
+        for (byte[] in : new byte[][] {javaModules(2 * BLOCK), ParallelGzipTest.mixed(2 * BLOCK, 5)}) {
+            ZlibJniTest.sameForEveryKindOfBlock(jni, in, 0, 1, 3, 4, 6, 9);
         }
     }
 
@@ -85,15 +64,6 @@ class SystemZlibDeflaterTest {
         System.arraycopy(head, 0, all, 0, head.length);
         System.arraycopy(tail, 0, all, head.length, tail.length);
         assertThat(got.toByteArray()).isEqualTo(ParallelGzipTest.reference(all));
-    }
-
-    private static void same(BlockDeflater system, int level, byte[] dictionary, byte[] data, int len, boolean last) {
-        ParallelGzipOutputStream.Compressed a = system.compress(level, dictionary, data, len, last);
-        ParallelGzipOutputStream.Compressed b =
-                ParallelGzipOutputStream.jdkCompress(level, dictionary, data, len, last);
-        assertThat(Arrays.copyOf(a.data(), a.length()))
-                .as("level %d, %d bytes, dictionary %s, last %s", level, len, dictionary != null, last)
-                .isEqualTo(Arrays.copyOf(b.data(), b.length()));
     }
 
     /** Real binary data: the start of this JDK's modules image. */

@@ -34,16 +34,7 @@ class ZlibJniTest {
         byte[] random = new byte[2 * BLOCK];
         r.nextBytes(random);
         for (byte[] in : new byte[][] {ParallelGzipTest.mixed(2 * BLOCK, 3), random, new byte[2 * BLOCK]}) {
-            byte[] dictionary = Arrays.copyOfRange(in, 0, BLOCK + 17); // its last 32 KiB are the dictionary
-            byte[] data = Arrays.copyOfRange(in, BLOCK, 2 * BLOCK);
-            for (int level : new int[] {0, 1, 6, 9}) {
-                for (int len : new int[] {0, 1, 1000, BLOCK - 1, BLOCK}) {
-                    for (boolean last : new boolean[] {false, true}) {
-                        same(jni, level, null, data, len, last);
-                        same(jni, level, dictionary, data, len, last);
-                    }
-                }
-            }
+            sameForEveryKindOfBlock(jni, in, 0, 1, 6, 9);
         }
     }
 
@@ -66,6 +57,24 @@ class ZlibJniTest {
         Path missing = library().resolveSibling("no-such-library.so");
         assertThatThrownBy(() -> SystemZlib.loadJni(missing)).isInstanceOf(UnsupportedOperationException.class)
                 .hasMessage(missing + " is not a file");
+    }
+
+    /**
+     * {@code deflater} and the JDK's {@code Deflater} make the same bytes of every kind of block from {@code in}
+     * (2 blocks: its first as the dictionary, whose last 32 KiB are used, its second as the data) at {@code levels}:
+     * 0, 1, some and all of a block's bytes, with and without the dictionary, last or not.
+     */
+    static void sameForEveryKindOfBlock(BlockDeflater deflater, byte[] in, int... levels) {
+        byte[] dictionary = Arrays.copyOfRange(in, 0, BLOCK);
+        byte[] data = Arrays.copyOfRange(in, BLOCK, 2 * BLOCK);
+        for (int level : levels) {
+            for (int len : new int[] {0, 1, 1000, BLOCK - 1, BLOCK}) {
+                for (boolean last : new boolean[] {false, true}) {
+                    same(deflater, level, null, data, len, last);
+                    same(deflater, level, dictionary, data, len, last);
+                }
+            }
+        }
     }
 
     static void same(BlockDeflater system, int level, byte[] dictionary, byte[] data, int len, boolean last) {
