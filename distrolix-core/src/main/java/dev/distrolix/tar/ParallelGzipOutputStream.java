@@ -257,8 +257,8 @@ final class ParallelGzipOutputStream extends OutputStream {
     }
 
     /**
-     * One block job: runs on an executor thread and never blocks. The system's zlib once a big build
-     * has made it ready ({@link SystemZlib}: the same bytes), else the JDK's.
+     * One block job: runs on an executor thread and never blocks. The system's zlib once it is bound
+     * and ready ({@link SystemZlib}: the same bytes), else the JDK's.
      */
     static Compressed compress(int level, byte[] dictionary, byte[] data, int len, boolean last) {
         BlockDeflater system = SystemZlib.deflaterFor(level);

@@ -27,8 +27,8 @@
  *       stored block {@code 00 00 ff ff}), the last is finished (BFINAL); blocks concatenated in
  *       order; trailer CRC-32 and size mod 2^32 of the tar. The bytes do not depend on thread
  *       count, timing or write sizes ({@link dev.distrolix.tar.ParallelGzipOutputStream}); the
- *       deflate bytes depend on the JVM's zlib (the system's zlib takes over a big build's blocks
- *       only where it deflates alike: {@link dev.distrolix.tar.SystemZlib}), the diff_id does not.
+ *       deflate bytes depend on the JVM's zlib (the system's zlib takes over a build's blocks once
+ *       bound, only where it deflates alike: {@link dev.distrolix.tar.SystemZlib}), the diff_id does not.
  *   <li><b>zstd:</b> zstd-jni 1.5.7-21 (zstd 1.5.7), level 3, multi-threaded with 2 MiB jobs (any
  *       number of workers from 1 up gives the same bytes; single-threaded mode gives others), XXH64
  *       checksum, no content size ({@link dev.distrolix.tar.Compressors}).
