@@ -56,7 +56,7 @@ final class ParallelGzipOutputStream extends OutputStream {
     private static final byte[] HEADER = {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, (byte) 0xff};
 
     /** Deflaters of the executor threads, by level, reused via reset() (as pigz does with deflateReset). */
-    private static final ThreadLocal<Deflater[]> DEFLATERS = ThreadLocal.withInitial(() -> new Deflater[10]);
+    private static final StreamsByLevel<Deflater> DEFLATERS = new StreamsByLevel<>(level -> new Deflater(level, true));
 
     private final OutputStream out;
     private final int level;
@@ -269,13 +269,8 @@ final class ParallelGzipOutputStream extends OutputStream {
 
     /** A block deflated by the JDK's {@code Deflater}. */
     static Compressed jdkCompress(int level, byte[] dictionary, byte[] data, int len, boolean last) {
-        Deflater[] byLevel = DEFLATERS.get();
-        Deflater d = byLevel[level];
-        if (d == null) {
-            d = byLevel[level] = new Deflater(level, true);
-        } else {
-            d.reset();
-        }
+        Deflater d = DEFLATERS.get(level);
+        d.reset();
         if (dictionary != null) {
             d.setDictionary(dictionary, dictionary.length - DICTIONARY, DICTIONARY);
         }
@@ -283,8 +278,7 @@ final class ParallelGzipOutputStream extends OutputStream {
         if (last) {
             d.finish();
         }
-        // more than deflateBound(len) + a sync flush marker, so one deflate call normally does it
-        byte[] buf = new byte[len + (len >>> 3) + 64];
+        byte[] buf = new byte[BlockDeflater.room(len)]; // one deflate call normally does it
         int n = 0;
         while (true) {
             n += d.deflate(buf, n, buf.length - n, last ? Deflater.NO_FLUSH : Deflater.SYNC_FLUSH);

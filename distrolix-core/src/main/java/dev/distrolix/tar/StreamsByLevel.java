@@ -3,8 +3,9 @@ package dev.distrolix.tar;
 import java.util.function.IntFunction;
 
 /**
- * Each thread's deflate stream at each level (0-9), opened on first use and kept: what a {@link BlockDeflater}
- * over the system's zlib holds per executor thread, as the JDK's path keeps a {@code Deflater} per thread.
+ * Each thread's deflate stream at each level (0-9), opened on first use and kept: what each zlib's
+ * {@link BlockDeflater} path (the JDK's {@code Deflater}, the JNI library's and the foreign function API's
+ * z_streams) holds per executor thread, reset before each block (as pigz does with deflateReset).
  */
 final class StreamsByLevel<S> {
     private final IntFunction<S> open;

@@ -61,9 +61,12 @@ final class SystemZlib {
         return level == LEVEL ? ready : null;
     }
 
-    /** Counts a block to deflate; the {@link #afterBlocks}th starts binding the system's zlib beside the build. */
+    /**
+     * Counts a block to deflate; the {@link #afterBlocks}th starts binding the system's zlib beside the build.
+     * Once the binding has started (or was refused), nothing is counted: this runs for every block.
+     */
     static void blockSubmitted() {
-        if (BLOCKS.incrementAndGet() == afterBlocks()) {
+        if (!STARTED.get() && BLOCKS.incrementAndGet() == afterBlocks()) {
             start();
         }
     }

@@ -21,7 +21,6 @@ final class ZlibJni implements BlockDeflater {
     /** The library's path; without it (a library user's JVM) this class is not used. */
     static final String LIBRARY_PROPERTY = "distrolix.zlib.jni";
     private static final int DICTIONARY = ParallelGzipOutputStream.DICTIONARY;
-    private static final int BLOCK = ParallelGzipOutputStream.BLOCK;
     private static final Cleaner CLEANER = Cleaner.create();
 
     private final String version;
@@ -68,15 +67,8 @@ final class ZlibJni implements BlockDeflater {
     @Override
     public ParallelGzipOutputStream.Compressed compress(int level, byte[] dictionary, byte[] data, int len,
             boolean last) {
-        if (len < 0 || len > BLOCK || len > data.length) {
-            throw new IllegalArgumentException("a block of " + len + " bytes (at most " + BLOCK + " and "
-                    + data.length + ")");
-        }
-        if (dictionary != null && dictionary.length < DICTIONARY) {
-            throw new IllegalArgumentException("a dictionary of " + dictionary.length + " bytes, not " + DICTIONARY);
-        }
-        // room for any block in one call: more than deflateBound(len) and a sync flush's marker (as the JDK's path)
-        byte[] out = new byte[len + (len >>> 3) + 64];
+        BlockDeflater.checkBlock(dictionary, data, len);
+        byte[] out = new byte[BlockDeflater.room(len)];
         int dictionaryOffset = dictionary == null ? 0 : dictionary.length - DICTIONARY;
         int n = deflate(streams.get(level).handle, dictionary, dictionaryOffset, data, len, last, out);
         if (n < 0) {

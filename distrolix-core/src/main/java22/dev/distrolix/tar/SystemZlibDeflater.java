@@ -34,7 +34,7 @@ final class SystemZlibDeflater implements BlockDeflater {
     private static final int DICTIONARY = ParallelGzipOutputStream.DICTIONARY;
     private static final int BLOCK = ParallelGzipOutputStream.BLOCK;
     /** Room for any block: more than deflateBound(BLOCK) plus a sync flush's marker, so one deflate call does it. */
-    private static final int OUT = BLOCK + (BLOCK >>> 3) + 64;
+    private static final int OUT = BlockDeflater.room(BLOCK);
     private static final Cleaner CLEANER = Cleaner.create();
 
     private final String version;
@@ -103,9 +103,7 @@ final class SystemZlibDeflater implements BlockDeflater {
     @Override
     public ParallelGzipOutputStream.Compressed compress(int level, byte[] dictionary, byte[] data, int len,
             boolean last) {
-        if (len > BLOCK) {
-            throw new IllegalArgumentException("a block holds at most " + BLOCK + " bytes: " + len);
-        }
+        BlockDeflater.checkBlock(dictionary, data, len);
         Stream s = streams.get(level);
         try {
             check((int) reset.invokeExact(s.strm), Z_OK, "deflateReset");
