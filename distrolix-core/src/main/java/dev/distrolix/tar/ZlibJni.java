@@ -50,6 +50,10 @@ final class ZlibJni implements BlockDeflater {
         if (!Files.isRegularFile(path)) {
             throw new UnsupportedOperationException(path + " is not a file");
         }
+        if (!isElf(path)) {
+            // System.load would refuse it too, but the JVM first prints a warning about the stack guard
+            throw new UnsupportedOperationException(path + " is not an ELF library");
+        }
         if (!SystemZlib.nativeAccessEnabled(ZlibJni.class.getModule())) {
             throw new UnsupportedOperationException("native access is not enabled");
         }
@@ -57,6 +61,14 @@ final class ZlibJni implements BlockDeflater {
         String v = version();
         SystemZlib.checkVersion(v);
         return new ZlibJni(v);
+    }
+
+    private static boolean isElf(Path path) {
+        try (java.io.InputStream in = Files.newInputStream(path)) {
+            return java.util.Arrays.equals(in.readNBytes(4), new byte[] {0x7f, 'E', 'L', 'F'});
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     @Override

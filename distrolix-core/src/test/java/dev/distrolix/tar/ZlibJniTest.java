@@ -59,6 +59,16 @@ class ZlibJniTest {
                 .hasMessage(missing + " is not a file");
     }
 
+    @Test
+    void aFileThatIsNotALibraryIsRefusedBeforeTheJvmLoadsIt(@org.junit.jupiter.api.io.TempDir Path tmp)
+            throws Exception {
+        // refused before System.load, which would print the JVM's stack-guard warning for it; bindQuietly catches
+        // this and keeps the JDK's zlib: the same bytes, nothing printed
+        Path text = java.nio.file.Files.writeString(tmp.resolve("libdistrolix-zlib.so"), "not a library\n");
+        assertThatThrownBy(() -> SystemZlib.loadJni(text)).isInstanceOf(UnsupportedOperationException.class)
+                .hasMessage(text + " is not an ELF library");
+    }
+
     /**
      * {@code deflater} and the JDK's {@code Deflater} make the same bytes of every kind of block from {@code in}
      * (2 blocks: its first as the dictionary, whose last 32 KiB are used, its second as the data) at {@code levels}:
