@@ -8,9 +8,10 @@ import java.util.HexFormat;
 public record Digest(String algorithm, String hex) {
     /**
      * A fresh SHA-256 is a clone of this one, never used itself: MessageDigest.getInstance looks the provider's
-     * service up each time (a build makes one per layer, key and blob: ~9 ms of a 3,000-path build).
+     * service up each time (a build makes one per layer, key and blob: ~9 ms of a 3,000-path build). OpenSSL's
+     * where {@code bin/distrolix} names distrolix's library for it ({@link Sha256Jni}), else the JDK's.
      */
-    private static final MessageDigest SHA256 = getSha256();
+    private static final MessageDigest SHA256 = prototype();
 
     public Digest {
         if (!algorithm.equals("sha256") || !isSha256Hex(hex)) {
@@ -61,6 +62,18 @@ public record Digest(String algorithm, String hex) {
         } catch (CloneNotSupportedException e) {
             return getSha256(); // a provider whose SHA-256 cannot be cloned
         }
+    }
+
+    private static MessageDigest prototype() {
+        String library = System.getProperty(Sha256Jni.LIBRARY_PROPERTY, "");
+        if (!library.isEmpty()) {
+            try {
+                return Sha256Jni.load(java.nio.file.Path.of(library));
+            } catch (RuntimeException | LinkageError e) {
+                // the same digests, slower for a short run: nothing to tell the user
+            }
+        }
+        return getSha256();
     }
 
     private static MessageDigest getSha256() {

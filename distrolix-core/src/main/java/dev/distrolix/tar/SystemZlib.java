@@ -144,22 +144,6 @@ final class SystemZlib {
         return candidate;
     }
 
-    /**
-     * Whether {@code module} may load native code without the JVM's warning: always before Java 22, then where
-     * {@code --enable-native-access} names it ({@code Module.isNativeAccessEnabled}, asked by reflection: this
-     * class is compiled for 17).
-     */
-    static boolean nativeAccessEnabled(Module module) {
-        if (Runtime.version().feature() < 22) {
-            return true;
-        }
-        try {
-            return (Boolean) Module.class.getMethod("isNativeAccessEnabled").invoke(module);
-        } catch (ReflectiveOperationException e) {
-            return false;
-        }
-    }
-
     /** Refuses a zlib whose deflate may make other bytes than the JDK's (called by the native side). */
     static void checkVersion(String version) {
         if (!SAME_DEFLATE.matcher(version).matches()) {

@@ -1,7 +1,6 @@
 package dev.distrolix.tar;
 
-import java.lang.ref.Cleaner;
-import java.nio.file.Files;
+import dev.distrolix.NativeLibraries;
 import java.nio.file.Path;
 
 /**
@@ -21,7 +20,6 @@ final class ZlibJni implements BlockDeflater {
     /** The library's path; without it (a library user's JVM) this class is not used. */
     static final String LIBRARY_PROPERTY = "distrolix.zlib.jni";
     private static final int DICTIONARY = ParallelGzipOutputStream.DICTIONARY;
-    private static final Cleaner CLEANER = Cleaner.create();
 
     private final String version;
     private final StreamsByLevel<Stream> streams = new StreamsByLevel<>(Stream::new);
@@ -47,28 +45,10 @@ final class ZlibJni implements BlockDeflater {
      * library would otherwise print the JVM's warning.
      */
     static BlockDeflater load(Path path) {
-        if (!Files.isRegularFile(path)) {
-            throw new UnsupportedOperationException(path + " is not a file");
-        }
-        if (!isElf(path)) {
-            // System.load would refuse it too, but the JVM first prints a warning about the stack guard
-            throw new UnsupportedOperationException(path + " is not an ELF library");
-        }
-        if (!SystemZlib.nativeAccessEnabled(ZlibJni.class.getModule())) {
-            throw new UnsupportedOperationException("native access is not enabled");
-        }
-        System.load(path.toAbsolutePath().toString());
+        NativeLibraries.load(path);
         String v = version();
         SystemZlib.checkVersion(v);
         return new ZlibJni(v);
-    }
-
-    private static boolean isElf(Path path) {
-        try (java.io.InputStream in = Files.newInputStream(path)) {
-            return java.util.Arrays.equals(in.readNBytes(4), new byte[] {0x7f, 'E', 'L', 'F'});
-        } catch (java.io.IOException e) {
-            return false;
-        }
     }
 
     @Override
@@ -99,7 +79,7 @@ final class ZlibJni implements BlockDeflater {
                 throw new IllegalStateException("zlib's deflateInit2 failed at level " + level);
             }
             handle = h;
-            CLEANER.register(this, () -> end(h));
+            NativeLibraries.CLEANER.register(this, () -> end(h));
         }
     }
 }

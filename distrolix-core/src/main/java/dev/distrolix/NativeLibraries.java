@@ -1,0 +1,64 @@
+package dev.distrolix;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.ref.Cleaner;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * Loads distrolix's own JNI libraries ({@code distrolix-core/src/main/c}: the system's zlib for gzip blocks, its
+ * OpenSSL for SHA-256), which {@code bin/distrolix} names by system properties; each user checks what it loaded
+ * before using it, and keeps the JDK's implementation where anything here fails.
+ */
+public final class NativeLibraries {
+    /** Frees the libraries' native state (a z_stream, an EVP_MD_CTX) once its Java owner is unreachable: one thread. */
+    public static final Cleaner CLEANER = Cleaner.create();
+
+    private static final byte[] ELF = {0x7f, 'E', 'L', 'F'};
+
+    private NativeLibraries() {
+    }
+
+    /**
+     * Loads the library at {@code path}, or throws {@link UnsupportedOperationException} saying why it cannot be:
+     * not a file, not an ELF library (System.load would refuse it too, but the JVM first prints a warning about
+     * the stack guard), or native access not enabled (Java 22 and later: loading would print the JVM's warning).
+     */
+    public static void load(Path path) {
+        if (!Files.isRegularFile(path)) {
+            throw new UnsupportedOperationException(path + " is not a file");
+        }
+        if (!isElf(path)) {
+            throw new UnsupportedOperationException(path + " is not an ELF library");
+        }
+        if (!nativeAccessEnabled(NativeLibraries.class.getModule())) {
+            throw new UnsupportedOperationException("native access is not enabled");
+        }
+        System.load(path.toAbsolutePath().toString());
+    }
+
+    /**
+     * Whether {@code module} may load libraries without the JVM's warning: always before Java 22; from 22
+     * {@code Module.isNativeAccessEnabled}, asked by reflection (this code is compiled for Java 17).
+     */
+    public static boolean nativeAccessEnabled(Module module) {
+        if (Runtime.version().feature() < 22) {
+            return true;
+        }
+        try {
+            return (Boolean) Module.class.getMethod("isNativeAccessEnabled").invoke(module);
+        } catch (ReflectiveOperationException e) {
+            return false;
+        }
+    }
+
+    private static boolean isElf(Path path) {
+        try (InputStream in = Files.newInputStream(path)) {
+            return Arrays.equals(in.readNBytes(4), ELF);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
