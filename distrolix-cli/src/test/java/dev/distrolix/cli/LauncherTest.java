@@ -135,6 +135,58 @@ class LauncherTest {
         }
     }
 
+    /**
+     * Digests are OpenSSL's through distrolix's library where bin/distrolix names it (and the build then runs on
+     * C1 alone), the JDK's where it names none; the image is the same either way.
+     */
+    @Test
+    void digestsAreOpenSslsWhereTheLibraryIsAndTheImageIsTheSame() throws Exception {
+        // one log per JVM (%p): a run that makes the start-up archive starts the JVM again to write it
+        Path logs = Files.createDirectories(tmp.resolve("plain"));
+        Fixtures.Exit ours = launch(tmp.resolve("sha-plain"), "JAVA_TOOL_OPTIONS",
+                "-Xlog:class+load=info,library=info:file=" + logs + "/%p.log");
+        assertThat(ours.code()).as(ours.err()).isZero();
+        List<String> lines = new ArrayList<>();
+        try (Stream<Path> files = Files.list(logs)) {
+            for (Path f : files.toList()) {
+                List<String> one = Files.readAllLines(f);
+                if (one.stream().anyMatch(l -> l.contains("dev.distrolix.cli.Distrolix "))) {
+                    lines = one; // the JVM that ran the build
+                }
+            }
+        }
+        // (the class Sha256Jni is loaded either way: the verifier loads it to check Digest)
+        assertThat(lines).anyMatch(l -> l.contains("Loaded library") && l.contains("/libdistrolix-sha256.so"));
+        Path jdk = tmp.resolve("jdk.log");
+        Fixtures.Exit theirs = launch(tmp.resolve("sha-jdk"), "DISTROLIX_JAVA_OPTS",
+                "-Ddistrolix.sha256.jni= -Xlog:class+load=info,library=info:file=" + jdk);
+        assertThat(theirs.code()).as(theirs.err()).isZero();
+        assertThat(Files.readAllLines(jdk)).noneMatch(l -> l.contains("libdistrolix-sha256.so"));
+        assertThat(ours.out()).startsWith("sha256:").isEqualTo(theirs.out());
+    }
+
+    /**
+     * Builds without a lock or a signature, copies and the version run on C1 alone (their heavy work is native);
+     * a signing build, a --locked one (xz NARs decoded in Java), inspect and the other analyses keep C2. Seen by
+     * a stand-in java that prints its arguments.
+     */
+    @Test
+    void onlyRunsWhoseWorkIsNativeRunOnC1Alone() throws Exception {
+        Path java = tmp.resolve("java");
+        Fixtures.script(java, "echo \"$@\"");
+        for (String line : List.of("build a.yaml", "build a.yaml -o docker://r.example/a:1", "copy oci:a oci:b",
+                "--version", "build a.yaml --sign-key k", "build a.yaml --locked", "inspect oci:a", "sbom oci:a",
+                "lock a.yaml")) {
+            boolean c1 = !line.contains("--sign-key") && !line.contains("--locked") && !line.startsWith("inspect")
+                    && !line.startsWith("sbom") && !line.startsWith("lock");
+            Fixtures.Exit run = run(List.of(line.split(" ")), "DISTROLIX_JAVA", java.toString());
+            assertThat(run.code()).as(run.err()).isZero();
+            assertThat(run.out()).as(line).contains("-Ddistrolix.sha256.jni=")
+                    .contains("dev.distrolix.cli.Distrolix " + line);
+            assertThat(run.out().contains("-XX:TieredStopAtLevel=1")).as(line).isEqualTo(c1);
+        }
+    }
+
     @Test
     void theFirstRunMakesTheArchiveQuietlyAndTheNextUsesIt() throws Exception {
         Path target = Fixtures.repo().resolve("distrolix-cli/target");
