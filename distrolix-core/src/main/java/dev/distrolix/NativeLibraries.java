@@ -6,6 +6,7 @@ import java.lang.ref.Cleaner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.function.Predicate;
 
 /**
  * Loads distrolix's own JNI libraries ({@code distrolix-core/src/main/c}: the system's zlib for gzip blocks, its
@@ -17,6 +18,9 @@ public final class NativeLibraries {
     public static final Cleaner CLEANER = Cleaner.create();
 
     private static final byte[] ELF = {0x7f, 'E', 'L', 'F'};
+
+    /** Set by {@code NativeAccess}'s initialization, where the build compiled that Java 22 class. */
+    static volatile Predicate<Module> java22Check;
 
     private NativeLibraries() {
     }
@@ -41,11 +45,21 @@ public final class NativeLibraries {
 
     /**
      * Whether {@code module} may load libraries without the JVM's warning: always before Java 22; from 22
-     * {@code Module.isNativeAccessEnabled}, asked by reflection (this code is compiled for Java 17).
+     * {@code Module.isNativeAccessEnabled}, called by {@code NativeAccess} (src/main/java22) where the build
+     * compiled it, else by reflection (this code is compiled for Java 17).
      */
     public static boolean nativeAccessEnabled(Module module) {
         if (Runtime.version().feature() < 22) {
             return true;
+        }
+        try {
+            Class.forName("dev.distrolix.NativeAccess", true, NativeLibraries.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            // built without a Java 22 compiler: asked by reflection below
+        }
+        Predicate<Module> check = java22Check;
+        if (check != null) {
+            return check.test(module);
         }
         try {
             return (Boolean) Module.class.getMethod("isNativeAccessEnabled").invoke(module);
