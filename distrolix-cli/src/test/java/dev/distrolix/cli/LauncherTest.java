@@ -156,12 +156,12 @@ class LauncherTest {
             }
         }
         // (the class Sha256Jni is loaded either way: the verifier loads it to check Digest)
-        assertThat(lines).anyMatch(l -> l.contains("Loaded library") && l.contains("/libdistrolix-sha256.so"));
+        assertThat(lines).anyMatch(l -> l.contains("Loaded library") && l.contains("/libdistrolix-crypto.so"));
         Path jdk = tmp.resolve("jdk.log");
         Fixtures.Exit theirs = launch(tmp.resolve("sha-jdk"), "DISTROLIX_JAVA_OPTS",
-                "-Ddistrolix.sha256.jni= -Xlog:class+load=info,library=info:file=" + jdk);
+                "-Ddistrolix.crypto.jni= -Xlog:class+load=info,library=info:file=" + jdk);
         assertThat(theirs.code()).as(theirs.err()).isZero();
-        assertThat(Files.readAllLines(jdk)).noneMatch(l -> l.contains("libdistrolix-sha256.so"));
+        assertThat(Files.readAllLines(jdk)).noneMatch(l -> l.contains("libdistrolix-crypto.so"));
         assertThat(ours.out()).startsWith("sha256:").isEqualTo(theirs.out());
     }
 
@@ -181,7 +181,7 @@ class LauncherTest {
                     && !line.startsWith("sbom") && !line.startsWith("lock");
             Fixtures.Exit run = run(List.of(line.split(" ")), "DISTROLIX_JAVA", java.toString());
             assertThat(run.code()).as(run.err()).isZero();
-            assertThat(run.out()).as(line).contains("-Ddistrolix.sha256.jni=")
+            assertThat(run.out()).as(line).contains("-Ddistrolix.crypto.jni=")
                     .contains("dev.distrolix.cli.Distrolix " + line);
             assertThat(run.out().contains("-XX:TieredStopAtLevel=1")).as(line).isEqualTo(c1);
         }

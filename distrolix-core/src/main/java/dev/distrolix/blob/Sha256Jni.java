@@ -9,8 +9,8 @@ import java.util.HexFormat;
 import java.util.Objects;
 
 /**
- * SHA-256 by the system's OpenSSL through distrolix's own small JNI library ({@code src/main/c/distrolix-sha256.c},
- * built by distrolix-core's pom as {@code libdistrolix-sha256.so} and named by the {@value #LIBRARY_PROPERTY}
+ * SHA-256 by the system's OpenSSL through distrolix's own small JNI library ({@code src/main/c/distrolix-crypto.c},
+ * built by distrolix-core's pom as {@code libdistrolix-crypto.so} and named by the {@value #LIBRARY_PROPERTY}
  * property, which {@code bin/distrolix} sets), as a {@link MessageDigest} that {@link Digest#newSha256()} hands
  * out in place of the JDK's.
  *
@@ -22,7 +22,7 @@ import java.util.Objects;
  */
 final class Sha256Jni extends MessageDigest implements Cloneable {
     /** The library's path; without it (a library user's JVM) the JDK's SHA-256 is used. */
-    static final String LIBRARY_PROPERTY = "distrolix.sha256.jni";
+    static final String LIBRARY_PROPERTY = "distrolix.crypto.jni";
     private static final int LENGTH = 32;
 
     private final String version;
@@ -145,7 +145,7 @@ final class Sha256Jni extends MessageDigest implements Cloneable {
 
     @Override
     public String toString() {
-        return "SHA-256 (" + version + ", libdistrolix-sha256.so)";
+        return "SHA-256 (" + version + ", libdistrolix-crypto.so)";
     }
 
     /** One EVP_MD_CTX, freed once unreachable. */

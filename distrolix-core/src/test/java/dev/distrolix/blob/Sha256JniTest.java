@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class Sha256JniTest {
     static Path library() {
-        return Fixtures.repo().resolve("distrolix-core/target/native/libdistrolix-sha256.so");
+        return Fixtures.repo().resolve("distrolix-core/target/native/libdistrolix-crypto.so");
     }
 
     static MessageDigest jdk() throws Exception {
@@ -28,7 +28,7 @@ class Sha256JniTest {
     void theBuildMadeTheLibraryAndItLoadsWithTheSystemsOpenSsl() {
         assertThat(library()).as("built by src/main/c/build.sh (gcc, libssl-dev)").isRegularFile();
         Sha256Jni sha = Sha256Jni.load(library());
-        assertThat(sha.toString()).matches("SHA-256 \\(OpenSSL 3\\.[^,]*, libdistrolix-sha256\\.so\\)");
+        assertThat(sha.toString()).matches("SHA-256 \\(OpenSSL 3\\.[^,]*, libdistrolix-crypto\\.so\\)");
         assertThat(sha.getDigestLength()).isEqualTo(32);
         assertThat(sha.getAlgorithm()).isEqualTo("SHA-256");
     }
@@ -96,7 +96,7 @@ class Sha256JniTest {
 
     @Test
     void aMissingLibraryOrAFileThatIsNotOneIsRefusedSayingSo(@TempDir Path tmp) throws Exception {
-        Path missing = tmp.resolve("libdistrolix-sha256.so");
+        Path missing = tmp.resolve("libdistrolix-crypto.so");
         assertThatThrownBy(() -> Sha256Jni.load(missing)).isInstanceOf(UnsupportedOperationException.class)
                 .hasMessage(missing + " is not a file");
         Files.writeString(missing, "not a library\n");

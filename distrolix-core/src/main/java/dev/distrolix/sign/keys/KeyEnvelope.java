@@ -14,7 +14,6 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.Set;
-import org.bouncycastle.crypto.generators.SCrypt;
 
 /**
  * The body of cosign's private key PEM (go-securesystemslib's {@code encrypted} package): JSON
@@ -112,11 +111,11 @@ final class KeyEnvelope {
                 () -> new InputException(source + ": wrong password (the secretbox tag does not match)"));
     }
 
-    /** scrypt over the password's UTF-8 bytes (what Go's {@code []byte(string)} gives cosign). */
+    /** scrypt over the password's UTF-8 bytes (what Go's {@code []byte(string)} gives cosign): OpenSSL's where it can. */
     private static byte[] derive(char[] password, byte[] salt, int n, int r, int p) {
         byte[] utf8 = utf8(password);
         try {
-            return SCrypt.generate(utf8, salt, n, r, p, SecretBox.KEY_BYTES);
+            return ScryptJni.scrypt(utf8, salt, n, r, p, SecretBox.KEY_BYTES);
         } finally {
             Arrays.fill(utf8, (byte) 0);
         }

@@ -1,13 +1,17 @@
 /*
- * dev.distrolix.blob.Sha256Jni's native methods: SHA-256 by the system's OpenSSL (libcrypto's EVP API), whose
- * assembly uses the CPU's SHA instructions from a run's first byte. The JDK's SHA-256 reaches them only once its
- * JIT's second compiler (C2) has compiled the digest loop; until then it runs as Java, ~10x slower, and a short
- * run hashes most of its layers before that. One EVP_MD_CTX per digest; the data array is used in place (a
- * critical region), not copied; the Java side checks every bound before it calls. Built by distrolix-core's pom
- * (gcc, OpenSSL's and the JDK's headers), linked to libcrypto.so.3.
+ * The system's OpenSSL (libcrypto) for distrolix, built by distrolix-core's pom (gcc, OpenSSL's and the JDK's
+ * headers), linked to libcrypto.so.3:
+ * - dev.distrolix.blob.Sha256Jni: SHA-256 (the EVP API), whose assembly uses the CPU's SHA instructions from a
+ *   run's first byte. The JDK's SHA-256 reaches them only once its JIT's second compiler (C2) has compiled the
+ *   digest loop; until then it runs as Java, ~10x slower, and a short run hashes most of its layers before that.
+ *   One EVP_MD_CTX per digest; the data array is used in place (a critical region), not copied.
+ * - dev.distrolix.sign.keys.ScryptJni: scrypt (EVP_PBE_scrypt), for cosign's key files: N=32768, r=8 takes
+ *   ~0.3 s of a fresh JVM's CPU in BouncyCastle's Java, its 32 MB on the Java heap.
+ * The Java side checks every bound before it calls.
  */
 #include <jni.h>
 #include <stdint.h>
+#include <string.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
@@ -97,4 +101,38 @@ JNIEXPORT jboolean JNICALL Java_dev_distrolix_blob_Sha256Jni_finish(JNIEnv *env,
     }
     (*env)->SetByteArrayRegion(env, out, 0, LENGTH, (const jbyte *) md);
     return EVP_DigestInit_ex2(ctx, sha256, NULL) == 1;
+}
+
+/* scrypt(password, salt, N, r, p) into out (its whole length); false where OpenSSL refuses (memory, parameters). */
+JNIEXPORT jboolean JNICALL Java_dev_distrolix_sign_keys_ScryptJni_derive(JNIEnv *env, jclass cls,
+        jbyteArray password, jbyteArray salt, jint n, jint r, jint p, jbyteArray out) {
+    (void) cls;
+    jsize passwordLength = (*env)->GetArrayLength(env, password);
+    jsize saltLength = (*env)->GetArrayLength(env, salt);
+    jsize outLength = (*env)->GetArrayLength(env, out);
+    jbyte *pw = (*env)->GetByteArrayElements(env, password, NULL);
+    if (pw == NULL) {
+        return JNI_FALSE;
+    }
+    jbyte *s = (*env)->GetByteArrayElements(env, salt, NULL);
+    if (s == NULL) {
+        (*env)->ReleaseByteArrayElements(env, password, pw, JNI_ABORT);
+        return JNI_FALSE;
+    }
+    unsigned char key[256];
+    int ok = outLength <= (jsize) sizeof key
+        /* 128·r·(N + p + 2) bytes and some: the default cap (32 MiB) is just short of cosign's N=32768, r=8 */
+        && EVP_PBE_scrypt((const char *) pw, (size_t) passwordLength, (const unsigned char *) s,
+                          (size_t) saltLength, (uint64_t) n, (uint64_t) r, (uint64_t) p,
+                          (uint64_t) 128 * (uint64_t) r * ((uint64_t) n + (uint64_t) p + 2) + 65536,
+                          key, (size_t) outLength) == 1;
+    (*env)->ReleaseByteArrayElements(env, salt, s, JNI_ABORT);
+    /* the password's copy, where the JVM made one, is cleared before it is freed */
+    memset(pw, 0, (size_t) passwordLength);
+    (*env)->ReleaseByteArrayElements(env, password, pw, JNI_ABORT);
+    if (ok) {
+        (*env)->SetByteArrayRegion(env, out, 0, outLength, (const jbyte *) key);
+    }
+    OPENSSL_cleanse(key, sizeof key);
+    return ok ? JNI_TRUE : JNI_FALSE;
 }
