@@ -15,7 +15,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -312,12 +311,9 @@ public final class BinaryCache {
                 || e instanceof java.nio.channels.ClosedByInterruptException;
     }
 
+    /** A NAR's or a file's SHA-256: OpenSSL's where bin/distrolix names distrolix's library (Digest.newSha256). */
     static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return dev.distrolix.blob.Digest.newSha256();
     }
 
     @Override

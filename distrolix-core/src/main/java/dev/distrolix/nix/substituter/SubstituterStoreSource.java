@@ -24,7 +24,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
-import org.tukaani.xz.XZInputStream;
 
 /**
  * Store paths read from binary caches instead of /nix/store. For each path: the first cache that has
@@ -303,7 +302,7 @@ public final class SubstituterStoreSource implements StoreSource, AutoCloseable 
         InputStream in;
         try {
             in = switch (compression) {
-                case "xz" -> new XZInputStream(raw);
+                case "xz" -> XzJni.open(raw);
                 case "zstd" -> new ZstdInputStream(raw);
                 case "bzip2" -> new BZip2CompressorInputStream(raw);
                 case "gzip" -> new GZIPInputStream(raw, 65536);
