@@ -97,8 +97,7 @@ public final class TrustedKeys {
                 continue;
             }
             String name = sig.substring(0, colon);
-            PublicKey key = encoded.containsKey(name) ? keys().get(name) : null;
-            if (key == null) {
+            if (!encoded.containsKey(name)) {
                 continue; // not a trusted key's name: skipped, as Nix does
             }
             byte[] raw;
@@ -110,6 +109,19 @@ public final class TrustedKeys {
             if (raw.length != 64) {
                 continue; // the JDK throws on a wrong length rather than saying false
             }
+            if (Ed25519Jni.NATIVE) {
+                byte[] der = encoded.get(name);
+                int verified = Ed25519Jni.verify(java.util.Arrays.copyOfRange(der, X509_PREFIX.length, der.length),
+                        fingerprint, raw);
+                if (verified == 1) {
+                    return Optional.of(name);
+                }
+                if (verified == 0) {
+                    continue;
+                }
+                // OpenSSL failed (no memory): the JDK decides
+            }
+            PublicKey key = keys().get(name);
             try {
                 Signature v = Signature.getInstance("Ed25519");
                 v.initVerify(key);
