@@ -127,32 +127,10 @@ public final class BinaryCache {
         String where = urlOf(info.url());
         StorePath path = info.storePath();
         Path part = dest.resolveSibling(dest.getFileName() + ".part");
-        byte[] found;
         MessageDigest fileHash = sha256();
+        fetchNar(info, part, fileHash);
         try {
-            found = retry.run(() -> {
-                fileHash.reset(); // each attempt hashes what it writes, as it writes it
-                return get(where, path, part, info.fileSize() > 0 ? info.fileSize() : Long.MAX_VALUE, fileHash);
-            });
-        } catch (IOException e) {
-            throw interruptedOr(e, path, where);
-        }
-        if (found == null) {
-            throw new InputException(path + ": " + where + " is not there (the cache lists the path but lacks its NAR)");
-        }
-        try {
-            long size = Files.size(part);
-            if (info.fileSize() > 0 && size != info.fileSize()) {
-                throw new InputException(path + ": " + where + " has " + size + " bytes, but the narinfo says FileSize "
-                        + info.fileSize() + " (truncated?)");
-            }
-            if (info.fileHash().isPresent()) {
-                NarHash h = NarHash.ofBytes(fileHash.digest());
-                if (!h.equals(info.fileHash().get())) {
-                    throw new InputException(path + ": " + where + " has hash " + h + ", but the narinfo says FileHash "
-                            + info.fileHash().get());
-                }
-            }
+            checkNar(info, Files.size(part), fileHash);
             Files.move(part, dest, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             if (isInterruption(e)) {
@@ -164,6 +142,54 @@ public final class BinaryCache {
                 Files.deleteIfExists(part);
             } catch (IOException ignored) {
                 // a temporary file in the build's own spool folder
+            }
+        }
+    }
+
+    /**
+     * The compressed NAR of {@code info} in memory, checked as {@link #download} checks it: for small NARs, where
+     * a file each (created, written, read, deleted) cost the filesystem more than their bytes (a lock of 3,001
+     * paths spent ~1.5 s of kernel time allocating inodes). The caller bounds how many it keeps.
+     */
+    public byte[] downloadToMemory(NarInfo info) throws IOException {
+        MessageDigest fileHash = sha256();
+        byte[] nar = fetchNar(info, null, fileHash);
+        checkNar(info, nar.length, fileHash);
+        return nar;
+    }
+
+    /** The NAR's GET, retried: into {@code file}, or returned where that is null. */
+    private byte[] fetchNar(NarInfo info, Path file, MessageDigest fileHash) throws IOException {
+        String where = urlOf(info.url());
+        StorePath path = info.storePath();
+        byte[] found;
+        try {
+            found = retry.run(() -> {
+                fileHash.reset(); // each attempt hashes what it writes, as it writes it
+                return get(where, path, file, info.fileSize() > 0 ? info.fileSize() : Long.MAX_VALUE, fileHash);
+            });
+        } catch (IOException e) {
+            throw interruptedOr(e, path, where);
+        }
+        if (found == null) {
+            throw new InputException(path + ": " + where + " is not there (the cache lists the path but lacks its NAR)");
+        }
+        return found;
+    }
+
+    /** The downloaded NAR's size and hash against its narinfo's FileSize and FileHash, where it states them. */
+    private void checkNar(NarInfo info, long size, MessageDigest fileHash) {
+        String where = urlOf(info.url());
+        StorePath path = info.storePath();
+        if (info.fileSize() > 0 && size != info.fileSize()) {
+            throw new InputException(path + ": " + where + " has " + size + " bytes, but the narinfo says FileSize "
+                    + info.fileSize() + " (truncated?)");
+        }
+        if (info.fileHash().isPresent()) {
+            NarHash h = NarHash.ofBytes(fileHash.digest());
+            if (!h.equals(info.fileHash().get())) {
+                throw new InputException(path + ": " + where + " has hash " + h + ", but the narinfo says FileHash "
+                        + info.fileHash().get());
             }
         }
     }
@@ -274,7 +300,7 @@ public final class BinaryCache {
                 total += n;
                 if (total > limit) {
                     throw new InputException(path + ": " + where + " is larger than "
-                            + (file == null ? limit + " bytes" : "its narinfo's FileSize " + limit));
+                            + (md == null ? limit + " bytes" : "its narinfo's FileSize " + limit));
                 }
                 out.write(buf, 0, n);
                 if (md != null) {

@@ -29,8 +29,8 @@ import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
  * Store paths read from binary caches instead of /nix/store. For each path: the first cache that has
  * its narinfo is used; the narinfo must carry a signature by a trusted key over Nix's fingerprint and
  * (when {@code expected} has the path, as a lock does) agree with the expected NarHash, NarSize and
- * references. The compressed NAR is downloaded once (to a spool folder of this source, deleted by
- * {@link #close()}: never unpacked to disk) and then decompressed and parsed as it streams, its
+ * references. The compressed NAR is downloaded once (in memory when small, within a fixed budget; else to a
+ * spool folder of this source, deleted by {@link #close()}: never unpacked to disk) and then decompressed and parsed as it streams, its
  * NarSize and NarHash checked before {@link #walk} returns. Every fault is an {@link InputException}
  * naming the store path and the URL.
  */
@@ -53,7 +53,14 @@ public final class SubstituterStoreSource implements StoreSource, AutoCloseable 
         }
     }
 
-    private record Fetched(Located located, Path file) {}
+    /** A downloaded NAR: in {@code file} of the spool folder, or in memory ({@code bytes}) when small. */
+    private record Fetched(Located located, Path file, byte[] bytes) {}
+
+    /** A NAR of at most this many compressed bytes is kept in memory (while the budget lasts), not in a file. */
+    static final long SMALL_NAR = 256 * 1024;
+    /** What all the NARs kept in memory may take together: memory stays bounded whatever the closure. */
+    static final long MEMORY_BUDGET = 32L << 20;
+    private final java.util.concurrent.atomic.AtomicLong memoryLeft = new java.util.concurrent.atomic.AtomicLong(MEMORY_BUDGET);
 
     /** One node of a path's listing (for profile links): kind and, for symlinks, the target. */
     public record Node(boolean directory, String symlinkTarget) {}
@@ -202,9 +209,14 @@ public final class SubstituterStoreSource implements StoreSource, AutoCloseable 
         if (f == null) {
             try {
                 Located l = locate(path);
-                Path file = spool().resolve(path.baseName() + ".nar");
-                l.cache().download(l.info(), file);
-                mine.complete(new Fetched(l, file));
+                long size = l.info().fileSize();
+                if (size > 0 && size <= SMALL_NAR && memoryLeft.addAndGet(-size) >= 0) {
+                    mine.complete(new Fetched(l, null, l.cache().downloadToMemory(l.info())));
+                } else {
+                    Path file = spool().resolve(path.baseName() + ".nar");
+                    l.cache().download(l.info(), file);
+                    mine.complete(new Fetched(l, file, null));
+                }
             } catch (RuntimeException | IOException e) {
                 mine.completeExceptionally(e); // after the retries, final: every later call gets this failure
                 throw e;
@@ -247,7 +259,8 @@ public final class SubstituterStoreSource implements StoreSource, AutoCloseable 
         Fetched f = fetch(path);
         NarInfo info = f.located().info();
         String where = f.located().narUrl();
-        try (InputStream raw = new BufferedInputStream(Files.newInputStream(f.file()), 65536);
+        try (InputStream raw = f.bytes() != null ? new java.io.ByteArrayInputStream(f.bytes())
+                : new BufferedInputStream(Files.newInputStream(f.file()), 65536);
              Verifying nar = new Verifying(decompress(info.compression(), raw, path, where), info.narSize(), check)) {
             NarReader.read(nar, visitor);
             if (!check) {
