@@ -166,9 +166,43 @@ class LauncherTest {
     }
 
     /**
-     * Builds without a lock or a signature, copies and the version run on C1 alone (their heavy work is native);
-     * a signing build, a --locked one (xz NARs decoded in Java), inspect and the other analyses keep C2. Seen by
-     * a stand-in java that prints its arguments.
+     * A --locked build from a real signed xz cache decodes its NARs with liblzma and checks their signatures with
+     * OpenSSL, through distrolix's libraries where bin/distrolix names them (and on C1 alone), in Java where it
+     * names none: the image of the local-store build either way.
+     */
+    @Test
+    void lockedBuildsDecodeAndVerifyNativelyForTheLocalStoresImage() throws Exception {
+        SignedCache c = SignedCache.get();
+        Path spec = c.specCopy("launcher-native");
+        assertThat(c.lock(spec, "xz").exitCode()).isZero();
+        List<String> args = List.of("build", spec.toString(), "--locked", "--no-cache", "-q", "-o",
+                "oci:" + tmp.resolve("native-xz"));
+        Path logs = Files.createDirectories(tmp.resolve("native-logs"));
+        Fixtures.Exit ours = run(args, "JAVA_TOOL_OPTIONS", "-Xlog:library=info:file=" + logs + "/%p.log");
+        assertThat(ours.code()).as(ours.err()).isZero();
+        assertThat(ours.out().strip()).isEqualTo(c.localDigest);
+        List<String> lines = new ArrayList<>();
+        try (Stream<Path> files = Files.list(logs)) {
+            for (Path f : files.toList()) {
+                lines.addAll(Files.readAllLines(f));
+            }
+        }
+        assertThat(lines).anyMatch(l -> l.contains("Loaded library") && l.contains("/libdistrolix-xz.so"))
+                .anyMatch(l -> l.contains("Loaded library") && l.contains("/libdistrolix-crypto.so"));
+        Path jdkLog = tmp.resolve("java-decoders.log");
+        Fixtures.Exit theirs = run(List.of("build", spec.toString(), "--locked", "--no-cache", "-q", "-o",
+                "oci:" + tmp.resolve("java-xz")), "DISTROLIX_JAVA_OPTS",
+                "-Ddistrolix.xz.jni= -Ddistrolix.crypto.jni= -Xlog:library=info:file=" + jdkLog);
+        assertThat(theirs.code()).as(theirs.err()).isZero();
+        assertThat(theirs.out().strip()).isEqualTo(c.localDigest);
+        assertThat(Files.readAllLines(jdkLog)).noneMatch(l -> l.contains("libdistrolix-xz.so"))
+                .noneMatch(l -> l.contains("libdistrolix-crypto.so"));
+    }
+
+    /**
+     * Builds without a signature (from a lock too: xz NARs and their signatures are native), copies and the
+     * version run on C1 alone (their heavy work is native); a signing build, inspect and the other analyses, and
+     * lock keep C2. Seen by a stand-in java that prints its arguments.
      */
     @Test
     void onlyRunsWhoseWorkIsNativeRunOnC1Alone() throws Exception {
@@ -177,11 +211,11 @@ class LauncherTest {
         for (String line : List.of("build a.yaml", "build a.yaml -o docker://r.example/a:1", "copy oci:a oci:b",
                 "--version", "build a.yaml --sign-key k", "build a.yaml --locked", "inspect oci:a", "sbom oci:a",
                 "lock a.yaml")) {
-            boolean c1 = !line.contains("--sign-key") && !line.contains("--locked") && !line.startsWith("inspect")
+            boolean c1 = !line.contains("--sign-key") && !line.startsWith("inspect")
                     && !line.startsWith("sbom") && !line.startsWith("lock");
             Fixtures.Exit run = run(List.of(line.split(" ")), "DISTROLIX_JAVA", java.toString());
             assertThat(run.code()).as(run.err()).isZero();
-            assertThat(run.out()).as(line).contains("-Ddistrolix.crypto.jni=")
+            assertThat(run.out()).as(line).contains("-Ddistrolix.crypto.jni=").contains("-Ddistrolix.xz.jni=")
                     .contains("dev.distrolix.cli.Distrolix " + line);
             assertThat(run.out().contains("-XX:TieredStopAtLevel=1")).as(line).isEqualTo(c1);
         }
