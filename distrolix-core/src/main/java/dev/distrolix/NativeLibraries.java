@@ -6,16 +6,26 @@ import java.lang.ref.Cleaner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 /**
  * Loads distrolix's own JNI libraries ({@code distrolix-core/src/main/c}: the system's zlib for gzip blocks, its
- * OpenSSL for SHA-256), which {@code bin/distrolix} names by system properties; each user checks what it loaded
- * before using it, and keeps the JDK's implementation where anything here fails.
+ * OpenSSL for SHA-256, scrypt and Ed25519, its liblzma for xz), which {@code bin/distrolix} names by system
+ * properties; each user checks what it loaded before using it, and keeps its Java implementation where anything
+ * here fails.
  */
 public final class NativeLibraries {
     /** Frees the libraries' native state (a z_stream, an EVP_MD_CTX) once its Java owner is unreachable: one thread. */
     public static final Cleaner CLEANER = Cleaner.create();
+    /** The property naming {@code libdistrolix-crypto.so} (OpenSSL: SHA-256, scrypt, Ed25519). */
+    public static final String CRYPTO = "distrolix.crypto.jni";
+    /** The property naming {@code libdistrolix-xz.so} (liblzma). */
+    public static final String XZ = "distrolix.xz.jni";
+
+    /** The libraries loaded so far: each user of one library loads it, and it is checked and loaded once. */
+    private static final Set<Path> LOADED = ConcurrentHashMap.newKeySet();
 
     private static final byte[] ELF = {0x7f, 'E', 'L', 'F'};
 
@@ -31,6 +41,10 @@ public final class NativeLibraries {
      * the stack guard), or native access not enabled (Java 22 and later: loading would print the JVM's warning).
      */
     public static void load(Path path) {
+        Path absolute = path.toAbsolutePath();
+        if (LOADED.contains(absolute)) {
+            return;
+        }
         if (!Files.isRegularFile(path)) {
             throw new UnsupportedOperationException(path + " is not a file");
         }
@@ -40,7 +54,34 @@ public final class NativeLibraries {
         if (!nativeAccessEnabled(NativeLibraries.class.getModule())) {
             throw new UnsupportedOperationException("native access is not enabled");
         }
-        System.load(path.toAbsolutePath().toString());
+        System.load(absolute.toString());
+        LOADED.add(absolute);
+    }
+
+    /** A library's own check, once loaded: known answers; throws, saying why, where they are not given. */
+    @FunctionalInterface
+    public interface Check {
+        void run(Path library) throws Exception;
+    }
+
+    /**
+     * Whether the library that the system property {@code property} names loads and passes {@code check}: false,
+     * silently, where it names none or anything fails. The caller then keeps its Java implementation (the same
+     * results, slower: nothing to tell the user).
+     */
+    public static boolean usable(String property, Check check) {
+        String library = System.getProperty(property, "");
+        if (library.isEmpty()) {
+            return false;
+        }
+        try {
+            Path path = Path.of(library);
+            load(path);
+            check.run(path);
+            return true;
+        } catch (Exception | LinkageError e) {
+            return false;
+        }
     }
 
     /**

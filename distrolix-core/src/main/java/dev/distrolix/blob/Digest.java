@@ -65,15 +65,10 @@ public record Digest(String algorithm, String hex) {
     }
 
     private static MessageDigest prototype() {
-        String library = System.getProperty(Sha256Jni.LIBRARY_PROPERTY, "");
-        if (!library.isEmpty()) {
-            try {
-                return Sha256Jni.load(java.nio.file.Path.of(library));
-            } catch (RuntimeException | LinkageError e) {
-                // the same digests, slower for a short run: nothing to tell the user
-            }
-        }
-        return getSha256();
+        MessageDigest[] openSsl = new MessageDigest[1];
+        boolean usable = dev.distrolix.NativeLibraries.usable(dev.distrolix.NativeLibraries.CRYPTO,
+                path -> openSsl[0] = Sha256Jni.load(path));
+        return usable ? openSsl[0] : getSha256();
     }
 
     private static MessageDigest getSha256() {

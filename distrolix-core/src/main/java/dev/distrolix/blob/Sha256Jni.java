@@ -10,7 +10,7 @@ import java.util.Objects;
 
 /**
  * SHA-256 by the system's OpenSSL through distrolix's own small JNI library ({@code src/main/c/distrolix-crypto.c},
- * built by distrolix-core's pom as {@code libdistrolix-crypto.so} and named by the {@value #LIBRARY_PROPERTY}
+ * built by distrolix-core's pom as {@code libdistrolix-crypto.so} and named by the {@value NativeLibraries#CRYPTO}
  * property, which {@code bin/distrolix} sets), as a {@link MessageDigest} that {@link Digest#newSha256()} hands
  * out in place of the JDK's.
  *
@@ -21,8 +21,6 @@ import java.util.Objects;
  * is unreachable.
  */
 final class Sha256Jni extends MessageDigest implements Cloneable {
-    /** The library's path; without it (a library user's JVM) the JDK's SHA-256 is used. */
-    static final String LIBRARY_PROPERTY = "distrolix.crypto.jni";
     private static final int LENGTH = 32;
 
     private final String version;

@@ -6,33 +6,20 @@ import java.util.HexFormat;
 
 /**
  * Ed25519 verification by the system's OpenSSL through distrolix's crypto library ({@code libdistrolix-crypto.so},
- * named by the {@value #LIBRARY_PROPERTY} property that {@code bin/distrolix} sets), for the narinfo signatures a
+ * named by the {@value NativeLibraries#CRYPTO} property that {@code bin/distrolix} sets), for the narinfo signatures a
  * build from a lock checks, one per store path; else the JDK's. Why: the JDK's Ed25519 is Java (its field
  * arithmetic interpreted until the JIT compiles it), ~1 ms a signature in a fresh JVM: a lock of 3,001 paths
  * spent ~3 s of CPU verifying them; OpenSSL's takes ~0.05 ms.
  */
 final class Ed25519Jni {
-    static final String LIBRARY_PROPERTY = "distrolix.crypto.jni";
     /** Whether OpenSSL's verification is used: the library is named and passes RFC 8032's first test. */
-    static final boolean NATIVE = loaded(System.getProperty(LIBRARY_PROPERTY, ""));
+    static final boolean NATIVE = NativeLibraries.usable(NativeLibraries.CRYPTO, Ed25519Jni::load);
 
     private Ed25519Jni() {
     }
 
     /** 1: the signature is the key's over the message; 0: it is not; negative: OpenSSL failed. */
     static native int verify(byte[] publicKey, byte[] message, byte[] signature);
-
-    private static boolean loaded(String library) {
-        if (library.isEmpty()) {
-            return false;
-        }
-        try {
-            load(Path.of(library));
-            return true;
-        } catch (RuntimeException | LinkageError e) {
-            return false; // the same answers by the JDK, slower: nothing to tell the user
-        }
-    }
 
     /**
      * Loads the library and checks RFC 8032's first test (the empty message): its signature verifies, and with

@@ -11,17 +11,16 @@ import org.tukaani.xz.XZInputStream;
 
 /**
  * xz decoding by the system's liblzma through distrolix's JNI library ({@code src/main/c/distrolix-xz.c},
- * {@code libdistrolix-xz.so}, named by the {@value #LIBRARY_PROPERTY} property that {@code bin/distrolix} sets),
+ * {@code libdistrolix-xz.so}, named by the {@value NativeLibraries#XZ} property that {@code bin/distrolix} sets),
  * for the xz NARs a build from a lock streams into its layers; else org.tukaani.xz's decoder in Java. Like that
  * one, it reads concatenated streams and nothing after them; unlike it, it refuses a stream that needs more
  * than 256 MiB to decode (xz's largest preset takes 65).
  */
 final class XzJni extends InputStream {
-    static final String LIBRARY_PROPERTY = "distrolix.xz.jni";
     /** "distrolix\n", xz -6: decoded at load, so that a wrong library or binding is never used on a NAR. */
     private static final byte[] SAMPLE = bytes("fd377a585a000004e6d6b4460200210116000000742fe5a301000964697374726f6c69"
             + "780a000000b893cff74ae583d20001220a151ae1671fb6f37d010000000004595a");
-    private static final boolean NATIVE = loaded(System.getProperty(LIBRARY_PROPERTY, ""));
+    private static final boolean NATIVE = NativeLibraries.usable(NativeLibraries.XZ, XzJni::load);
 
     private final InputStream raw;
     private final byte[] in = new byte[64 * 1024];
@@ -51,18 +50,6 @@ final class XzJni extends InputStream {
     /** A decoder of {@code raw}: liblzma's where the library is named and decodes its sample, else org.tukaani.xz's. */
     static InputStream open(InputStream raw) throws IOException {
         return NATIVE ? new XzJni(raw) : new XZInputStream(raw);
-    }
-
-    private static boolean loaded(String library) {
-        if (library.isEmpty()) {
-            return false;
-        }
-        try {
-            load(Path.of(library));
-            return true;
-        } catch (RuntimeException | LinkageError | IOException e) {
-            return false; // the same bytes by org.tukaani.xz, slower: nothing to tell the user
-        }
     }
 
     /** Loads the library and decodes the sample; throws, saying why, where it cannot be used. */

@@ -7,16 +7,14 @@ import org.bouncycastle.crypto.generators.SCrypt;
 
 /**
  * scrypt by the system's OpenSSL through distrolix's JNI library ({@code src/main/c/distrolix-crypto.c},
- * {@code libdistrolix-crypto.so}, named by the {@value #LIBRARY_PROPERTY} property that {@code bin/distrolix}
+ * {@code libdistrolix-crypto.so}, named by the {@value NativeLibraries#CRYPTO} property that {@code bin/distrolix}
  * sets), else BouncyCastle's. Why: cosign's key files take scrypt at N=32768, r=8: ~0.3 s of a fresh JVM's CPU
  * in BouncyCastle's Java (interpreted, then compiled while it runs) and 32 MB on the Java heap, which a signing
  * build pays beside its own work; OpenSSL's takes a fraction of that and frees its memory when done.
  */
 final class ScryptJni {
-    static final String LIBRARY_PROPERTY = "distrolix.crypto.jni";
-
     /** Whether OpenSSL's scrypt is used: the library is named and passes its self-test. */
-    private static final boolean NATIVE = loaded(System.getProperty(LIBRARY_PROPERTY, ""));
+    private static final boolean NATIVE = NativeLibraries.usable(NativeLibraries.CRYPTO, ScryptJni::load);
 
     private ScryptJni() {
     }
@@ -33,18 +31,6 @@ final class ScryptJni {
             }
         }
         return SCrypt.generate(password, salt, n, r, p, length);
-    }
-
-    private static boolean loaded(String library) {
-        if (library.isEmpty()) {
-            return false;
-        }
-        try {
-            load(Path.of(library));
-            return true;
-        } catch (RuntimeException | LinkageError e) {
-            return false; // the same keys by BouncyCastle, slower: nothing to tell the user
-        }
     }
 
     /** Loads the library and checks RFC 7914's first test vector; throws, saying why, where it cannot be used. */
