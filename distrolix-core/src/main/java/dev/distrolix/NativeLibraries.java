@@ -19,6 +19,8 @@ import java.util.function.Predicate;
 public final class NativeLibraries {
     /** Frees the libraries' native state (a z_stream, an EVP_MD_CTX) once its Java owner is unreachable: one thread. */
     public static final Cleaner CLEANER = Cleaner.create();
+    /** The property naming {@code libdistrolix-zlib.so} (the system's zlib, for gzip blocks). */
+    public static final String ZLIB = "distrolix.zlib.jni";
     /** The property naming {@code libdistrolix-crypto.so} (OpenSSL: SHA-256, scrypt, Ed25519). */
     public static final String CRYPTO = "distrolix.crypto.jni";
     /** The property naming {@code libdistrolix-xz.so} (liblzma). */

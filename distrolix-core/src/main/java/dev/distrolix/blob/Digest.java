@@ -1,5 +1,6 @@
 package dev.distrolix.blob;
 
+import dev.distrolix.NativeLibraries;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -65,10 +66,7 @@ public record Digest(String algorithm, String hex) {
     }
 
     private static MessageDigest prototype() {
-        MessageDigest[] openSsl = new MessageDigest[1];
-        boolean usable = dev.distrolix.NativeLibraries.usable(dev.distrolix.NativeLibraries.CRYPTO,
-                path -> openSsl[0] = Sha256Jni.load(path));
-        return usable ? openSsl[0] : getSha256();
+        return NativeLibraries.usable(NativeLibraries.CRYPTO, Sha256Jni::load) ? Sha256Jni.fresh() : getSha256();
     }
 
     private static MessageDigest getSha256() {

@@ -54,9 +54,14 @@ final class Sha256Jni extends MessageDigest implements Cloneable {
      */
     static Sha256Jni load(Path path) {
         NativeLibraries.load(path);
-        Sha256Jni sha = new Sha256Jni(version(), new Context(create()));
+        Sha256Jni sha = fresh();
         selfTest(sha);
         return sha;
+    }
+
+    /** A new digest; the library must be loaded ({@link #load}). */
+    static Sha256Jni fresh() {
+        return new Sha256Jni(version(), new Context(create()));
     }
 
     /**

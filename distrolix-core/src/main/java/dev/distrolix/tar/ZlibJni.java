@@ -18,7 +18,7 @@ import java.nio.file.Path;
  */
 final class ZlibJni implements BlockDeflater {
     /** The library's path; without it (a library user's JVM) this class is not used. */
-    static final String LIBRARY_PROPERTY = "distrolix.zlib.jni";
+    static final String LIBRARY_PROPERTY = NativeLibraries.ZLIB;
     private static final int DICTIONARY = ParallelGzipOutputStream.DICTIONARY;
 
     private final String version;

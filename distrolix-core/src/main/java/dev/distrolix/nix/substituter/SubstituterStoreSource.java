@@ -8,6 +8,7 @@ import dev.distrolix.nix.NarEntry;
 import dev.distrolix.nix.StorePath;
 import dev.distrolix.nix.StoreSource;
 import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,6 +23,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
 
@@ -30,8 +32,8 @@ import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
  * its narinfo is used; the narinfo must carry a signature by a trusted key over Nix's fingerprint and
  * (when {@code expected} has the path, as a lock does) agree with the expected NarHash, NarSize and
  * references. The compressed NAR is downloaded once (in memory when small, within a fixed budget; else to a
- * spool folder of this source, deleted by {@link #close()}: never unpacked to disk) and then decompressed and parsed as it streams, its
- * NarSize and NarHash checked before {@link #walk} returns. Every fault is an {@link InputException}
+ * spool folder of this source, deleted by {@link #close()}: never unpacked to disk) and then decompressed and
+ * parsed as it streams, its NarSize and NarHash checked before {@link #walk} returns. Every fault is an {@link InputException}
  * naming the store path and the URL.
  */
 public final class SubstituterStoreSource implements StoreSource, AutoCloseable {
@@ -60,7 +62,7 @@ public final class SubstituterStoreSource implements StoreSource, AutoCloseable 
     static final long SMALL_NAR = 256 * 1024;
     /** What all the NARs kept in memory may take together: memory stays bounded whatever the closure. */
     static final long MEMORY_BUDGET = 32L << 20;
-    private final java.util.concurrent.atomic.AtomicLong memoryLeft = new java.util.concurrent.atomic.AtomicLong(MEMORY_BUDGET);
+    private final AtomicLong memoryLeft = new AtomicLong(MEMORY_BUDGET);
 
     /** One node of a path's listing (for profile links): kind and, for symlinks, the target. */
     public record Node(boolean directory, String symlinkTarget) {}
@@ -259,7 +261,7 @@ public final class SubstituterStoreSource implements StoreSource, AutoCloseable 
         Fetched f = fetch(path);
         NarInfo info = f.located().info();
         String where = f.located().narUrl();
-        try (InputStream raw = f.bytes() != null ? new java.io.ByteArrayInputStream(f.bytes())
+        try (InputStream raw = f.bytes() != null ? new ByteArrayInputStream(f.bytes())
                 : new BufferedInputStream(Files.newInputStream(f.file()), 65536);
              Verifying nar = new Verifying(decompress(info.compression(), raw, path, where), info.narSize(), check)) {
             NarReader.read(nar, visitor);

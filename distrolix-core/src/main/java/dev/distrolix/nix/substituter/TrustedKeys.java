@@ -7,6 +7,7 @@ import java.security.PublicKey;
 import java.security.Signature;
 import java.security.SignatureException;
 import java.security.spec.X509EncodedKeySpec;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.HexFormat;
@@ -24,8 +25,8 @@ public final class TrustedKeys {
     /** DER SubjectPublicKeyInfo prefix for a raw Ed25519 key (the JDK's KeyFactory wants X.509). */
     private static final byte[] X509_PREFIX = HexFormat.of().parseHex("302a300506032b6570032100");
 
-    /** Each key's name and its X.509 encoding, checked as text when given. */
-    private final Map<String, byte[]> encoded = new LinkedHashMap<>();
+    /** Each key's name and its 32 raw bytes, checked as text when given. */
+    private final Map<String, byte[]> raw = new LinkedHashMap<>();
     private final List<String> texts;
     /**
      * The keys as the JDK's, made on the first check: a build whose paths are all in the local store or the layer
@@ -40,19 +41,16 @@ public final class TrustedKeys {
             if (colon <= 0) {
                 throw new IllegalArgumentException("a trusted public key is NAME:BASE64, got '" + k + "'");
             }
-            byte[] raw;
+            byte[] key;
             try {
-                raw = Base64.getDecoder().decode(k.substring(colon + 1));
+                key = Base64.getDecoder().decode(k.substring(colon + 1));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("public key '" + k + "' is not base64");
             }
-            if (raw.length != 32) {
-                throw new IllegalArgumentException("public key '" + k + "' has " + raw.length + " bytes, not 32 (Ed25519)");
+            if (key.length != 32) {
+                throw new IllegalArgumentException("public key '" + k + "' has " + key.length + " bytes, not 32 (Ed25519)");
             }
-            byte[] der = new byte[X509_PREFIX.length + 32];
-            System.arraycopy(X509_PREFIX, 0, der, 0, X509_PREFIX.length);
-            System.arraycopy(raw, 0, der, X509_PREFIX.length, 32);
-            encoded.put(k.substring(0, colon), der);
+            raw.put(k.substring(0, colon), key);
         }
         this.texts = texts.stream().map(String::strip).toList();
     }
@@ -64,8 +62,10 @@ public final class TrustedKeys {
             k = new LinkedHashMap<>();
             try {
                 KeyFactory factory = KeyFactory.getInstance("Ed25519");
-                for (Map.Entry<String, byte[]> e : encoded.entrySet()) {
-                    k.put(e.getKey(), factory.generatePublic(new X509EncodedKeySpec(e.getValue())));
+                for (Map.Entry<String, byte[]> e : raw.entrySet()) {
+                    byte[] der = Arrays.copyOf(X509_PREFIX, X509_PREFIX.length + 32);
+                    System.arraycopy(e.getValue(), 0, der, X509_PREFIX.length, 32);
+                    k.put(e.getKey(), factory.generatePublic(new X509EncodedKeySpec(der)));
                 }
             } catch (GeneralSecurityException e) {
                 throw new IllegalStateException("Ed25519 is unavailable in this JDK", e);
@@ -85,7 +85,7 @@ public final class TrustedKeys {
     }
 
     public boolean isEmpty() {
-        return encoded.isEmpty();
+        return raw.isEmpty();
     }
 
     /** The name of the first trusted key whose signature verifies, if any. */
@@ -97,22 +97,20 @@ public final class TrustedKeys {
                 continue;
             }
             String name = sig.substring(0, colon);
-            if (!encoded.containsKey(name)) {
+            if (!raw.containsKey(name)) {
                 continue; // not a trusted key's name: skipped, as Nix does
             }
-            byte[] raw;
+            byte[] signature;
             try {
-                raw = Base64.getDecoder().decode(sig.substring(colon + 1));
+                signature = Base64.getDecoder().decode(sig.substring(colon + 1));
             } catch (IllegalArgumentException e) {
                 continue;
             }
-            if (raw.length != 64) {
+            if (signature.length != 64) {
                 continue; // the JDK throws on a wrong length rather than saying false
             }
             if (Ed25519Jni.NATIVE) {
-                byte[] der = encoded.get(name);
-                int verified = Ed25519Jni.verify(java.util.Arrays.copyOfRange(der, X509_PREFIX.length, der.length),
-                        fingerprint, raw);
+                int verified = Ed25519Jni.verify(raw.get(name), fingerprint, signature);
                 if (verified == 1) {
                     return Optional.of(name);
                 }
@@ -126,7 +124,7 @@ public final class TrustedKeys {
                 Signature v = Signature.getInstance("Ed25519");
                 v.initVerify(key);
                 v.update(fingerprint);
-                if (v.verify(raw)) {
+                if (v.verify(signature)) {
                     return Optional.of(sig.substring(0, colon));
                 }
             } catch (SignatureException e) {

@@ -1,11 +1,15 @@
 package dev.distrolix.nix.substituter;
 
 import dev.distrolix.NativeLibraries;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.ref.Cleaner;
 import java.lang.ref.Reference;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.Objects;
 import org.tukaani.xz.XZInputStream;
 
@@ -55,8 +59,8 @@ final class XzJni extends InputStream {
     /** Loads the library and decodes the sample; throws, saying why, where it cannot be used. */
     static String load(Path path) throws IOException {
         NativeLibraries.load(path);
-        try (XzJni sample = new XzJni(new java.io.ByteArrayInputStream(SAMPLE))) {
-            if (!Arrays.equals(sample.readAllBytes(), "distrolix\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))) {
+        try (XzJni sample = new XzJni(new ByteArrayInputStream(SAMPLE))) {
+            if (!Arrays.equals(sample.readAllBytes(), "distrolix\n".getBytes(StandardCharsets.US_ASCII))) {
                 throw new UnsupportedOperationException("liblzma's self-test failed");
             }
         }
@@ -132,13 +136,13 @@ final class XzJni extends InputStream {
     }
 
     private static byte[] bytes(String hex) {
-        return java.util.HexFormat.of().parseHex(hex);
+        return HexFormat.of().parseHex(hex);
     }
 
     /** One lzma_stream, freed on close or once unreachable. */
     private static final class Decoder {
         final long handle;
-        final java.lang.ref.Cleaner.Cleanable cleanable;
+        final Cleaner.Cleanable cleanable;
 
         Decoder(long handle) throws IOException {
             if (handle == 0) {
