@@ -16,15 +16,17 @@ import org.tukaani.xz.XZInputStream;
 /**
  * xz decoding by the system's liblzma through distrolix's JNI library ({@code src/main/c/distrolix-xz.c},
  * {@code libdistrolix-xz.so}, named by the {@value NativeLibraries#XZ} property that {@code bin/distrolix} sets),
- * for the xz NARs a build from a lock streams into its layers; else org.tukaani.xz's decoder in Java. Like that
- * one, it reads concatenated streams and nothing after them; unlike it, it refuses a stream that needs more
- * than 256 MiB to decode (xz's largest preset takes 65).
+ * for the xz NARs a build from a lock streams into its layers; else org.tukaani.xz's decoder in Java. Both read
+ * concatenated streams and nothing after them, and both refuse a stream that needs more than 256 MiB to decode
+ * (xz's largest preset takes 65; a header can ask for 1.5 GiB, which a cache's NAR must not make us allocate).
  */
 final class XzJni extends InputStream {
     /** "distrolix\n", xz -6: decoded at load, so that a wrong library or binding is never used on a NAR. */
     private static final byte[] SAMPLE = bytes("fd377a585a000004e6d6b4460200210116000000742fe5a301000964697374726f6c69"
             + "780a000000b893cff74ae583d20001220a151ae1671fb6f37d010000000004595a");
     private static final boolean NATIVE = NativeLibraries.usable(NativeLibraries.XZ, XzJni::load);
+    /** The most memory a stream may need to be decoded, in KiB (org.tukaani.xz's unit; the C file's is the same). */
+    static final int MEMORY_LIMIT_KIB = 256 * 1024;
 
     private final InputStream raw;
     private final byte[] in = new byte[64 * 1024];
@@ -53,7 +55,7 @@ final class XzJni extends InputStream {
 
     /** A decoder of {@code raw}: liblzma's where the library is named and decodes its sample, else org.tukaani.xz's. */
     static InputStream open(InputStream raw) throws IOException {
-        return NATIVE ? new XzJni(raw) : new XZInputStream(raw);
+        return NATIVE ? new XzJni(raw) : new XZInputStream(raw, MEMORY_LIMIT_KIB);
     }
 
     /** Loads the library and decodes the sample; throws, saying why, where it cannot be used. */
