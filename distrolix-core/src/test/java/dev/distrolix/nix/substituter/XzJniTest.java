@@ -116,10 +116,11 @@ class XzJniTest {
         // liblzma reads what a binary cache sends: whatever the damage, one IOException or the Java decoder's bytes
         XzJni.load(library());
         Random r = new Random(11);
-        byte[][] streams = {xz(data(r, 0), 6), xz(data(r, 3000), 1), xz(data(r, 40_000), 6),
-            concat(xz(data(r, 500), 0), xz(data(r, 700), 3))};
+        // small dictionaries (presets 0 and 1: 256 KiB, 1 MiB): each decoder of each damaged stream allocates one
+        byte[][] streams = {xz(data(r, 0), 1), xz(data(r, 3000), 1), xz(data(r, 40_000), 0),
+            concat(xz(data(r, 500), 0), xz(data(r, 700), 1))};
         int refused = 0;
-        for (int i = 0; i < 3000; i++) {
+        for (int i = 0; i < 2000; i++) {
             byte[] damaged = damage(streams[i % streams.length], r);
             Object java = outcome(() -> new XZInputStream(new ByteArrayInputStream(damaged), XzJni.MEMORY_LIMIT_KIB), r);
             Object liblzma = outcome(() -> new XzJni(new Trickle(damaged, r)), r);
@@ -134,7 +135,7 @@ class XzJniTest {
                 refused++;
             }
         }
-        assertThat(refused).as("most damage is seen").isGreaterThan(2000);
+        assertThat(refused).as("most damage is seen").isGreaterThan(1300);
     }
 
     @Test
