@@ -7,6 +7,7 @@ import dev.distrolix.testing.IntegrationTest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -204,6 +205,35 @@ class LockedBuildTest {
         assertThat(r.exitCode()).as(r.err()).isEqualTo(3);
         assertThat(r.errLine()).contains("-nginx-1.22.1").contains("NarHash").contains(url("fault-listing"));
         assertThat(out).as("no target written").doesNotExist();
+    }
+
+    /**
+     * A runner without Nix whose layer cache was kept (a CI cache) builds from the lock again: the cached layers'
+     * NARs are never fetched, only the one read for the profile's links (nginx's; its layer cached too).
+     */
+    @Test
+    void aWarmBuildFromALockFetchesNoNarOfItsCachedLayers() throws Exception {
+        copyTree(caches.resolve("xz"), caches.resolve("warm")); // its own: the access log tells its requests apart
+        Path spec = specCopy("warm");
+        assertThat(lock(spec, "warm").exitCode()).isZero();
+        String layers = tmp.resolve("warm-layer-cache").toString();
+        Cli cold = c.withoutNix("build", spec.toString(), "--locked", "--cache-dir", layers, "-o",
+                "oci:" + tmp.resolve("warm-1"), "-q");
+        assertThat(cold.exitCode()).as(cold.err()).isZero();
+        assertThat(cold.out().strip()).isEqualTo(localDigest);
+        List<String> coldNars = c.requests("warm").stream().filter(r -> r.contains("/nar/")).toList();
+        assertThat(coldNars).as("each of the closure's 6 NARs, once").hasSize(6).doesNotHaveDuplicates();
+        int before = c.requests("warm").size();
+
+        Cli warm = c.withoutNix("build", spec.toString(), "--locked", "--cache-dir", layers, "-o",
+                "oci:" + tmp.resolve("warm-2"), "-q");
+        assertThat(warm.exitCode()).as(warm.err()).isZero();
+        assertThat(warm.out().strip()).isEqualTo(localDigest);
+        List<String> asked = c.requests("warm");
+        String nginx = Files.readString(narinfoOf(caches.resolve("warm"), "-nginx-1.22.1"));
+        assertThat(asked.subList(before, asked.size())).as("nginx's narinfo and NAR, for the profile's links")
+                .containsExactlyInAnyOrder("/warm/" + c.nginxPath.substring("/nix/store/".length(), "/nix/store/".length() + 32)
+                        + ".narinfo", "/warm/" + field(nginx, "URL"));
     }
 
     @Test

@@ -90,7 +90,7 @@ final class SignedCache {
         String conf = "daemon off; master_process off; pid " + w + "/nginx.pid; error_log stderr;\n"
                 + "events {}\nhttp {\n"
                 + "  client_body_temp_path " + w + "/b; proxy_temp_path " + w + "/p; fastcgi_temp_path " + w + "/f;\n"
-                + "  uwsgi_temp_path " + w + "/u; scgi_temp_path " + w + "/s; access_log off;\n"
+                + "  uwsgi_temp_path " + w + "/u; scgi_temp_path " + w + "/s; access_log " + w + "/access.log;\n"
                 + "  types { text/x-nix-narinfo narinfo; } default_type application/octet-stream;\n"
                 + "  server { listen 127.0.0.1:" + port + "; root " + caches + "; }\n}\n";
         Files.writeString(w.resolve("nginx.conf"), conf);
@@ -129,6 +129,19 @@ final class SignedCache {
             bothPlatforms = true;
         }
         return "both";
+    }
+
+    /** The paths of the GET requests nginx has answered under {@code cache}, in order (one line per request). */
+    List<String> requests(String cache) throws IOException {
+        String prefix = "\"GET /" + cache + "/";
+        List<String> out = new ArrayList<>();
+        for (String line : Files.readAllLines(tmp.resolve("nginx/access.log"))) {
+            int at = line.indexOf(prefix);
+            if (at >= 0) {
+                out.add(line.substring(at + 5, line.indexOf(' ', at + 5)));
+            }
+        }
+        return out;
     }
 
     /** The URL nginx serves {@code cache} (a folder under {@link #caches}) at. */

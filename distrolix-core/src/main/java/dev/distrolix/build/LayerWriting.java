@@ -44,16 +44,20 @@ final class LayerWriting {
     /** Takes what the cache has (verified), writes the rest in parallel, and records them. */
     static Written write(List<LayerWriter.EntryProducer> producers, List<String> keys, LayerCache cache,
                          Path blobs, Compression comp, BuildListener events, StreamedLayers.Target streamTo) throws IOException {
-        return write(producers, keys, cache, RegistryLayers::none, blobs, comp, events, streamTo);
+        return write(producers, keys, cache, RegistryLayers::none, toRead -> { }, blobs, comp, events, streamTo);
     }
 
     /**
      * Takes what the cache has (verified), fetches what a registry image has (verified), writes the rest in
      * parallel, and records the fetched and written ones in the cache. {@code registry} is asked only when the
-     * cache misses (it may still be reading the registry: a warm build never waits for it).
+     * cache misses (it may still be reading the registry: a warm build never waits for it). {@code willRead} is
+     * told, before the registry is asked, which layers the cache lacks: each of them reads its store paths, to be
+     * made or to be compared with a registry's (a binary cache starts to download them; a cached layer's are
+     * never fetched).
      */
     static Written write(List<LayerWriter.EntryProducer> producers, List<String> keys, LayerCache cache,
-                         java.util.function.Supplier<RegistryLayers> registry, Path blobs, Compression comp,
+                         java.util.function.Supplier<RegistryLayers> registry,
+                         java.util.function.Consumer<List<Integer>> willRead, Path blobs, Compression comp,
                          BuildListener events, StreamedLayers.Target streamTo) throws IOException {
         LayerBlob[] out = new LayerBlob[producers.size()];
         Set<Integer> cached = new HashSet<>();
@@ -62,10 +66,19 @@ final class LayerWriting {
         if (cache != null) {
             cache.drainWarnings().forEach(w -> events.on(new BuildEvent.Notice(w)));
         }
+        List<Integer> toRead = new ArrayList<>();
+        for (int i = 0; i < hits.size(); i++) {
+            if (hits.get(i).isEmpty()) {
+                toRead.add(i);
+            }
+        }
+        if (!toRead.isEmpty()) {
+            willRead.accept(toRead);
+        }
         Set<Integer> fetched = new HashSet<>();
         List<Integer> remoteHits = new ArrayList<>();
         java.util.Map<Integer, RegistryLayers.Found> found = new java.util.HashMap<>();
-        RegistryLayers remote = hits.stream().anyMatch(Optional::isEmpty) ? registry.get() : RegistryLayers.none();
+        RegistryLayers remote = toRead.isEmpty() ? RegistryLayers.none() : registry.get();
         for (int i = 0; i < producers.size(); i++) {
             var hit = hits.get(i);
             if (hit.isPresent()) {

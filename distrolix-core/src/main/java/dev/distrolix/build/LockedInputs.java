@@ -35,21 +35,17 @@ import java.util.function.Consumer;
  * store paths' contents from its substituters. Runs no Nix program and reads nothing from /nix/store.
  */
 public final class LockedInputs implements AutoCloseable {
-    /** How many store paths are fetched at once. */
-    public static final int PARALLELISM = 4;
 
     private final ImageLock lock;
     private final Path lockFile;
     private final SubstituterStoreSource source;
-    private final int parallelism;
     private NixCli localNix;
     private boolean fromLocalStore;
 
-    private LockedInputs(ImageLock lock, Path lockFile, SubstituterStoreSource source, int parallelism) {
+    private LockedInputs(ImageLock lock, Path lockFile, SubstituterStoreSource source) {
         this.lock = lock;
         this.lockFile = lockFile;
         this.source = source;
-        this.parallelism = parallelism;
     }
 
     /**
@@ -83,7 +79,7 @@ public final class LockedInputs implements AutoCloseable {
             throw new InputException(lockFile + ": " + e.getMessage(), e);
         }
         List<BinaryCache> caches = lock.substituters().stream().map(u -> BinaryCache.of(u, retry)).toList();
-        return new LockedInputs(lock, lockFile, new SubstituterStoreSource(caches, keys, lock.expected()), PARALLELISM);
+        return new LockedInputs(lock, lockFile, new SubstituterStoreSource(caches, keys, lock.expected()));
     }
 
     /** How a build treats the lock beside its spec. */
@@ -188,7 +184,7 @@ public final class LockedInputs implements AutoCloseable {
         return fromLocalStore ? new LocalStoreSource() : source;
     }
 
-    /** What Nix would have said of a spec without platforms, from the lock; then its paths fetched (in parallel). */
+    /** What Nix would have said of a spec without platforms, from the lock (its paths fetched as the layers read them). */
     NixInputs nixInputs(ImageSpec spec, BuildListener listener) throws IOException {
         if (lock.multiPlatform()) {
             throw new InputException(lockFile + " pins the platforms " + platformNames(lock.systems())
@@ -276,9 +272,7 @@ public final class LockedInputs implements AutoCloseable {
                     + (fromLocalStore ? "from the local store" : "fetched from " + String.join(", ", lock.substituters()))
                     + "); build with --no-lock to evaluate the spec with Nix instead"));
         }
-        if (!fromLocalStore) {
-            source.prefetchInBackground(List.copyOf(paths), parallelism);
-        }
+        // nothing is fetched yet: the layers say which paths they will read once the layer cache has been asked
     }
 
     /** True when the local store's closure of {@code roots} is exactly {@code locked}, hash for hash. */

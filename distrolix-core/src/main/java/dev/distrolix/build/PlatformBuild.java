@@ -78,7 +78,9 @@ final class PlatformBuild {
         }
         LayerWriting.Written storeOut;
         try {
-            storeOut = LayerWriting.write(producers, keys, cache, s.remote(), blobs, comp, listener, s.streamTo());
+            storeOut = LayerWriting.write(producers, keys, cache, s.remote(),
+                    toRead -> storeSource.prefetch(toRead.stream().flatMap(i -> plan.get(i).stream()).toList()),
+                    blobs, comp, listener, s.streamTo());
             if (custom == null) {
                 custom = announced(customJob.join(), listener);
             }

@@ -14,6 +14,13 @@ public interface StoreSource {
      */
     void walk(StorePath path, NarVisitor visitor) throws IOException;
 
+    /**
+     * Says that {@code paths} will be walked soon: a source that downloads them may start to (the local store
+     * has nothing to do). Only what a build will read is named: a warm build, whose layers are cached, names none.
+     */
+    default void prefetch(java.util.Collection<StorePath> paths) {
+    }
+
     @FunctionalInterface
     interface NarVisitor {
         void visit(NarEntry entry) throws IOException;

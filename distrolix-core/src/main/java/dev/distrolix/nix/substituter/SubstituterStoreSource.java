@@ -58,6 +58,8 @@ public final class SubstituterStoreSource implements StoreSource, AutoCloseable 
     /** A downloaded NAR: in {@code file} of the spool folder, or in memory ({@code bytes}) when small. */
     private record Fetched(Located located, Path file, byte[] bytes) {}
 
+    /** How many store paths {@link #prefetch} fetches at once. */
+    public static final int PREFETCHES = 4;
     /** A NAR of at most this many compressed bytes is kept in memory (while the budget lasts), not in a file. */
     static final long SMALL_NAR = 256 * 1024;
     /** What all the NARs kept in memory may take together: memory stays bounded whatever the closure. */
@@ -140,14 +142,15 @@ public final class SubstituterStoreSource implements StoreSource, AutoCloseable 
     }
 
     /**
-     * Starts locating and downloading every path, at most {@code parallelism} at a time, and returns at once:
-     * a {@link #walk} of a path waits for its download only, so layers are written while the rest arrive. A
-     * failure is reported by the walk that needs the path; one that no walk needs (its layer was cached) is
-     * never reported. {@link #close()} stops what is still running.
+     * Starts locating and downloading {@code paths}, at most {@value #PREFETCHES} at a time, and returns at once: a
+     * {@link #walk} of a path waits for its download only, so layers are written while the rest arrive. A failure
+     * is reported by the walk that needs the path; one that no walk needs is never reported. {@link #close()}
+     * stops what is still running.
      */
-    public synchronized void prefetchInBackground(Collection<StorePath> paths, int parallelism) {
+    @Override
+    public synchronized void prefetch(Collection<StorePath> paths) {
         if (background == null) {
-            background = java.util.concurrent.Executors.newFixedThreadPool(parallelism, r -> {
+            background = java.util.concurrent.Executors.newFixedThreadPool(PREFETCHES, r -> {
                 Thread t = new Thread(r, "distrolix-nar-fetch");
                 t.setDaemon(true);
                 return t;
