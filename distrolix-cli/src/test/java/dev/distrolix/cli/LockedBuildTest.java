@@ -185,7 +185,7 @@ class LockedBuildTest {
 
     /**
      * nginx's NAR is read for the profile's links (/usr/local/bin → …) even when its layer comes from the
-     * layer cache: that read is checked too, before anything is written.
+     * layer cache (and the listing has no record yet): that read is checked too, before anything is written.
      */
     @Test
     void aNarReadOnlyForProfileLinksIsCheckedToo() throws Exception {
@@ -195,6 +195,7 @@ class LockedBuildTest {
         Cli warm = Cli.run("build", spec.toString(), "--locked", "--cache-dir", layerCache.toString(), "-o",
                 "oci:" + tmp.resolve("listing-warm"), "-q");
         assertThat(warm.exitCode()).as(warm.err()).isZero();
+        Fixtures.run("rm", "-r", layerCache.resolve("listings").toString()); // else nginx's NAR is not read again
         Path dir = caches.resolve("fault-listing");
         copyTree(caches.resolve("zstd"), dir);
         tamperNar(dir, "-nginx-1.22.1");
@@ -208,16 +209,17 @@ class LockedBuildTest {
     }
 
     /**
-     * A runner without Nix whose layer cache was kept (a CI cache) builds from the lock again: the cached layers'
-     * NARs are never fetched, only the one read for the profile's links (nginx's; its layer cached too).
+     * A runner without Nix whose layer cache was kept (a CI cache) builds from the lock again: it asks the binary
+     * cache for nothing, neither its layers' NARs nor the NAR it lists for the profile's links (nginx's: the listing
+     * is recorded beside the layer cache).
      */
     @Test
-    void aWarmBuildFromALockFetchesNoNarOfItsCachedLayers() throws Exception {
+    void aWarmBuildFromALockFetchesNothing() throws Exception {
         copyTree(caches.resolve("xz"), caches.resolve("warm")); // its own: the access log tells its requests apart
         Path spec = specCopy("warm");
         assertThat(lock(spec, "warm").exitCode()).isZero();
-        String layers = tmp.resolve("warm-layer-cache").toString();
-        Cli cold = c.withoutNix("build", spec.toString(), "--locked", "--cache-dir", layers, "-o",
+        Path layers = tmp.resolve("warm-layer-cache");
+        Cli cold = c.withoutNix("build", spec.toString(), "--locked", "--cache-dir", layers.toString(), "-o",
                 "oci:" + tmp.resolve("warm-1"), "-q");
         assertThat(cold.exitCode()).as(cold.err()).isZero();
         assertThat(cold.out().strip()).isEqualTo(localDigest);
@@ -225,15 +227,23 @@ class LockedBuildTest {
         assertThat(coldNars).as("each of the closure's 6 NARs, once").hasSize(6).doesNotHaveDuplicates();
         int before = c.requests("warm").size();
 
-        Cli warm = c.withoutNix("build", spec.toString(), "--locked", "--cache-dir", layers, "-o",
+        Cli warm = c.withoutNix("build", spec.toString(), "--locked", "--cache-dir", layers.toString(), "-o",
                 "oci:" + tmp.resolve("warm-2"), "-q");
         assertThat(warm.exitCode()).as(warm.err()).isZero();
         assertThat(warm.out().strip()).isEqualTo(localDigest);
+        assertThat(c.requests("warm")).hasSize(before);
+
+        // without the listing's record, nginx's narinfo and NAR are fetched for the links, and nothing else
+        Fixtures.run("rm", "-r", layers.resolve("listings").toString());
+        Cli relisted = c.withoutNix("build", spec.toString(), "--locked", "--cache-dir", layers.toString(), "-o",
+                "oci:" + tmp.resolve("warm-3"), "-q");
+        assertThat(relisted.exitCode()).as(relisted.err()).isZero();
+        assertThat(relisted.out().strip()).isEqualTo(localDigest);
         List<String> asked = c.requests("warm");
         String nginx = Files.readString(narinfoOf(caches.resolve("warm"), "-nginx-1.22.1"));
-        assertThat(asked.subList(before, asked.size())).as("nginx's narinfo and NAR, for the profile's links")
-                .containsExactlyInAnyOrder("/warm/" + c.nginxPath.substring("/nix/store/".length(), "/nix/store/".length() + 32)
-                        + ".narinfo", "/warm/" + field(nginx, "URL"));
+        String hashPart = c.nginxPath.substring("/nix/store/".length(), "/nix/store/".length() + 32);
+        assertThat(asked.subList(before, asked.size()))
+                .containsExactlyInAnyOrder("/warm/" + hashPart + ".narinfo", "/warm/" + field(nginx, "URL"));
     }
 
     @Test

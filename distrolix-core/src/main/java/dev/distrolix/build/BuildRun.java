@@ -206,7 +206,7 @@ final class BuildRun {
             inputs.addAll(registryCheck == null ? locked.nixInputs(spec, platforms, o.listener())
                     : whileChecking(registryCheck, () -> locked.nixInputs(spec, platforms, o.listener())));
             storeSource = locked.source();
-            lister = locked.lister();
+            lister = locked.lister(o.cacheDir());
         } else if (!platforms.isEmpty()) {
             if (registryCheck != null) {
                 registryCheck.join();
@@ -216,7 +216,7 @@ final class BuildRun {
             inputs.add(registryCheck == null ? locked.nixInputs(spec, o.listener())
                     : whileChecking(registryCheck, () -> locked.nixInputs(spec, o.listener())));
             storeSource = locked.source();
-            lister = locked.lister();
+            lister = locked.lister(o.cacheDir());
         } else {
             NixCli nixCli = nixCli();
             inputs.add(registryCheck == null ? NixInputs.of(spec, nixCli, o.includes(), o.listener())

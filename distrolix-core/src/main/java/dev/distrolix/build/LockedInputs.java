@@ -11,6 +11,7 @@ import dev.distrolix.nix.StorePath;
 import dev.distrolix.nix.StoreSource;
 import dev.distrolix.nix.substituter.BinaryCache;
 import dev.distrolix.nix.substituter.NarHash;
+import dev.distrolix.nix.substituter.NarListingRecords;
 import dev.distrolix.nix.substituter.Retry;
 import dev.distrolix.nix.substituter.SubstituterStoreSource;
 import dev.distrolix.nix.substituter.TrustedKeys;
@@ -299,12 +300,16 @@ public final class LockedInputs implements AutoCloseable {
         return true;
     }
 
-    /** Lists directories inside store paths from their NARs, following symlinks as the file system would. */
-    StoreDirectoryLister lister() {
+    /**
+     * Lists directories inside store paths from their NARs, following symlinks as the file system would; with a
+     * layer cache ({@code cacheDir}, else null), each listing recorded beside it.
+     */
+    StoreDirectoryLister lister(Path cacheDir) {
         if (fromLocalStore) {
             return StoreDirectoryLister.local(Path.of("/"));
         }
-        return new LockedStoreLister(source, lock.expected().keySet());
+        return new LockedStoreLister(source, lock.expected(), cacheDir == null ? NarListingRecords.none()
+                : NarListingRecords.in(NarListingRecords.beside(cacheDir), dev.distrolix.RecordKey.user()));
     }
 
     @Override

@@ -221,10 +221,12 @@ public final class LayerCache implements Closeable {
             if (Files.isDirectory(scans)) {
                 removeAllBut(scans, kept);
             }
-            // records of closures (nix.ClosureRecords), of evaluations (nix.EvaluationRecords) and of spec documents
-            // (spec.SpecTreeRecords): as old entries; a build asks Nix again (parses again) and records it anew
+            // records of closures (nix.ClosureRecords), of evaluations (nix.EvaluationRecords), of spec documents
+            // (spec.SpecTreeRecords) and of NAR listings (nix.substituter.NarListingRecords): as old entries; a build
+            // asks Nix again (parses, lists again) and records it anew
             for (Path records : List.of(dev.distrolix.nix.ClosureRecords.beside(dir),
-                    dev.distrolix.nix.EvaluationRecords.beside(dir), dev.distrolix.spec.SpecTreeRecords.beside(dir))) {
+                    dev.distrolix.nix.EvaluationRecords.beside(dir), dev.distrolix.spec.SpecTreeRecords.beside(dir),
+                    dev.distrolix.nix.substituter.NarListingRecords.beside(dir))) {
                 if (Files.isDirectory(records)) {
                     try (Stream<Path> s = Files.list(records)) {
                         for (Path f : s.toList()) {
