@@ -6,6 +6,7 @@
 #       empty store (a tmpfs on /nix, in a mount namespace of its own), then the same cold build.
 # Whole processes, interleaved A B A B …, on the nginx example and the JRE closure; all three use
 # a spec naming the store path directly (no Nix evaluation in any of them) and --no-cache.
+# Then warm: both with a layer cache their first build filled (B: a runner that kept it, without Nix).
 # Usage: bench/locked-bench.sh [ROUNDS] [COMPRESSION]   (root, for unshare/mount; default 5 zstd)
 set -euo pipefail
 here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
@@ -75,4 +76,11 @@ for s in nginx jre; do
   a=$("$D" build "$spec" --no-lock --no-cache -q -o "oci:$work/a:1")
   b=$("$D" build "$spec" --locked --no-cache -q -o "oci:$work/b:1")
   [ "$a" = "$b" ] && echo "$s: same digest both ways ($a)" || { echo "$s: DIGESTS DIFFER: $a vs $b" >&2; exit 1; }
+  # a runner that kept its layer cache (a CI cache) and has no Nix: A = a warm build from the local store,
+  # B = a warm build --locked, which fetches nothing (each cache made by one build first, untimed)
+  "$D" build "$spec" --no-lock --cache-dir "$work/wa-$s" -q -o "oci:$work/a:1" >/dev/null
+  "$D" build "$spec" --locked --cache-dir "$work/wb-$s" -q -o "oci:$work/b:1" >/dev/null
+  bench_pair "$s warm local vs locked" "$rounds" \
+    "rm -rf $work/a" "$D build $spec --no-lock --cache-dir $work/wa-$s -q -o oci:$work/a:1" \
+    "rm -rf $work/b" "$D build $spec --locked --cache-dir $work/wb-$s -q -o oci:$work/b:1"
 done
