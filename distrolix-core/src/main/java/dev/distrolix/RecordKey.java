@@ -109,6 +109,30 @@ public final class RecordKey {
         return magic.equals(in.readUTF()) && in.readInt() == version ? in : null;
     }
 
+    /** Writes a string of any length to a record's body ({@code writeUTF} takes at most 64 kB): its length, then UTF-8. */
+    public static void writeString(java.io.DataOutputStream out, String s) throws IOException {
+        byte[] b = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        out.writeInt(b.length);
+        out.write(b);
+    }
+
+    /** A string {@link #writeString} wrote. */
+    public static String readString(java.io.DataInputStream in) throws IOException {
+        return new String(in.readNBytes(count(in)), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /**
+     * A count or length read from a record's body ({@link #open}), no larger than what is left of it could hold
+     * (each item takes at least a byte): what bounds any allocation a record makes.
+     */
+    public static int count(java.io.DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > in.available()) {
+            throw new IOException("a count past the record: " + n);
+        }
+        return n;
+    }
+
     /**
      * How many bytes of {@code record} are its body, when its HMAC under {@code key} holds; -1 when the record is
      * too short to have one or was damaged or made under another key.

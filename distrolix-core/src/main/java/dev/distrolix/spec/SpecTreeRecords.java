@@ -137,7 +137,7 @@ public final class SpecTreeRecords {
         if (node instanceof Scalar s) {
             out.writeByte(SCALAR);
             out.writeByte(s.kind().ordinal());
-            writeString(out, s.text());
+            RecordKey.writeString(out, s.text());
         } else if (node instanceof ListNode l) {
             out.writeByte(LIST);
             out.writeInt(l.items().size());
@@ -151,7 +151,7 @@ public final class SpecTreeRecords {
             out.writeByte(MAP);
             out.writeInt(m.entries().size());
             for (Entry e : m.entries().values()) {
-                writeString(out, e.key());
+                RecordKey.writeString(out, e.key());
                 writeLocation(out, e.keyLocation());
                 if (!write(out, e.value(), nodes, depth + 1)) {
                     return false;
@@ -184,10 +184,10 @@ public final class SpecTreeRecords {
                 if (kind < 0 || kind >= kinds.length) {
                     throw new IOException("no such scalar kind: " + kind);
                 }
-                return new Scalar(location, kinds[kind], readString(in));
+                return new Scalar(location, kinds[kind], RecordKey.readString(in));
             }
             case LIST -> {
-                int n = count(in);
+                int n = RecordKey.count(in);
                 List<SpecNode> items = new ArrayList<>(n);
                 for (int i = 0; i < n; i++) {
                     items.add(read(in, file, depth + 1));
@@ -195,10 +195,10 @@ public final class SpecTreeRecords {
                 return new ListNode(location, items);
             }
             case MAP -> {
-                int n = count(in);
+                int n = RecordKey.count(in);
                 Map<String, Entry> entries = new LinkedHashMap<>();
                 for (int i = 0; i < n; i++) {
-                    String k = readString(in);
+                    String k = RecordKey.readString(in);
                     SourceLocation keyLocation = readLocation(in, file);
                     entries.put(k, new Entry(k, keyLocation, read(in, file, depth + 1)));
                 }
@@ -215,25 +215,5 @@ public final class SpecTreeRecords {
 
     private static SourceLocation readLocation(DataInputStream in, Path file) throws IOException {
         return new SourceLocation(file, in.readInt(), in.readInt()); // refuses a line or column out of range
-    }
-
-    /** A string of any length (writeUTF takes at most 64 kB). */
-    private static void writeString(DataOutputStream out, String s) throws IOException {
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        out.writeInt(b.length);
-        out.write(b);
-    }
-
-    private static String readString(DataInputStream in) throws IOException {
-        return new String(in.readNBytes(count(in)), StandardCharsets.UTF_8);
-    }
-
-    /** A count or length no larger than what is left of the record could hold. */
-    private static int count(DataInputStream in) throws IOException {
-        int n = in.readInt();
-        if (n < 0 || n > in.available()) {
-            throw new IOException("a count past the record: " + n);
-        }
-        return n;
     }
 }

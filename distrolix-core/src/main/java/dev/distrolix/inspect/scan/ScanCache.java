@@ -228,7 +228,7 @@ public final class ScanCache {
             return collectors == 0 ? new LayerScanRecord(new LayerWalker.KnownLayer(entries, sizes), List.of(), List.of())
                     : null;
         }
-        int c = count(in);
+        int c = RecordKey.count(in);
         if (c != collectors) {
             return null;
         }
@@ -236,13 +236,13 @@ public final class ScanCache {
         List<Map<String, String>> layers = new ArrayList<>();
         for (int k = 0; k < c; k++) {
             Map<Integer, List<String>> byEntry = new TreeMap<>();
-            int f = count(in);
+            int f = RecordKey.count(in);
             for (int i = 0; i < f; i++) {
                 int entry = in.readInt();
                 if (entry < 0 || entry >= n) {
                     return null;
                 }
-                int m = count(in);
+                int m = RecordKey.count(in);
                 List<String> found = new ArrayList<>();
                 for (int j = 0; j < m; j++) {
                     found.add(in.readUTF());
@@ -250,7 +250,7 @@ public final class ScanCache {
                 byEntry.put(entry, List.copyOf(found));
             }
             Map<String, String> whole = new LinkedHashMap<>();
-            int w = count(in);
+            int w = RecordKey.count(in);
             for (int i = 0; i < w; i++) {
                 whole.put(in.readUTF(), in.readUTF());
             }
@@ -261,15 +261,6 @@ public final class ScanCache {
             return null;
         }
         return new LayerScanRecord(new LayerWalker.KnownLayer(entries, sizes), files, layers);
-    }
-
-    /** A count that the remaining bytes could hold (each item takes at least one byte). */
-    private static int count(DataInputStream in) throws IOException {
-        int n = in.readInt();
-        if (n < 0 || n > in.available()) {
-            throw new IOException("count out of range");
-        }
-        return n;
     }
 
     /** "/a/b": absolute, no empty, "." or ".." component, not the root itself (what the walker makes of a name). */

@@ -93,15 +93,15 @@ public final class NarListingRecords {
         DataOutputStream out = new DataOutputStream(buf);
         out.writeUTF(MAGIC);
         out.writeInt(VERSION);
-        writeString(out, path.fullPath());
-        writeString(out, narHash.toString());
+        RecordKey.writeString(out, path.fullPath());
+        RecordKey.writeString(out, narHash.toString());
         out.writeInt(listing.size());
         for (Map.Entry<String, SubstituterStoreSource.Node> e : listing.entrySet()) {
-            writeString(out, e.getKey());
+            RecordKey.writeString(out, e.getKey());
             String target = e.getValue().symlinkTarget();
             out.writeByte(e.getValue().directory() ? 1 : target != null ? 2 : 0);
             if (target != null) {
-                writeString(out, target);
+                RecordKey.writeString(out, target);
             }
             if (out.size() > MAX_BYTES) {
                 return null;
@@ -115,38 +115,19 @@ public final class NarListingRecords {
     static Map<String, SubstituterStoreSource.Node> decode(byte[] record, byte[] key, StorePath path, NarHash narHash)
             throws IOException {
         DataInputStream in = RecordKey.open(key, record, MAGIC, VERSION);
-        if (in == null || !readString(in).equals(path.fullPath()) || !readString(in).equals(narHash.toString())) {
+        if (in == null || !RecordKey.readString(in).equals(path.fullPath()) || !RecordKey.readString(in).equals(narHash.toString())) {
             return null;
         }
-        int n = count(in);
+        int n = RecordKey.count(in);
         Map<String, SubstituterStoreSource.Node> listing = new TreeMap<>();
         for (int i = 0; i < n; i++) {
-            String rel = readString(in);
+            String rel = RecordKey.readString(in);
             int kind = in.readByte();
             if (kind < 0 || kind > 2) {
                 throw new IOException("no such node kind: " + kind);
             }
-            listing.put(rel, new SubstituterStoreSource.Node(kind == 1, kind == 2 ? readString(in) : null));
+            listing.put(rel, new SubstituterStoreSource.Node(kind == 1, kind == 2 ? RecordKey.readString(in) : null));
         }
         return in.available() == 0 ? Collections.unmodifiableMap(listing) : null;
-    }
-
-    private static void writeString(DataOutputStream out, String s) throws IOException {
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        out.writeInt(b.length);
-        out.write(b);
-    }
-
-    private static String readString(DataInputStream in) throws IOException {
-        return new String(in.readNBytes(count(in)), StandardCharsets.UTF_8);
-    }
-
-    /** A count or length no larger than what is left of the record could hold. */
-    private static int count(DataInputStream in) throws IOException {
-        int n = in.readInt();
-        if (n < 0 || n > in.available()) {
-            throw new IOException("a count past the record: " + n);
-        }
-        return n;
     }
 }
