@@ -1,6 +1,7 @@
 package dev.distrolix.build;
 
 import dev.distrolix.InputException;
+import dev.distrolix.RecordKey;
 import dev.distrolix.lock.ImageLock;
 import dev.distrolix.nix.Closure;
 import dev.distrolix.nix.LocalStoreSource;
@@ -36,7 +37,6 @@ import java.util.function.Consumer;
  * store paths' contents from its substituters. Runs no Nix program and reads nothing from /nix/store.
  */
 public final class LockedInputs implements AutoCloseable {
-
     private final ImageLock lock;
     private final Path lockFile;
     private final SubstituterStoreSource source;
@@ -309,7 +309,7 @@ public final class LockedInputs implements AutoCloseable {
             return StoreDirectoryLister.local(Path.of("/"));
         }
         return new LockedStoreLister(source, lock.expected(), cacheDir == null ? NarListingRecords.none()
-                : NarListingRecords.in(NarListingRecords.beside(cacheDir), dev.distrolix.RecordKey.user()));
+                : NarListingRecords.in(NarListingRecords.beside(cacheDir), RecordKey.user()));
     }
 
     @Override

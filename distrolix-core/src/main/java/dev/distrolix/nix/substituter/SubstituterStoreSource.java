@@ -59,7 +59,7 @@ public final class SubstituterStoreSource implements StoreSource, AutoCloseable 
     private record Fetched(Located located, Path file, byte[] bytes) {}
 
     /** How many store paths {@link #prefetch} fetches at once. */
-    public static final int PREFETCHES = 4;
+    static final int PREFETCHES = 4;
     /** A NAR of at most this many compressed bytes is kept in memory (while the budget lasts), not in a file. */
     static final long SMALL_NAR = 256 * 1024;
     /** What all the NARs kept in memory may take together: memory stays bounded whatever the closure. */

@@ -25,7 +25,7 @@ final class XzJni extends InputStream {
     private static final byte[] SAMPLE = bytes("fd377a585a000004e6d6b4460200210116000000742fe5a301000964697374726f6c69"
             + "780a000000b893cff74ae583d20001220a151ae1671fb6f37d010000000004595a");
     private static final boolean NATIVE = NativeLibraries.usable(NativeLibraries.XZ, XzJni::load);
-    /** The most memory a stream may need to be decoded, in KiB (org.tukaani.xz's unit; the C file's is the same). */
+    /** The most memory a stream may need to be decoded, in KiB (org.tukaani.xz's unit): the C file's MEMORY_LIMIT. */
     static final int MEMORY_LIMIT_KIB = 256 * 1024;
 
     private final InputStream raw;
