@@ -164,6 +164,11 @@ class LayerCacheTest {
         Files.writeString(closures.resolve("old"), "closure asked 3 days ago");
         Files.setLastModifiedTime(closures.resolve("old"), FileTime.from(Instant.now().minus(Duration.ofDays(3))));
         Files.writeString(closures.resolve("recent"), "closure asked now");
+        // and so do the listings of NARs (nix.substituter.NarListingRecords)
+        Path listings = Files.createDirectories(dev.distrolix.nix.substituter.NarListingRecords.beside(dir));
+        Files.writeString(listings.resolve("old"), "listing read 3 days ago");
+        Files.setLastModifiedTime(listings.resolve("old"), FileTime.from(Instant.now().minus(Duration.ofDays(3))));
+        Files.writeString(listings.resolve("recent"), "listing read now");
 
         LayerCache.Usage left = LayerCache.prune(dir, Duration.ofDays(1));
 
@@ -175,8 +180,11 @@ class LayerCacheTest {
         assertThat(scans.resolve(recent.digest().hex())).exists();
         assertThat(closures.resolve("old")).doesNotExist();
         assertThat(closures.resolve("recent")).exists();
+        assertThat(listings.resolve("old")).doesNotExist();
+        assertThat(listings.resolve("recent")).exists();
         assertThat(LayerCache.prune(dir, Duration.ZERO)).as("zero: everything").isEqualTo(new LayerCache.Usage(0, 0, 0));
         assertThat(closures).isEmptyDirectory();
+        assertThat(listings).isEmptyDirectory();
     }
 
     @Test
