@@ -308,7 +308,7 @@ public final class LockedInputs implements AutoCloseable {
         if (fromLocalStore) {
             return StoreDirectoryLister.local(Path.of("/"));
         }
-        return new LockedStoreLister(source, lock.expected(), cacheDir == null ? NarListingRecords.none()
+        return new LockedStoreLister(source, lock.expected().keySet(), cacheDir == null ? NarListingRecords.none()
                 : NarListingRecords.in(NarListingRecords.beside(cacheDir), RecordKey.user()));
     }
 

@@ -1,7 +1,6 @@
 package dev.distrolix.build;
 
 import dev.distrolix.nix.StorePath;
-import dev.distrolix.nix.substituter.NarHash;
 import dev.distrolix.nix.substituter.NarListingRecords;
 import dev.distrolix.nix.substituter.SubstituterStoreSource;
 import dev.distrolix.rootfs.StoreDirectoryLister;
@@ -11,39 +10,23 @@ import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Set;
 
 /**
  * Directories inside the locked store paths, listed from their NARs (a build from a lock reads nothing from
  * /nix/store), symlinks followed as the file system would; nothing outside the locked closure is found. A path's
- * listing is taken from its record beside the layer cache where there is one for the NarHash the lock pins (a warm
- * build then fetches no NAR at all), else read from its NAR (checked) and recorded.
+ * listing is taken from its record beside the layer cache ({@code records}) where there is one for the NarHash the
+ * lock pins (a warm build then fetches no NAR at all), else read from its NAR (checked) and recorded.
  */
 final class LockedStoreLister implements StoreDirectoryLister {
     private final SubstituterStoreSource source;
-    private final Map<StorePath, SubstituterStoreSource.Expected> locked;
+    private final Set<StorePath> locked;
     private final NarListingRecords records;
-    private final Map<StorePath, Map<String, SubstituterStoreSource.Node>> listings = new ConcurrentHashMap<>();
 
-    LockedStoreLister(SubstituterStoreSource source, Map<StorePath, SubstituterStoreSource.Expected> locked,
-                      NarListingRecords records) {
+    LockedStoreLister(SubstituterStoreSource source, Set<StorePath> locked, NarListingRecords records) {
         this.source = source;
-        this.locked = Map.copyOf(locked);
+        this.locked = Set.copyOf(locked);
         this.records = records;
-    }
-
-    private Map<String, SubstituterStoreSource.Node> listing(StorePath path) throws IOException {
-        Map<String, SubstituterStoreSource.Node> l = listings.get(path);
-        if (l == null) {
-            NarHash narHash = locked.get(path).narHash();
-            l = records.read(path, narHash);
-            if (l == null) {
-                l = source.listing(path); // its NarHash checked against the narinfo's, which the lock's is
-                records.write(path, narHash, l);
-            }
-            listings.put(path, l);
-        }
-        return l;
     }
 
     @Override
@@ -51,7 +34,7 @@ final class LockedStoreLister implements StoreDirectoryLister {
         Located d = resolve(storeDirectory, true, 0);
         List<Listed> out = new ArrayList<>();
         String prefix = d.rel().isEmpty() ? "" : d.rel() + "/";
-        for (Map.Entry<String, SubstituterStoreSource.Node> e : listing(d.path()).entrySet()) {
+        for (Map.Entry<String, SubstituterStoreSource.Node> e : source.listing(d.path(), records).entrySet()) {
             String k = e.getKey();
             if (!k.isEmpty() && k.startsWith(prefix) && k.indexOf('/', prefix.length()) < 0) {
                 out.add(new Listed(k.substring(prefix.length()), e.getValue().directory()));
@@ -66,7 +49,7 @@ final class LockedStoreLister implements StoreDirectoryLister {
     public boolean isDirectory(String storeFullPath) throws IOException {
         try {
             Located l = resolve(storeFullPath, false, 0);
-            SubstituterStoreSource.Node n = listing(l.path()).get(l.rel());
+            SubstituterStoreSource.Node n = source.listing(l.path(), records).get(l.rel());
             return n != null && n.directory();
         } catch (NoSuchFileException e) {
             return false;
@@ -92,10 +75,10 @@ final class LockedStoreLister implements StoreDirectoryLister {
         } catch (IllegalArgumentException e) {
             throw new NoSuchFileException(full);
         }
-        if (!locked.containsKey(sp)) {
+        if (!locked.contains(sp)) {
             throw new NoSuchFileException(full + " (not in the locked closure)");
         }
-        Map<String, SubstituterStoreSource.Node> listing = listing(sp);
+        Map<String, SubstituterStoreSource.Node> listing = source.listing(sp, records);
         List<String> parts = slash < 0 ? List.of() : List.of(rest.substring(slash + 1).split("/"));
         List<String> at = new ArrayList<>();
         for (int i = 0; i < parts.size(); i++) {

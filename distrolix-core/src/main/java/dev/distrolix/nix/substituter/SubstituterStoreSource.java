@@ -291,16 +291,24 @@ public final class SubstituterStoreSource implements StoreSource, AutoCloseable 
 
     /**
      * The structure of {@code path} (relative path → node; "" is the root), without contents, for profile
-     * links. Read once per path and remembered.
+     * links. Read once per path and remembered; where the lock pins the path's NarHash, taken from its record in
+     * {@code records} when there is one, else read and recorded there.
      */
-    public Map<String, Node> listing(StorePath path) throws IOException {
+    public Map<String, Node> listing(StorePath path, NarListingRecords records) throws IOException {
         Map<String, Node> l = listings.get(path);
         if (l == null) {
-            Map<String, Node> m = new TreeMap<>();
-            // checked as any first read is: the layer that holds the path then reads it without hashing again
-            walk(path, e -> m.put(e.path(), new Node(e instanceof NarEntry.Directory,
-                    e instanceof NarEntry.Symlink s ? s.target() : null)));
-            l = java.util.Collections.unmodifiableMap(m);
+            Expected e = expected.get(path);
+            l = e == null ? null : records.read(path, e.narHash());
+            if (l == null) {
+                Map<String, Node> m = new TreeMap<>();
+                // checked as any first read is: the layer that holds the path then reads it without hashing again
+                walk(path, n -> m.put(n.path(), new Node(n instanceof NarEntry.Directory,
+                        n instanceof NarEntry.Symlink s ? s.target() : null)));
+                l = java.util.Collections.unmodifiableMap(m);
+                if (e != null) {
+                    records.write(path, e.narHash(), l); // its NarHash checked: the narinfo's, which is the lock's
+                }
+            }
             listings.put(path, l);
         }
         return l;
