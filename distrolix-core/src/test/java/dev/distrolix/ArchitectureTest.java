@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The package dependency rules of distrolix-core: one-way flow, no cycles between the top-level
  * packages. The foundation (the root package's errors, CacheDirs and FileTrees; {@code blob}'s
- * Digest and Compression; {@code json}'s mapper factory) may be used by everyone and uses nothing
+ * Digest, Compression and RecordKey; {@code json}'s mapper factory) may be used by everyone and uses nothing
  * above it; {@code nix} feeds {@code spec}, {@code layering} and {@code tar}; {@code tar} feeds
  * {@code image}; {@code image} feeds {@code registry}, {@code target} and {@code copy}; {@code build}
  * and {@code cache} sit on top. A fast unit test: it reads the compiled classes, runs no tool.

@@ -100,7 +100,7 @@ class LayerCacheTest {
 
         String include = "nixpkgs=" + Fixtures.debianPackageSet();
         dev.distrolix.nix.EvaluationRecords.Slot slot = dev.distrolix.nix.EvaluationRecords.slot(
-                dev.distrolix.nix.EvaluationRecords.beside(cache), dev.distrolix.RecordKey.user(), spec, List.of(include), null);
+                dev.distrolix.nix.EvaluationRecords.beside(cache), dev.distrolix.blob.RecordKey.user(), spec, List.of(include), null);
         slot.store(List.of(List.of("--eval", Fixtures.debianPackageSet().toString(), "-A", "busybox.type", "-A",
                 "busybox.outPath", "-I", include)));
         assertThat(Files.readAllBytes(records.get(0))).isNotEqualTo(record);

@@ -140,7 +140,7 @@ final class BuildRun {
         ImageSpec spec;
         try {
             spec = o.specSource().apply(o.cacheDir() == null ? SpecTreeRecords.none()
-                    : SpecTreeRecords.in(SpecTreeRecords.beside(o.cacheDir()), dev.distrolix.RecordKey.user()));
+                    : SpecTreeRecords.in(SpecTreeRecords.beside(o.cacheDir()), dev.distrolix.blob.RecordKey.user()));
         } catch (RuntimeException | Error e) {
             if (lockRead != null) {
                 lockRead.join(); // a bad lock is reported before a bad spec, as when it was read first
@@ -326,7 +326,7 @@ final class BuildRun {
         if (nix == null) {
             NixCli n = o.nix() != null ? o.nix() : NixCli.create();
             nix = o.cacheDir() == null ? n : n.withClosureRecords(dev.distrolix.nix.ClosureRecords.in(
-                    dev.distrolix.nix.ClosureRecords.beside(o.cacheDir()), dev.distrolix.RecordKey.user()));
+                    dev.distrolix.nix.ClosureRecords.beside(o.cacheDir()), dev.distrolix.blob.RecordKey.user()));
         }
         return nix;
     }
@@ -345,7 +345,7 @@ final class BuildRun {
         }
         NixCli n = nixCli();
         EarlyEvaluations started = n.startEvaluations(EvaluationRecords.slot(EvaluationRecords.beside(o.cacheDir()),
-                dev.distrolix.RecordKey.user(), o.specFile(), o.includes(), o.platforms()));
+                dev.distrolix.blob.RecordKey.user(), o.specFile(), o.includes(), o.platforms()));
         nix = n.withEarlyEvaluations(started);
         return started;
     }

@@ -1,7 +1,7 @@
 package dev.distrolix.build;
 
 import dev.distrolix.InputException;
-import dev.distrolix.RecordKey;
+import dev.distrolix.blob.RecordKey;
 import dev.distrolix.lock.ImageLock;
 import dev.distrolix.nix.Closure;
 import dev.distrolix.nix.LocalStoreSource;

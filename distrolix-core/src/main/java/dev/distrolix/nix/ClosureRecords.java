@@ -1,7 +1,7 @@
 package dev.distrolix.nix;
 
-import dev.distrolix.RecordKey;
 import dev.distrolix.TempFiles;
+import dev.distrolix.blob.RecordKey;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;

@@ -1,8 +1,8 @@
 package dev.distrolix.spec;
 
-import dev.distrolix.RecordKey;
 import dev.distrolix.TempFiles;
 import dev.distrolix.blob.Digest;
+import dev.distrolix.blob.RecordKey;
 import dev.distrolix.spec.SpecNode.Entry;
 import dev.distrolix.spec.SpecNode.ListNode;
 import dev.distrolix.spec.SpecNode.MapNode;

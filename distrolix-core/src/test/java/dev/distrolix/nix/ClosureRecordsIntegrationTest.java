@@ -3,7 +3,7 @@ package dev.distrolix.nix;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.distrolix.RecordKey;
+import dev.distrolix.blob.RecordKey;
 import dev.distrolix.testing.IntegrationTest;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -2,7 +2,7 @@ package dev.distrolix.nix;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.distrolix.RecordKey;
+import dev.distrolix.blob.RecordKey;
 import dev.distrolix.testing.IntegrationTest;
 import java.io.IOException;
 import java.nio.file.Files;

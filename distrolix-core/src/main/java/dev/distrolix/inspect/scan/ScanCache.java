@@ -1,9 +1,9 @@
 package dev.distrolix.inspect.scan;
 
-import dev.distrolix.RecordKey;
 import dev.distrolix.TempFiles;
 import dev.distrolix.blob.Compression;
 import dev.distrolix.blob.Digest;
+import dev.distrolix.blob.RecordKey;
 import dev.distrolix.inspect.FsEntry;
 import dev.distrolix.inspect.LayerInfo;
 import dev.distrolix.inspect.LayerWalker;

@@ -1,8 +1,8 @@
 package dev.distrolix.nix.substituter;
 
-import dev.distrolix.RecordKey;
 import dev.distrolix.TempFiles;
 import dev.distrolix.blob.Digest;
+import dev.distrolix.blob.RecordKey;
 import dev.distrolix.nix.StorePath;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;

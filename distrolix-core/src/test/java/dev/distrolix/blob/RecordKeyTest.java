@@ -1,4 +1,4 @@
-package dev.distrolix;
+package dev.distrolix.blob;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,5 +1,7 @@
-package dev.distrolix;
+package dev.distrolix.blob;
 
+import dev.distrolix.CacheDirs;
+import dev.distrolix.TempFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -147,8 +149,9 @@ public final class RecordKey {
     }
 
     /**
-     * HMAC-SHA256 under {@code key} of the first {@code len} bytes of {@code bytes}: BouncyCastle's HMAC over the
-     * JDK's SHA-256 (its CPU instructions). Not {@code javax.crypto.Mac}, whose first use sets up the JCE's crypto
+     * HMAC-SHA256 under {@code key} of the first {@code len} bytes of {@code bytes}: BouncyCastle's HMAC over
+     * {@link Digest#newSha256()} (OpenSSL's where bin/distrolix names distrolix's library: builds run on C1 alone,
+     * where the JDK's SHA-256 is plain Java). Not {@code javax.crypto.Mac}, whose first use sets up the JCE's crypto
      * policy (~25 ms of every warm build, which checks its closure's record).
      */
     static byte[] mac(byte[] key, byte[] bytes, int len) {
@@ -160,17 +163,9 @@ public final class RecordKey {
         return out;
     }
 
-    /** The JDK's SHA-256 as the digest BouncyCastle's HMAC takes. */
+    /** distrolix's SHA-256 as the digest BouncyCastle's HMAC takes. */
     private static final class Sha256 implements org.bouncycastle.crypto.ExtendedDigest {
-        private final java.security.MessageDigest md;
-
-        Sha256() {
-            try {
-                md = java.security.MessageDigest.getInstance("SHA-256");
-            } catch (java.security.NoSuchAlgorithmException e) {
-                throw new IllegalStateException("this JDK has no SHA-256", e);
-            }
-        }
+        private final java.security.MessageDigest md = Digest.newSha256();
 
         @Override
         public String getAlgorithmName() {
