@@ -59,11 +59,30 @@ public final class TempFiles {
         boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
         FileAttribute<?>[] mode = !posix ? new FileAttribute<?>[0]
                 : new FileAttribute<?>[] {folder ? OWNER_ONLY_FOLDER : OWNER_ONLY_FILE};
+        return take(dir, prefix, suffix, p -> folder ? Files.createDirectory(p, mode) : Files.createFile(p, mode));
+    }
+
+    /**
+     * A hard link to {@code existing} beside {@code target}, under a fresh {@code .NAME.tmp-PID-…} name (taken as
+     * {@link #createBeside}'s are: a link fails on any existing entry). Where a file is only renamed into place, this
+     * spares making an empty file to reserve the name and deleting it again: on ext4 each new inode is searched for
+     * past recently deleted ones, ~0.25 ms of kernel time a layer in a cold build of 3,001 paths.
+     */
+    public static Path linkBeside(Path target, Path existing) throws IOException {
+        return take(target.toAbsolutePath().getParent(), besidePrefix(target), "", p -> Files.createLink(p, existing));
+    }
+
+    private interface Maker {
+        Path make(Path name) throws IOException;
+    }
+
+    /** {@code dir/PREFIX<random>SUFFIX} made by {@code maker}, which fails on a name taken. */
+    private static Path take(Path dir, String prefix, String suffix, Maker maker) throws IOException {
         for (int attempt = 0; ; attempt++) {
             Path p = dir.resolve(prefix + (attempt == 0 ? randomPart()
                     : Long.toUnsignedString(Unguessable.RANDOM.nextLong(), 36)) + suffix);
             try {
-                return folder ? Files.createDirectory(p, mode) : Files.createFile(p, mode);
+                return maker.make(p);
             } catch (java.nio.file.FileAlreadyExistsException taken) {
                 if (attempt >= 100) {
                     throw taken;

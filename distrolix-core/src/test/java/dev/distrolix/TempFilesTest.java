@@ -26,6 +26,26 @@ class TempFilesTest {
     }
 
     @Test
+    void aLinkBesideIsTheSameFileUnderAFreshTempNameAndTakesNoExistingName() throws Exception {
+        Path blob = Files.writeString(tmp.resolve("blob"), "layer");
+        Path target = tmp.resolve("sha256-abc");
+        Path first = TempFiles.linkBeside(target, blob);
+        Path second = TempFiles.linkBeside(target, blob);
+        assertThat(first).isNotEqualTo(second);
+        for (Path link : java.util.List.of(first, second)) {
+            assertThat(link.getParent()).isEqualTo(tmp);
+            assertThat(link.getFileName().toString()).startsWith(TempFiles.besidePrefix(target));
+            assertThat(Files.isSameFile(link, blob)).isTrue();
+            assertThat(TempFiles.owner(link.getFileName().toString())).isEqualTo(TempFiles.pid());
+        }
+        assertThat(Files.readString(blob)).isEqualTo("layer"); // nothing written through a name taken before
+        assertThat(Files.getAttribute(blob, "unix:nlink")).isEqualTo(3);
+        try (var names = Files.list(tmp)) {
+            assertThat(names).hasSize(3); // no placeholder file left beside the links
+        }
+    }
+
+    @Test
     void sweepRemovesOnlyTheTempFilesOfProcessesThatAreGone() throws Exception {
         long pid = ProcessHandle.current().pid();
         Path dead = Files.writeString(tmp.resolve(".a.tar.tmp-" + GONE + "-1"), "x");

@@ -269,10 +269,9 @@ public final class OciLayoutWriter {
             if (Files.size(f.blob().file()) != f.size()) {
                 return null;
             }
-            link = OutputFiles.createTemp(target); // a fresh name, taken by the link
+            link = TempFiles.linkBeside(target, f.blob().file());
+            link.toFile().deleteOnExit();
             rollback.created(link);
-            Files.delete(link);
-            Files.createLink(link, f.blob().file());
             OutputFiles.sync(link);
             return link;
         } catch (IOException | UnsupportedOperationException | SecurityException e) {
