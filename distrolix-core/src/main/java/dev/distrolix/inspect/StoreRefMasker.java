@@ -1,6 +1,7 @@
 package dev.distrolix.inspect;
 
 import dev.distrolix.blob.Digest;
+import dev.distrolix.nix.Nix32;
 import java.security.MessageDigest;
 
 /**
@@ -11,15 +12,7 @@ import java.security.MessageDigest;
  */
 final class StoreRefMasker {
     private static final byte[] PREFIX = "/nix/store/".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    private static final int HASH_LEN = 32;
-    private static final boolean[] BASE32 = new boolean[128];
-
-    static {
-        for (char c : "0123456789abcdfghijklmnpqrsvwxyz".toCharArray()) {
-            BASE32[c] = true;
-        }
-    }
-
+    private static final int HASH_LEN = Nix32.HASH_LENGTH;
     private final MessageDigest md = Digest.newSha256();
     private final byte[] pending = new byte[HASH_LEN];
     private int matched; // bytes of PREFIX matched so far
@@ -34,7 +27,7 @@ final class StoreRefMasker {
 
     private void update(byte c) {
         if (matched == PREFIX.length) {
-            if (c >= 0 && BASE32[c]) {
+            if (Nix32.isDigit(c)) {
                 pending[hashBytes++] = c;
                 if (hashBytes == HASH_LEN) {
                     for (int i = 0; i < HASH_LEN; i++) {

@@ -8,7 +8,6 @@ import java.util.Objects;
  */
 public record StorePath(String storeDir, String hashPart, String name) implements Comparable<StorePath> {
     public static final String DEFAULT_STORE_DIR = "/nix/store";
-    private static final String NIX32 = "0123456789abcdfghijklmnpqrsvwxyz";
     private static final int MAX_NAME = 211;
 
     public StorePath {
@@ -26,15 +25,7 @@ public record StorePath(String storeDir, String hashPart, String name) implement
 
     /** 32 characters of Nix's base-32 alphabet. */
     private static boolean isHash(String s) {
-        if (s.length() != 32) {
-            return false;
-        }
-        for (int i = 0; i < 32; i++) {
-            if (NIX32.indexOf(s.charAt(i)) < 0) {
-                return false;
-            }
-        }
-        return true;
+        return Nix32.isHashPart(s);
     }
 
     /** 1 to 211 characters of {@code [A-Za-z0-9+-._?=]}. */

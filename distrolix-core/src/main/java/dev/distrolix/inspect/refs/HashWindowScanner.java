@@ -1,5 +1,6 @@
 package dev.distrolix.inspect.refs;
 
+import dev.distrolix.nix.Nix32;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 

@@ -1,5 +1,6 @@
 package dev.distrolix.nix.substituter;
 
+import dev.distrolix.nix.Nix32;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -9,7 +10,6 @@ import java.util.HexFormat;
  * and always renders {@code sha256:} + Nix32 in fingerprints and narinfo files; so does {@link #toString()}.
  */
 public final class NarHash {
-    static final String ALPHABET = "0123456789abcdfghijklmnpqrsvwxyz";
     private final byte[] bytes;
 
     private NarHash(byte[] bytes) {
@@ -57,43 +57,16 @@ public final class NarHash {
         return bytes.clone();
     }
 
-    /** Nix32: from the last byte, 5 bits a character, no padding (Nix's printHash32). */
+    /** Nix32 (Nix's printHash32). */
     public static String nix32(byte[] hash) {
-        int len = (hash.length * 8 - 1) / 5 + 1;
-        StringBuilder s = new StringBuilder(len);
-        for (int n = len - 1; n >= 0; n--) {
-            int b = n * 5;
-            int i = b / 8;
-            int j = b % 8;
-            int c = ((hash[i] & 0xff) >> j) | (i >= hash.length - 1 ? 0 : (hash[i + 1] & 0xff) << (8 - j));
-            s.append(ALPHABET.charAt(c & 0x1f));
-        }
-        return s.toString();
+        return Nix32.encode(hash);
     }
 
     static byte[] nix32Decode(String s) {
-        byte[] hash = new byte[32];
-        int len = s.length();
-        if (len != 52) {
+        if (s.length() != 52) {
             throw new IllegalArgumentException("a Nix32 sha256 has 52 characters: '" + s + "'");
         }
-        for (int n = 0; n < len; n++) {
-            int digit = ALPHABET.indexOf(s.charAt(len - n - 1));
-            if (digit < 0) {
-                throw new IllegalArgumentException("not a Nix32 character '" + s.charAt(len - n - 1) + "' in '" + s + "'");
-            }
-            int b = n * 5;
-            int i = b / 8;
-            int j = b % 8;
-            hash[i] |= (byte) (digit << j);
-            int carry = digit >> (8 - j);
-            if (i < hash.length - 1) {
-                hash[i + 1] |= (byte) carry;
-            } else if (carry != 0) {
-                throw new IllegalArgumentException("Nix32 hash out of range: '" + s + "'");
-            }
-        }
-        return hash;
+        return Nix32.decode(s, 32);
     }
 
     @Override

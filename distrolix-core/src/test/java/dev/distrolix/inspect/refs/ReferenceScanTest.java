@@ -9,6 +9,7 @@ import dev.distrolix.blob.Digest;
 import dev.distrolix.inspect.FlatFilesystem;
 import dev.distrolix.inspect.StorePathIndex;
 import dev.distrolix.inspect.scan.ImageScan;
+import dev.distrolix.nix.Nix32;
 import dev.distrolix.image.Image;
 import dev.distrolix.image.Layer;
 import dev.distrolix.registry.RegistrySettings;
