@@ -394,6 +394,56 @@ class LauncherTest {
     }
 
     /**
+     * A recording run costs ~1 s, and one that fails keeps nothing: it leaves a marker, and the runs of its kind after
+     * it start without recording (a second failure does not touch the marker) until one runs through, which removes
+     * it without making an archive; the run after that records and makes one.
+     */
+    @Test
+    void aFailedRecordingRunLeavesTheRunsAfterItUnrecordedUntilOneRunsThrough() throws Exception {
+        Path target = Fixtures.repo().resolve("distrolix-cli/target");
+        try (Stream<Path> s = Files.list(target)) {
+            for (Path p : s.filter(f -> f.getFileName().toString().matches("distrolix-cache\\.(aot|jsa).*")).toList()) {
+                Files.delete(p);
+            }
+        }
+        String dir = tmp.resolve("cache").toString();
+        List<String> bad = List.of("cache", "prune", "--older-than", "xyz", "--cache-dir", dir);
+        List<String> good = List.of("cache", "du", "--cache-dir", dir);
+
+        Fixtures.Exit first = run(bad);
+        assertThat(first.code()).as(first.err()).isEqualTo(3);
+        assertThat(first.err()).contains("--older-than");
+        Path failed = Files.exists(target.resolve("distrolix-cache.aot.failed"))
+                ? target.resolve("distrolix-cache.aot.failed") : target.resolve("distrolix-cache.jsa.failed");
+        assertThat(failed).as("the failed recording's marker").exists();
+        Path archive = target.resolve(failed.getFileName().toString().replace(".failed", ""));
+        assertThat(archive).doesNotExist();
+
+        var marked = java.nio.file.attribute.FileTime.fromMillis(
+                Files.getLastModifiedTime(target.resolve("distrolix.jar")).toMillis() + 1000);
+        Files.setLastModifiedTime(failed, marked);
+        Fixtures.Exit second = run(bad);
+        assertThat(second.code()).isEqualTo(3);
+        assertThat(second.err()).isEqualTo(first.err());
+        assertThat(Files.getLastModifiedTime(failed)).as("not recorded again").isEqualTo(marked);
+
+        Fixtures.Exit through = run(good);
+        assertThat(through.code()).as(through.err()).isZero();
+        assertThat(through.out()).contains("0 layers");
+        assertThat(failed).doesNotExist();
+        Thread.sleep(1000); // a maker would have started by now
+        assertThat(archive).as("a run without recording makes no archive").doesNotExist();
+        assertThat(target.resolve(archive.getFileName() + ".making")).doesNotExist();
+
+        Fixtures.Exit recorded = run(good);
+        assertThat(recorded.code()).as(recorded.err()).isZero();
+        assertThat(recorded.out()).isEqualTo(through.out());
+        Path stamp = target.resolve(archive.getFileName() + ".stamp");
+        assertThat(stampOnceItSays(stamp, "-Xmn32m")).as("the cache archive was made").endsWith(" 0\n");
+        assertThat(archive).exists();
+    }
+
+    /**
      * {@code run} succeeded and made the archive of its {@code kind}, trained with {@code score}, while the
      * build's archive (its {@code stamp}) stayed as it was.
      */
