@@ -223,12 +223,7 @@ class LauncherTest {
 
     @Test
     void theFirstRunMakesTheArchiveQuietlyAndTheNextUsesIt() throws Exception {
-        Path target = Fixtures.repo().resolve("distrolix-cli/target");
-        try (Stream<Path> s = Files.list(target)) {
-            for (Path p : s.filter(f -> f.getFileName().toString().matches("distrolix(-[a-z]+)?\\.(aot|jsa).*")).toList()) {
-                Files.delete(p);
-            }
-        }
+        Path target = deleteArchives("distrolix(-[a-z]+)?\\.(aot|jsa).*");
         Fixtures.Exit plain = launch(tmp.resolve("plain"), "DISTROLIX_CDS", "off");
         assertThat(plain.code()).as(plain.err()).isZero();
         String digest = plain.out().strip();
@@ -400,12 +395,7 @@ class LauncherTest {
      */
     @Test
     void aFailedRecordingRunLeavesTheRunsAfterItUnrecordedUntilOneRunsThrough() throws Exception {
-        Path target = Fixtures.repo().resolve("distrolix-cli/target");
-        try (Stream<Path> s = Files.list(target)) {
-            for (Path p : s.filter(f -> f.getFileName().toString().matches("distrolix-cache\\.(aot|jsa).*")).toList()) {
-                Files.delete(p);
-            }
-        }
+        Path target = deleteArchives("distrolix-cache\\.(aot|jsa).*");
         String dir = tmp.resolve("cache").toString();
         List<String> bad = List.of("cache", "prune", "--older-than", "xyz", "--cache-dir", dir);
         List<String> good = List.of("cache", "du", "--cache-dir", dir);
@@ -441,6 +431,17 @@ class LauncherTest {
         Path stamp = target.resolve(archive.getFileName() + ".stamp");
         assertThat(stampOnceItSays(stamp, "-Xmn32m")).as("the cache archive was made").endsWith(" 0\n");
         assertThat(archive).exists();
+    }
+
+    /** Deletes the launcher's files in distrolix-cli/target whose names match {@code names}; returns that folder. */
+    static Path deleteArchives(String names) throws java.io.IOException {
+        Path target = Fixtures.repo().resolve("distrolix-cli/target");
+        try (Stream<Path> s = Files.list(target)) {
+            for (Path p : s.filter(f -> f.getFileName().toString().matches(names)).toList()) {
+                Files.delete(p);
+            }
+        }
+        return target;
     }
 
     /**
