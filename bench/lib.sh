@@ -8,10 +8,10 @@
 bench_time() {
   local f t0 t1
   f=$(mktemp)
-  t0=$EPOCHREALTIME
+  t0=${EPOCHREALTIME/[^0-9]/} # microseconds: the locale's decimal mark (a comma in some) taken out
   /usr/bin/time -o "$f" -f '%e %U %S %M' "$@" >/dev/null 2>&1 || { rm -f "$f"; echo "bench: failed: $*" >&2; return 1; }
-  t1=$EPOCHREALTIME
-  awk -v t0="$t0" -v t1="$t1" '{printf "%.4f %.3f %.1f\n", t1 - t0, $2 + $3, $4 / 1024}' "$f"
+  t1=${EPOCHREALTIME/[^0-9]/}
+  awk -v us=$((t1 - t0)) '{printf "%.4f %.3f %.1f\n", us / 1000000, $2 + $3, $4 / 1024}' "$f"
   rm -f "$f"
 }
 
