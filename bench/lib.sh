@@ -1,5 +1,5 @@
 # Shared by the bench scripts: time whole processes, variants interleaved (A B A B …), and report
-# each variant's median and spread and the pairwise ratios. Source it; needs awk and date.
+# each variant's median and spread and the pairwise ratios. Source it; needs bash 5 (EPOCHREALTIME), awk and date.
 
 # "WALL CPU RSS_MB" of running "$@" (CPU = user + sys of the process and its children, which on a
 # shared machine moves less than wall time; RSS = the largest process's peak), its output discarded.

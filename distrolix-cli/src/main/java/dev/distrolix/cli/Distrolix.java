@@ -108,12 +108,31 @@ public final class Distrolix {
             EarlyInit.start(); // not for --version, which needs neither
         }
         int rc = run(args);
+        if (rc == 0 || rc == 4) {
+            ranThrough(System.getProperty("distrolix.launcher.failed"));
+        }
         if (rc == 0 && onlyDaemonsLeft()) {
             // the JVM ends as main returns, shutdown hooks run: System.exit would first look up the JDK's logger
             // for "java.lang.Runtime" (JDK 21+), which sets up java.util.logging (--version 0.055 -> 0.038 s)
             return;
         }
         System.exit(rc);
+    }
+
+    /**
+     * Removes the marker {@code bin/distrolix} left when a run of this kind failed while it recorded a start-up
+     * archive (it names the marker only then, and execs this JVM): this run ran through, so the next records.
+     * Only a file named {@code *.failed} is removed; best effort.
+     */
+    static void ranThrough(String marker) {
+        if (marker == null || !marker.endsWith(".failed")) {
+            return;
+        }
+        try {
+            java.nio.file.Files.deleteIfExists(java.nio.file.Path.of(marker));
+        } catch (java.io.IOException | RuntimeException ignored) {
+            // the next run finds it and runs without recording once more
+        }
     }
 
     /** Whether every thread this run started (each in main's group) is a daemon: none would keep the JVM up. */

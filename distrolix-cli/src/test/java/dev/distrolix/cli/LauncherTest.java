@@ -352,6 +352,8 @@ class LauncherTest {
             Path archive = target.resolve("distrolix-top." + ext);
             Files.deleteIfExists(archive);
             Files.deleteIfExists(target.resolve(archive.getFileName() + ".stamp"));
+            // a run of this kind that failed while recording (a wrong top-level option) would hold recording off
+            Files.deleteIfExists(target.resolve(archive.getFileName() + ".failed"));
             left.add(Files.write(target.resolve(archive.getFileName() + ".making"), new byte[0]));
             left.add(Files.write(target.resolve(archive.getFileName() + ".Ab12Cd.conf"), new byte[1 << 20]));
             left.add(Files.write(target.resolve(archive.getFileName() + ".Zz98Yy"), new byte[100]));

@@ -62,7 +62,7 @@ public sealed interface PackageRef {
     /** Attribute paths as nix-build's -A takes them: dot-separated names or list indices. */
     Pattern ATTR_PATH = Pattern.compile("[A-Za-z0-9_'+-]+(\\.[A-Za-z0-9_'+-]+)*");
     /** A store path possibly followed by a path inside it. */
-    Pattern IN_STORE = Pattern.compile("(/.*?/[0123456789abcdfghijklmnpqrsvwxyz]{32}-[^/]+)(/.*)?");
+    Pattern IN_STORE = Pattern.compile("(/.*?/[" + Nix32.ALPHABET + "]{" + Nix32.HASH_LENGTH + "}-[^/]+)(/.*)?");
 
     /**
      * Parses the text syntax described on this interface.
