@@ -3,6 +3,7 @@ package dev.distrolix.build;
 import dev.distrolix.Background;
 import dev.distrolix.InputException;
 import dev.distrolix.blob.Compression;
+import dev.distrolix.blob.RecordKey;
 import dev.distrolix.cache.LayerCache;
 import dev.distrolix.image.Artifact;
 import dev.distrolix.image.AssembledImage;
@@ -140,7 +141,7 @@ final class BuildRun {
         ImageSpec spec;
         try {
             spec = o.specSource().apply(o.cacheDir() == null ? SpecTreeRecords.none()
-                    : SpecTreeRecords.in(SpecTreeRecords.beside(o.cacheDir()), dev.distrolix.blob.RecordKey.user()));
+                    : SpecTreeRecords.in(SpecTreeRecords.beside(o.cacheDir()), RecordKey.user()));
         } catch (RuntimeException | Error e) {
             if (lockRead != null) {
                 lockRead.join(); // a bad lock is reported before a bad spec, as when it was read first
@@ -326,7 +327,7 @@ final class BuildRun {
         if (nix == null) {
             NixCli n = o.nix() != null ? o.nix() : NixCli.create();
             nix = o.cacheDir() == null ? n : n.withClosureRecords(dev.distrolix.nix.ClosureRecords.in(
-                    dev.distrolix.nix.ClosureRecords.beside(o.cacheDir()), dev.distrolix.blob.RecordKey.user()));
+                    dev.distrolix.nix.ClosureRecords.beside(o.cacheDir()), RecordKey.user()));
         }
         return nix;
     }
@@ -345,7 +346,7 @@ final class BuildRun {
         }
         NixCli n = nixCli();
         EarlyEvaluations started = n.startEvaluations(EvaluationRecords.slot(EvaluationRecords.beside(o.cacheDir()),
-                dev.distrolix.blob.RecordKey.user(), o.specFile(), o.includes(), o.platforms()));
+                RecordKey.user(), o.specFile(), o.includes(), o.platforms()));
         nix = n.withEarlyEvaluations(started);
         return started;
     }

@@ -45,8 +45,13 @@ public final class Nix32 {
         return true;
     }
 
+    /** How many characters encode {@code size} bytes. */
+    private static int length(int size) {
+        return (size * 8 - 1) / 5 + 1;
+    }
+
     public static String encode(byte[] bytes) {
-        int len = (bytes.length * 8 - 1) / 5 + 1;
+        int len = length(bytes.length);
         StringBuilder s = new StringBuilder(len);
         for (int n = len - 1; n >= 0; n--) {
             int b = n * 5;
@@ -66,8 +71,8 @@ public final class Nix32 {
      */
     public static byte[] decode(String s, int size) {
         int len = s.length();
-        if (len != (size * 8 - 1) / 5 + 1) {
-            throw new IllegalArgumentException("a Nix32 hash of " + size + " bytes has " + ((size * 8 - 1) / 5 + 1)
+        if (len != length(size)) {
+            throw new IllegalArgumentException("a Nix32 hash of " + size + " bytes has " + length(size)
                     + " characters: '" + s + "'");
         }
         byte[] bytes = new byte[size];

@@ -269,8 +269,7 @@ public final class OciLayoutWriter {
             if (Files.size(f.blob().file()) != f.size()) {
                 return null;
             }
-            link = TempFiles.linkBeside(target, f.blob().file());
-            link.toFile().deleteOnExit();
+            link = OutputFiles.linkTemp(target, f.blob().file());
             rollback.created(link);
             OutputFiles.sync(link);
             return link;

@@ -113,6 +113,13 @@ final class OutputFiles {
         return temp;
     }
 
+    /** As {@link #createTemp}, a hard link to {@code existing} instead of an empty file. */
+    static Path linkTemp(Path target, Path existing) throws IOException {
+        Path link = TempFiles.linkBeside(target, existing);
+        link.toFile().deleteOnExit();
+        return link;
+    }
+
     static void writeAndSync(Path temp, Body body) throws IOException {
         try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);

@@ -34,7 +34,7 @@ public final class NarHash {
             throw new IllegalArgumentException("not a sha256 hash (sha256:… or sha256-…): '" + s + "'");
         }
         if (body.length() == 52) {
-            return new NarHash(nix32Decode(body));
+            return new NarHash(Nix32.decode(body, 32));
         }
         if (body.length() == 64 && body.matches("[0-9a-fA-F]{64}")) {
             return new NarHash(HexFormat.of().parseHex(body));
@@ -60,13 +60,6 @@ public final class NarHash {
     /** Nix32 (Nix's printHash32). */
     public static String nix32(byte[] hash) {
         return Nix32.encode(hash);
-    }
-
-    static byte[] nix32Decode(String s) {
-        if (s.length() != 52) {
-            throw new IllegalArgumentException("a Nix32 sha256 has 52 characters: '" + s + "'");
-        }
-        return Nix32.decode(s, 32);
     }
 
     @Override

@@ -53,7 +53,7 @@ public final class NarListingRecords {
 
     /** The recorded listing of {@code path} with {@code narHash}; null where there is none to believe. */
     public Map<String, SubstituterStoreSource.Node> read(StorePath path, NarHash narHash) {
-        byte[] k = dir == null ? null : key.bytes();
+        byte[] k = keyBytes();
         if (k == null) {
             return null;
         }
@@ -67,7 +67,7 @@ public final class NarListingRecords {
 
     /** Records {@code listing}, read from a NAR of {@code path} whose hash was checked to be {@code narHash}. */
     public void write(StorePath path, NarHash narHash, Map<String, SubstituterStoreSource.Node> listing) {
-        byte[] k = dir == null ? null : key.bytes();
+        byte[] k = keyBytes();
         if (k == null) {
             return;
         }
@@ -79,6 +79,11 @@ public final class NarListingRecords {
         } catch (IOException | RuntimeException notKept) {
             // only not kept
         }
+    }
+
+    /** The key's bytes; null where nothing is kept (no folder, or no key to be had). */
+    private byte[] keyBytes() {
+        return dir == null ? null : key.bytes();
     }
 
     private Path file(StorePath path, NarHash narHash) {
