@@ -223,7 +223,7 @@ class LauncherTest {
 
     @Test
     void theFirstRunMakesTheArchiveQuietlyAndTheNextUsesIt() throws Exception {
-        Path target = deleteArchives("distrolix(-[a-z]+)?\\.(aot|jsa).*");
+        Path target = deleteArchives("distrolix(-[a-z]+)*\\.(aot|jsa).*");
         Fixtures.Exit plain = launch(tmp.resolve("plain"), "DISTROLIX_CDS", "off");
         assertThat(plain.code()).as(plain.err()).isZero();
         String digest = plain.out().strip();
@@ -285,7 +285,7 @@ class LauncherTest {
         Fixtures.Exit signed = launch("oci:" + tmp.resolve("signed"), List.of("--sign-key", key.toString()),
                 "COSIGN_PASSWORD", "pw");
         assertThat(signed.out()).isEqualTo(digest + "\n");
-        madeItsOwn(signed, stamp, "sign", 4, stampBefore);
+        madeItsOwn(signed, stamp, "sign", 8, stampBefore);
         assertThat(Files.getLastModifiedTime(archive)).isEqualTo(made);
 
         // so does every other command (here inspect), and a run that names none (--version)
@@ -311,7 +311,7 @@ class LauncherTest {
         try (RegistryServer registry = RegistryServer.in(tmp.resolve("registry")).start()) {
             Fixtures.Exit push = launch("docker://" + registry.address() + "/launcher:1", List.of("--insecure"));
             assertThat(push.out()).isEqualTo(digest + "\n");
-            madeItsOwn(push, stamp, "push", 3, stampBefore);
+            madeItsOwn(push, stamp, "push", 6, stampBefore);
             // a push from an empty layer cache (a fresh runner) takes the registry's layers: an archive of its own
             Path pushStamp = stamp.resolveSibling(stamp.getFileName().toString().replace("distrolix.", "distrolix-push."));
             String pushBefore = Files.readString(pushStamp);
@@ -320,7 +320,7 @@ class LauncherTest {
                     "-o", "docker://" + registry.address() + "/launcher:1", "--insecure"));
             Fixtures.Exit fresh = run(args);
             assertThat(fresh.out()).isEqualTo(digest + "\n");
-            madeItsOwn(fresh, stamp, "fetch", 3, stampBefore);
+            madeItsOwn(fresh, stamp, "fetch", 6, stampBefore);
             assertThat(Files.readString(pushStamp)).isEqualTo(pushBefore);
         }
         // a build from a lock beside its spec reads the lock instead of asking Nix: other classes, an archive of its own
@@ -330,13 +330,40 @@ class LauncherTest {
         Fixtures.Exit locked = run(List.of("build", lockedSpec.toString(), "--no-cache", "-q", "-o",
                 "oci:" + tmp.resolve("locked")));
         assertThat(locked.out()).as(locked.err()).startsWith("sha256:");
-        madeItsOwn(locked, stamp, "locked", 2, stampBefore);
+        madeItsOwn(locked, stamp, "locked", 4, stampBefore);
         // --no-lock evaluates: the build's archive again
         Fixtures.Exit unlocked = run(List.of("build", lockedSpec.toString(), "--no-lock", "-I",
                 "nixpkgs=" + Fixtures.debianPackageSet(), "--no-cache", "-q", "-o", "oci:" + tmp.resolve("unlocked")));
         assertThat(unlocked.code()).as(unlocked.err()).isZero();
         assertThat(Files.readString(stamp)).isEqualTo(stampBefore);
         assertThat(Files.getLastModifiedTime(archive)).isEqualTo(made);
+        // --locked to a folder reads the lock's binary caches, no registry: not the push archive, one of its own
+        Path pushLocked = stamp.resolveSibling(stamp.getFileName().toString().replace("distrolix.", "distrolix-push-locked."));
+        Fixtures.Exit fromCaches = run(List.of("build", lockedSpec.toString(), "--locked", "--no-cache", "-q", "-o",
+                "oci:" + tmp.resolve("from-caches")));
+        assertThat(fromCaches.out()).isEqualTo(locked.out());
+        madeItsOwn(fromCaches, stamp, "bincache-locked", 6, stampBefore);
+        assertThat(pushLocked).doesNotExist();
+
+        // the first build from a warm layer cache makes the build's archive again (the builds after it are like it),
+        // and a cold one after it does not
+        List<String> warmArgs = List.of("build", "examples/nginx/image.yaml", "-I", "nixpkgs=" + Fixtures.debianPackageSet(),
+                "--cache-dir", tmp.resolve("layers").toString(), "-q", "-o", "oci:" + tmp.resolve("warm"));
+        Fixtures.Exit filling = run(warmArgs);
+        assertThat(filling.out()).isEqualTo(digest + "\n");
+        Thread.sleep(500); // a maker would have started by now
+        assertThat(Files.readString(stamp)).as("an empty cache is a cold one").isEqualTo(stampBefore);
+        Fixtures.Exit warm = run(warmArgs);
+        assertThat(warm.out()).isEqualTo(digest + "\n");
+        assertThat(warm.err()).isEmpty();
+        String warmStamp = stampOnceItSays(stamp, " 5\n");
+        assertThat(warmStamp).as("made again by the warm build").endsWith(" 5\n").isNotEqualTo(stampBefore);
+        var remade = Files.getLastModifiedTime(archive);
+        Fixtures.Exit cold = launch(tmp.resolve("cold-again"));
+        assertThat(cold.out()).isEqualTo(digest + "\n");
+        Thread.sleep(500);
+        assertThat(Files.readString(stamp)).isEqualTo(warmStamp);
+        assertThat(Files.getLastModifiedTime(archive)).isEqualTo(remade);
     }
 
     /**
