@@ -20,25 +20,38 @@ bench_stats() {
   printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {printf "%.3f %.3f %.3f\n", a[1], a[int((NR+1)/2)], a[NR]}'
 }
 
-# The start-up archives' stamps (size, java, what each was trained on), or nothing: run from the repository root.
+# Where the start-up archives of the checkouts measured are: this one's (run from the repository root), and
+# another's too where a bench runs two (revisions-bench.sh sets it; space-separated).
+BENCH_ARCHIVE_DIRS=${BENCH_ARCHIVE_DIRS:-distrolix-cli/target}
+
+# The start-up archives' stamps (size, java, what each was trained on), or nothing.
 bench_archive_stamp() {
-  cat distrolix-cli/target/distrolix*.aot.stamp distrolix-cli/target/distrolix*.jsa.stamp 2>/dev/null || true
+  local d
+  for d in $BENCH_ARCHIVE_DIRS; do
+    cat "$d"/distrolix*.aot.stamp "$d"/distrolix*.jsa.stamp 2>/dev/null || true
+  done
 }
 
 # Waits (up to 30 s) until no start-up archive is being made in the background.
 bench_archive_settle() {
-  local i
+  local i d busy
   for i in $(seq 1 150); do
-    ls distrolix-cli/target/distrolix*.making >/dev/null 2>&1 || return 0
+    busy=0
+    for d in $BENCH_ARCHIVE_DIRS; do
+      ls "$d"/distrolix*.making >/dev/null 2>&1 && busy=1
+    done
+    [ "$busy" = 0 ] && return 0
     sleep 0.2
   done
 }
 
 # Removes the start-up archives (once none is being made), so that the next runs of each kind make them anew.
 bench_archive_reset() {
+  local d
   bench_archive_settle
-  rm -f distrolix-cli/target/distrolix*.aot distrolix-cli/target/distrolix*.jsa distrolix-cli/target/distrolix*.stamp \
-    distrolix-cli/target/distrolix*.failed
+  for d in $BENCH_ARCHIVE_DIRS; do
+    rm -f "$d"/distrolix*.aot "$d"/distrolix*.jsa "$d"/distrolix*.stamp "$d"/distrolix*.failed
+  done
 }
 
 # bench_pair LABEL ROUNDS PREP_A CMD_A PREP_B CMD_B

@@ -21,6 +21,8 @@ work=$(mktemp -d /tmp/distrolix-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 inc="-I nixpkgs=$here/testing/debian-pkgs"
 A="$other/bin/distrolix"
+# each case makes both checkouts' start-up archives anew (bench/lib.sh)
+export BENCH_ARCHIVE_DIRS="distrolix-cli/target $other/distrolix-cli/target"
 B="$here/bin/distrolix"
 
 echo "A = $other ($(git -C "$other" rev-parse --short HEAD 2>/dev/null || echo '?'))"
