@@ -77,6 +77,7 @@ bench_pair() {
     eval "$prep_b"; eval "$cmd_b" >/dev/null 2>&1 || { echo "bench: B failed: $cmd_b" >&2; return 1; }
     bench_archive_settle
     [ "$(bench_archive_stamp)" = "$before" ] && break
+    [ "$pass" = 3 ] && echo "bench: $label: the start-up archives were still being made after three warm-ups" >&2
   done
   for i in $(seq 1 "$rounds"); do
     eval "$prep_a"; read -r a_w a_c a_m <<<"$(bench_time bash -c "$cmd_a")"
