@@ -202,6 +202,7 @@ class LauncherTest {
     /**
      * Builds (from a lock too: xz NARs and their signatures are native; signing ones: scrypt is native), copies and
      * the version run on C1 alone (their heavy work is native); inspect and the other analyses, and lock keep C2.
+     * Pushes and copies have C1 inline less.
      * Seen by a stand-in java that prints its arguments.
      */
     @Test
@@ -218,6 +219,9 @@ class LauncherTest {
             assertThat(run.out()).as(line).contains("-Ddistrolix.crypto.jni=").contains("-Ddistrolix.xz.jni=")
                     .contains("dev.distrolix.cli.Distrolix " + line);
             assertThat(run.out().contains("-XX:TieredStopAtLevel=1")).as(line).isEqualTo(c1);
+            // and runs that push or copy have C1 inline less (cheaper compiles in a short run)
+            boolean registry = line.contains("docker://") || line.startsWith("copy");
+            assertThat(run.out().contains("-XX:C1MaxInlineSize=20 -XX:C1MaxInlineLevel=4")).as(line).isEqualTo(registry);
         }
     }
 
