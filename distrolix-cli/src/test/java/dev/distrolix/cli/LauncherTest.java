@@ -210,7 +210,8 @@ class LauncherTest {
         Path java = tmp.resolve("java");
         Fixtures.script(java, "echo \"$@\"");
         for (String line : List.of("build a.yaml", "build a.yaml -o docker://r.example/a:1", "copy oci:a oci:b",
-                "--version", "build a.yaml --sign-key k", "build a.yaml --locked", "inspect oci:a", "sbom oci:a",
+                "--version", "build a.yaml --sign-key k", "build a.yaml --sign-key k -o docker://r.example/a:1",
+                "build a.yaml --locked", "inspect oci:a", "sbom oci:a",
                 "lock a.yaml")) {
             boolean c1 = !line.startsWith("inspect")
                     && !line.startsWith("sbom") && !line.startsWith("lock");
@@ -219,7 +220,7 @@ class LauncherTest {
             assertThat(run.out()).as(line).contains("-Ddistrolix.crypto.jni=").contains("-Ddistrolix.xz.jni=")
                     .contains("dev.distrolix.cli.Distrolix " + line);
             assertThat(run.out().contains("-XX:TieredStopAtLevel=1")).as(line).isEqualTo(c1);
-            // and runs that push or copy have C1 inline less (cheaper compiles in a short run)
+            // and runs that push (signing ones too) or copy have C1 inline less (cheaper compiles in a short run)
             boolean registry = line.contains("docker://") || line.startsWith("copy");
             assertThat(run.out().contains("-XX:C1MaxInlineSize=20 -XX:C1MaxInlineLevel=4")).as(line).isEqualTo(registry);
         }
