@@ -110,6 +110,9 @@ public final class Distrolix {
         int rc = run(args);
         if (rc == 0 || rc == 4) {
             ranThrough(System.getProperty("distrolix.launcher.failed"));
+            if (System.getProperty("distrolix.launcher.training") != null) {
+                trainArchive(args);
+            }
         }
         if (rc == 0 && onlyDaemonsLeft()) {
             // the JVM ends as main returns, shutdown hooks run: System.exit would first look up the JDK's logger
@@ -132,6 +135,32 @@ public final class Distrolix {
             java.nio.file.Files.deleteIfExists(java.nio.file.Path.of(marker));
         } catch (java.io.IOException | RuntimeException ignored) {
             // the next run finds it and runs without recording once more
+        }
+    }
+
+    /**
+     * In a run that records a start-up archive ({@code bin/distrolix} names this property then): after a command
+     * that reads a spec, {@link dev.distrolix.build.ArchiveTraining} reads one that uses every kind of declaration,
+     * so that the archive serves other specs than this run's too. Best effort, silent: the run's own work is done.
+     * Whether it ran.
+     */
+    static boolean trainArchive(String... args) {
+        if (args.length == 0 || !(args[0].equals("build") || args[0].equals("lock"))) {
+            return false;
+        }
+        java.nio.file.Path dir = null;
+        try {
+            dir = dev.distrolix.TempFiles.createTempDirectory("training");
+            dev.distrolix.build.ArchiveTraining.run(dir);
+            return true;
+        } catch (java.io.IOException | RuntimeException ignored) {
+            return false; // an archive without them still serves this run's kind
+        } finally {
+            try {
+                dev.distrolix.FileTrees.deleteTree(dir);
+            } catch (java.io.IOException | RuntimeException ignored) {
+                // its name says whose it was: a later run sweeps it (TempFiles.sweepTempDirectory)
+            }
         }
     }
 

@@ -223,6 +223,10 @@ class LauncherTest {
             // and runs that push (signing ones too) or copy have C1 inline less (cheaper compiles in a short run)
             boolean registry = line.contains("docker://") || line.startsWith("copy");
             assertThat(run.out().contains("-XX:C1MaxInlineSize=20 -XX:C1MaxInlineLevel=4")).as(line).isEqualTo(registry);
+            // each is the first of its kind for this java: it records, and names the training (ArchiveTraining)
+            boolean records = run.out().contains("-XX:ArchiveClassesAtExit=") || run.out().contains("-XX:AOTMode=record");
+            assertThat(records).as(line).isTrue();
+            assertThat(run.out()).as(line).contains("-Ddistrolix.launcher.training=1");
         }
     }
 
