@@ -19,8 +19,20 @@ class BlobLocationsTest {
         return Digest.sha256(s.getBytes(StandardCharsets.UTF_8));
     }
 
-    private Path file() {
-        return dir.resolve("blob-locations").resolve("reg.example_5000.json");
+    private Path file(Digest digest) {
+        return dir.resolve("blob-locations").resolve("reg.example_5000").resolve(BlobLocations.shardName(digest) + ".json");
+    }
+
+    /** {@code n} digests whose files are the same one (their hashes' first two hex digits are equal). */
+    private static List<Digest> sameShard(int n) {
+        List<Digest> out = new java.util.ArrayList<>();
+        for (int i = 0; out.size() < n; i++) {
+            Digest x = d("blob " + i);
+            if (BlobLocations.shardName(x).equals("00")) {
+                out.add(x);
+            }
+        }
+        return out;
     }
 
     @Test
@@ -44,17 +56,55 @@ class BlobLocationsTest {
         first.add(d("b"), "app");
         first.save();
         FileTime old = FileTime.fromMillis(1_000_000_000L);
-        Files.setLastModifiedTime(file(), old);
+        Files.setLastModifiedTime(file(d("a")), old);
+        Files.setLastModifiedTime(file(d("b")), old);
         // an unchanged re-push: every blob already known in the same repository first
         BlobLocations again = BlobLocations.load(dir, "reg.example:5000");
         again.add(d("a"), "app");
         again.add(d("b"), "app");
         again.save();
-        assertThat(Files.getLastModifiedTime(file())).isEqualTo(old);
-        // a blob seen in a second repository is news: the file is written
+        assertThat(Files.getLastModifiedTime(file(d("a")))).isEqualTo(old);
+        assertThat(Files.getLastModifiedTime(file(d("b")))).isEqualTo(old);
+        // a blob seen in a second repository is news: its file is written (and only its, where they differ)
         again.add(d("b"), "other");
         again.save();
-        assertThat(Files.getLastModifiedTime(file())).isNotEqualTo(old);
+        assertThat(Files.getLastModifiedTime(file(d("b")))).isNotEqualTo(old);
+        if (!file(d("a")).equals(file(d("b")))) {
+            assertThat(Files.getLastModifiedTime(file(d("a")))).isEqualTo(old);
+        }
         assertThat(BlobLocations.load(dir, "reg.example:5000").repositoriesWith(d("b"))).isEqualTo(List.of("other", "app"));
+    }
+
+    @Test
+    void eachFileKeepsItsNewestBlobsUpToItsShareOfTheBound() {
+        List<Digest> blobs = sameShard(BlobLocations.MAX_BLOBS_PER_SHARD + 10);
+        BlobLocations first = BlobLocations.load(dir, "reg.example:5000");
+        blobs.forEach(b -> first.add(b, "app"));
+        first.save();
+        BlobLocations again = BlobLocations.load(dir, "reg.example:5000");
+        for (int i = 0; i < blobs.size(); i++) {
+            assertThat(again.repositoriesWith(blobs.get(i))).as("blob %d", i).isEqualTo(i < 10 ? List.of() : List.of("app"));
+        }
+        assertThat(BlobLocations.MAX_BLOBS_PER_SHARD * BlobLocations.SHARDS).isLessThanOrEqualTo(BlobLocations.MAX_BLOBS);
+    }
+
+    @Test
+    void aDamagedFileLosesOnlyItsOwnBlobsAndTheOldSingleFileGoes() throws Exception {
+        BlobLocations first = BlobLocations.load(dir, "reg.example:5000");
+        Digest a = d("a");
+        Digest other = sameShard(1).get(0);
+        first.add(a, "app");
+        first.add(other, "app");
+        first.save();
+        Path old = dir.resolve("blob-locations").resolve("reg.example_5000.json");
+        Files.writeString(old, "{}");
+        Files.writeString(file(other), "{ not json");
+        BlobLocations again = BlobLocations.load(dir, "reg.example:5000");
+        assertThat(again.repositoriesWith(other)).isEmpty();
+        assertThat(again.repositoriesWith(a)).containsExactly("app");
+        again.add(other, "app");
+        again.save();
+        assertThat(BlobLocations.load(dir, "reg.example:5000").repositoriesWith(other)).containsExactly("app");
+        assertThat(old).doesNotExist();
     }
 }
