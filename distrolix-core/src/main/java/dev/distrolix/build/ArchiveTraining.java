@@ -78,26 +78,25 @@ public final class ArchiveTraining {
      */
     public static List<String> run(Path dir) throws IOException {
         // two packages with a bin/ each: the profile merges the folders both have and links the rest
-        StorePath tool = StorePath.fromBaseName("/nix/store", "0123456789abcdfghijklmnpqrsvwxyz-tool-1.0");
-        StorePath other = StorePath.fromBaseName("/nix/store", "zyxwvsrqpnmlkjihgfdcba9876543210-other-2.0");
-        for (StorePath p : List.of(tool, other)) {
-            Path bin = dir.resolve(p.fullPath().substring(1)).resolve("bin");
-            String program = p == tool ? "tool" : "other";
+        Map<String, StorePath> packages = Map.of(
+                "tool", StorePath.fromBaseName("/nix/store", "0123456789abcdfghijklmnpqrsvwxyz-tool-1.0"),
+                "other", StorePath.fromBaseName("/nix/store", "zyxwvsrqpnmlkjihgfdcba9876543210-other-2.0"));
+        for (Map.Entry<String, StorePath> p : packages.entrySet()) {
+            Path bin = dir.resolve(p.getValue().fullPath().substring(1)).resolve("bin");
             Files.createDirectories(bin);
-            Files.write(bin.resolve(program), new byte[] {0});
-            Files.createSymbolicLink(bin.resolve(program + "-link"), Path.of(program));
+            Files.write(bin.resolve(p.getKey()), new byte[] {0});
+            Files.createSymbolicLink(bin.resolve(p.getKey() + "-link"), Path.of(p.getKey()));
         }
-        Files.createDirectories(dir.resolve(tool.fullPath().substring(1)).resolve("share/tool"));
+        Files.createDirectories(dir.resolve(packages.get("tool").fullPath().substring(1)).resolve("share/tool"));
         Files.writeString(dir.resolve("app.conf"), "listen ${port};\n", StandardCharsets.UTF_8);
         ImageSpec spec = SpecLoader.fromString(SPEC, "training.yaml", dir);
-        ResolvedSpec resolved = SpecRenderer.render(spec, Map.of("tool", tool, "other", other));
+        ResolvedSpec resolved = SpecRenderer.render(spec, packages);
         ContainerConfigs.of(resolved.config());
         CustomisationLayer layer = CustomisationLayer.of(resolved, StoreDirectoryLister.local(dir));
         try (ReproducibleTarWriter tar = new ReproducibleTarWriter(OutputStream.nullOutputStream())) {
             for (LayerEntry e : layer.entries()) {
-                tar.write(e);
+                tar.write(e); // closing writes the end blocks
             }
-            tar.finish();
         }
         return layer.entries().stream().map(LayerEntry::path).toList();
     }

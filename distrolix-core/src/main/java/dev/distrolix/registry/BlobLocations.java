@@ -114,7 +114,8 @@ final class BlobLocations {
     /** The first two hex digits of the digest's hash (a digest's hash is lowercase hex, at least 32 digits). */
     static String shardName(Digest digest) {
         String s = digest.toString();
-        return s.substring(s.indexOf(':') + 1, s.indexOf(':') + 3);
+        int hash = s.indexOf(':') + 1;
+        return s.substring(hash, hash + 2);
     }
 
     /** Most recent first; a blob moves to the end of the map (newest) when touched. */
