@@ -133,6 +133,7 @@ final class BuildCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        pushedWithoutFetch = null;
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Progress progress = quiet || json ? Progress.silent() : Progress.forTerminal(err, System.console() != null);
@@ -194,6 +195,7 @@ final class BuildCommand implements Callable<Integer> {
                 : noLock ? LockedInputs.LockUse.IGNORED : LockedInputs.LockUse.IF_FRESH;
         r = build.lock(specFile.toString().equals("-") ? null : specFile, use)
                 .registry(registry.settings(push)).build();
+        pushedWithoutFetch = pushedWithoutFetch(r);
         progress.finish();
         if (json) {
             out.println(toJson(r, push.result(), signingLines));
@@ -205,6 +207,28 @@ final class BuildCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /**
+     * The image this run's build pushed, with the settings it pushed with, when it took no layer from a registry
+     * though it could have (a layer cache, a {@code docker://} target): what a run recording a start-up archive
+     * reads back ({@link Distrolix#trainArchive}). Null otherwise, and before a build ran through.
+     */
+    static volatile PushedImage pushedWithoutFetch;
+
+    record PushedImage(dev.distrolix.transport.ImageReference.Registry ref, RegistrySettings settings) {}
+
+    private PushedImage pushedWithoutFetch(BuildResult r) {
+        if (noCache || r.layers().stream().anyMatch(BuildResult.LayerSummary::fetched)) {
+            return null;
+        }
+        try {
+            return dev.distrolix.transport.ImageReference.parseTarget(r.target())
+                    instanceof dev.distrolix.transport.ImageReference.Registry pushed
+                    ? new PushedImage(pushed, registry.settings()) : null;
+        } catch (RuntimeException notOne) {
+            return null; // several tags, say: the archive does without
+        }
     }
 
     /** The spec file, or stdin for "-"; either way the image depends on the content alone. */

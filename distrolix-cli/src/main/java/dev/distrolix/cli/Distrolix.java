@@ -110,8 +110,10 @@ public final class Distrolix {
         int rc = run(args);
         if (rc == 0 || rc == 4) {
             ranThrough(System.getProperty("distrolix.launcher.failed"));
-            if (System.getProperty("distrolix.launcher.training") != null) {
+            String training = System.getProperty("distrolix.launcher.training");
+            if (training != null) {
                 trainArchive(args);
+                readBackPushed(training);
             }
         }
         if (rc == 0 && onlyDaemonsLeft()) {
@@ -161,6 +163,25 @@ public final class Distrolix {
             } catch (java.io.IOException | RuntimeException ignored) {
                 // its name says whose it was: a later run sweeps it (TempFiles.sweepTempDirectory)
             }
+        }
+    }
+
+    /**
+     * In a run that records the archive of builds to a registry from an empty layer cache ({@code bin/distrolix}
+     * names the kind, {@code -fetch}, in the training property): when this build took no layer from the registry
+     * (its target's tag was absent: a first push), reads back the image it pushed as the next such build reads the
+     * previous image ({@link dev.distrolix.build.ArchiveTraining#readBack}). Best effort, silent. Whether it read
+     * one.
+     */
+    static boolean readBackPushed(String trainingKind) {
+        BuildCommand.PushedImage pushed = BuildCommand.pushedWithoutFetch;
+        if (pushed == null || !trainingKind.contains("-fetch")) {
+            return false;
+        }
+        try {
+            return dev.distrolix.build.ArchiveTraining.readBack(pushed.ref(), pushed.settings()) >= 0;
+        } catch (RuntimeException ignored) {
+            return false; // the archive still serves this run's kind, without that read's classes
         }
     }
 

@@ -74,6 +74,38 @@ class RegistryCacheTest {
         return JSON.readTree(r.out());
     }
 
+    /**
+     * A run that records the start-up archive of builds to a registry from an empty layer cache ({@code
+     * bin/distrolix}'s {@code -fetch} kind) and took nothing from the registry (a first push) reads back the image
+     * it pushed, as the next such build reads the previous image: its keys, one a layer; a run that took the
+     * registry's layers, one with {@code --no-cache} and one of another kind read nothing.
+     */
+    @Test
+    void aFirstPushFromAnEmptyCacheIsReadBackForTheArchive() throws Exception {
+        JsonNode first = build("readback-first", "-o", "docker://" + registry.address() + "/readback:1");
+        assertThat(fates(first)).containsOnly("built");
+        BuildCommand.PushedImage pushed = BuildCommand.pushedWithoutFetch;
+        assertThat(pushed).isNotNull();
+        assertThat(pushed.ref().toString()).isEqualTo("docker://" + registry.address() + "/readback:1");
+        assertThat(dev.distrolix.build.ArchiveTraining.readBack(pushed.ref(), pushed.settings()))
+                .isEqualTo(first.get("layers").size());
+        assertThat(Distrolix.readBackPushed("-push")).isFalse();
+        assertThat(Distrolix.readBackPushed("-local")).isFalse();
+        assertThat(Distrolix.readBackPushed("-fetch")).isTrue();
+        assertThat(Distrolix.readBackPushed("-fetch-locked")).isTrue();
+        // an image that is not there: nothing read
+        assertThat(dev.distrolix.build.ArchiveTraining.readBack(
+                (dev.distrolix.transport.ImageReference.Registry) dev.distrolix.transport.ImageReference.parseSource(
+                        "docker://" + registry.address() + "/readback:absent"), pushed.settings())).isEqualTo(-1);
+
+        JsonNode fresh = build("readback-fresh", "-o", "docker://" + registry.address() + "/readback:1");
+        assertThat(fates(fresh)).contains("registry");
+        assertThat(BuildCommand.pushedWithoutFetch).isNull();
+        assertThat(Distrolix.readBackPushed("-fetch")).isFalse();
+        build("readback-none", "--no-cache", "-o", "docker://" + registry.address() + "/readback:2");
+        assertThat(BuildCommand.pushedWithoutFetch).isNull();
+    }
+
     static List<String> fates(JsonNode result) {
         List<String> out = new ArrayList<>();
         result.get("layers").forEach(l -> out.add(l.get("fate").asText()));

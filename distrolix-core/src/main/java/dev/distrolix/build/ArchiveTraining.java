@@ -1,6 +1,7 @@
 package dev.distrolix.build;
 
 import dev.distrolix.nix.StorePath;
+import dev.distrolix.registry.RegistrySettings;
 import dev.distrolix.rootfs.StoreDirectoryLister;
 import dev.distrolix.spec.ImageSpec;
 import dev.distrolix.spec.ResolvedSpec;
@@ -8,6 +9,7 @@ import dev.distrolix.spec.SpecLoader;
 import dev.distrolix.spec.SpecRenderer;
 import dev.distrolix.tar.LayerEntry;
 import dev.distrolix.tar.ReproducibleTarWriter;
+import dev.distrolix.transport.ImageReference;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -23,8 +25,8 @@ import java.util.Map;
  * whatever the archive lacks at run time, and spinning those classes is slow that early: a cold nginx build took
  * 1.07x the time with an archive a spec without accounts, paths or a profile had made.
  *
- * <p>Nothing here reaches Nix, the network, the layer cache or the run's output: the package is a folder under
- * {@code dir}, the layer's tar goes nowhere.
+ * <p>Nothing in {@link #run} reaches Nix, the network, the layer cache or the run's output: the package is a folder
+ * under {@code dir}, the layer's tar goes nowhere. {@link #readBack} reads the image the run pushed.
  */
 public final class ArchiveTraining {
     /** A spec with each kind of declaration: vars, accounts, a profile, files, directories, symlinks, config. */
@@ -99,5 +101,16 @@ public final class ArchiveTraining {
             }
         }
         return layer.entries().stream().map(LayerEntry::path).toList();
+    }
+
+    /**
+     * Reads the image a recording build just pushed to {@code pushed} the way a build from an empty layer cache
+     * reads the image under its target (manifest, config, the layers' keys; no layer fetched), and returns how
+     * many of its layers carry a key (-1: it could not be read). For a recording run of that kind whose target's
+     * tag was absent (a first push): its archive would otherwise lack the classes of that read, which every later
+     * such build makes at run time (~70: 1.06x the time of a fresh runner's build).
+     */
+    public static int readBack(ImageReference.Registry pushed, RegistrySettings settings) {
+        return RegistryLayers.keyedLayers(pushed, settings);
     }
 }

@@ -104,6 +104,21 @@ public final class RegistryLayers {
         return new RegistryLayers(byKey);
     }
 
+    /**
+     * How many layers of the image under {@code ref} carry a cache key, read as a build reads the image under its
+     * target (manifest and config; no layer fetched), or -1 when it cannot be read: {@link ArchiveTraining#readBack}.
+     */
+    static int keyedLayers(ImageReference.Registry ref, RegistrySettings settings) {
+        List<OpenedImage> opened = new ArrayList<>();
+        int[] notices = {0};
+        try {
+            int n = read(List.of(ref), null, settings, m -> notices[0]++, opened).byKey.size();
+            return notices[0] == 0 ? n : -1;
+        } finally {
+            opened.forEach(OpenedImage::close);
+        }
+    }
+
     private static List<Image> images(OpenedImage o) throws IOException {
         if (!(o.artifact() instanceof ImageIndex index)) {
             return List.of(o.image());
