@@ -134,6 +134,7 @@ final class BuildCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         pushedWithoutFetch = null;
+        madeNoLayer = false;
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Progress progress = quiet || json ? Progress.silent() : Progress.forTerminal(err, System.console() != null);
@@ -196,6 +197,7 @@ final class BuildCommand implements Callable<Integer> {
         r = build.lock(specFile.toString().equals("-") ? null : specFile, use)
                 .registry(registry.settings(push)).build();
         pushedWithoutFetch = pushedWithoutFetch(r);
+        madeNoLayer = r.layers().stream().allMatch(l -> l.cached() || l.fetched());
         progress.finish();
         if (json) {
             out.println(toJson(r, push.result(), signingLines));
@@ -215,6 +217,12 @@ final class BuildCommand implements Callable<Integer> {
      * reads back ({@link Distrolix#trainArchive}). Null otherwise, and before a build ran through.
      */
     static volatile PushedImage pushedWithoutFetch;
+
+    /**
+     * Whether this run's build made no layer (each came from the layer cache or a registry: an unchanged rebuild or
+     * re-push): an archive it records lacks the code that makes and uploads one ({@link Distrolix#markPartial}).
+     */
+    static volatile boolean madeNoLayer;
 
     record PushedImage(dev.distrolix.transport.ImageReference.Registry ref, RegistrySettings settings) {}
 

@@ -114,6 +114,7 @@ public final class Distrolix {
             if (training != null) {
                 trainArchive(args);
                 readBackPushed(training);
+                markPartial(System.getProperty("distrolix.launcher.partial"), args);
             }
         }
         if (rc == 0 && onlyDaemonsLeft()) {
@@ -182,6 +183,24 @@ public final class Distrolix {
             return dev.distrolix.build.ArchiveTraining.readBack(pushed.ref(), pushed.settings()) >= 0;
         } catch (RuntimeException ignored) {
             return false; // the archive still serves this run's kind, without that read's classes
+        }
+    }
+
+    /**
+     * In a run that records a start-up archive: leaves {@code marker} (named by {@code bin/distrolix}, a
+     * {@code *.partial} file) when this run was a build that made no layer ({@link BuildCommand#madeNoLayer}), so
+     * that the next run of its kind records again. Best effort. Whether it left one.
+     */
+    static boolean markPartial(String marker, String... args) {
+        if (marker == null || !marker.endsWith(".partial") || args.length == 0 || !args[0].equals("build")
+                || !BuildCommand.madeNoLayer) {
+            return false;
+        }
+        try {
+            java.nio.file.Files.newOutputStream(java.nio.file.Path.of(marker)).close();
+            return true;
+        } catch (java.io.IOException | RuntimeException ignored) {
+            return false; // the archive is kept as it is: it still serves this run's kind
         }
     }
 

@@ -26,4 +26,30 @@ class ArchiveTrainingRunTest {
             System.setProperty("java.io.tmpdir", before);
         }
     }
+
+    /**
+     * A recording build that made no layer leaves the marker {@code bin/distrolix} named (so that the next run of
+     * its kind records again); one that made a layer, another command, or a marker not named {@code *.partial}
+     * leaves nothing.
+     */
+    @Test
+    void aBuildThatMadeNoLayerLeavesThePartialMarker(@TempDir Path tmp) {
+        Path marker = tmp.resolve("distrolix-push.aot.partial");
+        boolean before = BuildCommand.madeNoLayer;
+        try {
+            BuildCommand.madeNoLayer = false;
+            assertThat(Distrolix.markPartial(marker.toString(), "build", "a.yaml")).isFalse();
+            assertThat(marker).doesNotExist();
+            BuildCommand.madeNoLayer = true;
+            assertThat(Distrolix.markPartial(null, "build", "a.yaml")).isFalse();
+            assertThat(Distrolix.markPartial(marker.toString(), "inspect", "oci:a")).isFalse();
+            assertThat(Distrolix.markPartial(tmp.resolve("other").toString(), "build", "a.yaml")).isFalse();
+            assertThat(tmp.resolve("other")).doesNotExist();
+            assertThat(marker).doesNotExist();
+            assertThat(Distrolix.markPartial(marker.toString(), "build", "a.yaml")).isTrue();
+            assertThat(marker).exists();
+        } finally {
+            BuildCommand.madeNoLayer = before;
+        }
+    }
 }
