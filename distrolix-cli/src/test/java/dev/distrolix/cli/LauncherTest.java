@@ -212,7 +212,8 @@ class LauncherTest {
         for (String line : List.of("build a.yaml", "build a.yaml -o docker://r.example/a:1", "copy oci:a oci:b",
                 "--version", "build a.yaml --sign-key k", "build a.yaml --sign-key k -o docker://r.example/a:1",
                 "build a.yaml --locked", "inspect oci:a", "sbom oci:a",
-                "lock a.yaml")) {
+                "lock a.yaml", "copy -q oci:a docker://r.example/a:1", "copy --platform linux/arm64 docker://r.example/a:1 oci:b",
+                "copy docker://r.example/a:1 docker://r.example/b:1", "inspect docker://r.example/a:1")) {
             boolean c1 = !line.startsWith("inspect")
                     && !line.startsWith("sbom") && !line.startsWith("lock");
             Fixtures.Exit run = run(List.of(line.split(" ")), "DISTROLIX_JAVA", java.toString(),
@@ -222,7 +223,7 @@ class LauncherTest {
                     .contains("dev.distrolix.cli.Distrolix " + line);
             assertThat(run.out().contains("-XX:TieredStopAtLevel=1")).as(line).isEqualTo(c1);
             // and runs that push (signing ones too) or copy have C1 inline less (cheaper compiles in a short run)
-            boolean registry = line.contains("docker://") || line.startsWith("copy");
+            boolean registry = line.startsWith("build") && line.contains("docker://") || line.startsWith("copy");
             assertThat(run.out().contains("-XX:C1MaxInlineSize=20 -XX:C1MaxInlineLevel=4")).as(line).isEqualTo(registry);
             // each is the first of its kind for this java: it records, and names the training (ArchiveTraining)
             boolean records = run.out().contains("-XX:ArchiveClassesAtExit=") || run.out().contains("-XX:AOTMode=record");
@@ -233,6 +234,11 @@ class LauncherTest {
                 case "build a.yaml -o docker://r.example/a:1" -> "-fetch";
                 case "build a.yaml --locked" -> "-bincache";
                 case "--version" -> "-top";
+                // a copy's kind says which side is a registry; an analysis's whether its image is in one
+                case "copy -q oci:a docker://r.example/a:1" -> "-copy-push";
+                case "copy --platform linux/arm64 docker://r.example/a:1 oci:b" -> "-copy-pull";
+                case "copy docker://r.example/a:1 docker://r.example/b:1" -> "-copy-remote";
+                case "inspect docker://r.example/a:1" -> "-inspect-remote";
                 default -> line.contains("--sign-key") ? "-sign" : "-" + line.split(" ")[0];
             };
             assertThat(run.out()).as(line).contains("-Ddistrolix.launcher.training=" + kind + " ");
