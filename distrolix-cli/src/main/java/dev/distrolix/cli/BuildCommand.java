@@ -214,7 +214,7 @@ final class BuildCommand implements Callable<Integer> {
     /**
      * The image this run's build pushed, with the settings it pushed with, when it took no layer from a registry
      * though it could have (a layer cache, a {@code docker://} target): what a run recording a start-up archive
-     * reads back ({@link Distrolix#trainArchive}). Null otherwise, and before a build ran through.
+     * reads back ({@link Distrolix#readBackPushed}). Null otherwise, and before a build ran through.
      */
     static volatile PushedImage pushedWithoutFetch;
 

@@ -111,6 +111,7 @@ public final class ArchiveTraining {
      * such build makes at run time (~70: 1.06x the time of a fresh runner's build).
      */
     public static int readBack(ImageReference.Registry pushed, RegistrySettings settings) {
-        return RegistryLayers.keyedLayers(pushed, settings);
+        // the run's own work is done: a registry that stops answering holds its exit 10 s at most
+        return RegistryLayers.keyedLayers(pushed, settings.withDeadline(java.time.Duration.ofSeconds(10)));
     }
 }
