@@ -111,11 +111,9 @@ final class BlobLocations {
                 name -> dir == null ? new LinkedHashMap<>() : read(dir.resolve(name + ".json")));
     }
 
-    /** The first two hex digits of the digest's hash (a digest's hash is lowercase hex, at least 32 digits). */
+    /** The first two hex digits of the digest's hash (lowercase hex, at least 32 digits). */
     static String shardName(Digest digest) {
-        String s = digest.toString();
-        int hash = s.indexOf(':') + 1;
-        return s.substring(hash, hash + 2);
+        return digest.hex().substring(0, 2);
     }
 
     /** Most recent first; a blob moves to the end of the map (newest) when touched. */
