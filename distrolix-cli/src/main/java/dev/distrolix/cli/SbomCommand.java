@@ -135,15 +135,22 @@ final class SbomCommand implements Callable<Integer> {
             doc = fmt.equals("spdx") ? SpdxWriter.write(sbom, now, toolVersion()) : CycloneDxWriter.write(sbom, now, toolVersion());
         }
         if (output != null) {
-            // not createTempFile (0600): a new file gets the mode `touch` gives it, 0666 less the umask
-            Path tmp = output.toAbsolutePath().getParent().resolve(".distrolix-sbom-"
-                    + java.util.HexFormat.of().formatHex(randomBytes()) + ".tmp");
-            try {
-                Files.writeString(tmp, doc + "\n", StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE_NEW,
-                        java.nio.file.StandardOpenOption.WRITE);
-                Files.move(tmp, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
+            dev.distrolix.transport.OutputTarget target = dev.distrolix.transport.OutputTarget.of(output, "--output");
+            if (target.stream()) { // a device or a pipe (/dev/stdout): written into, never replaced
+                try (java.io.OutputStream o = target.openStream()) {
+                    o.write((doc + "\n").getBytes(StandardCharsets.UTF_8));
+                }
+            } else {
+                // not createTempFile (0600): a new file gets the mode `touch` gives it, 0666 less the umask
+                Path tmp = target.path().getParent().resolve(".distrolix-sbom-"
+                        + java.util.HexFormat.of().formatHex(randomBytes()) + ".tmp");
+                try {
+                    Files.writeString(tmp, doc + "\n", StandardCharsets.UTF_8,
+                            java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE);
+                    Files.move(tmp, target.path(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                } finally {
+                    Files.deleteIfExists(tmp);
+                }
             }
         }
         if (json) {

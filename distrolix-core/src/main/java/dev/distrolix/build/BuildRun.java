@@ -72,6 +72,9 @@ final class BuildRun {
     }
 
     private BuildResult buildAfterEarlyStart() throws IOException {
+        if (o.cacheDir() != null && Files.exists(o.cacheDir()) && !Files.isDirectory(o.cacheDir())) {
+            throw new InputException("--cache-dir " + o.cacheDir() + ": not a directory"); // before any Nix work
+        }
         dev.distrolix.TempFiles.sweepTempDirectory(); // what killed runs left in the temp folder
         // A registry target is pinged while the spec loads and Nix resolves rather than before
         // (each costs 0.05-0.2 s of a short run). Its failure still ends the build before anything
@@ -161,6 +164,10 @@ final class BuildRun {
         if (registryCheck == null) {
             Transports.checkWritable(parsedTarget, o.registry());
         }
+        Path targetFile = parsedTarget instanceof ImageReference.OciArchive a ? a.file()
+                : parsedTarget instanceof ImageReference.DockerArchive d ? d.file() : null;
+        refuseOverSpec(targetFile, "the output", o.specFile());
+        refuseOverSpec(o.digestFile(), "--digest-file", o.specFile());
         // the digest file's temp file exists from here on: a place it cannot go fails before any work
         try (StagedFile digestOut = o.digestFile() == null ? null : StagedFile.prepare(o.digestFile(), "--digest-file")) {
             return build(registryCheck, spec, parsedTarget, digestOut);
@@ -349,6 +356,17 @@ final class BuildRun {
                 RecordKey.user(), o.specFile(), o.includes(), o.platforms()));
         nix = n.withEarlyEvaluations(started);
         return started;
+    }
+
+    /** An output named to replace the spec file the build reads is refused before any work. */
+    private static void refuseOverSpec(Path output, String what, Path specFile) {
+        try {
+            if (output != null && specFile != null && Files.exists(output) && Files.isSameFile(output, specFile)) {
+                throw new InputException("cannot write " + what + " " + output + ": it is the spec being built");
+            }
+        } catch (IOException unreadable) {
+            // the write itself says what is wrong with the place
+        }
     }
 
     /** Nix works on a thread of its own while the registry answers; a registry failure stops it and is the error. */

@@ -23,7 +23,8 @@ import java.util.List;
  * File-system moves shared by the writers. The rule they implement: a reader sees either the
  * old output or the complete new one. New content goes to a temp file next to its final name
  * (same directory, so same file system), is fsynced, then renamed over it atomically; anything
- * a failed write created is removed again ({@link Rollback}).
+ * a failed write created is removed again ({@link Rollback}). A device or a pipe is written into instead
+ * ({@link OutputTarget}).
  */
 final class OutputFiles {
     private OutputFiles() {}
@@ -80,7 +81,16 @@ final class OutputFiles {
      * and an existing FILE is untouched. Temp files that killed runs left in the folder go first.
      */
     static void writeAtomically(Path file, Body body) throws IOException {
-        Path target = file.toAbsolutePath();
+        OutputTarget named = OutputTarget.of(file, "the output");
+        if (named.stream()) { // a device or a pipe: written into, never replaced ({@link OutputTarget})
+            try (OutputStream out = new BufferedOutputStream(named.openStream(), 1 << 16)) {
+                body.writeTo(out);
+            } catch (IOException | RuntimeException e) {
+                throw translate(e, named.path());
+            }
+            return;
+        }
+        Path target = named.path();
         Path dir = target.getParent();
         Rollback rollback = new Rollback();
         try {

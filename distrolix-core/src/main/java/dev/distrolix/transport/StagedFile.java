@@ -15,7 +15,9 @@ import java.nio.file.Path;
  */
 public final class StagedFile implements AutoCloseable {
     private final Path file;
+    /** Null for a device or a pipe, which is written at {@link #commit} ({@link OutputTarget}). */
     private final Path temp;
+    private String text;
     private boolean committed;
 
     private StagedFile(Path file, Path temp) {
@@ -29,8 +31,12 @@ public final class StagedFile implements AutoCloseable {
      *
      * @param what how the user named it, for the message ("--digest-file")
      */
-    public static StagedFile prepare(Path file, String what) throws ImageOutputException {
-        Path target = file.toAbsolutePath().normalize();
+    public static StagedFile prepare(Path file, String what) throws IOException {
+        OutputTarget named = OutputTarget.of(file, what);
+        if (named.stream()) {
+            return new StagedFile(named.path(), null); // a device or a pipe: written at commit, nothing to stage
+        }
+        Path target = named.path();
         if (Files.isDirectory(target)) {
             throw new ImageOutputException("cannot write " + what + " " + file + ": it is a directory");
         }
@@ -50,6 +56,10 @@ public final class StagedFile implements AutoCloseable {
 
     /** Fills the temp file (fsynced); the file itself is not touched yet. */
     public void write(String text) throws IOException {
+        if (temp == null) {
+            this.text = text;
+            return;
+        }
         try {
             OutputFiles.writeAndSync(temp, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
         } catch (IOException e) {
@@ -59,6 +69,15 @@ public final class StagedFile implements AutoCloseable {
 
     /** Renames the temp file over the file: the one step left after the main output is committed. */
     public void commit() throws IOException {
+        if (temp == null) {
+            try (java.io.OutputStream out = new OutputTarget(file, true).openStream()) {
+                out.write((text == null ? "" : text).getBytes(StandardCharsets.UTF_8));
+                committed = true;
+            } catch (IOException e) {
+                throw OutputFiles.translate(e, file);
+            }
+            return;
+        }
         try {
             OutputFiles.commit(temp, file);
             committed = true;
@@ -74,7 +93,7 @@ public final class StagedFile implements AutoCloseable {
 
     @Override
     public void close() {
-        if (!committed) {
+        if (!committed && temp != null) {
             try {
                 Files.deleteIfExists(temp);
             } catch (IOException ignored) {
