@@ -33,6 +33,16 @@ final class NixErrors {
             "a '([^']+)' with features \\{[^}]*\\} is required to build '[^']*', but I am a '([^']+)'");
     static final Pattern NO_SYSTEM_ARGUMENT = Pattern.compile("called with unexpected argument 'system'");
 
+    /** The {@code -I NAME=PATH} argument of {@code argv} for {@code name}, or null (it gave none). */
+    static String searchPathEntry(List<String> argv, String name) {
+        for (int i = 0; i + 1 < argv.size(); i++) {
+            if (argv.get(i).equals("-I") && argv.get(i + 1).startsWith(name + "=")) {
+                return argv.get(i + 1);
+            }
+        }
+        return null;
+    }
+
     static String invalidStorePath(String path) {
         return "store path " + path + " does not exist (or is not valid)";
     }
@@ -55,7 +65,9 @@ final class NixErrors {
         }
         m = NOT_IN_SEARCH_PATH.matcher(err);
         if (m.find()) {
-            String msg = m.group(1).equals("nixpkgs") ? NO_PACKAGE_SET
+            String named = searchPathEntry(argv, m.group(1));
+            String msg = named != null ? "'<" + m.group(1) + ">' was not found: -I " + named + " names nothing there"
+                    : m.group(1).equals("nixpkgs") ? NO_PACKAGE_SET
                     : "'<" + m.group(1) + ">' is not in the Nix search path: set NIX_PATH or pass -I "
                     + m.group(1) + "=PATH";
             return new NixInputException(argv, msg, stderr);

@@ -6,7 +6,21 @@ package dev.distrolix.spec;
  * host's path rules.
  */
 final class ImagePaths {
+    static final int PATH_MAX = 4096;
+    static final int NAME_MAX = 255;
+    /** How much of a long value a message quotes. */
+    private static final int SHOWN = 80;
+
     private ImagePaths() {
+    }
+
+    /** {@code text} as a message quotes it: at most {@value #SHOWN} characters, then how long it is. */
+    static String shown(String text) {
+        return text.length() <= SHOWN ? text : text.substring(0, SHOWN) + "… (" + text.length() + " characters)";
+    }
+
+    private static int utf8Length(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
     }
 
     /**
@@ -15,10 +29,15 @@ final class ImagePaths {
      */
     static String checkedAbsolute(String text, SpecValue at, boolean allowRoot) {
         if (!text.startsWith("/")) {
-            throw at.error("'" + text + "' must be an absolute path");
+            throw at.error("'" + shown(text) + "' must be an absolute path");
         }
         if (text.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-            throw at.error("'" + text.replaceAll("\\p{Cntrl}", "?") + "' contains control characters");
+            throw at.error("'" + shown(text).replaceAll("\\p{Cntrl}", "?") + "' contains control characters");
+        }
+        // Linux's bounds (PATH_MAX, NAME_MAX): a longer path could not be made in a container, and a path's depth
+        // bounds the recursion of the layer's tree
+        if (utf8Length(text) >= PATH_MAX) {
+            throw at.error("'" + shown(text) + "' is longer than " + (PATH_MAX - 1) + " bytes");
         }
         String path = text.length() > 1 && text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
         if (path.equals("/")) {
@@ -29,10 +48,13 @@ final class ImagePaths {
         }
         for (String segment : path.substring(1).split("/", -1)) {
             if (segment.isEmpty()) {
-                throw at.error("'" + text + "' contains an empty segment ('//')");
+                throw at.error("'" + shown(text) + "' contains an empty segment ('//')");
             }
             if (segment.equals(".") || segment.equals("..")) {
-                throw at.error("'" + text + "' must not contain '.' or '..' segments");
+                throw at.error("'" + shown(text) + "' must not contain '.' or '..' segments");
+            }
+            if (utf8Length(segment) > NAME_MAX) {
+                throw at.error("'" + shown(text) + "' has a name longer than " + NAME_MAX + " bytes");
             }
         }
         return path;

@@ -17,6 +17,8 @@ import java.util.regex.Pattern;
 final class PackagesBinder {
     private static final String STORE_DIR_PREFIX = StorePath.DEFAULT_STORE_DIR + "/";
     private static final String FLAKE_PREFIX = "flake:";
+    /** The most packages a spec may list. */
+    static final int MAX_PACKAGES = 1000;
     private static final Pattern ATTR_PATH =
             Pattern.compile("[A-Za-z_][A-Za-z0-9_'-]*(\\.[A-Za-z_][A-Za-z0-9_'-]*)*");
     /** Names end up in {@code ${packages.NAME}}: anything that cannot end or break a placeholder. */
@@ -32,10 +34,16 @@ final class PackagesBinder {
         if (packages.isEmpty()) {
             return List.of();
         }
+        List<SpecValue> items = packages.get().list();
+        if (items.size() > MAX_PACKAGES) {
+            // each is a Nix attribute, path or flake to resolve (one Nix process each where one is missing)
+            throw packages.get().error(items.size() + " packages: a spec lists at most " + MAX_PACKAGES
+                    + " (the closure brings in what they depend on)");
+        }
         PackagesBinder binder = new PackagesBinder(baseDir);
         List<PackageEntry> refs = new ArrayList<>();
         Map<String, SpecValue> firstByName = new HashMap<>();
-        for (SpecValue item : packages.get().list()) {
+        for (SpecValue item : items) {
             PackageEntry ref = item.isScalar() ? binder.fromString(item) : binder.fromMap(item.map());
             SpecValue previous = firstByName.putIfAbsent(ref.name(), item);
             if (previous != null) {

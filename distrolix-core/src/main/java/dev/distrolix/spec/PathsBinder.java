@@ -203,12 +203,21 @@ final class PathsBinder {
 
     /** Nothing can live below a file or a symlink: the layer would have to write through it. */
     private static void rejectPathsBelowNonDirectories(Collection<Declared> declared) {
-        List<Declared> nonDirectories = declared.stream().filter(d -> !(d.spec() instanceof DirectorySpec)).toList();
+        // each entry's ancestors looked up by name (a path is at most 4 kB): linear in the entries, where comparing
+        // every pair took 13 s for 20,000 paths
+        java.util.Map<String, Declared> nonDirectories = new java.util.HashMap<>();
+        for (Declared d : declared) {
+            if (!(d.spec() instanceof DirectorySpec)) {
+                nonDirectories.putIfAbsent(d.spec().path(), d);
+            }
+        }
         for (Declared entry : declared) {
-            for (Declared parent : nonDirectories) {
-                if (entry.spec().path().startsWith(parent.spec().path() + "/")) {
+            String path = entry.spec().path();
+            for (int slash = path.lastIndexOf('/'); slash > 0; slash = path.lastIndexOf('/', slash - 1)) {
+                Declared parent = nonDirectories.get(path.substring(0, slash));
+                if (parent != null) {
                     String kind = parent.spec() instanceof FileSpec ? "file" : "symlink";
-                    throw entry.pathValue().error("'" + entry.spec().path() + "' is below '" + parent.spec().path()
+                    throw entry.pathValue().error("'" + path + "' is below '" + parent.spec().path()
                             + "', which is a " + kind + " (" + parent.item().path() + ")");
                 }
             }

@@ -41,14 +41,22 @@ public final class SpecException extends InputException {
         return new SpecException(location.file(), location, keyPath, problem, cause);
     }
 
+    /** The longest problem a message says in full. */
+    private static final int MAX_PROBLEM = 400;
+
     private static String format(Path file, SourceLocation location, String keyPath, String problem) {
         StringBuilder sb = new StringBuilder();
         sb.append(location != null ? location.toString() : String.valueOf(file)).append(": ");
         if (keyPath != null && !keyPath.isEmpty()) {
             sb.append(keyPath).append(": ");
         }
-        // Problems quote user text (multi-line YAML strings included): escape breaks to keep one line.
-        return sb.append(problem.replace("\r", "\\r").replace("\n", "\\n")).toString();
+        // Problems quote user text (multi-line YAML strings included): escape breaks to keep one line, and keep
+        // the line readable where the text quoted is megabytes long.
+        String one = problem.replace("\r", "\\r").replace("\n", "\\n");
+        if (one.length() > MAX_PROBLEM) {
+            one = one.substring(0, MAX_PROBLEM) + "… (" + one.length() + " characters)";
+        }
+        return sb.append(one).toString();
     }
 
     public Path file() {

@@ -116,6 +116,11 @@ final class SpecTreeReader {
     /** The file's tree, from {@code records} when they hold the parse of its bytes. */
     static SpecNode read(Path file, SpecTreeRecords records) {
         Format format = formatOf(file);
+        if (Files.exists(file) && !Files.isDirectory(file) && !Files.isRegularFile(file)) {
+            // a FIFO's open waits for a writer, a device never ends: a spec from a pipe is read as `-` (stdin)
+            throw SpecException.inFile(file, "not a regular file (to read a spec from a pipe, name it - and give it on stdin)",
+                    null);
+        }
         byte[] bytes;
         try (InputStream in = Files.newInputStream(file)) {
             bytes = readBounded(in, file);

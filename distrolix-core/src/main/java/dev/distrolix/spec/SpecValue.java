@@ -65,7 +65,7 @@ record SpecValue(SpecNode node, KeyPath path) {
         if (!(node instanceof Scalar s) || s.kind() != ScalarKind.INTEGER || !DECIMAL.matcher(s.text()).matches()) {
             String found = node.describe();
             if (node instanceof Scalar s && s.kind() == ScalarKind.STRING) {
-                found = "the string \"" + s.text() + "\"";
+                found = "the string \"" + ImagePaths.shown(s.text()) + "\"";
             } else if (node instanceof Scalar s && s.kind() == ScalarKind.INTEGER) {
                 found = "'" + s.text() + "'"; // YAML's 0x1F or 0o17: not decimal
             }

@@ -19,6 +19,14 @@ import java.util.Objects;
  */
 public record Template(List<Part> parts, SourceLocation location, String keyPath) {
     public static final String PACKAGES_PREFIX = "packages.";
+    /**
+     * The most text a spec's strings and interpolated files may expand to, together: vars repeated in a 4 MiB spec
+     * could otherwise ask for terabytes. Checked when the spec is loaded ({@link TemplateScope}) and again as each
+     * string is rendered.
+     */
+    public static final int MAX_RENDERED = 64 << 20;
+    /** What a package placeholder counts for before its store path is known: longer than any store path. */
+    static final int PACKAGE_PATH_BOUND = 512;
 
     public Template {
         parts = List.copyOf(parts);
@@ -102,10 +110,35 @@ public record Template(List<Part> parts, SourceLocation location, String keyPath
                             : "unknown variable '" + p.name() + "'";
                     throw new SpecException(p.location(), keyPath, what + " in '${" + p.name() + "}'");
                 }
+                if ((long) out.length() + value.length() > MAX_RENDERED) {
+                    throw new SpecException(location, keyPath, tooLarge());
+                }
                 out.append(value);
             }
         }
         return out.toString();
+    }
+
+    /**
+     * How long the rendered text is at most, with {@code vars}' values and each package path counted as
+     * {@link #PACKAGE_PATH_BOUND} characters; computed without rendering (no larger than the sum of the parts).
+     */
+    long renderedLengthBound(Map<String, String> vars) {
+        long n = 0;
+        for (Part part : parts) {
+            if (part instanceof Literal literal) {
+                n += literal.text().length();
+            } else if (part instanceof Placeholder p) {
+                String value = p.isPackage() ? null : vars.get(p.name());
+                n += value == null ? PACKAGE_PATH_BOUND : value.length();
+            }
+        }
+        return n;
+    }
+
+    static String tooLarge() {
+        return "expands to more than " + (MAX_RENDERED >> 20) + " MiB of text (with the spec's other strings and"
+                + " interpolated files): that is the most a spec may expand to";
     }
 
     /** The template as it would be written in a spec, escapes included. */

@@ -14,6 +14,8 @@ import java.util.stream.Stream;
 final class TemplateScope {
     private final Map<String, String> vars;
     private final List<String> packageNames;
+    /** What the spec's templates checked so far expand to, at most ({@link Template#MAX_RENDERED}). */
+    private long rendered;
 
     TemplateScope(Map<String, String> vars, List<String> packageNames) {
         this.vars = vars;
@@ -35,6 +37,10 @@ final class TemplateScope {
             if (p.isPackage() ? !packageNames.contains(p.packageName()) : !vars.containsKey(p.name())) {
                 throw new SpecException(p.location(), template.keyPath(), unknownNameProblem(p));
             }
+        }
+        rendered += template.renderedLengthBound(vars);
+        if (rendered > Template.MAX_RENDERED) {
+            throw new SpecException(template.location(), template.keyPath(), Template.tooLarge());
         }
         return template;
     }

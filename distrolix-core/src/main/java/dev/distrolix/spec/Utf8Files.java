@@ -12,12 +12,23 @@ final class Utf8Files {
     private Utf8Files() {
     }
 
-    /** @throws java.nio.charset.CharacterCodingException (an IOException) when the file is not UTF-8 */
+    /**
+     * @throws java.nio.charset.CharacterCodingException (an IOException) when the file is not UTF-8; an
+     *         IOException when it is larger than {@link Template#MAX_RENDERED} bytes (what any spec may expand to)
+     */
     static String read(Path file) throws IOException {
+        byte[] bytes;
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            bytes = in.readNBytes(Template.MAX_RENDERED + 1);
+        }
+        if (bytes.length > Template.MAX_RENDERED) {
+            throw new IOException("larger than " + (Template.MAX_RENDERED >> 20) + " MiB, the most an interpolated file"
+                    + " may be");
+        }
         return StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT)
-                .decode(ByteBuffer.wrap(Files.readAllBytes(file)))
+                .decode(ByteBuffer.wrap(bytes))
                 .toString();
     }
 }

@@ -53,6 +53,15 @@ class NixErrorsTest {
     }
 
     @Test
+    void aSearchPathEntryTheUserGaveThatLeadsNowhereIsNamed() {
+        DistrolixException e = NixErrors.forBuild(List.of("nix-build", "<nixpkgs>", "-A", "hello", "-I", "nixpkgs=/nope"),
+                "nix-build", "error: file 'nixpkgs' was not found in the Nix search path (add it using $NIX_PATH or -I)\n",
+                "<nixpkgs>");
+        assertThat(e).isInstanceOf(NixInputException.class);
+        assertThat(e.getMessage()).isEqualTo("'<nixpkgs>' was not found: -I nixpkgs=/nope names nothing there");
+    }
+
+    @Test
     void tracedStyleFindsTheRealMessage() {
         String stderr = "\u001B[31;1merror:\u001B[0m\n       … while evaluating the attribute 'x'\n\n"
                 + "       \u001B[31;1merror:\u001B[0m undefined variable 'foo'\n";

@@ -153,6 +153,81 @@ class SpecHardeningTest {
     }
 
     @Test
+    void varsRepeatedPastWhatASpecMayExpandToAreRefusedBeforeAnyIsRendered() {
+        String mb = "x".repeat(1 << 20);
+        // one string: 100 copies of a 1 MiB var
+        String message = failsFast("name: app\nvars: { a: " + mb + " }\npaths:\n  - { path: /etc/x, content: \""
+                + "${a}".repeat(100) + "\" }\n", 5);
+        assertThat(message).contains("paths[0].content: expands to more than 64 MiB of text");
+        // many strings, each under the bound, together over it
+        StringBuilder env = new StringBuilder();
+        for (int i = 0; i < 70; i++) {
+            env.append("    V").append(i).append(": \"${a}\"\n");
+        }
+        assertThat(failsFast("name: app\nvars: { a: " + mb + " }\nconfig:\n  env:\n" + env, 5))
+                .contains("config.env.V64: expands to more than 64 MiB of text");
+        // an interpolated source file that repeats it
+        Path big = files.write("big.txt", "${a}".repeat(70));
+        Path spec = files.write("image.yaml", "name: app\nvars: { a: " + mb + " }\npaths:\n  - { path: /etc/x,"
+                + " source: big.txt, interpolate: true }\n");
+        assertThatThrownBy(() -> SpecLoader.load(spec)).isInstanceOf(SpecException.class)
+                .hasMessageStartingWith(big + ":1:1: paths[0].source: expands to more than 64 MiB");
+        // what stays under the bound renders
+        SpecLoader.load(files.write("image.yaml", "name: app\nvars: { a: " + mb + " }\npaths:\n"
+                + "  - { path: /etc/x, content: \"${a}${a}\" }\n"));
+    }
+
+    @Test
+    void aPathLongerThanLinuxTakesIsRefusedAndQuotedShort() {
+        String deep = "/a".repeat(100_000);
+        String message = failsFast("name: app\npaths:\n  - { path: " + deep + ", content: hi }\n", 5);
+        assertThat(message).contains("is longer than 4095 bytes").contains("(200000 characters)").hasSizeLessThan(400);
+        assertThat(failsFast("name: app\npaths:\n  - { path: /d/" + "n".repeat(256) + ", content: hi }\n", 5))
+                .contains("has a name longer than 255 bytes");
+        SpecLoader.load(files.write("image.yaml", "name: app\npaths:\n  - { path: /d/" + "n".repeat(255)
+                + ", content: hi }\n"));
+    }
+
+    @Test
+    void manyPathsLoadInTimeLinearInThemAndManyPackagesAreRefused() {
+        StringBuilder yaml = new StringBuilder("name: app\npaths:\n");
+        for (int i = 0; i < 40_000; i++) {
+            yaml.append("  - { path: /d/f").append(i).append(", content: x }\n");
+        }
+        long start = System.nanoTime();
+        assertThat(SpecLoader.load(files.write("image.yaml", yaml.toString())).paths()).hasSize(40_000);
+        assertThat((System.nanoTime() - start) / 1e9).as("seconds to load").isLessThan(10);
+        // still found: the entry below a file, named with the file's entry
+        assertThat(failsFast(yaml + "  - { path: /d/f39999/x, content: y }\n", 10))
+                .contains("paths[40000].path: '/d/f39999/x' is below '/d/f39999', which is a file (paths[39999])");
+
+        StringBuilder packages = new StringBuilder("name: app\npackages:\n");
+        for (int i = 0; i <= 1000; i++) {
+            packages.append("  - p").append(i).append('\n');
+        }
+        assertThat(failsFast(packages.toString(), 5)).contains("packages: 1001 packages: a spec lists at most 1000");
+    }
+
+    @Test
+    void aNumberMegabytesLongIsQuotedShort() {
+        String message = failsFast("name: app\naccounts:\n  groups:\n    - { name: g, gid: \"" + "9".repeat(3_000_000)
+                + "\" }\n", 10);
+        assertThat(message).contains("expected a decimal integer, found the string \"999").contains("(3000000 characters)")
+                .hasSizeLessThan(600);
+    }
+
+    @Test
+    void aSpecThatIsAPipeIsRefusedRatherThanWaitedFor() throws Exception {
+        Path fifo = dir.resolve("fifo.yaml");
+        Process mk = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        assertThat(mk.waitFor()).isZero();
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> SpecLoader.load(fifo)).isInstanceOf(SpecException.class)
+                .hasMessage(fifo + ": not a regular file (to read a spec from a pipe, name it - and give it on stdin)");
+        assertThat((System.nanoTime() - start) / 1e9).isLessThan(5);
+    }
+
+    @Test
     void escapesRootMatchesTheImageReadersRule() {
         assertThat(ImagePaths.escapesRoot("/a/b/link", "../../x")).isFalse();
         assertThat(ImagePaths.escapesRoot("/a/b/link", "../../../x")).isTrue();

@@ -329,7 +329,10 @@ public final class BinaryCache {
         if (isInterruption(e)) {
             throw e;
         }
-        throw new InputException(path + ": cannot fetch " + where + ": " + e.getMessage(), e);
+        // the JDK's client says nothing for a refused connection (a null message)
+        String why = e.getMessage() != null ? e.getMessage()
+                : e instanceof java.net.ConnectException ? "the connection was refused" : e.getClass().getSimpleName();
+        throw new InputException(path + ": cannot fetch " + where + ": " + why, e);
     }
 
     private static boolean isInterruption(IOException e) {
