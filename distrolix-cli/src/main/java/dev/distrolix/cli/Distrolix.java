@@ -221,7 +221,10 @@ public final class Distrolix {
 
     /** Runs the CLI in-process and returns its exit code. */
     public static int run(String... args) {
-        return run(true, new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true), args);
+        // reports quote images and registries: control characters in them are shown as '?' (TerminalSafeWriter)
+        java.io.PrintWriter out = new java.io.PrintWriter(new java.io.BufferedWriter(
+                new TerminalSafeWriter(new java.io.OutputStreamWriter(System.out), false)), true);
+        return run(true, out, new java.io.PrintWriter(System.err, true), args);
     }
 
     /** Runs the CLI in-process with the given streams; tests call this. */
@@ -243,6 +246,10 @@ public final class Distrolix {
         cl.setUsageHelpWidth(HELP_WIDTH);
         cl.setUsageHelpAutoWidth(true);
         withVersion(cl); // -V on a subcommand too (picocli gives subcommands no version of their own)
+        if (realStdio) {
+            // standard output shows no control characters (above): help without picocli's bold and underlines
+            cl.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
+        }
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler(new ErrorHandler());

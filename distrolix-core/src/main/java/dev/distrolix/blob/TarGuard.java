@@ -62,10 +62,10 @@ public final class TarGuard extends FilterInputStream {
             return null;
         }
         if (e.isSparse()) {
-            throw new InputException(label + ": entry '" + e.getName() + "' is a sparse file; image layers hold none");
+            throw new InputException(label + ": entry '" + shown(e.getName()) + "' is a sparse file; image layers hold none");
         }
         if (e.getSize() < 0 || e.getSize() > MAX_ENTRY_SIZE) {
-            throw new InputException(label + ": entry '" + e.getName() + "' declares an impossible size of "
+            throw new InputException(label + ": entry '" + shown(e.getName()) + "' declares an impossible size of "
                     + e.getSize() + " bytes");
         }
         current = e.getName();
@@ -89,7 +89,7 @@ public final class TarGuard extends FilterInputStream {
         int n = in.read(b, off, (int) Math.min(len, budgetEnd - position));
         if (n < 0) {
             if (current != null && position < dataEnd) {
-                throw new InputException(label + ": truncated tar: entry '" + current + "' ends after "
+                throw new InputException(label + ": truncated tar: entry '" + shown(current) + "' ends after "
                         + (position - (dataEnd - currentSize)) + " of its " + currentSize + " bytes");
             }
             if (position % 512 != 0) {
@@ -117,5 +117,18 @@ public final class TarGuard extends FilterInputStream {
     private static String oneLine(Throwable e) {
         String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         return m.lines().findFirst().orElse(m);
+    }
+
+    /**
+     * An entry's name as a message quotes it: line breaks and other control characters as '?' (a name may hold
+     * them, and the message is one line), and at most 200 characters.
+     */
+    public static String shown(String name) {
+        StringBuilder b = new StringBuilder(Math.min(name.length(), 201));
+        for (int i = 0; i < name.length() && i < 200; i++) {
+            char c = name.charAt(i);
+            b.append(c < 0x20 || (c >= 0x7f && c <= 0x9f) ? '?' : c);
+        }
+        return name.length() > 200 ? b + "…" : b.toString();
     }
 }

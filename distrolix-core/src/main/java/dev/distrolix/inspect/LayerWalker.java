@@ -230,7 +230,7 @@ public final class LayerWalker {
     static TarEntry entry(LayerInfo layer, TarArchiveEntry e) {
         String path = normalize(e.getName());
         if (path == null) {
-            throw new InputException(layer.label() + ": entry '" + e.getName() + "' has a '..' component (path traversal)");
+            throw new InputException(layer.label() + ": entry '" + dev.distrolix.blob.TarGuard.shown(e.getName()) + "' has a '..' component (path traversal)");
         }
         if (path.equals("/")) {
             return null;
@@ -260,7 +260,7 @@ public final class LayerWalker {
         } else if (e.isFile()) {
             type = FsEntry.Type.FILE;
         } else {
-            throw new InputException(layer.label() + ": entry '" + e.getName() + "' has an unsupported tar type '"
+            throw new InputException(layer.label() + ": entry '" + dev.distrolix.blob.TarGuard.shown(e.getName()) + "' has an unsupported tar type '"
                     + (char) e.getLinkFlag() + "'");
         }
         long size = type == FsEntry.Type.FILE ? e.getSize() : 0;

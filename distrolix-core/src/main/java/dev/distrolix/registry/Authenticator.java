@@ -65,8 +65,14 @@ final class Authenticator {
             if (cached.isPresent()) {
                 return "Bearer " + cached.get();
             }
-            URI realm = URI.create(c.realm());
-            TokenFetcher.Token t = fetcher.fetch(c, scopes, credentials(realm).orElse(null));
+            URI realm;
+            try {
+                realm = c.realm() == null ? null : URI.create(c.realm());
+            } catch (IllegalArgumentException malformed) {
+                realm = null;
+            }
+            // without a usable realm the fetcher says so (a bare "Bearer" challenge has none)
+            TokenFetcher.Token t = fetcher.fetch(c, scopes, realm == null ? null : credentials(realm).orElse(null));
             cache.put(key, t.value(), t.lifetime(), t.issuedAt());
             return "Bearer " + t.value();
         }

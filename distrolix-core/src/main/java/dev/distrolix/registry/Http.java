@@ -218,7 +218,7 @@ final class Http {
                 return r;
             }
             discard(r);
-            uri = uri.resolve(location);
+            uri = followable(uri.resolve(location));
             if (s == 303 || ((s == 301 || s == 302) && method.equals("POST"))) {
                 method = "GET";
                 withBody = false;
@@ -254,6 +254,13 @@ final class Http {
     }
 
     /** An answer larger than we read into memory; not retried. */
+    /** A redirect distrolix does not follow: asking again gets the same answer. */
+    static final class Refused extends IOException {
+        Refused(String message) {
+            super(message);
+        }
+    }
+
     static final class TooLarge extends IOException {
         TooLarge(String message) {
             super(message);
@@ -366,6 +373,25 @@ final class Http {
             throw r;
         }
         return new IOException(what + ": " + c, c);
+    }
+
+    /**
+     * A redirect's target, where one may be followed: HTTP(S) only, and plain HTTP only to a loopback host unless
+     * TLS is not verified anyway (--insecure): the rule the registry itself was chosen by, which a redirect would
+     * otherwise step around (a registry on 127.0.0.1 could send the client to any host in the clear).
+     */
+    URI followable(URI to) throws IOException {
+        String scheme = to.getScheme() == null ? "" : to.getScheme().toLowerCase(java.util.Locale.ROOT);
+        if (!scheme.equals("https") && !scheme.equals("http")) {
+            throw new Refused("the registry redirected to a " + (scheme.isEmpty() ? "relative" : scheme + ":")
+                    + " address, which is not followed");
+        }
+        String host = to.getHost() == null ? "" : to.getHost().toLowerCase(java.util.Locale.ROOT);
+        if (scheme.equals("http") && verifyTls && !RegistrySettings.isLoopback(host.replace("[", "").replace("]", ""))) {
+            throw new Refused("the registry redirected to plain HTTP at " + host + ", which is not followed"
+                    + " (only HTTPS leaves this machine; --insecure allows it)");
+        }
+        return to;
     }
 
     static boolean isRedirect(int status) {

@@ -146,8 +146,8 @@ public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay
 
     /** Whether trying again could help. */
     public static boolean isRetryable(Throwable e) {
-        if (e instanceof Http.TimedOut t && t.deadline() || e instanceof Http.TooLarge) {
-            return false; // the command's --timeout has passed; a too large answer stays too large
+        if (e instanceof Http.TimedOut t && t.deadline() || e instanceof Http.TooLarge || e instanceof Http.Refused) {
+            return false; // the command's --timeout has passed; a too large answer stays too large, a redirect refused
         }
         if (e instanceof RegistryException r) {
             if (r.status() > 0) {
