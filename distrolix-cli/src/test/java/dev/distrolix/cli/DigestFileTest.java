@@ -75,6 +75,45 @@ class DigestFileTest {
         assertThat(tempNames(out)).isEmpty();
     }
 
+    @Test
+    void aPipeIsWrittenIntoALinkKeptAndTheSpecNeverReplaced() throws Exception {
+        // an archive into a FIFO (as into /dev/null or /dev/stdout): its reader gets it whole, the FIFO stays one
+        Path fifo = tmp.resolve("archive.fifo");
+        Fixtures.run("mkfifo", fifo.toString());
+        java.util.concurrent.CompletableFuture<byte[]> read = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try (java.io.InputStream in = Files.newInputStream(fifo)) {
+                return in.readAllBytes();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        Path real = Files.writeString(tmp.resolve("real-digest"), "old");
+        Path link = Files.createSymbolicLink(tmp.resolve("digest-link"), real);
+        Cli r = build("oci-archive:" + fifo, "1", link);
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        byte[] archive = read.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        Path copy = Files.write(tmp.resolve("copy.tar"), archive);
+        Cli inspect = Cli.run("inspect", "oci-archive:" + copy);
+        assertThat(inspect.exitCode()).as(inspect.err()).isZero();
+        assertThat(Files.isRegularFile(fifo)).isFalse();
+        assertThat(Files.isSymbolicLink(link)).isTrue();
+        assertThat(Files.readString(real)).isEqualTo(r.out().strip() + "\n");
+
+        // an output named as the spec itself is refused before anything is written
+        Path spec = Files.createDirectories(tmp.resolve("spec"));
+        try (Stream<Path> files = Files.list(NginxImageTest.EXAMPLE.getParent())) {
+            for (Path f : files.toList()) {
+                Files.copy(f, spec.resolve(f.getFileName()));
+            }
+        }
+        Path yaml = spec.resolve(NginxImageTest.EXAMPLE.getFileName());
+        byte[] before = Files.readAllBytes(yaml);
+        Cli over = Cli.run("build", yaml.toString(), "-I", NginxImageTest.INCLUDE, "-q", "-o", "oci-archive:" + yaml);
+        assertThat(over.exitCode()).isEqualTo(3);
+        assertThat(over.err().strip()).isEqualTo("distrolix: cannot write the output " + yaml + ": it is the spec being built");
+        assertThat(Files.readAllBytes(yaml)).isEqualTo(before);
+    }
+
     private static List<String> tempNames(Path dir) throws Exception {
         try (Stream<Path> s = Files.list(dir)) {
             return s.map(p -> p.getFileName().toString()).filter(n -> n.contains(".tmp")).toList();
