@@ -96,9 +96,14 @@ final class CopyCommand implements Callable<Integer> {
         RegistrySettings settings = registry.settings(progress);
         RegistrySettings sourceSettings = sourceCreds == null ? settings
                 : settings.withExplicitCredentials(Credentials.parse(sourceCreds, "--src-creds"));
+        // the source's signatures and attestations are read before the image is written: one that cannot be read
+        // fails the copy with nothing written; they are added to the destination's once the image is there
+        List<List<dev.distrolix.sign.AttachmentCopy.Pending>> pending = new java.util.ArrayList<>();
         CopyResult r = ImageCopy.copy(source, destination, sourceSettings, settings,
-                platform == null ? null : dev.distrolix.image.PlatformChoice.parse(platform), allPlatforms);
-        List<String> carried = removeSignatures ? List.of() : carrySignatures(r, sourceSettings, settings);
+                platform == null ? null : dev.distrolix.image.PlatformChoice.parse(platform), allPlatforms,
+                removeSignatures ? null : (artifact, target) -> pending.add(readSignatures(artifact, target, sourceSettings)));
+        List<String> carried = pending.isEmpty() ? List.of() : dev.distrolix.sign.AttachmentCopy.write(pending.get(0),
+                dev.distrolix.transport.ImageReference.parseTarget(r.target()), settings);
         if (json) {
             out.println(toJson(r));
         } else if (quiet) {
@@ -120,15 +125,17 @@ final class CopyCommand implements Callable<Integer> {
     }
 
     /**
-     * The source's signatures and attestations of the copied digest (and of each image of an index copied whole),
-     * added to the destination's.
+     * The source's signatures and attestations of the image to be copied (and of each image of an index copied whole),
+     * read whole.
      */
-    private List<String> carrySignatures(CopyResult r, RegistrySettings sourceSettings, RegistrySettings settings)
-            throws IOException {
-        List<dev.distrolix.blob.Digest> digests = new java.util.ArrayList<>(List.of(r.digest()));
-        digests.addAll(r.entries());
-        return dev.distrolix.sign.AttachmentCopy.carry(dev.distrolix.transport.ImageReference.parseSource(source),
-                sourceSettings, dev.distrolix.transport.ImageReference.parseTarget(r.target()), settings, digests);
+    private List<dev.distrolix.sign.AttachmentCopy.Pending> readSignatures(dev.distrolix.image.Artifact artifact,
+            dev.distrolix.transport.ImageReference target, RegistrySettings sourceSettings) throws IOException {
+        List<dev.distrolix.blob.Digest> digests = new java.util.ArrayList<>(List.of(artifact.manifestDigest()));
+        if (artifact instanceof dev.distrolix.image.ImageIndex index) {
+            index.manifests().forEach(d -> digests.add(d.digest()));
+        }
+        return dev.distrolix.sign.AttachmentCopy.read(dev.distrolix.transport.ImageReference.parseSource(source),
+                sourceSettings, target, digests);
     }
 
     static String toJson(CopyResult r) throws IOException {

@@ -308,6 +308,12 @@ class SigningTest {
         assertOneInputLine(refused, "distrolix: " + ref("garbage") + ":" + tag("sig") + ": layer 1 is 104857600 bytes,"
                 + " more than a signature payload");
         assertThat((System.nanoTime() - start) / 1_000_000_000.0).isLessThan(10);
+        // a copy reads the signatures it carries before it writes the image: one it cannot carry leaves no image
+        Path dest = work.resolve("copied-garbage");
+        Cli copy = cli("copy", "docker://" + ref("garbage:1"), "oci:" + dest + ":1", "--insecure");
+        assertThat(copy.exitCode()).as(copy.err()).isEqualTo(3);
+        assertThat(copy.err().strip().lines().count()).as(copy.err()).isEqualTo(1);
+        assertThat(dest).doesNotExist();
     }
 
     @Test

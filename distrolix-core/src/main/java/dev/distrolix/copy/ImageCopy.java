@@ -49,6 +49,19 @@ public final class ImageCopy {
      */
     public static CopyResult copy(String src, String dst, RegistrySettings sourceSettings, RegistrySettings settings,
                                   Platform platform, boolean allPlatforms) throws IOException {
+        return copy(src, dst, sourceSettings, settings, platform, allPlatforms, null);
+    }
+
+    /** What runs once the source is open and checked, before anything is written (null: nothing). */
+    @FunctionalInterface
+    public interface BeforeWrite {
+        /** {@code artifact} is what will be written to {@code target}; a failure here ends the copy unwritten. */
+        void check(Artifact artifact, ImageReference target) throws IOException;
+    }
+
+    /** The same, running {@code beforeWrite} before the write (a copy's signatures are read there). */
+    public static CopyResult copy(String src, String dst, RegistrySettings sourceSettings, RegistrySettings settings,
+                                  Platform platform, boolean allPlatforms, BeforeWrite beforeWrite) throws IOException {
         if (allPlatforms && platform != null) {
             throw new dev.distrolix.InputException("--all-platforms and --platform contradict each other: choose one");
         }
@@ -83,6 +96,9 @@ public final class ImageCopy {
             }
             Artifact artifact = (t instanceof ImageReference.Registry && platform == null) || allPlatforms
                     ? opened.artifact() : opened.image(platform);
+            if (beforeWrite != null) {
+                beforeWrite.check(artifact, t);
+            }
             WriteResult w;
             try {
                 w = Transports.write(artifact, t, settings, platform);

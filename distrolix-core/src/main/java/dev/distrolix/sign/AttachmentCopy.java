@@ -36,61 +36,77 @@ public final class AttachmentCopy {
         return Optional.empty();
     }
 
-    /** Opens the destination's store, only once there is something to carry (a copy usually has nothing). */
-    @FunctionalInterface
-    public interface Destination {
-        AttachmentStore open() throws IOException;
+
+    /** One attachment tag of the source, read whole (its blobs bounded) before the copy writes anything. */
+    public record Pending(Digest image, String tag, AttachmentManifest manifest, Map<Digest, byte[]> blobs) {
+        public Pending {
+            blobs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(blobs));
+        }
     }
 
     /**
      * The attachments of each of {@code digests} (an image, or an index and the manifests it lists: each platform's
-     * image is signed and attested on its own) carried from {@code source} to {@code target}, where both hold
-     * attachments (registries and OCI layouts); returns the tags written.
+     * image is signed and attested on its own) that a copy from {@code source} to {@code target} carries, where both
+     * hold attachments (registries and OCI layouts): read before the image is written, so that an attachment the
+     * source cannot give (not JSON, too large) fails the copy before anything is written.
      */
-    public static List<String> carry(ImageReference source, RegistrySettings sourceSettings, ImageReference target,
-                                     RegistrySettings settings, List<Digest> digests) throws IOException {
-        List<String> written = new ArrayList<>();
+    public static List<Pending> read(ImageReference source, RegistrySettings sourceSettings, ImageReference target,
+                                     List<Digest> digests) throws IOException {
+        List<Pending> pending = new ArrayList<>();
         if (!(target instanceof ImageReference.Registry || target instanceof ImageReference.OciLayout)) {
-            return written;
+            return pending;
         }
         for (Digest d : digests) {
             Optional<AttachmentStore> from = storeOf(source, sourceSettings, d, false);
             if (from.isEmpty()) {
-                return written;
+                return pending;
             }
-            written.addAll(carry(from.get(), () -> storeOf(target, settings, d, true).orElseThrow()));
+            for (String suffix : SUFFIXES) {
+                String tag = AttachmentManifest.tag(from.get().imageDigest(), suffix);
+                Optional<AttachmentManifest> found = ImageSigning.find(from.get(), tag);
+                if (found.isEmpty()) {
+                    continue;
+                }
+                Map<Digest, byte[]> blobs = new LinkedHashMap<>();
+                for (Descriptor l : found.get().layers()) {
+                    if (!blobs.containsKey(l.digest())) {
+                        blobs.put(l.digest(), from.get().blob(l, ImageSigning.MAX_ATTESTATION));
+                    }
+                }
+                pending.add(new Pending(d, tag, found.get(), blobs));
+            }
         }
-        return written;
+        return pending;
     }
 
-    /** Copies {@code from}'s attachments of its image into the destination; returns the tags written. */
-    public static List<String> carry(AttachmentStore from, Destination destination) throws IOException {
+    /**
+     * Adds {@code pending} ({@link #read}) to {@code target}'s attachments, once the image is there: what the
+     * destination holds stays, new layers are added; returns the tags written.
+     */
+    public static List<String> write(List<Pending> pending, ImageReference target, RegistrySettings settings)
+            throws IOException {
         List<String> written = new ArrayList<>();
-        AttachmentStore to = null;
-        for (String suffix : SUFFIXES) {
-            String tag = AttachmentManifest.tag(from.imageDigest(), suffix);
-            Optional<AttachmentManifest> found = ImageSigning.find(from, tag);
-            if (found.isEmpty()) {
-                continue;
-            }
-            AttachmentManifest source = found.get();
+        Map<Digest, AttachmentStore> stores = new LinkedHashMap<>();
+        for (Pending p : pending) {
+            AttachmentStore to = stores.get(p.image());
             if (to == null) {
-                to = destination.open();
+                to = storeOf(target, settings, p.image(), true).orElseThrow();
+                stores.put(p.image(), to);
             }
-            AttachmentManifest target = ImageSigning.read(to, tag);
-            Set<Digest> there = new LinkedHashSet<>();
-            target.layers().forEach(l -> there.add(l.digest()));
-            List<Descriptor> layers = new ArrayList<>(target.layers());
+            AttachmentManifest there = ImageSigning.read(to, p.tag());
+            Set<Digest> have = new LinkedHashSet<>();
+            there.layers().forEach(l -> have.add(l.digest()));
+            List<Descriptor> layers = new ArrayList<>(there.layers());
             Map<Digest, byte[]> blobs = new LinkedHashMap<>();
-            for (Descriptor l : source.layers()) {
-                if (there.add(l.digest())) {
+            for (Descriptor l : p.manifest().layers()) {
+                if (have.add(l.digest())) {
                     layers.add(l);
-                    blobs.put(l.digest(), from.blob(l, ImageSigning.MAX_ATTESTATION));
+                    blobs.put(l.digest(), p.blobs().get(l.digest()));
                 }
             }
             if (!blobs.isEmpty()) {
-                to.put(tag, new AttachmentManifest(layers), blobs);
-                written.add(tag);
+                to.put(p.tag(), new AttachmentManifest(layers), blobs);
+                written.add(p.tag());
             }
         }
         return written;
