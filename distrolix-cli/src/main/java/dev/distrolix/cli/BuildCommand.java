@@ -199,6 +199,9 @@ final class BuildCommand implements Callable<Integer> {
         pushedWithoutFetch = pushedWithoutFetch(r);
         madeNoLayer = r.layers().stream().allMatch(l -> l.cached() || l.fetched());
         progress.finish();
+        if (OutputFileTargets.toStandardOutput(target, digestFile)) {
+            out = spec.commandLine().getErr(); // the image or its digest went to standard output: the report goes aside
+        }
         if (json) {
             out.println(toJson(r, push.result(), signingLines));
         } else if (quiet) {

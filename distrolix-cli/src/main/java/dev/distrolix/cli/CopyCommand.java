@@ -90,7 +90,7 @@ final class CopyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         PushProgress progress = new PushProgress(err, System.console() != null, quiet || json);
         RegistrySettings settings = registry.settings(progress);
@@ -104,6 +104,8 @@ final class CopyCommand implements Callable<Integer> {
                 removeSignatures ? null : (artifact, target) -> pending.add(readSignatures(artifact, target, sourceSettings)));
         List<String> carried = pending.isEmpty() ? List.of() : dev.distrolix.sign.AttachmentCopy.write(pending.get(0),
                 dev.distrolix.transport.ImageReference.parseTarget(r.target()), settings);
+        // the archive went to standard output: the report goes aside
+        PrintWriter out = OutputFileTargets.toStandardOutput(destination, null) ? err : stdout;
         if (json) {
             out.println(toJson(r));
         } else if (quiet) {

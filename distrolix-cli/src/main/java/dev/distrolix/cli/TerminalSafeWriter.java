@@ -8,7 +8,8 @@ import java.io.Writer;
  * What distrolix prints to a terminal, with control characters shown as {@code ?}: reports quote what images and
  * registries say (file names, users, commands, error bodies), and an escape sequence in them would act on the
  * user's terminal (clear it, retitle it, recolour what follows, hide a line). Line feeds and tabs pass; carriage
- * returns only where {@code allowReturn} (the progress line on standard error redraws itself with them).
+ * returns only where {@code allowReturn} (the progress line on standard error redraws itself with them). Masked
+ * whether the stream is a terminal or not: a report piped to a file reads the same.
  */
 final class TerminalSafeWriter extends FilterWriter {
     private final boolean allowReturn;
@@ -51,6 +52,8 @@ final class TerminalSafeWriter extends FilterWriter {
 
     @Override
     public void write(String str, int off, int len) throws IOException {
-        write(str.toCharArray(), off, len);
+        char[] chars = new char[len];
+        str.getChars(off, off + len, chars, 0);
+        write(chars, 0, len);
     }
 }

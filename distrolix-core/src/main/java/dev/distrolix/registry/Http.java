@@ -218,7 +218,13 @@ final class Http {
                 return r;
             }
             discard(r);
-            uri = followable(uri.resolve(location));
+            URI next;
+            try {
+                next = uri.resolve(location);
+            } catch (IllegalArgumentException malformed) {
+                throw new Refused("the registry redirected to a malformed address, which is not followed");
+            }
+            uri = followable(next);
             if (s == 303 || ((s == 301 || s == 302) && method.equals("POST"))) {
                 method = "GET";
                 withBody = false;
@@ -253,7 +259,6 @@ final class Http {
         }
     }
 
-    /** An answer larger than we read into memory; not retried. */
     /** A redirect distrolix does not follow: asking again gets the same answer. */
     static final class Refused extends IOException {
         Refused(String message) {
@@ -261,6 +266,7 @@ final class Http {
         }
     }
 
+    /** An answer larger than we read into memory; not retried. */
     static final class TooLarge extends IOException {
         TooLarge(String message) {
             super(message);
@@ -383,12 +389,12 @@ final class Http {
     URI followable(URI to) throws IOException {
         String scheme = to.getScheme() == null ? "" : to.getScheme().toLowerCase(java.util.Locale.ROOT);
         if (!scheme.equals("https") && !scheme.equals("http")) {
-            throw new Refused("the registry redirected to a " + (scheme.isEmpty() ? "relative" : scheme + ":")
-                    + " address, which is not followed");
+            throw new Refused("the registry redirected to a " + scheme + ": address, which is not followed");
         }
         String host = to.getHost() == null ? "" : to.getHost().toLowerCase(java.util.Locale.ROOT);
         if (scheme.equals("http") && verifyTls && !RegistrySettings.isLoopback(host.replace("[", "").replace("]", ""))) {
-            throw new Refused("the registry redirected to plain HTTP at " + host + ", which is not followed"
+            throw new Refused("the registry redirected to plain HTTP at " + (host.isEmpty() ? to : host)
+                    + ", which is not followed"
                     + " (only HTTPS leaves this machine; --insecure allows it)");
         }
         return to;

@@ -48,7 +48,9 @@ public final class AttachmentCopy {
      * The attachments of each of {@code digests} (an image, or an index and the manifests it lists: each platform's
      * image is signed and attested on its own) that a copy from {@code source} to {@code target} carries, where both
      * hold attachments (registries and OCI layouts): read before the image is written, so that an attachment the
-     * source cannot give (not JSON, too large) fails the copy before anything is written.
+     * source cannot give (not JSON, too large) fails the copy before anything is written. Held in memory until
+     * written (each blob at most {@link ImageSigning#MAX_ATTESTATION}; signatures are small), including any the
+     * destination turns out to have.
      */
     public static List<Pending> read(ImageReference source, RegistrySettings sourceSettings, ImageReference target,
                                      List<Digest> digests) throws IOException {

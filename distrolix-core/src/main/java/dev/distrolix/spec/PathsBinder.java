@@ -196,6 +196,8 @@ final class PathsBinder {
             return Utf8Files.read(file);
         } catch (CharacterCodingException e) {
             throw at.error("'" + at.string() + "' is not UTF-8 text, so it cannot be interpolated");
+        } catch (Utf8Files.TooLarge e) {
+            throw at.error("'" + at.string() + "' is " + e.getMessage());
         } catch (IOException e) {
             throw at.error("cannot read '" + at.string() + "': " + SpecTreeReader.oneLine(e.toString()));
         }
@@ -203,8 +205,8 @@ final class PathsBinder {
 
     /** Nothing can live below a file or a symlink: the layer would have to write through it. */
     private static void rejectPathsBelowNonDirectories(Collection<Declared> declared) {
-        // each entry's ancestors looked up by name (a path is at most 4 kB): linear in the entries, where comparing
-        // every pair took 13 s for 20,000 paths
+        // each entry's ancestors looked up by name (a path is at most 4 kB, so a few thousand at most each), where
+        // comparing every pair of entries took 13 s for 20,000 paths
         java.util.Map<String, Declared> nonDirectories = new java.util.HashMap<>();
         for (Declared d : declared) {
             if (!(d.spec() instanceof DirectorySpec)) {

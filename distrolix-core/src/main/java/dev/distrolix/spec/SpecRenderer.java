@@ -104,6 +104,8 @@ public final class SpecRenderer {
                 return Utf8Files.read(path);
             } catch (CharacterCodingException e) {
                 throw new SpecException(file.location(), "", path + " is not UTF-8 text, so it cannot be interpolated");
+            } catch (Utf8Files.TooLarge e) {
+                throw new SpecException(file.location(), "", path + " is " + e.getMessage());
             } catch (IOException e) {
                 throw SpecException.at(file.location(), "", "cannot read " + path + ": "
                         + SpecTreeReader.oneLine(e.toString()), e);

@@ -117,7 +117,7 @@ final class SpecTreeReader {
     static SpecNode read(Path file, SpecTreeRecords records) {
         Format format = formatOf(file);
         if (Files.exists(file) && !Files.isDirectory(file) && !Files.isRegularFile(file)) {
-            // a FIFO's open waits for a writer, a device never ends: a spec from a pipe is read as `-` (stdin)
+            // a FIFO's open waits for a writer (forever, if none comes): a spec from a pipe is read as `-` (stdin)
             throw SpecException.inFile(file, "not a regular file (to read a spec from a pipe, name it - and give it on stdin)",
                     null);
         }

@@ -12,6 +12,13 @@ final class Utf8Files {
     private Utf8Files() {
     }
 
+    /** A file past the bound: its message is the whole reason, for the caller to quote. */
+    static final class TooLarge extends IOException {
+        TooLarge(String message) {
+            super(message);
+        }
+    }
+
     /**
      * @throws java.nio.charset.CharacterCodingException (an IOException) when the file is not UTF-8; an
      *         IOException when it is larger than {@link Template#MAX_RENDERED} bytes (what any spec may expand to)
@@ -22,7 +29,7 @@ final class Utf8Files {
             bytes = in.readNBytes(Template.MAX_RENDERED + 1);
         }
         if (bytes.length > Template.MAX_RENDERED) {
-            throw new IOException("larger than " + (Template.MAX_RENDERED >> 20) + " MiB, the most an interpolated file"
+            throw new TooLarge("larger than " + (Template.MAX_RENDERED >> 20) + " MiB, the most an interpolated file"
                     + " may be");
         }
         return StandardCharsets.UTF_8.newDecoder()

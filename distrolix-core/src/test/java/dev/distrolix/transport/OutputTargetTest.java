@@ -74,6 +74,36 @@ class OutputTargetTest {
     }
 
     @Test
+    void aDescriptorNamedThroughProcIsAppendedToNeverReplaced() throws Exception {
+        assertThat(OutputTarget.of(Path.of("/dev/stdout"), "--digest-file").stream()).isTrue();
+        assertThat(OutputTarget.isStandardOutput(Path.of("/dev/stdout"))).isTrue();
+        assertThat(OutputTarget.isStandardOutput(tmp)).isFalse();
+        // a file this process holds open (as a shell's `>> log` is), named by its descriptor: written after what it
+        // holds, the same file (a rename would have replaced it, cutting the shell's descriptor off)
+        Path log = Files.writeString(tmp.resolve("log"), "before\n");
+        Object inode = Files.readAttributes(log, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+        try (java.io.FileOutputStream held = new java.io.FileOutputStream(log.toFile(), true)) {
+            Path fd;
+            try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+                fd = fds.filter(f -> {
+                    try {
+                        return Files.readSymbolicLink(f).equals(log);
+                    } catch (java.io.IOException gone) {
+                        return false;
+                    }
+                }).findFirst().orElseThrow();
+            }
+            OutputTarget t = OutputTarget.of(fd, "--digest-file");
+            assertThat(t.stream()).isTrue();
+            try (java.io.OutputStream o = t.openStream()) {
+                o.write("after\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        assertThat(Files.readString(log)).isEqualTo("before\nafter\n");
+        assertThat(Files.readAttributes(log, java.nio.file.attribute.BasicFileAttributes.class).fileKey()).isEqualTo(inode);
+    }
+
+    @Test
     void aLinkToNothingAndASocketAreRefusedAsInput() throws Exception {
         Path dangling = Files.createSymbolicLink(tmp.resolve("dangling"), tmp.resolve("nothing"));
         assertThatThrownBy(() -> OutputTarget.of(dangling, "the output")).isInstanceOf(InputException.class)
