@@ -29,6 +29,8 @@ final class LayoutReader {
      * registry instead of two: the config's, then the layers'); one naming more waits for its config to agree.
      */
     static final int ASK_AT_ONCE = 32;
+    /** The most layers an image read here may have. */
+    static final int MAX_LAYERS = 1000;
     private static final Set<String> LAYER_TYPES = Set.of(MediaTypes.OCI_LAYER_TAR, MediaTypes.OCI_LAYER_GZIP,
             MediaTypes.OCI_LAYER_ZSTD, MediaTypes.DOCKER_LAYER_GZIP, MediaTypes.DOCKER_LAYER_TAR,
             "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip",
@@ -127,8 +129,14 @@ final class LayoutReader {
         if (!m.has("config") || !m.has("layers")) {
             throw j.error("manifest " + manifestDigest + " is not an image manifest (no config or layers)");
         }
-        Descriptor configDesc = j.descriptor(m.get("config"), "the manifest's config");
         JsonNode named = m.get("layers");
+        if (named.isArray() && named.size() > MAX_LAYERS) {
+            // every layer is read on its own: 25,000 of them (a 3.8 MB manifest) kept a registry read going for the
+            // command's whole timeout
+            throw j.error("the manifest has " + named.size() + " layers, more than the " + MAX_LAYERS
+                    + " an image may have (container engines run at most 127)");
+        }
+        Descriptor configDesc = j.descriptor(m.get("config"), "the manifest's config");
         if (named.isArray() && named.size() <= ASK_AT_ONCE) { // a hint: what does not parse is left to the checks below
             List<String> paths = new ArrayList<>(List.of(Json.blobPath(configDesc.digest())));
             for (JsonNode l : named) {

@@ -284,6 +284,18 @@ public final class HostileCorpus {
         w = layout(dir("manifest-layers-object"), good, c -> {}, m -> m.putObject("layers"), i -> {});
         add("manifest: layers is an object", "oci:" + w.dir(), Stage.OPEN, "no layers list");
 
+        // 1,001 layers, all the same blob (a registry's served them one GET each until the command's timeout)
+        w = layout(dir("manifest-1001-layers"), good, c -> {}, m -> {
+            ArrayNode layers = (ArrayNode) m.get("layers");
+            com.fasterxml.jackson.databind.JsonNode first = layers.get(0);
+            layers.removeAll();
+            for (int n = 0; n < 1001; n++) {
+                layers.add(first.deepCopy());
+            }
+        }, i -> {});
+        add("manifest: 1,001 layers", "oci:" + w.dir(), Stage.OPEN,
+                "the manifest has 1001 layers, more than the 1000 an image may have");
+
         // an index that lists an index (an index cannot list itself: its digest would have to be a fixpoint)
         w = layout(dir("nested-index"), good);
         byte[] manifestBytes = Files.readAllBytes(w.manifest());
