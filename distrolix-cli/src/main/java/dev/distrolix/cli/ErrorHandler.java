@@ -82,13 +82,7 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
 
     private static String firstLine(Throwable t) {
         String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-        String line = msg.lines().findFirst().orElse(msg);
         // messages quote registries and images (a header, a name): no control character reaches the terminal
-        StringBuilder shown = new StringBuilder(line.length());
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            shown.append(TerminalSafeWriter.masked(c, false) ? '?' : c);
-        }
-        return shown.toString();
+        return TerminalSafeWriter.masked(msg.lines().findFirst().orElse(msg));
     }
 }

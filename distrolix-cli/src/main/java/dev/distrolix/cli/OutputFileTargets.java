@@ -14,9 +14,7 @@ final class OutputFileTargets {
         Path file = null;
         if (target != null) {
             try {
-                ImageReference t = ImageReference.parseTarget(target);
-                file = t instanceof ImageReference.OciArchive a ? a.file()
-                        : t instanceof ImageReference.DockerArchive d ? d.file() : null;
+                file = ImageReference.parseTarget(target).archiveFile();
             } catch (RuntimeException unparsed) {
                 file = null; // the command has already said what is wrong with it
             }

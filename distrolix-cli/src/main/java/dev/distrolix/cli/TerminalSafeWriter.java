@@ -27,6 +27,17 @@ final class TerminalSafeWriter extends FilterWriter {
         return c < 0x20 || (c >= 0x7f && c <= 0x9f);
     }
 
+    /** {@code line} with what {@link #masked(char, boolean)} masks (returns included) as {@code ?}. */
+    static String masked(String line) {
+        char[] chars = line.toCharArray();
+        for (int i = 0; i < chars.length; i++) {
+            if (masked(chars[i], false)) {
+                chars[i] = '?';
+            }
+        }
+        return new String(chars);
+    }
+
     @Override
     public void write(int c) throws IOException {
         out.write(masked((char) c, allowReturn) ? '?' : c);

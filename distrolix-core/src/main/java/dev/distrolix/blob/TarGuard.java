@@ -119,16 +119,8 @@ public final class TarGuard extends FilterInputStream {
         return m.lines().findFirst().orElse(m);
     }
 
-    /**
-     * An entry's name as a message quotes it: line breaks and other control characters as '?' (a name may hold
-     * them, and the message is one line), and at most 200 characters.
-     */
+    /** An entry's name as a message quotes it: control characters escaped (a name may hold line breaks), 200 at most. */
     public static String shown(String name) {
-        StringBuilder b = new StringBuilder(Math.min(name.length(), 201));
-        for (int i = 0; i < name.length() && i < 200; i++) {
-            char c = name.charAt(i);
-            b.append(c < 0x20 || (c >= 0x7f && c <= 0x9f) ? '?' : c);
-        }
-        return name.length() > 200 ? b + "…" : b.toString();
+        return dev.distrolix.Printable.shortened(dev.distrolix.Printable.escaped(name), 200);
     }
 }

@@ -164,9 +164,7 @@ final class BuildRun {
         if (registryCheck == null) {
             Transports.checkWritable(parsedTarget, o.registry());
         }
-        Path targetFile = parsedTarget instanceof ImageReference.OciArchive a ? a.file()
-                : parsedTarget instanceof ImageReference.DockerArchive d ? d.file() : null;
-        refuseOverSpec(targetFile, "the output", o.specFile());
+        refuseOverSpec(parsedTarget.archiveFile(), "the output", o.specFile());
         refuseOverSpec(o.digestFile(), "--digest-file", o.specFile());
         // the digest file's temp file exists from here on: a place it cannot go fails before any work
         try (StagedFile digestOut = o.digestFile() == null ? null : StagedFile.prepare(o.digestFile(), "--digest-file")) {

@@ -16,7 +16,7 @@ final class ImagePaths {
 
     /** {@code text} as a message quotes it: at most {@value #SHOWN} characters, then how long it is. */
     static String shown(String text) {
-        return text.length() <= SHOWN ? text : text.substring(0, SHOWN) + "… (" + text.length() + " characters)";
+        return dev.distrolix.Printable.shortened(text, SHOWN);
     }
 
     private static int utf8Length(String s) {

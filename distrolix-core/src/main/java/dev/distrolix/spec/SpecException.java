@@ -52,11 +52,8 @@ public final class SpecException extends InputException {
         }
         // Problems quote user text (multi-line YAML strings included): escape breaks to keep one line, and keep
         // the line readable where the text quoted is megabytes long.
-        String one = problem.replace("\r", "\\r").replace("\n", "\\n");
-        if (one.length() > MAX_PROBLEM) {
-            one = one.substring(0, MAX_PROBLEM) + "… (" + one.length() + " characters)";
-        }
-        return sb.append(one).toString();
+        return sb.append(dev.distrolix.Printable.shortened(problem.replace("\r", "\\r").replace("\n", "\\n"),
+                MAX_PROBLEM)).toString();
     }
 
     public Path file() {

@@ -236,17 +236,11 @@ public sealed interface ImageReference {
 
     /** The text with control characters (a newline in a reference) escaped: messages are one line. */
     static String printable(String text) {
-        if (text == null) {
-            return null;
-        }
-        StringBuilder sb = new StringBuilder();
-        text.codePoints().forEach(c -> {
-            if (Character.isISOControl(c)) {
-                sb.append(String.format("\\x%02x", c));
-            } else {
-                sb.appendCodePoint(c);
-            }
-        });
-        return sb.toString();
+        return dev.distrolix.Printable.escaped(text);
+    }
+
+    /** The file an archive reference names ({@code oci-archive:}, {@code docker-archive:}); null for any other. */
+    default Path archiveFile() {
+        return this instanceof OciArchive a ? a.file() : this instanceof DockerArchive d ? d.file() : null;
     }
 }
