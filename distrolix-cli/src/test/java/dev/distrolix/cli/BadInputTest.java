@@ -45,6 +45,16 @@ class BadInputTest {
     }
 
     @Test
+    void aCacheDirThatIsAFileIsRefusedBeforeAnyNixWork() throws IOException {
+        Path f = spec(GOOD_HEAD);
+        Path notADir = Files.writeString(f.getParent().resolve("cache-file"), "mine");
+        Cli r = Cli.run("build", f.toString(), "-q", "-I", "nixpkgs=" + Fixtures.debianPackageSet(),
+                "--cache-dir", notADir.toString(), "-o", "oci:" + tmp.resolve("out"));
+        assertRefused(r, 3, "--cache-dir .*cache-file: not a directory");
+        assertThat(Files.readString(notADir)).isEqualTo("mine");
+    }
+
+    @Test
     void malformedYaml() throws IOException {
         assertRefused(build(spec("name: bad\npackages: [nginx\n")), 3, ".*image\\.yaml:\\d+:\\d+: .*");
     }
