@@ -16,6 +16,16 @@ import java.security.MessageDigest;
  * corrupt blob is an {@link InputException} naming the layer. One pass, constant memory.
  */
 public final class LayerStream extends InputStream {
+    /**
+     * What a layer of unknown uncompressed size may unpack to: 1 GiB, plus 256 times the blob's bytes read so far.
+     * Real content compresses 2–20×; only long runs of one byte approach deflate's limit (~1,032×) or beyond it in
+     * zstd, and a 4 MB gzip of 4 GiB of zeros had an audit reading for minutes. The bound keeps the work a read costs
+     * proportional to the bytes fetched. A layer whose size is known (one we built) is held to that size.
+     */
+    public static final long FREE_UNPACKED = 1L << 30;
+    /** {@link #FREE_UNPACKED}, smaller in tests. */
+    static long freeUnpacked = FREE_UNPACKED;
+    public static final int MAX_EXPANSION = 256;
     private final Layer layer;
     private final String label;
     private final Counting raw;
@@ -131,7 +141,24 @@ public final class LayerStream extends InputStream {
         }
         diffMd.update(b, off, n);
         uncompressed += n;
+        if (uncompressed > freeUnpacked && uncompressed > unpackLimit()) {
+            throw tooLarge();
+        }
         return n;
+    }
+
+    private long unpackLimit() {
+        long known = layer.uncompressedSize();
+        return known >= 0 ? Math.max(known, freeUnpacked) : freeUnpacked + MAX_EXPANSION * raw.count;
+    }
+
+    private InputException tooLarge() {
+        long known = layer.uncompressedSize();
+        String mib = uncompressed / (1 << 20) + " MiB";
+        return new InputException(known >= 0
+                ? label + ": unpacks to more than " + mib + " where its tar is " + known + " bytes"
+                : label + ": unpacks to more than " + mib + " from " + raw.count + " bytes of blob (a layer may unpack"
+                        + " to 1 GiB + " + MAX_EXPANSION + " times its blob): refused as a decompression bomb");
     }
 
     /** Reads what is left (e.g. the padding after a tar's end marker) so the checks cover it all. */

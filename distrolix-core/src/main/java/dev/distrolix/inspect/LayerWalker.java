@@ -179,24 +179,43 @@ public final class LayerWalker {
         walk(image, visitor, layer -> null);
     }
 
+    /**
+     * Entries an image may have, over all its layers. Every entry is held while an image is read (~450 bytes each:
+     * its path, its type and its digests), and a tar of empty files packs ~150,000 of them into a megabyte of
+     * gzip; large real images hold a few hundred thousand. Beyond this the image is refused, not read on for minutes
+     * into gigabytes of memory.
+     */
+    public static final int MAX_ENTRIES = 1_000_000;
+    /** {@link #MAX_ENTRIES}, smaller in tests. */
+    static int maxEntries = MAX_ENTRIES;
+
     /** Like {@link #walk(Image, Visitor)}, replaying the layers {@code known} gives instead of reading them. */
     public static void walk(Image image, Visitor visitor, KnownLayers known) throws IOException {
+        int[] entries = {0};
         for (int i = 0; i < image.layers().size(); i++) {
             LayerInfo layer = new LayerInfo(i, image.layers().get(i));
             KnownLayer k = known.known(layer);
             if (k == null) {
-                walkLayer(image, i, visitor);
+                walkLayer(image, i, visitor, entries);
                 continue;
             }
             visitor.layerStart(layer);
             for (KnownEntry e : k.entries()) {
+                count(entries, layer);
                 visitor.entry(layer, e.entry(), new Content(e));
             }
             visitor.layerEnd(layer, k.sizes());
         }
     }
 
-    public static void walkLayer(Image image, int index, Visitor visitor) throws IOException {
+    private static void count(int[] entries, LayerInfo layer) {
+        if (++entries[0] > maxEntries) {
+            throw new InputException(layer.label() + ": the image has more than " + String.format(java.util.Locale.ROOT, "%,d", maxEntries)
+                    + " files, directories and links (distrolix reads at most that many)");
+        }
+    }
+
+    private static void walkLayer(Image image, int index, Visitor visitor, int[] entries) throws IOException {
         LayerInfo layer = new LayerInfo(index, image.layers().get(index));
         visitor.layerStart(layer);
         try (LayerStream stream = layer.layer().uncompressed()) {
@@ -204,6 +223,7 @@ public final class LayerWalker {
             TarArchiveInputStream tar = new TarArchiveInputStream(guard, StandardCharsets.UTF_8.name());
             TarArchiveEntry raw;
             while ((raw = nextEntry(tar, guard, layer)) != null) {
+                count(entries, layer);
                 TarEntry entry = entry(layer, raw);
                 if (entry == null) {
                     continue; // the root directory itself

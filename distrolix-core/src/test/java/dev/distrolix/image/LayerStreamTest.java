@@ -55,6 +55,81 @@ class LayerStreamTest {
         }
     }
 
+    /** With the free allowance made 1 MiB for the test (1 GiB in use); the rule is the same. */
+    @Test
+    void aLayerThatUnpacksToMoreThan256TimesItsBlobIsRefusedAsItIsRead() throws IOException {
+        byte[] zeros = gzip(new byte[64 << 20]); // ~65 kB of blob
+        byte[] mixed = new byte[8 << 20];
+        new java.util.Random(1).ints(mixed.length, 0, 16).forEach(new java.util.function.IntConsumer() {
+            int i;
+
+            @Override
+            public void accept(int v) {
+                mixed[i++] = (byte) v; // 4 bits of entropy a byte: deflates ~2×
+            }
+        });
+        long free = LayerStream.freeUnpacked;
+        LayerStream.freeUnpacked = 1 << 20;
+        try {
+            LayerStream bomb = LayerStream.open(unknownSize(zeros), new java.io.ByteArrayInputStream(zeros), "layer z");
+            assertThatThrownBy(() -> drain(bomb)).isInstanceOf(InputException.class)
+                    .hasMessageMatching("layer z: unpacks to more than \\d+ MiB from \\d+ bytes of blob \\(a layer may unpack to"
+                            + " 1 GiB \\+ 256 times its blob\\): refused as a decompression bomb");
+            assertThat(bomb.uncompressedSize()).isLessThan(20L << 20); // stopped early, not at 64 MiB
+            byte[] gz = gzip(mixed);
+            LayerStream fine = LayerStream.open(unknownSize(gz), new java.io.ByteArrayInputStream(gz), "layer m");
+            drain(fine);
+            assertThat(fine.uncompressedSize()).isEqualTo(mixed.length);
+            // a layer whose tar size is known (one we built) is held to that size instead
+            LayerBlob b = TestLayers.gzipLayer(dir, "c", Map.of("zeros", "\0".repeat(8 << 20)));
+            try (InputStream blob = Files.newInputStream(b.file())) {
+                LayerStream known = LayerStream.open(new FileLayer(b), blob, "layer c");
+                drain(known);
+                assertThat(known.uncompressedSize()).isEqualTo(b.uncompressedSize()).isGreaterThan(8L << 20);
+            }
+        } finally {
+            LayerStream.freeUnpacked = free;
+        }
+    }
+
+    private static byte[] gzip(byte[] data) throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(out)) {
+            gz.write(data);
+        }
+        return out.toByteArray();
+    }
+
+    private static Layer unknownSize(byte[] blob) {
+        Digest digest = Digest.sha256(blob);
+        return new Layer() {
+            @Override
+            public Digest digest() {
+                return digest;
+            }
+
+            @Override
+            public Digest diffId() {
+                return null;
+            }
+
+            @Override
+            public long size() {
+                return blob.length;
+            }
+
+            @Override
+            public String mediaType() {
+                return MediaTypes.OCI_LAYER_GZIP;
+            }
+
+            @Override
+            public InputStream openRaw() {
+                return new java.io.ByteArrayInputStream(blob);
+            }
+        };
+    }
+
     private static void drain(LayerStream s) throws IOException {
         try (s) {
             s.drain();

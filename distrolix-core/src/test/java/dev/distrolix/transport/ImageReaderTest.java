@@ -270,6 +270,40 @@ class ImageReaderTest {
     }
 
     /**
+     * Against a regular expression's replacement, on text made of prefix fragments, hashes and other bytes, longer
+     * than the masker's 8 kB buffer: every chunking gives the digest of the text with each hash made 'x's.
+     */
+    @Test
+    void storeReferencesAreMaskedAsARegularExpressionWould() {
+        String nix32 = "0123456789abcdfghijklmnpqrsvwxyz";
+        String[] pieces = {"/nix/store/", "/nix/", "/nix/nix/store/", "/", "nix", "-nginx ", "e", "u\n"};
+        java.util.Random random = new java.util.Random(12);
+        java.util.regex.Pattern hash = java.util.regex.Pattern.compile("/nix/store/[" + nix32 + "]{32}");
+        for (int round = 0; round < 200; round++) {
+            StringBuilder text = new StringBuilder();
+            int target = round % 2 == 0 ? random.nextInt(200) : 8_000 + random.nextInt(12_000);
+            while (text.length() < target) {
+                if (random.nextInt(3) == 0) {
+                    int n = random.nextInt(3) == 0 ? 32 : random.nextInt(40);
+                    for (int i = 0; i < n; i++) {
+                        text.append(nix32.charAt(random.nextInt(nix32.length())));
+                    }
+                } else {
+                    text.append(pieces[random.nextInt(pieces.length)]);
+                }
+            }
+            String s = text.toString();
+            java.util.regex.Matcher m = hash.matcher(s);
+            Digest expected = m.find()
+                    ? Digest.sha256(m.replaceAll("/nix/store/" + "x".repeat(32)).getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                    : null;
+            for (int chunk : new int[] {1, 7, 8191, 1 << 16}) {
+                assertThat(masked(s, chunk)).as("round %d, chunks of %d", round, chunk).isEqualTo(expected);
+            }
+        }
+    }
+
+    /**
      * Feeds {@code s} to {@code dev.distrolix.inspect.StoreRefMasker} (package-private there) in
      * chunks of {@code chunk} bytes, through reflection since this test now lives in the transport package.
      */
