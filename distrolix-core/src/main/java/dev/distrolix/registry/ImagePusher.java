@@ -187,8 +187,9 @@ public final class ImagePusher {
             Optional<ManifestBytes> m = repo.recentlyUnder(firstTag, current -> !current.digest().equals(req.top().digest()));
             m.ifPresent(current -> tagged.addAll(namedBlobs(current)));
             firstDigest = m.map(ManifestBytes::digest);
-        } catch (RegistryException unreadable) {
-            // a manifest we do not read (another artifact type, too large) or an error: asked as before, by a HEAD
+        } catch (RegistryException | dev.distrolix.InputException unreadable) {
+            // a manifest we do not read (another artifact type, too large, bytes not its digest's) or an error: asked
+            // as before, by a HEAD
             firstDigest = repo.manifestDigest(firstTag);
         }
         if (!firstDigest.map(req.top().digest()::equals).orElse(false)) {

@@ -78,9 +78,12 @@ public final class RegistryImageReader {
         }, repo.client().retryListener(d.digest()));
     }
 
-    /** A blob as a stream that fails at its end unless size and digest match. */
+    /**
+     * A blob as a stream that fails at its end unless size and digest match: an {@link dev.distrolix.InputException}
+     * (the image as served is bad), not retried, where the bytes arrived whole but are others.
+     */
     public InputStream openBlob(Descriptor d) throws IOException {
-        return new VerifyingInputStream(repo.openBlob(d.digest()), d.digest(), d.size(),
+        return VerifyingInputStream.ofImage(repo.openBlob(d.digest()), d.digest(), d.size(),
                 "blob " + d.digest() + " from " + ref.registry() + "/" + ref.repository());
     }
 

@@ -99,6 +99,7 @@ final class LayoutReader {
     Artifact artifact(Descriptor d) throws IOException {
         byte[] bytes = j.blob(d, "manifest");
         JsonNode doc = j.parse(bytes, "manifest " + d.digest());
+        schemaVersion(doc, d);
         String type = type(doc, d);
         if (INDEX_TYPES.contains(type)) {
             return new StoredIndex(this, bytes, d.digest(), type, descriptors(doc, "index " + d.digest(), "manifests"));
@@ -110,6 +111,7 @@ final class LayoutReader {
     ImageParts image(Descriptor d) throws IOException {
         byte[] bytes = j.blob(d, "manifest");
         JsonNode doc = j.parse(bytes, "manifest " + d.digest());
+        schemaVersion(doc, d);
         String type = type(doc, d);
         if (INDEX_TYPES.contains(type)) {
             throw j.error("index " + d.digest() + " lists another index; nested indexes are not supported");
@@ -137,6 +139,11 @@ final class LayoutReader {
                     + " an image may have (container engines run at most 127)");
         }
         Descriptor configDesc = j.descriptor(m.get("config"), "the manifest's config");
+        if (!CONFIG_TYPES.contains(configDesc.mediaType())) {
+            // an artifact (a Helm chart, a signature, a WebAssembly module) shaped like an image: not one to run
+            throw j.error("manifest " + manifestDigest + " is not a container image: its config's media type is '"
+                    + dev.distrolix.Printable.escaped(dev.distrolix.Printable.shortened(configDesc.mediaType(), 200)) + "'");
+        }
         if (named.isArray() && named.size() <= ASK_AT_ONCE) { // a hint: what does not parse is left to the checks below
             List<String> paths = new ArrayList<>(List.of(Json.blobPath(configDesc.digest())));
             for (JsonNode l : named) {
@@ -172,6 +179,17 @@ final class LayoutReader {
                     label(reference, i, d.digest())));
         }
         return ImageParts.stored(bytes, manifestDigest, type, configDesc, configBytes, config.imageConfig(), layers);
+    }
+
+    private static final Set<String> CONFIG_TYPES = Set.of(MediaTypes.OCI_CONFIG, MediaTypes.DOCKER_CONFIG);
+
+    /** OCI and Docker schema 2 documents say {@code "schemaVersion": 2}; one saying another version is of another format. */
+    private void schemaVersion(JsonNode doc, Descriptor d) {
+        JsonNode v = doc.get("schemaVersion");
+        if (v != null && !(v.isIntegralNumber() && v.asLong() == 2)) {
+            throw j.error("manifest " + d.digest() + " has schemaVersion "
+                    + dev.distrolix.Printable.shortened(v.toString(), 40) + "; OCI and Docker schema 2 documents have 2");
+        }
     }
 
     /** "oci:out/x: layer 3 (sha256:0123456789ab…)", 1-based as people count layers. */

@@ -150,7 +150,7 @@ final class RegistryFiles implements ImageFiles {
         if (manifests.contains(d)) {
             return new ByteArrayInputStream(manifest(d));
         }
-        return new VerifyingInputStream(reader.repository().openBlob(d), d, blob(d).get(),
+        return VerifyingInputStream.ofImage(reader.repository().openBlob(d), d, blob(d).get(),
                 "blob " + d + " from " + reader.ref().registry() + "/" + reader.ref().repository());
     }
 

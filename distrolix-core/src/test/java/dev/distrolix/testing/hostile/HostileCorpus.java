@@ -284,6 +284,15 @@ public final class HostileCorpus {
         w = layout(dir("manifest-layers-object"), good, c -> {}, m -> m.putObject("layers"), i -> {});
         add("manifest: layers is an object", "oci:" + w.dir(), Stage.OPEN, "no layers list");
 
+        w = layout(dir("manifest-schema-1"), good, c -> {}, m -> m.put("schemaVersion", 1), i -> {});
+        add("manifest: schemaVersion 1", "oci:" + w.dir(), Stage.OPEN,
+                "has schemaVersion 1; OCI and Docker schema 2 documents have 2");
+
+        w = layout(dir("manifest-helm-config"), good, c -> {},
+                m -> ((ObjectNode) m.get("config")).put("mediaType", "application/vnd.cncf.helm.config.v1+json"), i -> {});
+        add("manifest: a Helm chart's config", "oci:" + w.dir(), Stage.OPEN,
+                "is not a container image: its config's media type is 'application/vnd.cncf.helm.config.v1\\+json'");
+
         // 1,001 layers, all the same blob (a registry's served them one GET each until the command's timeout)
         w = layout(dir("manifest-1001-layers"), good, c -> {}, m -> {
             ArrayNode layers = (ArrayNode) m.get("layers");
