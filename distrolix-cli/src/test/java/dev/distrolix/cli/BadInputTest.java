@@ -55,6 +55,14 @@ class BadInputTest {
     }
 
     @Test
+    void aPlatformListOfOnlyCommasIsRefusedNotTakenForTheDefault() throws IOException {
+        Path f = spec(GOOD_HEAD);
+        Cli r = Cli.run("build", f.toString(), "-q", "-I", "nixpkgs=" + Fixtures.debianPackageSet(),
+                "--platform", ",,,", "-o", "oci:" + tmp.resolve("out"));
+        assertRefused(r, 3, "--platform: no platform given \\(expected OS/ARCH\\[/VARIANT\\]\\[,…\\], e\\.g\\. linux/arm64\\)");
+    }
+
+    @Test
     void malformedYaml() throws IOException {
         assertRefused(build(spec("name: bad\npackages: [nginx\n")), 3, ".*image\\.yaml:\\d+:\\d+: .*");
     }

@@ -155,6 +155,10 @@ public final class ImageBuild {
      */
     public ImageBuild platforms(List<String> platforms) {
         this.platforms = platforms == null ? null : List.copyOf(platforms);
+        if (this.platforms != null && this.platforms.isEmpty()) {
+            // "--platform ,,," splits into nothing: said, not taken for "the spec's platforms"
+            throw new InputException("--platform: no platform given (expected OS/ARCH[/VARIANT][,…], e.g. linux/arm64)");
+        }
         if (this.platforms != null) {
             java.util.Set<String> systems = new java.util.HashSet<>();
             for (String p : this.platforms) {

@@ -19,7 +19,12 @@ final class ConfigBinder {
     private static final Pattern PORT = Pattern.compile("([0-9]+)(?:/([A-Za-z]+))?");
     private static final List<String> PROTOCOLS = List.of("tcp", "udp", "sctp");
     private static final Pattern ENV_NAME = Pattern.compile("[^=\\x00]+");
-    private static final Pattern STOP_SIGNAL = Pattern.compile("SIG[A-Z0-9]+([+-][0-9]+)?|[0-9]{1,2}");
+    /** Linux's signal names (signal(7)); a runtime refuses to stop a container with a name it does not know. */
+    private static final java.util.Set<String> SIGNALS = java.util.Set.of("SIGHUP", "SIGINT", "SIGQUIT", "SIGILL",
+            "SIGTRAP", "SIGABRT", "SIGIOT", "SIGBUS", "SIGFPE", "SIGKILL", "SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE",
+            "SIGALRM", "SIGTERM", "SIGSTKFLT", "SIGCHLD", "SIGCONT", "SIGSTOP", "SIGTSTP", "SIGTTIN", "SIGTTOU", "SIGURG",
+            "SIGXCPU", "SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH", "SIGIO", "SIGPOLL", "SIGPWR", "SIGSYS");
+    private static final Pattern REALTIME = Pattern.compile("SIGRTMIN(\\+([0-9]|[12][0-9]|30))?|SIGRTMAX(-([0-9]|[12][0-9]|30))?");
 
     private final Accounts accounts;
     private final TemplateScope templates;
@@ -172,8 +177,11 @@ final class ConfigBinder {
 
     private static String stopSignal(SpecValue value) {
         String signal = value.string();
-        if (!STOP_SIGNAL.matcher(signal).matches()) {
-            throw value.error("'" + signal + "' is not a signal (expected a name such as SIGTERM, or a number)");
+        boolean known = signal.matches("[0-9]{1,2}") ? Integer.parseInt(signal) >= 1 && Integer.parseInt(signal) <= 64
+                : SIGNALS.contains(signal) || REALTIME.matcher(signal).matches();
+        if (!known) {
+            throw value.error("'" + dev.distrolix.Printable.shortened(signal, 40) + "' is not a signal (expected a name"
+                    + " such as SIGTERM or SIGRTMIN+3, or a number from 1 to 64)");
         }
         return signal;
     }

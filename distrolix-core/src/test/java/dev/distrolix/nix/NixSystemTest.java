@@ -60,6 +60,14 @@ class NixSystemTest {
     }
 
     @Test
+    void aPlatformMegabytesLongIsQuotedShort() {
+        assertThatThrownBy(() -> NixSystem.ofPlatform("linux/" + "a".repeat(100_000))).isInstanceOf(InputException.class)
+                .hasMessageContaining("'linux/" + "a".repeat(94) + "… (100006 characters)'").message().hasSizeLessThan(300);
+        assertThatThrownBy(() -> NixSystem.ofPlatform("x".repeat(5000))).isInstanceOf(InputException.class)
+                .message().hasSizeLessThan(300);
+    }
+
+    @Test
     void platformNotation() {
         assertThat(NixSystem.parse("aarch64-linux").platform()).isEqualTo("linux/arm64/v8");
         assertThat(NixSystem.parse("x86_64-linux").platform()).isEqualTo("linux/amd64");

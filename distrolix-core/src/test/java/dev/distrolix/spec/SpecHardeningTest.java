@@ -228,6 +228,18 @@ class SpecHardeningTest {
     }
 
     @Test
+    void aStopSignalLinuxDoesNotHaveIsRefused() {
+        for (String bad : new String[] {"SIGFOO", "0", "65", "SIGRTMIN+31", "SIGTERM+1", "sigterm"}) {
+            assertThat(failsFast("name: app\nconfig:\n  stop-signal: \"" + bad + "\"\n", 5))
+                    .contains("config.stop-signal: '" + bad + "' is not a signal");
+        }
+        for (String good : new String[] {"SIGTERM", "SIGQUIT", "SIGRTMAX-2", "SIGRTMIN", "9", "64"}) {
+            Path file = files.write("image.yaml", "name: app\nconfig:\n  stop-signal: \"" + good + "\"\n");
+            assertThat(SpecLoader.load(file).config().stopSignal()).contains(good);
+        }
+    }
+
+    @Test
     void escapesRootMatchesTheImageReadersRule() {
         assertThat(ImagePaths.escapesRoot("/a/b/link", "../../x")).isFalse();
         assertThat(ImagePaths.escapesRoot("/a/b/link", "../../../x")).isTrue();
