@@ -63,6 +63,14 @@ class BadInputTest {
     }
 
     @Test
+    void aTagThatTheOutputsOwnTagWouldOverrideIsRefused() throws IOException {
+        Path f = spec(GOOD_HEAD);
+        Cli r = Cli.run("build", f.toString(), "-q", "-I", "nixpkgs=" + Fixtures.debianPackageSet(),
+                "--tag", "dev", "-o", "oci:" + tmp.resolve("out") + ":prod");
+        assertRefused(r, 3, "--tag dev and the output oci:.*out:prod name two tags: give the tag in one of them");
+    }
+
+    @Test
     void malformedYaml() throws IOException {
         assertRefused(build(spec("name: bad\npackages: [nginx\n")), 3, ".*image\\.yaml:\\d+:\\d+: .*");
     }
