@@ -97,7 +97,15 @@ public record RegistrySettings(CredentialStore credentials, boolean insecure, Se
     }
 
     static boolean isLoopback(String host) {
-        return host.equals("localhost") || host.equals("::1") || host.matches("127\\.\\d+\\.\\d+\\.\\d+");
+        if (host.indexOf(':') >= 0) {
+            // an IPv6 literal in any of its spellings (::1, 0:0:0:0:0:0:0:1, ::ffff:127.0.0.1): parsed, never looked up
+            try {
+                return host.matches("[0-9A-Fa-f:.]+") && java.net.InetAddress.getByName(host).isLoopbackAddress();
+            } catch (java.net.UnknownHostException notAnAddress) {
+                return false;
+            }
+        }
+        return host.equals("localhost") || host.matches("127\\.\\d+\\.\\d+\\.\\d+");
     }
 
     public RegistrySettings withCredentials(CredentialStore store) {

@@ -69,4 +69,17 @@ class HostileRedirectAndChallengeTest {
                 .hasMessageContaining("the registry's Bearer challenge has no usable realm (null)");
         assertThat(requests.get()).isPositive();
     }
+
+    @Test
+    void loopbackIsKnownInEverySpellingOfItsAddressAndNothingElseIs() {
+        RegistrySettings s = RegistrySettings.defaults();
+        for (String local : new String[] {"localhost:5000", "127.0.0.1:5000", "127.8.9.10", "[::1]:5000",
+                "[0:0:0:0:0:0:0:1]:5000", "[0000:0000:0000:0000:0000:0000:0000:0001]", "[::ffff:127.0.0.1]:5000"}) {
+            assertThat(s.transport(local)).as(local).isEqualTo(RegistrySettings.Transport.HTTPS_OR_HTTP);
+        }
+        for (String remote : new String[] {"registry.example:5000", "[2001:db8::1]:5000", "[::2]", "[::ffff:10.0.0.1]",
+                "localhost.example.com", "127.0.0.1.example.com", "[::1%lo]:5000"}) {
+            assertThat(s.transport(remote)).as(remote).isEqualTo(RegistrySettings.Transport.HTTPS);
+        }
+    }
 }
