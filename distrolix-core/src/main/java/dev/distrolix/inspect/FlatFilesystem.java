@@ -283,8 +283,15 @@ public final class FlatFilesystem {
             }
             if (e.type() == FsEntry.Type.HARDLINK) {
                 FsEntry target = tree.get(e.linkTarget());
-                sha = target == null ? null : target.sha256();
-                masked = target == null ? null : target.storeRefSha256();
+                if (target == null || target.type() == FsEntry.Type.DIRECTORY) {
+                    // an engine unpacking the layer fails here (link(2) needs an existing non-directory): /hl -> /etc/shadow
+                    throw new dev.distrolix.InputException(layer.label() + ": hard link "
+                            + dev.distrolix.blob.TarGuard.shown(e.path()) + " -> " + dev.distrolix.blob.TarGuard.shown(e.linkTarget())
+                            + (target == null ? " names no file before it in the image" : " names a directory")
+                            + " (a container engine cannot unpack it)");
+                }
+                sha = target.sha256();
+                masked = target.storeRefSha256();
             }
             fileBytes += e.size();
             FsEntry previous = tree.get(e.path());

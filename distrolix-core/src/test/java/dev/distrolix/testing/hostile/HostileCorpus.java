@@ -438,6 +438,14 @@ public final class HostileCorpus {
         byte[] escaping = new HostileTar().symlink("etc/evil", "../../../etc/shadow").bytes();
         // read as the runtime reads it (clamped at the root); audit reports it as a finding
         add("tar: symlink out of the root", content("escaping", gzip(escaping), escaping, GZIP_LAYER), Stage.OK, "");
+        byte[] hardOut = new HostileTar().entry("hl".getBytes(StandardCharsets.UTF_8), '1', new byte[0], "/etc/shadow")
+                .bytes();
+        add("tar: hard link to /etc/shadow, not in the image", content("hard-out", gzip(hardOut), hardOut, GZIP_LAYER),
+                Stage.CONTENT, "layer 1 \\(sha256:.*hard link /hl -> /etc/shadow names no file before it in the image");
+        byte[] hardDir = new HostileTar().dir("etc").entry("hl".getBytes(StandardCharsets.UTF_8), '1', new byte[0], "etc")
+                .bytes();
+        add("tar: hard link to a directory", content("hard-dir", gzip(hardDir), hardDir, GZIP_LAYER),
+                Stage.CONTENT, "hard link /hl -> /etc names a directory");
         byte[] nonUtf8 = new HostileTar().entry(new byte[] {'b', (byte) 0xff, (byte) 0xfe, 'x'}, '0',
                 "x".getBytes(StandardCharsets.UTF_8), null).file("etc/hostname", "n\n").bytes();
         add("tar: non-UTF-8 member name", content("non-utf8", gzip(nonUtf8), nonUtf8, GZIP_LAYER), Stage.OK, "");

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.distrolix.InputException;
 import dev.distrolix.image.Image;
 import dev.distrolix.image.PlatformChoice;
-import dev.distrolix.inspect.LayerWalker;
 import dev.distrolix.registry.RegistrySettings;
 import dev.distrolix.spec.SpecLoader;
 import dev.distrolix.transport.ImageReference;
@@ -37,11 +36,14 @@ class HostileReadersTest {
         return corpus.stream();
     }
 
-    /** Opens the image and walks every layer's tar to its end (the checks at the end of each stream included). */
+    /**
+     * Opens the image and reads it as the reports do (every layer's tar to its end, the checks at the end of each stream
+     * included, each entry placed in the flattened tree).
+     */
     static void readAll(String reference) throws Exception {
         try (OpenedImage o = Transports.open(reference, RegistrySettings.defaults())) {
             Image image = PlatformChoice.pick(o.artifact(), null, reference);
-            LayerWalker.walk(image, (layer, entry, content) -> content.sha256());
+            dev.distrolix.inspect.FlatFilesystem.read(image);
         }
     }
 
