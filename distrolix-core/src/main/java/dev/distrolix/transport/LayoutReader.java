@@ -188,7 +188,8 @@ final class LayoutReader {
         JsonNode v = doc.get("schemaVersion");
         if (v != null && !(v.isIntegralNumber() && v.asLong() == 2)) {
             throw j.error("manifest " + d.digest() + " has schemaVersion "
-                    + dev.distrolix.Printable.shortened(v.toString(), 40) + "; OCI and Docker schema 2 documents have 2");
+                    + (v.isValueNode() ? dev.distrolix.Printable.escaped(dev.distrolix.Printable.shortened(v.asText(), 40))
+                    : "of type " + v.getNodeType().toString().toLowerCase(java.util.Locale.ROOT)) + "; OCI and Docker schema 2 documents have 2");
         }
     }
 

@@ -69,6 +69,7 @@ class ScanCacheTest {
                     case 2 -> file(tar, "opt/bin/a", content(r), 0755);
                     case 3 -> file(tar, "etc/.wh." + Trials.oneOf(r, "a", "b"), new byte[0], 0644);
                     case 4 -> {
+                        file(tar, "etc/a", content(r), 0644); // a hard link names a file before it (else the image is refused)
                         TarArchiveEntry h = new TarArchiveEntry("etc/c", TarArchiveEntry.LF_LINK);
                         h.setLinkName("etc/a");
                         tar.putArchiveEntry(h);
