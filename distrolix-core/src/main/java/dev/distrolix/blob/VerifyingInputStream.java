@@ -16,6 +16,8 @@ public final class VerifyingInputStream extends FilterInputStream {
     private final String what;
     private final MessageDigest md = Digest.newSha256();
     private final boolean inputError;
+    /** Whether a blob that ends short is still an I/O failure (a registry's answer cut off: worth another try). */
+    private final boolean shortIsIo;
     private long count;
     private boolean checked;
 
@@ -25,11 +27,17 @@ public final class VerifyingInputStream extends FilterInputStream {
     }
 
     private VerifyingInputStream(InputStream in, Digest expected, long size, String what, boolean inputError) {
+        this(in, expected, size, what, inputError, false);
+    }
+
+    private VerifyingInputStream(InputStream in, Digest expected, long size, String what, boolean inputError,
+                                 boolean shortIsIo) {
         super(in);
         this.expected = expected;
         this.size = size;
         this.what = what;
         this.inputError = inputError;
+        this.shortIsIo = shortIsIo;
     }
 
     /**
@@ -38,6 +46,14 @@ public final class VerifyingInputStream extends FilterInputStream {
      */
     public static VerifyingInputStream ofImage(InputStream in, Digest expected, long size, String what) {
         return new VerifyingInputStream(in, expected, size, what, true);
+    }
+
+    /**
+     * The check for a blob a registry sends: other bytes than the digest's, or more than the size, are an {@link
+     * InputException} (the registry holds a bad blob: asking again gets it again); a blob that ends short an I/O failure.
+     */
+    public static VerifyingInputStream ofRegistry(InputStream in, Digest expected, long size, String what) {
+        return new VerifyingInputStream(in, expected, size, what, true, true);
     }
 
     private IOException fail(String message) {
@@ -88,7 +104,8 @@ public final class VerifyingInputStream extends FilterInputStream {
         }
         checked = true;
         if (size >= 0 && count != size) {
-            throw fail(what + " ended after " + count + " of " + size + " bytes");
+            String message = what + " ended after " + count + " of " + size + " bytes";
+            throw shortIsIo ? new IOException(message) : fail(message);
         }
         Digest actual = Digest.ofSha256(md);
         if (!actual.equals(expected)) {

@@ -134,6 +134,8 @@ public final class LayerStream extends InputStream {
             n = tar.read(b, off, len);
         } catch (IOException e) {
             throw corrupt(label, e);
+        } catch (InputException e) {
+            throw labelled(e); // the blob's own check (a registry's: other bytes than its digest's)
         }
         if (n < 0) {
             finish();
@@ -175,6 +177,8 @@ public final class LayerStream extends InputStream {
             buffered.transferTo(java.io.OutputStream.nullOutputStream()); // bytes after the compressed stream
         } catch (IOException e) {
             throw corrupt(label, e);
+        } catch (InputException e) {
+            throw labelled(e);
         }
         Digest blobDigest = raw.md == null ? null : Digest.ofSha256(raw.md);
         Digest diffId = Digest.ofSha256(diffMd);
@@ -186,6 +190,11 @@ public final class LayerStream extends InputStream {
             throw new InputException(label + ": diff_id mismatch: the config says " + layer.diffId()
                     + ", the uncompressed content is " + diffId);
         }
+    }
+
+    private InputException labelled(InputException e) {
+        return e.getMessage() != null && e.getMessage().startsWith(label) ? e
+                : new InputException(label + ": " + e.getMessage(), e);
     }
 
     static InputException corrupt(String label, IOException e) {

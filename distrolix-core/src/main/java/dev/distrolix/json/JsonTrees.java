@@ -189,4 +189,16 @@ public final class JsonTrees {
             default -> throw new IllegalArgumentException("not a JSON tree node: " + node.getNodeType());
         }
     }
+
+    /**
+     * A parser's complaint as a message quotes it: its first line, without the Java names Jackson adds to a limit it
+     * hit ("…maximum allowed (64, from `StreamReadConstraints.getMaxNestingDepth()`)" reads "…maximum allowed (64)").
+     */
+    public static String problem(String message) {
+        if (message == null) {
+            return "";
+        }
+        String first = message.strip().lines().findFirst().orElse("");
+        return first.replaceAll(", from `[A-Za-z]+\\.[A-Za-z]+\\(\\)`", "");
+    }
 }

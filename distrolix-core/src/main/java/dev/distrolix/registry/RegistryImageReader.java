@@ -80,10 +80,10 @@ public final class RegistryImageReader {
 
     /**
      * A blob as a stream that fails at its end unless size and digest match: an {@link dev.distrolix.InputException}
-     * (the image as served is bad), not retried, where the bytes arrived whole but are others.
+     * (the image as served is bad), not retried, where the bytes are others or too many; one that ends short is retried.
      */
     public InputStream openBlob(Descriptor d) throws IOException {
-        return VerifyingInputStream.ofImage(repo.openBlob(d.digest()), d.digest(), d.size(),
+        return VerifyingInputStream.ofRegistry(repo.openBlob(d.digest()), d.digest(), d.size(),
                 "blob " + d.digest() + " from " + ref.registry() + "/" + ref.repository());
     }
 

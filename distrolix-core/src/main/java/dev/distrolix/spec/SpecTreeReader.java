@@ -307,7 +307,7 @@ final class SpecTreeReader {
                     : marked.getContext() + ": " + marked.getProblem();
             return SpecException.at(location, "", kind + oneLine(problem), e);
         }
-        return SpecException.at(locationOf(e.getLocation()), "", kind + withoutClassNames(oneLine(e.getOriginalMessage())),
+        return SpecException.at(locationOf(e.getLocation()), "", kind + withoutClassNames(oneLine(dev.distrolix.json.JsonTrees.problem(e.getOriginalMessage()))),
                 e);
     }
 

@@ -44,8 +44,7 @@ final class Json {
             }
             return n;
         } catch (IOException e) {
-            String m = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
-            throw error(what + " is not valid JSON (" + m + ")");
+            throw error(what + " is not valid JSON (" + dev.distrolix.json.JsonTrees.problem(e.getMessage()) + ")");
         }
     }
 

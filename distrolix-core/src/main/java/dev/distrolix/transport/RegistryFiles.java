@@ -150,7 +150,8 @@ final class RegistryFiles implements ImageFiles {
         if (manifests.contains(d)) {
             return new ByteArrayInputStream(manifest(d));
         }
-        return VerifyingInputStream.ofImage(reader.repository().openBlob(d), d, blob(d).get(),
+        // other bytes than the digest's are bad input, not retried (a layer's stream names the layer in the message)
+        return VerifyingInputStream.ofRegistry(reader.repository().openBlob(d), d, blob(d).get(),
                 "blob " + d + " from " + reader.ref().registry() + "/" + reader.ref().repository());
     }
 

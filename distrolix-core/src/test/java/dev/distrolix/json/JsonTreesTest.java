@@ -113,4 +113,13 @@ class JsonTreesTest {
         }
         return s.toString();
     }
+
+    @Test
+    void aParsersLimitIsQuotedWithoutItsJavaNames() {
+        assertThatThrownBy(() -> JsonTrees.read(("[".repeat(100) + "]".repeat(100)).getBytes(StandardCharsets.UTF_8)))
+                .satisfies(e -> assertThat(JsonTrees.problem(e.getMessage()))
+                        .isEqualTo("Document nesting depth (65) exceeds the maximum allowed (64)"));
+        assertThat(JsonTrees.problem("one\ntwo")).isEqualTo("one");
+        assertThat(JsonTrees.problem(null)).isEmpty();
+    }
 }
