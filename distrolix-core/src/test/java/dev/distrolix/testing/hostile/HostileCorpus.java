@@ -284,6 +284,11 @@ public final class HostileCorpus {
         w = layout(dir("manifest-layers-object"), good, c -> {}, m -> m.putObject("layers"), i -> {});
         add("manifest: layers is an object", "oci:" + w.dir(), Stage.OPEN, "no layers list");
 
+        w = layout(dir("manifest-layer-size-max"), good, c -> {},
+                m -> ((ObjectNode) m.get("layers").get(0)).put("size", Long.MAX_VALUE), i -> {});
+        add("manifest: a layer of 2^63-1 bytes (a copy would reserve it)", "oci:" + w.dir(), Stage.OPEN,
+                "layer 1 \\(sha256:[0-9a-f]{12}…\\): blob is \\d+ bytes, the manifest says 9223372036854775807");
+
         w = layout(dir("manifest-schema-1"), good, c -> {}, m -> m.put("schemaVersion", 1), i -> {});
         add("manifest: schemaVersion 1", "oci:" + w.dir(), Stage.OPEN,
                 "has schemaVersion 1; OCI and Docker schema 2 documents have 2");
