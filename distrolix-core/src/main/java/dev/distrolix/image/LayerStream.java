@@ -149,6 +149,25 @@ public final class LayerStream extends InputStream {
         return n;
     }
 
+    /**
+     * What an image's layers may unpack to together, read one after another: {@link #FREE_UNPACKED}, plus for each
+     * distinct blob its known tar size or {@link #MAX_EXPANSION} times its bytes. A blob named twice adds once, so
+     * an image repeating one bomb layer 1,000 times cannot ask 1,000 times its work.
+     */
+    public static long imageAllowance(java.util.List<? extends Layer> layers) {
+        long total = freeUnpacked;
+        java.util.Set<Digest> seen = new java.util.HashSet<>();
+        for (Layer l : layers) {
+            if (seen.add(l.digest())) {
+                long known = l.uncompressedSize();
+                long add = known >= 0 ? known : l.size() <= 0 ? 0 : l.size() > Long.MAX_VALUE / MAX_EXPANSION
+                        ? Long.MAX_VALUE : MAX_EXPANSION * l.size();
+                total = total > Long.MAX_VALUE - add ? Long.MAX_VALUE : total + add;
+            }
+        }
+        return total;
+    }
+
     private long unpackLimit() {
         long known = layer.uncompressedSize();
         return known >= 0 ? Math.max(known, freeUnpacked) : freeUnpacked + MAX_EXPANSION * raw.count;

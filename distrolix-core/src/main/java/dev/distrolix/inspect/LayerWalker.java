@@ -192,11 +192,19 @@ public final class LayerWalker {
     /** Like {@link #walk(Image, Visitor)}, replaying the layers {@code known} gives instead of reading them. */
     public static void walk(Image image, Visitor visitor, KnownLayers known) throws IOException {
         int[] entries = {0};
+        long allowance = LayerStream.imageAllowance(image.layers());
+        long unpacked = 0;
         for (int i = 0; i < image.layers().size(); i++) {
             LayerInfo layer = new LayerInfo(i, image.layers().get(i));
             KnownLayer k = known.known(layer);
             if (k == null) {
-                walkLayer(image, i, visitor, entries);
+                unpacked += walkLayer(image, i, visitor, entries);
+                if (unpacked > allowance) {
+                    // each layer is bounded by LayerStream; this bounds their sum, a blob named again adding nothing
+                    throw new InputException(layer.label() + ": the image's layers unpack to more than "
+                            + allowance / (1 << 20) + " MiB together (1 GiB + 256 times each distinct blob):"
+                            + " refused as a decompression bomb");
+                }
                 continue;
             }
             visitor.layerStart(layer);
@@ -215,7 +223,8 @@ public final class LayerWalker {
         }
     }
 
-    private static void walkLayer(Image image, int index, Visitor visitor, int[] entries) throws IOException {
+    /** Reads one layer to its end; returns its tar's size. */
+    private static long walkLayer(Image image, int index, Visitor visitor, int[] entries) throws IOException {
         LayerInfo layer = new LayerInfo(index, image.layers().get(index));
         visitor.layerStart(layer);
         try (LayerStream stream = layer.layer().uncompressed()) {
@@ -232,6 +241,7 @@ public final class LayerWalker {
             }
             stream.drain();
             visitor.layerEnd(layer, new Sizes(stream.compressedSize(), stream.uncompressedSize(), stream.compression()));
+            return stream.uncompressedSize();
         }
     }
 

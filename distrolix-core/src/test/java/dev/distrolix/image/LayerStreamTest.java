@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -89,6 +90,34 @@ class LayerStreamTest {
             }
         } finally {
             LayerStream.freeUnpacked = free;
+        }
+    }
+
+    /** One bomb layer named three times: each layer alone is within its bound, the image's three are not. */
+    @Test
+    void aBlobNamedAgainAddsNothingToWhatTheImageMayUnpackTo() throws IOException {
+        byte[] tar = new dev.distrolix.transport.TestLayouts.Tar().file("zeros", "\0".repeat(1 << 20)).bytes();
+        Path once = dev.distrolix.transport.TestLayouts.ociLayout(dir.resolve("once"), List.of(tar),
+                dev.distrolix.transport.TestLayouts.Zip.GZIP, false);
+        Path thrice = dev.distrolix.transport.TestLayouts.ociLayout(dir.resolve("thrice"), List.of(tar, tar, tar),
+                dev.distrolix.transport.TestLayouts.Zip.GZIP, false);
+        long free = LayerStream.freeUnpacked;
+        LayerStream.freeUnpacked = 2 << 20; // one layer of 1 MiB and its 1 kB blob: within 2 MiB + 256 kB
+        try {
+            assertThat(read(once).entries()).hasSize(1);
+            assertThatThrownBy(() -> read(thrice)).isInstanceOf(InputException.class)
+                    .hasMessageMatching("oci:.*thrice: layer 3 \\(sha256:[0-9a-f]{12}…\\): the image's layers unpack to"
+                            + " more than 2 MiB together \\(1 GiB \\+ 256 times each distinct blob\\): refused as a"
+                            + " decompression bomb");
+        } finally {
+            LayerStream.freeUnpacked = free;
+        }
+    }
+
+    private static dev.distrolix.inspect.FlatFilesystem read(Path layout) throws IOException {
+        try (dev.distrolix.transport.OpenedImage o = dev.distrolix.transport.Transports.open("oci:" + layout,
+                dev.distrolix.registry.RegistrySettings.defaults())) {
+            return dev.distrolix.inspect.FlatFilesystem.read(o.image());
         }
     }
 
