@@ -214,8 +214,14 @@ final class Http {
             HttpResponse<T> r = sendOnce(clientFor(uri), b.build(), handler, call, activity);
             int s = r.statusCode();
             String location = r.headers().firstValue("Location").orElse(null);
-            if (!isRedirect(s) || location == null || redirects >= MAX_REDIRECTS) {
+            if (!isRedirect(s) || location == null) {
                 return r;
+            }
+            if (redirects >= MAX_REDIRECTS) {
+                discard(r);
+                throw new Refused("the registry redirected " + (MAX_REDIRECTS + 1) + " times (last to "
+                        + dev.distrolix.Printable.escaped(dev.distrolix.Printable.shortened(location, 200))
+                        + "), more than are followed: a loop?");
             }
             discard(r);
             URI next;

@@ -32,6 +32,9 @@ class HostileRedirectAndChallengeTest {
                 exchange.sendResponseHeaders(401, -1);
             } else if (path.equals("/v2/")) {
                 exchange.sendResponseHeaders(200, -1);
+            } else if (mode.equals("loop")) {
+                exchange.getResponseHeaders().add("Location", path);
+                exchange.sendResponseHeaders(302, -1);
             } else {
                 // 192.0.2.0/24 is TEST-NET-1: nothing answers there
                 exchange.getResponseHeaders().add("Location", "http://192.0.2.7:5000" + path);
@@ -59,6 +62,16 @@ class HostileRedirectAndChallengeTest {
                 .isInstanceOfAny(IOException.class, dev.distrolix.DistrolixException.class)
                 .hasMessageContaining("the registry redirected to plain HTTP at 192.0.2.7, which is not followed");
         assertThat((System.nanoTime() - start) / 1e9).as("no connection to the other host was tried").isLessThan(5);
+    }
+
+    @Test
+    void aRedirectLoopIsSaidToBeOneAndNotRetried() {
+        mode = "loop";
+        assertThatThrownBy(() -> Transports.open(ref(), RegistrySettings.defaults()).close())
+                .isInstanceOfAny(IOException.class, dev.distrolix.DistrolixException.class)
+                .hasMessageContaining("the registry redirected 6 times (last to /v2/app/manifests/1), more than are"
+                        + " followed: a loop?");
+        assertThat(requests.get()).as("the ping, then six tries of the manifest, not six times that").isLessThan(12);
     }
 
     @Test
