@@ -67,7 +67,7 @@ class BadInputTest {
         Path f = spec(GOOD_HEAD);
         Cli r = Cli.run("build", f.toString(), "-q", "-I", "nixpkgs=" + Fixtures.debianPackageSet(),
                 "--tag", "dev", "-o", "oci:" + tmp.resolve("out") + ":prod");
-        assertRefused(r, 3, "--tag dev and the output oci:.*out:prod name two tags: give the tag in one of them");
+        assertRefused(r, 3, "--tag dev and the output oci:.*out:prod name other tags: give the tag in one of them");
     }
 
     @Test

@@ -25,7 +25,33 @@ public final class LayerStream extends InputStream {
     public static final long FREE_UNPACKED = 1L << 30;
     /** {@link #FREE_UNPACKED}, smaller in tests. */
     static long freeUnpacked = FREE_UNPACKED;
-    public static final int MAX_EXPANSION = 256;
+    /**
+     * 256, or what the system property {@code distrolix.unpackRatio} or the environment's {@code DISTROLIX_UNPACK_RATIO}
+     * says (a whole number from 1 to 1,000,000) for an image that holds a large file of zeros (a preallocated disk).
+     */
+    private static final String RATIO_TEXT = System.getProperty("distrolix.unpackRatio",
+            System.getenv().getOrDefault("DISTROLIX_UNPACK_RATIO", "256"));
+    private static final int RATIO = ratio(RATIO_TEXT);
+
+    /** The ratio in use; an InputException (exit 3, one line) when the setting is not a whole number from 1 to 1,000,000. */
+    public static int maxExpansion() {
+        if (RATIO < 0) {
+            throw new InputException("DISTROLIX_UNPACK_RATIO (or distrolix.unpackRatio) '"
+                    + dev.distrolix.Printable.escaped(dev.distrolix.Printable.shortened(RATIO_TEXT, 40))
+                    + "' is not a whole number from 1 to 1000000");
+        }
+        return RATIO;
+    }
+
+    static int ratio(String text) {
+        try {
+            int r = Integer.parseInt(text.strip());
+            return r >= 1 && r <= 1_000_000 ? r : -1;
+        } catch (NumberFormatException notANumber) {
+            return -1;
+        }
+    }
+
     private final Layer layer;
     private final String label;
     private final Counting raw;
@@ -143,7 +169,7 @@ public final class LayerStream extends InputStream {
         }
         diffMd.update(b, off, n);
         uncompressed += n;
-        if (uncompressed > freeUnpacked && uncompressed > unpackLimit()) {
+        if (uncompressed > unpackLimit()) {
             throw tooLarge();
         }
         return n;
@@ -151,7 +177,7 @@ public final class LayerStream extends InputStream {
 
     /**
      * What an image's layers may unpack to together, read one after another: {@link #FREE_UNPACKED}, plus for each
-     * distinct blob its known tar size or {@link #MAX_EXPANSION} times its bytes. A blob named twice adds once, so
+     * distinct blob its known tar size or {@link #maxExpansion()} times its bytes. A blob named twice adds once, so
      * an image repeating one bomb layer 1,000 times cannot ask 1,000 times its work.
      */
     public static long imageAllowance(java.util.List<? extends Layer> layers) {
@@ -160,8 +186,8 @@ public final class LayerStream extends InputStream {
         for (Layer l : layers) {
             if (seen.add(l.digest())) {
                 long known = l.uncompressedSize();
-                long add = known >= 0 ? known : l.size() <= 0 ? 0 : l.size() > Long.MAX_VALUE / MAX_EXPANSION
-                        ? Long.MAX_VALUE : MAX_EXPANSION * l.size();
+                long add = known >= 0 ? known : l.size() <= 0 ? 0 : l.size() > Long.MAX_VALUE / maxExpansion()
+                        ? Long.MAX_VALUE : maxExpansion() * l.size();
                 total = total > Long.MAX_VALUE - add ? Long.MAX_VALUE : total + add;
             }
         }
@@ -170,16 +196,16 @@ public final class LayerStream extends InputStream {
 
     private long unpackLimit() {
         long known = layer.uncompressedSize();
-        return known >= 0 ? Math.max(known, freeUnpacked) : freeUnpacked + MAX_EXPANSION * raw.count;
+        return known >= 0 ? known : freeUnpacked + maxExpansion() * raw.count;
     }
 
     private InputException tooLarge() {
         long known = layer.uncompressedSize();
-        String mib = uncompressed / (1 << 20) + " MiB";
         return new InputException(known >= 0
-                ? label + ": unpacks to more than " + mib + " where its tar is " + known + " bytes"
-                : label + ": unpacks to more than " + mib + " from " + raw.count + " bytes of blob (a layer may unpack"
-                        + " to 1 GiB + " + MAX_EXPANSION + " times its blob): refused as a decompression bomb");
+                ? label + ": its tar goes on past the " + known + " bytes it was recorded as"
+                : label + ": unpacks to more than " + uncompressed / (1 << 20) + " MiB from " + raw.count + " bytes of"
+                        + " blob (a layer may unpack to 1 GiB + " + maxExpansion() + " times its blob; DISTROLIX_UNPACK_RATIO"
+                        + " allows more): refused as a decompression bomb");
     }
 
     /** Reads what is left (e.g. the padding after a tar's end marker) so the checks cover it all. */

@@ -100,6 +100,15 @@ public final class FlatFilesystem {
 
     }
 
+    /**
+     * Files, directories and links an image may hold once its layers are applied. Each is kept while the image is read
+     * (~450 bytes: its path, type, owner and digests), and a tar of empty files packs ~150,000 into a megabyte of gzip;
+     * large real images hold a few hundred thousand. Beyond this an image is refused, not read into gigabytes.
+     */
+    public static final int MAX_HELD = 1_000_000;
+    /** {@link #MAX_HELD}, smaller in tests. */
+    static int maxHeld = MAX_HELD;
+
     /** securejoin's limit on symlinks followed while resolving one name. */
     static final int MAX_LINKS = 255;
 
@@ -304,8 +313,12 @@ public final class FlatFilesystem {
             if (e.type() == FsEntry.Type.SYMLINK) {
                 symlinks++;
             }
-            tree.put(e.path(), new FsEntry(e.path(), e.type(), e.mode(), e.uid(), e.gid(), e.size(), e.linkTarget(),
-                    sha, masked, layer.index()));
+            if (tree.put(e.path(), new FsEntry(e.path(), e.type(), e.mode(), e.uid(), e.gid(), e.size(), e.linkTarget(),
+                    sha, masked, layer.index())) == null && tree.size() > maxHeld) {
+                throw new dev.distrolix.InputException(layer.label() + ": the image holds more than "
+                        + String.format(java.util.Locale.ROOT, "%,d", maxHeld)
+                        + " files, directories and links (distrolix reads at most that many)");
+            }
         }
 
         /**
@@ -321,8 +334,9 @@ public final class FlatFilesystem {
             if (e.type() == FsEntry.Type.HARDLINK) {
                 link = placePath(link);
                 FsEntry t = tree.get(link);
-                if (t != null && t.type() == FsEntry.Type.HARDLINK) {
-                    link = t.linkTarget();
+                FsEntry first = t != null && t.type() == FsEntry.Type.HARDLINK ? tree.get(t.linkTarget()) : null;
+                if (first != null && first.type() != FsEntry.Type.DIRECTORY) {
+                    link = t.linkTarget(); // the first file, while it is there; else the link itself, which still is
                 }
             }
             return path.equals(e.path()) && java.util.Objects.equals(link, e.linkTarget()) ? e : e.at(path, link);

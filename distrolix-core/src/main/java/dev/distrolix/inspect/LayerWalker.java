@@ -180,12 +180,11 @@ public final class LayerWalker {
     }
 
     /**
-     * Entries an image may have, over all its layers. Every entry is held while an image is read (~450 bytes each:
-     * its path, its type and its digests), and a tar of empty files packs ~150,000 of them into a megabyte of
-     * gzip; large real images hold a few hundred thousand. Beyond this the image is refused, not read on for minutes
-     * into gigabytes of memory.
+     * Tar entries an image's layers may have together: a bound on the time a read takes (each entry is a header to
+     * parse, a path to place), where {@link FlatFilesystem#MAX_HELD} bounds the memory. A layer rewriting every file
+     * (a `chown -R`) counts them again: three times the files the largest real images hold, and more.
      */
-    public static final int MAX_ENTRIES = 1_000_000;
+    public static final int MAX_ENTRIES = 3_000_000;
     /** {@link #MAX_ENTRIES}, smaller in tests. */
     static int maxEntries = MAX_ENTRIES;
 
@@ -202,8 +201,8 @@ public final class LayerWalker {
                 if (unpacked > allowance) {
                     // each layer is bounded by LayerStream; this bounds their sum, a blob named again adding nothing
                     throw new InputException(layer.label() + ": the image's layers unpack to more than "
-                            + allowance / (1 << 20) + " MiB together (1 GiB + 256 times each distinct blob):"
-                            + " refused as a decompression bomb");
+                            + allowance / (1 << 20) + " MiB together (1 GiB + " + LayerStream.maxExpansion()
+                            + " times each distinct blob): refused as a decompression bomb");
                 }
                 continue;
             }
@@ -218,8 +217,8 @@ public final class LayerWalker {
 
     private static void count(int[] entries, LayerInfo layer) {
         if (++entries[0] > maxEntries) {
-            throw new InputException(layer.label() + ": the image has more than " + String.format(java.util.Locale.ROOT, "%,d", maxEntries)
-                    + " files, directories and links (distrolix reads at most that many)");
+            throw new InputException(layer.label() + ": the image's layers have more than "
+                    + String.format(java.util.Locale.ROOT, "%,d", maxEntries) + " entries (distrolix reads at most that many)");
         }
     }
 

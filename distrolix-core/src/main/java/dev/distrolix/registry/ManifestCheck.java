@@ -29,7 +29,8 @@ final class ManifestCheck {
             type = inBody != null ? inBody : type;
         }
         if (!ManifestBytes.SUPPORTED.contains(type)) {
-            throw bad(registry, repo, what, "unsupported manifest type '" + dev.distrolix.Printable.shortened(type, 200)
+            throw bad(registry, repo, what, "unsupported manifest type '"
+                    + dev.distrolix.Printable.escaped(dev.distrolix.Printable.shortened(type, 200))
                     + "' (OCI and Docker schema 2 manifests and indexes are supported)");
         }
         return new ManifestBytes(body, type, actual);

@@ -19,12 +19,12 @@ final class ConfigBinder {
     private static final Pattern PORT = Pattern.compile("([0-9]+)(?:/([A-Za-z]+))?");
     private static final List<String> PROTOCOLS = List.of("tcp", "udp", "sctp");
     private static final Pattern ENV_NAME = Pattern.compile("[^=\\x00]+");
-    /** Linux's signal names (signal(7)); a runtime refuses to stop a container with a name it does not know. */
-    private static final java.util.Set<String> SIGNALS = java.util.Set.of("SIGHUP", "SIGINT", "SIGQUIT", "SIGILL",
-            "SIGTRAP", "SIGABRT", "SIGIOT", "SIGBUS", "SIGFPE", "SIGKILL", "SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE",
-            "SIGALRM", "SIGTERM", "SIGSTKFLT", "SIGCHLD", "SIGCONT", "SIGSTOP", "SIGTSTP", "SIGTTIN", "SIGTTOU", "SIGURG",
-            "SIGXCPU", "SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH", "SIGIO", "SIGPOLL", "SIGPWR", "SIGSYS");
-    private static final Pattern REALTIME = Pattern.compile("SIGRTMIN(\\+([0-9]|[12][0-9]|30))?|SIGRTMAX(-([0-9]|[12][0-9]|30))?");
+    /** The signal names container engines take (moby's and containers-common's lists): others they refuse to stop with. */
+    private static final java.util.Set<String> SIGNALS = java.util.Set.of("SIGABRT", "SIGALRM", "SIGBUS", "SIGCHLD",
+            "SIGCLD", "SIGCONT", "SIGFPE", "SIGHUP", "SIGILL", "SIGINT", "SIGIO", "SIGIOT", "SIGKILL", "SIGPIPE", "SIGPOLL",
+            "SIGPROF", "SIGPWR", "SIGQUIT", "SIGSEGV", "SIGSTKFLT", "SIGSTOP", "SIGSYS", "SIGTERM", "SIGTRAP", "SIGTSTP",
+            "SIGTTIN", "SIGTTOU", "SIGURG", "SIGUSR1", "SIGUSR2", "SIGVTALRM", "SIGWINCH", "SIGXCPU", "SIGXFSZ");
+    private static final Pattern REALTIME = Pattern.compile("SIGRTMIN(\\+([1-9]|1[0-5]))?|SIGRTMAX(-([1-9]|1[0-4]))?");
 
     private final Accounts accounts;
     private final TemplateScope templates;
@@ -180,8 +180,8 @@ final class ConfigBinder {
         boolean known = signal.matches("[0-9]{1,2}") ? Integer.parseInt(signal) >= 1 && Integer.parseInt(signal) <= 64
                 : SIGNALS.contains(signal) || REALTIME.matcher(signal).matches();
         if (!known) {
-            throw value.error("'" + dev.distrolix.Printable.shortened(signal, 40) + "' is not a signal (expected a name"
-                    + " such as SIGTERM or SIGRTMIN+3, or a number from 1 to 64)");
+            throw value.error("'" + dev.distrolix.Printable.escaped(dev.distrolix.Printable.shortened(signal, 40))
+                    + "' is not a signal (expected a name such as SIGTERM or SIGRTMIN+3, or a number from 1 to 64)");
         }
         return signal;
     }

@@ -175,8 +175,10 @@ final class LayoutReader {
             if (!j.filesHave(path)) {
                 throw j.error("the manifest references layer " + (i + 1) + " blob " + d.digest() + ", which is missing");
             }
-            long held = files.size(path); // known without reading it: a file's, an archive member's, a registry's HEAD
-            if (held >= 0 && d.size() >= 0 && held != d.size()) {
+            // known without reading it: a file's, an archive member's, a registry's HEAD (0 taken as unknown: some
+            // proxies answer a HEAD with Content-Length: 0)
+            long held = files.size(path);
+            if (held > 0 && d.size() >= 0 && held != d.size()) {
                 // said before a copy reserves disk for the size claimed (9223372036854775807 bytes, say)
                 throw new dev.distrolix.InputException(label(reference, i, d.digest()) + ": blob is " + held
                         + " bytes, the manifest says " + d.size());

@@ -75,7 +75,7 @@ class LayerStreamTest {
             LayerStream bomb = LayerStream.open(unknownSize(zeros), new java.io.ByteArrayInputStream(zeros), "layer z");
             assertThatThrownBy(() -> drain(bomb)).isInstanceOf(InputException.class)
                     .hasMessageMatching("layer z: unpacks to more than \\d+ MiB from \\d+ bytes of blob \\(a layer may unpack to"
-                            + " 1 GiB \\+ 256 times its blob\\): refused as a decompression bomb");
+                            + " 1 GiB \\+ 256 times its blob; DISTROLIX_UNPACK_RATIO allows more\\): refused as a decompression bomb");
             assertThat(bomb.uncompressedSize()).isLessThan(20L << 20); // stopped early, not at 64 MiB
             byte[] gz = gzip(mixed);
             LayerStream fine = LayerStream.open(unknownSize(gz), new java.io.ByteArrayInputStream(gz), "layer m");
@@ -87,6 +87,14 @@ class LayerStreamTest {
                 LayerStream known = LayerStream.open(new FileLayer(b), blob, "layer c");
                 drain(known);
                 assertThat(known.uncompressedSize()).isEqualTo(b.uncompressedSize()).isGreaterThan(8L << 20);
+            }
+            // and is refused as soon as it goes past that size
+            Layer shorter = new FileLayer(new LayerBlob(b.file(), b.digest(), b.size(), b.diffId(), 4 << 20, b.compression()));
+            try (InputStream blob = Files.newInputStream(b.file())) {
+                LayerStream s = LayerStream.open(shorter, blob, "layer d");
+                assertThatThrownBy(() -> drain(s)).isInstanceOf(InputException.class)
+                        .hasMessage("layer d: its tar goes on past the " + (4 << 20) + " bytes it was recorded as");
+                assertThat(s.uncompressedSize()).isLessThan(5L << 20);
             }
         } finally {
             LayerStream.freeUnpacked = free;
@@ -119,6 +127,16 @@ class LayerStreamTest {
                 dev.distrolix.registry.RegistrySettings.defaults())) {
             return dev.distrolix.inspect.FlatFilesystem.read(o.image());
         }
+    }
+
+    @Test
+    void theRatioSettingIsAWholeNumberFromOneToAMillion() {
+        assertThat(LayerStream.ratio("256")).isEqualTo(256);
+        assertThat(LayerStream.ratio(" 4096 ")).isEqualTo(4096);
+        for (String bad : new String[] {"0", "-3", "1000001", "1e3", "", "lots"}) {
+            assertThat(LayerStream.ratio(bad)).as(bad).isEqualTo(-1);
+        }
+        assertThat(LayerStream.maxExpansion()).isEqualTo(256); // the tests' JVM sets neither
     }
 
     private static byte[] gzip(byte[] data) throws IOException {

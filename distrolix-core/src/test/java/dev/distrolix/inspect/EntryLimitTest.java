@@ -15,13 +15,13 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** An image's entries are counted over its layers as they are read; past the limit it is refused (1,000,000 in use). */
+/** What an image holds once applied (1,000,000 in use) and the entries its layers have (3,000,000) are bounded apart. */
 class EntryLimitTest {
     @TempDir
     Path tmp;
 
     @Test
-    void anImageWithMoreEntriesThanTheLimitIsRefusedWhereItPassesIt() throws IOException {
+    void anImageHoldingMoreThanTheLimitIsRefusedWhereItPassesIt() throws IOException {
         Tar base = new Tar().dir("etc", 0755);
         for (int i = 0; i < 11; i++) {
             base.file("etc/f" + i, "x");
@@ -31,16 +31,43 @@ class EntryLimitTest {
             top.file("opt/g" + i, "y");
         }
         Path layout = TestLayouts.ociLayout(tmp.resolve("img"), List.of(base.bytes(), top.bytes()), TestLayouts.Zip.GZIP, false);
-        int limit = LayerWalker.maxEntries;
+        int limit = FlatFilesystem.maxHeld;
         try {
-            LayerWalker.maxEntries = 21; // 12 + 9 entries: exactly the limit
+            FlatFilesystem.maxHeld = 21; // 12 + 9 entries: exactly the limit
             assertThat(read(layout).entries()).hasSize(21);
-            LayerWalker.maxEntries = 20;
+            FlatFilesystem.maxHeld = 20;
             assertThatThrownBy(() -> read(layout)).isInstanceOf(InputException.class)
-                    .hasMessageMatching("oci:.*/img: layer 2 \\(sha256:[0-9a-f]{12}…\\): the image has more than 20 files, directories"
-                            + " and links \\(distrolix reads at most that many\\)");
+                    .hasMessageMatching("oci:.*/img: layer 2 \\(sha256:[0-9a-f]{12}…\\): the image holds more than 20 files,"
+                            + " directories and links \\(distrolix reads at most that many\\)");
         } finally {
-            LayerWalker.maxEntries = limit;
+            FlatFilesystem.maxHeld = limit;
+        }
+    }
+
+    /** A layer rewriting every file (a chown -R) holds no more files, but its entries are read: counted apart. */
+    @Test
+    void rewrittenFilesCountAsEntriesReadNotAsFilesHeld() throws IOException {
+        Tar base = new Tar().dir("etc", 0755);
+        Tar chown = new Tar().dir("etc", 0755);
+        for (int i = 0; i < 10; i++) {
+            base.file("etc/f" + i, "x");
+            chown.file("etc/f" + i, "x", 0644, 1000, 1000);
+        }
+        Path layout = TestLayouts.ociLayout(tmp.resolve("chown"), List.of(base.bytes(), chown.bytes()), TestLayouts.Zip.GZIP,
+                false);
+        int held = FlatFilesystem.maxHeld;
+        int read = LayerWalker.maxEntries;
+        try {
+            FlatFilesystem.maxHeld = 11; // the 11 paths
+            LayerWalker.maxEntries = 22; // the 22 entries
+            assertThat(read(layout).entries()).hasSize(11).filteredOn(e -> e.type() == FsEntry.Type.FILE).hasSize(10)
+                    .allSatisfy(e -> assertThat(e.uid()).isEqualTo(1000));
+            LayerWalker.maxEntries = 21;
+            assertThatThrownBy(() -> read(layout)).isInstanceOf(InputException.class)
+                    .hasMessageEndingWith("the image's layers have more than 21 entries (distrolix reads at most that many)");
+        } finally {
+            FlatFilesystem.maxHeld = held;
+            LayerWalker.maxEntries = read;
         }
     }
 

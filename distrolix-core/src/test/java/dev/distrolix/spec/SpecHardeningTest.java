@@ -230,11 +230,11 @@ class SpecHardeningTest {
 
     @Test
     void aStopSignalLinuxDoesNotHaveIsRefused() {
-        for (String bad : new String[] {"SIGFOO", "0", "65", "SIGRTMIN+31", "SIGTERM+1", "sigterm"}) {
+        for (String bad : new String[] {"SIGFOO", "0", "65", "SIGRTMIN+16", "SIGRTMAX-15", "SIGRTMIN+0", "SIGTERM+1", "sigterm"}) {
             assertThat(failsFast("name: app\nconfig:\n  stop-signal: \"" + bad + "\"\n", 5))
                     .contains("config.stop-signal: '" + bad + "' is not a signal");
         }
-        for (String good : new String[] {"SIGTERM", "SIGQUIT", "SIGRTMAX-2", "SIGRTMIN", "9", "64"}) {
+        for (String good : new String[] {"SIGTERM", "SIGQUIT", "SIGCLD", "SIGRTMAX-14", "SIGRTMIN+15", "SIGRTMIN", "9", "64"}) {
             Path file = files.write("image.yaml", "name: app\nconfig:\n  stop-signal: \"" + good + "\"\n");
             assertThat(SpecLoader.load(file).config().stopSignal()).contains(good);
         }
