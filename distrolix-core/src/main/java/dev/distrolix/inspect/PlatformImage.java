@@ -37,7 +37,7 @@ public record PlatformImage(Descriptor entry, Image image) {
 
     /**
      * Every image of the artifact: a lone image, or each entry of an index that is a platform's
-     * image, in the index's order (attestation manifests and nested indexes left out).
+     * image, in the index's order (attestation manifests, nested indexes and repeated entries left out).
      */
     public static List<PlatformImage> all(Artifact artifact) throws IOException {
         if (artifact instanceof Image image) {
@@ -45,8 +45,10 @@ public record PlatformImage(Descriptor entry, Image image) {
         }
         ImageIndex index = (ImageIndex) artifact;
         List<PlatformImage> out = new ArrayList<>();
+        java.util.Set<java.util.List<Object>> listed = new java.util.HashSet<>();
         for (Descriptor d : index.manifests()) {
-            if (isImage(d)) {
+            // an entry naming the same image under the same platform again says nothing new: read once
+            if (isImage(d) && listed.add(java.util.Arrays.asList(d.digest(), d.platform()))) {
                 out.add(new PlatformImage(d, index.image(d)));
             }
         }

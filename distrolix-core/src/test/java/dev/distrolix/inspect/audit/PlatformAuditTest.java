@@ -138,6 +138,20 @@ class PlatformAuditTest {
     }
 
     @Test
+    void anEntryRepeatedUnderTheSamePlatformIsReadOnceAndUnderAnotherIsKept() throws Exception {
+        String ref = new HandMadeIndex()
+                .image(amd64Nginx(), "linux/amd64")
+                .image(amd64Nginx(), "linux/amd64")
+                .image(amd64Nginx(), "linux/arm64/v8")
+                .write(tmp.resolve("repeated"), "1");
+        try (OpenedImage o = Transports.open(ref, RegistrySettings.defaults())) {
+            assertThat(((dev.distrolix.image.ImageIndex) o.artifact()).manifests()).hasSize(3);
+            assertThat(PlatformImage.all(o.artifact())).extracting(p -> PlatformChoice.format(p.label()))
+                    .containsExactly("linux/amd64", "linux/arm64/v8");
+        }
+    }
+
+    @Test
     void theImageChosenFromAnIndexIsCheckedAgainstItsLabelToo() throws Exception {
         // labelled amd64, but config and files are arm64: consistent inside, so only the label gives it away
         String ref = new HandMadeIndex()

@@ -335,6 +335,26 @@ public final class HostileCorpus {
         Files.write(w.dir().resolve("index.json"), JSON.writeValueAsBytes(index));
         add("index: lists an index that lists an index", "oci:" + w.dir(), Stage.OPEN, "nested indexes");
 
+        // an index naming one image 1,001 times (audit --all-platforms read it once an entry)
+        w = layout(dir("index-1001"), good);
+        byte[] imageManifest = Files.readAllBytes(w.manifest());
+        ObjectNode many = JSON.createObjectNode();
+        many.put("schemaVersion", 2);
+        many.put("mediaType", OCI_INDEX);
+        ArrayNode listed = many.putArray("manifests");
+        for (int n = 0; n < 1001; n++) {
+            ObjectNode e = descriptor(OCI_MANIFEST, imageManifest);
+            e.putObject("platform").put("architecture", "amd64").put("os", "linux");
+            listed.add(e);
+        }
+        byte[] manyBytes = JSON.writeValueAsBytes(many);
+        blob(w.dir(), manyBytes);
+        ObjectNode top = JSON.createObjectNode();
+        top.put("schemaVersion", 2);
+        top.putArray("manifests").add(descriptor(OCI_INDEX, manyBytes));
+        Files.write(w.dir().resolve("index.json"), JSON.writeValueAsBytes(top));
+        add("index: 1,001 entries", "oci:" + w.dir(), Stage.OPEN, "lists 1001 manifests, more than the 1000 an index may have");
+
         w = layout(dir("config-missing"), good);
         Files.delete(w.config());
         add("config: blob missing", "oci:" + w.dir(), Stage.OPEN, "config blob sha256:[0-9a-f]+ is missing");
