@@ -25,4 +25,9 @@ public final class Printable {
     public static String shortened(String text, int max) {
         return text.length() <= max ? text : text.substring(0, max) + "… (" + text.length() + " characters)";
     }
+
+    /** {@link #shortened} then {@link #escaped}: a value from outside as a one-line message quotes it. */
+    public static String shown(String text, int max) {
+        return escaped(shortened(text, max));
+    }
 }

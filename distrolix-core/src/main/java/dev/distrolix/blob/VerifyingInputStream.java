@@ -23,11 +23,7 @@ public final class VerifyingInputStream extends FilterInputStream {
 
     /** {@code size} may be -1 when unknown (then only the digest is checked). */
     public VerifyingInputStream(InputStream in, Digest expected, long size, String what) {
-        this(in, expected, size, what, false);
-    }
-
-    private VerifyingInputStream(InputStream in, Digest expected, long size, String what, boolean inputError) {
-        this(in, expected, size, what, inputError, false);
+        this(in, expected, size, what, false, false);
     }
 
     private VerifyingInputStream(InputStream in, Digest expected, long size, String what, boolean inputError,
@@ -45,7 +41,7 @@ public final class VerifyingInputStream extends FilterInputStream {
      * {@link InputException} (the image is bad), not an I/O failure.
      */
     public static VerifyingInputStream ofImage(InputStream in, Digest expected, long size, String what) {
-        return new VerifyingInputStream(in, expected, size, what, true);
+        return new VerifyingInputStream(in, expected, size, what, true, false);
     }
 
     /**

@@ -161,11 +161,9 @@ final class BuildRun {
         o.listener().on(new BuildEvent.SpecLoaded(spec.file().toString(), spec.name()));
         // Parse options first: a bad option must fail before any Nix work or output.
         ImageReference parsedTarget = ImageReference.parseTarget(o.target() != null ? o.target() : "oci:out/" + spec.name());
-        java.util.List<String> outputTags = parsedTarget instanceof ImageReference.Registry r ? r.tags()
-                : parsedTarget.tag() == null ? java.util.List.of() : java.util.List.of(parsedTarget.tag());
-        if (o.tag() != null && !outputTags.isEmpty() && !outputTags.contains(o.tag())) {
+        if (o.tag() != null && !parsedTarget.tags().isEmpty() && !parsedTarget.tags().contains(o.tag())) {
             // the output's own tag would win and --tag be dropped without a word
-            throw new InputException("--tag " + dev.distrolix.Printable.escaped(dev.distrolix.Printable.shortened(o.tag(), 100))
+            throw new InputException("--tag " + dev.distrolix.Printable.shown(o.tag(), 100)
                     + " and the output " + dev.distrolix.Printable.escaped(parsedTarget.toString())
                     + " name other tags: give the tag in one of them");
         }

@@ -37,7 +37,7 @@ public final class LayerStream extends InputStream {
     public static int maxExpansion() {
         if (RATIO < 0) {
             throw new InputException("DISTROLIX_UNPACK_RATIO (or distrolix.unpackRatio) '"
-                    + dev.distrolix.Printable.escaped(dev.distrolix.Printable.shortened(RATIO_TEXT, 40))
+                    + dev.distrolix.Printable.shown(RATIO_TEXT, 40)
                     + "' is not a whole number from 1 to 1000000");
         }
         return RATIO;
@@ -53,6 +53,8 @@ public final class LayerStream extends InputStream {
     }
 
     private final Layer layer;
+    /** The layer's tar size where it is known (ours), else -1: read once, not at every read. */
+    private final long knownSize;
     private final String label;
     private final Counting raw;
     private final InputStream buffered;
@@ -65,6 +67,7 @@ public final class LayerStream extends InputStream {
     private LayerStream(Layer layer, String label, Counting raw, InputStream buffered, InputStream tar,
                         Compression c) {
         this.layer = layer;
+        this.knownSize = layer.uncompressedSize();
         this.label = label;
         this.raw = raw;
         this.buffered = buffered;
@@ -185,24 +188,27 @@ public final class LayerStream extends InputStream {
         java.util.Set<Digest> seen = new java.util.HashSet<>();
         for (Layer l : layers) {
             if (seen.add(l.digest())) {
-                long known = l.uncompressedSize();
-                long add = known >= 0 ? known : l.size() <= 0 ? 0 : l.size() > Long.MAX_VALUE / maxExpansion()
-                        ? Long.MAX_VALUE : maxExpansion() * l.size();
+                long add = allowance(l.uncompressedSize(), Math.max(l.size(), 0));
                 total = total > Long.MAX_VALUE - add ? Long.MAX_VALUE : total + add;
             }
         }
         return total;
     }
 
+    /** What one layer adds: its tar size where known, else {@link #maxExpansion()} times its blob's bytes (saturating). */
+    private static long allowance(long knownSize, long blobBytes) {
+        return knownSize >= 0 ? knownSize
+                : blobBytes > Long.MAX_VALUE / maxExpansion() ? Long.MAX_VALUE : maxExpansion() * blobBytes;
+    }
+
     private long unpackLimit() {
-        long known = layer.uncompressedSize();
-        return known >= 0 ? known : freeUnpacked + maxExpansion() * raw.count;
+        long own = allowance(knownSize, raw.count);
+        return knownSize >= 0 || own > Long.MAX_VALUE - freeUnpacked ? own : freeUnpacked + own;
     }
 
     private InputException tooLarge() {
-        long known = layer.uncompressedSize();
-        return new InputException(known >= 0
-                ? label + ": its tar goes on past the " + known + " bytes it was recorded as"
+        return new InputException(knownSize >= 0
+                ? label + ": its tar goes on past the " + knownSize + " bytes it was recorded as"
                 : label + ": unpacks to more than " + uncompressed / (1 << 20) + " MiB from " + raw.count + " bytes of"
                         + " blob (a layer may unpack to 1 GiB + " + maxExpansion() + " times its blob; DISTROLIX_UNPACK_RATIO"
                         + " allows more): refused as a decompression bomb");

@@ -65,7 +65,7 @@ public record NixSystem(String nixSystem, String architecture, String os, Option
         String[] p = platform == null ? new String[0] : platform.strip().split("/", -1);
         if (p.length < 2 || p.length > 3 || p[0].isEmpty() || p[1].isEmpty() || (p.length == 3 && p[2].isEmpty())) {
             throw new dev.distrolix.InputException("not a platform: '"
-                    + dev.distrolix.Printable.escaped(dev.distrolix.Printable.shortened(platform, 100)) + "' (expected OS/ARCH[/VARIANT], e.g. linux/arm64)");
+                    + dev.distrolix.Printable.shown(platform, 100) + "' (expected OS/ARCH[/VARIANT], e.g. linux/arm64)");
         }
         String variant = p.length == 3 ? p[2] : "";
         for (Map.Entry<String, String[]> cpu : CPUS.entrySet()) {
@@ -76,7 +76,7 @@ public record NixSystem(String nixSystem, String architecture, String os, Option
             }
         }
         throw new dev.distrolix.InputException("no Nix system builds platform '"
-                + dev.distrolix.Printable.escaped(dev.distrolix.Printable.shortened(platform, 100)) + "' (known: linux/amd64, linux/arm64, linux/386, linux/arm/v7, linux/arm/v6, linux/riscv64, linux/ppc64le, linux/s390x, …)");
+                + dev.distrolix.Printable.shown(platform, 100) + "' (known: linux/amd64, linux/arm64, linux/386, linux/arm/v7, linux/arm/v6, linux/riscv64, linux/ppc64le, linux/s390x, …)");
     }
 
     /** Of the Nix CPU names that map to one OCI platform, the one nixpkgs uses for it. */

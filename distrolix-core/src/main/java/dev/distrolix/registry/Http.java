@@ -220,7 +220,7 @@ final class Http {
             if (redirects >= MAX_REDIRECTS) {
                 discard(r);
                 throw new Refused("the registry redirected " + (MAX_REDIRECTS + 1) + " times (last to "
-                        + dev.distrolix.Printable.escaped(dev.distrolix.Printable.shortened(location, 200))
+                        + dev.distrolix.Printable.shown(location, 200)
                         + "), more than are followed: a loop?");
             }
             discard(r);

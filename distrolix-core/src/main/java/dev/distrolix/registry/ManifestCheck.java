@@ -30,7 +30,7 @@ final class ManifestCheck {
         }
         if (!ManifestBytes.SUPPORTED.contains(type)) {
             throw bad(registry, repo, what, "unsupported manifest type '"
-                    + dev.distrolix.Printable.escaped(dev.distrolix.Printable.shortened(type, 200))
+                    + dev.distrolix.Printable.shown(type, 200)
                     + "' (OCI and Docker schema 2 manifests and indexes are supported)");
         }
         return new ManifestBytes(body, type, actual);

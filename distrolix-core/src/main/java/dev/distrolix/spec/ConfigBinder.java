@@ -180,7 +180,7 @@ final class ConfigBinder {
         boolean known = signal.matches("[0-9]{1,2}") ? Integer.parseInt(signal) >= 1 && Integer.parseInt(signal) <= 64
                 : SIGNALS.contains(signal) || REALTIME.matcher(signal).matches();
         if (!known) {
-            throw value.error("'" + dev.distrolix.Printable.escaped(dev.distrolix.Printable.shortened(signal, 40))
+            throw value.error("'" + dev.distrolix.Printable.shown(signal, 40)
                     + "' is not a signal (expected a name such as SIGTERM or SIGRTMIN+3, or a number from 1 to 64)");
         }
         return signal;

@@ -32,6 +32,11 @@ public sealed interface ImageReference {
     /** Tag, or null if not given. */
     String tag();
 
+    /** Every tag the reference names, the main one first (a registry's may name several); empty while none is. */
+    default List<String> tags() {
+        return tag() == null ? List.of() : List.of(tag());
+    }
+
     /** This reference with a missing name and/or tag taken from the defaults (validated). */
     ImageReference withDefaults(String defaultName, String defaultTag);
 
@@ -136,6 +141,7 @@ public sealed interface ImageReference {
         }
 
         /** Every tag, first the main one; empty while no tag is known. */
+        @Override
         public List<String> tags() {
             if (tag == null) {
                 return List.of();

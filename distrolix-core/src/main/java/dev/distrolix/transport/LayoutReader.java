@@ -153,7 +153,7 @@ final class LayoutReader {
         if (!CONFIG_TYPES.contains(configDesc.mediaType())) {
             // an artifact (a Helm chart, a signature, a WebAssembly module) shaped like an image: not one to run
             throw j.error("manifest " + manifestDigest + " is not a container image: its config's media type is '"
-                    + dev.distrolix.Printable.escaped(dev.distrolix.Printable.shortened(configDesc.mediaType(), 200)) + "'");
+                    + dev.distrolix.Printable.shown(configDesc.mediaType(), 200) + "'");
         }
         if (named.isArray() && named.size() <= ASK_AT_ONCE) { // a hint: what does not parse is left to the checks below
             List<String> paths = new ArrayList<>(List.of(Json.blobPath(configDesc.digest())));
@@ -207,7 +207,7 @@ final class LayoutReader {
         JsonNode v = doc.get("schemaVersion");
         if (v != null && !(v.isIntegralNumber() && v.asLong() == 2)) {
             throw j.error("manifest " + d.digest() + " has schemaVersion "
-                    + (v.isValueNode() ? dev.distrolix.Printable.escaped(dev.distrolix.Printable.shortened(v.asText(), 40))
+                    + (v.isValueNode() ? dev.distrolix.Printable.shown(v.asText(), 40)
                     : "of type " + v.getNodeType().toString().toLowerCase(java.util.Locale.ROOT)) + "; OCI and Docker schema 2 documents have 2");
         }
     }

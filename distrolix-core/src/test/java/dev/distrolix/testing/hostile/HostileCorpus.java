@@ -163,6 +163,30 @@ public final class HostileCorpus {
         return new Written(dir, manifestPath, configPath, layerPaths);
     }
 
+    /** Stores an OCI index listing {@code listed} (of {@code type}) {@code times} as linux/amd64; returns its bytes. */
+    private static byte[] indexBlob(Path layout, String type, byte[] listed, int times) throws IOException {
+        ObjectNode index = JSON.createObjectNode();
+        index.put("schemaVersion", 2);
+        index.put("mediaType", OCI_INDEX);
+        ArrayNode entries = index.putArray("manifests");
+        for (int n = 0; n < times; n++) {
+            ObjectNode e = descriptor(type, listed);
+            e.putObject("platform").put("architecture", "amd64").put("os", "linux");
+            entries.add(e);
+        }
+        byte[] bytes = JSON.writeValueAsBytes(index);
+        blob(layout, bytes);
+        return bytes;
+    }
+
+    /** Makes the layout's index.json name {@code indexBytes} (an index) as its one entry. */
+    private static void tagIndex(Path layout, byte[] indexBytes) throws IOException {
+        ObjectNode top = JSON.createObjectNode();
+        top.put("schemaVersion", 2);
+        top.putArray("manifests").add(descriptor(OCI_INDEX, indexBytes));
+        Files.write(layout.resolve("index.json"), JSON.writeValueAsBytes(top));
+    }
+
     public static Written layout(Path dir, Spec spec) throws IOException {
         return layout(dir, spec, c -> {}, m -> {}, i -> {});
     }
@@ -312,47 +336,13 @@ public final class HostileCorpus {
 
         // an index that lists an index (an index cannot list itself: its digest would have to be a fixpoint)
         w = layout(dir("nested-index"), good);
-        byte[] manifestBytes = Files.readAllBytes(w.manifest());
-        ObjectNode inner = JSON.createObjectNode();
-        inner.put("schemaVersion", 2);
-        inner.put("mediaType", OCI_INDEX);
-        ObjectNode entry = descriptor(OCI_MANIFEST, manifestBytes);
-        entry.putObject("platform").put("architecture", "amd64").put("os", "linux");
-        inner.putArray("manifests").add(entry);
-        byte[] innerBytes = JSON.writeValueAsBytes(inner);
-        blob(w.dir(), innerBytes);
-        ObjectNode outer = JSON.createObjectNode();
-        outer.put("schemaVersion", 2);
-        outer.put("mediaType", OCI_INDEX);
-        ObjectNode outerEntry = descriptor(OCI_INDEX, innerBytes);
-        outerEntry.putObject("platform").put("architecture", "amd64").put("os", "linux");
-        outer.putArray("manifests").add(outerEntry);
-        byte[] outerBytes = JSON.writeValueAsBytes(outer);
-        blob(w.dir(), outerBytes);
-        ObjectNode index = JSON.createObjectNode();
-        index.put("schemaVersion", 2);
-        index.putArray("manifests").add(descriptor(OCI_INDEX, outerBytes));
-        Files.write(w.dir().resolve("index.json"), JSON.writeValueAsBytes(index));
+        byte[] inner = indexBlob(w.dir(), OCI_MANIFEST, Files.readAllBytes(w.manifest()), 1);
+        tagIndex(w.dir(), indexBlob(w.dir(), OCI_INDEX, inner, 1));
         add("index: lists an index that lists an index", "oci:" + w.dir(), Stage.OPEN, "nested indexes");
 
         // an index naming one image 1,001 times (audit --all-platforms read it once an entry)
         w = layout(dir("index-1001"), good);
-        byte[] imageManifest = Files.readAllBytes(w.manifest());
-        ObjectNode many = JSON.createObjectNode();
-        many.put("schemaVersion", 2);
-        many.put("mediaType", OCI_INDEX);
-        ArrayNode listed = many.putArray("manifests");
-        for (int n = 0; n < 1001; n++) {
-            ObjectNode e = descriptor(OCI_MANIFEST, imageManifest);
-            e.putObject("platform").put("architecture", "amd64").put("os", "linux");
-            listed.add(e);
-        }
-        byte[] manyBytes = JSON.writeValueAsBytes(many);
-        blob(w.dir(), manyBytes);
-        ObjectNode top = JSON.createObjectNode();
-        top.put("schemaVersion", 2);
-        top.putArray("manifests").add(descriptor(OCI_INDEX, manyBytes));
-        Files.write(w.dir().resolve("index.json"), JSON.writeValueAsBytes(top));
+        tagIndex(w.dir(), indexBlob(w.dir(), OCI_MANIFEST, Files.readAllBytes(w.manifest()), 1001));
         add("index: 1,001 entries", "oci:" + w.dir(), Stage.OPEN, "lists 1001 manifests, more than the 1000 an index may have");
 
         w = layout(dir("config-missing"), good);
