@@ -137,7 +137,7 @@ final class BuildCommand implements Callable<Integer> {
         madeNoLayer = false;
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Progress progress = quiet || json ? Progress.silent() : Progress.forTerminal(err, System.console() != null);
+        Progress progress = quiet || json ? Progress.silent() : Progress.forTerminal(err, Distrolix.console());
         ImageBuild build = specBuild()
                 .includes(includes)
                 .listener(progress);
@@ -168,7 +168,7 @@ final class BuildCommand implements Callable<Integer> {
         if (digestFile != null) {
             build.digestFile(digestFile); // committed with the image, never after a failed one
         }
-        PushProgress push = new PushProgress(err, System.console() != null, quiet || json);
+        PushProgress push = new PushProgress(err, Distrolix.console(), quiet || json);
         List<String> signingLines = new ArrayList<>();
         if (signKey != null) {
             if (target != null) {

@@ -92,7 +92,7 @@ final class CopyCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        PushProgress progress = new PushProgress(err, System.console() != null, quiet || json);
+        PushProgress progress = new PushProgress(err, Distrolix.console(), quiet || json);
         RegistrySettings settings = registry.settings(progress);
         RegistrySettings sourceSettings = sourceCreds == null ? settings
                 : settings.withExplicitCredentials(Credentials.parse(sourceCreds, "--src-creds"));

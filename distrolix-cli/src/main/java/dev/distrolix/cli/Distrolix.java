@@ -227,12 +227,56 @@ public final class Distrolix {
         return run(true, out, new java.io.PrintWriter(System.err, true), args);
     }
 
+    /**
+     * Whether this run's stdin and stdout are a terminal (then progress is drawn in place): {@link System#console()}
+     * in a JVM of the run's own; what the client said in the resident JVM ({@link #run(java.io.PrintStream,
+     * java.io.PrintStream, boolean, String...)}), whose own streams are not the run's.
+     */
+    static boolean console() {
+        Boolean c = CONSOLE.get();
+        return c != null ? c : System.console() != null;
+    }
+
+    private static final ThreadLocal<Boolean> CONSOLE = new ThreadLocal<>();
+
+    /** Made ready once by the resident JVM ({@code dev.distrolix.cli.resident}), as {@link #main} does for a run. */
+    public static void prepareResident() {
+        System.setProperty("picocli.disable.closures", "true");
+        EarlyInit.start();
+    }
+
+    /**
+     * Runs the CLI in the resident JVM for a client whose stdout and stderr are {@code out} and {@code err}, and
+     * whose stdin and stdout are a terminal when {@code console}: as {@link #run(String...)} runs it in a JVM of
+     * its own, but for what the launcher asks of that JVM alone (start-up archives' training).
+     */
+    public static int run(java.io.PrintStream out, java.io.PrintStream err, boolean console, String... args) {
+        java.io.PrintWriter o = new java.io.PrintWriter(new java.io.BufferedWriter(
+                new TerminalSafeWriter(new java.io.OutputStreamWriter(out), false)), true);
+        CONSOLE.set(console);
+        try {
+            return run(true, false, o, new java.io.PrintWriter(err, true), args);
+        } finally {
+            CONSOLE.remove();
+            o.flush();
+        }
+    }
+
     /** Runs the CLI in-process with the given streams; tests call this. */
     public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
         return run(false, out, err, args);
     }
 
     static int run(boolean realStdio, java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
+        return run(realStdio, realStdio, out, err, args);
+    }
+
+    /**
+     * {@code plainHelp}: the help without picocli's bold and underlines (a terminal's stdout shows no control
+     * characters); {@code realStdio}: System.in/out/err are the run's own (not in the resident JVM).
+     */
+    private static int run(boolean plainHelp, boolean realStdio, java.io.PrintWriter out, java.io.PrintWriter err,
+            String... args) {
         if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
             // the line picocli would print, without building a command line: picocli reads its annotations by
             // reflection, and the JDK makes a proxy class for each annotation type (~60 ms of a 0.2 s run)
@@ -246,7 +290,7 @@ public final class Distrolix {
         cl.setUsageHelpWidth(HELP_WIDTH);
         cl.setUsageHelpAutoWidth(true);
         withVersion(cl); // -V on a subcommand too (picocli gives subcommands no version of their own)
-        if (realStdio) {
+        if (plainHelp) {
             // standard output shows no control characters (above): help without picocli's bold and underlines
             cl.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
         }

@@ -1,0 +1,255 @@
+package dev.distrolix.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.distrolix.testing.Fixtures;
+import dev.distrolix.testing.IntegrationTest;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code DISTROLIX_DAEMON=1}: {@code bin/distrolix} runs commands through distrolix-client in a resident JVM
+ * ({@code dev.distrolix.cli.resident}), the real programs end to end. A run there prints, exits and reads stdin as a
+ * JVM of its own would; a JVM serves one working directory and environment, one run at a time (a busy one leaves
+ * the run to a JVM of its own); a signal or a client that goes away ends it as it would have ended the run; it ends
+ * when idle; a folder others may enter is not used; bad settings are one line, exit 3.
+ */
+@IntegrationTest
+class ResidentJvmTest {
+    @TempDir
+    Path tmp;
+    Path runtime;
+    Path residents;
+    Path work;
+
+    @BeforeEach
+    void folders() throws IOException {
+        runtime = Files.createDirectories(tmp.resolve("run"));
+        Files.setPosixFilePermissions(runtime, PosixFilePermissions.fromString("rwx------"));
+        residents = runtime.resolve("distrolix");
+        work = Files.createDirectories(tmp.resolve("work"));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        List<Long> pids = pids();
+        Fixtures.Exit stop = exec(work, Map.of("DISTROLIX_DAEMON", "stop"), null, List.of());
+        assertThat(stop.code()).as(stop.err()).isZero();
+        for (long pid : pids) {
+            ProcessHandle.of(pid).ifPresent(p -> p.onExit().orTimeout(30, TimeUnit.SECONDS).join());
+        }
+    }
+
+    /** bin/distrolix in {@code dir} with this test's runtime folder, {@code env} on top; stdin from a file or none. */
+    private ProcessBuilder builder(Path dir, Map<String, String> env, List<String> args) {
+        List<String> command = new ArrayList<>(List.of(Fixtures.repo().resolve("bin/distrolix").toString()));
+        command.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
+        pb.environment().put("NIX_CONFIG", "substituters =");
+        pb.environment().put("XDG_RUNTIME_DIR", runtime.toString());
+        pb.environment().put("DISTROLIX_DAEMON", "1");
+        pb.environment().put("DISTROLIX_DAEMON_IDLE", "300");
+        pb.environment().putAll(env);
+        return pb;
+    }
+
+    private Fixtures.Exit exec(Path dir, Map<String, String> env, Path stdin, List<String> args) {
+        ProcessBuilder pb = builder(dir, env, args);
+        if (stdin != null) {
+            pb.redirectInput(stdin.toFile());
+        }
+        return Fixtures.exec(pb);
+    }
+
+    private Fixtures.Exit resident(String... args) {
+        return exec(work, Map.of(), null, List.of(args));
+    }
+
+    /** Runs {@code args} until a resident JVM serves this folder and environment (the first run starts it). */
+    private void startResident(Path dir, Map<String, String> env) throws Exception {
+        int before = sockets().size();
+        for (int i = 0; i < 120 && sockets().size() == before; i++) {
+            Fixtures.Exit e = exec(dir, env, null, List.of("--version"));
+            assertThat(e.code()).as(e.err()).isZero();
+            Thread.sleep(250);
+        }
+        assertThat(sockets()).as("a resident JVM listens").hasSize(before + 1);
+    }
+
+    private List<Path> sockets() throws IOException {
+        if (!Files.isDirectory(residents)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(residents)) {
+            return s.filter(p -> p.toString().endsWith(".sock")).sorted().toList();
+        }
+    }
+
+    private List<Long> pids() throws IOException {
+        if (!Files.isDirectory(residents)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(residents)) {
+            List<Long> pids = new ArrayList<>();
+            for (Path p : s.filter(p -> p.toString().endsWith(".lock")).toList()) {
+                String text = Files.readString(p).trim();
+                if (text.matches("[0-9]+")) {
+                    pids.add(Long.parseLong(text));
+                }
+            }
+            return pids;
+        }
+    }
+
+    private String log() throws IOException {
+        StringBuilder all = new StringBuilder();
+        try (Stream<Path> s = Files.list(residents)) {
+            for (Path p : s.filter(p -> p.toString().endsWith(".log")).sorted().toList()) {
+                all.append(Files.readString(p, StandardCharsets.UTF_8));
+            }
+        }
+        return all.toString();
+    }
+
+    private static long count(String text, String line) {
+        return text.lines().filter(l -> l.endsWith(line) || l.contains(line)).count();
+    }
+
+    @Test
+    void aRunThereIsARunOfItsOwn() throws Exception {
+        Path layout = NginxLayout.dir();
+        Files.createSymbolicLink(work.resolve("image"), layout);
+        Files.writeString(work.resolve("bad.yaml"), "name: [\n");
+        startResident(work, Map.of());
+        Map<String, List<String>> cases = new LinkedHashMap<>();
+        cases.put("version", List.of("--version"));
+        cases.put("inspect, a path relative to the folder", List.of("inspect", "oci:image:1"));
+        cases.put("inspect --json", List.of("inspect", "--json", "oci:image:1"));
+        cases.put("audit", List.of("audit", "oci:image:1"));
+        cases.put("no such layout (exit 3)", List.of("inspect", "oci:missing"));
+        cases.put("usage (exit 2)", List.of("inspect"));
+        cases.put("unknown option (exit 2)", List.of("inspect", "--bogus", "oci:image:1"));
+        int served = 0;
+        for (var c : cases.entrySet()) {
+            Fixtures.Exit own = exec(work, Map.of("DISTROLIX_DAEMON", "0"), null, c.getValue());
+            Fixtures.Exit there = resident(c.getValue().toArray(String[]::new));
+            served++;
+            assertThat(there).as(c.getKey()).isEqualTo(own);
+        }
+        // stdin: a spec read from it, a bad one (exit 3, the line naming <stdin>), as the JVM of its own reads it
+        Fixtures.Exit own = exec(work, Map.of("DISTROLIX_DAEMON", "0"), work.resolve("bad.yaml"),
+                List.of("build", "-", "-o", "oci:out"));
+        Fixtures.Exit there = exec(work, Map.of(), work.resolve("bad.yaml"), List.of("build", "-", "-o", "oci:out"));
+        served++;
+        assertThat(own.code()).isEqualTo(3);
+        assertThat(own.err()).contains("<stdin>");
+        assertThat(there).isEqualTo(own);
+        assertThat(work.resolve("out")).doesNotExist();
+        String log = log();
+        assertThat(count(log, ": exit ")).as(log).isGreaterThanOrEqualTo(served);
+        assertThat(log).contains("inspect: exit 3", "inspect: exit 2", "build: exit 3").doesNotContain("refused");
+        assertThat(sockets()).hasSize(1);
+    }
+
+    @Test
+    void anotherFolderOrEnvironmentIsAnotherJvm() throws Exception {
+        startResident(work, Map.of());
+        Path other = Files.createDirectories(tmp.resolve("other"));
+        startResident(other, Map.of());
+        startResident(work, Map.of("SOME_SETTING", "x"));
+        assertThat(sockets()).hasSize(3);
+        assertThat(new java.util.HashSet<>(pids())).hasSize(3);
+        // the shell's bookkeeping is not the environment: a subshell's SHLVL, a cd's OLDPWD
+        Fixtures.Exit e = exec(work, Map.of("SHLVL", "7", "OLDPWD", "/"), null, List.of("--version"));
+        assertThat(e.code()).isZero();
+        assertThat(sockets()).hasSize(3);
+    }
+
+    @Test
+    void aBusyJvmLeavesTheRunToItsOwnAndASignalEndsTheRunAsItWould() throws Exception {
+        startResident(work, Map.of());
+        long pid = pids().get(0);
+        // a build reading its spec from stdin, which stays open: the resident JVM waits for it
+        Process reading = builder(work, Map.of(), List.of("build", "-", "-o", "oci:out")).start();
+        Thread.sleep(1500);
+        assertThat(reading.isAlive()).isTrue();
+        Fixtures.Exit meanwhile = resident("--version");
+        assertThat(meanwhile.code()).as(meanwhile.err()).isZero();
+        assertThat(meanwhile.out()).startsWith("distrolix ");
+        assertThat(log()).contains("refused a run: busy");
+        reading.destroy(); // SIGTERM to the client: the JVM ends as the run's own would have, 128 + 15
+        assertThat(reading.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(reading.exitValue()).isEqualTo(143);
+        ProcessHandle.of(pid).ifPresent(p -> p.onExit().orTimeout(30, TimeUnit.SECONDS).join());
+        assertThat(ProcessHandle.of(pid)).isEmpty();
+        assertThat(log()).contains("stopping: the client got signal 15 mid-run");
+        assertThat(sockets()).isEmpty();
+        assertThat(work.resolve("out")).doesNotExist();
+    }
+
+    @Test
+    void aClientThatGoesAwayEndsTheJvm() throws Exception {
+        startResident(work, Map.of());
+        long pid = pids().get(0);
+        Process reading = builder(work, Map.of(), List.of("build", "-", "-o", "oci:out")).start();
+        Thread.sleep(1500);
+        reading.destroyForcibly();
+        reading.waitFor(30, TimeUnit.SECONDS);
+        ProcessHandle.of(pid).ifPresent(p -> p.onExit().orTimeout(30, TimeUnit.SECONDS).join());
+        assertThat(ProcessHandle.of(pid)).isEmpty();
+        assertThat(log()).contains("stopping: the client went away mid-run");
+    }
+
+    @Test
+    void anIdleJvmEnds() throws Exception {
+        startResident(work, Map.of("DISTROLIX_DAEMON_IDLE", "2"));
+        long pid = pids().get(0);
+        ProcessHandle.of(pid).ifPresent(p -> p.onExit().orTimeout(30, TimeUnit.SECONDS).join());
+        assertThat(ProcessHandle.of(pid)).isEmpty();
+        assertThat(log()).contains("stopping: idle for ");
+        assertThat(sockets()).isEmpty();
+    }
+
+    @Test
+    void aFolderOthersMayEnterIsNotUsed() throws Exception {
+        Files.createDirectories(residents);
+        Files.setPosixFilePermissions(residents, PosixFilePermissions.fromString("rwxr-xr-x"));
+        for (int i = 0; i < 3; i++) {
+            Fixtures.Exit e = resident("--version");
+            assertThat(e.code()).as(e.err()).isZero();
+            assertThat(e.out()).startsWith("distrolix ");
+            Thread.sleep(500);
+        }
+        try (Stream<Path> s = Files.list(residents)) {
+            assertThat(s.toList()).isEmpty();
+        }
+    }
+
+    @Test
+    void badSettingsAreOneLineExitThree() {
+        Fixtures.Exit mode = exec(work, Map.of("DISTROLIX_DAEMON", "yes please"), null, List.of("--version"));
+        assertThat(mode.code()).isEqualTo(3);
+        assertThat(mode.out()).isEmpty();
+        assertThat(mode.err()).isEqualTo("distrolix: DISTROLIX_DAEMON=yes please: not 1, 0 or stop\n");
+        Fixtures.Exit idle = exec(work, Map.of("DISTROLIX_DAEMON_IDLE", "90000"), null, List.of("--version"));
+        assertThat(idle.code()).isEqualTo(3);
+        assertThat(idle.err()).isEqualTo(
+                "distrolix: DISTROLIX_DAEMON_IDLE=90000: not a number of seconds from 1 to 86400\n");
+        Fixtures.Exit off = exec(work, Map.of("DISTROLIX_DAEMON", "0"), null, List.of("--version"));
+        assertThat(off.code()).isZero();
+        assertThat(residents).doesNotExist();
+    }
+}
