@@ -13,7 +13,7 @@ bench_time() {
   local f t0 t1 x0 x1 xm
   f=$(mktemp)
   x0="0 0"
-  [[ "$*" == *DISTROLIX_DAEMON=1* ]] && x0=$(bench_resident_cpu)
+  [[ "$*" == *DISTROLIX_DAEMON=1* ]] && x0=$(bench_resident_cpu reset)
   t0=${EPOCHREALTIME/[^0-9]/} # microseconds: the locale's decimal mark (a comma in some) taken out
   /usr/bin/time -o "$f" -f '%e %U %S %M' "$@" >/dev/null 2>&1 || { rm -f "$f"; echo "bench: failed: $*" >&2; return 1; }
   t1=${EPOCHREALTIME/[^0-9]/}
@@ -26,11 +26,13 @@ bench_time() {
 }
 
 # "TICKS PEAK_KB": the CPU clock ticks (user + system, with waited-for children) and the largest peak RSS of the
-# resident JVMs whose lock files are in BENCH_RESIDENT_DIR; "0 0" without it.
+# resident JVMs whose lock files are in BENCH_RESIDENT_DIR; "0 0" without it. With "reset", each one's peak RSS is
+# then reset to its present RSS (/proc/PID/clear_refs, Linux 4.0+).
 bench_resident_cpu() {
   local f pid stat rest ticks=0 peak=0 line
   for f in ${BENCH_RESIDENT_DIR:+"$BENCH_RESIDENT_DIR"/*.lock}; do
     read -r pid < "$f" 2>/dev/null || continue
+    [ "${1:-}" = reset ] && { echo 5 > "/proc/$pid/clear_refs"; } 2>/dev/null
     read -r stat < "/proc/$pid/stat" 2>/dev/null || continue
     rest=${stat##*) } # after the command's name, which may hold spaces
     read -r -a fields <<<"$rest"
@@ -112,6 +114,8 @@ bench_pair() {
     eval "$prep_b"; eval "$cmd_b" >/dev/null 2>&1 || { echo "bench: B failed: $cmd_b" >&2; return 1; }
     bench_archive_settle
     [ "$(bench_archive_stamp)" = "$before" ] && break
+    # quick mode (one round: CI's, so that the benches never rot; its figures are not results) warms up once
+    [ "$rounds" = 1 ] && break
     [ "$pass" = 5 ] && echo "bench: $label: the start-up archives were still being made after five warm-ups" >&2
   done
   for i in $(seq 1 "$rounds"); do

@@ -96,7 +96,7 @@ final class ResidentRun {
                 } else if (f.type() == Frames.SIGNAL && !finished.get()) {
                     int signal = f.intValue();
                     log.accept("stopping: the client got signal " + signal + " mid-run");
-                    System.exit(128 + (signal & 0x7f));
+                    end(128 + (signal & 0x7f));
                 }
             }
         } catch (IOException e) {
@@ -104,8 +104,17 @@ final class ResidentRun {
         }
         if (!finished.get()) {
             log.accept("stopping: the client went away mid-run");
-            System.exit(129);
+            end(129);
         }
+    }
+
+    /**
+     * Ends this JVM mid-run: first the processes the run started (Nix), which in a JVM of the run's own would have
+     * had the terminal's signal too (they were in its process group; here they are in this JVM's session).
+     */
+    private static void end(int status) {
+        ProcessHandle.current().descendants().forEach(ProcessHandle::destroy);
+        System.exit(status);
     }
 
     /** The command's name for the log: a word of letters, else a mark (an argument may be a password). */

@@ -51,7 +51,6 @@ public final class ResidentServer {
     private boolean busy;
     private boolean stopping;
     private Instant lastUsed = Instant.now();
-    private boolean collected;
     private ServerSocketChannel server;
     private Object socketKey;
 
@@ -149,10 +148,13 @@ public final class ResidentServer {
                 } finally {
                     synchronized (state) {
                         busy = false;
-                        collected = false;
                         lastUsed = Instant.now();
                     }
                 }
+                // gives back the heap the run grew (the serial collector shrinks it to MaxHeapFreeRatio at a full
+                // collection: bin/distrolix sets 30%), so that a JVM waiting between runs holds little; after the
+                // client has its exit status, and not busy: a run that comes meanwhile waits out the pause only
+                System.gc();
             }, "distrolix-resident-run");
             run.start();
         }
@@ -193,7 +195,6 @@ public final class ResidentServer {
             } else if (!java.util.Objects.equals(fileKey(socket), socketKey)) {
                 reason = "its socket was removed or replaced";
             }
-            boolean collect = false;
             boolean stop = false;
             synchronized (state) {
                 Duration idleFor = Duration.between(lastUsed, Instant.now());
@@ -202,16 +203,11 @@ public final class ResidentServer {
                 }
                 if (reason != null && !busy) {
                     stopping = stop = true;
-                } else if (!busy && !collected && idleFor.getSeconds() >= 5) {
-                    collected = collect = true;
                 }
             }
             if (stop) {
                 log("stopping: " + reason);
                 System.exit(0);
-            }
-            if (collect) {
-                System.gc(); // an idle JVM gives back the heap its last run grew (the serial collector shrinks it)
             }
         }
     }
