@@ -33,7 +33,7 @@ bench_resident_cpu() {
   for f in ${BENCH_RESIDENT_DIR:+"$BENCH_RESIDENT_DIR"/*.lock}; do
     read -r pid < "$f" 2>/dev/null || continue
     [ "${1:-}" = reset ] && { echo 5 > "/proc/$pid/clear_refs"; } 2>/dev/null
-    read -r stat < "/proc/$pid/stat" 2>/dev/null || continue
+    { read -r stat < "/proc/$pid/stat"; } 2>/dev/null || continue
     rest=${stat##*) } # after the command's name, which may hold spaces
     read -r -a fields <<<"$rest"
     # fields from the state (field 3): utime 14, stime 15, cutime 16, cstime 17

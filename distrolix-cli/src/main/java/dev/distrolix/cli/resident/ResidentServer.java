@@ -106,7 +106,7 @@ public final class ResidentServer {
                     (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)));
             listen();
             dev.distrolix.cli.Distrolix.prepareResident();
-            Runtime.getRuntime().addShutdownHook(new Thread(this::removeSocket, "distrolix-resident-exit"));
+            Runtime.getRuntime().addShutdownHook(new Thread(this::removeFiles, "distrolix-resident-exit"));
             Thread watch = new Thread(this::watch, "distrolix-resident-watch");
             watch.setDaemon(true);
             watch.start();
@@ -212,11 +212,17 @@ public final class ResidentServer {
         }
     }
 
-    private void removeSocket() {
+    /**
+     * At exit: its socket (while it is still this JVM's) and its lock file, which would otherwise stay, one for each
+     * folder and environment ever served. A JVM starting meanwhile may lock the removed file while a third locks a new
+     * one: both then serve, until the one whose socket the other's replaced sees it ({@link #watch}) and ends.
+     */
+    private void removeFiles() {
         try {
             if (java.util.Objects.equals(fileKey(socket), socketKey)) {
                 Files.deleteIfExists(socket);
             }
+            Files.deleteIfExists(sibling(socket, ".lock"));
         } catch (IOException ignored) {
             // a client then finds nothing listening, and starts another JVM
         }
