@@ -18,7 +18,8 @@ bench_time() {
   /usr/bin/time -o "$f" -f '%e %U %S %M' "$@" >/dev/null 2>&1 || { rm -f "$f"; echo "bench: failed: $*" >&2; return 1; }
   t1=${EPOCHREALTIME/[^0-9]/}
   x1=${x0% *} xm=0
-  [[ "$*" == *DISTROLIX_DAEMON=1* ]] && read -r x1 xm <<<"$(bench_resident_cpu)"
+  # the resident JVM collects its heap after the client has its exit status: charged to the run that left it
+  [[ "$*" == *DISTROLIX_DAEMON=1* ]] && sleep 0.3 && read -r x1 xm <<<"$(bench_resident_cpu)"
   read -r x0 _ <<<"$x0"
   awk -v us=$((t1 - t0)) -v x=$((x1 - x0)) -v hz="$(getconf CLK_TCK)" -v xm="$xm" \
     '{m = $4 > xm ? $4 : xm; printf "%.4f %.3f %.1f\n", us / 1000000, $2 + $3 + x / hz, m / 1024}' "$f"
@@ -29,7 +30,7 @@ bench_time() {
 # resident JVMs whose lock files are in BENCH_RESIDENT_DIR; "0 0" without it. With "reset", each one's peak RSS is
 # then reset to its present RSS (/proc/PID/clear_refs, Linux 4.0+).
 bench_resident_cpu() {
-  local f pid stat rest ticks=0 peak=0 line
+  local f pid stat rest ticks=0 peak=0 line fields
   for f in ${BENCH_RESIDENT_DIR:+"$BENCH_RESIDENT_DIR"/*.lock}; do
     read -r pid < "$f" 2>/dev/null || continue
     [ "${1:-}" = reset ] && { echo 5 > "/proc/$pid/clear_refs"; } 2>/dev/null

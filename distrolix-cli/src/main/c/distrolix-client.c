@@ -32,7 +32,10 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/un.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
+#include <sched.h>
+#include <time.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -41,12 +44,15 @@ static char *self;
 static char **args;
 static int nargs;
 static sigset_t original_mask;
-static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP};
+/* INT, TERM, HUP go to the JVM; QUIT (a JVM's thread dump) is ignored while it runs; PIPE is ignored as the JVM
+ * ignores it. Their dispositions as this process got them are restored before any exec. */
+static const int handled[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE};
+#define NHANDLED (sizeof handled / sizeof *handled)
+static struct sigaction original_action[NHANDLED];
 static volatile sig_atomic_t pending;
 
-static void default_signals(void) {
-    for (size_t i = 0; i < sizeof forwarded / sizeof *forwarded; i++) signal(forwarded[i], SIG_DFL);
-    signal(SIGPIPE, SIG_DFL);
+static void original_signals(void) {
+    for (size_t i = 0; i < NHANDLED; i++) sigaction(handled[i], &original_action[i], NULL);
     sigprocmask(SIG_SETMASK, &original_mask, NULL);
 }
 
@@ -57,7 +63,7 @@ static void fallback(void) {
     argv[0] = self;
     memcpy(argv + 1, args, (size_t)nargs * sizeof *argv);
     unsetenv("DISTROLIX_DAEMON");
-    default_signals();
+    original_signals();
     execv(self, argv);
     fprintf(stderr, "distrolix: cannot run %s: %s\n", self, strerror(errno));
     exit(1);
@@ -130,9 +136,15 @@ static int send_frame(int sock, char type, const void *data, uint32_t len) {
     return len ? write_all(sock, data, len, 1) : 0;
 }
 
+/* Closes every descriptor but stdio: one left open (a caller's pipe) would keep `$(distrolix …)` waiting until the
+ * JVM ends. */
 static void close_inherited(void) {
     DIR *d = opendir("/proc/self/fd");
-    if (!d) return;
+    if (!d) {
+        long max = sysconf(_SC_OPEN_MAX);
+        for (long fd = 3; fd < (max > 0 && max < 1 << 20 ? max : 1 << 16); fd++) close((int)fd);
+        return;
+    }
     int own = dirfd(d);
     struct dirent *e;
     while ((e = readdir(d))) {
@@ -175,7 +187,11 @@ static int living(const char *dir) {
 
 /* Starts the resident JVM, detached (its own session, stdio on /dev/null), unless one holds the socket's lock
  * (starting, or it just went: the next run finds it) or enough others live. */
-static void start_daemon(const char *dir, char **daemon, int ndaemon, const char *sock, const char *lock) {
+static void start_daemon(const char *dir, char **daemon, int ndaemon, const char *sock, const char *lock,
+                         const char *failed) {
+    struct stat st;
+    /* one that could not start (its .failed says why) is not started again for ten minutes */
+    if (stat(failed, &st) == 0 && st.st_mtime > time(NULL) - 600) return;
     if (held(lock) || living(dir) >= MAX_LIVING) return;
     char mask[16];
     mode_t m = umask(0);
@@ -188,15 +204,14 @@ static void start_daemon(const char *dir, char **daemon, int ndaemon, const char
     argv[ndaemon + 1] = mask;
     pid_t p = fork();
     if (p == 0) {
-        default_signals();
+        original_signals();
         if (fork() == 0) {
             setsid();
             int nul = open("/dev/null", O_RDWR);
-            if (nul >= 0) {
-                dup2(nul, 0);
-                dup2(nul, 1);
-                dup2(nul, 2);
-            }
+            if (nul < 0) _exit(127);
+            dup2(nul, 0);
+            dup2(nul, 1);
+            dup2(nul, 2);
             close_inherited();
             execvp(argv[0], argv);
             _exit(127);
@@ -235,6 +250,7 @@ int main(int argc, char **argv) {
     args = argv + 6 + ndaemon;
     nargs = argc - 6 - ndaemon;
     sigprocmask(SIG_SETMASK, NULL, &original_mask);
+    for (size_t i = 0; i < NHANDLED; i++) sigaction(handled[i], NULL, &original_action[i]);
 
     /* the folder: this user's alone */
     struct stat st;
@@ -254,6 +270,24 @@ int main(int argc, char **argv) {
     mix_string(cwd);
     uint32_t mask32 = (uint32_t)m;
     mix(&mask32, sizeof mask32);
+    /* what else a process inherits and a run may depend on, that the JVM cannot compare with its own: groups (a
+     * docker socket's), limits, the CPUs it may use (the workers a build starts), its niceness */
+    gid_t groups[256];
+    int ngroups = getgroups(256, groups);
+    gid_t gid = getgid();
+    mix(&gid, sizeof gid);
+    if (ngroups > 0) mix(groups, (size_t)ngroups * sizeof *groups);
+    struct rlimit rl[3];
+    getrlimit(RLIMIT_NOFILE, &rl[0]);
+    getrlimit(RLIMIT_AS, &rl[1]);
+    getrlimit(RLIMIT_NPROC, &rl[2]);
+    mix(rl, sizeof rl);
+    cpu_set_t cpus;
+    int ncpus = sched_getaffinity(0, sizeof cpus, &cpus) == 0 ? CPU_COUNT(&cpus) : -1;
+    mix(&ncpus, sizeof ncpus);
+    errno = 0;
+    int nice = getpriority(PRIO_PROCESS, 0);
+    mix(&nice, sizeof nice);
     size_t nenv = 0;
     while (environ[nenv]) nenv++;
     char **env = calloc(nenv + 1, sizeof *env);
@@ -263,32 +297,35 @@ int main(int argc, char **argv) {
         if (!shell_bookkeeping(environ[i])) env[kept++] = environ[i];
     qsort(env, kept, sizeof *env, by_string);
     for (size_t i = 0; i < kept; i++) mix_string(env[i]);
-    char sock[sizeof ((struct sockaddr_un *)0)->sun_path], lock[4200];
+    char sock[sizeof ((struct sockaddr_un *)0)->sun_path], lock[4200], failed[4200];
     if ((size_t)snprintf(sock, sizeof sock, "%s/%016llx.sock", dir, (unsigned long long)hash) >= sizeof sock) fallback();
     snprintf(lock, sizeof lock, "%s/%016llx.lock", dir, (unsigned long long)hash);
+    snprintf(failed, sizeof failed, "%s/%016llx.failed", dir, (unsigned long long)hash);
 
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     struct sockaddr_un addr = {.sun_family = AF_UNIX};
     strcpy(addr.sun_path, sock);
     if (fd < 0) fallback();
     if (connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0) {
-        if (errno == ENOENT || errno == ECONNREFUSED) start_daemon(dir, daemon, ndaemon, sock, lock);
+        if (errno == ENOENT || errno == ECONNREFUSED) start_daemon(dir, daemon, ndaemon, sock, lock, failed);
         fallback();
     }
 
-    /* signals: blocked but while waiting (ppoll), where they end the wait and go to the JVM */
+    /* signals: INT, TERM, HUP (unless this process got them ignored: nohup, a background job) blocked but while
+     * waiting (ppoll), where they end the wait and go to the JVM; QUIT and PIPE ignored */
     sigset_t block;
     sigemptyset(&block);
-    for (size_t i = 0; i < sizeof forwarded / sizeof *forwarded; i++) {
-        struct sigaction sa = {.sa_handler = on_signal};
+    for (size_t i = 0; i < NHANDLED; i++) {
+        int sig = handled[i];
+        if (original_action[i].sa_handler == SIG_IGN) continue;
+        struct sigaction sa = {.sa_handler = sig == SIGQUIT || sig == SIGPIPE ? SIG_IGN : on_signal};
         sigemptyset(&sa.sa_mask);
-        sigaction(forwarded[i], &sa, NULL);
-        sigaddset(&block, forwarded[i]);
+        sigaction(sig, &sa, NULL);
+        if (sa.sa_handler == on_signal) sigaddset(&block, sig);
     }
     sigprocmask(SIG_BLOCK, &block, NULL);
     sigset_t waiting = original_mask;
-    for (size_t i = 0; i < sizeof forwarded / sizeof *forwarded; i++) sigdelset(&waiting, forwarded[i]);
-    signal(SIGPIPE, SIG_IGN); /* as the JVM: a closed stdout is an error to write, not the end */
+    for (size_t i = 0; i < NHANDLED; i++) sigdelset(&waiting, handled[i]);
 
     put("DLX1", 4);
     put_u32(mask32);
@@ -304,9 +341,16 @@ int main(int argc, char **argv) {
     int accepted = 0, signalled = 0, out_ok = 1, err_ok = 1;
     uint32_t wanted = 0;
     static char buf[1 << 20];
+    /* The JVM answers A (or R) at once, and runs the command only after this process says G: a JVM that does not
+     * answer within ten seconds (frozen, or stopped) is left, and the command run the ordinary way. */
+    struct timespec answer_within = {10, 0};
     for (;;) {
         struct pollfd p[2] = {{fd, POLLIN, 0}, {0, POLLIN, 0}};
-        int r = ppoll(p, wanted ? 2 : 1, NULL, &waiting);
+        int r = ppoll(p, wanted ? 2 : 1, accepted ? NULL : &answer_within, &waiting);
+        if (r == 0 && !accepted) {
+            close(fd);
+            fallback();
+        }
         if (r < 0) {
             if (errno != EINTR) break;
             if (pending) {
@@ -314,7 +358,7 @@ int main(int argc, char **argv) {
                 pending = 0;
                 if (!accepted) {
                     /* the run has not started: end as the ordinary run would have */
-                    default_signals();
+                    original_signals();
                     raise(s);
                 }
                 signalled = s;
@@ -339,7 +383,7 @@ int main(int argc, char **argv) {
         if (len > sizeof buf || (len > 0 && read_all(fd, buf, len) != 1)) break;
         switch (h[0]) {
         case 'A':
-            accepted = 1;
+            if (!accepted && send_frame(fd, 'G', NULL, 0) == 0) accepted = 1;
             break;
         case 'R':
             if (!accepted) {

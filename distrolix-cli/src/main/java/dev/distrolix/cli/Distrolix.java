@@ -259,8 +259,18 @@ public final class Distrolix {
         } finally {
             CONSOLE.remove();
             o.flush();
+            BuildCommand.pushedWithoutFetch = null; // its settings may hold credentials; only a launcher's run reads it
         }
     }
+
+    /** Whether the last run ended in an Error (reported as exit 1): a resident JVM then serves no more. Clears it. */
+    public static boolean endedInError() {
+        boolean e = endedInError;
+        endedInError = false;
+        return e;
+    }
+
+    private static volatile boolean endedInError;
 
     /** Runs the CLI in-process with the given streams; tests call this. */
     public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
@@ -306,10 +316,12 @@ public final class Distrolix {
         try {
             return cl.execute(args);
         } catch (OutOfMemoryError e) {
+            endedInError = true;
             err.println("distrolix: out of memory (" + e.getMessage() + "); give the JVM more with DISTROLIX_JAVA_OPTS=-Xmx…");
             err.flush();
             return dev.distrolix.DistrolixException.EXIT_FAILURE;
         } catch (Error e) {
+            endedInError = true;
             // picocli hands only Exceptions to the handler; an Error (a native library that cannot load, a
             // class missing from a broken install) is still one line, the trace with --debug
             boolean debug = System.getenv(ErrorHandler.DEBUG_VARIABLE) != null

@@ -18,6 +18,8 @@ public final class RecordKey {
     public static final int MAC_BYTES = 32;
     private final Path file;
     private byte[] key;
+    /** The key file's identity, size and time when {@link #key} was read from it. */
+    private Object stamp;
 
     private RecordKey(Path file) {
         this.file = file;
@@ -45,12 +47,16 @@ public final class RecordKey {
         return CacheDirs.userConfig().resolve("distrolix").resolve("scan-records.key");
     }
 
-    /** The key, read or made once; null when there is none to be had (then nothing is kept or believed). */
+    /**
+     * The key, read or made once; null when there is none to be had (then nothing is kept or believed). Read again
+     * when the file is another than the one it was read from (replaced, restored): a process that outlives its runs
+     * (the resident JVM) then uses the key the others do; not kept when it could not be had, so the next asks again.
+     */
     public synchronized byte[] bytes() {
-        if (key != null) {
-            return key.length == 0 ? null : key;
+        if (key != null && java.util.Objects.equals(stamp, stamp(file))) {
+            return key;
         }
-        key = new byte[0];
+        key = null;
         try {
             if (!Files.exists(file)) {
                 byte[] fresh = new byte[32];
@@ -69,14 +75,25 @@ public final class RecordKey {
                     }
                 }
             }
+            Object before = stamp(file);
             byte[] k = Files.size(file) == 32 ? Files.readAllBytes(file) : null;
-            if (k != null && k.length == 32) {
+            if (k != null && k.length == 32 && before != null && before.equals(stamp(file))) {
                 key = k;
+                stamp = before;
             }
         } catch (IOException | RuntimeException unavailable) {
             // no key: records are neither kept nor believed
         }
-        return key.length == 0 ? null : key;
+        return key;
+    }
+
+    private static Object stamp(Path file) {
+        try {
+            var a = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
+            return a.fileKey() + "/" + a.size() + "/" + a.lastModifiedTime();
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     /** {@code body} followed by its HMAC-SHA256 under {@code key}: a record as it is written. */

@@ -28,6 +28,8 @@ final class Frames {
     static final byte REFUSED = 'R';
     /** Client to JVM: stdin's bytes, as asked; none at end of input. */
     static final byte STDIN_DATA = 'D';
+    /** Client to JVM, after {@link ResidentRun#ACCEPTED}: go on (the client waits for no one else now). */
+    static final byte GO = 'G';
     /** Client to JVM: a signal the client got (32 bits: its number). */
     static final byte SIGNAL = 'S';
     /** The most a frame carries: the client's reads and the JVM's writes are smaller. */

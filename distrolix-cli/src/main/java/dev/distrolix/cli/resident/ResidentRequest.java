@@ -73,6 +73,24 @@ record ResidentRequest(int umask, boolean console, String cwd, Map<String, Strin
         return mine.equals(theirs) ? null : "another environment";
     }
 
+    /**
+     * Why a run with {@code args} cannot be served here (null when it can): it names a process's own descriptors
+     * ({@code /dev/stdout}, {@code /dev/fd/N}, {@code /proc/self/…}: here they would be this JVM's, not the client's),
+     * or another device ({@code /dev/tty}: this JVM has no terminal), or reads its arguments from a file
+     * ({@code @FILE}: what it holds is not checked here).
+     */
+    static String ownDescriptors(List<String> args) {
+        for (String a : args) {
+            if (a.contains("/dev/") || a.contains("/proc/")) {
+                return "an argument names a device or a process's files";
+            }
+            if (a.startsWith("@")) {
+                return "an argument file";
+            }
+        }
+        return null;
+    }
+
     private static final class Reader {
         private final SocketChannel channel;
         private final Charset charset;

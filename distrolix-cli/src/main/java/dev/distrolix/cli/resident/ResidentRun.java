@@ -31,23 +31,51 @@ final class ResidentRun {
         this.writer = new Frames.Writer(channel);
     }
 
-    void serve() {
+    /** Serves the client; whether the run ended in an Error (then this JVM should not serve another). */
+    boolean serve() {
         try (channel) {
+            // a client has ten seconds to say what it wants and to say go: one that does not holds this JVM no longer
+            AtomicBoolean answered = new AtomicBoolean();
+            Thread deadline = new Thread(() -> {
+                try {
+                    Thread.sleep(10_000);
+                    if (!answered.get()) {
+                        channel.close();
+                    }
+                } catch (InterruptedException | IOException e) {
+                    // the run goes on
+                }
+            }, "distrolix-resident-deadline");
+            deadline.setDaemon(true);
+            deadline.start();
             ResidentRequest request;
             try {
                 request = ResidentRequest.read(channel, charset());
             } catch (IOException e) {
                 log.accept("refused a request: " + e.getMessage());
-                return;
+                return false;
             }
             String difference = request.differenceFrom(System.getProperty("user.dir"), umask, System.getenv());
+            if (difference == null) {
+                difference = sameFolder(request.cwd());
+            }
+            if (difference == null) {
+                difference = ResidentRequest.ownDescriptors(request.args());
+            }
             if (difference != null) {
                 byte[] b = difference.getBytes(StandardCharsets.UTF_8);
                 writer.send(Frames.REFUSED, b, 0, b.length);
                 log.accept("refused a run: " + difference);
-                return;
+                return false;
             }
             writer.send(ACCEPTED, new byte[0], 0, 0);
+            Frames.Frame go = Frames.read(channel);
+            answered.set(true);
+            deadline.interrupt();
+            if (go == null || go.type() != Frames.GO) {
+                log.accept("refused a run: the client did not say go");
+                return false;
+            }
             long start = System.nanoTime();
             int rc = run(request);
             finished.set(true);
@@ -57,6 +85,24 @@ final class ResidentRun {
         } catch (IOException e) {
             log.accept("lost a client: " + e.getMessage());
         }
+        return dev.distrolix.cli.Distrolix.endedInError();
+    }
+
+    /**
+     * Null when the client's working directory is this JVM's: the same name, and the same folder under it (a folder
+     * removed and made again under the same name is another, where this JVM's relative paths would still go to the
+     * removed one).
+     */
+    static String sameFolder(String cwd) {
+        try {
+            Object own = java.nio.file.Files.readAttributes(java.nio.file.Path.of("."),
+                    java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+            Object theirs = java.nio.file.Files.readAttributes(java.nio.file.Path.of(cwd),
+                    java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+            return own != null && own.equals(theirs) ? null : "another working directory under the same name";
+        } catch (IOException | RuntimeException e) {
+            return "its working directory is gone";
+        }
     }
 
     private int run(ResidentRequest request) {
@@ -64,8 +110,9 @@ final class ResidentRun {
         Thread reader = new Thread(() -> readClient(stdin), "distrolix-resident-client");
         reader.setDaemon(true);
         reader.start();
-        PrintStream out = new PrintStream(new FrameOutputStream(writer, Frames.STDOUT), true);
-        PrintStream err = new PrintStream(new FrameOutputStream(writer, Frames.STDERR), true);
+        // in the charsets a JVM of the run's own gives System.out and System.err (its locale's where not a terminal)
+        PrintStream out = new PrintStream(new FrameOutputStream(writer, Frames.STDOUT), true, streamCharset("stdout"));
+        PrintStream err = new PrintStream(new FrameOutputStream(writer, Frames.STDERR), true, streamCharset("stderr"));
         PrintStream ownOut = System.out;
         PrintStream ownErr = System.err;
         InputStream ownIn = System.in;
@@ -120,6 +167,16 @@ final class ResidentRun {
     /** The command's name for the log: a word of letters, else a mark (an argument may be a password). */
     static String commandName(String first) {
         return first.matches("-{0,2}[a-z][a-z-]{0,20}") ? first : "(another command)";
+    }
+
+    /** {@code stdout.encoding} or {@code stderr.encoding} (Java 18+), else the default charset (as Java 17's). */
+    private static Charset streamCharset(String stream) {
+        String name = System.getProperty(stream + ".encoding");
+        try {
+            return name == null ? Charset.defaultCharset() : Charset.forName(name);
+        } catch (RuntimeException e) {
+            return Charset.defaultCharset();
+        }
     }
 
     private static Charset charset() {

@@ -61,12 +61,25 @@ public final class ResidentServer {
         this.log = sibling(socket, ".log");
     }
 
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) {
         if (args.length != 2) {
             throw new IllegalArgumentException("usage: ResidentServer SOCKET UMASK");
         }
         Duration idle = idleTimeout(System.getenv("DISTROLIX_DAEMON_IDLE"));
-        new ResidentServer(Path.of(args[0]), Integer.parseInt(args[1]), idle).serve();
+        ResidentServer server = new ResidentServer(Path.of(args[0]), Integer.parseInt(args[1]), idle);
+        try {
+            server.serve();
+        } catch (IOException | RuntimeException e) {
+            // its stderr is /dev/null: the log says why, and SOCKET's .failed keeps clients from starting another
+            // for a while (distrolix-client), which would fail the same way at each run
+            server.log("could not start: " + e);
+            try {
+                Files.writeString(sibling(server.socket, ".failed"), e + "\n");
+            } catch (IOException ignored) {
+                // the log has it
+            }
+            System.exit(1);
+        }
     }
 
     /** {@code DISTROLIX_DAEMON_IDLE}: seconds, 1 to a day; the default otherwise (bin/distrolix refuses a bad one). */
@@ -85,11 +98,19 @@ public final class ResidentServer {
         return socket.resolveSibling((name.endsWith(".sock") ? name.substring(0, name.length() - 5) : name) + suffix);
     }
 
-    /** The folder holds only its user's files: its owner is this process's user and no one else may enter it. */
+    /**
+     * The folder holds only its user's files: its owner is this process's user (by uid: a uid without a name, as in
+     * containers, has no user.name) and no one else may enter it.
+     */
     static boolean privateFolder(Path dir) throws IOException {
         BasicFileAttributes a = Files.readAttributes(dir, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         return a.isDirectory() && OWNER_ONLY.containsAll(Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS))
-                && Files.getOwner(dir, LinkOption.NOFOLLOW_LINKS).getName().equals(System.getProperty("user.name"));
+                && Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS).equals(ownUid());
+    }
+
+    /** This process's uid: the owner of its own /proc entry. */
+    static Object ownUid() throws IOException {
+        return Files.getAttribute(Path.of("/proc/self/"), "unix:uid");
     }
 
     void serve() throws IOException {
@@ -106,7 +127,7 @@ public final class ResidentServer {
                     (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)));
             listen();
             dev.distrolix.cli.Distrolix.prepareResident();
-            Runtime.getRuntime().addShutdownHook(new Thread(this::removeFiles, "distrolix-resident-exit"));
+            Runtime.getRuntime().addShutdownHook(new Thread(this::shutDown, "distrolix-resident-exit"));
             Thread watch = new Thread(this::watch, "distrolix-resident-watch");
             watch.setDaemon(true);
             watch.start();
@@ -117,7 +138,9 @@ public final class ResidentServer {
 
     /** Binds a fresh name and renames it over the socket's: a client never finds a socket nothing listens on yet. */
     private void listen() throws IOException {
-        Path fresh = sibling(socket, "." + ProcessHandle.current().pid() + ".new");
+        // no longer than the socket's name, which the client checked against the kernel's limit; one JVM at a time
+        // gets here (it holds the lock)
+        Path fresh = sibling(socket, ".new");
         Files.deleteIfExists(fresh);
         server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(fresh));
@@ -144,7 +167,14 @@ public final class ResidentServer {
             }
             Thread run = new Thread(() -> {
                 try {
-                    new ResidentRun(ch, umask, this::log).serve();
+                    if (new ResidentRun(ch, umask, this::log).serve()) {
+                        // an Error (out of memory, a class that failed to initialize) may have left this JVM unfit
+                        synchronized (state) {
+                            stopping = true;
+                        }
+                        log("stopping: a run ended in an Error");
+                        System.exit(0);
+                    }
                 } finally {
                     synchronized (state) {
                         busy = false;
@@ -160,10 +190,11 @@ public final class ResidentServer {
         }
     }
 
-    private static boolean ownUser(SocketChannel ch) {
+    /** Whether the peer runs as this JVM's user: the same uid as the folder's owner, which is this JVM's. */
+    private boolean ownUser(SocketChannel ch) {
         try {
-            return ch.getOption(jdk.net.ExtendedSocketOptions.SO_PEERCRED).user().getName()
-                    .equals(System.getProperty("user.name"));
+            return ch.getOption(jdk.net.ExtendedSocketOptions.SO_PEERCRED).user()
+                    .equals(Files.getOwner(socket.getParent(), LinkOption.NOFOLLOW_LINKS));
         } catch (IOException | RuntimeException e) {
             return false;
         }
@@ -194,6 +225,8 @@ public final class ResidentServer {
                 reason = "its jar changed";
             } else if (!java.util.Objects.equals(fileKey(socket), socketKey)) {
                 reason = "its socket was removed or replaced";
+            } else if (ResidentRun.sameFolder(System.getProperty("user.dir")) != null) {
+                reason = "its working directory was removed or replaced"; // and the JVM would hold the removed one
             }
             boolean stop = false;
             synchronized (state) {
@@ -217,6 +250,19 @@ public final class ResidentServer {
      * folder and environment ever served. A JVM starting meanwhile may lock the removed file while a third locks a new
      * one: both then serve, until the one whose socket the other's replaced sees it ({@link #watch}) and ends.
      */
+    /** At exit (whatever ends it: a signal too): no run is taken any more, and its files go. */
+    private void shutDown() {
+        synchronized (state) {
+            stopping = true;
+        }
+        try {
+            server.close();
+        } catch (IOException ignored) {
+            // the accept loop ends either way
+        }
+        removeFiles();
+    }
+
     private void removeFiles() {
         try {
             if (java.util.Objects.equals(fileKey(socket), socketKey)) {

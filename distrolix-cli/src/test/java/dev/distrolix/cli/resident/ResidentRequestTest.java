@@ -99,4 +99,15 @@ class ResidentRequestTest {
         ResidentRequest less = new ResidentRequest(022, false, "/work", Map.of("HOME", "/root"), List.of());
         assertThat(less.differenceFrom("/work", 022, own)).isEqualTo("another environment");
     }
+
+    @Test
+    void argumentsNamingAProcesssOwnFilesAreNotServed() {
+        assertThat(ResidentRequest.ownDescriptors(List.of("build", "spec.yaml", "-o", "oci:out"))).isNull();
+        assertThat(ResidentRequest.ownDescriptors(List.of("build", "-", "-o", "oci:out"))).isNull();
+        for (String a : List.of("oci-archive:/dev/stdout", "--digest-file=/dev/fd/3", "/proc/self/fd/1", "/dev/tty")) {
+            assertThat(ResidentRequest.ownDescriptors(List.of("build", "x.yaml", "-o", a))).as(a)
+                    .isEqualTo("an argument names a device or a process's files");
+        }
+        assertThat(ResidentRequest.ownDescriptors(List.of("build", "@options"))).isEqualTo("an argument file");
+    }
 }
