@@ -167,3 +167,15 @@ CONF
   echo "bench: the registry did not start (see $dir/registry.log)" >&2
   return 1
 }
+
+# bench_lock_nginx WORK NAME: a signed binary cache of the nginx fixture's closure (file://WORK/bincache, key NAME)
+# and the nginx example copied to WORK/locked with a lock against it; sets lspec (its spec). Needs D and inc.
+bench_lock_nginx() {
+  local work=$1 X=(--extra-experimental-features nix-command)
+  nix-store --generate-binary-cache-key "$2" "$work/sk" "$work/pk" >/dev/null
+  nix "${X[@]}" copy --to "file://$work/bincache" "$(readlink -f testing/result/nginx)" 2>/dev/null
+  nix "${X[@]}" store sign --store "file://$work/bincache" --key-file "$work/sk" -r "$(readlink -f testing/result/nginx)" >/dev/null 2>&1
+  cp -r examples/nginx "$work/locked"
+  lspec="$work/locked/image.yaml"
+  "$D" lock "$lspec" $inc --substituter "file://$work/bincache" --trusted-public-key "$(cat "$work/pk")" >/dev/null
+}

@@ -92,13 +92,7 @@ bench_pair "edit + push" "$rounds" \
   "$sk oci:$work/l2:1 docker://$reg/peer:1" \
   "edit" "$R build $spec $inc -q --cache-dir $work/cache -o docker://$reg/web:1"
 # from a lock: a signed binary cache of the closure (file://), the spec locked against it (as push-bench.sh)
-X=(--extra-experimental-features nix-command)
-nix-store --generate-binary-cache-key bench-resident-1 "$work/sk" "$work/pk" >/dev/null
-nix "${X[@]}" copy --to "file://$work/bincache" "$(readlink -f testing/result/nginx)" 2>/dev/null
-nix "${X[@]}" store sign --store "file://$work/bincache" --key-file "$work/sk" -r "$(readlink -f testing/result/nginx)" >/dev/null 2>&1
-cp -r examples/nginx "$work/locked"
-lspec="$work/locked/image.yaml"
-"$D" lock "$lspec" $inc --substituter "file://$work/bincache" --trusted-public-key "$(cat "$work/pk")" >/dev/null
+bench_lock_nginx "$work" bench-resident-1 # sets lspec
 $sk "oci:$work/layout:1" "docker://$reg/peer2:1"
 warm "$R build $lspec -q --cache-dir $work/cache -o docker://$reg/locked:1"
 bench_pair "re-push (lock)" "$rounds" \

@@ -191,10 +191,7 @@ class ResidentJvmTest {
     void aBusyJvmLeavesTheRunToItsOwnAndASignalEndsTheRunAsItWould() throws Exception {
         startResident(work, Map.of());
         long pid = pids().get(0);
-        // a build reading its spec from stdin, which stays open: the resident JVM waits for it
-        Process reading = builder(work, Map.of(), List.of("build", "-", "-o", "oci:out")).start();
-        Thread.sleep(1500);
-        assertThat(reading.isAlive()).isTrue();
+        Process reading = readingStdin();
         Fixtures.Exit meanwhile = resident("--version");
         assertThat(meanwhile.code()).as(meanwhile.err()).isZero();
         assertThat(meanwhile.out()).startsWith("distrolix ");
@@ -209,12 +206,19 @@ class ResidentJvmTest {
         assertThat(work.resolve("out")).doesNotExist();
     }
 
+    /** A build reading its spec from stdin, which stays open: the resident JVM waits for it. */
+    private Process readingStdin() throws Exception {
+        Process reading = builder(work, Map.of(), List.of("build", "-", "-o", "oci:out")).start();
+        Thread.sleep(1500);
+        assertThat(reading.isAlive()).isTrue();
+        return reading;
+    }
+
     @Test
     void aClientThatGoesAwayEndsTheJvm() throws Exception {
         startResident(work, Map.of());
         long pid = pids().get(0);
-        Process reading = builder(work, Map.of(), List.of("build", "-", "-o", "oci:out")).start();
-        Thread.sleep(1500);
+        Process reading = readingStdin();
         reading.destroyForcibly();
         reading.waitFor(30, TimeUnit.SECONDS);
         ProcessHandle.of(pid).ifPresent(p -> p.onExit().orTimeout(30, TimeUnit.SECONDS).join());
