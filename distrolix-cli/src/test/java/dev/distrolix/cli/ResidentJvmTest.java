@@ -226,6 +226,51 @@ class ResidentJvmTest {
         assertThat(log()).contains("stopping: the client went away mid-run");
     }
 
+    /**
+     * A JVM that does not answer (stopped here) is left after ten seconds and the run goes the ordinary way; when it
+     * wakes it finds the client gone and runs nothing (it runs a command only after the client's go).
+     */
+    @Test
+    void aFrozenJvmIsLeftAndRunsNothing() throws Exception {
+        startResident(work, Map.of());
+        long pid = pids().get(0);
+        long served = count(log(), "--version: exit 0");
+        Fixtures.run("kill", "-STOP", Long.toString(pid));
+        long start = System.nanoTime();
+        Fixtures.Exit e;
+        try {
+            e = resident("--version");
+        } finally {
+            Fixtures.run("kill", "-CONT", Long.toString(pid));
+        }
+        long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+        assertThat(e.code()).as(e.err()).isZero();
+        assertThat(e.out()).startsWith("distrolix ");
+        assertThat(seconds).isBetween(9L, 60L);
+        for (int i = 0; i < 100 && !log().contains("did not say go") && !log().contains("lost a client"); i++) {
+            Thread.sleep(100);
+        }
+        assertThat(log()).containsAnyOf("refused a run: the client did not say go", "lost a client");
+        assertThat(count(log(), "--version: exit 0")).as(log()).isEqualTo(served); // the run was not run there too
+        assertThat(log()).doesNotContain("stopping");
+    }
+
+    /** A folder removed and made again under its name is another: the JVM that had it ends, and serves no run there. */
+    @Test
+    void aFolderMadeAgainIsAnotherFolder() throws Exception {
+        Path folder = Files.createDirectories(tmp.resolve("again"));
+        startResident(folder, Map.of());
+        long pid = pids().get(0);
+        Files.delete(folder);
+        Files.createDirectories(folder);
+        Fixtures.Exit e = exec(folder, Map.of(), null, List.of("--version"));
+        assertThat(e.code()).as(e.err()).isZero();
+        ProcessHandle.of(pid).ifPresent(p -> p.onExit().orTimeout(30, TimeUnit.SECONDS).join());
+        assertThat(ProcessHandle.of(pid)).isEmpty();
+        assertThat(log()).containsAnyOf("stopping: its working directory was removed or replaced",
+                "refused a run: another working directory under the same name");
+    }
+
     @Test
     void anIdleJvmEnds() throws Exception {
         startResident(work, Map.of("DISTROLIX_DAEMON_IDLE", "2"));
