@@ -6,9 +6,9 @@
 # Wall time is read from bash's microsecond clock around the run (time(1)'s own is in hundredths: a
 # difference of two medians over 90 layers could only be told to 0.11 ms a layer).
 # With BENCH_RESIDENT_DIR (the folder of resident JVMs), a command run with DISTROLIX_DAEMON=1 has their CPU in the
-# run added (with
-# their waited-for children: Nix) and RSS is the larger of the process's and theirs (their peak since they started:
-# an upper bound), since a run they serve spends its CPU and memory there, not in the client time(1) sees.
+# run added (with their waited-for children: Nix) and RSS is the larger of the process's and theirs (their peak in
+# the run: the kernel's peak is reset before it), since a run they serve spends its CPU and memory there, not in
+# the client time(1) sees.
 bench_time() {
   local f t0 t1 x0 x1 xm
   f=$(mktemp)
@@ -32,7 +32,7 @@ bench_time() {
 bench_resident_cpu() {
   local f pid stat rest ticks=0 peak=0 line fields
   for f in ${BENCH_RESIDENT_DIR:+"$BENCH_RESIDENT_DIR"/*.lock}; do
-    read -r pid < "$f" 2>/dev/null || continue
+    { read -r pid < "$f"; } 2>/dev/null || continue # a lock file its JVM removed at exit meanwhile
     [ "${1:-}" = reset ] && { echo 5 > "/proc/$pid/clear_refs"; } 2>/dev/null
     { read -r stat < "/proc/$pid/stat"; } 2>/dev/null || continue
     rest=${stat##*) } # after the command's name, which may hold spaces

@@ -188,14 +188,12 @@ static int living(const char *dir) {
 /* Starts the resident JVM, detached (its own session, stdio on /dev/null), unless one holds the socket's lock
  * (starting, or it just went: the next run finds it) or enough others live. */
 static void start_daemon(const char *dir, char **daemon, int ndaemon, const char *sock, const char *lock,
-                         const char *failed) {
+                         const char *failed, mode_t m) {
     struct stat st;
     /* one that could not start (its .failed says why) is not started again for ten minutes */
     if (stat(failed, &st) == 0 && st.st_mtime > time(NULL) - 600) return;
     if (held(lock) || living(dir) >= MAX_LIVING) return;
     char mask[16];
-    mode_t m = umask(0);
-    umask(m);
     snprintf(mask, sizeof mask, "%u", (unsigned)m);
     char **argv = calloc((size_t)ndaemon + 3, sizeof *argv);
     if (!argv) return;
@@ -307,7 +305,7 @@ int main(int argc, char **argv) {
     strcpy(addr.sun_path, sock);
     if (fd < 0) fallback();
     if (connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0) {
-        if (errno == ENOENT || errno == ECONNREFUSED) start_daemon(dir, daemon, ndaemon, sock, lock, failed);
+        if (errno == ENOENT || errno == ECONNREFUSED) start_daemon(dir, daemon, ndaemon, sock, lock, failed, m);
         fallback();
     }
 

@@ -221,10 +221,13 @@ public final class Distrolix {
 
     /** Runs the CLI in-process and returns its exit code. */
     public static int run(String... args) {
-        // reports quote images and registries: control characters in them are shown as '?' (TerminalSafeWriter)
-        java.io.PrintWriter out = new java.io.PrintWriter(new java.io.BufferedWriter(
-                new TerminalSafeWriter(new java.io.OutputStreamWriter(System.out), false)), true);
-        return run(true, out, new java.io.PrintWriter(System.err, true), args);
+        return run(true, reportWriter(System.out), new java.io.PrintWriter(System.err, true), args);
+    }
+
+    /** Standard output as commands print to it: reports quote images and registries, whose control characters are shown as '?'. */
+    private static java.io.PrintWriter reportWriter(java.io.OutputStream out) {
+        return new java.io.PrintWriter(new java.io.BufferedWriter(
+                new TerminalSafeWriter(new java.io.OutputStreamWriter(out), false)), true);
     }
 
     /**
@@ -251,8 +254,8 @@ public final class Distrolix {
      * its own, but for what the launcher asks of that JVM alone (start-up archives' training).
      */
     public static int run(java.io.PrintStream out, java.io.PrintStream err, boolean console, String... args) {
-        java.io.PrintWriter o = new java.io.PrintWriter(new java.io.BufferedWriter(
-                new TerminalSafeWriter(new java.io.OutputStreamWriter(out), false)), true);
+        java.io.PrintWriter o = reportWriter(out);
+        dev.distrolix.blob.RecordKey.user().forget(); // the key file may have been replaced since the last run
         CONSOLE.set(console);
         try {
             return run(true, false, o, new java.io.PrintWriter(err, true), args);

@@ -18,8 +18,6 @@ public final class RecordKey {
     public static final int MAC_BYTES = 32;
     private final Path file;
     private byte[] key;
-    /** The key file's identity, size and time when {@link #key} was read from it. */
-    private Object stamp;
 
     private RecordKey(Path file) {
         this.file = file;
@@ -48,15 +46,21 @@ public final class RecordKey {
     }
 
     /**
-     * The key, read or made once; null when there is none to be had (then nothing is kept or believed). Read again
-     * when the file is another than the one it was read from (replaced, restored): a process that outlives its runs
-     * (the resident JVM) then uses the key the others do; not kept when it could not be had, so the next asks again.
+     * Drops the key this instance read (or its failure to), so that the next {@link #bytes} reads the file again: a
+     * process that outlives its runs (the resident JVM) calls it on {@link #user()} at each run's start, and then
+     * uses the key the other processes do after the file is replaced or restored. Once a run, not at each
+     * {@link #bytes}: that is called once a store path where records are kept (a stat each: 11-21 ms for 3,001).
      */
-    public synchronized byte[] bytes() {
-        if (key != null && java.util.Objects.equals(stamp, stamp(file))) {
-            return key;
-        }
+    public synchronized void forget() {
         key = null;
+    }
+
+    /** The key, read or made once; null when there is none to be had (then nothing is kept or believed). */
+    public synchronized byte[] bytes() {
+        if (key != null) {
+            return key.length == 0 ? null : key;
+        }
+        key = new byte[0];
         try {
             if (!Files.exists(file)) {
                 byte[] fresh = new byte[32];
@@ -75,25 +79,14 @@ public final class RecordKey {
                     }
                 }
             }
-            Object before = stamp(file);
             byte[] k = Files.size(file) == 32 ? Files.readAllBytes(file) : null;
-            if (k != null && k.length == 32 && before != null && before.equals(stamp(file))) {
+            if (k != null && k.length == 32) {
                 key = k;
-                stamp = before;
             }
         } catch (IOException | RuntimeException unavailable) {
             // no key: records are neither kept nor believed
         }
-        return key;
-    }
-
-    private static Object stamp(Path file) {
-        try {
-            var a = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
-            return a.fileKey() + "/" + a.size() + "/" + a.lastModifiedTime();
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
+        return key.length == 0 ? null : key;
     }
 
     /** {@code body} followed by its HMAC-SHA256 under {@code key}: a record as it is written. */

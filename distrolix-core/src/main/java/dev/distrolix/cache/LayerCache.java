@@ -138,7 +138,7 @@ public final class LayerCache implements Closeable {
         rec.put("size", blob.size());
         rec.put("uncompressedSize", blob.uncompressedSize());
         rec.put("compression", blob.compression().name());
-        rec.put("identity", identity(blob.file()));
+        rec.put("identity", dev.distrolix.FileIdentity.of(blob.file()));
         Path tmp = dev.distrolix.TempFiles.createBeside(keyFile(key));
         try {
             Files.write(tmp, dev.distrolix.json.JsonTrees.write(rec));
@@ -163,17 +163,10 @@ public final class LayerCache implements Closeable {
         if (!Files.isRegularFile(blob) || Files.size(blob) != size) {
             return false;
         }
-        if (!recorded.isEmpty() && recorded.equals(identity(blob))) {
+        if (!recorded.isEmpty() && recorded.equals(dev.distrolix.FileIdentity.of(blob))) {
             return true;
         }
         return Digest.sha256(blob).equals(digest);
-    }
-
-    /** The file's identity as the file system states it: its key (device and inode), size and mtime. */
-    private static String identity(Path file) throws IOException {
-        java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(file,
-                java.nio.file.attribute.BasicFileAttributes.class);
-        return a.fileKey() + ":" + a.size() + ":" + a.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     /** How much the cache holds. */

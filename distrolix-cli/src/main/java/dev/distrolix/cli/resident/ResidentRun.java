@@ -50,7 +50,7 @@ final class ResidentRun {
             deadline.start();
             ResidentRequest request;
             try {
-                request = ResidentRequest.read(channel, charset());
+                request = ResidentRequest.read(channel, charset("sun.jnu.encoding"));
             } catch (IOException e) {
                 log.accept("refused a request: " + e.getMessage());
                 return false;
@@ -94,15 +94,10 @@ final class ResidentRun {
      * removed one).
      */
     static String sameFolder(String cwd) {
-        try {
-            Object own = java.nio.file.Files.readAttributes(java.nio.file.Path.of("."),
-                    java.nio.file.attribute.BasicFileAttributes.class).fileKey();
-            Object theirs = java.nio.file.Files.readAttributes(java.nio.file.Path.of(cwd),
-                    java.nio.file.attribute.BasicFileAttributes.class).fileKey();
-            return own != null && own.equals(theirs) ? null : "another working directory under the same name";
-        } catch (IOException | RuntimeException e) {
-            return "its working directory is gone";
-        }
+        Object own = ResidentServer.fileKey(java.nio.file.Path.of("."));
+        Object theirs = ResidentServer.fileKey(java.nio.file.Path.of(cwd));
+        return own == null || theirs == null ? "its working directory is gone"
+                : own.equals(theirs) ? null : "another working directory under the same name";
     }
 
     private int run(ResidentRequest request) {
@@ -110,9 +105,8 @@ final class ResidentRun {
         Thread reader = new Thread(() -> readClient(stdin), "distrolix-resident-client");
         reader.setDaemon(true);
         reader.start();
-        // in the charsets a JVM of the run's own gives System.out and System.err (its locale's where not a terminal)
-        PrintStream out = new PrintStream(new FrameOutputStream(writer, Frames.STDOUT), true, streamCharset("stdout"));
-        PrintStream err = new PrintStream(new FrameOutputStream(writer, Frames.STDERR), true, streamCharset("stderr"));
+        PrintStream out = new PrintStream(new FrameOutputStream(writer, Frames.STDOUT), true, charset("stdout.encoding"));
+        PrintStream err = new PrintStream(new FrameOutputStream(writer, Frames.STDERR), true, charset("stderr.encoding"));
         PrintStream ownOut = System.out;
         PrintStream ownErr = System.err;
         InputStream ownIn = System.in;
@@ -169,20 +163,15 @@ final class ResidentRun {
         return first.matches("-{0,2}[a-z][a-z-]{0,20}") ? first : "(another command)";
     }
 
-    /** {@code stdout.encoding} or {@code stderr.encoding} (Java 18+), else the default charset (as Java 17's). */
-    private static Charset streamCharset(String stream) {
-        String name = System.getProperty(stream + ".encoding");
+    /**
+     * The charset a system property names, else the default charset: {@code sun.jnu.encoding} (what the JVM decodes
+     * its own arguments and environment with), {@code stdout.encoding} and {@code stderr.encoding} (Java 18+: what a
+     * JVM of the run's own gives System.out and System.err; Java 17 uses the default).
+     */
+    private static Charset charset(String property) {
+        String name = System.getProperty(property);
         try {
             return name == null ? Charset.defaultCharset() : Charset.forName(name);
-        } catch (RuntimeException e) {
-            return Charset.defaultCharset();
-        }
-    }
-
-    private static Charset charset() {
-        String jnu = System.getProperty("sun.jnu.encoding");
-        try {
-            return jnu == null ? Charset.defaultCharset() : Charset.forName(jnu);
         } catch (RuntimeException e) {
             return Charset.defaultCharset();
         }

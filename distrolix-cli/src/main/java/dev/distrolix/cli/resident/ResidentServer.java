@@ -168,12 +168,9 @@ public final class ResidentServer {
             Thread run = new Thread(() -> {
                 try {
                     if (new ResidentRun(ch, umask, this::log).serve()) {
-                        // an Error (out of memory, a class that failed to initialize) may have left this JVM unfit
-                        synchronized (state) {
-                            stopping = true;
-                        }
-                        log("stopping: a run ended in an Error");
-                        System.exit(0);
+                        // an Error (out of memory, a class that failed to initialize) may have left this JVM unfit;
+                        // still busy: no run is taken before the exit's shutDown says stopping
+                        stop("a run ended in an Error");
                     }
                 } finally {
                     synchronized (state) {
@@ -213,7 +210,7 @@ public final class ResidentServer {
     /** Once a second: ends this JVM when it has been idle long enough, its jar changed or its socket is gone. */
     private void watch() {
         Path jar = jarPath();
-        Object jarStamp = stamp(jar);
+        String jarStamp = dev.distrolix.FileIdentity.orNull(jar);
         while (true) {
             try {
                 Thread.sleep(1000);
@@ -221,7 +218,7 @@ public final class ResidentServer {
                 return;
             }
             String reason = null;
-            if (!java.util.Objects.equals(stamp(jar), jarStamp)) {
+            if (!java.util.Objects.equals(dev.distrolix.FileIdentity.orNull(jar), jarStamp)) {
                 reason = "its jar changed";
             } else if (!java.util.Objects.equals(fileKey(socket), socketKey)) {
                 reason = "its socket was removed or replaced";
@@ -239,17 +236,16 @@ public final class ResidentServer {
                 }
             }
             if (stop) {
-                log("stopping: " + reason);
-                System.exit(0);
+                stop(reason);
             }
         }
     }
 
-    /**
-     * At exit: its socket (while it is still this JVM's) and its lock file, which would otherwise stay, one for each
-     * folder and environment ever served. A JVM starting meanwhile may lock the removed file while a third locks a new
-     * one: both then serve, until the one whose socket the other's replaced sees it ({@link #watch}) and ends.
-     */
+    private void stop(String reason) {
+        log("stopping: " + reason);
+        System.exit(0);
+    }
+
     /** At exit (whatever ends it: a signal too): no run is taken any more, and its files go. */
     private void shutDown() {
         synchronized (state) {
@@ -263,6 +259,11 @@ public final class ResidentServer {
         removeFiles();
     }
 
+    /**
+     * Its socket (while it is still this JVM's) and its lock file, which would otherwise stay, one for each folder and
+     * environment ever served. A JVM starting meanwhile may lock the removed file while a third locks a new one: both
+     * then serve, until the one whose socket the other's replaced sees it ({@link #watch}) and ends.
+     */
     private void removeFiles() {
         try {
             if (java.util.Objects.equals(fileKey(socket), socketKey)) {
@@ -282,16 +283,8 @@ public final class ResidentServer {
         }
     }
 
-    private static Object stamp(Path p) {
-        try {
-            BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
-            return a.size() + "@" + a.lastModifiedTime() + "#" + a.fileKey();
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
-    }
-
-    private static Object fileKey(Path p) {
+    /** The file's key (device and inode), links not followed; null where it cannot be read. */
+    static Object fileKey(Path p) {
         try {
             return Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
         } catch (IOException e) {
