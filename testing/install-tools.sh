@@ -4,7 +4,7 @@
 # from apache2-utils, for its Basic-auth tests), and qemu user emulation so that Nix builds and
 # podman runs aarch64-linux (arm64) programs. Idempotent.
 set -euo pipefail
-pkgs=(nix-bin podman runc skopeo umoci docker-registry apache2-utils patchelf pigz zstd curl uidmap libarchive-tools debootstrap time python3 gcc zlib1g-dev libssl-dev liblzma-dev
+pkgs=(nix-bin podman runc skopeo umoci docker-registry apache2-utils patchelf pigz zstd curl uidmap libarchive-tools debootstrap time python3 gcc zlib1g-dev libssl-dev liblzma-dev libisal-dev
   qemu-user-static)
 missing=()
 for p in "${pkgs[@]}"; do

@@ -5,9 +5,10 @@
 #   libdistrolix-crypto.so  dev.distrolix.blob.Sha256Jni, dev.distrolix.sign.keys.ScryptJni (distrolix-crypto.c),
 #                           with OpenSSL's header (libssl-dev)
 #   libdistrolix-xz.so      dev.distrolix.nix.substituter.XzJni (distrolix-xz.c), with liblzma's (liblzma-dev)
+#   libdistrolix-isal.so    dev.distrolix.blob.IsalInflater (distrolix-isal.c), with ISA-L's (libisal-dev)
 # Run by distrolix-core's pom. Where something one of them needs is missing it says so and builds not that one:
-# gzip layers then deflate with the JDK's zlib, digests are the JDK's SHA-256, xz NARs are decoded in Java (the
-# same bytes, slower).
+# gzip layers then deflate with the JDK's zlib, digests are the JDK's SHA-256, xz NARs are decoded in Java, gzip
+# is inflated by the JDK's zlib (the same bytes, slower).
 # Usage: build.sh OUT JAVA_HOME
 set -eu
 out=$1
@@ -38,3 +39,4 @@ library() {
 library distrolix-zlib distrolix-zlib.c zlib.h zlib1g-dev -lz "gzip layers deflate with the JDK's zlib"
 library distrolix-crypto distrolix-crypto.c openssl/evp.h libssl-dev -lcrypto "digests are the JDK's SHA-256, scrypt BouncyCastle's"
 library distrolix-xz distrolix-xz.c lzma.h liblzma-dev -llzma "xz NARs are decoded in Java"
+library distrolix-isal distrolix-isal.c isa-l/igzip_lib.h libisal-dev -lisal "gzip is inflated by the JDK's zlib"

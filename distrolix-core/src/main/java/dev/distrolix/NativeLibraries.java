@@ -23,6 +23,8 @@ public final class NativeLibraries {
     public static final String ZLIB = "distrolix.zlib.jni";
     /** The property naming {@code libdistrolix-crypto.so} (OpenSSL: SHA-256, scrypt, Ed25519). */
     public static final String CRYPTO = "distrolix.crypto.jni";
+    /** The property naming {@code libdistrolix-isal.so} (ISA-L: raw deflate decoding). */
+    public static final String ISAL = "distrolix.isal.jni";
     /** The property naming {@code libdistrolix-xz.so} (liblzma). */
     public static final String XZ = "distrolix.xz.jni";
 

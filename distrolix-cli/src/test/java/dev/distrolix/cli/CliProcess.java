@@ -24,7 +24,8 @@ final class CliProcess {
         Path dir = Fixtures.repo().resolve("distrolix-cli/target/native/linux/"
                 + (System.getProperty("os.arch").equals("aarch64") ? "arm64" : "amd64"));
         for (String[] lib : new String[][] {{"distrolix.crypto.jni", "libdistrolix-crypto.so"},
-                {"distrolix.zlib.jni", "libdistrolix-zlib.so"}, {"distrolix.xz.jni", "libdistrolix-xz.so"}}) {
+                {"distrolix.zlib.jni", "libdistrolix-zlib.so"}, {"distrolix.xz.jni", "libdistrolix-xz.so"},
+                {"distrolix.isal.jni", "libdistrolix-isal.so"}}) {
             if (java.nio.file.Files.isRegularFile(dir.resolve(lib[1]))) {
                 options.add("-D" + lib[0] + "=" + dir.resolve(lib[1]));
             }

@@ -136,6 +136,27 @@ class LauncherTest {
     }
 
     /**
+     * A gzip image is inflated by ISA-L through distrolix's library where bin/distrolix names it, by the JDK's zlib
+     * where it names none: the same report either way (an audit reads every layer's tar).
+     */
+    @Test
+    void gzipLayersInflateWithIsalWhereTheLibraryIsAndReadTheSame() throws Exception {
+        Path layout = tmp.resolve("isal-layout");
+        Fixtures.Exit built = launch(layout);
+        assertThat(built.code()).as(built.err()).isZero();
+        List<String> args = List.of("audit", "oci:" + layout, "--json");
+        Path ours = tmp.resolve("isal.log");
+        Fixtures.Exit withIsal = run(args, "DISTROLIX_JAVA_OPTS", "-Xlog:library=info:file=" + ours);
+        assertThat(withIsal.code()).as(withIsal.err()).isZero();
+        assertThat(Files.readAllLines(ours)).anyMatch(l -> l.contains("Loaded library") && l.contains("/libdistrolix-isal.so"));
+        Path jdk = tmp.resolve("isal-none.log");
+        Fixtures.Exit without = run(args, "DISTROLIX_JAVA_OPTS", "-Ddistrolix.isal.jni= -Xlog:library=info:file=" + jdk);
+        assertThat(without.code()).as(without.err()).isZero();
+        assertThat(Files.readAllLines(jdk)).noneMatch(l -> l.contains("libdistrolix-isal.so"));
+        assertThat(withIsal.out()).contains("\"files\"").isEqualTo(without.out());
+    }
+
+    /**
      * Digests are OpenSSL's through distrolix's library where bin/distrolix names it (and the build then runs on
      * C1 alone), the JDK's where it names none; the image is the same either way.
      */

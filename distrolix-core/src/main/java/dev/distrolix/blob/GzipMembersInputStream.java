@@ -5,11 +5,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Objects;
 import java.util.zip.CRC32;
-import java.util.zip.DataFormatException;
-import java.util.zip.Inflater;
 
 /**
- * gzip (RFC 1952) read with the JDK's {@link Inflater}: one member or several one after another (as pigz and
+ * gzip (RFC 1952) read with a {@link RawInflater} (ISA-L's where its library is there, else the JDK's): one member or several one after another (as pigz and
  * {@code cat a.gz b.gz} write them), each member's header checked (magic, method 8, no reserved flag; FEXTRA, FNAME
  * and FCOMMENT skipped, FHCRC checked) and its CRC-32 and ISIZE checked at its end. After the last member the input
  * must end: bytes that are not another member are an error, not ignored (as {@code GZIPInputStream} may ignore them).
@@ -17,8 +15,8 @@ import java.util.zip.Inflater;
  *
  * <p>Not commons-compress's {@code GzipCompressorInputStream}, which reads the same way: its first use in a run made
  * the JVM generate classes (commons-io's lambdas) that no start-up archive keeps, ~7 ms, and its reads ran ~1.5x
- * slower until compiled (a fresh runner unpacks 21 MB of nginx's layers in code not yet compiled). Memory: two
- * fixed buffers, whatever the input.
+ * slower until compiled (a fresh runner unpacks 21 MB of nginx's layers in code not yet compiled). Memory: three
+ * fixed buffers and the inflater's state, whatever the input.
  */
 public final class GzipMembersInputStream extends InputStream {
     private static final int FHCRC = 2;
@@ -28,9 +26,17 @@ public final class GzipMembersInputStream extends InputStream {
     private static final int RESERVED = 0xe0;
 
     private final InputStream in;
-    private final Inflater inflater = new Inflater(true);
+    private final RawInflater inflater;
     private final CRC32 crc = new CRC32();
-    private final byte[] input = new byte[64 * 1024];
+    private static final int READ_SIZE = 64 * 1024;
+    /** Input, read {@link #READ_SIZE} bytes at a time; 8 more for bytes an inflater gives back ({@link #unread}). */
+    private final byte[] input = new byte[READ_SIZE + 8];
+    /** Reads shorter than this are served from {@link #decoded}. */
+    private static final int SMALL_READ = 4096;
+    private final byte[] decoded = new byte[64 * 1024];
+    /** The bytes of {@link #decoded} not read yet: {@code [decodedPos, decodedLimit)}. */
+    private int decodedPos;
+    private int decodedLimit;
     /** The bytes of {@link #input} not given to the inflater yet: {@code [pos, limit)}. */
     private int pos;
     private int limit;
@@ -41,7 +47,13 @@ public final class GzipMembersInputStream extends InputStream {
     private final byte[] one = new byte[1];
 
     public GzipMembersInputStream(InputStream in) throws IOException {
+        this(in, RawInflater.create());
+    }
+
+    /** With {@code inflater} (a test's choice of the two). */
+    GzipMembersInputStream(InputStream in, RawInflater inflater) throws IOException {
         this.in = Objects.requireNonNull(in, "in");
+        this.inflater = inflater;
         try {
             if (!header(true)) {
                 throw new IOException("Input is not in the .gz format");
@@ -66,6 +78,26 @@ public final class GzipMembersInputStream extends InputStream {
         if (len == 0) {
             return 0;
         }
+        if (decodedPos < decodedLimit || (len < SMALL_READ && !ended)) {
+            // small reads (a tar reader's headers) are served from a buffer: a native inflate call per few bytes
+            // would cost more than the bytes
+            if (decodedPos == decodedLimit) {
+                decodedLimit = Math.max(inflateInto(decoded, 0, decoded.length), 0);
+                decodedPos = 0;
+                if (decodedLimit == 0) {
+                    return -1;
+                }
+            }
+            int n = Math.min(len, decodedLimit - decodedPos);
+            System.arraycopy(decoded, decodedPos, b, off, n);
+            decodedPos += n;
+            return n;
+        }
+        return inflateInto(b, off, len);
+    }
+
+    /** Inflates into {@code b[off, off + len)} (len > 0), across members; -1 at the end of the last. */
+    private int inflateInto(byte[] b, int off, int len) throws IOException {
         while (!ended) {
             if (inflater.needsInput()) {
                 if (pos == limit && !fill()) {
@@ -74,28 +106,36 @@ public final class GzipMembersInputStream extends InputStream {
                 inflater.setInput(input, pos, limit - pos);
                 pos = limit;
             }
-            int n;
-            try {
-                n = inflater.inflate(b, off, len);
-            } catch (DataFormatException e) {
-                throw new IOException("Gzip-compressed data is corrupt (" + e.getMessage() + ")", e);
-            }
+            int n = inflater.inflate(b, off, len);
             if (n > 0) {
                 crc.update(b, off, n);
                 size += n;
                 return n;
             }
             if (inflater.finished()) {
-                pos = limit - inflater.getRemaining(); // the trailer and what follows were not inflated
+                pos = limit - inflater.remaining(); // the trailer and what follows were not inflated
+                unread(inflater.readAhead());
                 trailer();
                 if (!header(false)) {
                     ended = true;
                 }
-            } else if (inflater.needsDictionary()) {
-                throw new IOException("Gzip-compressed data is corrupt (a deflate stream asks for a dictionary)");
             }
         }
         return -1;
+    }
+
+    /** Puts {@code bytes} back before {@code input[pos, limit)}, to be read next. */
+    private void unread(byte[] bytes) {
+        if (bytes.length == 0) {
+            return;
+        }
+        if (pos < bytes.length) { // room made at the front (the buffer has 8 bytes to spare beyond a read's)
+            System.arraycopy(input, pos, input, bytes.length, limit - pos);
+            limit = bytes.length + limit - pos;
+            pos = bytes.length;
+        }
+        pos -= bytes.length;
+        System.arraycopy(bytes, 0, input, pos, bytes.length);
     }
 
     /** Checks the member's CRC-32 and ISIZE. */
@@ -200,7 +240,7 @@ public final class GzipMembersInputStream extends InputStream {
     private boolean fill() throws IOException {
         int n;
         do {
-            n = in.read(input, 0, input.length);
+            n = in.read(input, 0, READ_SIZE);
         } while (n == 0);
         if (n < 0) {
             return false;

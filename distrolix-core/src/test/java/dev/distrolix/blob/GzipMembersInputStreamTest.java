@@ -8,10 +8,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.zip.CRC32;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,7 +21,8 @@ import org.junit.jupiter.api.Test;
  * one after another) and against commons-compress's reader, which it replaced: the same bytes for every good input,
  * and an IOException wherever that reader refuses one (cut short anywhere, a byte flipped anywhere, bytes after the
  * last member). One refusal is new: a header whose FHCRC (its CRC-16) is wrong, which commons-compress 1.28 read and
- * RFC 1952 and the JDK's reader refuse.
+ * RFC 1952 and the JDK's reader refuse. Every read is made with both inflaters, the JDK's zlib and ISA-L (as the build
+ * made its library), which must agree byte for byte, and refuse alike.
  */
 class GzipMembersInputStreamTest {
     private static byte[] data(Random r, int size) {
@@ -49,11 +52,65 @@ class GzipMembersInputStreamTest {
         return out.toByteArray();
     }
 
+    /** ISA-L's library as the build made it (src/main/c/build.sh: gcc, libisal-dev), loaded once. */
+    static Path isalLibrary() {
+        return dev.distrolix.testing.Fixtures.repo().resolve("distrolix-core/target/native/libdistrolix-isal.so");
+    }
+
+    @BeforeAll
+    static void loadIsal() throws Exception {
+        IsalInflater.check(isalLibrary());
+    }
+
+    /**
+     * What both inflaters read of {@code gz} (the JDK's zlib and ISA-L), which must be the same bytes, or the same
+     * refusal (ISA-L's reasons for corrupt deflate data are worded its own way; the framing's are the same).
+     */
     private static byte[] ours(byte[] gz) throws IOException {
-        try (InputStream in = new GzipMembersInputStream(new ByteArrayInputStream(gz))) {
+        IOException zlibRefused = null;
+        byte[] zlib = null;
+        try {
+            zlib = read(gz, new RawInflater.Jdk());
+        } catch (IOException e) {
+            zlibRefused = e;
+        }
+        try {
+            byte[] isal = read(gz, new IsalInflater());
+            if (zlibRefused != null) {
+                throw new AssertionError("ISA-L read what zlib refused (" + zlibRefused.getMessage() + ")");
+            }
+            assertThat(isal).as("ISA-L's bytes").isEqualTo(zlib);
+        } catch (IOException isalRefused) {
+            if (zlibRefused == null) {
+                throw new AssertionError("ISA-L refused what zlib read", isalRefused);
+            }
+            assertThat(isalRefused.getClass()).isEqualTo(zlibRefused.getClass());
+        }
+        if (zlibRefused != null) {
+            throw zlibRefused;
+        }
+        return zlib;
+    }
+
+    private static byte[] read(byte[] gz, RawInflater inflater) throws IOException {
+        try (InputStream in = new GzipMembersInputStream(new ByteArrayInputStream(gz), inflater)) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            byte[] buf = new byte[1 + new Random(gz.length).nextInt(70_000)]; // reads of any size
-            for (int n; (n = in.read(buf)) >= 0; ) {
+            Random r = new Random(gz.length);
+            byte[] buf = new byte[1 + r.nextInt(70_000)]; // reads of any size, and now and then one byte or a few
+            while (true) {
+                int kind = r.nextInt(8);
+                if (kind == 0) {
+                    int b = in.read();
+                    if (b < 0) {
+                        break;
+                    }
+                    out.write(b);
+                    continue;
+                }
+                int n = in.read(buf, 0, kind == 1 ? Math.min(buf.length, 1 + r.nextInt(600)) : buf.length);
+                if (n < 0) {
+                    break;
+                }
                 out.write(buf, 0, n);
             }
             return out.toByteArray();
