@@ -209,7 +209,7 @@ final class BuildRun {
 
     private BuildResult build(Background<Void> registryCheck, ImageSpec spec, ImageReference parsedTarget,
                               StagedFile digestOut, Compression comp, String strategy, int layers, Instant createdAt,
-                              java.util.function.Supplier<RegistryLayers> remote) throws IOException {
+                              RegistryLayers.Lazy remote) throws IOException {
         List<String> platforms = o.platforms() != null ? o.platforms() : spec.platforms();
         List<NixInputs> inputs = new ArrayList<>();
         StoreSource storeSource = o.storeSource();
@@ -236,6 +236,7 @@ final class BuildRun {
         }
 
         earlyEvaluations.record(); // none (from a lock): the next build of this spec starts none
+        remote.expectImages(inputs.size());
         LayerCache cache = o.cacheDir() != null ? LayerCache.open(o.cacheDir()) : null;
         Path blobs = null;
         try {

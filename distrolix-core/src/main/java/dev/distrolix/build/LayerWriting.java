@@ -94,13 +94,16 @@ final class LayerWriting {
                 misses.add(i);
             }
         }
+        if (!toRead.isEmpty()) {
+            remote.keepOnly(found.values().stream().map(f -> f.layer().digest()).collect(java.util.stream.Collectors.toSet()));
+        }
         // fetched side by side, largest first (the longest fetch starts first); one that fails its checks (or cannot
         // be read) is made instead, and said
         remoteHits.sort((a, b) -> Long.compare(found.get(b).layer().size(), found.get(a).layer().size()));
         List<Optional<LayerBlob>> got = dev.distrolix.Workers.shared().forEach(remoteHits, FETCHES, i -> {
             RegistryLayers.Found f = found.get(i);
             try {
-                return Optional.of(RegistryLayers.fetch(f, producers.get(i), blobs, comp));
+                return Optional.of(remote.fetch(f, producers.get(i), blobs, comp));
             } catch (IOException | java.io.UncheckedIOException | dev.distrolix.DistrolixException e) {
                 events.on(new BuildEvent.Notice("layer " + f.layer().digest().hex().substring(0, 12) + " from " + f.where()
                         + " not used (" + RegistryLayers.oneLine(e) + "): made instead"));

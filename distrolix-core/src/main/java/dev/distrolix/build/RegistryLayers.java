@@ -15,8 +15,6 @@ import dev.distrolix.transport.ImageReference;
 import dev.distrolix.transport.OpenedImage;
 import dev.distrolix.transport.Transports;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,14 +45,17 @@ public final class RegistryLayers {
     record Found(Layer layer, String where) {}
 
     private final Map<String, Found> byKey;
+    /** Their blobs, downloaded and checked ahead (a fresh runner's, all at once) or when asked for. */
+    private final LayerPrefetch prefetch;
 
-    private RegistryLayers(Map<String, Found> byKey) {
+    private RegistryLayers(Map<String, Found> byKey, LayerPrefetch prefetch) {
         this.byKey = byKey;
+        this.prefetch = prefetch;
     }
 
     /** None: every layer is made (or found in the local cache). */
     public static RegistryLayers none() {
-        return new RegistryLayers(Map.of());
+        return new RegistryLayers(Map.of(), new LayerPrefetch());
     }
 
     /**
@@ -63,7 +64,8 @@ public final class RegistryLayers {
      * each image opened is added to {@code opened} as it is, for the caller to close whatever becomes of the read.
      */
     private static RegistryLayers read(List<ImageReference.Registry> refs, ImageReference.Registry quietIfAbsent,
-                                       RegistrySettings settings, Consumer<String> notice, List<OpenedImage> opened) {
+                                       RegistrySettings settings, Consumer<String> notice, List<OpenedImage> opened,
+                                       LayerPrefetch prefetch) {
         Map<String, Found> byKey = new LinkedHashMap<>();
         for (ImageReference.Registry ref : refs) {
             if (Thread.currentThread().isInterrupted()) {
@@ -101,7 +103,7 @@ public final class RegistryLayers {
                 }
             }
         }
-        return new RegistryLayers(byKey);
+        return new RegistryLayers(byKey, prefetch);
     }
 
     /**
@@ -112,7 +114,7 @@ public final class RegistryLayers {
         List<OpenedImage> opened = new ArrayList<>();
         int[] notices = {0};
         try {
-            int n = read(List.of(ref), null, settings, m -> notices[0]++, opened).byKey.size();
+            int n = read(List.of(ref), null, settings, m -> notices[0]++, opened, new LayerPrefetch()).byKey.size();
             return notices[0] == 0 ? n : -1;
         } finally {
             opened.forEach(OpenedImage::close);
@@ -241,6 +243,8 @@ public final class RegistryLayers {
         private final Held held;
         /** Every image a read opened, closed by {@link #close} whatever became of the read. */
         private final List<OpenedImage> opened = new ArrayList<>();
+        /** The blobs of what is read, downloaded ahead or when asked for; closed (deleted) with this. */
+        private final LayerPrefetch prefetch = new LayerPrefetch();
         private RegistryLayers got;
         private Background<RegistryLayers> early;
 
@@ -251,6 +255,11 @@ public final class RegistryLayers {
             this.settings = settings;
             this.notice = notice;
             this.held = held;
+        }
+
+        /** The build makes {@code n} images, each taking what it wants of this ({@link #keepOnly}). */
+        void expectImages(int n) {
+            prefetch.expectImages(n);
         }
 
         /** This read, taken up by the build: what it held is said, in order, and what comes later as it comes. */
@@ -267,7 +276,13 @@ public final class RegistryLayers {
          */
         synchronized void startNow() {
             if (early == null && got == null && !refs.isEmpty()) {
-                early = Background.start("distrolix-registry-layers", () -> read(refs, quiet, settings, notice, opened));
+                // and their blobs downloaded at once: a fresh runner will want them, and they can be checked now, while
+                // Nix evaluates, instead of after it
+                early = Background.start("distrolix-registry-layers", () -> {
+                    RegistryLayers r = read(refs, quiet, settings, notice, opened, prefetch);
+                    prefetch.startAll(r.byKey.values().stream().map(Found::layer).toList());
+                    return r;
+                });
             }
         }
 
@@ -276,7 +291,7 @@ public final class RegistryLayers {
             if (got == null) {
                 try {
                     got = early != null ? early.join() : refs.isEmpty() ? none()
-                            : read(refs, quiet, settings, notice, opened);
+                            : read(refs, quiet, settings, notice, opened, prefetch);
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
@@ -289,6 +304,7 @@ public final class RegistryLayers {
             if (early != null) {
                 early.cancel(); // stops a read still running (it ends at its next image, saying nothing)
             }
+            prefetch.close(); // before the images it reads from are closed
             synchronized (opened) {
                 opened.forEach(OpenedImage::close);
                 opened.clear();
@@ -302,115 +318,60 @@ public final class RegistryLayers {
     }
 
     /**
-     * Fetches {@code found} into {@code dir} (named by its digest, as a made layer is) if it holds what
-     * {@code made} makes: the blob is read as its tar as it arrives, and saved as it is read; the tar must be, byte
-     * for byte, the tar {@code made} writes here; at its end the blob's digest and size and the tar's diff_id are
-     * checked against the manifest and config, and only then is the file put in place. (Comparing bytes instead of
-     * hashing this build's tar too saves a hash of the whole tar: in a run this short, hashing runs in code not yet
-     * fully compiled, at a fraction of its compiled speed. Reading the tar while the blob arrives, rather than once
-     * it is saved, overlaps the download, which mostly waits, with the unpacking and comparing, which compute.)
+     * An image's build takes the blobs {@code wanted} from here: once each image has said so ({@link
+     * Lazy#expectImages}), downloads started ahead of blobs none takes are cancelled.
      */
-    static LayerBlob fetch(Found found, dev.distrolix.tar.LayerWriter.EntryProducer made, Path dir,
-                           Compression compression) throws IOException {
+    void keepOnly(java.util.Set<dev.distrolix.blob.Digest> wanted) {
+        prefetch.keepOnly(wanted);
+    }
+
+    private static final String DIFFERS = "it holds other files than this build's layer of the same key";
+
+    /**
+     * Puts {@code found}'s blob into {@code dir} (named by its digest, as a made layer is) if it holds what
+     * {@code made} makes: the blob, downloaded ahead or now, is checked against its digest and size and its tar
+     * against the config's diff_id ({@link LayerPrefetch}); this build's tar of the same store paths, hashed here
+     * while the blob arrives, must have that diff_id and size (the writer is reproducible to the bit), and only then
+     * is the file put in place.
+     */
+    LayerBlob fetch(Found found, dev.distrolix.tar.LayerWriter.EntryProducer made, Path dir,
+                    Compression compression) throws IOException {
         Layer layer = found.layer();
-        Path tmp = dev.distrolix.TempFiles.createBeside(dir.resolve("layer"));
+        LayerPrefetch.Download download = prefetch.start(layer);
+        dev.distrolix.tar.LayerWriter.TarDigest ours = dev.distrolix.tar.LayerWriter.tarDigest(made);
+        LayerPrefetch.Saved saved = download.await();
+        if (!ours.digest().equals(layer.diffId()) || ours.size() != saved.tarSize()) {
+            throw new IOException(DIFFERS + " (its tar " + layer.diffId().hex().substring(0, 12) + ", " + saved.tarSize()
+                    + " bytes; this build's " + ours.digest().hex().substring(0, 12) + ", " + ours.size() + " bytes)");
+        }
+        Path target = dir.resolve(layer.digest().hex());
+        Path tmp = linkOrCopyBeside(target, saved.file());
         boolean done = false;
         try {
-            long tarSize;
-            // the blob's stream (Layer.compressed) checks its digest and size at its end; the layer stream reads it to
-            // its end, counting (not hashing it again), and checks the size and the diff_id
-            try (OutputStream out = Files.newOutputStream(tmp);
-                 dev.distrolix.image.LayerStream tar = dev.distrolix.image.LayerStream.openDigestChecked(layer,
-                         new Saved(layer.compressed(), out), layer.label())) {
-                SameBytes same = new SameBytes(tar);
-                dev.distrolix.tar.LayerWriter.writeTar(same, made);
-                same.requireEnd();
-                tarSize = tar.uncompressedSize();
-            }
             dev.distrolix.tar.LayerWriter.setReadable(tmp);
-            Path target = dir.resolve(layer.digest().hex());
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             done = true;
-            return new LayerBlob(target, layer.digest(), layer.size(), layer.diffId(), tarSize, compression);
         } finally {
             if (!done) {
                 Files.deleteIfExists(tmp);
             }
         }
+        return new LayerBlob(target, layer.digest(), layer.size(), layer.diffId(), ours.size(), compression);
     }
 
-    /** The blob as it arrives, each byte read also written to the file it is saved in. */
-    private static final class Saved extends java.io.FilterInputStream {
-        private final OutputStream copy;
-
-        Saved(InputStream blob, OutputStream copy) {
-            super(blob);
-            this.copy = copy;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = in.read();
-            if (b >= 0) {
-                copy.write(b);
+    /** {@code file} under a temp name beside {@code target}: a hard link, or a copy where it is on another file system. */
+    private static Path linkOrCopyBeside(Path target, Path file) throws IOException {
+        try {
+            return dev.distrolix.TempFiles.linkBeside(target, file);
+        } catch (java.nio.file.FileSystemException | UnsupportedOperationException otherFileSystem) {
+            Path tmp = dev.distrolix.TempFiles.createBeside(target);
+            try {
+                Files.copy(file, tmp, StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException | RuntimeException e) {
+                Files.deleteIfExists(tmp);
+                throw e;
             }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = in.read(b, off, len);
-            if (n > 0) {
-                copy.write(b, off, n);
-            }
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            if (n <= 0) {
-                return 0;
-            }
-            return Math.max(read(new byte[(int) Math.min(n, 8192)]), 0); // every byte is saved
-        }
-    }
-
-    /** Takes this build's tar and checks each byte against the fetched layer's tar, as it is written. */
-    private static final class SameBytes extends OutputStream {
-        private static final String DIFFERS = "it holds other files than this build's layer of the same key";
-        private final InputStream fetched;
-        private final byte[] buffer = new byte[64 * 1024];
-        private long at;
-
-        SameBytes(InputStream fetched) {
-            this.fetched = fetched;
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            while (len > 0) {
-                int n = Math.min(len, buffer.length);
-                int got = fetched.readNBytes(buffer, 0, n);
-                int first = java.util.Arrays.mismatch(b, off, off + n, buffer, 0, got);
-                if (first >= 0) {
-                    throw new IOException(DIFFERS + " (from byte " + (at + first) + " of the tar on)");
-                }
-                at += n;
-                off += n;
-                len -= n;
-            }
-        }
-
-        /** The fetched tar ends where this build's does; reading its end checks its digests. */
-        void requireEnd() throws IOException {
-            if (fetched.read() >= 0) {
-                throw new IOException(DIFFERS + " (its tar is longer, from byte " + at + " on)");
-            }
+            return tmp;
         }
     }
 

@@ -157,6 +157,16 @@ public final class LayerWriter {
         }
     }
 
+    /** A tar's digest (a layer's diff_id) and size. */
+    public record TarDigest(Digest digest, long size) {}
+
+    /** The digest and size of the tar {@code producer} makes, written nowhere. */
+    public static TarDigest tarDigest(EntryProducer producer) throws IOException {
+        HashingOutputStream hashed = new HashingOutputStream(OutputStream.nullOutputStream());
+        writeTar(hashed, producer);
+        return new TarDigest(hashed.digest(), hashed.count());
+    }
+
     /** Writes the tar only (no compression, no file), for callers that stream it elsewhere. */
     public static long writeTar(OutputStream out, EntryProducer producer) throws IOException {
         ReproducibleTarWriter writer = new ReproducibleTarWriter(out);
