@@ -16,6 +16,7 @@
 #define MORE 0
 #define END 1
 #define FAILED_ARRAY (-100)
+#define ASKS_FOR_DICTIONARY (-101)
 
 /* A decoder of raw deflate data, or 0. */
 JNIEXPORT jlong JNICALL Java_dev_distrolix_blob_IsalInflater_create(JNIEnv *env, jclass cls) {
@@ -100,7 +101,7 @@ JNIEXPORT jint JNICALL Java_dev_distrolix_blob_IsalInflater_inflate(JNIEnv *env,
         return rc;
     }
     if (rc == ISAL_NEED_DICT) {
-        return -6; /* raw deflate never asks for one: corrupt data */
+        return ASKS_FOR_DICTIONARY; /* raw deflate never asks for one: corrupt data */
     }
     return s->block_state == ISAL_BLOCK_FINISH ? END : MORE;
 }

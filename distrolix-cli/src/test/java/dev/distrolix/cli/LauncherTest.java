@@ -146,13 +146,17 @@ class LauncherTest {
         assertThat(built.code()).as(built.err()).isZero();
         List<String> args = List.of("audit", "oci:" + layout, "--json");
         Path ours = tmp.resolve("isal.log");
-        Fixtures.Exit withIsal = run(args, "DISTROLIX_JAVA_OPTS", "-Xlog:library=info:file=" + ours);
+        Fixtures.Exit withIsal = run(args, "DISTROLIX_JAVA_OPTS", "-Xlog:class+load=info,library=info:file=" + ours);
         assertThat(withIsal.code()).as(withIsal.err()).isZero();
-        assertThat(Files.readAllLines(ours)).anyMatch(l -> l.contains("Loaded library") && l.contains("/libdistrolix-isal.so"));
+        // loaded, and chosen: its self-test passed, so the JDK's inflater was never made
+        assertThat(Files.readAllLines(ours)).anyMatch(l -> l.contains("Loaded library") && l.contains("/libdistrolix-isal.so"))
+                .noneMatch(l -> l.contains("dev.distrolix.blob.RawInflater$Jdk "));
         Path jdk = tmp.resolve("isal-none.log");
-        Fixtures.Exit without = run(args, "DISTROLIX_JAVA_OPTS", "-Ddistrolix.isal.jni= -Xlog:library=info:file=" + jdk);
+        Fixtures.Exit without = run(args, "DISTROLIX_JAVA_OPTS",
+                "-Ddistrolix.isal.jni= -Xlog:class+load=info,library=info:file=" + jdk);
         assertThat(without.code()).as(without.err()).isZero();
-        assertThat(Files.readAllLines(jdk)).noneMatch(l -> l.contains("libdistrolix-isal.so"));
+        assertThat(Files.readAllLines(jdk)).noneMatch(l -> l.contains("libdistrolix-isal.so"))
+                .anyMatch(l -> l.contains("dev.distrolix.blob.RawInflater$Jdk "));
         assertThat(withIsal.out()).contains("\"files\"").isEqualTo(without.out());
     }
 

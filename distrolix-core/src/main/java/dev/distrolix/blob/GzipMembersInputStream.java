@@ -7,9 +7,10 @@ import java.util.Objects;
 import java.util.zip.CRC32;
 
 /**
- * gzip (RFC 1952) read with a {@link RawInflater} (ISA-L's where its library is there, else the JDK's): one member or several one after another (as pigz and
- * {@code cat a.gz b.gz} write them), each member's header checked (magic, method 8, no reserved flag; FEXTRA, FNAME
- * and FCOMMENT skipped, FHCRC checked) and its CRC-32 and ISIZE checked at its end. After the last member the input
+ * gzip (RFC 1952) read with a {@link RawInflater} (ISA-L's where its library is there, else the JDK's): one member
+ * or several one after another (as pigz and {@code cat a.gz b.gz} write them), each member's header checked (magic,
+ * method 8, no reserved flag; FEXTRA, FNAME and FCOMMENT skipped, FHCRC checked) and its CRC-32 and ISIZE checked at
+ * its end. After the last member the input
  * must end: bytes that are not another member are an error, not ignored (as {@code GZIPInputStream} may ignore them).
  * The first header is read when the stream is made, so input that is not gzip fails there.
  *
@@ -24,15 +25,15 @@ public final class GzipMembersInputStream extends InputStream {
     private static final int FNAME = 8;
     private static final int FCOMMENT = 16;
     private static final int RESERVED = 0xe0;
+    private static final int READ_SIZE = 64 * 1024;
+    /** Reads shorter than this are served from {@link #decoded}. */
+    private static final int SMALL_READ = 4096;
 
     private final InputStream in;
     private final RawInflater inflater;
     private final CRC32 crc = new CRC32();
-    private static final int READ_SIZE = 64 * 1024;
     /** Input, read {@link #READ_SIZE} bytes at a time; 8 more for bytes an inflater gives back ({@link #unread}). */
     private final byte[] input = new byte[READ_SIZE + 8];
-    /** Reads shorter than this are served from {@link #decoded}. */
-    private static final int SMALL_READ = 4096;
     private final byte[] decoded = new byte[64 * 1024];
     /** The bytes of {@link #decoded} not read yet: {@code [decodedPos, decodedLimit)}. */
     private int decodedPos;

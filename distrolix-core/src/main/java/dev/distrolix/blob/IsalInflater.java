@@ -4,9 +4,11 @@ import dev.distrolix.NativeLibraries;
 import java.io.IOException;
 import java.lang.ref.Cleaner;
 import java.lang.ref.Reference;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.Objects;
 
 /**
  * Raw deflate decoding by the system's ISA-L (igzip) through distrolix's JNI library ({@code
@@ -61,7 +63,7 @@ final class IsalInflater implements RawInflater {
             byte[] out = new byte[512];
             sample.setInput(SAMPLE, 0, SAMPLE.length);
             int n = sample.inflate(out, 0, out.length);
-            byte[] expected = "distrolix\n".repeat(40).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            byte[] expected = "distrolix\n".repeat(40).getBytes(StandardCharsets.US_ASCII);
             if (!sample.finished() || !Arrays.equals(Arrays.copyOf(out, n), expected)) {
                 throw new UnsupportedOperationException("ISA-L's self-test failed");
             }
@@ -72,7 +74,7 @@ final class IsalInflater implements RawInflater {
 
     @Override
     public void setInput(byte[] b, int off, int len) {
-        java.util.Objects.checkFromIndexSize(off, len, b.length);
+        Objects.checkFromIndexSize(off, len, b.length);
         input = b;
         inPos = off;
         inLimit = off + len;
@@ -80,7 +82,7 @@ final class IsalInflater implements RawInflater {
 
     @Override
     public int inflate(byte[] b, int off, int len) throws IOException {
-        java.util.Objects.checkFromIndexSize(off, len, b.length);
+        Objects.checkFromIndexSize(off, len, b.length);
         if (finished || len == 0) {
             return 0;
         }
@@ -104,8 +106,8 @@ final class IsalInflater implements RawInflater {
             case -1 -> "invalid deflate block";
             case -2 -> "invalid deflate symbol";
             case -3 -> "invalid back-reference distance";
-            case -6 -> "a deflate stream asks for a dictionary";
             case -100 -> "the JVM gave no array";
+            case -101 -> "a deflate stream asks for a dictionary";
             default -> "ISA-L failed (" + code + ")";
         };
     }
@@ -127,7 +129,7 @@ final class IsalInflater implements RawInflater {
 
     @Override
     public byte[] readAhead() {
-        return java.util.Arrays.copyOf(tail, tailLength);
+        return Arrays.copyOf(tail, tailLength);
     }
 
     @Override

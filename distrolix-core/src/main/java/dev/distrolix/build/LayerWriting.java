@@ -44,7 +44,7 @@ final class LayerWriting {
     /** Takes what the cache has (verified), writes the rest in parallel, and records them. */
     static Written write(List<LayerWriter.EntryProducer> producers, List<String> keys, LayerCache cache,
                          Path blobs, Compression comp, BuildListener events, StreamedLayers.Target streamTo) throws IOException {
-        return write(producers, keys, cache, RegistryLayers::none, toRead -> { }, blobs, comp, events, streamTo);
+        return write(producers, keys, cache, RegistryLayers.empty(), toRead -> { }, blobs, comp, events, streamTo);
     }
 
     /**
@@ -56,7 +56,7 @@ final class LayerWriting {
      * never fetched).
      */
     static Written write(List<LayerWriter.EntryProducer> producers, List<String> keys, LayerCache cache,
-                         java.util.function.Supplier<RegistryLayers> registry,
+                         RegistryLayers.Lazy registry,
                          java.util.function.Consumer<List<Integer>> willRead, Path blobs, Compression comp,
                          BuildListener events, StreamedLayers.Target streamTo) throws IOException {
         LayerBlob[] out = new LayerBlob[producers.size()];
@@ -94,9 +94,8 @@ final class LayerWriting {
                 misses.add(i);
             }
         }
-        if (!toRead.isEmpty()) {
-            remote.keepOnly(found.values().stream().map(f -> f.layer().digest()).collect(java.util.stream.Collectors.toSet()));
-        }
+        // what this image takes (nothing, where the cache has every layer): downloads started ahead of others stop
+        registry.keepOnly(found.values().stream().map(RegistryLayers.Found::layer).collect(java.util.stream.Collectors.toSet()));
         // fetched side by side, largest first (the longest fetch starts first); one that fails its checks (or cannot
         // be read) is made instead, and said
         remoteHits.sort((a, b) -> Long.compare(found.get(b).layer().size(), found.get(a).layer().size()));

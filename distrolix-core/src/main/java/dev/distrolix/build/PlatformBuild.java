@@ -40,7 +40,7 @@ final class PlatformBuild {
     /** What the layers are made with. */
     record Settings(String strategy, int maxLayers, Compression compression, Instant created, LayerCache cache,
                     Path blobs, BuildListener listener, boolean fromLock, boolean splitDeclared,
-                    java.util.function.Supplier<RegistryLayers> remote, StreamedLayers.Target streamTo,
+                    RegistryLayers.Lazy remote, StreamedLayers.Target streamTo,
                     boolean ownedBlobs) {}
 
     /** The image, a summary per layer, the declared-files layer's notices, and what it was made from. */

@@ -16,9 +16,7 @@ import dev.distrolix.transport.OpenedImage;
 import dev.distrolix.transport.Transports;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,7 +53,7 @@ public final class RegistryLayers {
 
     /** None: every layer is made (or found in the local cache). */
     public static RegistryLayers none() {
-        return new RegistryLayers(Map.of(), new LayerPrefetch());
+        return new RegistryLayers(Map.of(), new LayerPrefetch(null));
     }
 
     /**
@@ -114,7 +112,7 @@ public final class RegistryLayers {
         List<OpenedImage> opened = new ArrayList<>();
         int[] notices = {0};
         try {
-            int n = read(List.of(ref), null, settings, m -> notices[0]++, opened, new LayerPrefetch()).byKey.size();
+            int n = read(List.of(ref), null, settings, m -> notices[0]++, opened, new LayerPrefetch(null)).byKey.size();
             return notices[0] == 0 ? n : -1;
         } finally {
             opened.forEach(OpenedImage::close);
@@ -141,8 +139,14 @@ public final class RegistryLayers {
      * are all in its layer cache never asks a registry (reading one costs a warm push ~0.1 s of CPU).
      */
     static Lazy lazy(List<String> cacheFrom, ImageReference.Registry target, RegistrySettings settings,
-                     BuildListener listener) {
-        return new Lazy(refs(cacheFrom, target), target, settings, m -> listener.on(new BuildEvent.Notice(m)), null);
+                     BuildListener listener, Path cacheDir) {
+        return new Lazy(refs(cacheFrom, target), target, settings, m -> listener.on(new BuildEvent.Notice(m)), null,
+                cacheDir);
+    }
+
+    /** Nothing to read: every layer is made (or found in the local cache). */
+    static Lazy empty() {
+        return new Lazy(List.of(), null, null, m -> { }, null, null);
     }
 
     /** The images to read: {@code cacheFrom} (each a {@code docker://} image) and {@code target}, once each. */
@@ -170,11 +174,11 @@ public final class RegistryLayers {
     static Lazy forBuild(ImageReference target, String knownTag, String imageName, Path cacheDir, List<String> cacheFrom,
                          RegistrySettings settings, BuildListener listener) {
         if (cacheDir == null) {
-            return lazy(List.of(), null, settings, listener);
+            return empty();
         }
         ImageReference.Registry previous = target instanceof ImageReference.Registry r && (r.tag() != null || knownTag != null)
                 ? r.withDefaults(imageName, knownTag) : null;
-        Lazy l = lazy(cacheFrom, previous, settings, listener);
+        Lazy l = lazy(cacheFrom, previous, settings, listener, cacheDir);
         if (dev.distrolix.cache.LayerCache.isEmpty(cacheDir)) {
             l.startNow();
         }
@@ -201,7 +205,7 @@ public final class RegistryLayers {
             Held held = new Held();
             dev.distrolix.registry.PushListener events = settings.listener();
             l = new Lazy(refs(cacheFrom, previous), previous, settings.withListener(e -> held.deliver(() -> events.on(e))),
-                    m -> held.deliver(() -> listener.on(new BuildEvent.Notice(m))), held);
+                    m -> held.deliver(() -> listener.on(new BuildEvent.Notice(m))), held, cacheDir);
         } catch (RuntimeException reportedLater) {
             return null;
         }
@@ -244,22 +248,32 @@ public final class RegistryLayers {
         /** Every image a read opened, closed by {@link #close} whatever became of the read. */
         private final List<OpenedImage> opened = new ArrayList<>();
         /** The blobs of what is read, downloaded ahead or when asked for; closed (deleted) with this. */
-        private final LayerPrefetch prefetch = new LayerPrefetch();
+        private final LayerPrefetch prefetch;
         private RegistryLayers got;
         private Background<RegistryLayers> early;
 
+        /** Blobs downloaded into {@code cacheDir}'s blobs folder (null: the temp folder), where the build keeps them. */
         private Lazy(List<ImageReference.Registry> refs, ImageReference.Registry quiet, RegistrySettings settings,
-                     Consumer<String> notice, Held held) {
+                     Consumer<String> notice, Held held, Path cacheDir) {
             this.refs = refs;
             this.quiet = quiet;
             this.settings = settings;
             this.notice = notice;
             this.held = held;
+            this.prefetch = new LayerPrefetch(cacheDir == null ? null : dev.distrolix.cache.LayerCache.blobsDir(cacheDir));
         }
 
         /** The build makes {@code n} images, each taking what it wants of this ({@link #keepOnly}). */
         void expectImages(int n) {
             prefetch.expectImages(n);
+        }
+
+        /**
+         * An image's build takes {@code wanted} (layers found here; none where it takes nothing from registries): once
+         * each image has said so, downloads started ahead of layers none takes are cancelled.
+         */
+        void keepOnly(java.util.Set<Layer> wanted) {
+            prefetch.keepOnly(wanted.stream().map(LayerPrefetch.Key::of).collect(java.util.stream.Collectors.toSet()));
         }
 
         /** This read, taken up by the build: what it held is said, in order, and what comes later as it comes. */
@@ -317,14 +331,6 @@ public final class RegistryLayers {
         return Optional.ofNullable(byKey.get(key + " " + compression.mediaType()));
     }
 
-    /**
-     * An image's build takes the blobs {@code wanted} from here: once each image has said so ({@link
-     * Lazy#expectImages}), downloads started ahead of blobs none takes are cancelled.
-     */
-    void keepOnly(java.util.Set<dev.distrolix.blob.Digest> wanted) {
-        prefetch.keepOnly(wanted);
-    }
-
     private static final String DIFFERS = "it holds other files than this build's layer of the same key";
 
     /**
@@ -337,42 +343,18 @@ public final class RegistryLayers {
     LayerBlob fetch(Found found, dev.distrolix.tar.LayerWriter.EntryProducer made, Path dir,
                     Compression compression) throws IOException {
         Layer layer = found.layer();
-        LayerPrefetch.Download download = prefetch.start(layer);
+        if (layer.diffId() == null) {
+            throw new IOException("its image's config names no diff_id for it");
+        }
+        LayerPrefetch.Download download = prefetch.start(layer); // checked against this layer's own diff_id
         dev.distrolix.tar.LayerWriter.TarDigest ours = dev.distrolix.tar.LayerWriter.tarDigest(made);
         LayerPrefetch.Saved saved = download.await();
         if (!ours.digest().equals(layer.diffId()) || ours.size() != saved.tarSize()) {
             throw new IOException(DIFFERS + " (its tar " + layer.diffId().hex().substring(0, 12) + ", " + saved.tarSize()
                     + " bytes; this build's " + ours.digest().hex().substring(0, 12) + ", " + ours.size() + " bytes)");
         }
-        Path target = dir.resolve(layer.digest().hex());
-        Path tmp = linkOrCopyBeside(target, saved.file());
-        boolean done = false;
-        try {
-            dev.distrolix.tar.LayerWriter.setReadable(tmp);
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            done = true;
-        } finally {
-            if (!done) {
-                Files.deleteIfExists(tmp);
-            }
-        }
+        Path target = download.moveInto(dir.resolve(layer.digest().hex()));
         return new LayerBlob(target, layer.digest(), layer.size(), layer.diffId(), ours.size(), compression);
-    }
-
-    /** {@code file} under a temp name beside {@code target}: a hard link, or a copy where it is on another file system. */
-    private static Path linkOrCopyBeside(Path target, Path file) throws IOException {
-        try {
-            return dev.distrolix.TempFiles.linkBeside(target, file);
-        } catch (java.nio.file.FileSystemException | UnsupportedOperationException otherFileSystem) {
-            Path tmp = dev.distrolix.TempFiles.createBeside(target);
-            try {
-                Files.copy(file, tmp, StandardCopyOption.REPLACE_EXISTING);
-            } catch (IOException | RuntimeException e) {
-                Files.deleteIfExists(tmp);
-                throw e;
-            }
-            return tmp;
-        }
     }
 
     static String oneLine(Throwable e) {

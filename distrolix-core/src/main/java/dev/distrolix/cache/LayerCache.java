@@ -69,6 +69,11 @@ public final class LayerCache implements Closeable {
 
     /** Where new blobs are written, so that storing them is a rename within one file system. */
     public Path blobsDir() {
+        return blobsDir(dir);
+    }
+
+    /** Where the cache in {@code dir} keeps its blobs, opened or not. */
+    public static Path blobsDir(Path dir) {
         return dir.resolve("blobs/sha256");
     }
 

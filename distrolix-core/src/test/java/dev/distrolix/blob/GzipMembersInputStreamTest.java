@@ -63,8 +63,8 @@ class GzipMembersInputStreamTest {
     }
 
     /**
-     * What both inflaters read of {@code gz} (the JDK's zlib and ISA-L), which must be the same bytes, or the same
-     * refusal (ISA-L's reasons for corrupt deflate data are worded its own way; the framing's are the same).
+     * What both inflaters read of {@code gz} (the JDK's zlib and ISA-L), which must be the same bytes, or both refuse
+     * (the refusal thrown is zlib's).
      */
     private static byte[] ours(byte[] gz) throws IOException {
         IOException zlibRefused = null;
@@ -84,7 +84,8 @@ class GzipMembersInputStreamTest {
             if (zlibRefused == null) {
                 throw new AssertionError("ISA-L refused what zlib read", isalRefused);
             }
-            assertThat(isalRefused.getClass()).isEqualTo(zlibRefused.getClass());
+            // both refuse; not always in the same words (ISA-L takes incomplete Huffman codes that zlib refuses, and
+            // then runs out of input where zlib says the data is corrupt)
         }
         if (zlibRefused != null) {
             throw zlibRefused;
@@ -93,9 +94,13 @@ class GzipMembersInputStreamTest {
     }
 
     private static byte[] read(byte[] gz, RawInflater inflater) throws IOException {
-        try (InputStream in = new GzipMembersInputStream(new ByteArrayInputStream(gz), inflater)) {
+        return read(new ByteArrayInputStream(gz), gz.length, inflater);
+    }
+
+    private static byte[] read(InputStream raw, int seed, RawInflater inflater) throws IOException {
+        try (InputStream in = new GzipMembersInputStream(raw, inflater)) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            Random r = new Random(gz.length);
+            Random r = new Random(seed);
             byte[] buf = new byte[1 + r.nextInt(70_000)]; // reads of any size, and now and then one byte or a few
             while (true) {
                 int kind = r.nextInt(8);
@@ -144,6 +149,36 @@ class GzipMembersInputStreamTest {
             assertThat(ours(concat(gzip(a), parallelGzip(b), gzip(new byte[0])))).isEqualTo(concat(a, b));
         }
         assertThat(ours(gzip(new byte[0]))).isEmpty();
+    }
+
+    /**
+     * Input that arrives a few bytes at a time, many members: the bytes ISA-L reads ahead past a member then come from
+     * inputs before the last one, and are given back across them.
+     */
+    @Test
+    void readsMembersArrivingAFewBytesAtATime() throws IOException {
+        Random r = new Random(11);
+        for (int i = 0; i < 40; i++) {
+            ByteArrayOutputStream gz = new ByteArrayOutputStream();
+            ByteArrayOutputStream plain = new ByteArrayOutputStream();
+            for (int m = 0; m < 1 + r.nextInt(12); m++) {
+                byte[] d = data(r, r.nextInt(m % 3 == 0 ? 20 : 20_000));
+                gz.writeBytes(r.nextBoolean() ? gzip(d) : parallelGzip(d));
+                plain.writeBytes(d);
+            }
+            byte[] all = gz.toByteArray();
+            Random pieces = new Random(i);
+            for (RawInflater inflater : new RawInflater[] {new RawInflater.Jdk(), new IsalInflater()}) {
+                InputStream trickle = new ByteArrayInputStream(all) {
+                    @Override
+                    public synchronized int read(byte[] b, int off, int len) {
+                        return super.read(b, off, Math.min(len, 1 + pieces.nextInt(13)));
+                    }
+                };
+                assertThat(read(trickle, i, inflater)).as(inflater.getClass().getSimpleName() + " " + i)
+                        .isEqualTo(plain.toByteArray());
+            }
+        }
     }
 
     @Test
