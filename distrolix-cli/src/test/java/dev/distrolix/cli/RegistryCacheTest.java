@@ -174,11 +174,13 @@ class RegistryCacheTest {
         assertThat(fates(JSON.readTree(none.out()))).containsOnly("built");
     }
 
-    @Test
-    void aLayerUnderAnotherLayersKeyIsMadeInstead() throws Exception {
-        // an image made to deceive: layer 4's descriptor keeps its key but names layer 3's blob, and the config's
-        // diff_ids agree with that (so the blob, its digest and its diff_id are all consistent)
-        String posingRef = "docker://" + registry.address() + "/posing:1";
+    /**
+     * A copy of web:1 under {@code name}:1 made to deceive: layer 4's descriptor keeps its key but names layer 3's
+     * blob; the config's diff_id for it is layer 3's ({@code consistent}: blob, digest and diff_id agree) or left as
+     * this build's own (the blob then claims the tar this build makes); returns layer 3's descriptor.
+     */
+    private JsonNode pushPosing(String name, boolean consistent) throws Exception {
+        String posingRef = "docker://" + registry.address() + "/" + name + ":1";
         Fixtures.run("skopeo", "copy", "--src-tls-verify=false", "--dest-tls-verify=false",
                 "docker://" + registry.address() + "/web:1", posingRef);
         ObjectNode manifest = (ObjectNode) JSON.readTree(Fixtures.run("skopeo", "inspect", "--raw",
@@ -186,19 +188,27 @@ class RegistryCacheTest {
         ObjectNode config = (ObjectNode) JSON.readTree(Fixtures.run("skopeo", "inspect", "--raw", "--config",
                 "--tls-verify=false", posingRef));
         ArrayNode diffIds = (ArrayNode) config.at("/rootfs/diff_ids");
-        diffIds.set(4, diffIds.get(3));
+        if (consistent) {
+            diffIds.set(4, diffIds.get(3));
+        }
         ObjectNode posing = (ObjectNode) manifest.get("layers").get(4);
         JsonNode other = manifest.get("layers").get(3);
         posing.put("digest", other.get("digest").asText()).put("size", other.get("size").asLong());
         byte[] configBytes = JSON.writeValueAsBytes(config);
         Digest configDigest = Digest.sha256(configBytes);
         ((ObjectNode) manifest.get("config")).put("digest", configDigest.toString()).put("size", configBytes.length);
-        ImagePusher.push(new ImagePusher.Request(RegistryRef.parse(registry.address() + "/posing:1"), List.of("1"),
+        ImagePusher.push(new ImagePusher.Request(RegistryRef.parse(registry.address() + "/" + name + ":1"), List.of("1"),
                 List.of(ImagePusher.Blob.of(Descriptor.of(MediaTypes.OCI_CONFIG, configDigest, configBytes.length),
                         BlobContent.of(configBytes), "config")),
                 List.of(), ManifestBytes.of(JSON.writeValueAsBytes(manifest), MediaTypes.OCI_MANIFEST)),
                 RegistrySettings.defaults());
+        return other;
+    }
 
+    @Test
+    void aLayerUnderAnotherLayersKeyIsMadeInstead() throws Exception {
+        String posingRef = "docker://" + registry.address() + "/posing:1";
+        JsonNode other = pushPosing("posing", true);
         Cli r = Cli.run("build", spec.toString(), "-I", "nixpkgs=" + Fixtures.debianPackageSet(),
                 "--cache-dir", tmp.resolve("cache-posing").toString(), "-o", "oci:" + tmp.resolve("layout-posing") + ":1",
                 "--cache-from", posingRef);
@@ -213,6 +223,24 @@ class RegistryCacheTest {
         assertThat(fates(again).subList(0, 4)).containsOnly("registry");
         assertThat(fates(again).get(4)).isEqualTo("built");
         assertThat(again.get("manifestDigest").asText()).isEqualTo(firstDigest);
+    }
+
+    /**
+     * The blob claims, through the config, the tar this build makes: it is checked against that claim, and refused
+     * (here its tar's size differs from this build's too; LayerPrefetchTest has a blob whose tar is the same size).
+     */
+    @Test
+    void aBlobClaimingThisBuildsTarIsCheckedAgainstTheClaim() throws Exception {
+        String posingRef = "docker://" + registry.address() + "/claiming:1";
+        pushPosing("claiming", false);
+        Cli r = Cli.run("build", spec.toString(), "--json", "-I", "nixpkgs=" + Fixtures.debianPackageSet(),
+                "--cache-dir", tmp.resolve("cache-claiming").toString(), "-o", "oci:" + tmp.resolve("layout-claiming") + ":1",
+                "--cache-from", posingRef);
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(JSON.readTree(r.out()).get("manifestDigest").asText()).as("the right image all the same")
+                .isEqualTo(firstDigest);
+        assertThat(fates(JSON.readTree(r.out())).subList(0, 4)).containsOnly("registry");
+        assertThat(fates(JSON.readTree(r.out())).get(4)).isEqualTo("built");
     }
 
     @Test
