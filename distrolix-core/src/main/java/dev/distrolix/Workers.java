@@ -138,7 +138,11 @@ public final class Workers {
         return out;
     }
 
-    private static IOException rethrow(Throwable t) {
+    /**
+     * What a task failed with, as its caller would have seen it run in line: an IOException returned (to throw), the
+     * one inside an UncheckedIOException too; RuntimeExceptions and Errors thrown as they are; anything else wrapped.
+     */
+    public static IOException rethrow(Throwable t) {
         if (t instanceof IOException io) {
             return io;
         }

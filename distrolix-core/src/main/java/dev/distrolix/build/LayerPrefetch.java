@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -190,20 +189,7 @@ final class LayerPrefetch implements AutoCloseable {
             } catch (CancellationException e) {
                 throw new InterruptedIOException("the build ended");
             } catch (ExecutionException e) {
-                Throwable c = e.getCause();
-                if (c instanceof IOException io) {
-                    throw io;
-                }
-                if (c instanceof UncheckedIOException u) {
-                    throw u.getCause();
-                }
-                if (c instanceof RuntimeException r) {
-                    throw r;
-                }
-                if (c instanceof Error err) {
-                    throw err;
-                }
-                throw new IOException(c);
+                throw dev.distrolix.Workers.rethrow(e.getCause());
             }
         }
 
