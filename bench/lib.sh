@@ -105,20 +105,21 @@ bench_pair() {
   # made no layer (an unchanged rebuild or re-push) leaves its archive to be made again by the next run of its kind,
   # twice at most (bin/distrolix's ARCHIVE.partial): up to three passes record for such a case.
   bench_archive_reset
-  for pass in 1 2 3 4 5; do
+  # quick mode (one round: CI's, so that the benches never rot; its figures are not results) does not warm up: each
+  # command still runs once, and the next case's reset waits for an archive its run is making. It kept CI under its
+  # 30 minutes (29:11 with a warm-up a case, 20 min of it Maven's, on a slow hour).
+  local passes=5
+  [ "$rounds" = 1 ] && passes=0
+  for pass in $(seq 1 "$passes"); do
     before=$(bench_archive_stamp)
-    # a peer or floor (no distrolix in A or its preparation) makes no archive: warmed up once, and in quick mode
-    # (CI's: its figures are not results) not at all, which keeps CI's benches ~0.5 min shorter (the JRE's and the
-    # 1 GB closure's floors and podman builds take seconds each)
-    if { [ "$pass" = 1 ] && [ "$rounds" != 1 ]; } || [[ "$prep_a $cmd_a" == *distrolix* ]]; then
+    # a peer or floor (no distrolix in A or its preparation) makes no archive: warmed up once
+    if [ "$pass" = 1 ] || [[ "$prep_a $cmd_a" == *distrolix* ]]; then
       eval "$prep_a"; eval "$cmd_a" >/dev/null 2>&1 || { echo "bench: A failed: $cmd_a" >&2; return 1; }
       bench_archive_settle
     fi
     eval "$prep_b"; eval "$cmd_b" >/dev/null 2>&1 || { echo "bench: B failed: $cmd_b" >&2; return 1; }
     bench_archive_settle
     [ "$(bench_archive_stamp)" = "$before" ] && break
-    # quick mode (one round: CI's, so that the benches never rot; its figures are not results) warms up once
-    [ "$rounds" = 1 ] && break
     [ "$pass" = 5 ] && echo "bench: $label: the start-up archives were still being made after five warm-ups" >&2
   done
   for i in $(seq 1 "$rounds"); do
