@@ -153,7 +153,7 @@ final class SpecTreeReader {
 
     private static JsonFactory factory(Format format) {
         if (format == Format.YAML) {
-            return Mappers.bounded(new AnchorTrackingYamlFactory());
+            return new AnchorTrackingYamlFactory();
         }
         return Mappers.bounded(JsonFactory.builder().disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION).build());
     }

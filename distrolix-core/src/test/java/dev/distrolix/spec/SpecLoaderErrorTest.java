@@ -97,6 +97,14 @@ class SpecLoaderErrorTest {
     }
 
     @Test
+    void aCharacterYamlDoesNotAllowIsNamedWhereItIs() {
+        assertError("name: app\r\nvars:\n  a: \"\u00e9\uD83D\uDE00x\u0007\"\n",
+                "image.yaml:3:10: malformed YAML: special characters are not allowed (U+0007)");
+        assertError("name: app\ntag: v1\u0000\n",
+                "image.yaml:2:8: malformed YAML: special characters are not allowed (U+0000)");
+    }
+
+    @Test
     void malformedJson() {
         files.assertError("image.json", "{\"name\": \"app\",\n \"tag\": }\n",
                 "image.json:2:9: malformed JSON: Unexpected character ('}' (code 125)): expected a value");

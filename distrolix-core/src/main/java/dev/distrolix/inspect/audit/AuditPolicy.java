@@ -2,9 +2,13 @@ package dev.distrolix.inspect.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.distrolix.InputException;
+import dev.distrolix.Printable;
+import dev.distrolix.json.BoundedYamlFactory;
+import dev.distrolix.json.JsonTrees;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,6 +20,8 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * What makes an audit fail a CI step: the lowest failing severity, findings to ignore, and
@@ -40,6 +46,10 @@ import java.util.stream.Collectors;
 public record AuditPolicy(Severity failOn, Double minEfficiency, Long maxWastedBytes, List<Ignore> ignores) {
     public static final String DEFAULT_FILE = ".distrolix-audit.yaml";
     public static final Severity DEFAULT_FAIL_ON = Severity.HIGH;
+    /** A policy is a few lines; these bound what a hostile one costs to read. */
+    private static final int MAX_BYTES = 1 << 20;
+    private static final int MAX_ALIASES = 50;
+    private static final int MAX_DEPTH = 32;
     private static final Set<String> KEYS = Set.of("fail-on", "min-efficiency", "max-wasted-bytes", "ignore");
     private static final Pattern SIZE = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)\\s*([a-zA-Z]*)");
 
@@ -79,11 +89,19 @@ public record AuditPolicy(Severity failOn, Double minEfficiency, Long maxWastedB
         if (!Files.isRegularFile(file)) {
             throw new InputException(file + ": no such file");
         }
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(file)) {
+            bytes = in.readNBytes(MAX_BYTES + 1);
+        }
+        if (bytes.length > MAX_BYTES) {
+            throw new InputException(file + ": larger than " + (MAX_BYTES >> 10) + " KiB; a policy is a few lines");
+        }
         JsonNode root;
         try {
-            root = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
+            root = new ObjectMapper(new BoundedYamlFactory(BoundedYamlFactory.limits(MAX_ALIASES, MAX_DEPTH, MAX_BYTES)))
+                    .readTree(new ByteArrayInputStream(bytes));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new InputException(file + ": not valid YAML (" + e.getOriginalMessage().lines().findFirst().orElse("") + ")");
+            throw notYaml(file, e);
         }
         if (root == null || root.isMissingNode() || root.isNull()) {
             return defaults();
@@ -98,7 +116,8 @@ public record AuditPolicy(Severity failOn, Double minEfficiency, Long maxWastedB
         if (root.has("min-efficiency")) {
             JsonNode n = root.get("min-efficiency");
             if (!n.isNumber() || n.asDouble() < 0 || n.asDouble() > 1) {
-                throw new InputException(file + ": min-efficiency: expected a number from 0 to 1, got '" + n.asText() + "'");
+                throw new InputException(file + ": min-efficiency: expected a number from 0 to 1, got '"
+                        + Printable.shown(n.asText(), 80) + "'");
             }
             minEff = n.asDouble();
         }
@@ -123,7 +142,7 @@ public record AuditPolicy(Severity failOn, Double minEfficiency, Long maxWastedB
                     throw new InputException(where + ": needs an id, a path, or both");
                 }
                 if (id != null && Rule.byId(id) == null) {
-                    throw new InputException(where + ": unknown finding id '" + id + "' (known: "
+                    throw new InputException(where + ": unknown finding id '" + Printable.shown(id, 80) + "' (known: "
                             + Arrays.stream(Rule.values()).map(Rule::id).collect(Collectors.joining(", ")) + ")");
                 }
                 if (path != null) {
@@ -143,7 +162,7 @@ public record AuditPolicy(Severity failOn, Double minEfficiency, Long maxWastedB
     public static long parseSize(String text, String where) {
         Matcher m = SIZE.matcher(text.strip());
         if (!m.matches()) {
-            throw new InputException(where + ": '" + text + "' is not a size (e.g. 20MB, 512KiB, 1000000)");
+            throw new InputException(where + ": '" + Printable.shown(text, 80) + "' is not a size (e.g. 20MB, 512KiB, 1000000)");
         }
         double v = Double.parseDouble(m.group(1));
         String unit = m.group(2).toLowerCase(Locale.ROOT);
@@ -155,7 +174,7 @@ public record AuditPolicy(Severity failOn, Double minEfficiency, Long maxWastedB
             case "kib" -> 1L << 10;
             case "mib" -> 1L << 20;
             case "gib" -> 1L << 30;
-            default -> throw new InputException(where + ": unknown unit '" + m.group(2) + "' (B, kB, MB, GB, KiB, MiB, GiB)");
+            default -> throw new InputException(where + ": unknown unit '" + Printable.shown(m.group(2), 20) + "' (B, kB, MB, GB, KiB, MiB, GiB)");
         };
         return Math.round(v * mult);
     }
@@ -199,11 +218,24 @@ public record AuditPolicy(Severity failOn, Double minEfficiency, Long maxWastedB
         return new AuditVerdict(report.withFindings(kept), ignored, this, failing, violations);
     }
 
+    /** SnakeYAML's or Jackson's complaint in one line, at its line and column where it has one. */
+    private static InputException notYaml(Path file, com.fasterxml.jackson.core.JsonProcessingException e) {
+        MarkedYAMLException marked = null;
+        for (Throwable c = e; c != null && marked == null; c = c.getCause()) {
+            marked = c instanceof MarkedYAMLException m ? m : null;
+        }
+        Mark mark = marked == null ? null : marked.getProblemMark() != null ? marked.getProblemMark() : marked.getContextMark();
+        String where = mark == null ? file.toString() : file + ":" + (mark.getLine() + 1) + ":" + (mark.getColumn() + 1);
+        String problem = marked != null ? marked.getProblem() : JsonTrees.problem(e.getOriginalMessage());
+        return new InputException(where + ": not valid YAML (" + Printable.shown(
+                String.valueOf(problem).strip().replaceAll("\\s+", " "), 200) + ")");
+    }
+
     private static void checkKeys(JsonNode node, Set<String> allowed, String where) {
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String k = it.next();
             if (!allowed.contains(k)) {
-                throw new InputException(where + ": unknown key '" + k + "' (expected " + String.join(", ", sorted(allowed)) + ")");
+                throw new InputException(where + ": unknown key '" + Printable.shown(k, 80) + "' (expected " + String.join(", ", sorted(allowed)) + ")");
             }
         }
     }

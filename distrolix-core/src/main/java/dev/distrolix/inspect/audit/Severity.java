@@ -1,6 +1,7 @@
 package dev.distrolix.inspect.audit;
 
 import dev.distrolix.InputException;
+import dev.distrolix.Printable;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -29,7 +30,7 @@ public enum Severity {
                 return s;
             }
         }
-        throw new InputException(where + ": '" + text + "' is not a severity (expected "
+        throw new InputException(where + ": '" + Printable.shown(text, 80) + "' is not a severity (expected "
                 + Arrays.stream(values()).map(Severity::label).collect(Collectors.joining(", ")) + " or none)");
     }
 }
