@@ -79,9 +79,12 @@ sealed interface RawInflater permits RawInflater.Jdk, IsalInflater {
             return inflater.getRemaining();
         }
 
+        /** The JDK's inflater reads no byte past a member's end; shared, since nobody writes to it. */
+        private static final byte[] NONE = new byte[0];
+
         @Override
         public byte[] readAhead() {
-            return new byte[0];
+            return NONE;
         }
 
         @Override

@@ -102,7 +102,7 @@ final class LayerWriting {
         List<Optional<LayerBlob>> got = dev.distrolix.Workers.shared().forEach(remoteHits, FETCHES, i -> {
             RegistryLayers.Found f = found.get(i);
             try {
-                return Optional.of(remote.fetch(f, producers.get(i), blobs, comp));
+                return Optional.of(registry.fetch(f, producers.get(i), blobs, comp));
             } catch (IOException | java.io.UncheckedIOException | dev.distrolix.DistrolixException e) {
                 events.on(new BuildEvent.Notice("layer " + f.layer().digest().hex().substring(0, 12) + " from " + f.where()
                         + " not used (" + RegistryLayers.oneLine(e) + "): made instead"));

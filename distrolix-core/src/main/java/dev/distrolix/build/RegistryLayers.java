@@ -43,17 +43,14 @@ public final class RegistryLayers {
     record Found(Layer layer, String where) {}
 
     private final Map<String, Found> byKey;
-    /** Their blobs, downloaded and checked ahead (a fresh runner's, all at once) or when asked for. */
-    private final LayerPrefetch prefetch;
 
-    private RegistryLayers(Map<String, Found> byKey, LayerPrefetch prefetch) {
+    private RegistryLayers(Map<String, Found> byKey) {
         this.byKey = byKey;
-        this.prefetch = prefetch;
     }
 
     /** None: every layer is made (or found in the local cache). */
     public static RegistryLayers none() {
-        return new RegistryLayers(Map.of(), new LayerPrefetch(null));
+        return new RegistryLayers(Map.of());
     }
 
     /**
@@ -62,8 +59,7 @@ public final class RegistryLayers {
      * each image opened is added to {@code opened} as it is, for the caller to close whatever becomes of the read.
      */
     private static RegistryLayers read(List<ImageReference.Registry> refs, ImageReference.Registry quietIfAbsent,
-                                       RegistrySettings settings, Consumer<String> notice, List<OpenedImage> opened,
-                                       LayerPrefetch prefetch) {
+                                       RegistrySettings settings, Consumer<String> notice, List<OpenedImage> opened) {
         Map<String, Found> byKey = new LinkedHashMap<>();
         for (ImageReference.Registry ref : refs) {
             if (Thread.currentThread().isInterrupted()) {
@@ -101,7 +97,7 @@ public final class RegistryLayers {
                 }
             }
         }
-        return new RegistryLayers(byKey, prefetch);
+        return new RegistryLayers(byKey);
     }
 
     /**
@@ -112,7 +108,7 @@ public final class RegistryLayers {
         List<OpenedImage> opened = new ArrayList<>();
         int[] notices = {0};
         try {
-            int n = read(List.of(ref), null, settings, m -> notices[0]++, opened, new LayerPrefetch(null)).byKey.size();
+            int n = read(List.of(ref), null, settings, m -> notices[0]++, opened).byKey.size();
             return notices[0] == 0 ? n : -1;
         } finally {
             opened.forEach(OpenedImage::close);
@@ -293,7 +289,7 @@ public final class RegistryLayers {
                 // and their blobs downloaded at once: a fresh runner will want them, and they can be checked now, while
                 // Nix evaluates, instead of after it
                 early = Background.start("distrolix-registry-layers", () -> {
-                    RegistryLayers r = read(refs, quiet, settings, notice, opened, prefetch);
+                    RegistryLayers r = read(refs, quiet, settings, notice, opened);
                     prefetch.startAll(r.byKey.values().stream().map(Found::layer).toList());
                     return r;
                 });
@@ -305,12 +301,38 @@ public final class RegistryLayers {
             if (got == null) {
                 try {
                     got = early != null ? early.join() : refs.isEmpty() ? none()
-                            : read(refs, quiet, settings, notice, opened, prefetch);
+                            : read(refs, quiet, settings, notice, opened);
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
             }
             return got;
+        }
+
+        private static final String DIFFERS = "it holds other files than this build's layer of the same key";
+
+        /**
+         * Puts {@code found}'s blob into {@code dir} (named by its digest, as a made layer is) if it holds what
+         * {@code made} makes: the blob, downloaded ahead or now, is checked against its digest and size and its tar
+         * against the config's diff_id ({@link LayerPrefetch}); this build's tar of the same store paths, hashed here
+         * while the blob arrives, must have that diff_id and size (the writer is reproducible to the bit), and only then
+         * is the file put in place.
+         */
+        LayerBlob fetch(Found found, dev.distrolix.tar.LayerWriter.EntryProducer made, Path dir,
+                        Compression compression) throws IOException {
+            Layer layer = found.layer();
+            if (layer.diffId() == null) {
+                throw new IOException("its image's config names no diff_id for it");
+            }
+            LayerPrefetch.Download download = prefetch.start(layer); // checked against this layer's own diff_id
+            dev.distrolix.tar.LayerWriter.TarDigest ours = dev.distrolix.tar.LayerWriter.tarDigest(made);
+            LayerPrefetch.Saved saved = download.await();
+            if (!ours.digest().equals(layer.diffId()) || ours.size() != saved.tarSize()) {
+                throw new IOException(DIFFERS + " (its tar " + layer.diffId().hex().substring(0, 12) + ", " + saved.tarSize()
+                        + " bytes; this build's " + ours.digest().hex().substring(0, 12) + ", " + ours.size() + " bytes)");
+            }
+            Path target = download.moveInto(dir.resolve(layer.digest().hex()));
+            return new LayerBlob(target, layer.digest(), layer.size(), layer.diffId(), ours.size(), compression);
         }
 
         @Override
@@ -331,31 +353,6 @@ public final class RegistryLayers {
         return Optional.ofNullable(byKey.get(key + " " + compression.mediaType()));
     }
 
-    private static final String DIFFERS = "it holds other files than this build's layer of the same key";
-
-    /**
-     * Puts {@code found}'s blob into {@code dir} (named by its digest, as a made layer is) if it holds what
-     * {@code made} makes: the blob, downloaded ahead or now, is checked against its digest and size and its tar
-     * against the config's diff_id ({@link LayerPrefetch}); this build's tar of the same store paths, hashed here
-     * while the blob arrives, must have that diff_id and size (the writer is reproducible to the bit), and only then
-     * is the file put in place.
-     */
-    LayerBlob fetch(Found found, dev.distrolix.tar.LayerWriter.EntryProducer made, Path dir,
-                    Compression compression) throws IOException {
-        Layer layer = found.layer();
-        if (layer.diffId() == null) {
-            throw new IOException("its image's config names no diff_id for it");
-        }
-        LayerPrefetch.Download download = prefetch.start(layer); // checked against this layer's own diff_id
-        dev.distrolix.tar.LayerWriter.TarDigest ours = dev.distrolix.tar.LayerWriter.tarDigest(made);
-        LayerPrefetch.Saved saved = download.await();
-        if (!ours.digest().equals(layer.diffId()) || ours.size() != saved.tarSize()) {
-            throw new IOException(DIFFERS + " (its tar " + layer.diffId().hex().substring(0, 12) + ", " + saved.tarSize()
-                    + " bytes; this build's " + ours.digest().hex().substring(0, 12) + ", " + ours.size() + " bytes)");
-        }
-        Path target = download.moveInto(dir.resolve(layer.digest().hex()));
-        return new LayerBlob(target, layer.digest(), layer.size(), layer.diffId(), ours.size(), compression);
-    }
 
     static String oneLine(Throwable e) {
         return String.valueOf(e.getMessage()).lines().findFirst().orElse(e.getClass().getSimpleName());
