@@ -23,6 +23,7 @@ import dev.distrolix.spec.ResolvedSpec;
 import dev.distrolix.spec.SpecRenderer;
 import java.io.IOException;
 import java.nio.file.Files;
+import dev.distrolix.spec.SpecLoader;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -55,14 +56,7 @@ public final class LockedInputs implements AutoCloseable {
      */
     public static LockedInputs load(Path specFile, Retry retry) {
         Path lockFile = ImageLock.fileFor(specFile);
-        byte[] spec;
-        try {
-            spec = Files.readAllBytes(specFile);
-        } catch (NoSuchFileException e) {
-            throw new InputException(specFile + ": no such file");
-        } catch (IOException e) {
-            throw new InputException(specFile + ": cannot read: " + e.getMessage(), e);
-        }
+        byte[] spec = SpecLoader.bytesOf(specFile);
         ImageLock lock = ImageLock.read(lockFile);
         if (!lock.specSha256().equals(ImageLock.sha256Hex(spec))) {
             throw new InputException(lockFile + " is stale (" + specFile + " changed since it was locked); run distrolix lock "
@@ -149,8 +143,8 @@ public final class LockedInputs implements AutoCloseable {
                                                       Consumer<String> notice) {
         byte[] spec;
         try {
-            spec = Files.readAllBytes(specFile);
-        } catch (IOException e) {
+            spec = SpecLoader.bytesOf(specFile);
+        } catch (dev.distrolix.spec.SpecException e) {
             return Optional.empty(); // the spec cannot be read: the build reports it as it always does
         }
         ImageLock lock = ImageLock.read(lockFile);

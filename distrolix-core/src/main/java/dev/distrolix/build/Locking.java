@@ -52,7 +52,7 @@ public final class Locking {
             throw new InputException(e.getMessage(), e);
         }
         List<BinaryCache> caches = substituters.stream().map(u -> BinaryCache.of(u, retry)).toList();
-        byte[] bytes = Files.readAllBytes(specFile);
+        byte[] bytes = SpecLoader.bytesOf(specFile);
         ImageSpec spec = SpecLoader.load(specFile);
         // the same evaluation a build makes: per platform its system (all at once), else the spec's system
         List<Evaluated> evaluated = new ArrayList<>();

@@ -198,7 +198,7 @@ public record ImageLock(String specSha256, List<PlatformClosure> closures, boole
     public static ImageLock read(Path file) {
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(file);
+            bytes = dev.distrolix.SmallFiles.read(file, dev.distrolix.json.Mappers.MAX_DOCUMENT, "a lock");
         } catch (NoSuchFileException e) {
             throw new InputException(file + ": no lock file; run distrolix lock first");
         } catch (IOException e) {
@@ -211,7 +211,7 @@ public record ImageLock(String specSha256, List<PlatformClosure> closures, boole
                 throw (InputException) e;
             }
             // Jackson's messages run over several lines (the source excerpt): its first, so the hint stays on the line
-            String why = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+            String why = dev.distrolix.json.JsonTrees.problem(e.getMessage());
             throw new InputException(file + ": not a valid lock (" + why + "); run distrolix lock again", e);
         }
     }

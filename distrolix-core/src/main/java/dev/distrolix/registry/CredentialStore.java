@@ -125,7 +125,8 @@ public final class CredentialStore {
         static Source file(Path p) {
             return new Source(p.toString(), () -> {
                 try {
-                    return AuthFile.parse(p.toString(), Files.readAllBytes(p));
+                    return AuthFile.parse(p.toString(),
+                            dev.distrolix.SmallFiles.read(p, dev.distrolix.json.Mappers.MAX_DOCUMENT, "a credentials file"));
                 } catch (NoSuchFileException absent) {
                     return null;
                 }

@@ -74,6 +74,14 @@ public final class SpecLoader {
     }
 
     /**
+     * The spec file's bytes as {@link #load} reads them (what a lock records the hash of): a file that is not a regular
+     * one or is larger than a spec may be is refused, unread, as load refuses it.
+     */
+    public static byte[] bytesOf(Path file) {
+        return SpecTreeReader.bytesOf(file);
+    }
+
+    /**
      * Reads and validates a spec given as text.
      *
      * @param name    what messages call it ({@code <stdin>}, {@code image.json}); a name ending in .yaml, .yml

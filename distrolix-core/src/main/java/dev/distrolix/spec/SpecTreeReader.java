@@ -115,7 +115,11 @@ final class SpecTreeReader {
 
     /** The file's tree, from {@code records} when they hold the parse of its bytes. */
     static SpecNode read(Path file, SpecTreeRecords records) {
-        Format format = formatOf(file);
+        return records.read(bytesOf(file), file, formatOf(file));
+    }
+
+    /** The file's bytes, bounded: a spec that is not a regular file, or too large, is refused before it is read. */
+    static byte[] bytesOf(Path file) {
         if (Files.exists(file) && !Files.isDirectory(file) && !Files.isRegularFile(file)) {
             // a FIFO's open waits for a writer (forever, if none comes): a spec from a pipe is read as `-` (stdin)
             throw SpecException.inFile(file, "not a regular file (to read a spec from a pipe, name it - and give it on stdin)",
@@ -127,7 +131,7 @@ final class SpecTreeReader {
         } catch (IOException e) {
             throw SpecException.inFile(file, "cannot read file: " + readable(e), e);
         }
-        return records.read(bytes, file, format);
+        return bytes;
     }
 
     /** Parses a document already read; {@code name} is what messages call it. */

@@ -103,6 +103,22 @@ class ImageLockTest {
     }
 
     @Test
+    void aLockLargerThanALockIsOrNotAFileIsRefusedUnread() throws Exception {
+        Path big = tmp.resolve("big.lock.json");
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(big.toFile(), "rw")) {
+            f.setLength(3L << 30); // sparse: 3 GiB the old whole-file read asked the heap for
+        }
+        assertThatThrownBy(() -> ImageLock.read(big)).isInstanceOf(InputException.class)
+                .hasMessage(big + ": larger than 4 MiB; a lock is never that large");
+        assertThatThrownBy(() -> ImageLock.read(Path.of("/dev/zero"))).isInstanceOf(InputException.class)
+                .hasMessage("/dev/zero: not a regular file; a lock is read from a file");
+        // Jackson's limits named without its class names
+        Path deep = Files.writeString(tmp.resolve("deep.lock.json"), "[".repeat(100) + "]".repeat(100));
+        assertThatThrownBy(() -> ImageLock.read(deep)).isInstanceOf(InputException.class)
+                .hasMessageContaining("not a valid lock (").hasMessageNotContaining("StreamReadConstraints");
+    }
+
+    @Test
     void nixConfSettingsAndExtras() {
         Map<String, List<String>> s = new HashMap<>();
         NixConf.parse("substituters = https://a https://b # comment\ntrusted-public-keys = k:1\n"

@@ -4,12 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.distrolix.InputException;
 import dev.distrolix.Printable;
+import dev.distrolix.SmallFiles;
 import dev.distrolix.json.BoundedYamlFactory;
 import dev.distrolix.json.JsonTrees;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -86,15 +85,11 @@ public record AuditPolicy(Severity failOn, Double minEfficiency, Long maxWastedB
 
     /** Reads a policy file; every mistake is an {@link InputException} naming the file and key. */
     public static AuditPolicy load(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new InputException(file + ": no such file");
-        }
         byte[] bytes;
-        try (InputStream in = Files.newInputStream(file)) {
-            bytes = in.readNBytes(MAX_BYTES + 1);
-        }
-        if (bytes.length > MAX_BYTES) {
-            throw new InputException(file + ": larger than " + (MAX_BYTES >> 10) + " KiB; a policy is a few lines");
+        try {
+            bytes = SmallFiles.read(file, MAX_BYTES, "an audit policy");
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new InputException(file + ": no such file");
         }
         JsonNode root;
         try {

@@ -27,7 +27,9 @@ class AuditPolicyFileTest {
     @Test
     void aFileLargerThanAPolicyNeedsIsRefusedUnread() throws Exception {
         assertThat(refused("fail-on: high\n# " + "x".repeat(8 << 20) + "\n"))
-                .isEqualTo(": larger than 1024 KiB; a policy is a few lines");
+                .isEqualTo(": larger than 1 MiB; an audit policy is never that large");
+        assertThatThrownBy(() -> AuditPolicy.load(Path.of("/dev/zero"))).isInstanceOf(InputException.class)
+                .hasMessage("/dev/zero: not a regular file; an audit policy is read from a file");
     }
 
     @Test
