@@ -328,8 +328,8 @@ public final class RegistryLayers {
             dev.distrolix.tar.LayerWriter.TarDigest ours = dev.distrolix.tar.LayerWriter.tarDigest(made);
             LayerPrefetch.Saved saved = download.await();
             if (!ours.digest().equals(layer.diffId()) || ours.size() != saved.tarSize()) {
-                throw new IOException(DIFFERS + " (its tar " + layer.diffId().hex().substring(0, 12) + ", " + saved.tarSize()
-                        + " bytes; this build's " + ours.digest().hex().substring(0, 12) + ", " + ours.size() + " bytes)");
+                throw new IOException(DIFFERS + " (its tar " + layer.diffId().hex().substring(0, 12) + ", "
+                        + saved.tarSize() + " bytes; this build's " + ours.digest().hex().substring(0, 12) + ", " + ours.size() + " bytes)");
             }
             Path target = download.moveInto(dir.resolve(layer.digest().hex()));
             return new LayerBlob(target, layer.digest(), layer.size(), layer.diffId(), ours.size(), compression);

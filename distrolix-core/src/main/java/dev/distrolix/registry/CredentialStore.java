@@ -125,8 +125,9 @@ public final class CredentialStore {
         static Source file(Path p) {
             return new Source(p.toString(), () -> {
                 try {
-                    return AuthFile.parse(p.toString(),
-                            dev.distrolix.SmallFiles.read(p, dev.distrolix.json.Mappers.MAX_DOCUMENT, "a credentials file"));
+                    byte[] bytes = dev.distrolix.SmallFiles.read(p, dev.distrolix.json.Mappers.MAX_DOCUMENT,
+                            "a credentials file");
+                    return AuthFile.parse(p.toString(), bytes);
                 } catch (NoSuchFileException absent) {
                     return null;
                 }

@@ -157,7 +157,8 @@ public record AuditPolicy(Severity failOn, Double minEfficiency, Long maxWastedB
     public static long parseSize(String text, String where) {
         Matcher m = SIZE.matcher(text.strip());
         if (!m.matches()) {
-            throw new InputException(where + ": '" + Printable.shown(text, 80) + "' is not a size (e.g. 20MB, 512KiB, 1000000)");
+            throw new InputException(where + ": '" + Printable.shown(text, 80)
+                    + "' is not a size (e.g. 20MB, 512KiB, 1000000)");
         }
         double v = Double.parseDouble(m.group(1));
         String unit = m.group(2).toLowerCase(Locale.ROOT);
@@ -169,7 +170,8 @@ public record AuditPolicy(Severity failOn, Double minEfficiency, Long maxWastedB
             case "kib" -> 1L << 10;
             case "mib" -> 1L << 20;
             case "gib" -> 1L << 30;
-            default -> throw new InputException(where + ": unknown unit '" + Printable.shown(m.group(2), 20) + "' (B, kB, MB, GB, KiB, MiB, GiB)");
+            default -> throw new InputException(where + ": unknown unit '" + Printable.shown(m.group(2), 20)
+                    + "' (B, kB, MB, GB, KiB, MiB, GiB)");
         };
         return Math.round(v * mult);
     }
@@ -219,7 +221,8 @@ public record AuditPolicy(Severity failOn, Double minEfficiency, Long maxWastedB
         for (Throwable c = e; c != null && marked == null; c = c.getCause()) {
             marked = c instanceof MarkedYAMLException m ? m : null;
         }
-        Mark mark = marked == null ? null : marked.getProblemMark() != null ? marked.getProblemMark() : marked.getContextMark();
+        Mark mark = marked == null ? null
+                : marked.getProblemMark() != null ? marked.getProblemMark() : marked.getContextMark();
         String where = mark == null ? file.toString() : file + ":" + (mark.getLine() + 1) + ":" + (mark.getColumn() + 1);
         String problem = marked != null ? marked.getProblem() : JsonTrees.problem(e.getOriginalMessage());
         return new InputException(where + ": not valid YAML (" + Printable.shown(
@@ -230,7 +233,8 @@ public record AuditPolicy(Severity failOn, Double minEfficiency, Long maxWastedB
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String k = it.next();
             if (!allowed.contains(k)) {
-                throw new InputException(where + ": unknown key '" + Printable.shown(k, 80) + "' (expected " + String.join(", ", sorted(allowed)) + ")");
+                throw new InputException(where + ": unknown key '" + Printable.shown(k, 80) + "' (expected "
+                        + String.join(", ", sorted(allowed)) + ")");
             }
         }
     }
