@@ -36,6 +36,9 @@ public final class LayerCache implements Closeable {
 
     private LayerCache(Path dir, boolean exclusive) throws IOException {
         this.dir = dir;
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new dev.distrolix.InputException("--cache-dir " + dir + ": not a directory");
+        }
         Files.createDirectories(dir.resolve("keys"));
         Files.createDirectories(blobsDir());
         this.lock = exclusive ? CacheLock.exclusive(dir.resolve(".lock")) : CacheLock.shared(dir.resolve(".lock"));
@@ -114,12 +117,25 @@ public final class LayerCache implements Closeable {
      * size the record lacks is -1 (unknown).
      */
     record Entry(Digest digest, Digest diffId, long size, long uncompressedSize, String compression, String identity) {
+        /** A record is a few hundred bytes; a damaged one may be anything, and is read no further than this. */
+        private static final int MAX_RECORD = 64 << 10;
+
         /**
          * Reads {@code keyFile}: an IOException when it cannot be read or is not JSON, an IllegalArgumentException
          * when its digests are not digests.
          */
         static Entry read(Path keyFile) throws IOException {
-            JsonNode rec = dev.distrolix.json.JsonTrees.read(Files.readAllBytes(keyFile));
+            if (!Files.isRegularFile(keyFile)) { // a pipe's open would wait, a device never end
+                throw new IOException(keyFile + ": not a regular file");
+            }
+            byte[] bytes;
+            try (java.io.InputStream in = Files.newInputStream(keyFile)) {
+                bytes = in.readNBytes(MAX_RECORD + 1);
+            }
+            if (bytes.length > MAX_RECORD) {
+                throw new IOException(keyFile + ": larger than a record is");
+            }
+            JsonNode rec = dev.distrolix.json.JsonTrees.read(bytes);
             return new Entry(Digest.parse(rec.path("digest").asText()), Digest.parse(rec.path("diffId").asText()),
                     rec.path("size").asLong(-1), rec.path("uncompressedSize").asLong(-1), rec.path("compression").asText(),
                     rec.path("identity").asText(""));

@@ -28,10 +28,14 @@ public record NixConf(List<String> substituters, List<String> trustedPublicKeys)
         return new NixConf(s.getOrDefault("substituters", List.of()), s.getOrDefault("trusted-public-keys", List.of()));
     }
 
-    private static void read(Path file, Map<String, List<String>> s) {
+    /** Nix's own configuration is a few lines; a bound, so that a huge file is refused, not read into the heap. */
+    private static final int MAX_BYTES = 1 << 20;
+
+    static void read(Path file, Map<String, List<String>> s) {
         try {
             if (Files.isRegularFile(file)) {
-                parse(Files.readString(file), s);
+                parse(new String(dev.distrolix.SmallFiles.read(file, MAX_BYTES, "a nix.conf"),
+                        java.nio.charset.StandardCharsets.UTF_8), s);
             }
         } catch (IOException ignored) {
             // an unreadable nix.conf gives no defaults; --substituter still works

@@ -120,7 +120,7 @@ public final class NixCli {
      */
     public List<StorePath> resolve(PackageRef ref, List<String> includes, Map<String, String> argStrs) {
         Objects.requireNonNull(ref, "ref");
-        includes.forEach(NixCli::checkInclude);
+        includes.forEach(this::checkInclude);
         if (ref instanceof PackageRef.StorePathRef s) {
             checkValid(s.path());
             return List.of(s.path());
@@ -167,7 +167,7 @@ public final class NixCli {
                                                        Map<String, String> argStrs) {
         List<Expression> expressions = new ArrayList<>();
         try {
-            includes.forEach(NixCli::checkInclude);
+            includes.forEach(this::checkInclude);
             for (PackageRef ref : refs) {
                 if (!(ref instanceof PackageRef.Attribute) && !(ref instanceof PackageRef.NixFile)) {
                     return Optional.empty();
@@ -367,12 +367,26 @@ public final class NixCli {
         if (!Files.exists(abs)) {
             throw new NixInputException(List.of(), what + " " + abs + " does not exist", "");
         }
+        if (!Files.isRegularFile(abs) && !Files.isDirectory(abs)) {
+            throw new NixInputException(List.of(), what + " " + abs + " " + NOT_FILE_OR_FOLDER, "");
+        }
         return abs;
     }
 
-    private static void checkInclude(String include) {
+    /** Nix opens what it is given and reads it whole: a pipe would keep it waiting, a device reading without end. */
+    private static final String NOT_FILE_OR_FOLDER = "is neither a file nor a folder (Nix would wait on a pipe,"
+            + " or read a device without end)";
+
+    private void checkInclude(String include) {
         if (include == null || include.isBlank() || include.contains("\n")) {
             throw new dev.distrolix.InputException("-I: not a search path entry: '" + include + "'");
+        }
+        String path = include.substring(include.indexOf('=') + 1); // name=PATH, or PATH
+        if (!path.isEmpty() && !path.contains(":")) { // a URL (https://, channel:, flake:) is Nix's to fetch
+            Path abs = workingDirectory.resolve(path).toAbsolutePath().normalize();
+            if (Files.exists(abs) && !Files.isRegularFile(abs) && !Files.isDirectory(abs)) {
+                throw new dev.distrolix.InputException("-I " + include + ": " + abs + " " + NOT_FILE_OR_FOLDER);
+            }
         }
     }
 

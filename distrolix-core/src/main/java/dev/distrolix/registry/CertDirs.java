@@ -1,5 +1,6 @@
 package dev.distrolix.registry;
 
+import dev.distrolix.SmallFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -65,7 +66,7 @@ public record CertDirs(List<Path> roots, Path certDir) {
             return TlsFiles.NONE;
         }
         if (!Files.isDirectory(dir)) {
-            throw new IOException("certificate folder " + dir + " does not exist");
+            throw new IOException("certificate folder " + dir + (Files.exists(dir) ? " is not a folder" : " does not exist"));
         }
         List<Path> files;
         try (Stream<Path> s = Files.list(dir)) {
@@ -102,10 +103,13 @@ public record CertDirs(List<Path> roots, Path certDir) {
 
     /** PEM files: certificates, and private keys in PKCS#8 or (RSA) PKCS#1 form. */
     static final class Pem {
+        /** A PEM file of a few certificates is kilobytes; a bound, so that a device or a huge file is refused. */
+        private static final int MAX_FILE = 1 << 20;
+
         private Pem() {}
 
         static List<java.security.cert.X509Certificate> certificates(Path f) throws IOException {
-            try (var in = Files.newInputStream(f)) {
+            try (var in = new java.io.ByteArrayInputStream(SmallFiles.read(f, MAX_FILE, "a certificate"))) {
                 List<java.security.cert.X509Certificate> out = new ArrayList<>();
                 for (var c : java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in)) {
                     out.add((java.security.cert.X509Certificate) c);
@@ -120,7 +124,7 @@ public record CertDirs(List<Path> roots, Path certDir) {
         }
 
         static java.security.PrivateKey privateKey(Path f) throws IOException {
-            String text = Files.readString(f, StandardCharsets.US_ASCII);
+            String text = new String(SmallFiles.read(f, MAX_FILE, "a key"), StandardCharsets.US_ASCII);
             String type = pemType(text);
             if (type == null) {
                 throw new IOException("not a PEM private key: " + f);

@@ -66,7 +66,8 @@ public final class RegistryClient {
         try {
             return settings.certDirs().read(registry);
         } catch (IOException e) {
-            throw RegistryException.of(registry, null, "reading its TLS files", Errors.oneLine(e), null);
+            // the files are the user's (a --cert-dir, a certs.d folder): an input error, as a bad option is
+            throw new dev.distrolix.InputException(registry + ": reading its TLS files: " + Errors.oneLine(e), e);
         }
     }
 

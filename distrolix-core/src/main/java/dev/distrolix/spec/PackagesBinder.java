@@ -150,6 +150,10 @@ final class PackagesBinder {
         if (!Files.exists(resolved)) {
             throw at.error(file + " does not exist (looked for " + resolved + ")");
         }
+        if (!Files.isRegularFile(resolved) && !Files.isDirectory(resolved)) {
+            throw at.error(file + " is neither a file nor a folder (Nix would wait on a pipe, or read a device without"
+                    + " end)");
+        }
         String fileName = resolved.getFileName() == null ? "" : resolved.getFileName().toString();
         // pkgs/foo/default.nix is "foo": the file name alone would make every such package "default".
         if (fileName.equals("default.nix") && resolved.getParent().getFileName() != null) {

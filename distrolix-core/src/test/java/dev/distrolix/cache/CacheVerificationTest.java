@@ -128,6 +128,38 @@ class CacheVerificationTest {
     }
 
     @Test
+    void aRecordThatIsADeviceOrHugeIsDroppedUnreadAndABuildMissesIt() throws Exception {
+        storeThreeEntries();
+        Path device = dir.resolve("keys").resolve(KEY + ".json");
+        Files.delete(device);
+        Files.createSymbolicLink(device, Path.of("/dev/zero")); // read whole, it never ended
+        Path huge = dir.resolve("keys").resolve(PLAIN_KEY + ".json");
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
+            f.setLength(3L << 30); // sparse: read whole, 'out of memory' and exit 1
+        }
+        try (LayerCache cache = LayerCache.open(dir)) {
+            assertThat(cache.lookup(KEY, Compression.GZIP)).isEmpty();
+            assertThat(cache.lookup(PLAIN_KEY, Compression.NONE)).isEmpty();
+            assertThat(cache.lookup(SAME_BLOB_KEY, Compression.GZIP)).isPresent();
+        }
+        storeThreeEntries();
+        Files.delete(device);
+        Files.createSymbolicLink(device, Path.of("/dev/zero"));
+        CacheVerification.Report r = CacheVerification.verify(dir);
+        assertThat(r.intact()).isFalse();
+        assertThat(r.entries()).isEqualTo(2);
+        assertThat(device).doesNotExist();
+    }
+
+    @Test
+    void aCacheDirThatIsAFileIsAnInputError() throws Exception {
+        Path file = Files.writeString(dir.resolve("a-file"), "x");
+        assertThatThrownBy(() -> LayerCache.open(file)).isInstanceOf(InputException.class)
+                .hasMessage("--cache-dir " + file + ": not a directory");
+        assertThatThrownBy(() -> LayerCache.prune(file, java.time.Duration.ZERO)).isInstanceOf(InputException.class);
+    }
+
+    @Test
     void aFolderWithoutACacheIsAnInputError() {
         assertThatThrownBy(() -> CacheVerification.verify(dir.resolve("none")))
                 .isInstanceOf(InputException.class).hasMessageContaining("no layer cache here");

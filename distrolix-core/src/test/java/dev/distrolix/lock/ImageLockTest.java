@@ -119,6 +119,19 @@ class ImageLockTest {
     }
 
     @Test
+    void aNixConfLargerThanOneIsRefusedUnread() throws Exception {
+        Path big = tmp.resolve("nix.conf");
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(big.toFile(), "rw")) {
+            f.setLength(3L << 30); // sparse: the old whole-file read ended in 'out of memory', exit 1
+        }
+        Map<String, List<String>> s = new HashMap<>();
+        assertThatThrownBy(() -> NixConf.read(big, s)).isInstanceOf(InputException.class)
+                .hasMessage(big + ": larger than 1 MiB; a nix.conf is never that large");
+        NixConf.read(Path.of("/dev/zero"), s); // not a regular file: Nix's defaults are not read from it
+        assertThat(s).isEmpty();
+    }
+
+    @Test
     void nixConfSettingsAndExtras() {
         Map<String, List<String>> s = new HashMap<>();
         NixConf.parse("substituters = https://a https://b # comment\ntrusted-public-keys = k:1\n"

@@ -152,12 +152,23 @@ class RegistryTlsFilesTest {
     void keysThatCannotBeReadAreOneLineErrors() throws Exception {
         Path dir = folder(tmp.resolve("sec1"), "ca.crt", "client.cert", "sec1.key=client.key");
         assertThatThrownBy(() -> RegistryClient.connect(mutual.address(), settings(tmp.resolve("home")).withCertDir(dir)))
-                .isInstanceOf(RegistryException.class)
+                .isInstanceOf(dev.distrolix.InputException.class)
                 .hasMessageContaining(mutual.address() + ": reading its TLS files: key " + dir.resolve("client.key"))
                 .hasMessageContaining("SEC1").hasMessageContaining("openssl pkcs8 -topk8 -nocrypt");
         Path lonely = folder(tmp.resolve("lonely"), "ca.crt", "client.cert");
         assertThatThrownBy(() -> RegistryClient.connect(mutual.address(), settings(tmp.resolve("home")).withCertDir(lonely)))
                 .hasMessageContaining("client certificate " + lonely.resolve("client.cert") + " has no key client.key");
+        // a device (or a pipe) where a certificate should be is refused unread, not read forever
+        Path device = java.nio.file.Files.createDirectories(tmp.resolve("device"));
+        java.nio.file.Files.createSymbolicLink(device.resolve("ca.crt"), Path.of("/dev/zero"));
+        assertThatThrownBy(() -> RegistryClient.connect(mutual.address(), settings(tmp.resolve("home")).withCertDir(device)))
+                .isInstanceOf(dev.distrolix.InputException.class)
+                .hasMessage(mutual.address() + ": reading its TLS files: " + device.resolve("ca.crt")
+                        + ": not a regular file; a certificate is read from a file");
+        Path file = java.nio.file.Files.writeString(tmp.resolve("a-file"), "x");
+        assertThatThrownBy(() -> RegistryClient.connect(mutual.address(), settings(tmp.resolve("home")).withCertDir(file)))
+                .isInstanceOf(dev.distrolix.InputException.class)
+                .hasMessageContaining("certificate folder " + file + " is not a folder");
     }
 
     @Test

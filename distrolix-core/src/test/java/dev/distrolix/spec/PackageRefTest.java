@@ -117,7 +117,7 @@ class PackageRefTest {
     }
 
     @Test
-    void mapFormErrors() {
+    void mapFormErrors() throws Exception {
         files.assertError("image.yaml", "name: app\npackages:\n  - { attr: nginx, flake: \"nixpkgs#nginx\" }\n",
                 "image.yaml:3:20: packages[0]: 'attr' and 'flake' cannot be combined (only 'file' takes an 'attr')");
         files.assertError("image.yaml", "name: app\npackages:\n  - { name: web }\n",
@@ -126,6 +126,12 @@ class PackageRefTest {
                 "image.yaml:3:7: packages[0]: unknown key 'atr' (did you mean 'attr'?)");
         files.assertError("image.yaml", "name: app\npackages: [./missing.nix]\n",
                 "image.yaml:2:12: packages[0]: ./missing.nix does not exist (looked for " + dir + "/missing.nix)");
+        java.nio.file.Files.createSymbolicLink(dir.resolve("zero.nix"), java.nio.file.Path.of("/dev/zero"));
+        files.assertError("image.yaml", "name: app\npackages: [./zero.nix]\n", "image.yaml:2:12: packages[0]:"
+                + " ./zero.nix is neither a file nor a folder (Nix would wait on a pipe, or read a device without end)");
+        files.assertError("image.yaml", "name: app\nnixpkgs: ./zero.nix\npackages: [hello]\n", "image.yaml:2:10:"
+                + " nixpkgs: './zero.nix' is neither a file nor a folder (Nix would wait on a pipe, or read a device"
+                + " without end)");
         files.assertError("image.yaml", "name: app\npackages: [\"hello world\"]\n",
                 "image.yaml:2:12: packages[0]: 'hello world' is not an attribute path, store path, .nix file or"
                         + " flake reference");

@@ -97,6 +97,9 @@ public record AuditPolicy(Severity failOn, Double minEfficiency, Long maxWastedB
                     .readTree(new ByteArrayInputStream(bytes));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw notYaml(file, e);
+        } catch (java.io.CharConversionException e) { // bytes that are not UTF-8, found as the text is decoded
+            throw new InputException(file + ": not valid YAML (" + Printable.shown(JsonTrees.problem(e.getMessage()), 200)
+                    + ")");
         }
         if (root == null || root.isMissingNode() || root.isNull()) {
             return defaults();

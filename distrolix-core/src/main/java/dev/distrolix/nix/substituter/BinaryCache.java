@@ -269,6 +269,10 @@ public final class BinaryCache {
 
     private byte[] getFile(String where, StorePath path, Path file, long limit, MessageDigest md) throws IOException {
         Path p = Path.of(URI.create(where));
+        if (Files.exists(p) && !Files.isRegularFile(p)) {
+            // a pipe's open waits for a writer, a device never ends, a folder fails each retry alike: none is a cache's
+            throw new InputException(where + ": not a regular file (a binary cache's narinfo and NAR files are files)");
+        }
         try (InputStream in = Files.newInputStream(p)) {
             return copy(in, where, path, file, limit, md);
         } catch (NoSuchFileException e) {

@@ -38,6 +38,10 @@ class AuditPolicyFileTest {
                 ":3:1: not valid YAML (expected the node content, but found '<stream end>')");
         assertThat(refused("ignore:\n  - id: \"x\u0001\"\n"))
                 .isEqualTo(":2:11: not valid YAML (special characters are not allowed (U+0001))");
+        Path latin1 = Files.write(dir.resolve("policy.yaml"), "ignore:\n  - id: caf\u00e9\n".getBytes(
+                java.nio.charset.StandardCharsets.ISO_8859_1));
+        assertThatThrownBy(() -> AuditPolicy.load(latin1)).isInstanceOf(InputException.class)
+                .hasMessageStartingWith(latin1 + ": not valid YAML (").hasMessageContaining("multi-byte char");
         assertThat(refused("[".repeat(5000) + "]".repeat(5000) + "\n")).contains("not valid YAML (")
                 .doesNotContain("StreamReadConstraints");
     }
