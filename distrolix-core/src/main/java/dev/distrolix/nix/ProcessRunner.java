@@ -28,8 +28,42 @@ final class ProcessRunner {
         }
     }
 
+    /**
+     * Nix processes still running. Killed when the JVM exits (SIGTERM, Ctrl-C, an error): a nix-instantiate busy
+     * parsing does not stop for its parent's end, and would run on as an orphan.
+     */
+    private static final java.util.Set<Process> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final java.util.concurrent.atomic.AtomicBoolean HOOKED = new java.util.concurrent.atomic.AtomicBoolean();
+    private static final java.util.concurrent.atomic.AtomicBoolean EXITING = new java.util.concurrent.atomic.AtomicBoolean();
+
     private final Map<String, String> environment;
     private final Path workingDirectory;
+
+    /** {@code process}, killed with what it started if the JVM exits before it does. */
+    private static Process tracked(Process process) {
+        if (HOOKED.compareAndSet(false, true)) {
+            try {
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    EXITING.set(true);
+                    LIVE.forEach(ProcessRunner::killNow);
+                }, "distrolix-nix-exit"));
+            } catch (IllegalStateException exiting) {
+                EXITING.set(true);
+            }
+        }
+        LIVE.add(process);
+        process.onExit().thenRun(() -> LIVE.remove(process));
+        if (EXITING.get()) {
+            // started by a thread still running while the JVM exits, after the hook's sweep: killed here instead
+            killNow(process);
+        }
+        return process;
+    }
+
+    private static void killNow(Process p) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+    }
 
     ProcessRunner(Map<String, String> environment, Path workingDirectory) {
         this.environment = Map.copyOf(environment);
@@ -41,7 +75,7 @@ final class ProcessRunner {
         pb.redirectInput(ProcessBuilder.Redirect.PIPE);
         Process process;
         try {
-            process = pb.start();
+            process = tracked(pb.start());
         } catch (IOException e) {
             throw new NixException(command, "cannot run " + command.get(0) + ": " + e.getMessage(), e);
         }
@@ -80,7 +114,7 @@ final class ProcessRunner {
      * and output (its standard error is discarded); the caller bounds its time and ends it ({@link #kill}).
      */
     Process start(List<String> command) throws IOException {
-        return builder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        return tracked(builder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start());
     }
 
     /** {@code command} in this runner's directory, with its environment and nothing else. */
@@ -99,8 +133,7 @@ final class ProcessRunner {
 
     /** Kills the process and what it started (a builder); waits briefly for the process itself to end. */
     static void kill(Process process) {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
+        killNow(process);
         try {
             process.waitFor(KILL_WAIT_MILLIS, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
