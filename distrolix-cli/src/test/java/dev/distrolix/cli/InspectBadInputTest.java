@@ -73,6 +73,7 @@ class InspectBadInputTest {
     void missingImages() throws IOException {
         assertRefused("oci:" + tmp.resolve("nope"), 3, "oci:.*/nope: no such directory");
         assertRefused("oci-archive:" + tmp.resolve("nope.tar"), 3, "oci-archive:.*/nope\\.tar: no such file");
+        assertRefused("docker-archive:/dev/zero", 3, "docker-archive:/dev/zero: not a regular file \\(an archive is read from a file\\)");
         assertRefused("podman:localhost/distrolix-no-such-image:x", 3,
                 "podman:localhost/distrolix-no-such-image:x: no such image in podman \\(.*\\)");
         assertRefused(tmp.resolve("nothing-here").toString(), 3, "'.*/nothing-here': no such image \\(expected oci:DIR.*\\)");

@@ -100,7 +100,7 @@ public final class SpecLoader {
         try {
             bytes = SpecTreeReader.readBounded(in, shownAs);
         } catch (IOException e) {
-            throw SpecException.inFile(shownAs, "cannot read: " + SpecTreeReader.oneLine(String.valueOf(e)), e);
+            throw SpecException.inFile(shownAs, "cannot read: " + SpecTreeReader.readable(e), e);
         }
         return fromBytes(bytes, name, baseDir);
     }

@@ -123,7 +123,9 @@ public final class Transports {
     private static OpenedImage archive(ImageReference ref, String reference, Path file, String select,
                                        boolean docker, Path temp) throws IOException {
         if (!Files.isRegularFile(file)) {
-            throw new InputException(reference + ": no such file");
+            throw new InputException(reference + (!Files.exists(file) ? ": no such file"
+                    : Files.isDirectory(file) ? ": a folder, not an archive (an OCI layout folder is read as oci:DIR)"
+                    : ": not a regular file (an archive is read from a file)"));
         }
         TarArchiveFiles files = new TarArchiveFiles(file, reference);
         AutoCloseable resources = () -> {

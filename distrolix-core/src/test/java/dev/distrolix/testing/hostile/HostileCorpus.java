@@ -508,7 +508,7 @@ public final class HostileCorpus {
         Files.write(garbage, g);
         add("oci-archive: binary garbage", "oci-archive:" + garbage, Stage.OPEN, "not a tar archive");
         Files.createDirectories(dir("a-dir.tar"));
-        add("oci-archive: a directory", "oci-archive:" + dir("a-dir.tar"), Stage.OPEN, "no such file");
+        add("oci-archive: a directory", "oci-archive:" + dir("a-dir.tar"), Stage.OPEN, "a folder, not an archive");
 
         Path bigManifest = HostileTar.sparseFile(dir("big-manifest.tar"),
                 HostileTar.header("manifest.json", '0', (1L << 30)), (1L << 30) + 512 + 1024);
