@@ -36,6 +36,8 @@ class TerminatedNixTest {
         }
         assertThat(nix).as("a Nix process of the build (log: %s)", Files.readString(tmp.resolve("log"))).isPresent();
         List<ProcessHandle> started = cli.descendants().filter(TerminatedNixTest::isNix).toList();
+        // still at work when the CLI is ended: what ends with the CLI below ended because of it
+        assertThat(started).anyMatch(ProcessHandle::isAlive);
         try {
             cli.destroy(); // SIGTERM
             assertThat(cli.waitFor(30, TimeUnit.SECONDS)).as("the CLI ends").isTrue();

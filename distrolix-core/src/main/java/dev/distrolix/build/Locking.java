@@ -18,7 +18,6 @@ import dev.distrolix.spec.ImageSpec;
 import dev.distrolix.spec.PackageEntry;
 import dev.distrolix.spec.SpecLoader;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -353,7 +353,6 @@ public final class RegistryLayers {
         return Optional.ofNullable(byKey.get(key + " " + compression.mediaType()));
     }
 
-
     static String oneLine(Throwable e) {
         return String.valueOf(e.getMessage()).lines().findFirst().orElse(e.getClass().getSimpleName());
     }

@@ -37,7 +37,7 @@ public final class LayerCache implements Closeable {
     private LayerCache(Path dir, boolean exclusive) throws IOException {
         this.dir = dir;
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
-            throw new dev.distrolix.InputException("--cache-dir " + dir + ": not a directory");
+            throw new dev.distrolix.InputException(dir + ": not a directory (a layer cache is a folder)");
         }
         Files.createDirectories(dir.resolve("keys"));
         Files.createDirectories(blobsDir());
@@ -125,7 +125,7 @@ public final class LayerCache implements Closeable {
          * when its digests are not digests.
          */
         static Entry read(Path keyFile) throws IOException {
-            if (!Files.isRegularFile(keyFile)) { // a pipe's open would wait, a device never end
+            if (Files.exists(keyFile) && !Files.isRegularFile(keyFile)) { // a pipe's open would wait, a device never end
                 throw new IOException(keyFile + ": not a regular file");
             }
             byte[] bytes;

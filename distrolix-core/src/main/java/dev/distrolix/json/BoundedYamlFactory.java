@@ -39,11 +39,18 @@ public class BoundedYamlFactory extends YAMLFactory {
     protected final YAMLParser _createParser(InputStream in, IOContext ctxt) throws IOException {
         Reader reader = _createReader(in, null, ctxt);
         StringBuilder text = new StringBuilder();
-        char[] chunk = new char[8192];
-        for (int n; (n = reader.read(chunk)) > 0; ) {
-            text.append(chunk, 0, n);
+        // 1 KiB at a time, as SnakeYAML reads: bytes that do not decode are reported where its reader would have
+        char[] chunk = new char[1024];
+        IOException undecodable = null;
+        try {
+            for (int n; (n = reader.read(chunk)) > 0; ) {
+                text.append(chunk, 0, n);
+            }
+        } catch (java.io.CharConversionException e) {
+            undecodable = e;
         }
-        return parser(ctxt, reader, new ParserImpl(new WholeTextYamlReader("'reader'", text.toString()), _loaderOptions));
+        return parser(ctxt, reader, new ParserImpl(new WholeTextYamlReader("'reader'", text.toString(), undecodable),
+                _loaderOptions));
     }
 
     /** The parser over {@code yaml}; a subclass may return its own kind. */

@@ -20,13 +20,23 @@ public final class WholeTextYamlReader extends StreamReader {
     private final int[] text;
     /** Where the first code point YAML does not allow is, or {@code text.length}. */
     private final int firstNotAllowed;
+    private final java.io.IOException undecodable;
     private int pointer;
     private int documentIndex;
     private int line;
     private int column;
 
     public WholeTextYamlReader(String name, String text) {
+        this(name, text, null);
+    }
+
+    /**
+     * Over {@code text}, the part of a document that decoded; {@code undecodable} (what stopped the decoding) is thrown
+     * as SnakeYAML's reader throws it once the scanner reaches the end of that part.
+     */
+    public WholeTextYamlReader(String name, String text, java.io.IOException undecodable) {
         super("");
+        this.undecodable = undecodable;
         this.name = name;
         this.text = text.codePoints().toArray();
         int bad = 0;
@@ -41,6 +51,9 @@ public final class WholeTextYamlReader extends StreamReader {
         int at = pointer + k;
         if (at >= firstNotAllowed && firstNotAllowed < text.length) {
             throw notAllowed();
+        }
+        if (at >= text.length && undecodable != null) {
+            throw new org.yaml.snakeyaml.error.YAMLException(undecodable);
         }
         return at < text.length;
     }

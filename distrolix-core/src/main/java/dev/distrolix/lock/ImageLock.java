@@ -12,7 +12,6 @@ import dev.distrolix.nix.substituter.NarHash;
 import dev.distrolix.nix.substituter.SubstituterStoreSource;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;

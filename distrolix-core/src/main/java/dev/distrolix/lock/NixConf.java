@@ -38,7 +38,8 @@ public record NixConf(List<String> substituters, List<String> trustedPublicKeys)
                         java.nio.charset.StandardCharsets.UTF_8), s);
             }
         } catch (IOException ignored) {
-            // an unreadable nix.conf gives no defaults; --substituter still works
+            // an unreadable nix.conf gives no defaults; --substituter still works (one larger than any nix.conf is
+            // refused, an InputException: something is wrong there that Nix would trip on too)
         }
     }
 

@@ -15,7 +15,8 @@ import java.util.Map;
  * the started one's answer ({@link NixCli#withEarlyEvaluations}); any other runs as it always did. What the build
  * evaluated is recorded for the next ({@link #record}).
  *
- * <p>An evaluation started and never taken is left to end, never killed (unless the build is interrupted): a
+ * <p>An evaluation started and never taken is left to end, never killed (unless the build is interrupted, or its JVM
+ * exits first: {@link ProcessRunner} then asks it to end, and kills it a second later): a
  * {@code nix-instantiate} opens Nix's database, and one killed can leave its write-ahead log beside it, which the
  * {@link ClosureRecords} would take for a change ({@link #settle}, {@link #close}).
  */

@@ -21,6 +21,8 @@ final class ProcessRunner {
     private static final int STDERR_TAIL_BYTES = 256 * 1024;
     private static final long DRAIN_GRACE_MILLIS = 5_000;
     private static final long KILL_WAIT_MILLIS = 2_000;
+    /** How long Nix processes have to end by themselves when the JVM exits before they are killed. */
+    private static final long EXIT_GRACE_MILLIS = 1_000;
 
     record Result(List<String> command, int exitCode, String stdout, String stderr) {
         boolean ok() {
@@ -29,8 +31,8 @@ final class ProcessRunner {
     }
 
     /**
-     * Nix processes still running. Killed when the JVM exits (SIGTERM, Ctrl-C, an error): a nix-instantiate busy
-     * parsing does not stop for its parent's end, and would run on as an orphan.
+     * Nix processes still running. Ended when the JVM exits (SIGTERM, Ctrl-C, an error; a finished build has waited
+     * for its own): a nix-instantiate busy parsing does not stop for its parent's end, and would run on as an orphan.
      */
     private static final java.util.Set<Process> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private static final java.util.concurrent.atomic.AtomicBoolean HOOKED = new java.util.concurrent.atomic.AtomicBoolean();
@@ -45,7 +47,7 @@ final class ProcessRunner {
             try {
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                     EXITING.set(true);
-                    LIVE.forEach(ProcessRunner::killNow);
+                    endAll(List.copyOf(LIVE));
                 }, "distrolix-nix-exit"));
             } catch (IllegalStateException exiting) {
                 EXITING.set(true);
@@ -58,6 +60,35 @@ final class ProcessRunner {
             killNow(process);
         }
         return process;
+    }
+
+    /**
+     * Asks {@code processes} and what they started to end (SIGTERM: Nix closes its database, a killed one may leave its
+     * write-ahead log, which {@link ClosureRecords} would take for a change), then kills what is left after
+     * {@link #EXIT_GRACE_MILLIS} (a Nix lexing a huge file does not stop for a signal).
+     */
+    private static void endAll(List<Process> processes) {
+        List<ProcessHandle> all = new java.util.ArrayList<>();
+        for (Process p : processes) {
+            all.add(p.toHandle());
+            p.descendants().forEach(all::add);
+        }
+        all.forEach(ProcessHandle::destroy);
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(EXIT_GRACE_MILLIS);
+        for (ProcessHandle h : all) {
+            long left = end - System.nanoTime();
+            if (left > 0) {
+                try {
+                    h.onExit().get(left, TimeUnit.NANOSECONDS);
+                } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                    break; // the grace is over: what is left is killed below
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        all.forEach(ProcessHandle::destroyForcibly);
     }
 
     private static void killNow(Process p) {

@@ -62,10 +62,10 @@ public final class RegistryClient {
                 tokens, fetcher);
     }
 
-    private static TlsFiles tlsFiles(String registry, RegistrySettings settings) throws RegistryException {
+    private static TlsFiles tlsFiles(String registry, RegistrySettings settings) {
         try {
             return settings.certDirs().read(registry);
-        } catch (IOException e) {
+        } catch (IOException | dev.distrolix.InputException e) {
             // the files are the user's (a --cert-dir, a certs.d folder): an input error, as a bad option is
             throw new dev.distrolix.InputException(registry + ": reading its TLS files: " + Errors.oneLine(e), e);
         }

@@ -155,7 +155,7 @@ class CacheVerificationTest {
     void aCacheDirThatIsAFileIsAnInputError() throws Exception {
         Path file = Files.writeString(dir.resolve("a-file"), "x");
         assertThatThrownBy(() -> LayerCache.open(file)).isInstanceOf(InputException.class)
-                .hasMessage("--cache-dir " + file + ": not a directory");
+                .hasMessage(file + ": not a directory (a layer cache is a folder)");
         assertThatThrownBy(() -> LayerCache.prune(file, java.time.Duration.ZERO)).isInstanceOf(InputException.class);
     }
 

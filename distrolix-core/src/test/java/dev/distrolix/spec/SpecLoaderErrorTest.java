@@ -97,9 +97,13 @@ class SpecLoaderErrorTest {
     }
 
     @Test
-    void aCharacterYamlDoesNotAllowIsNamedWhereItIs() {
+    void aCharacterYamlDoesNotAllowIsNamedWhereItIs() throws Exception {
         assertError("name: app\r\nvars:\n  a: \"\u00e9\uD83D\uDE00x\u0007\"\n",
                 "image.yaml:3:10: malformed YAML: special characters are not allowed (U+0007)");
+        Path latin1 = dir.resolve("image.yaml");
+        java.nio.file.Files.write(latin1, "name: caf\u00e9\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        assertThatThrownBy(() -> SpecLoader.load(latin1)).isInstanceOf(SpecException.class)
+                .hasMessageStartingWith(latin1 + ":1:5: malformed YAML: Unexpected EOF in the middle of a multi-byte char");
         assertError("name: app\ntag: v1\u0000\n",
                 "image.yaml:2:8: malformed YAML: special characters are not allowed (U+0000)");
     }

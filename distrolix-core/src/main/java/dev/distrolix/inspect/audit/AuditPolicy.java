@@ -93,7 +93,9 @@ public record AuditPolicy(Severity failOn, Double minEfficiency, Long maxWastedB
         }
         JsonNode root;
         try {
+            // read to its end: a second document, or what YAML does not allow after the first, is refused
             root = new ObjectMapper(new BoundedYamlFactory(BoundedYamlFactory.limits(MAX_ALIASES, MAX_DEPTH, MAX_BYTES)))
+                    .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                     .readTree(new ByteArrayInputStream(bytes));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw notYaml(file, e);

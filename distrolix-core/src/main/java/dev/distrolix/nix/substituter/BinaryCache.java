@@ -271,7 +271,8 @@ public final class BinaryCache {
         Path p = Path.of(URI.create(where));
         if (Files.exists(p) && !Files.isRegularFile(p)) {
             // a pipe's open waits for a writer, a device never ends, a folder fails each retry alike: none is a cache's
-            throw new InputException(where + ": not a regular file (a binary cache's narinfo and NAR files are files)");
+            throw new InputException((path == null ? "" : path + ": ") + where
+                    + ": not a regular file (a binary cache's narinfo and NAR files are files)");
         }
         try (InputStream in = Files.newInputStream(p)) {
             return copy(in, where, path, file, limit, md);
