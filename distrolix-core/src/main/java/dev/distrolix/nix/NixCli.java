@@ -367,15 +367,21 @@ public final class NixCli {
         if (!Files.exists(abs)) {
             throw new NixInputException(List.of(), what + " " + abs + " does not exist", "");
         }
-        if (!Files.isRegularFile(abs) && !Files.isDirectory(abs)) {
-            throw new NixInputException(List.of(), what + " " + abs + " " + NOT_FILE_OR_FOLDER, "");
+        String unfit = unfitForNix(abs);
+        if (unfit != null) {
+            throw new NixInputException(List.of(), what + " " + abs + " " + unfit, "");
         }
         return abs;
     }
 
-    /** Nix opens what it is given and reads it whole: a pipe would keep it waiting, a device reading without end. */
-    private static final String NOT_FILE_OR_FOLDER = "is neither a file nor a folder (Nix would wait on a pipe,"
-            + " or read a device without end)";
+    /**
+     * Why Nix must not be handed {@code path}, an existing one (it opens what it is given and reads it whole: a pipe
+     * would keep it waiting, a device reading without end), or null when it is a file or a folder.
+     */
+    public static String unfitForNix(Path path) {
+        return Files.isRegularFile(path) || Files.isDirectory(path) ? null
+                : "is neither a file nor a folder (Nix would wait on a pipe, or read a device without end)";
+    }
 
     private void checkInclude(String include) {
         if (include == null || include.isBlank() || include.contains("\n")) {
@@ -384,8 +390,8 @@ public final class NixCli {
         String path = include.substring(include.indexOf('=') + 1); // name=PATH, or PATH
         if (!path.isEmpty() && !path.contains(":")) { // a URL (https://, channel:, flake:) is Nix's to fetch
             Path abs = workingDirectory.resolve(path).toAbsolutePath().normalize();
-            if (Files.exists(abs) && !Files.isRegularFile(abs) && !Files.isDirectory(abs)) {
-                throw new dev.distrolix.InputException("-I " + include + ": " + abs + " " + NOT_FILE_OR_FOLDER);
+            if (Files.exists(abs) && unfitForNix(abs) != null) {
+                throw new dev.distrolix.InputException("-I " + include + ": " + abs + " " + unfitForNix(abs));
             }
         }
     }

@@ -150,9 +150,9 @@ final class PackagesBinder {
         if (!Files.exists(resolved)) {
             throw at.error(file + " does not exist (looked for " + resolved + ")");
         }
-        if (!Files.isRegularFile(resolved) && !Files.isDirectory(resolved)) {
-            throw at.error(file + " is neither a file nor a folder (Nix would wait on a pipe, or read a device without"
-                    + " end)");
+        String unfit = dev.distrolix.nix.NixCli.unfitForNix(resolved);
+        if (unfit != null) {
+            throw at.error(file + " " + unfit);
         }
         String fileName = resolved.getFileName() == null ? "" : resolved.getFileName().toString();
         // pkgs/foo/default.nix is "foo": the file name alone would make every such package "default".

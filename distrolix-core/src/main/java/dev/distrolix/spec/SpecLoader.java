@@ -176,9 +176,9 @@ public final class SpecLoader {
             throw value.error("'" + text + "' does not exist (looked for " + path
                     + "; for a NIX_PATH entry write '<" + text + ">')");
         }
-        if (!Files.isDirectory(path) && !Files.isRegularFile(path)) {
-            throw value.error("'" + text + "' is neither a file nor a folder (Nix would wait on a pipe, or read a device"
-                    + " without end)");
+        String unfit = dev.distrolix.nix.NixCli.unfitForNix(path);
+        if (unfit != null) {
+            throw value.error("'" + text + "' " + unfit);
         }
         return new Nixpkgs.LocalPath(path, value.location());
     }
