@@ -39,11 +39,23 @@ public final class NixCli {
     /** A closure query started before its roots were known ({@link #prepareClosureQuery}); taken by the next query. */
     private Prepared prepared;
 
+    /** Nix's database of the local store, where it is read directly for closures ({@link StoreDatabase}), else null. */
+    private final Path storeDatabase;
+
     /**
-     * A started {@code nix-store --serve}, and Nix's database as it was before that process opened it (its write-ahead
-     * log exists while it runs; null without records).
+     * A started {@code nix-store --serve} or an opening of Nix's database (one of them), and Nix's database as it was
+     * before either opened it (its write-ahead log exists while one is open; null without records).
      */
-    private record Prepared(NixServe serve, String stamp) {}
+    private record Prepared(NixServe serve, StoreDatabase.Opening database, String stamp) {
+        void close() {
+            if (serve != null) {
+                serve.close();
+            }
+            if (database != null) {
+                database.close();
+            }
+        }
+    }
 
     private NixCli(Builder b) {
         Map<String, String> env = new HashMap<>(b.environment);
@@ -55,6 +67,7 @@ public final class NixCli {
         this.storeDir = b.storeDir;
         this.closureRecords = null;
         this.early = EarlyEvaluations.none();
+        this.storeDatabase = b.readStoreDatabase ? StoreDatabase.usable(env) : null;
     }
 
     private NixCli(NixCli other, ClosureRecords records, EarlyEvaluations early) {
@@ -66,6 +79,7 @@ public final class NixCli {
         this.closureRecords = records;
         this.early = early;
         this.system = other.system;
+        this.storeDatabase = other.storeDatabase;
     }
 
     /** This Nix, keeping the closures it is asked for in {@code records} and answering from them while they hold. */
@@ -244,10 +258,9 @@ public final class NixCli {
             taken = prepared;
             prepared = null;
         }
-        NixServe serve = taken != null ? taken.serve() : null;
         try {
             if (closureRecords == null) {
-                return new ClosureQuery(tools, queryTimeout, storeDir).query(roots, serve);
+                return ask(roots, taken);
             }
             // with a query prepared, Nix's database as it was before that process opened it (and as it is again once
             // the process has ended): read now, the log it keeps open would be part of the stamp, and no record kept
@@ -257,14 +270,52 @@ public final class NixCli {
             if (known.isPresent()) {
                 return known.get();
             }
-            Closure c = new ClosureQuery(tools, queryTimeout, storeDir).query(roots, serve);
+            Closure c = ask(roots, taken);
             closureRecords.store(roots, c, stamp);
             return c;
         } finally {
-            if (serve != null) {
-                serve.close();
+            if (taken != null) {
+                taken.close();
             }
         }
+    }
+
+    /** Nix's database where it answers, else Nix ({@code taken}'s query where one was prepared). */
+    private Closure ask(Collection<StorePath> roots, Prepared taken) {
+        StoreDatabase.Opening db = taken != null ? taken.database() : openDatabase();
+        if (db != null) {
+            try {
+                Optional<Closure> known = db.closure(roots, storeDir);
+                if (known.isPresent()) {
+                    return known.get();
+                }
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new NixException(List.of("sqlite", storeDatabase.toString()), "the closure query was interrupted",
+                            "");
+                }
+            } finally {
+                if (taken == null) {
+                    db.close();
+                }
+            }
+        }
+        return new ClosureQuery(tools, queryTimeout, storeDir).query(roots, taken != null ? taken.serve() : null);
+    }
+
+    /**
+     * An opening of Nix's database where it is to be read: never where this Nix has no {@code nix-store} (a machine
+     * without Nix stays one, whatever database it holds).
+     */
+    private StoreDatabase.Opening openDatabase() {
+        if (storeDatabase == null) {
+            return null;
+        }
+        try {
+            tools.locate("nix-store");
+        } catch (NixNotFoundException noNix) {
+            return null;
+        }
+        return StoreDatabase.Opening.start(storeDatabase);
     }
 
     /** A closure query started before its roots are known: closed, it ends, asked or not. */
@@ -274,19 +325,20 @@ public final class NixCli {
     }
 
     /**
-     * Starts the next {@link #queryClosure}'s Nix now ({@code nix-store --serve}), so that its start overlaps what
-     * names the roots (an evaluation): a cold build's closure query then costs ~20 ms less. Not where the records are
-     * likely to answer (a warm build asks no Nix for its closure).
+     * Starts the next {@link #queryClosure}'s work now, so that it overlaps what names the roots (an evaluation):
+     * opening Nix's database where it is read, else starting {@code nix-store --serve} (a cold build's closure query
+     * then costs ~20 ms less). Not where the records are likely to answer (a warm build asks no Nix for its closure).
      */
     public PreparedQuery prepareClosureQuery() {
         if (closureRecords != null && !closureRecords.isEmpty()) {
             return () -> { };
         }
         String stamp = closureRecords != null ? closureRecords.stamp() : null;
-        Prepared p = new Prepared(NixServe.start(tools, queryTimeout), stamp);
+        StoreDatabase.Opening db = openDatabase();
+        Prepared p = new Prepared(db == null ? NixServe.start(tools, queryTimeout) : null, db, stamp);
         synchronized (this) {
             if (prepared != null) {
-                prepared.serve().close();
+                prepared.close();
             }
             prepared = p;
         }
@@ -296,7 +348,7 @@ public final class NixCli {
                     prepared = null;
                 }
             }
-            p.serve().close();
+            p.close();
         };
     }
 
@@ -405,8 +457,18 @@ public final class NixCli {
         private Duration buildTimeout = Duration.ofHours(1);
         private Duration queryTimeout = Duration.ofMinutes(5);
         private String storeDir = StorePath.DEFAULT_STORE_DIR;
+        private boolean readStoreDatabase = true;
 
         private Builder() {}
+
+        /**
+         * Whether closures are read from Nix's database of the local store where it can be ({@link StoreDatabase}:
+         * the same answer, without a Nix process); false: always ask Nix's commands. Default: true.
+         */
+        public Builder readStoreDatabase(boolean read) {
+            this.readStoreDatabase = read;
+            return this;
+        }
 
         /** The PATH searched for the Nix tools and passed to them; "" simulates a machine without Nix. */
         public Builder searchPath(String path) {

@@ -74,32 +74,41 @@ class ClosureRecordsIntegrationTest {
 
     /**
      * A closure asked through a query started before its roots (a {@code nix-store --serve} process, which keeps Nix's
-     * database log open while it runs) is recorded under the database as it is once that process has ended: the next
-     * build, with no Nix program to run, is answered from the record; and the process leaves no log behind.
+     * database log open while it runs; or a connection of this JVM's to that database, where it is read directly) is
+     * recorded under the database as it is once that process or connection has ended: the next build, with no Nix
+     * program to run, is answered from the record; and neither leaves a log behind.
      */
     @Test
     void aClosureAskedThroughAPreparedQueryIsRecordedAsTheNextBuildSeesTheDatabase() throws Exception {
-        StorePath root = nix.resolve(PackageRef.parse("top", Optional.of(set)), List.of(),
-                Map.of("tag", UUID.randomUUID().toString())).get(0);
-        ClosureRecords records = ClosureRecords.in(dir.resolve("closures"), RecordKey.in(dir.resolve("key")));
-        assertThat(records.isEmpty()).isTrue();
-        String before = records.stamp();
-        NixCli recording = nix.withClosureRecords(records);
-        Closure asked;
-        try (NixCli.PreparedQuery q = recording.prepareClosureQuery()) {
-            // as while a build evaluates: the process has opened Nix's database (its log is there) before it is asked
-            Path log = ClosureRecords.nixDatabase().resolveSibling("db.sqlite-wal");
-            long deadline = System.nanoTime() + 5_000_000_000L;
-            while (!Files.exists(log) && System.nanoTime() < deadline) {
-                Thread.sleep(5);
+        for (boolean database : List.of(false, true)) {
+            StorePath root = nix.resolve(PackageRef.parse("top", Optional.of(set)), List.of(),
+                    Map.of("tag", UUID.randomUUID().toString())).get(0);
+            ClosureRecords records = ClosureRecords.in(dir.resolve("closures-" + database),
+                    RecordKey.in(dir.resolve("key")));
+            assertThat(records.isEmpty()).isTrue();
+            String before = records.stamp();
+            NixCli recording = TestNix.cli().workingDirectory(dir).readStoreDatabase(database).build()
+                    .withClosureRecords(records);
+            Closure asked;
+            try (NixCli.PreparedQuery q = recording.prepareClosureQuery()) {
+                if (!database) {
+                    // as while a build evaluates: the process has opened Nix's database (its log is there) before it
+                    // is asked
+                    Path log = ClosureRecords.nixDatabase().resolveSibling("db.sqlite-wal");
+                    long deadline = System.nanoTime() + 5_000_000_000L;
+                    while (!Files.exists(log) && System.nanoTime() < deadline) {
+                        Thread.sleep(5);
+                    }
+                    assertThat(log).as("nix-store --serve has Nix's database open").exists();
+                }
+                asked = recording.queryClosure(List.of(root));
             }
-            assertThat(log).as("nix-store --serve has Nix's database open").exists();
-            asked = recording.queryClosure(List.of(root));
+            assertThat(records.isEmpty()).isFalse();
+            assertThat(records.stamp()).as("Nix's database once the query has ended (database read: %s)", database)
+                    .isEqualTo(before);
+            NixCli noNix = TestNix.cli().binDir(Files.createDirectories(dir.resolve("no-nix"))).build()
+                    .withClosureRecords(records);
+            assertThat(noNix.queryClosure(List.of(root)).paths()).isEqualTo(asked.paths()).hasSize(3);
         }
-        assertThat(records.isEmpty()).isFalse();
-        assertThat(records.stamp()).as("Nix's database once nix-store --serve has ended").isEqualTo(before);
-        NixCli noNix = TestNix.cli().binDir(Files.createDirectories(dir.resolve("no-nix"))).build()
-                .withClosureRecords(records);
-        assertThat(noNix.queryClosure(List.of(root)).paths()).isEqualTo(asked.paths()).hasSize(3);
     }
 }

@@ -50,11 +50,14 @@ class NixCliIntegrationTest {
     static Path dir;
     static Path set;
     static NixCli nix;
+    /** Nix's commands alone, never its database read directly ({@link StoreDatabase}). */
+    static NixCli commandsOnly;
 
     @BeforeAll
     static void setUp() throws IOException {
         set = TestNix.packageSet(dir);
         nix = TestNix.cli().workingDirectory(dir).build();
+        commandsOnly = TestNix.cli().workingDirectory(dir).readStoreDatabase(false).build();
     }
 
     @Test
@@ -237,7 +240,7 @@ class NixCliIntegrationTest {
     @Test
     void closureFromPathInfoAndFromNixStoreAgree() {
         StorePath top = only(nix.resolve(PackageRef.parse("top", Optional.of(set))));
-        Closure c = nix.queryClosure(List.of(top));
+        Closure c = commandsOnly.queryClosure(List.of(top));
         assertThat(c.roots()).containsExactly(top);
         assertThat(c.paths()).extracting(StorePath::name)
                 .containsExactlyInAnyOrder("itest-top", "itest-mid", "itest-leaf");
@@ -256,16 +259,19 @@ class NixCliIntegrationTest {
     @Test
     void aClosureQueryStartedBeforeItsRootsAgreesWithPathInfo() {
         StorePath top = only(nix.resolve(PackageRef.parse("top", Optional.of(set))));
-        Closure fromPathInfo = nix.queryClosure(List.of(top));
-        NixCli cli = TestNix.cli().workingDirectory(dir).build();
-        Closure fromServe;
-        try (NixCli.PreparedQuery q = cli.prepareClosureQuery()) {
-            fromServe = cli.queryClosure(List.of(top));
-        }
-        assertThat(fromServe.roots()).isEqualTo(fromPathInfo.roots());
-        assertThat(fromServe.paths()).isEqualTo(fromPathInfo.paths());
-        for (StorePath p : fromPathInfo.paths()) {
-            assertThat(fromServe.info(p)).isEqualTo(fromPathInfo.info(p)); // NAR hash in path-info's form too
+        Closure fromPathInfo = commandsOnly.queryClosure(List.of(top));
+        // prepared: nix-store --serve started where the database is not read, the database opened where it is
+        for (boolean database : List.of(false, true)) {
+            NixCli cli = TestNix.cli().workingDirectory(dir).readStoreDatabase(database).build();
+            Closure prepared;
+            try (NixCli.PreparedQuery q = cli.prepareClosureQuery()) {
+                prepared = cli.queryClosure(List.of(top));
+            }
+            assertThat(prepared.roots()).isEqualTo(fromPathInfo.roots());
+            assertThat(prepared.paths()).isEqualTo(fromPathInfo.paths());
+            for (StorePath p : fromPathInfo.paths()) {
+                assertThat(prepared.info(p)).isEqualTo(fromPathInfo.info(p)); // NAR hash in path-info's form too
+            }
         }
     }
 
@@ -298,7 +304,7 @@ class NixCliIntegrationTest {
 
     @Test
     void aPreparedClosureQueryNeverAskedEndsItsProcessWhenClosed() throws Exception {
-        NixCli cli = TestNix.cli().workingDirectory(dir).build();
+        NixCli cli = TestNix.cli().workingDirectory(dir).readStoreDatabase(false).build();
         NixCli.PreparedQuery q = cli.prepareClosureQuery();
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (serveChildren().isEmpty() && System.nanoTime() < deadline) {
@@ -368,7 +374,7 @@ class NixCliIntegrationTest {
         // nix-store is a name of the multi-call `nix` binary: a link with that name behaves as nix-store
         Path link = Files.createSymbolicLink(bin.resolve("nix-store"), Path.of(nix.locate("nix-store")));
         try {
-            body.accept(TestNix.cli().binDir(bin).build());
+            body.accept(TestNix.cli().binDir(bin).readStoreDatabase(false).build());
         } finally {
             Files.delete(link); // JUnit warns about links leaving @TempDir
         }
