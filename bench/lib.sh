@@ -171,6 +171,23 @@ CONF
   return 1
 }
 
+# bench_lock_paths3000 WORK NAME: the same for the 3,001-path synthetic closure (file://WORK/bincache-paths3000),
+# bench/paths3000.yaml copied to WORK/locked-paths3000 (its package file named by its absolute path) and locked;
+# sets pspec (its spec). A build from it runs no Nix program: the lock is fresh and Nix's database says the local
+# store holds every locked path with its locked NAR hash.
+bench_lock_paths3000() {
+  local work=$1 X=(--extra-experimental-features nix-command) root
+  root=$(readlink -f testing/result/syn-paths3000)
+  nix-store --generate-binary-cache-key "$2" "$work/sk-paths3000" "$work/pk-paths3000" >/dev/null
+  nix "${X[@]}" copy --to "file://$work/bincache-paths3000?compression=zstd" "$root" 2>/dev/null
+  nix "${X[@]}" store sign --store "file://$work/bincache-paths3000" --key-file "$work/sk-paths3000" -r "$root" >/dev/null 2>&1
+  mkdir -p "$work/locked-paths3000"
+  pspec="$work/locked-paths3000/image.yaml"
+  sed "s|\.\./testing/synthetic/|$PWD/testing/synthetic/|" bench/paths3000.yaml > "$pspec"
+  "$D" lock "$pspec" --substituter "file://$work/bincache-paths3000" \
+    --trusted-public-key "$(cat "$work/pk-paths3000")" >/dev/null
+}
+
 # bench_lock_nginx WORK NAME: a signed binary cache of the nginx fixture's closure (file://WORK/bincache, key NAME)
 # and the nginx example copied to WORK/locked with a lock against it; sets lspec (its spec). Needs D and inc.
 bench_lock_nginx() {

@@ -5,6 +5,7 @@
 #   --version          A = java -version of the java distrolix runs on, B = resident distrolix --version
 #   nginx gzip cold    A = tar | pigz -p2 -6 | sha256sum of the closure (the floor), B = resident build --no-cache
 #   paths3000 cold/warm A = the same floor of the 3,001-path closure, B = resident build, cold and warm
+#   paths3000 cold (lock) A = the same floor, B = a resident cold build from a lock (no Nix program runs)
 #   unchanged re-push, edit + push, re-push (lock), edit + push (lock), copy to a new repo:
 #                      A = skopeo copy (as bench/push-bench.sh), B = resident distrolix
 #   cold runner vs warm A = resident edit + push, B = the same from an empty layer cache
@@ -75,6 +76,11 @@ for name in nginx paths3000; do
     bench_pair "$name warm" "$rounds" \
       ":" "$floor" \
       "rm -rf $work/w" "$R build $s $inc -q --cache-dir $work/cache -o oci:$work/w:1"
+    bench_lock_paths3000 "$work" bench-resident-p # sets pspec
+    warm "rm -rf $work/gl; $R build $pspec -q --no-cache -o oci:$work/gl:1"
+    bench_pair "$name cold (lock)" "$rounds" \
+      ":" "$floor" \
+      "rm -rf $work/gl" "$R build $pspec -q --no-cache -o oci:$work/gl:1"
   fi
 done
 
