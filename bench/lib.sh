@@ -171,31 +171,33 @@ CONF
   return 1
 }
 
-# bench_lock_paths3000 WORK NAME: the same for the 3,001-path synthetic closure (file://WORK/bincache-paths3000),
-# bench/paths3000.yaml copied to WORK/locked-paths3000 (its package file named by its absolute path) and locked;
-# sets pspec (its spec). A build from it runs no Nix program: the lock is fresh and Nix's database says the local
+# bench_signed_cache WORK NAME ROOT CACHE: a signed binary cache (file://WORK/CACHE, Nix's default xz NARs) of ROOT's
+# closure, its key pair WORK/CACHE.sk and WORK/CACHE.pk, the key named NAME.
+bench_signed_cache() {
+  local work=$1 X=(--extra-experimental-features nix-command)
+  nix-store --generate-binary-cache-key "$2" "$work/$4.sk" "$work/$4.pk" >/dev/null
+  nix "${X[@]}" copy --to "file://$work/$4" "$3" 2>/dev/null
+  nix "${X[@]}" store sign --store "file://$work/$4" --key-file "$work/$4.sk" -r "$3" >/dev/null 2>&1
+}
+
+# bench_lock_paths3000 WORK NAME: a signed binary cache of the 3,001-path synthetic closure
+# (file://WORK/bincache-paths3000, key NAME) and bench/paths3000.yaml copied to WORK/locked-paths3000 (its package
+# file named by its absolute path) with a lock against it; sets pspec (its spec). Needs D. A build from it runs no Nix program: the lock is fresh and Nix's database says the local
 # store holds every locked path with its locked NAR hash.
 bench_lock_paths3000() {
-  local work=$1 X=(--extra-experimental-features nix-command) root
-  root=$(readlink -f testing/result/syn-paths3000)
-  nix-store --generate-binary-cache-key "$2" "$work/sk-paths3000" "$work/pk-paths3000" >/dev/null
-  nix "${X[@]}" copy --to "file://$work/bincache-paths3000?compression=zstd" "$root" 2>/dev/null
-  nix "${X[@]}" store sign --store "file://$work/bincache-paths3000" --key-file "$work/sk-paths3000" -r "$root" >/dev/null 2>&1
-  mkdir -p "$work/locked-paths3000"
-  pspec="$work/locked-paths3000/image.yaml"
+  bench_signed_cache "$1" "$2" "$(readlink -f testing/result/syn-paths3000)" bincache-paths3000
+  mkdir -p "$1/locked-paths3000"
+  pspec="$1/locked-paths3000/image.yaml"
   sed "s|\.\./testing/synthetic/|$PWD/testing/synthetic/|" bench/paths3000.yaml > "$pspec"
-  "$D" lock "$pspec" --substituter "file://$work/bincache-paths3000" \
-    --trusted-public-key "$(cat "$work/pk-paths3000")" >/dev/null
+  "$D" lock "$pspec" --substituter "file://$1/bincache-paths3000" \
+    --trusted-public-key "$(cat "$1/bincache-paths3000.pk")" >/dev/null
 }
 
 # bench_lock_nginx WORK NAME: a signed binary cache of the nginx fixture's closure (file://WORK/bincache, key NAME)
 # and the nginx example copied to WORK/locked with a lock against it; sets lspec (its spec). Needs D and inc.
 bench_lock_nginx() {
-  local work=$1 X=(--extra-experimental-features nix-command)
-  nix-store --generate-binary-cache-key "$2" "$work/sk" "$work/pk" >/dev/null
-  nix "${X[@]}" copy --to "file://$work/bincache" "$(readlink -f testing/result/nginx)" 2>/dev/null
-  nix "${X[@]}" store sign --store "file://$work/bincache" --key-file "$work/sk" -r "$(readlink -f testing/result/nginx)" >/dev/null 2>&1
-  cp -r examples/nginx "$work/locked"
-  lspec="$work/locked/image.yaml"
-  "$D" lock "$lspec" $inc --substituter "file://$work/bincache" --trusted-public-key "$(cat "$work/pk")" >/dev/null
+  bench_signed_cache "$1" "$2" "$(readlink -f testing/result/nginx)" bincache
+  cp -r examples/nginx "$1/locked"
+  lspec="$1/locked/image.yaml"
+  "$D" lock "$lspec" $inc --substituter "file://$1/bincache" --trusted-public-key "$(cat "$1/bincache.pk")" >/dev/null
 }

@@ -30,6 +30,12 @@ final class CliProcess {
                 options.add("-D" + lib[0] + "=" + dir.resolve(lib[1]));
             }
         }
+        // SQLite's as bin/distrolix names it: else each JVM copies it into the temp folder (left there when killed)
+        Path sqlite = dir.resolve("../../sqlite/org/sqlite/native/Linux")
+                .resolve(System.getProperty("os.arch").equals("aarch64") ? "aarch64" : "x86_64").normalize();
+        if (java.nio.file.Files.isRegularFile(sqlite.resolve("libsqlitejdbc.so"))) {
+            options.add("-Dorg.sqlite.lib.path=" + sqlite);
+        }
         try (var zstd = java.nio.file.Files.newDirectoryStream(dir, "libzstd-jni-*.so")) {
             for (Path p : zstd) {
                 options.add("-DZstdNativePath=" + p);

@@ -177,7 +177,7 @@ class KillCliTest {
         try (Stream<Path> s = dir.getFileName().toString().equals("home") ? Files.walk(dir) : Files.list(dir)) {
             return s.map(p -> dir.relativize(p).toString())
                     .filter(n -> n.contains(".tmp") || n.contains(".part-") || n.startsWith("distrolix-")
-                            || n.endsWith(".tmp"))
+                            || n.endsWith(".tmp") || n.startsWith("sqlite-")) // SQLite's library, copied out
                     .map(n -> dir + "/" + n)
                     .toList();
         }

@@ -184,7 +184,11 @@ final class SignedCache {
     private Cli inNamespace(String mountStore, String checkStore, String... args) {
         List<String> cmd = new ArrayList<>(List.of("unshare", "-m", "--", "bash", "-c",
                 mountStore
-                        + "for f in /usr/bin/nix /usr/bin/nix-* /usr/libexec/nix/*; do"
+                        // nor is Nix's database read directly (its schema hidden, so not known), which would answer
+                        // what only a closure record may answer here; the database's files stay as they are, for the
+                        // records compare them
+                        + "[ -f /nix/var/nix/db/schema ] && mount --bind /dev/null /nix/var/nix/db/schema;"
+                        + " for f in /usr/bin/nix /usr/bin/nix-* /usr/libexec/nix/*; do"
                         + " [ -e \"$f\" ] && mount --bind /bin/false \"$f\"; done;"
                         + " " + checkStore + "! nix-store --version >/dev/null 2>&1 || exit 98;"
                         + " exec \"$@\"",

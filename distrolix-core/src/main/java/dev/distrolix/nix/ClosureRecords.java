@@ -59,7 +59,12 @@ public final class ClosureRecords {
 
     /** {@code $NIX_STATE_DIR/db/db.sqlite}, by default {@code /nix/var/nix/db/db.sqlite}. */
     public static Path nixDatabase() {
-        String state = System.getenv("NIX_STATE_DIR");
+        return nixDatabase(System.getenv());
+    }
+
+    /** The same, of the Nix that runs with {@code env}. */
+    static Path nixDatabase(Map<String, String> env) {
+        String state = env.get("NIX_STATE_DIR");
         return Path.of(state != null && !state.isEmpty() ? state : "/nix/var/nix", "db", "db.sqlite");
     }
 

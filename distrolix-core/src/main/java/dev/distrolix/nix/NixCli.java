@@ -248,9 +248,10 @@ public final class NixCli {
     }
 
     /**
-     * The closure of {@code roots} with NAR sizes, hashes and references: {@code nix path-info --json -r}
-     * (any JSON shape from Nix 2.8 on), falling back to {@code nix-store} queries when that fails; with
-     * {@link #withClosureRecords records}, a recorded closure whose paths are all still the ones recorded instead.
+     * The closure of {@code roots} with NAR sizes, hashes and references: read from Nix's database where it is the
+     * local store's and answers ({@link StoreDatabase}), else {@code nix path-info --json -r} (any JSON shape from
+     * Nix 2.8 on, or a prepared {@code nix-store --serve}), falling back to {@code nix-store} queries when that fails;
+     * with {@link #withClosureRecords records}, a recorded closure whose paths are all still the ones recorded first.
      */
     public Closure queryClosure(Collection<StorePath> roots) {
         Prepared taken;

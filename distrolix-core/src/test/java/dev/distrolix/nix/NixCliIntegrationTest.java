@@ -284,7 +284,7 @@ class NixCliIntegrationTest {
             try (NixCli.PreparedQuery q = serveOnly.prepareClosureQuery()) {
                 c = serveOnly.queryClosure(List.of(top));
             }
-            assertThat(c.info(top).narHash()).isEqualTo(nix.queryClosure(List.of(top)).info(top).narHash())
+            assertThat(c.info(top).narHash()).isEqualTo(commandsOnly.queryClosure(List.of(top)).info(top).narHash())
                     .startsWith("sha256-");
             // unprepared, the same Nix answers through the fallback
             assertThat(serveOnly.queryClosure(List.of(top)).info(top).narHash()).startsWith("sha256:");
@@ -294,11 +294,13 @@ class NixCliIntegrationTest {
     @Test
     void aPreparedClosureQueryOfAnInvalidRootSaysWhatPathInfoSays() {
         StorePath missing = StorePath.parse("/nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-missing");
-        NixCli cli = TestNix.cli().workingDirectory(dir).build();
-        try (NixCli.PreparedQuery q = cli.prepareClosureQuery()) {
-            assertThatThrownBy(() -> cli.queryClosure(List.of(missing)))
-                    .isInstanceOf(NixInputException.class)
-                    .hasMessage("store path " + missing + " does not exist (or is not valid)");
+        for (boolean database : List.of(false, true)) { // nix-store --serve, or Nix's database: then path-info
+            NixCli cli = TestNix.cli().workingDirectory(dir).readStoreDatabase(database).build();
+            try (NixCli.PreparedQuery q = cli.prepareClosureQuery()) {
+                assertThatThrownBy(() -> cli.queryClosure(List.of(missing)))
+                        .isInstanceOf(NixInputException.class)
+                        .hasMessage("store path " + missing + " does not exist (or is not valid)");
+            }
         }
     }
 
@@ -338,7 +340,7 @@ class NixCliIntegrationTest {
     void derivationSystemsReadFromTheDerivationFilesAgreeWithNix() throws IOException {
         StorePath top = only(nix.resolve(PackageRef.parse("top", Optional.of(set))));
         StorePath leaf = only(nix.resolve(PackageRef.parse("leaf", Optional.of(set))));
-        Closure c = nix.queryClosure(List.of(top));
+        Closure c = commandsOnly.queryClosure(List.of(top));
         // both queries name the same deriver, a .drv that exists
         StorePath drv = c.info(top).deriver();
         assertThat(drv).isNotNull();

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Closures read from the real Nix's database ({@link StoreDatabase}) against what Nix's own commands say. */
 @IntegrationTest
 class StoreDatabaseIntegrationTest {
-    private static final Path DB = Path.of("/nix/var/nix/db/db.sqlite");
+    private static final Path DB = ClosureRecords.nixDatabase();
 
     @TempDir
     static Path dir;
@@ -37,9 +37,10 @@ class StoreDatabaseIntegrationTest {
         nix.resolve(PackageRef.parse("top", Optional.of(set))); // built, so that the store holds a closure of ours
     }
 
+    /** The test machines' Nix is a single-user install run as its owner (root in CI): its database is read. */
     @Test
     void thisMachinesDatabaseIsReadHere() {
-        assertThat(StoreDatabase.usable(System.getenv())).isEqualTo(DB);
+        assertThat(StoreDatabase.usable(System.getenv())).as("run the tests as the owner of " + DB).isEqualTo(DB);
         assertThat(StoreDatabase.usable(java.util.Map.of("NIX_REMOTE", "ssh://elsewhere"))).isNull();
         assertThat(StoreDatabase.usable(java.util.Map.of("NIX_REMOTE", "local?root=/tmp/x"))).isNull();
     }
@@ -57,7 +58,8 @@ class StoreDatabaseIntegrationTest {
             List<StorePath> roots = shuffled.subList(0, n);
             Closure fromDb;
             try (StoreDatabase db = StoreDatabase.open(DB)) {
-                fromDb = db.closure(roots, StorePath.DEFAULT_STORE_DIR).orElseThrow();
+                fromDb = db.closure(roots, StorePath.DEFAULT_STORE_DIR)
+                        .orElseThrow(() -> new AssertionError("seed " + seed + ": no answer for " + roots));
             }
             Closure fromNix = commandsOnly.queryClosure(roots);
             assertThat(fromDb.roots()).as("seed %d", seed).isEqualTo(fromNix.roots());

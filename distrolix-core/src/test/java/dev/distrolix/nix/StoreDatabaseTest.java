@@ -88,13 +88,14 @@ class StoreDatabaseTest {
     }
 
     @Test
-    void readingLeavesTheDatabaseAsItWasAndWritesNothing() throws Exception {
+    void readingLeavesTheDatabasesContentAsItWas() throws Exception {
         byte[] before = Files.readAllBytes(db);
         try (StoreDatabase d = StoreDatabase.open(db)) {
             assertThat(d.closure(List.of(store("cccccccccccccccccccccccccccccccc-app")), "/nix/store")).isPresent();
         }
         assertThat(Files.readAllBytes(db)).isEqualTo(before);
-        // as Nix's last connection does, the log and its index go with the connection
+        // as Nix's last connection does, the log and its index go with the connection (nothing was in the log here, so
+        // the file's bytes are the same too)
         assertThat(db.resolveSibling("db.sqlite-wal")).doesNotExist();
         assertThat(db.resolveSibling("db.sqlite-shm")).doesNotExist();
         // and nothing is ever made where there is no database
@@ -106,7 +107,8 @@ class StoreDatabaseTest {
 
     @Test
     void onlyTheLocalStoresDatabaseOfTheSchemaKnownHereOwnedByThisUserIsRead() throws IOException {
-        Map<String, String> env = new HashMap<>(Map.of("NIX_STATE_DIR", dir.resolve("state").toString()));
+        Map<String, String> env = new HashMap<>(Map.of("NIX_STATE_DIR", dir.resolve("state").toString(),
+                "NIX_CONF_DIR", dir.toString())); // no nix.conf: this machine's is not read
         assertThat(StoreDatabase.usable(env)).isEqualTo(db);
         for (String local : List.of("", "local", "auto", "daemon")) {
             env.put("NIX_REMOTE", local);
@@ -128,11 +130,55 @@ class StoreDatabaseTest {
     }
 
     @Test
-    void hexHashesAreReadWithoutTheGeneralRuleAndOthersByIt() {
-        assertThat(StoreDatabase.sri("sha256:" + HEX_A)).isEqualTo(NixServe.sri("sha256:" + HEX_A));
-        assertThat(StoreDatabase.sri("sha256:" + HEX_A.toUpperCase())).isEqualTo(NixServe.sri("sha256:" + HEX_A));
-        assertThatThrownBy(() -> StoreDatabase.sri("sha256:" + HEX_A.substring(1) + "g"))
+    void hexHashesOfEitherCaseAreReadAndOthersRefused() {
+        String sri = NixServe.sri("sha256:" + HEX_A);
+        assertThat(NixServe.sri("sha256:" + HEX_A.toUpperCase())).isEqualTo(sri);
+        assertThatThrownBy(() -> NixServe.sri("sha256:" + HEX_A.substring(1) + "g"))
                 .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> NixServe.sri("sha256:" + HEX_A.substring(1) + "\u0663")) // a digit, not ASCII
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a sha256 hash");
+    }
+
+    @Test
+    void aDatabaseOfAnotherUserIsNotRead() throws Exception {
+        Map<String, String> env = Map.of("NIX_STATE_DIR", dir.resolve("state").toString(), "NIX_CONF_DIR", dir.toString());
+        assertThat(StoreDatabase.usable(env)).isEqualTo(db);
+        Object me = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        if (me.equals(0)) { // root can give it away; another user cannot, and then it is theirs already
+            Files.setAttribute(db, "unix:uid", 65534);
+            assertThat(StoreDatabase.usable(env)).isNull();
+        }
+    }
+
+    @Test
+    void theStoreNixUsesIsReadFromItsSettings() throws IOException {
+        Path conf = Files.createDirectories(dir.resolve("conf"));
+        Map<String, String> env = new HashMap<>(Map.of("NIX_CONF_DIR", conf.toString(), "HOME", dir.toString(),
+                "XDG_CONFIG_HOME", dir.resolve("xdg").toString()));
+        assertThat(StoreSetting.local(env)).isTrue();
+        Files.writeString(conf.resolve("nix.conf"), "sandbox = false\nstore = ssh-ng://builder # remote\n");
+        assertThat(StoreSetting.local(env)).isFalse();
+        Path user = Files.createDirectories(dir.resolve("xdg/nix")).resolve("nix.conf");
+        Files.writeString(user, "store = daemon\n"); // the user's replaces the system's
+        assertThat(StoreSetting.local(env)).isTrue();
+        env.put("NIX_CONFIG", "store = local?root=/elsewhere");
+        assertThat(StoreSetting.local(env)).isFalse();
+        env.put("NIX_REMOTE", "local"); // Nix takes the variable over the setting
+        assertThat(StoreSetting.local(env)).isTrue();
+        env.remove("NIX_REMOTE");
+        env.put("NIX_CONFIG", "store = auto");
+        assertThat(StoreSetting.local(env)).isTrue();
+        Files.writeString(user, "!include /etc/nix/other.conf\n"); // what an included file says is not read here
+        env.remove("NIX_CONFIG");
+        assertThat(StoreSetting.local(env)).isFalse();
+        Files.writeString(user, "!include /etc/nix/other.conf\nstore = auto\n"); // decided again after it
+        assertThat(StoreSetting.local(env)).isTrue();
+        Files.writeString(conf.resolve("nix.conf"), "store = local\n");
+        env.put("NIX_STATE_DIR", dir.resolve("state").toString());
+        env.put("NIX_CONFIG", "store = ssh://elsewhere");
+        assertThat(StoreDatabase.usable(env)).isNull();
+        env.put("NIX_CONFIG", "");
+        assertThat(StoreDatabase.usable(env)).isEqualTo(db);
     }
 
     private Optional<Closure> closure(StorePath... roots) throws IOException {

@@ -36,13 +36,22 @@ public final class NarHash {
         if (body.length() == 52) {
             return new NarHash(Nix32.decode(body, 32));
         }
-        if (body.length() == 64 && body.matches("[0-9a-fA-F]{64}")) {
+        if (body.length() == 64 && isHex(body)) { // no regular expression: a closure read has thousands
             return new NarHash(HexFormat.of().parseHex(body));
         }
         if (body.length() == 44) {
             return new NarHash(base64(body, s));
         }
         throw new IllegalArgumentException("not a sha256 hash: '" + s + "'");
+    }
+
+    private static boolean isHex(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (!HexFormat.isHexDigit(s.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static byte[] base64(String b, String whole) {

@@ -1,0 +1,73 @@
+package dev.distrolix.nix;
+
+import dev.distrolix.SmallFiles;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Which store Nix uses, as its settings say: {@code NIX_REMOTE}, then the {@code store} setting of nix.conf in
+ * {@code $NIX_CONF_DIR} (default /etc/nix), of {@code $XDG_CONFIG_HOME/nix/nix.conf} (default ~/.config) and of
+ * {@code $NIX_CONFIG}, a later one replacing an earlier one, as Nix reads them. Asked only whether that is the local
+ * store, the one whose database is read directly ({@link StoreDatabase}); where the settings include other files, the
+ * answer is no: what they say is not read here.
+ */
+final class StoreSetting {
+    /** The local store's names: Nix's default, the store itself, and the daemon that serves it. */
+    private static final Set<String> LOCAL = Set.of("", "auto", "local", "daemon");
+    private static final int MAX_BYTES = 1 << 20;
+    /** A setting that cannot be known here (an include). */
+    private static final String UNKNOWN = "\0unknown";
+
+    private StoreSetting() {
+    }
+
+    /** Whether Nix, run with {@code env}, uses the local store. */
+    static boolean local(Map<String, String> env) {
+        String remote = env.get("NIX_REMOTE");
+        if (remote != null) {
+            return LOCAL.contains(remote); // Nix takes NIX_REMOTE over the setting
+        }
+        String store = null;
+        String confDir = env.getOrDefault("NIX_CONF_DIR", "/etc/nix");
+        String home = env.getOrDefault("HOME", "");
+        String config = env.getOrDefault("XDG_CONFIG_HOME", home.isEmpty() ? "" : home + "/.config");
+        for (Path file : config.isEmpty() ? new Path[] {Path.of(confDir, "nix.conf")}
+                : new Path[] {Path.of(confDir, "nix.conf"), Path.of(config, "nix", "nix.conf")}) {
+            try {
+                if (Files.isRegularFile(file)) {
+                    store = setting(new String(SmallFiles.read(file, MAX_BYTES, "a nix.conf"), StandardCharsets.UTF_8),
+                            store);
+                }
+            } catch (IOException | RuntimeException unreadable) {
+                return false; // Nix may read what this cannot
+            }
+        }
+        String inline = env.get("NIX_CONFIG");
+        if (inline != null) {
+            store = setting(inline, store);
+        }
+        return store == null || LOCAL.contains(store);
+    }
+
+    /** {@code store} as {@code text} leaves it, {@code before} where it does not set it. */
+    static String setting(String text, String before) {
+        String store = before;
+        for (String line : text.split("\n")) {
+            int hash = line.indexOf('#');
+            String l = (hash >= 0 ? line.substring(0, hash) : line).strip();
+            if (l.startsWith("include ") || l.startsWith("!include ")) {
+                store = UNKNOWN;
+                continue;
+            }
+            int eq = l.indexOf('=');
+            if (eq > 0 && l.substring(0, eq).strip().equals("store")) { // after an include, it decides again
+                store = l.substring(eq + 1).strip();
+            }
+        }
+        return store;
+    }
+}
