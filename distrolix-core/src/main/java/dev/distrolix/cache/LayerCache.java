@@ -125,15 +125,11 @@ public final class LayerCache implements Closeable {
          * when its digests are not digests.
          */
         static Entry read(Path keyFile) throws IOException {
-            if (Files.exists(keyFile) && !Files.isRegularFile(keyFile)) { // a pipe's open would wait, a device never end
-                throw new IOException(keyFile + ": not a regular file");
-            }
             byte[] bytes;
-            try (java.io.InputStream in = Files.newInputStream(keyFile)) {
-                bytes = in.readNBytes(MAX_RECORD + 1);
-            }
-            if (bytes.length > MAX_RECORD) {
-                throw new IOException(keyFile + ": larger than a record is");
+            try {
+                bytes = dev.distrolix.SmallFiles.read(keyFile, MAX_RECORD, "a cache record");
+            } catch (dev.distrolix.InputException notARecord) { // a pipe, a device, a huge file: damaged, so a miss
+                throw new IOException(notARecord.getMessage(), notARecord);
             }
             JsonNode rec = dev.distrolix.json.JsonTrees.read(bytes);
             return new Entry(Digest.parse(rec.path("digest").asText()), Digest.parse(rec.path("diffId").asText()),

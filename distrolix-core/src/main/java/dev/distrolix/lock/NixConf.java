@@ -1,7 +1,7 @@
 package dev.distrolix.lock;
 
+import dev.distrolix.nix.NixSettings;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,10 +17,9 @@ import java.util.Map;
 public record NixConf(List<String> substituters, List<String> trustedPublicKeys) {
     public static NixConf load() {
         Map<String, List<String>> s = new LinkedHashMap<>();
-        String confDir = System.getenv().getOrDefault("NIX_CONF_DIR", "/etc/nix");
-        read(Path.of(confDir, "nix.conf"), s);
-        Path user = dev.distrolix.CacheDirs.userConfig();
-        read(user.resolve("nix/nix.conf"), s);
+        for (Path file : NixSettings.files(System.getenv(), Path.of(System.getProperty("user.home")))) {
+            read(file, s);
+        }
         String env = System.getenv("NIX_CONFIG");
         if (env != null) {
             parse(env, s);
@@ -28,14 +27,11 @@ public record NixConf(List<String> substituters, List<String> trustedPublicKeys)
         return new NixConf(s.getOrDefault("substituters", List.of()), s.getOrDefault("trusted-public-keys", List.of()));
     }
 
-    /** Nix's own configuration is a few lines; a bound, so that a huge file is refused, not read into the heap. */
-    private static final int MAX_BYTES = 1 << 20;
-
     static void read(Path file, Map<String, List<String>> s) {
         try {
-            if (Files.isRegularFile(file)) {
-                parse(new String(dev.distrolix.SmallFiles.read(file, MAX_BYTES, "a nix.conf"),
-                        java.nio.charset.StandardCharsets.UTF_8), s);
+            String text = NixSettings.read(file);
+            if (text != null) {
+                parse(text, s);
             }
         } catch (IOException ignored) {
             // an unreadable nix.conf gives no defaults; --substituter still works (one larger than any nix.conf is
@@ -44,16 +40,9 @@ public record NixConf(List<String> substituters, List<String> trustedPublicKeys)
     }
 
     static void parse(String text, Map<String, List<String>> s) {
-        for (String line : text.split("\n")) {
-            int hash = line.indexOf('#');
-            String l = (hash >= 0 ? line.substring(0, hash) : line).strip();
-            int eq = l.indexOf('=');
-            if (eq <= 0) {
-                continue;
-            }
-            String key = l.substring(0, eq).strip();
+        NixSettings.parse(text, (key, value) -> {
             List<String> values = new ArrayList<>();
-            for (String v : l.substring(eq + 1).strip().split("\\s+")) {
+            for (String v : value.split("\\s+")) {
                 if (!v.isEmpty()) {
                     values.add(v);
                 }
@@ -61,7 +50,7 @@ public record NixConf(List<String> substituters, List<String> trustedPublicKeys)
             boolean extra = key.startsWith("extra-");
             String name = extra ? key.substring(6) : key;
             if (!name.equals("substituters") && !name.equals("trusted-public-keys")) {
-                continue;
+                return;
             }
             if (extra) {
                 List<String> all = new ArrayList<>(s.getOrDefault(name, List.of()));
@@ -70,6 +59,6 @@ public record NixConf(List<String> substituters, List<String> trustedPublicKeys)
             } else {
                 s.put(name, values);
             }
-        }
+        });
     }
 }

@@ -39,8 +39,11 @@ public final class NixCli {
     /** A closure query started before its roots were known ({@link #prepareClosureQuery}); taken by the next query. */
     private Prepared prepared;
 
-    /** Nix's database of the local store, where it is read directly for closures ({@link StoreDatabase}), else null. */
-    private final Path storeDatabase;
+    /**
+     * The environment whose Nix's database is read directly for closures ({@link StoreDatabase}), looked at when a
+     * closure is first asked for; null where it is not to be read.
+     */
+    private final Map<String, String> databaseEnvironment;
 
     /**
      * A started {@code nix-store --serve} or an opening of Nix's database (one of them), and Nix's database as it was
@@ -67,7 +70,7 @@ public final class NixCli {
         this.storeDir = b.storeDir;
         this.closureRecords = null;
         this.early = EarlyEvaluations.none();
-        this.storeDatabase = b.readStoreDatabase ? StoreDatabase.usable(env) : null;
+        this.databaseEnvironment = b.readStoreDatabase ? Map.copyOf(env) : null;
     }
 
     private NixCli(NixCli other, ClosureRecords records, EarlyEvaluations early) {
@@ -79,7 +82,7 @@ public final class NixCli {
         this.closureRecords = records;
         this.early = early;
         this.system = other.system;
-        this.storeDatabase = other.storeDatabase;
+        this.databaseEnvironment = other.databaseEnvironment;
     }
 
     /** This Nix, keeping the closures it is asked for in {@code records} and answering from them while they hold. */
@@ -291,7 +294,7 @@ public final class NixCli {
                     return known.get();
                 }
                 if (Thread.currentThread().isInterrupted()) {
-                    throw new NixException(List.of("sqlite", storeDatabase.toString()), "the closure query was interrupted",
+                    throw new NixException(List.of("sqlite", db.file().toString()), "the closure query was interrupted",
                             "");
                 }
             } finally {
@@ -308,7 +311,7 @@ public final class NixCli {
      * without Nix stays one, whatever database it holds).
      */
     private StoreDatabase.Opening openDatabase() {
-        if (storeDatabase == null) {
+        if (databaseEnvironment == null) {
             return null;
         }
         try {
@@ -316,7 +319,8 @@ public final class NixCli {
         } catch (NixNotFoundException noNix) {
             return null;
         }
-        return StoreDatabase.Opening.start(storeDatabase);
+        Path db = StoreDatabase.usable(databaseEnvironment);
+        return db == null ? null : StoreDatabase.Opening.start(db);
     }
 
     /** A closure query started before its roots are known: closed, it ends, asked or not. */

@@ -199,8 +199,10 @@ final class StoreDatabase implements AutoCloseable {
         private final AtomicReference<StoreDatabase> opened = new AtomicReference<>();
         private volatile boolean closed;
         private final Background<StoreDatabase> task;
+        private final Path file;
 
         private Opening(Path db) {
+            file = db;
             task = Background.start("distrolix-nix-database", () -> {
                 StoreDatabase d = open(db);
                 opened.set(d);
@@ -216,6 +218,11 @@ final class StoreDatabase implements AutoCloseable {
 
         static Opening start(Path db) {
             return new Opening(db);
+        }
+
+        /** The database being opened. */
+        Path file() {
+            return file;
         }
 
         /** {@link StoreDatabase#closure}, empty also where the database could not be opened or read. */

@@ -1,9 +1,6 @@
 package dev.distrolix.nix;
 
-import dev.distrolix.SmallFiles;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
@@ -18,7 +15,6 @@ import java.util.Set;
 final class StoreSetting {
     /** The local store's names: Nix's default, the store itself, and the daemon that serves it. */
     private static final Set<String> LOCAL = Set.of("", "auto", "local", "daemon");
-    private static final int MAX_BYTES = 1 << 20;
     /** A setting that cannot be known here (an include). */
     private static final String UNKNOWN = "\0unknown";
 
@@ -31,16 +27,13 @@ final class StoreSetting {
         if (remote != null) {
             return LOCAL.contains(remote); // Nix takes NIX_REMOTE over the setting
         }
-        String store = null;
-        String confDir = env.getOrDefault("NIX_CONF_DIR", "/etc/nix");
         String home = env.getOrDefault("HOME", "");
-        String config = env.getOrDefault("XDG_CONFIG_HOME", home.isEmpty() ? "" : home + "/.config");
-        for (Path file : config.isEmpty() ? new Path[] {Path.of(confDir, "nix.conf")}
-                : new Path[] {Path.of(confDir, "nix.conf"), Path.of(config, "nix", "nix.conf")}) {
+        String store = null;
+        for (Path file : NixSettings.files(env, home.isEmpty() ? null : Path.of(home))) {
             try {
-                if (Files.isRegularFile(file)) {
-                    store = setting(new String(SmallFiles.read(file, MAX_BYTES, "a nix.conf"), StandardCharsets.UTF_8),
-                            store);
+                String text = NixSettings.read(file);
+                if (text != null) {
+                    store = setting(text, store);
                 }
             } catch (IOException | RuntimeException unreadable) {
                 return false; // Nix may read what this cannot
@@ -55,19 +48,14 @@ final class StoreSetting {
 
     /** {@code store} as {@code text} leaves it, {@code before} where it does not set it. */
     static String setting(String text, String before) {
-        String store = before;
-        for (String line : text.split("\n")) {
-            int hash = line.indexOf('#');
-            String l = (hash >= 0 ? line.substring(0, hash) : line).strip();
-            if (l.startsWith("include ") || l.startsWith("!include ")) {
-                store = UNKNOWN;
-                continue;
+        String[] store = {before};
+        NixSettings.parse(text, (name, value) -> {
+            if (name.equals("include") || name.equals("!include")) {
+                store[0] = UNKNOWN;
+            } else if (name.equals("store")) { // after an include, it decides again
+                store[0] = value;
             }
-            int eq = l.indexOf('=');
-            if (eq > 0 && l.substring(0, eq).strip().equals("store")) { // after an include, it decides again
-                store = l.substring(eq + 1).strip();
-            }
-        }
-        return store;
+        });
+        return store[0];
     }
 }
