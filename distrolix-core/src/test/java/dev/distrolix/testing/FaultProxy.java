@@ -179,16 +179,16 @@ public final class FaultProxy implements AutoCloseable {
                 Fault fault = match(req);
                 if (fault instanceof Fault.Respond r) {
                     copyBody(in, OutputStream.nullOutputStream(), head.headers, false, -1);
-                    respond(out, r.status(), r.headers(), req.method().equals("HEAD") ? "" : r.body());
                     record(req, r.status() + " (injected)");
+                    respond(out, r.status(), r.headers(), req.method().equals("HEAD") ? "" : r.body());
                     continue;
                 }
                 if (fault instanceof Fault.RedirectTo r) {
                     copyBody(in, OutputStream.nullOutputStream(), head.headers, false, -1);
                     storageAuthorization = req.header("authorization");
                     String mark = (req.path().contains("?") ? "&" : "?") + STORAGE_MARK;
-                    respond(out, 307, Map.of("Location", "http://" + r.host() + ":" + port() + req.path() + mark), "");
                     record(req, "307 (injected)");
+                    respond(out, 307, Map.of("Location", "http://" + r.host() + ":" + port() + req.path() + mark), "");
                     continue;
                 }
                 if (fault instanceof Fault.Delay d) {
@@ -222,13 +222,14 @@ public final class FaultProxy implements AutoCloseable {
                 if (resp == null) {
                     return;
                 }
+                // logged before the client can see the answer, so a test that has its answer finds it logged
+                record(req, String.valueOf(resp.status));
                 out.write(resp.raw);
                 boolean noBody = req.method.equals("HEAD") || resp.status == 204 || resp.status == 304;
                 if (!noBody) {
                     copyBody(upIn, out, resp.headers, true, -1);
                 }
                 out.flush();
-                record(req, String.valueOf(resp.status));
                 if ("close".equalsIgnoreCase(resp.headers.get("connection"))) {
                     return;
                 }
