@@ -284,33 +284,31 @@ public final class NixCli {
         }
     }
 
-    /** Nix's database where it answers, else Nix ({@code taken}'s query where one was prepared). */
+    /**
+     * Nix's database where it answers (the one {@code taken} opened beside the evaluation, else read here), else Nix
+     * ({@code taken}'s query where one was prepared).
+     */
     private Closure ask(Collection<StorePath> roots, Prepared taken) {
-        StoreDatabase.Opening db = taken != null ? taken.database() : openDatabase();
+        StoreDatabase.Opening opened = taken != null ? taken.database() : null;
+        Path db = opened != null ? opened.file() : taken == null ? usableDatabase() : null;
         if (db != null) {
-            try {
-                Optional<Closure> known = db.closure(roots, storeDir);
-                if (known.isPresent()) {
-                    return known.get();
-                }
-                if (Thread.currentThread().isInterrupted()) {
-                    throw new NixException(List.of("sqlite", db.file().toString()), "the closure query was interrupted",
-                            "");
-                }
-            } finally {
-                if (taken == null) {
-                    db.close();
-                }
+            Optional<Closure> known = opened != null ? opened.closure(roots, storeDir)
+                    : StoreDatabase.closure(db, roots, storeDir);
+            if (known.isPresent()) {
+                return known.get();
+            }
+            if (Thread.currentThread().isInterrupted()) {
+                throw new NixException(List.of("sqlite", db.toString()), "the closure query was interrupted", "");
             }
         }
         return new ClosureQuery(tools, queryTimeout, storeDir).query(roots, taken != null ? taken.serve() : null);
     }
 
     /**
-     * An opening of Nix's database where it is to be read: never where this Nix has no {@code nix-store} (a machine
+     * Nix's database where it is to be read, else null: never where this Nix has no {@code nix-store} (a machine
      * without Nix stays one, whatever database it holds).
      */
-    private StoreDatabase.Opening openDatabase() {
+    private Path usableDatabase() {
         if (databaseEnvironment == null) {
             return null;
         }
@@ -319,8 +317,7 @@ public final class NixCli {
         } catch (NixNotFoundException noNix) {
             return null;
         }
-        Path db = StoreDatabase.usable(databaseEnvironment);
-        return db == null ? null : StoreDatabase.Opening.start(db);
+        return StoreDatabase.usable(databaseEnvironment);
     }
 
     /** A closure query started before its roots are known: closed, it ends, asked or not. */
@@ -339,7 +336,8 @@ public final class NixCli {
             return () -> { };
         }
         String stamp = closureRecords != null ? closureRecords.stamp() : null;
-        StoreDatabase.Opening db = openDatabase();
+        Path usable = usableDatabase();
+        StoreDatabase.Opening db = usable == null ? null : StoreDatabase.Opening.start(usable);
         Prepared p = new Prepared(db == null ? NixServe.start(tools, queryTimeout) : null, db, stamp);
         synchronized (this) {
             if (prepared != null) {

@@ -151,6 +151,18 @@ final class StoreDatabase implements AutoCloseable {
         return closure(roots, storeDir, rows);
     }
 
+    /**
+     * {@link #closure(Collection, String)} of {@code db}, opened here and closed after; empty also where it cannot be
+     * opened or read (Nix is asked instead).
+     */
+    static Optional<Closure> closure(Path db, Collection<StorePath> roots, String storeDir) {
+        try (StoreDatabase d = open(db)) {
+            return d.closure(roots, storeDir);
+        } catch (IOException | RuntimeException cannot) {
+            return Optional.empty();
+        }
+    }
+
     /** One ValidPaths row of the closure; {@code references}: its references' ids, space-separated (null: none). */
     record Row(String path, String hash, long narSize, String deriver, String references) {}
 
