@@ -246,6 +246,7 @@ public final class Distrolix {
     public static void prepareResident() {
         System.setProperty("picocli.disable.closures", "true");
         EarlyInit.start();
+        dev.distrolix.nix.SpareEvaluations.enable(); // a later build's Nix starts between runs
     }
 
     /**

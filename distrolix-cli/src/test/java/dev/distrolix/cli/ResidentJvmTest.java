@@ -274,6 +274,55 @@ class ResidentJvmTest {
                 "refused a run: another working directory under the same name");
     }
 
+    /** The resident JVM's spare evaluations: its children waiting for an expression. */
+    private static List<ProcessHandle> spares(long pid) {
+        return ProcessHandle.of(pid).stream().flatMap(ProcessHandle::children)
+                .filter(p -> p.info().commandLine().orElse("").endsWith(" --eval --strict -")).toList();
+    }
+
+    @Test
+    void aBuildThereEvaluatesOnANixStartedBeforeItAndTheSpareEndsWithTheJvm() throws Exception {
+        // a package of this test's own, built by the first build (a JVM of its own); the builds after only evaluate
+        Files.writeString(work.resolve("pkg.nix"), "builtins.derivation { name = \"spare-" + System.nanoTime()
+                + "\"; system = builtins.currentSystem; builder = \"/bin/sh\"; args = [ \"-c\" \"echo > $out\" ]; }\n");
+        Files.writeString(work.resolve("image.yaml"), "name: spare\ntag: t\npackages:\n  - ./pkg.nix\n");
+        List<String> build = List.of("build", "-q", "--no-cache", "image.yaml", "-o", "oci:out:t");
+        Fixtures.Exit own = exec(work, Map.of("DISTROLIX_DAEMON", "0"), null, build);
+        assertThat(own.code()).as(own.err()).isZero();
+        startResident(work, Map.of());
+        long pid = pids().get(0);
+        assertThat(spares(pid)).as("no build yet, no spare").isEmpty();
+        Fixtures.Exit first = resident(build.toArray(String[]::new));
+        assertThat(first).isEqualTo(own);
+        List<ProcessHandle> spare = waitForSpare(pid, List.of());
+        // the next build takes it (it ends) and a new one waits for the build after
+        Fixtures.Exit second = resident(build.toArray(String[]::new));
+        assertThat(second).isEqualTo(own);
+        spare.get(0).onExit().get(10, TimeUnit.SECONDS);
+        List<ProcessHandle> next = waitForSpare(pid, spare);
+        // stopped, the JVM ends its spare: no Nix is left waiting
+        Fixtures.Exit stop = exec(work, Map.of("DISTROLIX_DAEMON", "stop"), null, List.of());
+        assertThat(stop.code()).as(stop.err()).isZero();
+        awaitEnd(pid);
+        next.get(0).onExit().get(10, TimeUnit.SECONDS);
+        assertThat(next.get(0).isAlive()).isFalse();
+    }
+
+    /** The one spare of the JVM {@code pid} other than {@code before}'s, once there (up to 10 s). */
+    private static List<ProcessHandle> waitForSpare(long pid, List<ProcessHandle> before) throws InterruptedException {
+        List<ProcessHandle> now = List.of();
+        for (int i = 0; i < 100; i++) {
+            now = spares(pid).stream().filter(p -> !before.contains(p)).toList();
+            if (!now.isEmpty()) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        assertThat(now).as("a spare evaluation waits (children: %s)", ProcessHandle.of(pid).stream()
+                .flatMap(ProcessHandle::children).map(p -> p.info().commandLine().orElse("?")).toList()).hasSize(1);
+        return now;
+    }
+
     @Test
     void anIdleJvmEnds() throws Exception {
         startResident(work, Map.of("DISTROLIX_DAEMON_IDLE", "2"));

@@ -69,7 +69,8 @@ public final class ClosureRecords {
     }
 
     /**
-     * The database's state: size, inode and times of its file and of its write-ahead log (or that there is none);
+     * The database's state: size, inode and times of its file and of its write-ahead log (or that there is none, or
+     * an empty one);
      * null when it cannot be read (then nothing is recorded or believed).
      */
     static String databaseStamp(Path db) {
@@ -77,6 +78,12 @@ public final class ClosureRecords {
         for (Path f : List.of(db, db.resolveSibling(db.getFileName() + "-wal"))) {
             try {
                 Map<String, Object> a = Files.readAttributes(f, "unix:size,ino,lastModifiedTime,ctime");
+                if (!f.equals(db) && ((Number) a.get("size")).longValue() == 0) {
+                    // an empty log holds no change: readers (a waiting evaluation) make one and the last one out
+                    // removes it; a write puts frames in it, or into the database file, whose times then change
+                    s.append("no log;");
+                    continue;
+                }
                 s.append(a.get("size")).append(' ').append(a.get("ino")).append(' ')
                         .append(((FileTime) a.get("lastModifiedTime")).toInstant()).append(' ')
                         .append(((FileTime) a.get("ctime")).toInstant()).append(';');

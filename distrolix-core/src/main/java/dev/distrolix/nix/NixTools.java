@@ -50,8 +50,19 @@ final class NixTools {
         return runner.start(command(tool, args));
     }
 
+    /** {@code tool args}; an evaluation a spare can answer is answered by it ({@link SpareEvaluations}). */
     ProcessRunner.Result run(Duration timeout, String tool, List<String> args) {
+        if (tool.equals("nix-instantiate")) {
+            java.util.Optional<ProcessRunner.Result> spare = SpareEvaluations.answer(this, timeout, args);
+            if (spare.isPresent()) {
+                return spare.get();
+            }
+        }
         return runner.run(command(tool, args), timeout);
+    }
+
+    ProcessRunner runner() {
+        return runner;
     }
 
     /** {@code tool} by its absolute path, then {@code args}. */

@@ -70,6 +70,11 @@ final class ProcessRunner {
     private static void endAll(List<Process> processes) {
         List<ProcessHandle> all = new java.util.ArrayList<>();
         for (Process p : processes) {
+            try {
+                p.getOutputStream().close(); // a spare evaluation waiting for its expression then ends by itself
+            } catch (IOException ignored) {
+                // closed already
+            }
             all.add(p.toHandle());
             p.descendants().forEach(all::add);
         }
@@ -101,7 +106,23 @@ final class ProcessRunner {
         this.workingDirectory = workingDirectory;
     }
 
+    Map<String, String> environment() {
+        return environment;
+    }
+
+    Path workingDirectory() {
+        return workingDirectory;
+    }
+
     Result run(List<String> command, Duration timeout) {
+        return startPending(command).finish(new byte[0], timeout);
+    }
+
+    /**
+     * Starts {@code command} now, its output read from the start, and its standard input left open for
+     * {@link Pending#finish} (a spare evaluation: Nix starts, then waits for its expression).
+     */
+    Pending startPending(List<String> command) {
         ProcessBuilder pb = builder(command);
         pb.redirectInput(ProcessBuilder.Redirect.PIPE);
         Process process;
@@ -110,34 +131,74 @@ final class ProcessRunner {
         } catch (IOException e) {
             throw new NixException(command, "cannot run " + command.get(0) + ": " + e.getMessage(), e);
         }
-        try {
-            process.getOutputStream().close(); // Nix must never wait for input from us
-        } catch (IOException ignored) {
-            // the process may already be gone; its exit status tells the rest
-        }
         Drain out = new Drain(process.getInputStream(), Integer.MAX_VALUE);
         Drain err = new Drain(process.getErrorStream(), STDERR_TAIL_BYTES);
         out.start();
         err.start();
-        try {
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                kill(process);
-                throw new NixException(command, displayName(command) + " timed out after " + human(timeout)
-                        + " (raise the timeout if this build is expected to take longer)", err.text());
+        return new Pending(List.copyOf(command), process, out, err);
+    }
+
+    /** A started command whose standard input is still open; {@link #finish} gives it and waits for the answer. */
+    static final class Pending {
+        private final List<String> command;
+        private final Process process;
+        private final Drain out;
+        private final Drain err;
+
+        private Pending(List<String> command, Process process, Drain out, Drain err) {
+            this.command = command;
+            this.process = process;
+            this.out = out;
+            this.err = err;
+        }
+
+        List<String> command() {
+            return command;
+        }
+
+        boolean isAlive() {
+            return process.isAlive();
+        }
+
+        /**
+         * Ends it without an answer: its input closed, so that a Nix waiting for an expression reads none and exits
+         * by itself, its database closed as usual (a signal would leave it waiting: Nix only notes one).
+         */
+        void retire() {
+            try {
+                process.getOutputStream().close();
+            } catch (IOException ignored) {
+                // gone already
             }
-            // A builder's grandchild may keep the pipes open after Nix exits: do not wait forever.
-            out.join(DRAIN_GRACE_MILLIS);
-            err.join(DRAIN_GRACE_MILLIS);
-        } catch (InterruptedException e) {
-            kill(process);
-            Thread.currentThread().interrupt();
-            throw new NixException(command, displayName(command) + " was interrupted", e);
         }
-        if (out.failure != null) {
-            throw new NixException(command, "cannot read the output of " + displayName(command) + ": "
-                    + out.failure.getMessage(), out.failure);
+
+        /** Writes {@code input}, closes the input and waits up to {@code timeout} for the command's end. */
+        Result finish(byte[] input, Duration timeout) {
+            try (java.io.OutputStream in = process.getOutputStream()) {
+                in.write(input); // a pipe's buffer holds an expression; a command that has exited fails the write
+            } catch (IOException ignored) {
+                // the process may already be gone; its exit status tells the rest
+            }
+            try {
+                if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                    kill(process);
+                    throw new NixException(command, displayName(command) + " timed out after " + human(timeout)
+                            + " (raise the timeout if this build is expected to take longer)", err.text());
+                }
+                // A builder's grandchild may keep the pipes open after Nix exits: do not wait forever.
+                out.join(DRAIN_GRACE_MILLIS);
+                err.join(DRAIN_GRACE_MILLIS);
+            } catch (InterruptedException e) {
+                kill(process);
+                Thread.currentThread().interrupt();
+                throw new NixException(command, displayName(command) + " was interrupted", e);
+            }
+            if (out.failure != null) {
+                throw new NixException(command, "cannot read the output of " + displayName(command) + ": "
+                        + out.failure.getMessage(), out.failure);
+            }
+            return new Result(command, process.exitValue(), out.text(), err.text());
         }
-        return new Result(List.copyOf(command), process.exitValue(), out.text(), err.text());
     }
 
     /**

@@ -172,6 +172,8 @@ public final class ResidentServer {
                         // still busy: no run is taken before the exit's shutDown says stopping
                         stop("a run ended in an Error");
                     }
+                    // the client has its exit status: the next build's Nix starts while this JVM waits
+                    dev.distrolix.nix.SpareEvaluations.refill();
                 } finally {
                     synchronized (state) {
                         busy = false;
