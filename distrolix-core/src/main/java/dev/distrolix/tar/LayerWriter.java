@@ -27,6 +27,9 @@ import java.util.Objects;
  * failure the temporary file is deleted and nothing named after a digest is created.
  */
 public final class LayerWriter {
+    /** The buffer before a compressed layer's file or upload (its header, trailer and small blocks). */
+    private static final int SMALL_WRITES = 8 * 1024;
+
     private LayerWriter() {}
 
     /** Pushes a layer's entries, in tar order, into a sink. Called once per write, on the writing thread. */
@@ -88,7 +91,9 @@ public final class LayerWriter {
         Objects.requireNonNull(compression, "compression");
         Objects.requireNonNull(producer, "producer");
         // closing the writer finishes the compressor and closes the sink; this one is for failures before that
-        try (OutputStream sink = new BufferedOutputStream(out, Compressors.CHUNK)) {
+        // compressed: the compressor writes whole blocks, which pass the buffer by; it gathers the small writes
+        try (OutputStream sink = new BufferedOutputStream(out, compression == Compression.NONE ? Compressors.CHUNK
+                : SMALL_WRITES)) {
             HashingOutputStream blob = new HashingOutputStream(sink);
             HashingOutputStream tar = compression == Compression.NONE
                     ? blob : new HashingOutputStream(Compressors.open(compression, blob));

@@ -52,6 +52,7 @@ import java.util.zip.Deflater;
  */
 final class ParallelGzipOutputStream extends OutputStream {
     static final int BLOCK = 128 * 1024;
+    static final int INITIAL_BLOCK = 8 * 1024;
     static final int DICTIONARY = 32 * 1024;
     private static final byte[] HEADER = {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, (byte) 0xff};
 
@@ -65,7 +66,11 @@ final class ParallelGzipOutputStream extends OutputStream {
     private final ArrayDeque<Pending> inFlight = new ArrayDeque<>();
     private final CRC32 crc = new CRC32();
     private long size;
-    private byte[] block = new byte[BLOCK];
+    /**
+     * The block being filled: it starts small and grows to {@link #BLOCK}, so that a small layer (most of a closure's
+     * hundred) allocates what it holds, not 128 KiB; where blocks are cut does not change.
+     */
+    private byte[] block = new byte[INITIAL_BLOCK];
     private int filled;
     private byte[] previous;
     private boolean closed;
@@ -104,6 +109,7 @@ final class ParallelGzipOutputStream extends OutputStream {
             if (filled == BLOCK) {
                 submit(false);
             }
+            room(1);
             block[filled++] = (byte) b;
         } catch (Throwable t) {
             failed = true;
@@ -121,6 +127,7 @@ final class ParallelGzipOutputStream extends OutputStream {
                     submit(false); // only once a byte follows: a full block may still be the last
                 }
                 int n = Math.min(len, BLOCK - filled);
+                room(n);
                 System.arraycopy(b, off, block, filled, n);
                 filled += n;
                 off += n;
@@ -129,6 +136,13 @@ final class ParallelGzipOutputStream extends OutputStream {
         } catch (Throwable t) {
             failed = true;
             throw t;
+        }
+    }
+
+    /** Grows the block to hold {@code n} more bytes (never past {@link #BLOCK}). */
+    private void room(int n) {
+        if (filled + n > block.length) {
+            block = java.util.Arrays.copyOf(block, Math.min(BLOCK, Math.max(2 * block.length, filled + n)));
         }
     }
 

@@ -23,7 +23,8 @@ public final class ReproducibleTarWriter implements Closeable {
     private static final byte[] ZEROS = new byte[2 * TarHeaderEncoder.BLOCK];
 
     private final OutputStream out;
-    private final byte[] buffer = new byte[COPY_BUFFER];
+    /** Grown to the largest file copied, up to {@link #COPY_BUFFER}: a layer of small files needs little. */
+    private byte[] buffer = new byte[TarHeaderEncoder.BLOCK];
     private byte[] previous;
     private String previousPath;
     private long bytesWritten;
@@ -134,6 +135,9 @@ public final class ReproducibleTarWriter implements Closeable {
 
     private void copyContent(LayerEntry.RegularFile f) throws IOException {
         long remaining = f.size();
+        if (buffer.length < COPY_BUFFER && remaining > buffer.length) {
+            buffer = new byte[(int) Math.min(COPY_BUFFER, Math.max(remaining, 2L * buffer.length))];
+        }
         try (InputStream in = f.content().open()) {
             while (remaining > 0) {
                 int n = in.read(buffer, 0, (int) Math.min(buffer.length, remaining));
