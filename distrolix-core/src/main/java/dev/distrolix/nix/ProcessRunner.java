@@ -152,10 +152,6 @@ final class ProcessRunner {
             this.err = err;
         }
 
-        List<String> command() {
-            return command;
-        }
-
         boolean isAlive() {
             return process.isAlive();
         }
