@@ -52,10 +52,11 @@ public final class SpareEvaluations {
     private SpareEvaluations() {
     }
 
-    /** How a spare is started, and what must be the same when it is used. */
-    record Key(List<String> command, Map<String, String> environment, Path directory, String stamp) {}
+    /** How a spare is started: what an evaluation must ask for to use it. */
+    record Key(List<String> command, Map<String, String> environment, Path directory) {}
 
-    private record Spare(Key key, ProcessRunner.Pending process) {}
+    /** A started spare, and its {@link #stamp} from before it started (the same at use, or it is not used). */
+    private record Spare(Key key, String stamp, ProcessRunner.Pending process) {}
 
     /** This JVM keeps a spare for its next build ({@link #refill} starts it). */
     public static void enable() {
@@ -94,19 +95,18 @@ public final class SpareEvaluations {
         if (stamp == null) {
             return;
         }
-        Key key = new Key(want.command(), want.environment(), want.directory(), stamp);
         ProcessRunner.Pending p;
         try {
-            p = new ProcessRunner(key.environment(), key.directory()).startPending(key.command());
+            p = new ProcessRunner(want.environment(), want.directory()).startPending(want.command());
         } catch (RuntimeException cannot) {
             return; // the next build runs Nix itself, and says what is wrong
         }
         Spare retired = null;
         synchronized (LOCK) {
             if (enabled && held == null) {
-                held = new Spare(key, p);
+                held = new Spare(want, stamp, p);
             } else {
-                retired = new Spare(key, p);
+                retired = new Spare(want, stamp, p);
             }
         }
         if (retired != null) {
@@ -150,7 +150,7 @@ public final class SpareEvaluations {
         List<String> command = new ArrayList<>(List.of(exe, "--eval", "--strict"));
         command.addAll(request.get().search());
         command.add("-");
-        Key want = new Key(List.copyOf(command), runner.environment(), runner.workingDirectory(), null);
+        Key want = new Key(List.copyOf(command), runner.environment(), runner.workingDirectory());
         Spare s;
         synchronized (LOCK) {
             wanted = want;
@@ -160,10 +160,7 @@ public final class SpareEvaluations {
         if (s == null) {
             return Optional.empty();
         }
-        Key k = s.key();
-        if (!k.command().equals(want.command()) || !k.environment().equals(want.environment())
-                || !k.directory().equals(want.directory()) || !k.stamp().equals(stamp(exe, want.environment()))
-                || !s.process().isAlive()) {
+        if (!s.key().equals(want) || !s.stamp().equals(stamp(exe, want.environment())) || !s.process().isAlive()) {
             s.process().retire();
             return Optional.empty();
         }
